@@ -1,0 +1,100 @@
+// Bundles the extension host, the webview apps, and (with --tests) the test suites.
+//   node esbuild.mjs               development build (source maps)
+//   node esbuild.mjs --production  minified build for packaging
+//   node esbuild.mjs --watch       rebuild on change
+//   node esbuild.mjs --tests       also bundle test/unit and test/suite into out/test
+import * as esbuild from 'esbuild';
+import { readdirSync, statSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const tests = process.argv.includes('--tests');
+
+/** All files under dir whose names end with suffix. */
+function filesUnder(dir, suffix) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return filesUnder(path, suffix);
+    return path.endsWith(suffix) ? [path] : [];
+  });
+}
+
+const common = {
+  bundle: true,
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+const builds = [
+  {
+    ...common,
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node18',
+    external: ['vscode'],
+  },
+];
+
+// One bundle per webview app: webview/<app>/main.ts -> dist/webview/<app>.js
+for (const entry of filesUnder('webview', 'main.ts')) {
+  const app = entry.split(/[\\/]/).at(-2);
+  builds.push({
+    ...common,
+    entryPoints: [entry],
+    outfile: `dist/webview/${app}.js`,
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    loader: { '.ttf': 'file', '.wasm': 'file' },
+  });
+}
+
+if (tests) {
+  const unit = filesUnder('test/unit', '.test.ts');
+  if (unit.length) {
+    builds.push({
+      ...common,
+      sourcemap: 'inline',
+      minify: false,
+      entryPoints: unit,
+      outdir: 'out/test/unit',
+      outbase: 'test/unit',
+      platform: 'node',
+      format: 'cjs',
+      target: 'node18',
+      external: ['vscode', 'mocha'],
+    });
+  }
+  const suite = [...filesUnder('test/suite', '.ts')];
+  if (suite.length) {
+    builds.push({
+      ...common,
+      sourcemap: 'inline',
+      minify: false,
+      entryPoints: suite,
+      outdir: 'out/test/suite',
+      outbase: 'test/suite',
+      platform: 'node',
+      format: 'cjs',
+      target: 'node18',
+      bundle: true,
+      external: ['vscode', 'mocha'],
+    });
+  }
+}
+
+if (watch) {
+  for (const options of builds) {
+    const context = await esbuild.context(options);
+    await context.watch();
+  }
+  console.log('esbuild: watching for changes');
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+}
