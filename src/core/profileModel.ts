@@ -1,0 +1,151 @@
+/**
+ * An indexed, read-only view of a profile's cProfile data: functions with display
+ * names and a classification (app / library / stdlib / built-in), and caller/callee
+ * adjacency lists. Built once per opened profile; the call tree, the caller view, the
+ * function table and the call graph are all computed from it.
+ */
+import type { ProfileData, ProfilePaths, ProfiledEdge } from './profileFormat';
+
+/** Where a function's code lives: the user's own code, or something they did not write. */
+export type FunctionKind = 'app' | 'library' | 'stdlib' | 'builtin';
+
+export interface FunctionInfo {
+  index: number;
+  file: string;
+  line: number;
+  name: string;
+  qualname: string | null;
+  /** What to show: the qualified name when recorded, else cProfile's name. */
+  displayName: string;
+  /** Dotted module for files under a known root ("django.core.handlers.base"), else the file's base name. */
+  module: string;
+  kind: FunctionKind;
+  /** False for built-ins and pseudo-files (<string>, <frozen ...>): nothing to open. */
+  hasSource: boolean;
+  cc: number;
+  nc: number;
+  tt: number;
+  ct: number;
+}
+
+export interface CallEdge {
+  caller: number;
+  callee: number;
+  cc: number;
+  nc: number;
+  tt: number;
+  ct: number;
+}
+
+export interface ProfileModel {
+  functions: FunctionInfo[];
+  edges: CallEdge[];
+  /** Edge indices by caller function. */
+  calleesOf: number[][];
+  /** Edge indices by callee function. */
+  callersOf: number[][];
+  /** Functions nobody in the profile called (entered from the unprofiled middleware), costliest first. */
+  roots: number[];
+  /** Seconds the profile covers: the sum of the roots' cumulative times. */
+  totalTime: number;
+}
+
+const BUILTIN_FILE = '~';
+
+function isPseudoFile(file: string): boolean {
+  return file === BUILTIN_FILE || (file.startsWith('<') && file.endsWith('>'));
+}
+
+function normalise(path: string): string {
+  return path.replace(/\\/g, '/').replace(/\/+$/, '');
+}
+
+/** The longest root that contains file, or undefined. */
+function longestContainingRoot(file: string, roots: string[]): string | undefined {
+  let best: string | undefined;
+  for (const root of roots) {
+    if (root && file.startsWith(root + '/') && (!best || root.length > best.length)) best = root;
+  }
+  return best;
+}
+
+function dottedModule(relativePath: string): string {
+  const withoutExt = relativePath.replace(/\.pyw?$/, '');
+  const parts = withoutExt.split('/').filter(Boolean);
+  if (parts.length > 1 && parts[parts.length - 1] === '__init__') parts.pop();
+  return parts.join('.');
+}
+
+/** Classifies files and names their modules from the interpreter paths recorded in the profile. */
+export class PathClassifier {
+  private readonly sitePackages: string[];
+  private readonly stdlib: string[];
+  private readonly cwd: string;
+
+  constructor(paths: ProfilePaths | undefined) {
+    this.sitePackages = (paths?.sitePackages ?? []).map(normalise);
+    this.stdlib = (paths?.stdlib ?? []).map(normalise);
+    this.cwd = normalise(paths?.cwd ?? '');
+  }
+
+  classify(file: string): { kind: FunctionKind; module: string } {
+    if (file === BUILTIN_FILE) return { kind: 'builtin', module: '' };
+    const path = normalise(file);
+    if (path.startsWith('<frozen ')) return { kind: 'stdlib', module: path.slice(8, -1) };
+    if (isPseudoFile(path)) return { kind: 'app', module: path };
+    // site-packages usually sits inside the stdlib directory (lib/python3.x/site-packages): check it first.
+    const site = longestContainingRoot(path, this.sitePackages) ?? libraryRootByName(path);
+    if (site) return { kind: 'library', module: dottedModule(path.slice(site.length + 1)) };
+    const std = longestContainingRoot(path, this.stdlib);
+    if (std) return { kind: 'stdlib', module: dottedModule(path.slice(std.length + 1)) };
+    if (this.cwd && path.startsWith(this.cwd + '/')) return { kind: 'app', module: dottedModule(path.slice(this.cwd.length + 1)) };
+    return { kind: 'app', module: path.split('/').pop()!.replace(/\.pyw?$/, '') };
+  }
+}
+
+/** site-packages / dist-packages directories recognised by name when the profile did not list them. */
+function libraryRootByName(path: string): string | undefined {
+  const match = /^(.*\/(?:site|dist)-packages)\//.exec(path);
+  return match?.[1];
+}
+
+export function buildProfileModel(data: ProfileData, paths?: ProfilePaths): ProfileModel {
+  const classifier = new PathClassifier(paths);
+  const functions: FunctionInfo[] = data.functions.map((f, index) => {
+    const { kind, module } = classifier.classify(f.file);
+    return {
+      index,
+      file: f.file,
+      line: f.line,
+      name: f.name,
+      qualname: f.qualname,
+      displayName: f.qualname || f.name,
+      module,
+      kind,
+      hasSource: !isPseudoFile(f.file),
+      cc: f.cc,
+      nc: f.nc,
+      tt: f.tt,
+      ct: f.ct,
+    };
+  });
+  const calleesOf: number[][] = functions.map(() => []);
+  const callersOf: number[][] = functions.map(() => []);
+  const edges: CallEdge[] = [];
+  for (const raw of data.edges as ProfiledEdge[]) {
+    const [caller, callee, cc, nc, tt, ct] = raw;
+    if (!(caller >= 0 && caller < functions.length && callee >= 0 && callee < functions.length)) {
+      throw new Error(`profile edge refers to function ${caller} -> ${callee}, but there are ${functions.length} functions`);
+    }
+    const index = edges.push({ caller, callee, cc, nc, tt, ct }) - 1;
+    calleesOf[caller].push(index);
+    callersOf[callee].push(index);
+  }
+  const roots = functions
+    .filter((f) => callersOf[f.index].every((e) => edges[e].caller === f.index))
+    .sort((a, b) => b.ct - a.ct)
+    .map((f) => f.index);
+  let totalTime = roots.reduce((sum, r) => sum + functions[r].ct, 0);
+  if (!(totalTime > 0)) totalTime = functions.reduce((max, f) => Math.max(max, f.ct), 0);
+  return { functions, edges, calleesOf, callersOf, roots, totalTime };
+}
