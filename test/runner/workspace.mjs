@@ -1,0 +1,28 @@
+// Builds the folder VS Code opens during the in-VS Code tests: a fresh copy, so tests may write to
+// it and runs never see each other's leftovers.
+import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot, PROFILE_SUFFIX } from './paths.mjs';
+
+const fixtureWorkspace = join(repoRoot, 'test', 'fixtures', 'workspace');
+const fixtureProfiles = join(repoRoot, 'test', 'fixtures', 'profiles');
+
+/**
+ * Copies test/fixtures/workspace/ when it exists; otherwise makes a folder whose .profiles holds
+ * a copy of test/fixtures/profiles/ (the profile files the middleware would have written).
+ * Returns the folder and how many profile files its .profiles holds.
+ */
+export function makeTestWorkspace(parentDir) {
+  const workspace = join(parentDir, 'workspace');
+  if (existsSync(fixtureWorkspace)) {
+    cpSync(fixtureWorkspace, workspace, { recursive: true });
+  } else {
+    mkdirSync(join(workspace, '.profiles'), { recursive: true });
+    if (existsSync(fixtureProfiles)) cpSync(fixtureProfiles, join(workspace, '.profiles'), { recursive: true });
+  }
+  const profilesDir = join(workspace, '.profiles');
+  const profileCount = existsSync(profilesDir)
+    ? readdirSync(profilesDir).filter((name) => name.endsWith(PROFILE_SUFFIX)).length
+    : 0;
+  return { workspace, profileCount };
+}

@@ -1,0 +1,115 @@
+/**
+ * Entry point of the extension-host test suite, in the contract shared by @vscode/test-electron's
+ * runTests({ extensionTestsPath }) and code-server's `payload` URL parameter: VS Code loads this
+ * module inside the real extension host and awaits run(); when it settles the host exits.
+ *
+ * Besides throwing on failure (which only sets the extension host's exit code, invisible to a
+ * runner driving code-server through a browser), run() writes a JSON summary of every test to a
+ * results file, so runners read results from a file rather than from a log line.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Mocha from 'mocha';
+import * as vscode from 'vscode';
+
+/** Environment variable naming the results file; runners set it on the VS Code process. */
+export const RESULTS_PATH_ENV = 'REQUEST_PROFILER_SUITE_RESULTS';
+/**
+ * Where results go when the variable is not set (the extension host may not inherit the runner's
+ * environment): out/test/results/suite.json, next to the compiled suite in out/test/suite.
+ */
+const DEFAULT_RESULTS_PATH = path.join(__dirname, '..', 'results', 'suite.json');
+/** Generous: extension-host tests start servers, open editors and wait for file watchers. */
+const TEST_TIMEOUT_MS = 60_000;
+
+export interface SuiteTestResult {
+  fullTitle: string;
+  file: string | null;
+  state: 'passed' | 'failed' | 'pending';
+  durationMs: number | null;
+  error: string | null;
+}
+
+export interface SuiteResults {
+  vscodeVersion: string;
+  /** process.pid of the extension host, to tell runs apart in logs. */
+  extensionHostPid: number;
+  startedAt: string;
+  durationMs: number;
+  passed: number;
+  failed: number;
+  pending: number;
+  /** Set when the suite could not run at all (for example a test file failed to load). */
+  error: string | null;
+  tests: SuiteTestResult[];
+}
+
+export async function run(): Promise<void> {
+  const startedAt = new Date();
+  const tests: SuiteTestResult[] = [];
+  let error: string | null = null;
+  try {
+    const files = compiledTestFilesUnder(__dirname);
+    if (files.length === 0) throw new Error(`no *.test.js files under ${__dirname}`);
+    await runMocha(files, tests);
+  } catch (caught) {
+    error = caught instanceof Error ? (caught.stack ?? caught.message) : String(caught);
+  }
+  const results: SuiteResults = {
+    vscodeVersion: vscode.version,
+    extensionHostPid: process.pid,
+    startedAt: startedAt.toISOString(),
+    durationMs: Date.now() - startedAt.getTime(),
+    passed: tests.filter((t) => t.state === 'passed').length,
+    failed: tests.filter((t) => t.state === 'failed').length,
+    pending: tests.filter((t) => t.state === 'pending').length,
+    error,
+    tests,
+  };
+  writeResultsAtomically(process.env[RESULTS_PATH_ENV] || DEFAULT_RESULTS_PATH, results);
+  if (error) throw new Error(`extension-host suite could not run: ${error}`);
+  if (results.failed > 0) throw new Error(`${results.failed} extension-host test(s) failed`);
+}
+
+/** Every *.test.js below dir, sorted so runs are reproducible. */
+function compiledTestFilesUnder(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith('.test.js'))
+    .map((name) => path.join(dir, name))
+    .sort();
+}
+
+function runMocha(files: string[], tests: SuiteTestResult[]): Promise<void> {
+  const mocha = new Mocha({ ui: 'bdd', timeout: TEST_TIMEOUT_MS, color: false, reporter: 'spec' });
+  for (const file of files) mocha.addFile(file);
+  const record = (test: Mocha.Runnable, state: SuiteTestResult['state'], failure?: Error) =>
+    tests.push({
+      fullTitle: test.fullTitle(),
+      file: test.file ?? null,
+      state,
+      durationMs: test.duration ?? null,
+      error: failure ? (failure.stack ?? failure.message) : null,
+    });
+  return new Promise((resolve, reject) => {
+    try {
+      mocha
+        .run(() => resolve())
+        .on('pass', (test) => record(test, 'passed'))
+        // Also fires for failing hooks, which then count as failed entries of their own.
+        .on('fail', (test, failure) => record(test, 'failed', failure))
+        .on('pending', (test) => record(test, 'pending'));
+    } catch (loadError) {
+      // mocha.run() requires the test files synchronously; a file that throws lands here.
+      reject(loadError);
+    }
+  });
+}
+
+/** Write then rename, so a runner polling for the file never reads half of it. */
+function writeResultsAtomically(file: string, results: SuiteResults): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const partial = `${file}.${process.pid}.partial`;
+  fs.writeFileSync(partial, JSON.stringify(results, null, 2));
+  fs.renameSync(partial, file);
+}
