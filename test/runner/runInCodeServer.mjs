@@ -14,7 +14,7 @@
 //
 // Exits 0 only when the suite reported results and none failed. code-server and Chromium are
 // stopped on every path out, including Ctrl-C.
-import { mkdtempSync, mkdirSync, rmSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildTests, packageVsix } from './build.mjs';
@@ -25,6 +25,7 @@ import {
   SUITE_RESULTS_ENV, EXPECTED_EXTENSION_PATH_ENV,
 } from './paths.mjs';
 import { createPhaseTimer } from './phases.mjs';
+import { printResults, readResults } from './suiteResults.mjs';
 import { makeTestWorkspace } from './workspace.mjs';
 
 const dev = process.argv.includes('--dev');
@@ -132,31 +133,10 @@ async function waitForResults(files, since, timeoutMs) {
     for (const file of files) {
       // Results written before the workbench opened belong to some other run.
       if (existsSync(file) && statSync(file).mtimeMs >= since - 1000) {
-        return JSON.parse(readFileSync(file, 'utf8'));
+        return readResults(file);
       }
     }
     await sleep(250);
   }
   return null;
-}
-
-/** Prints one line per test and returns the exit code the results call for. */
-function printResults(results) {
-  console.log(`\nVS Code ${results.vscodeVersion} (extension host pid ${results.extensionHostPid})`);
-  for (const test of results.tests) {
-    const mark = { passed: 'ok  ', failed: 'FAIL', pending: 'skip' }[test.state];
-    const duration = test.durationMs == null ? '' : ` (${test.durationMs} ms)`;
-    console.log(`  ${mark} ${test.fullTitle}${duration}`);
-    if (test.error) console.log(`       ${test.error.split('\n').join('\n       ')}`);
-  }
-  console.log(`${results.passed} passed, ${results.failed} failed, ${results.pending} skipped in ${results.durationMs} ms`);
-  if (results.error) {
-    console.log(`suite error: ${results.error}`);
-    return 1;
-  }
-  if (results.tests.length === 0) {
-    console.log('the suite ran no tests');
-    return 1;
-  }
-  return results.failed === 0 ? 0 : 1;
 }
