@@ -2,7 +2,7 @@
 // It is installed by scripts/setup-code-server.sh into .vscode-test/code-server.
 import { spawn, execFile } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdirSync, openSync, closeSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, openSync, closeSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { repoRoot } from './paths.mjs';
@@ -46,6 +46,22 @@ export async function installVsix({ vsix, extensionsDir, userDataDir, home, exte
   return join(extensionsDir, folders[0]);
 }
 
+/** Settings that keep a fresh profile from opening welcome pages and update checks over the tests. */
+const quietSettings = {
+  'workbench.startupEditor': 'none',
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'workbench.tips.enabled': false,
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'update.mode': 'none',
+  'telemetry.telemetryLevel': 'off',
+};
+
+function writeUserSettings(userDataDir, settings) {
+  mkdirSync(join(userDataDir, 'User'), { recursive: true });
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+}
+
 /** A TCP port that was free on 127.0.0.1 a moment ago. */
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -64,7 +80,7 @@ export function freePort() {
  * own process group so stop() can end it together with its extension hosts and pty helpers.
  */
 export async function startCodeServer({ workspace, userDataDir, extensionsDir, home, logFile, env = {}, timeoutMs = 60_000 }) {
-  mkdirSync(userDataDir, { recursive: true });
+  writeUserSettings(userDataDir, quietSettings);
   mkdirSync(extensionsDir, { recursive: true });
   const port = await freePort();
   const log = openSync(logFile, 'a');

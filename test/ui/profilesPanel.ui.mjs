@@ -1,0 +1,151 @@
+#!/usr/bin/env node
+// UI test, as a person would use it: code-server with the packaged .vsix installed opens a copy of
+// the fixture workspace; we click the Request Profiler entry in the activity bar, expect the
+// Profiles view to list the fixture requests as rows labelled like "GET /path", click one, and
+// keep a screenshot in test-results/.
+//
+//   node test/ui/profilesPanel.ui.mjs [--skip-build]
+//
+// --skip-build reuses out/request-profiler.vsix; REQUEST_PROFILER_VSIX=path tests another .vsix
+// (for example a CI artifact). Exits non-zero on failure; code-server and Chromium are always
+// stopped.
+import { mkdtempSync, mkdirSync, rmSync, existsSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { packageVsix } from '../runner/build.mjs';
+import { launchChromium } from '../runner/browser.mjs';
+import { assertCodeServerInstalled, installVsix, startCodeServer, workbenchUrl, tail } from '../runner/codeServer.mjs';
+import { extensionId, vsixPath as defaultVsixPath, testResultsDir, PROFILE_SUFFIX } from '../runner/paths.mjs';
+import { createPhaseTimer } from '../runner/phases.mjs';
+import { makeTestWorkspace } from '../runner/workspace.mjs';
+
+const VIEW_CONTAINER_ID = 'requestProfiler';
+const VIEW_ID = 'requestProfiler.profiles';
+/** How a profile row is labelled: the request's method and path. */
+const ROW_LABEL = /^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS|TRACE|CONNECT) \/\S*/;
+
+const skipBuild = process.argv.includes('--skip-build');
+const phases = createPhaseTimer('profiles panel UI');
+const temp = mkdtempSync(join(tmpdir(), 'rp-code-server-ui-'));
+mkdirSync(testResultsDir, { recursive: true });
+const logFile = join(testResultsDir, 'code-server-ui.log');
+const screenshot = join(testResultsDir, 'profiles-panel.png');
+const failureScreenshot = join(testResultsDir, 'profiles-panel-failure.png');
+rmSync(logFile, { force: true });
+rmSync(failureScreenshot, { force: true });
+
+let server = null;
+let browser = null;
+let page = null;
+async function cleanUp() {
+  if (browser) await browser.close().catch(() => {});
+  browser = null;
+  if (server) await server.stop();
+  server = null;
+  if (!process.env.KEEP_TEMP) rmSync(temp, { recursive: true, force: true });
+}
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    console.error(`\n[profiles panel UI] ${signal}: stopping code-server and Chromium`);
+    cleanUp().finally(() => process.exit(130));
+  });
+}
+
+/** A failed expectation: reported without a stack trace. */
+class Expectation extends Error {}
+function expect(condition, message) {
+  if (!condition) throw new Expectation(message);
+}
+
+let exitCode = 1;
+try {
+  assertCodeServerInstalled();
+  const vsix = process.env.REQUEST_PROFILER_VSIX || defaultVsixPath;
+  if (!skipBuild && !process.env.REQUEST_PROFILER_VSIX) await phases.time('package .vsix', () => packageVsix());
+  expect(existsSync(vsix), `${vsix} is missing; run without --skip-build`);
+
+  const home = join(temp, 'home');
+  const userDataDir = join(temp, 'user-data');
+  const extensionsDir = join(temp, 'extensions');
+  const installed = await phases.time('install .vsix', () =>
+    installVsix({ vsix, extensionsDir, userDataDir, home, extensionId }));
+
+  // What the installed extension contributes decides what there is to click.
+  const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
+  const container = (manifest.contributes?.viewsContainers?.activitybar ?? []).find((c) => c.id === VIEW_CONTAINER_ID);
+  const view = (manifest.contributes?.views?.[VIEW_CONTAINER_ID] ?? []).find((v) => v.id === VIEW_ID);
+  if (!container || !view) {
+    // The view is still being built: nothing to drive yet. Said loudly, and it stops being a
+    // skip as soon as the manifest contributes the container and the view.
+    console.log(`[profiles panel UI] SKIPPED: the .vsix contributes no activity-bar container '${VIEW_CONTAINER_ID}' with view '${VIEW_ID}' yet`);
+    exitCode = 0;
+  } else {
+    const { workspace, profileCount } = makeTestWorkspace(temp);
+    const expectedLabels = requestLabelsOfProfiles(join(workspace, '.profiles'));
+    expect(profileCount > 0, 'the fixture workspace holds no profile files, so the view has nothing to list');
+
+    server = await phases.time('start code-server', () =>
+      startCodeServer({ workspace, userDataDir, extensionsDir, home, logFile }));
+    browser = await phases.time('launch Chromium', () => launchChromium());
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+
+    await phases.time('load workbench', async () => {
+      await page.goto(workbenchUrl(server, { workspace }));
+      await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    });
+
+    await phases.time('open the Profiles view', async () => {
+      // The activity-bar entry is labelled with the container's title (plus a keybinding, if any).
+      const entry = page.locator(`.activitybar a[aria-label^="${container.title}"]`);
+      await entry.waitFor({ timeout: 30_000 });
+      await entry.click();
+      // The side bar now shows the container (its element's id is VS Code's viewlet id for it).
+      await page.locator(`.part.sidebar [id="workbench.view.extension.${VIEW_CONTAINER_ID}"]`).waitFor({ timeout: 15_000 });
+    });
+
+    const rows = page.locator('.part.sidebar .monaco-list-row').filter({ hasText: ROW_LABEL });
+    const rowLabels = await phases.time('wait for profile rows', async () => {
+      await rows.first().waitFor({ timeout: 30_000 });
+      // The label alone, without the description VS Code renders beside it.
+      return (await rows.locator('.label-name').allInnerTexts()).map((text) => text.trim());
+    });
+    console.log(`[profiles panel UI] ${rowLabels.length} row(s): ${rowLabels.slice(0, 5).join(' | ')}${rowLabels.length > 5 ? ' ...' : ''}`);
+    const clicked = rowLabels.findIndex((label) => expectedLabels.some((expected) => label.startsWith(expected)));
+    expect(
+      clicked >= 0,
+      `no row names a fixture request; rows: ${JSON.stringify(rowLabels)}, fixtures: ${JSON.stringify(expectedLabels)}`,
+    );
+
+    await phases.time('click a row and screenshot', async () => {
+      const row = rows.nth(clicked);
+      await row.click();
+      await page.waitForFunction(
+        (element) => element.getAttribute('aria-selected') === 'true',
+        await row.elementHandle(),
+        { timeout: 10_000 },
+      );
+      // Let whatever the click opens (an editor, a webview) render before the picture.
+      await page.waitForTimeout(1500);
+      await page.screenshot({ path: screenshot });
+    });
+    console.log(`[profiles panel UI] clicked "${rowLabels[clicked]}"; screenshot ${screenshot}`);
+    exitCode = 0;
+  }
+} catch (error) {
+  console.error(`[profiles panel UI] FAILED: ${error instanceof Expectation ? error.message : error?.stack ?? error}`);
+  if (page) await page.screenshot({ path: failureScreenshot }).then(() => console.error(`screenshot: ${failureScreenshot}`), () => {});
+  if (existsSync(logFile)) console.error(`code-server log (${logFile}), last lines:\n${tail(logFile)}`);
+} finally {
+  await phases.time('stop code-server and Chromium', () => cleanUp());
+  phases.report();
+}
+process.exit(exitCode);
+
+/** "METHOD /path" of every profile in dir, from the header each file starts with. */
+function requestLabelsOfProfiles(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => name.endsWith(PROFILE_SUFFIX))
+    .map((name) => JSON.parse(readFileSync(join(dir, name), 'utf8')).header)
+    .map((header) => `${header.method} ${header.path}`);
+}
