@@ -1,0 +1,50 @@
+"""Profile file names: sortable by time and unique across threads and processes.
+
+<UTC yyyymmddTHHMMSS.ffffff>-<METHOD>-<path slug>-<pid>-<unique>.rprof.json
+
+The unique part is a per-process sequence number (so one process never repeats a
+name, even within one microsecond) followed by random bits (so a recycled pid in
+the same microsecond still cannot collide)."""
+
+import datetime
+import itertools
+import os
+import re
+
+PROFILE_SUFFIX = ".rprof.json"
+DOT_SUFFIX = ".dot"
+PSTATS_SUFFIX = ".prof"
+TEMP_PREFIX = "."
+TEMP_SUFFIX = ".tmp"
+SLUG_MAX = 40
+
+_sequence = itertools.count()
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.]+")
+
+
+def path_slug(path: str) -> str:
+    slug = _UNSAFE.sub("_", path).strip("_.")[:SLUG_MAX].strip("_.")
+    return slug or "root"
+
+
+def method_slug(method: str) -> str:
+    return re.sub(r"[^A-Z]", "", method.upper())[:12] or "UNKNOWN"
+
+
+def unique_part() -> str:
+    return "%04x%s" % (next(_sequence) & 0xFFFF, os.urandom(2).hex())
+
+
+def profile_stem(start: float, method: str, path: str, pid: int, unique: str) -> str:
+    stamp = datetime.datetime.fromtimestamp(start, datetime.timezone.utc).strftime("%Y%m%dT%H%M%S.%f")
+    return "%s-%s-%s-%d-%s" % (stamp, method_slug(method), path_slug(path), pid, unique)
+
+
+def temp_name(final_name: str) -> str:
+    """Starts with '.' and ends with '.tmp': readers ignore it, and a writer killed
+    mid-write leaves nothing that looks like a profile."""
+    return "%s%s.%s%s" % (TEMP_PREFIX, final_name, os.urandom(3).hex(), TEMP_SUFFIX)
+
+
+def is_profile_name(name: str) -> bool:
+    return name.endswith(PROFILE_SUFFIX) and not name.startswith(TEMP_PREFIX)

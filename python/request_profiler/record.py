@@ -1,0 +1,71 @@
+"""Everything measured about one request while it runs, kept as cheap raw values:
+the request path only copies; the background writer redacts, extracts and formats."""
+
+import os
+import threading
+import traceback
+import time
+from typing import Any, Dict, List, Optional, Tuple
+
+from .naming import unique_part
+
+Pairs = List[Tuple[str, str]]
+
+
+class RequestRecord:
+    def __init__(self, interface: str) -> None:
+        self.interface = interface
+        self.start = time.time()
+        self.clock_start = time.perf_counter()
+        self.pid = os.getpid()
+        thread = threading.current_thread()
+        self.thread_id = thread.ident or 0
+        self.thread_name = thread.name
+        self.unique = unique_part()
+        self.wall_s = 0.0
+        self.cpu_s = 0.0
+        # request
+        self.method = ""
+        self.path = ""
+        self.query = ""
+        self.scheme = ""
+        self.host = ""
+        self.remote_addr: Optional[str] = None
+        self.request_headers: Pairs = []
+        self.environ: dict = {}
+        # response
+        self.status_line: Optional[str] = None
+        self.response_headers: Pairs = []
+        self.bytes_sent = 0
+        self.error: Optional[Dict[str, str]] = None
+        # profiling
+        self.profiler: Any = None
+        self.skip_reason: Optional[str] = None
+        self.notes: List[str] = []
+
+    def capture_error(self, exc: BaseException) -> None:
+        """Format now: by the time the writer runs, whoever caught the exception may
+        have stripped its traceback (unittest does). Keeps the first error only."""
+        if self.error is not None:
+            return
+        lines = traceback.format_exception(type(exc), exc, exc.__traceback__)
+        self.error = {"type": type(exc).__name__, "message": str(exc), "traceback": "".join(lines)}
+
+    def finish(self) -> None:
+        self.wall_s = time.perf_counter() - self.clock_start
+
+    @property
+    def status(self) -> Optional[int]:
+        if not self.status_line:
+            return None
+        try:
+            return int(str(self.status_line).split(None, 1)[0])
+        except ValueError:
+            return None
+
+    def response_header(self, name: str) -> Optional[str]:
+        wanted = name.lower()
+        for key, value in self.response_headers:
+            if str(key).lower() == wanted:
+                return str(value)
+        return None

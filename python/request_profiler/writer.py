@@ -1,0 +1,183 @@
+"""The background writer: turns records into files off the request path.
+
+A request only puts its record on a bounded queue (never blocking: when the writer
+falls behind, the record is dropped and counted). One daemon thread per process
+extracts the stats, renders the files and writes each one atomically: a temporary
+name in the same directory ('.'-prefixed, '.tmp'-suffixed, created 0600 with
+O_EXCL), then a rename. Sidecars (.dot, .prof) are renamed before the profile so
+that a reader who sees a profile also finds its graph.
+"""
+
+import atexit
+import logging
+import os
+import queue
+import stat
+import threading
+import time
+from typing import Any, Optional, Set
+
+from . import document, dotgraph, naming, pstats_file, retention
+from .config import Config
+from .gate import GATE, ProfilingGate
+from .record import RequestRecord
+from .redact import Redactor
+
+log = logging.getLogger("request_profiler")
+
+_STOP = object()
+
+
+class ProfileWriter:
+    def __init__(self, config: Config, redactor: Redactor, gate: ProfilingGate = GATE) -> None:
+        self.config = config
+        self.directory = config.profile_dir
+        self.redactor = redactor
+        self.gate = gate
+        self.written = 0
+        self.dropped = 0
+        self.failed = 0
+        self.retention_interval_s = 1.0
+        self._last_retention = 0.0
+        self._warned: Set[str] = set()
+        self._start_lock = threading.Lock()
+        self._pid: Optional[int] = None
+        self._queue: "queue.Queue[Any]" = queue.Queue(maxsize=config.queue_size)
+        self._thread: Optional[threading.Thread] = None
+        self._dir_checked = False
+        atexit.register(self.close, 5.0)
+
+    # -- request side ---------------------------------------------------------
+    def submit(self, record: RequestRecord) -> bool:
+        self._ensure_thread()
+        try:
+            self._queue.put_nowait(record)
+            return True
+        except queue.Full:
+            self.dropped += 1
+            # Log the 1st, 2nd, 4th, 8th... drop: visible, but never a flood.
+            if self.dropped & (self.dropped - 1) == 0:
+                log.warning("request_profiler: the profile writer is behind; %d profile(s) dropped so far "
+                            "(raise queue_size or sample_every to keep up)", self.dropped)
+            return False
+
+    def _ensure_thread(self) -> None:
+        pid = os.getpid()
+        if self._pid == pid:
+            return
+        with self._start_lock:
+            if self._pid == pid:
+                return
+            if self._pid is not None:
+                # Forked child: the parent's thread does not exist here, and its queue
+                # may hold the parent's records or a lock taken at fork time.
+                self._queue = queue.Queue(maxsize=self.config.queue_size)
+            self._thread = threading.Thread(target=self._run, args=(self._queue,),
+                                            name="request-profiler-writer", daemon=True)
+            self._thread.start()
+            self._pid = pid
+
+    # -- lifecycle ------------------------------------------------------------
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait until every submitted record is written (or dropped). For tests,
+        benchmarks and exit."""
+        deadline = time.monotonic() + timeout
+        while self._queue.unfinished_tasks:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.002)
+        return True
+
+    def close(self, timeout: float = 5.0) -> None:
+        if self._thread is None or self._pid != os.getpid() or not self._thread.is_alive():
+            return
+        self.flush(timeout)
+        try:
+            self._queue.put(_STOP, timeout=timeout)
+        except queue.Full:
+            return
+        self._thread.join(timeout)
+
+    # -- writer thread --------------------------------------------------------
+    def _run(self, jobs: "queue.Queue[Any]") -> None:
+        while True:
+            record = jobs.get()
+            try:
+                if record is _STOP:
+                    return
+                self._handle(record)
+            except Exception as exc:  # the writer must survive anything
+                self.failed += 1
+                self._warn_once("write:" + type(exc).__name__,
+                                "request_profiler: could not write a profile to %r: %s: %s "
+                                "(the request itself was served normally)" % (self.directory, type(exc).__name__, exc))
+            finally:
+                record = None
+                jobs.task_done()
+
+    def _handle(self, record: RequestRecord) -> None:
+        # On 3.12+ a recording profiler would record this thread too, and its calls
+        # would interleave with the profiled thread's on cProfile's single stack: the
+        # job waits for the recording to end, and a profiled request waits (at most
+        # max_wait_s) for the job in progress.
+        entered = self.gate.enter_other(None)
+        try:
+            self._write(record)
+        finally:
+            self.gate.exit_other(entered)
+
+    def _write(self, record: RequestRecord) -> None:
+        stem = naming.profile_stem(record.start, record.method, record.path, record.pid, record.unique)
+        header, body, tables = document.build(record, self.redactor, stem)
+        record.profiler = None  # free the profiler's memory early
+        text = document.serialise(header, body)
+        self._ensure_directory()
+        if self.config.write_dot and tables.functions:
+            title = "%s %s  %.1f ms" % (record.method, record.path, header["wallMs"])
+            graph = dotgraph.render(tables, title, self.config.dot_node_threshold, self.config.dot_edge_threshold)
+            write_atomic(self.directory, stem + naming.DOT_SUFFIX, graph.encode("utf-8"))
+        if self.config.write_prof and tables.functions:
+            write_atomic(self.directory, stem + naming.PSTATS_SUFFIX, pstats_file.pstats_bytes(tables))
+        write_atomic(self.directory, stem + naming.PROFILE_SUFFIX, text.encode("utf-8"))
+        self.written += 1
+        self._enforce_retention()
+
+    def _enforce_retention(self) -> None:
+        now = time.monotonic()
+        if now - self._last_retention < self.retention_interval_s:
+            return
+        self._last_retention = now
+        retention.enforce(self.directory, self.config.keep_max_files, self.config.keep_max_mb)
+
+    def _ensure_directory(self) -> None:
+        if not os.path.isdir(self.directory):
+            os.makedirs(self.directory, mode=0o700, exist_ok=True)
+            # makedirs' mode is filtered by the umask; say it explicitly.
+            os.chmod(self.directory, 0o700)
+        if not self._dir_checked:
+            self._dir_checked = True
+            mode = os.stat(self.directory).st_mode
+            if mode & (stat.S_IWGRP | stat.S_IWOTH):
+                self._warn_once("dir-mode", "request_profiler: profile directory %r is writable by other users "
+                                "(mode %o); consider chmod 700" % (self.directory, stat.S_IMODE(mode)))
+
+    def _warn_once(self, key: str, message: str) -> None:
+        if key not in self._warned:
+            self._warned.add(key)
+            log.warning(message)
+
+
+def write_atomic(directory: str, name: str, data: bytes) -> None:
+    final = os.path.join(directory, name)
+    temp = os.path.join(directory, naming.temp_name(name))
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(temp, final)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise

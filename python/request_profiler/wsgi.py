@@ -1,0 +1,276 @@
+"""The WSGI middleware: ProfilerMiddleware(app, profile_dir='.profiles', **options).
+
+The profiler is enabled while the app runs and again while each body chunk is
+produced, so a streaming body is profiled as it is iterated without ever being
+buffered; the time the server spends sending is in the wall time only. The
+profile is finished when the server calls close() (PEP 3333 says it must), which
+is always passed on to the app's iterable.
+"""
+
+import cProfile
+import logging
+import time
+from typing import Any, Callable, Iterable, Iterator, Optional
+
+from .config import Config
+from .gate import GATE, ProfilingGate
+from .record import RequestRecord
+from .redact import Redactor
+from .selection import RequestSelector
+from .writer import ProfileWriter
+
+log = logging.getLogger("request_profiler")
+
+thread_time = getattr(time, "thread_time", time.process_time)
+
+WSGI_NOTE = ("wsgi: profiled while the app ran and while each body chunk was produced; "
+             "time the server spent sending is in wallMs only")
+ALL_THREADS_NOTE = ("python 3.12+: cProfile records every thread; other requests were held back, "
+                    "but the server's own threads may appear as extra roots")
+
+
+def _latin1_to_text(value: str) -> str:
+    """PEP 3333 strings carry raw bytes as latin-1; show them as the UTF-8 they usually are."""
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return value
+
+
+def _as_string(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    try:
+        text = repr(value)
+    except Exception as exc:  # an object whose repr raises must not cost the profile
+        text = "<unrepresentable %s: %s>" % (type(value).__name__, exc)
+    return text if len(text) <= 2000 else text[:2000] + "..."
+
+
+def fill_from_environ(record: RequestRecord, environ: dict) -> None:
+    record.method = environ.get("REQUEST_METHOD", "")
+    record.path = _latin1_to_text(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""))
+    record.query = _latin1_to_text(environ.get("QUERY_STRING", ""))
+    record.scheme = environ.get("wsgi.url_scheme", "")
+    host = environ.get("HTTP_HOST")
+    if not host:
+        host = "%s:%s" % (environ.get("SERVER_NAME", ""), environ.get("SERVER_PORT", ""))
+    record.host = host
+    record.remote_addr = environ.get("REMOTE_ADDR") or None
+    headers = []
+    for key, value in environ.items():
+        if key.startswith("HTTP_"):
+            headers.append((key[5:].replace("_", "-").title(), _latin1_to_text(str(value))))
+        elif key in ("CONTENT_TYPE", "CONTENT_LENGTH") and value:
+            headers.append((key.replace("_", "-").title(), str(value)))
+    record.request_headers = headers
+    record.environ = {str(k): _as_string(v) for k, v in environ.items()}
+
+
+class ProfilerMiddleware:
+    def __init__(self, app: Callable[..., Iterable[bytes]], profile_dir: str = ".profiles", **options: Any) -> None:
+        self.app = app
+        options["profile_dir"] = profile_dir
+        self.config = Config.from_options(options)
+        self.redactor = Redactor(self.config.redact, self.config.redact_names)
+        self.selector = RequestSelector(self.config)
+        self.gate: ProfilingGate = GATE
+        self.writer: Optional[ProfileWriter] = ProfileWriter(self.config, self.redactor, self.gate) if self.config.enabled else None
+
+    def __call__(self, environ: dict, start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if self.writer is None:
+            return self.app(environ, start_response)
+        try:
+            path = _latin1_to_text(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""))
+            wanted = self.selector.wants(path)
+        except Exception:
+            log.exception("request_profiler: could not inspect the request; serving it unprofiled")
+            wanted = False
+        if not wanted:
+            return self._pass_through(environ, start_response)
+        return self._profiled(environ, start_response)
+
+    def _pass_through(self, environ: dict, start_response: Callable[..., Any]) -> Iterable[bytes]:
+        """Unprofiled, but on 3.12+ still kept from running inside another request's profile."""
+        entered = self.gate.enter_other(self.config.max_wait_s)
+        if not entered:
+            return self.app(environ, start_response)
+        try:
+            result = self.app(environ, start_response)
+        except BaseException:
+            self.gate.exit_other(entered)
+            raise
+        return _body_class(result)(self, result, None, None, entered)
+
+    def _profiled(self, environ: dict, start_response: Callable[..., Any]) -> Iterable[bytes]:
+        record = RequestRecord("wsgi")
+        profiler = None
+        entered_other = False
+        try:
+            fill_from_environ(record, environ)
+            record.notes.append(WSGI_NOTE)
+            reason = self.gate.acquire(self.config.max_wait_s)
+            if reason is None:
+                profiler = cProfile.Profile()
+                if self.gate.all_threads:
+                    record.notes.append(ALL_THREADS_NOTE)
+            else:
+                record.skip_reason = reason
+                entered_other = self.gate.enter_other(0)
+            record.cpu_s = -thread_time()
+        except Exception:
+            log.exception("request_profiler: could not start profiling; serving the request unprofiled")
+            if profiler is not None:
+                self.gate.release()
+            return self.app(environ, start_response)
+
+        def recording_start_response(status: str, headers: Any, exc_info: Any = None) -> Callable[[bytes], Any]:
+            record.status_line = status
+            record.response_headers = list(headers)
+            write = start_response(status, headers, exc_info) if exc_info is not None else start_response(status, headers)
+
+            def counting_write(data: bytes) -> Any:
+                record.bytes_sent += len(data)
+                return write(data)
+            return counting_write
+
+        if profiler is not None:
+            try:
+                # 3.12+: fails if a debugger or another profiler holds sys.monitoring's slot.
+                profiler.enable()
+            except ValueError as exc:
+                self.gate.release()
+                profiler = None
+                record.skip_reason = "another profiling tool is active in this process (%s)" % exc
+                entered_other = self.gate.enter_other(0)
+        record.profiler = profiler
+        failure: Optional[BaseException] = None
+        try:
+            result = self.app(environ, recording_start_response)
+        except BaseException as exc:
+            failure = exc
+        finally:
+            if profiler is not None:
+                profiler.disable()
+        if failure is not None:
+            record.capture_error(failure)
+            self._finish(record, entered_other)
+            raise failure
+        return _body_class(result)(self, result, record, profiler, entered_other)
+
+    def _finish(self, record: RequestRecord, entered_other: bool) -> None:
+        """Runs exactly once per request, whatever happened; never raises."""
+        try:
+            record.finish()
+            record.cpu_s += thread_time()
+            if record.profiler is not None:
+                overlaps = self.gate.release()
+                if overlaps:
+                    record.notes.append("%d unprofiled request(s) or job(s) ran during this profile after "
+                                        "waiting max_wait_s; their work may appear in it" % overlaps)
+            else:
+                self.gate.exit_other(entered_other)
+            if record.profiler is None and not self.config.record_skipped:
+                return
+            if record.wall_s * 1000.0 < self.config.min_duration_ms:
+                return
+            if self.writer is not None:
+                self.writer.submit(record)
+        except Exception:
+            log.exception("request_profiler: could not finish a profile (the request was served normally)")
+
+
+class _ResponseBody:
+    """Wraps the app's iterable: profiles each chunk's production, counts bytes,
+    always closes the app's iterable, and finishes the profile exactly once."""
+
+    def __init__(self, middleware: ProfilerMiddleware, result: Iterable[bytes], record: Optional[RequestRecord],
+                 profiler: Optional[cProfile.Profile], entered_other: bool) -> None:
+        self._middleware = middleware
+        self._result = result
+        self._iterator: Optional[Iterator[bytes]] = None
+        self._record = record
+        self._profiler = profiler
+        self._entered_other = entered_other
+        self._finished = False
+
+    def __iter__(self) -> "_ResponseBody":
+        return self
+
+    def __next__(self) -> bytes:
+        profiler = self._profiler
+        failure: Optional[BaseException] = None
+        if profiler is not None:
+            profiler.enable()
+        try:
+            if self._iterator is None:
+                self._iterator = iter(self._result)
+            chunk = next(self._iterator)
+        except StopIteration:
+            raise
+        except BaseException as exc:
+            failure = exc
+        finally:
+            if profiler is not None:
+                profiler.disable()
+        if failure is not None:
+            if self._record is not None:
+                self._record.capture_error(failure)
+            raise failure
+        if self._record is not None:
+            self._record.bytes_sent += len(chunk)
+        return chunk
+
+    def close(self) -> None:
+        try:
+            close = getattr(self._result, "close", None)
+            if close is not None:
+                self._profiled_close(close)
+        finally:
+            self._finish()
+
+    def _profiled_close(self, close: Callable[[], Any]) -> None:
+        profiler = self._profiler
+        failure: Optional[BaseException] = None
+        if profiler is not None:
+            profiler.enable()
+        try:
+            close()
+        except BaseException as exc:
+            failure = exc
+        finally:
+            if profiler is not None:
+                profiler.disable()
+        if failure is not None:
+            if self._record is not None:
+                self._record.capture_error(failure)
+            raise failure
+
+    def _finish(self) -> None:
+        if self._finished:
+            return
+        self._finished = True
+        if self._record is None:
+            self._middleware.gate.exit_other(self._entered_other)
+        else:
+            self._middleware._finish(self._record, self._entered_other)
+
+    def __del__(self) -> None:
+        # A server that never calls close() must not keep the gate held forever.
+        if not getattr(self, "_finished", True):
+            if self._record is not None:
+                self._record.notes.append("the server never called close(); profile finished when the body was discarded")
+            self._finish()
+
+
+class _SizedResponseBody(_ResponseBody):
+    """For list-like results: servers (wsgiref among them) use len() == 1 to set
+    Content-Length themselves; keep that behaviour under the profiler."""
+
+    def __len__(self) -> int:
+        return len(self._result)  # type: ignore[arg-type]
+
+
+def _body_class(result: Any) -> type:
+    return _SizedResponseBody if hasattr(result, "__len__") else _ResponseBody
+

@@ -1,0 +1,92 @@
+"""Shared helpers: run WSGI apps through the middleware in-process and read what it wrote."""
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+import unittest
+from typing import Any, Dict, List, Optional
+from wsgiref.util import setup_testing_defaults
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PACKAGE_ROOT = os.path.dirname(HERE)
+if PACKAGE_ROOT not in sys.path:
+    sys.path.insert(0, PACKAGE_ROOT)
+
+from request_profiler.naming import is_profile_name  # noqa: E402
+
+FIRST_LINE_PREFIX = '{"format":"request-profiler","version":1,"header":'
+
+
+def make_environ(path: str = "/", method: str = "GET", query: str = "", **extra: str) -> Dict[str, Any]:
+    environ: Dict[str, Any] = {"PATH_INFO": path, "REQUEST_METHOD": method, "QUERY_STRING": query}
+    setup_testing_defaults(environ)
+    environ.update(extra)
+    return environ
+
+
+class Response:
+    def __init__(self) -> None:
+        self.status: Optional[str] = None
+        self.headers: List[Any] = []
+        self.written: List[bytes] = []
+
+    def start_response(self, status: str, headers: List[Any], exc_info: Any = None) -> Any:
+        self.status = status
+        self.headers = headers
+        return self.written.append
+
+
+def call(app: Any, environ: Optional[Dict[str, Any]] = None) -> bytes:
+    """Drive a WSGI app like a server: iterate, then always close."""
+    response = Response()
+    result = app(environ or make_environ(), response.start_response)
+    try:
+        return b"".join(response.written) + b"".join(result)
+    finally:
+        close = getattr(result, "close", None)
+        if close:
+            close()
+
+
+def profile_files(directory: str) -> List[str]:
+    if not os.path.isdir(directory):
+        return []
+    return sorted(os.path.join(directory, n) for n in os.listdir(directory) if is_profile_name(n))
+
+
+def load(path: str) -> Dict[str, Any]:
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    assert text.startswith(FIRST_LINE_PREFIX), text[:80]
+    return json.loads(text)
+
+
+def first_line_header(path: str) -> Dict[str, Any]:
+    """What a directory listing does: parse line 1 alone."""
+    with open(path, encoding="utf-8") as f:
+        line = f.readline()
+    assert line.startswith(FIRST_LINE_PREFIX) and line.endswith(",\n"), line[:80]
+    return json.loads(line[len(FIRST_LINE_PREFIX):-2])
+
+
+def function_names(doc: Dict[str, Any]) -> List[str]:
+    return [f["name"] for f in doc["profile"]["functions"]]
+
+
+class TempDirTestCase(unittest.TestCase):
+    def setUp(self) -> None:
+        self.tmp = tempfile.mkdtemp(prefix="rp-test-")
+        self.addCleanup(shutil.rmtree, self.tmp, True)  # cleanups run last-in first-out: after the writers close
+        self.profile_dir = os.path.join(self.tmp, "profiles")
+        self._saved_env = {k: os.environ.get(k) for k in ("REQUEST_PROFILER", "REQUEST_PROFILER_DIR")}
+        for key in self._saved_env:
+            os.environ.pop(key, None)
+
+    def tearDown(self) -> None:
+        for key, value in self._saved_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

@@ -1,0 +1,123 @@
+import os
+import re
+import threading
+import time
+import unittest
+
+from request_profiler import ProfilerMiddleware, naming, retention
+from request_profiler.writer import write_atomic
+
+from .support import TempDirTestCase, call, profile_files
+
+
+def app(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"ok"]
+
+
+class WriterTest(TempDirTestCase):
+    def test_a_slow_writer_never_blocks_requests_it_drops_and_counts(self):
+        mw = ProfilerMiddleware(app, profile_dir=self.profile_dir, queue_size=2)
+        release = threading.Event()
+        real_handle = mw.writer._handle
+
+        def stuck_handle(record):  # stalls before taking the gate, like a writer descheduled
+            release.wait(10)
+            real_handle(record)
+
+        mw.writer._handle = stuck_handle
+        self.addCleanup(mw.writer.close)
+        started = time.perf_counter()
+        with self.assertLogs("request_profiler") as logs:
+            for _ in range(20):
+                self.assertEqual(call(mw), b"ok")
+        elapsed = time.perf_counter() - started
+        release.set()
+        mw.writer.flush()
+        self.assertLess(elapsed, 2.0)
+        kept = len(profile_files(self.profile_dir))
+        self.assertEqual(kept + mw.writer.dropped, 20)
+        self.assertGreaterEqual(mw.writer.dropped, 17)
+        self.assertTrue(any("dropped" in line for line in logs.output))
+
+    def test_names_are_unique_across_threads(self):
+        mw = ProfilerMiddleware(app, profile_dir=self.profile_dir, queue_size=1000, keep_max_files=0)
+        self.addCleanup(mw.writer.close)
+
+        def client():
+            for _ in range(25):
+                call(mw)
+
+        threads = [threading.Thread(target=client) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        mw.writer.flush(30)
+        self.assertEqual(len(profile_files(self.profile_dir)), 200)
+        self.assertEqual(mw.writer.dropped, 0)
+
+    def test_atomic_write_leaves_only_the_final_name(self):
+        os.makedirs(self.profile_dir)
+        write_atomic(self.profile_dir, "x.rprof.json", b"{}")
+        self.assertEqual(os.listdir(self.profile_dir), ["x.rprof.json"])
+
+    def test_temporary_names_are_never_taken_for_profiles(self):
+        temp = naming.temp_name("20240101T000000.000000-GET-root-1-00000000.rprof.json")
+        self.assertTrue(temp.startswith(".") and temp.endswith(".tmp"))
+        self.assertFalse(naming.is_profile_name(temp))
+
+    def test_slugs(self):
+        self.assertEqual(naming.path_slug("/"), "root")
+        self.assertEqual(naming.path_slug("/users/42/edit"), "users_42_edit")
+        self.assertRegex(naming.path_slug("/<script>/é/" + "x" * 80), r"^[A-Za-z0-9_.]{1,40}$")
+        self.assertEqual(naming.method_slug("get"), "GET")
+
+
+class RetentionTest(TempDirTestCase):
+    def make(self, stems, size=10):
+        os.makedirs(self.profile_dir, exist_ok=True)
+        for stem in stems:
+            for suffix in (".rprof.json", ".dot"):
+                with open(os.path.join(self.profile_dir, stem + suffix), "wb") as f:
+                    f.write(b"x" * size)
+
+    def test_keeps_at_most_n_oldest_removed_first(self):
+        stems = ["2024010%dT000000.000000-GET-root-1-0000000%d" % (i, i) for i in range(1, 8)]
+        self.make(stems)
+        unrelated = os.path.join(self.profile_dir, "notes.txt")
+        open(unrelated, "w").close()
+        removed = retention.enforce(self.profile_dir, 3, 0)
+        self.assertEqual(removed, stems[:4])
+        left = sorted(os.listdir(self.profile_dir))
+        self.assertEqual(left, sorted([s + x for s in stems[4:] for x in (".rprof.json", ".dot")] + ["notes.txt"]))
+
+    def test_keeps_at_most_m_megabytes(self):
+        stems = ["2024010%dT000000.000000-GET-root-1-0000000%d" % (i, i) for i in range(1, 6)]
+        self.make(stems, size=300 * 1024)  # 600 KiB per profile with its graph
+        retention.enforce(self.profile_dir, 0, 1.0)
+        self.assertEqual(len(profile_files(self.profile_dir)), 1)
+
+    def test_stale_temporary_files_are_removed(self):
+        os.makedirs(self.profile_dir)
+        stale = os.path.join(self.profile_dir, ".a.rprof.json.abcdef.tmp")
+        fresh = os.path.join(self.profile_dir, ".b.rprof.json.abcdef.tmp")
+        for path in (stale, fresh):
+            open(path, "w").close()
+        os.utime(stale, (time.time() - 7200, time.time() - 7200))
+        retention.enforce(self.profile_dir, 0, 0)
+        self.assertEqual(os.listdir(self.profile_dir), [os.path.basename(fresh)])
+
+    def test_middleware_applies_retention(self):
+        mw = ProfilerMiddleware(app, profile_dir=self.profile_dir, keep_max_files=5)
+        mw.writer.retention_interval_s = 0
+        self.addCleanup(mw.writer.close)
+        for _ in range(12):
+            call(mw)
+        mw.writer.flush()
+        self.assertEqual(len(profile_files(self.profile_dir)), 5)
+        self.assertEqual(len([n for n in os.listdir(self.profile_dir) if n.endswith(".dot")]), 5)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,251 @@
+import os
+import stat
+import sys
+import unittest
+
+from request_profiler import ProfilerMiddleware
+
+from .support import TempDirTestCase, call, first_line_header, function_names, load, make_environ, profile_files
+
+
+class UserView:
+    def get(self) -> bytes:
+        return str(sum(i * i for i in range(5000))).encode()
+
+
+def plain_app(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "5"), ("Set-Cookie", "sid=abc")])
+    return [UserView().get()[:5]]
+
+
+def produce_chunk(n: int) -> bytes:
+    return (b"%d," % sum(range(n * 1000)))
+
+
+class StreamingBody:
+    """A body that logs when each chunk is produced and whether close() was called."""
+
+    def __init__(self, log, chunks=3, fail_at=None):
+        self.log, self.chunks, self.fail_at = log, chunks, fail_at
+
+    def __iter__(self):
+        for i in range(self.chunks):
+            if i == self.fail_at:
+                raise RuntimeError("broken stream")
+            self.log.append("produced %d" % i)
+            yield produce_chunk(i + 1)
+
+    def close(self):
+        self.log.append("closed")
+
+
+class WsgiMiddlewareTest(TempDirTestCase):
+    def middleware(self, app, **options):
+        mw = ProfilerMiddleware(app, profile_dir=self.profile_dir, **options)
+        self.addCleanup(mw.writer.close) if mw.writer else None
+        return mw
+
+    def only_profile(self, mw):
+        self.assertTrue(mw.writer.flush(10))
+        files = profile_files(self.profile_dir)
+        self.assertEqual(len(files), 1, files)
+        return files[0], load(files[0])
+
+    def test_profile_holds_request_response_and_functions(self):
+        mw = self.middleware(plain_app)
+        environ = make_environ("/users/42", query="page=2&api_token=s3cret", HTTP_COOKIE="sid=abc",
+                               HTTP_AUTHORIZATION="Bearer xyz", HTTP_X_API_KEY="k", HTTP_USER_AGENT="tester")
+        environ["REMOTE_ADDR"] = "10.1.2.3"
+        self.assertEqual(call(mw, environ), UserView().get()[:5])
+        path, doc = self.only_profile(mw)
+        header = doc["header"]
+        self.assertEqual(first_line_header(path), header)
+        self.assertEqual((header["method"], header["path"], header["status"]), ("GET", "/users/42", 200))
+        self.assertEqual(header["query"], "page=2&api_token=[redacted]")
+        self.assertEqual((header["contentType"], header["contentLength"], header["bytesSent"]), ("text/plain", 5, 5))
+        self.assertTrue(header["profiled"])
+        self.assertIsNone(header["skipReason"])
+        self.assertEqual(header["interface"], "wsgi")
+        self.assertEqual(header["pid"], os.getpid())
+        self.assertGreater(header["wallMs"], 0)
+        self.assertGreater(header["profiledMs"], 0)
+        self.assertLessEqual(header["profiledMs"], header["wallMs"] * 1.05 + 1)
+        self.assertEqual(header["functionCount"], len(doc["profile"]["functions"]))
+        self.assertEqual(header["edgeCount"], len(doc["profile"]["edges"]))
+        self.assertEqual(doc["request"]["remoteAddr"], "10.1.2.3")
+        self.assertEqual(doc["request"]["scheme"], "http")
+        headers = dict(doc["request"]["headers"])
+        self.assertEqual(headers["Cookie"], "[redacted]")
+        self.assertEqual(headers["Authorization"], "[redacted]")
+        self.assertEqual(headers["X-Api-Key"], "[redacted]")
+        self.assertEqual(headers["User-Agent"], "tester")
+        self.assertEqual(dict(doc["response"]["headers"])["Set-Cookie"], "[redacted]")
+        self.assertEqual(doc["response"]["statusLine"], "200 OK")
+        self.assertEqual(doc["environ"]["HTTP_COOKIE"], "[redacted]")
+        self.assertEqual(doc["environ"]["QUERY_STRING"], "page=2&api_token=[redacted]")
+        self.assertEqual(doc["environ"]["PATH_INFO"], "/users/42")
+        self.assertTrue(all(isinstance(v, str) for v in doc["environ"].values()))
+        with open(path) as f:
+            self.assertNotIn("s3cret", f.read())
+        self.assertIsNone(doc["error"])
+        self.assertEqual(doc["python"]["version"].split(".")[:2], [str(v) for v in sys.version_info[:2]])
+        self.assertIn(os.getcwd(), doc["paths"]["cwd"])
+        self.assertTrue(doc["paths"]["stdlib"])
+        names = function_names(doc)
+        self.assertIn("get", names)
+        self.assertIn("plain_app", names)
+        self.assertFalse([n for n in names if "disable" in n], names)
+
+    def test_qualified_names_where_python_has_them(self):
+        mw = self.middleware(plain_app)
+        call(mw)
+        _, doc = self.only_profile(mw)
+        get = [f for f in doc["profile"]["functions"] if f["name"] == "get"][0]
+        expected = "UserView.get" if sys.version_info >= (3, 11) else None
+        self.assertEqual(get["qualname"], expected)
+        self.assertEqual(get["file"], os.path.abspath(__file__).replace(".pyc", ".py"))
+
+    def test_edges_are_consistent_with_functions(self):
+        mw = self.middleware(plain_app)
+        call(mw)
+        _, doc = self.only_profile(mw)
+        functions, edges = doc["profile"]["functions"], doc["profile"]["edges"]
+        incoming = {}
+        for caller, callee, cc, nc, tt, ct in edges:
+            self.assertTrue(0 <= caller < len(functions) and 0 <= callee < len(functions))
+            incoming[callee] = incoming.get(callee, 0) + nc
+        for i, f in enumerate(functions):
+            self.assertGreaterEqual(f["nc"], f["cc"])
+            self.assertGreaterEqual(f["ct"] + 1e-9, f["tt"])
+            if i in incoming:
+                self.assertEqual(incoming[i], f["nc"], f["name"])
+        genexpr = functions.index([f for f in functions if f["name"] == "<genexpr>"][0])
+        self.assertTrue(any(e[1] == genexpr and e[3] == 5001 for e in edges))
+
+    def test_streaming_body_is_profiled_while_iterated_and_not_buffered(self):
+        log = []
+
+        def app(environ, start_response):
+            start_response("200 OK", [("Content-Type", "text/csv")])
+            return StreamingBody(log)
+
+        mw = self.middleware(app)
+        result = mw(make_environ("/export"), lambda *a: None)
+        self.assertEqual(log, [], "the body must not be consumed before the server iterates it")
+        first = next(iter(result))
+        self.assertEqual(log, ["produced 0"])
+        rest = list(result)
+        result.close()
+        self.assertEqual(log, ["produced 0", "produced 1", "produced 2", "closed"])
+        _, doc = self.only_profile(mw)
+        produce = [f for f in doc["profile"]["functions"] if f["name"] == "produce_chunk"]
+        self.assertEqual(produce[0]["nc"], 3)
+        self.assertIn("close", function_names(doc))
+        self.assertEqual(doc["header"]["bytesSent"], len(first) + sum(len(c) for c in rest))
+
+    def test_exception_while_streaming_is_recorded_and_close_still_called(self):
+        log = []
+
+        def app(environ, start_response):
+            start_response("200 OK", [("Content-Type", "text/plain")])
+            return StreamingBody(log, fail_at=1)
+
+        mw = self.middleware(app)
+        with self.assertRaises(RuntimeError):
+            call(mw)
+        self.assertEqual(log[-1], "closed")
+        _, doc = self.only_profile(mw)
+        self.assertEqual(doc["header"]["error"], "RuntimeError")
+        self.assertEqual(doc["error"]["message"], "broken stream")
+        self.assertIn('raise RuntimeError("broken stream")', doc["error"]["traceback"])
+
+    def test_app_raising_before_start_response(self):
+        def app(environ, start_response):
+            raise KeyError("missing")
+
+        mw = self.middleware(app)
+        with self.assertRaises(KeyError):
+            call(mw)
+        _, doc = self.only_profile(mw)
+        self.assertIsNone(doc["header"]["status"])
+        self.assertEqual(doc["header"]["error"], "KeyError")
+        self.assertIn("raise KeyError", doc["error"]["traceback"])
+
+    def test_legacy_write_bytes_are_counted(self):
+        def app(environ, start_response):
+            write = start_response("200 OK", [("Content-Type", "text/plain")])
+            write(b"hello ")
+            return [b"world"]
+
+        mw = self.middleware(app)
+        self.assertEqual(call(mw), b"hello world")
+        _, doc = self.only_profile(mw)
+        self.assertEqual(doc["header"]["bytesSent"], 11)
+
+    def test_list_results_keep_their_length_for_the_server(self):
+        mw = self.middleware(plain_app)
+        result = mw(make_environ(), lambda *a: None)
+        self.assertEqual(len(result), 1)
+        list(result)
+        result.close()
+
+    def test_files_are_owner_only_in_an_owner_only_directory(self):
+        mw = self.middleware(plain_app, write_prof=True)
+        call(mw)
+        path, _ = self.only_profile(mw)
+        self.assertEqual(stat.S_IMODE(os.stat(self.profile_dir).st_mode), 0o700)
+        stem = path[: -len(".rprof.json")]
+        for suffix in (".rprof.json", ".dot", ".prof"):
+            self.assertEqual(stat.S_IMODE(os.stat(stem + suffix).st_mode), 0o600, suffix)
+        self.assertEqual([n for n in os.listdir(self.profile_dir) if n.startswith(".")], [])
+
+    def test_file_name_is_sortable_and_describes_the_request(self):
+        mw = self.middleware(plain_app)
+        call(mw, make_environ("/a/very/long/path/with spaces/and/more/segments/than/forty/characters", method="POST"))
+        path, doc = self.only_profile(mw)
+        name = os.path.basename(path)
+        stamp, method, rest = name.split("-", 2)
+        self.assertRegex(stamp, r"^\d{8}T\d{6}\.\d{6}$")
+        self.assertEqual(method, "POST")
+        slug = rest.rsplit("-", 2)[0]
+        self.assertLessEqual(len(slug), 40)
+        self.assertRegex(slug, r"^[A-Za-z0-9_.]+$")
+        self.assertEqual(rest.rsplit("-", 2)[1], str(os.getpid()))
+        self.assertEqual(doc["header"]["id"], name[: -len(".rprof.json")])
+
+    def test_env_switch_turns_it_into_a_pass_through(self):
+        os.environ["REQUEST_PROFILER"] = "0"
+        mw = ProfilerMiddleware(plain_app, profile_dir=self.profile_dir)
+        self.assertIsNone(mw.writer)
+        result = mw(make_environ(), lambda *a: None)
+        self.assertIsInstance(result, list)  # the app's own object, untouched
+        self.assertFalse(os.path.exists(self.profile_dir))
+
+    def test_env_dir_overrides_the_configured_directory(self):
+        other = os.path.join(self.tmp, "from-env")
+        os.environ["REQUEST_PROFILER_DIR"] = other
+        mw = ProfilerMiddleware(plain_app, profile_dir=self.profile_dir)
+        self.addCleanup(mw.writer.close)
+        call(mw)
+        mw.writer.flush()
+        self.assertEqual(len(profile_files(other)), 1)
+        self.assertEqual(profile_files(self.profile_dir), [])
+
+    def test_dot_graph_beside_profile_unless_disabled(self):
+        mw = self.middleware(plain_app)
+        call(mw)
+        path, _ = self.only_profile(mw)
+        with open(path[: -len(".rprof.json")] + ".dot") as f:
+            graph = f.read()
+        self.assertTrue(graph.startswith("digraph {"))
+        self.assertIn("UserView.get" if sys.version_info >= (3, 11) else ":get", graph)
+        off = os.path.join(self.tmp, "nodot")
+        mw2 = ProfilerMiddleware(plain_app, profile_dir=off, write_dot="false")
+        self.addCleanup(mw2.writer.close)
+        call(mw2)
+        mw2.writer.flush()
+        self.assertEqual([n for n in os.listdir(off) if n.endswith(".dot")], [])
+
+
+if __name__ == "__main__":
+    unittest.main()

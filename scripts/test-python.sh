@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# The Python middleware's tests: unittest on every pyenv interpreter present
+# (3.8 .. 3.13), then on Debian's /usr/bin/python3 with the real frameworks
+# (Flask, Django, Pyramid + PasteDeploy, Starlette/FastAPI), which this script
+# installs from Debian's packages when they are missing. On Debian's python the
+# framework tests must run: REQUEST_PROFILER_REQUIRE_FRAMEWORKS=1 turns their
+# "not installed" skips into failures.
+set -uo pipefail
+cd "$(dirname "$0")/../python"
+
+DEBIAN_PACKAGES=(python3-flask python3-django python3-starlette python3-uvicorn python3-fastapi
+                 python3-httpx python3-pyramid python3-pastedeploy python3-webob python3-setuptools
+                 python3-pip graphviz)
+
+install_debian_packages() {
+  local missing=()
+  for pkg in "${DEBIAN_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "installing Debian packages: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo -n"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=300 "${missing[@]}" \
+    || { $sudo apt-get update -q -o DPkg::Lock::Timeout=300 \
+         && $sudo apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=300 "${missing[@]}"; }
+}
+
+declare -a SUMMARY=()
+FAILED=0
+
+run_suite() {  # label, python, extra env...
+  local label=$1 python=$2; shift 2
+  local log
+  log=$(mktemp)
+  local started=$SECONDS
+  if env "$@" "$python" -m unittest discover -s tests -t . >"$log" 2>&1; then
+    SUMMARY+=("PASS  $label  $(tail -n 3 "$log" | grep -E '^Ran|^OK' | tr '\n' ' ')($((SECONDS - started))s)")
+  else
+    FAILED=1
+    SUMMARY+=("FAIL  $label  $(grep -E '^Ran|^FAILED' "$log" | tr '\n' ' ')")
+    echo "---- $label output ----"
+    cat "$log"
+  fi
+  rm -f "$log"
+}
+
+if command -v dpkg-query >/dev/null 2>&1; then
+  install_debian_packages || { echo "could not install the Debian framework packages"; FAILED=1; }
+fi
+
+PYENV_ROOT=${PYENV_ROOT:-$(pyenv root 2>/dev/null || echo "$HOME/.pyenv")}
+for minor in 3.8 3.9 3.10 3.11 3.12 3.13; do
+  for dir in "$PYENV_ROOT"/versions/"$minor".*; do
+    [ -x "$dir/bin/python" ] || continue
+    run_suite "pyenv $(basename "$dir")" "$dir/bin/python"
+  done
+done
+
+if [ -x /usr/bin/python3 ]; then
+  run_suite "debian $(/usr/bin/python3 -c 'import platform; print(platform.python_version())') + frameworks" \
+    /usr/bin/python3 REQUEST_PROFILER_REQUIRE_FRAMEWORKS=1
+fi
+
+echo
+echo "Python middleware tests:"
+printf '  %s\n' "${SUMMARY[@]}"
+exit $FAILED
