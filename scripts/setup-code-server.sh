@@ -22,9 +22,23 @@ export XDG_CONFIG_HOME="$ROOT/xdg/config" XDG_DATA_HOME="$ROOT/xdg/data"
 log() { printf '[setup-code-server] %s\n' "$*"; }
 now() { date +%s; }
 
-if "$BIN" --version 2>/dev/null | grep -q "^$CODE_SERVER_VERSION "; then
+installed() { "$BIN" --version 2>/dev/null | grep -q "^$CODE_SERVER_VERSION "; }
+
+if installed; then
   log "code-server $CODE_SERVER_VERSION already installed in $ROOT"
   exit 0
+fi
+
+# Two test runs starting at once would install into the same folder; let one wait for the other.
+mkdir -p "$(dirname "$ROOT")"
+exec 9>"$(dirname "$ROOT")/code-server.lock"
+if ! flock -n 9; then
+  log "another install is running; waiting for it"
+  flock 9
+  if installed; then
+    log "code-server $CODE_SERVER_VERSION installed by the other run"
+    exit 0
+  fi
 fi
 
 started=$(now)
