@@ -1,0 +1,123 @@
+/**
+ * Writes a CallGraph as Graphviz DOT text, for the webview's renderer and for export.
+ *
+ * Every string goes out double-quoted through dotString, because function names and file
+ * paths are anyone's text: `<module>`, `<lambda>`, names with quotes, backslashes (which
+ * Graphviz would otherwise read as \N, \G, \l ... escapes) and, in pseudo-files, newlines.
+ * Node ids are "n<index>" and never need quoting.
+ */
+import type { CallGraph, CallGraphEdge, CallGraphNode } from './callGraph';
+import { HOT_PATH_EXTRA_WIDTH, hotPathColor, strokeColor, type GraphThemeKind } from './graphColors';
+
+export interface DotOptions {
+  /** Background the graph is drawn on: decides edge and caption colours. Default 'light'. */
+  theme?: GraphThemeKind;
+  /** Colour of the caption (e.g. the editor's foreground); default black or light grey by theme. */
+  foreground?: string;
+  /** First line of the caption, e.g. "GET /users/7 · 123 ms". */
+  title?: string;
+  /** Font Graphviz measures text with and the SVG names. */
+  fontName?: string;
+}
+
+const NODE_FONT_COLOR = '#ffffff';
+const NODE_PEN_WIDTH = 1;
+const HOT_NODE_PEN_WIDTH = 3;
+
+/**
+ * A DOT double-quoted string that Graphviz shows as exactly `text`:
+ * - backslash and quote are escaped;
+ * - line breaks become \n (Graphviz's centred line break); a tab becomes a space, since
+ *   Graphviz has no tab escape ("\t" would show as "t");
+ * - other control characters, which a label cannot show, become U+FFFD;
+ * - an "&" that starts something Graphviz would decode as an HTML entity ("&lt;", "&#60;")
+ *   becomes "&amp;", so the entity's text is shown rather than the character it names.
+ * Angle brackets need no escape inside a quoted string (only <...> labels are HTML-like),
+ * and Graphviz escapes them itself when writing SVG.
+ */
+export function dotString(text: string): string {
+  const escaped = text
+    .replace(/\\/g, '\\\\')
+    .replace(/"/g, '\\"')
+    .replace(/\r\n|\r|\n/g, '\\n')
+    .replace(/\t/g, ' ')
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '\ufffd')
+    .replace(/&(?=#?[A-Za-z0-9]+;)/g, '&amp;');
+  return `"${escaped}"`;
+}
+
+/** A DOT attribute list from name/value pairs; numbers are written with two decimals at most. */
+function attributes(pairs: [string, string | number][]): string {
+  return pairs
+    .map(([name, value]) => `${name}=${typeof value === 'number' ? formatNumber(value) : dotString(value)}`)
+    .join(', ');
+}
+
+function formatNumber(value: number): string {
+  return String(Math.round(value * 100) / 100);
+}
+
+function nodeLine(node: CallGraphNode, theme: GraphThemeKind): string {
+  const pairs: [string, string | number][] = [
+    ['label', node.label.join('\n')],
+    ['fillcolor', node.color],
+    ['color', node.onHotPath ? hotPathColor(theme) : node.color],
+    ['penwidth', node.onHotPath ? HOT_NODE_PEN_WIDTH : NODE_PEN_WIDTH],
+    // The SVG element gets this id and class: the webview finds nodes by them.
+    ['id', `fn${node.function}`],
+    ['class', node.onHotPath ? 'function hot' : 'function'],
+    ['tooltip', node.hasSource ? `${node.displayName}\n${node.file}:${node.line}` : node.displayName],
+  ];
+  return `  ${node.id} [${attributes(pairs)}];`;
+}
+
+function edgeLine(edge: CallGraphEdge, theme: GraphThemeKind): string {
+  const color = edge.onHotPath ? hotPathColor(theme) : strokeColor(edge.weight, theme);
+  const width = edge.onHotPath ? edge.penWidth + HOT_PATH_EXTRA_WIDTH : edge.penWidth;
+  const pairs: [string, string | number][] = [
+    ['label', edge.label.join('\n')],
+    ['color', color],
+    ['fontcolor', color],
+    ['penwidth', width],
+    ['arrowsize', Math.max(0.35, width / 4)],
+    ['id', `call${edge.edge}`],
+    ['class', edge.onHotPath ? 'call hot' : 'call'],
+  ];
+  return `  ${edge.from} -> ${edge.to} [${attributes(pairs)}];`;
+}
+
+export function toDot(graph: CallGraph, options: DotOptions = {}): string {
+  const theme = options.theme ?? 'light';
+  const foreground = options.foreground ?? (theme === 'dark' ? '#cccccc' : '#000000');
+  const fontName = options.fontName ?? 'Arial';
+  const caption = [options.title, graph.hiddenText].filter((line): line is string => !!line).join('\n');
+  const lines = [
+    'digraph callgraph {',
+    `  graph [${attributes([
+      ['label', caption],
+      ['labelloc', 't'],
+      ['fontname', fontName],
+      ['fontcolor', foreground],
+      ['bgcolor', 'transparent'],
+      ['ranksep', 0.25],
+      ['nodesep', 0.25],
+    ])}];`,
+    `  node [${attributes([
+      ['fontname', fontName],
+      ['fontsize', 10],
+      ['fontcolor', NODE_FONT_COLOR],
+      ['shape', 'box'],
+      ['style', 'filled'],
+      ['width', 0],
+      ['height', 0],
+    ])}];`,
+    `  edge [${attributes([
+      ['fontname', fontName],
+      ['fontsize', 9],
+    ])}];`,
+  ];
+  for (const node of graph.nodes) lines.push(nodeLine(node, theme));
+  for (const edge of graph.edges) lines.push(edgeLine(edge, theme));
+  lines.push('}');
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,117 @@
+import * as assert from 'node:assert/strict';
+import { instance, type Viz } from '@viz-js/viz';
+import { buildCallGraph } from '../../src/core/callGraph';
+import { dotString, toDot } from '../../src/core/dot';
+import { strokeColor } from '../../src/core/graphColors';
+import type { ProfileData, ProfiledFunction } from '../../src/core/profileFormat';
+import { buildProfileModel } from '../../src/core/profileModel';
+
+function fn(file: string, line: number, name: string, ct: number, tt = 0): ProfiledFunction {
+  return { file, line, name, qualname: null, cc: 1, nc: 1, tt, ct };
+}
+
+/** Names that break naive DOT writers. */
+const AWKWARD = [
+  '<module>',
+  '<script>alert("x")</script>',
+  'say "hi"',
+  'back\\slash \\N \\G \\l',
+  'two\nlines',
+  'tab\there',
+  'entity &lt; &#60; and a & b',
+];
+
+/** root -> each awkward function, 1 s each, so all are drawn; the first call is the hot one. */
+function awkwardProfile(): ProfileData {
+  const functions = [fn('/app/main.py', 1, 'root', 8, 0.5), ...AWKWARD.map((name, i) => fn('/app/odd.py', i + 1, name, i === 0 ? 5 : 0.25, 0.25))];
+  return {
+    functions,
+    edges: AWKWARD.map((_, i) => [0, i + 1, 1, 1, 0.25, functions[i + 1].ct]),
+    notes: [],
+  };
+}
+
+/** The text of every <text> element of an SVG, XML entities decoded. */
+function svgTexts(svg: string): string[] {
+  return [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) =>
+    m[1]
+      .replace(/&#(\d+);/g, (_, code) => String.fromCodePoint(Number(code)))
+      .replace(/&#x([0-9a-f]+);/gi, (_, code) => String.fromCodePoint(parseInt(code, 16)))
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&apos;/g, "'")
+      .replace(/&amp;/g, '&'),
+  );
+}
+
+describe('dotString', () => {
+  const cases: [string, string, string][] = [
+    ['plain text', 'handler', '"handler"'],
+    ['quotes', 'say "hi"', '"say \\"hi\\""'],
+    ['backslashes before quotes', 'a\\"', '"a\\\\\\""'],
+    ['newlines of any kind', 'a\nb\r\nc\rd', '"a\\nb\\nc\\nd"'],
+    ['tabs (Graphviz has no tab escape)', 'a\tb', '"a b"'],
+    ['control characters', 'a\u0000b\u001bc', '"a\ufffdb\ufffdc"'],
+    ['entity-like text', '&lt; &#60; &#x3c; a & b', '"&amp;lt; &amp;#60; &amp;#x3c; a & b"'],
+    ['angle brackets, unchanged', '<module>', '"<module>"'],
+  ];
+  for (const [what, text, expected] of cases) {
+    it(`escapes ${what}`, () => assert.equal(dotString(text), expected));
+  }
+});
+
+describe('toDot', () => {
+  const graph = buildCallGraph(buildProfileModel(awkwardProfile()));
+
+  it('writes one line per node and edge with safe ids', () => {
+    const dot = toDot(graph);
+    assert.ok(dot.startsWith('digraph callgraph {\n'));
+    assert.ok(dot.endsWith('}\n'));
+    assert.equal(dot.match(/^ {2}n\d+ \[/gm)?.length, 8);
+    assert.equal(dot.match(/^ {2}n\d+ -> n\d+ \[/gm)?.length, 7);
+  });
+
+  it('draws the hot path red and thicker, with classes the webview can find', () => {
+    const dot = toDot(graph);
+    const hotEdge = dot.split('\n').find((line) => line.startsWith('  n0 -> n1 '))!;
+    // weight 5/8: pen 4 × 0.625 = 2.5, plus 2 for the hot path
+    assert.match(hotEdge, /color="#ff0000", fontcolor="#ff0000", penwidth=4\.5, /);
+    assert.match(hotEdge, /id="call0", class="call hot"/);
+    const coldEdge = dot.split('\n').find((line) => line.startsWith('  n0 -> n2 '))!;
+    assert.match(coldEdge, /penwidth=0\.5, .*class="call"\]/);
+    assert.match(dot, /n1 \[.*color="#ff0000", penwidth=3, id="fn1", class="function hot"/);
+  });
+
+  it('uses lighter strokes and the given foreground on a dark theme', () => {
+    const dot = toDot(graph, { theme: 'dark', foreground: '#d4d4d4', title: 'GET /x' });
+    const coldEdge = dot.split('\n').find((line) => line.startsWith('  n0 -> n2 '))!;
+    assert.ok(coldEdge.includes(`color="${strokeColor(0.25 / 8, 'dark')}"`));
+    assert.match(dot, /graph \[label="GET \/x\\nAll functions and calls are drawn\.", .*fontcolor="#d4d4d4"/);
+  });
+
+  describe('rendered by Graphviz', function () {
+    this.timeout(20_000);
+    let viz: Viz;
+    before(async () => {
+      viz = await instance();
+    });
+
+    it('shows every awkward name exactly as written', () => {
+      const svg = viz.renderString(toDot(graph), { format: 'svg' });
+      const texts = svgTexts(svg);
+      for (const name of AWKWARD) {
+        const shown = name.replace(/\t/g, ' ').split('\n');
+        for (const line of shown) assert.ok(texts.includes(line), `${JSON.stringify(line)} shown; texts: ${JSON.stringify(texts)}`);
+      }
+      assert.ok(!svg.includes('<script>'), 'no live markup in the SVG');
+    });
+
+    it('gives the SVG elements the ids and classes of the DOT', () => {
+      const svg = viz.renderString(toDot(graph), { format: 'svg' });
+      assert.match(svg, /<g id="fn1" class="node function hot">/);
+      assert.match(svg, /<g id="call0" class="edge call hot">/);
+      assert.match(svg, /<g id="fn3" class="node function">/);
+    });
+  });
+});
