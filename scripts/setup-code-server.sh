@@ -102,6 +102,6 @@ log "installing VS Code's own dependencies"
 # argon2 (password hashing) is a native module of code-server itself; rebuild it for this node.
 (cd "$ROOT" && npm rebuild argon2 </dev/null)
 
-version="$("$BIN" --version)"
+version="$("$BIN" --version | grep "^$CODE_SERVER_VERSION " || true)"
 log "installed: $version ($(($(now) - started)) s)"
 echo "$version" | grep -q "^$CODE_SERVER_VERSION " || { log "unexpected version"; exit 1; }

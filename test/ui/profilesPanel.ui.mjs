@@ -110,7 +110,7 @@ try {
       return (await rows.locator('.label-name').allInnerTexts()).map((text) => text.trim());
     });
     console.log(`[profiles panel UI] ${rowLabels.length} row(s): ${rowLabels.slice(0, 5).join(' | ')}${rowLabels.length > 5 ? ' ...' : ''}`);
-    const clicked = rowLabels.findIndex((label) => expectedLabels.some((expected) => label.startsWith(expected)));
+    const clicked = rowLabels.findIndex((label) => expectedLabels.some((expected) => labelNamesRequest(label, expected)));
     expect(
       clicked >= 0,
       `no row names a fixture request; rows: ${JSON.stringify(rowLabels)}, fixtures: ${JSON.stringify(expectedLabels)}`,
@@ -148,4 +148,18 @@ function requestLabelsOfProfiles(dir) {
     .filter((name) => name.endsWith(PROFILE_SUFFIX))
     .map((name) => JSON.parse(readFileSync(join(dir, name), 'utf8')).header)
     .map((header) => `${header.method} ${header.path}`);
+}
+
+/**
+ * Whether a row label names the request "METHOD /path": the label's method and path (ignoring a
+ * query string and anything after them, such as a count) equal the request's, where {placeholders}
+ * of an endpoint label stand for one path segment each ("GET /orders/{id}" names "GET /orders/7").
+ */
+function labelNamesRequest(label, request) {
+  const [method, pathAndQuery = ''] = label.trim().split(/\s+/);
+  const path = pathAndQuery.split('?')[0];
+  const pattern = `${method} ${path}`
+    .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+    .replace(/\{[^}]*\}/g, '[^/]+');
+  return new RegExp(`^${pattern}$`).test(request);
 }
