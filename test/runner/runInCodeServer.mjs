@@ -26,6 +26,7 @@ import {
 } from './paths.mjs';
 import { createPhaseTimer } from './phases.mjs';
 import { printResults, readResults } from './suiteResults.mjs';
+import { checkInstalledPackage } from './vsixContents.mjs';
 import { makeTestWorkspace } from './workspace.mjs';
 
 const dev = process.argv.includes('--dev');
@@ -73,6 +74,11 @@ try {
     : await phases.time('install .vsix', () =>
         installVsix({ vsix: vsixPath, extensionsDir, userDataDir, home, extensionId }));
   console.log(`[code-server suite] extension under test: ${extensionPath}${dev ? ' (repository)' : ' (unpacked .vsix)'}`);
+  if (!dev) {
+    const { problems, files } = checkInstalledPackage(extensionPath);
+    console.log(`[code-server suite] .vsix: ${(statSync(vsixPath).size / 1024).toFixed(1)} KB, ${files.length} files installed`);
+    if (problems.length) throw new Error(`the .vsix is wrong:\n  ${problems.join('\n  ')}`);
+  }
 
   const { workspace, profileCount } = makeTestWorkspace(temp);
   console.log(`[code-server suite] workspace ${workspace} (${profileCount} profile file(s) in .profiles)`);
@@ -91,6 +97,7 @@ try {
 
   browser = await phases.time('launch Chromium', () => launchChromium());
   const page = await browser.newPage();
+  page.setDefaultNavigationTimeout(60_000);
   const pageErrors = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
 

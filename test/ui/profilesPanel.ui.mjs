@@ -88,6 +88,7 @@ try {
       startCodeServer({ workspace, userDataDir, extensionsDir, home, logFile }));
     browser = await phases.time('launch Chromium', () => launchChromium());
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.setDefaultNavigationTimeout(60_000);
 
     await phases.time('load workbench', async () => {
       await page.goto(workbenchUrl(server, { workspace }));
