@@ -44,7 +44,10 @@ export interface ProfileModel {
   calleesOf: number[][];
   /** Edge indices by callee function. */
   callersOf: number[][];
-  /** Functions nobody in the profile called (entered from the unprofiled middleware), costliest first. */
+  /**
+   * Functions nobody in the profile called (entered from the unprofiled middleware), plus the
+   * entry of any cycle no such function reaches; costliest first.
+   */
   roots: number[];
   /** Seconds the profile covers: the sum of the roots' cumulative times. */
   totalTime: number;
@@ -145,7 +148,42 @@ export function buildProfileModel(data: ProfileData, paths?: ProfilePaths): Prof
     .filter((f) => callersOf[f.index].every((e) => edges[e].caller === f.index))
     .sort((a, b) => b.ct - a.ct)
     .map((f) => f.index);
+  roots.push(...cycleEntries(functions, edges, calleesOf, roots));
+  roots.sort((a, b) => functions[b].ct - functions[a].ct || a - b);
   let totalTime = roots.reduce((sum, r) => sum + functions[r].ct, 0);
   if (!(totalTime > 0)) totalTime = functions.reduce((max, f) => Math.max(max, f.ct), 0);
   return { functions, edges, calleesOf, callersOf, roots, totalTime };
+}
+
+/**
+ * Functions that no root reaches: a cycle (a calls b calls a) entered straight from the
+ * unprofiled middleware has no function without callers, so without this it would vanish
+ * from every top-down view. The costliest unreached function of such a group is where the
+ * outside call came in (its cumulative time holds the others'), so it becomes a root too.
+ */
+function cycleEntries(functions: FunctionInfo[], edges: CallEdge[], calleesOf: number[][], roots: number[]): number[] {
+  const reached = new Uint8Array(functions.length);
+  const stack: number[] = [];
+  const visitFrom = (start: number): void => {
+    reached[start] = 1;
+    stack.push(start);
+    while (stack.length) {
+      for (const e of calleesOf[stack.pop()!]) {
+        const callee = edges[e].callee;
+        if (!reached[callee]) {
+          reached[callee] = 1;
+          stack.push(callee);
+        }
+      }
+    }
+  };
+  roots.forEach(visitFrom);
+  const unreached = functions.filter((f) => !reached[f.index]).sort((a, b) => b.ct - a.ct || a.index - b.index);
+  const entries: number[] = [];
+  for (const f of unreached) {
+    if (reached[f.index]) continue;
+    entries.push(f.index);
+    visitFrom(f.index);
+  }
+  return entries;
 }
