@@ -142,13 +142,24 @@ try {
 }
 process.exit(exitCode);
 
-/** "METHOD /path" of every profile in dir, from the header each file starts with. */
+/**
+ * "METHOD /path" of every profile in dir whose header is readable. Per the format contract
+ * (src/core/profileFormat.ts) the first line is `{"format":...,"header":{...},`, so the header
+ * parses on its own; the fixtures also hold deliberately broken files, which are left out.
+ */
 function requestLabelsOfProfiles(dir) {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((name) => name.endsWith(PROFILE_SUFFIX))
-    .map((name) => JSON.parse(readFileSync(join(dir, name), 'utf8')).header)
-    .map((header) => `${header.method} ${header.path}`);
+  const labels = [];
+  for (const name of readdirSync(dir).filter((n) => n.endsWith(PROFILE_SUFFIX))) {
+    const firstLine = readFileSync(join(dir, name), 'utf8').split('\n', 1)[0];
+    try {
+      const { header } = JSON.parse(`${firstLine.replace(/,\s*$/, '')}}`);
+      if (header?.method && header?.path) labels.push(`${header.method} ${header.path}`);
+    } catch {
+      // not a profile the view can list either
+    }
+  }
+  return labels;
 }
 
 /**
