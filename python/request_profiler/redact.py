@@ -20,8 +20,9 @@ DEFAULT_SECRET_NAMES = (
 
 def normalise_name(name: str) -> str:
     text = name.lower().replace("_", "-")
-    if text.startswith("http-"):
-        text = text[5:]
+    for prefix in ("http-", "headers."):  # WSGI environ keys, our flattened ASGI scope headers
+        if text.startswith(prefix):
+            return text[len(prefix):]
     return text
 
 

@@ -1,0 +1,145 @@
+"""The ASGI middleware: ASGIProfilerMiddleware(app, profile_dir='.profiles', **options).
+
+HTTP requests are profiled step by step (see steps.py); lifespan and websocket
+scopes pass through untouched. Usable as Starlette/FastAPI middleware:
+app.add_middleware(ASGIProfilerMiddleware, profile_dir=".profiles").
+"""
+
+import cProfile
+import http
+import logging
+from typing import Any, Awaitable, Callable, Dict, MutableMapping
+
+from .config import Config
+from .gate import GATE, ProfilingGate
+from .record import RequestRecord
+from .redact import Redactor
+from .selection import RequestSelector
+from .steps import StepProfiler
+from .wsgi import _as_string
+from .writer import ProfileWriter
+
+log = logging.getLogger("request_profiler")
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+ASGI_NOTE = ("asgi: the profiler ran only while this request's own task ran; time spent awaiting is in "
+             "wallMs, not in profiledMs or cpuMs; every resumption of a coroutine counts as a call; work of "
+             "other tasks and threads (child tasks, thread-pool endpoints) is not recorded")
+
+# A step cannot wait long: it blocks the event loop. Longer waits make the step unprofiled.
+MAX_STEP_WAIT_S = 0.25
+
+
+def _text(value: Any) -> str:
+    return value.decode("latin-1") if isinstance(value, (bytes, bytearray)) else str(value)
+
+
+def _utf8(value: Any) -> str:
+    raw = value if isinstance(value, (bytes, bytearray)) else str(value).encode("latin-1", "replace")
+    return raw.decode("utf-8", "replace")
+
+
+def _status_line(status: int) -> str:
+    try:
+        return "%d %s" % (status, http.HTTPStatus(status).phrase)
+    except ValueError:
+        return str(status)
+
+
+def fill_from_scope(record: RequestRecord, scope: Scope) -> None:
+    record.method = str(scope.get("method", ""))
+    record.path = str(scope.get("path", ""))
+    record.query = _utf8(scope.get("query_string", b""))
+    record.scheme = str(scope.get("scheme", "http"))
+    headers = [(_text(k), _text(v)) for k, v in scope.get("headers") or []]
+    record.request_headers = headers
+    host = next((v for k, v in headers if k.lower() == "host"), None)
+    server = scope.get("server")
+    if not host and server:
+        host = "%s:%s" % (server[0], server[1])
+    record.host = host or ""
+    client = scope.get("client")
+    record.remote_addr = str(client[0]) if client else None
+    environ: Dict[str, str] = {}
+    for key, value in scope.items():
+        if key == "headers":
+            continue
+        environ[str(key)] = _text(value) if isinstance(value, (bytes, bytearray)) else _as_string(value)
+    for name, value in headers:
+        environ["headers." + name.lower()] = value
+    record.environ = environ
+
+
+class ASGIProfilerMiddleware:
+    def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]], profile_dir: str = ".profiles",
+                 **options: Any) -> None:
+        self.app = app
+        options["profile_dir"] = profile_dir
+        self.config = Config.from_options(options)
+        self.redactor = Redactor(self.config.redact, self.config.redact_names)
+        self.selector = RequestSelector(self.config)
+        self.gate: ProfilingGate = GATE
+        self.writer = ProfileWriter(self.config, self.redactor, self.gate) if self.config.enabled else None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.writer is None or scope.get("type") != "http":
+            await self.app(scope, receive, send)
+            return
+        try:
+            wanted = self.selector.wants(str(scope.get("path", "")))
+            record = RequestRecord("asgi")
+            fill_from_scope(record, scope)
+            record.notes.append(ASGI_NOTE)
+            steps = StepProfiler(cProfile.Profile(), self.gate, min(self.config.max_wait_s, MAX_STEP_WAIT_S))
+        except Exception:
+            log.exception("request_profiler: could not start profiling; serving the request unprofiled")
+            wanted = False
+        if not wanted:
+            await self.app(scope, receive, send)
+            return
+
+        async def recording_send(message: Message) -> None:
+            kind = message.get("type")
+            if kind == "http.response.start":
+                status = message.get("status")
+                record.status_line = _status_line(int(status)) if status is not None else None
+                record.response_headers = [(_text(k), _text(v)) for k, v in message.get("headers") or []]
+            elif kind == "http.response.body":
+                record.bytes_sent += len(message.get("body") or b"")
+            await send(message)
+
+        try:
+            await steps.run(self.app(scope, receive, recording_send))
+        except BaseException as exc:
+            record.capture_error(exc)
+            raise
+        finally:
+            self._finish(record, steps)
+
+    def _finish(self, record: RequestRecord, steps: StepProfiler) -> None:
+        try:
+            record.finish()
+            record.cpu_s = steps.cpu_s
+            if steps.steps and steps.unprofiled_steps == steps.steps:
+                record.profiler = None
+                record.skip_reason = steps.last_refusal
+            else:
+                record.profiler = steps.profiler
+                record.notes.append("%d step(s) of this request's task were profiled" % (steps.steps - steps.unprofiled_steps))
+                if steps.unprofiled_steps:
+                    record.notes.append("%d step(s) ran unprofiled: %s" % (steps.unprofiled_steps, steps.last_refusal))
+                if steps.overlaps:
+                    record.notes.append("%d unprofiled piece(s) of work in other threads ran during profiled steps; "
+                                        "their work may appear" % steps.overlaps)
+            if record.profiler is None and not self.config.record_skipped:
+                return
+            if record.wall_s * 1000.0 < self.config.min_duration_ms:
+                return
+            if self.writer is not None:
+                self.writer.submit(record)
+        except Exception:
+            log.exception("request_profiler: could not finish a profile (the request was served normally)")

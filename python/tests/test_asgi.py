@@ -1,0 +1,165 @@
+import asyncio
+import unittest
+
+from request_profiler import ASGIProfilerMiddleware
+
+from .support import TempDirTestCase, function_names, load, profile_files
+
+
+def scope_for(path, query=b"", headers=None):
+    return {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+            "path": path, "raw_path": path.encode(), "query_string": query, "root_path": "",
+            "headers": headers or [(b"host", b"testserver")], "client": ("127.0.0.1", 5000),
+            "server": ("testserver", 80)}
+
+
+async def receive():
+    return {"type": "http.request", "body": b"", "more_body": False}
+
+
+class Collector:
+    def __init__(self):
+        self.messages = []
+
+    async def __call__(self, message):
+        self.messages.append(message)
+
+
+def crunch_for_a():
+    return sum(i * i for i in range(20000))
+
+
+def crunch_for_b():
+    return sum(i * 3 for i in range(20000))
+
+
+async def respond(send, body, status=200):
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"text/plain"), (b"set-cookie", b"sid=1")]})
+    await send({"type": "http.response.body", "body": body, "more_body": True})
+    await send({"type": "http.response.body", "body": b"!"})
+
+
+async def handler_a(scope, receive, send):
+    for _ in range(3):
+        crunch_for_a()
+        await asyncio.sleep(0.01)
+    await respond(send, b"a")
+
+
+async def handler_b(scope, receive, send):
+    for _ in range(3):
+        crunch_for_b()
+        await asyncio.sleep(0.01)
+    await respond(send, b"bb")
+
+
+async def router(scope, receive, send):
+    if scope["type"] != "http":
+        scope["seen_by_app"] = (receive, send)
+        return
+    if scope["path"] == "/a":
+        await handler_a(scope, receive, send)
+    elif scope["path"] == "/b":
+        await handler_b(scope, receive, send)
+    elif scope["path"] == "/boom":
+        await asyncio.sleep(0)
+        raise ValueError("boom")
+    else:
+        await asyncio.sleep(10)
+
+
+class AsgiMiddlewareTest(TempDirTestCase):
+    def middleware(self, **options):
+        mw = ASGIProfilerMiddleware(router, profile_dir=self.profile_dir, **options)
+        self.addCleanup(mw.writer.close)
+        return mw
+
+    def profiles(self, mw):
+        self.assertTrue(mw.writer.flush(10))
+        return {load(p)["header"]["path"]: load(p) for p in profile_files(self.profile_dir)}
+
+    def test_profile_of_one_request(self):
+        mw = self.middleware()
+        sent = Collector()
+        asyncio.run(mw(scope_for("/a", b"x=1&token=t", [(b"host", b"h"), (b"cookie", b"c=1")]), receive, sent))
+        self.assertEqual([m["type"] for m in sent.messages], ["http.response.start", "http.response.body", "http.response.body"])
+        doc = self.profiles(mw)["/a"]
+        header = doc["header"]
+        self.assertEqual((header["interface"], header["status"], header["bytesSent"]), ("asgi", 200, 2))
+        self.assertEqual(header["query"], "x=1&token=[redacted]")
+        self.assertEqual(header["contentType"], "text/plain")
+        self.assertEqual(doc["response"]["statusLine"], "200 OK")
+        self.assertEqual(dict(doc["response"]["headers"])["set-cookie"], "[redacted]")
+        self.assertEqual(dict(doc["request"]["headers"])["cookie"], "[redacted]")
+        self.assertEqual(doc["environ"]["headers.cookie"], "[redacted]")
+        self.assertEqual(doc["request"]["host"], "h")
+        # Three 10 ms sleeps are in the wall time, not in the profiled time.
+        self.assertGreater(header["wallMs"], 30)
+        self.assertLess(header["profiledMs"], header["wallMs"])
+        self.assertTrue(any(n.startswith("asgi:") for n in doc["profile"]["notes"]))
+        crunch = [f for f in doc["profile"]["functions"] if f["name"] == "crunch_for_a"][0]
+        self.assertEqual(crunch["nc"], 3)
+        self.assertFalse([n for n in function_names(doc) if "disable" in n or n == "_end"])
+
+    def test_concurrent_requests_on_one_loop_each_hold_only_their_own_work(self):
+        mw = self.middleware()
+
+        async def both():
+            await asyncio.gather(*(mw(scope_for(p), receive, Collector()) for p in ("/a", "/b", "/a", "/b")))
+
+        asyncio.run(both())
+        self.assertTrue(mw.writer.flush(10))
+        docs = [load(p) for p in profile_files(self.profile_dir)]
+        self.assertEqual(len(docs), 4)
+        for doc in docs:
+            names = set(function_names(doc))
+            mine, other = ("a", "b") if doc["header"]["path"] == "/a" else ("b", "a")
+            self.assertTrue(doc["header"]["profiled"])
+            self.assertIn("handler_" + mine, names)
+            self.assertIn("crunch_for_" + mine, names)
+            self.assertNotIn("handler_" + other, names)
+            self.assertNotIn("crunch_for_" + other, names)
+
+    def test_lifespan_and_websocket_pass_through_untouched(self):
+        mw = self.middleware()
+        for kind in ("lifespan", "websocket"):
+            scope = {"type": kind}
+            sent = Collector()
+            asyncio.run(mw(scope, receive, sent))
+            self.assertEqual(scope["seen_by_app"], (receive, sent))
+        self.assertEqual(profile_files(self.profile_dir), [])
+
+    def test_exception_is_recorded_and_raised(self):
+        mw = self.middleware()
+        with self.assertRaises(ValueError):
+            asyncio.run(mw(scope_for("/boom"), receive, Collector()))
+        doc = self.profiles(mw)["/boom"]
+        self.assertEqual(doc["header"]["error"], "ValueError")
+        self.assertIsNone(doc["header"]["status"])
+        self.assertIn('raise ValueError("boom")', doc["error"]["traceback"])
+
+    def test_cancellation_reaches_the_app_and_the_profile_is_still_written(self):
+        mw = self.middleware()
+
+        async def cancel_soon():
+            task = asyncio.ensure_future(mw(scope_for("/hang"), receive, Collector()))
+            await asyncio.sleep(0.02)
+            task.cancel()
+            try:
+                await task
+            except asyncio.CancelledError:
+                return "cancelled"
+
+        self.assertEqual(asyncio.run(cancel_soon()), "cancelled")
+        doc = self.profiles(mw)["/hang"]
+        self.assertEqual(doc["header"]["error"], "CancelledError")
+
+    def test_ignored_path_is_passed_through(self):
+        mw = self.middleware(ignore_paths="^/a$")
+        asyncio.run(mw(scope_for("/a"), receive, Collector()))
+        self.assertEqual(self.profiles(mw), {})
+
+
+if __name__ == "__main__":
+    unittest.main()
