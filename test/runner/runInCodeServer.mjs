@@ -14,7 +14,7 @@
 //
 // Exits 0 only when the suite reported results and none failed. code-server and Chromium are
 // stopped on every path out, including Ctrl-C.
-import { mkdtempSync, mkdirSync, rmSync, existsSync, statSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, existsSync, statSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildTests, packageVsix } from './build.mjs';
@@ -132,11 +132,23 @@ try {
 }
 process.exit(exitCode);
 
-/** Polls for a results file written after `since`; null when the time limit passes first. */
+/**
+ * Polls for a results file written after `since`; null when the time limit passes first. Gives up
+ * early when code-server logs that the extension host exited (it does once run() settles, or when
+ * it crashes) and no results follow within a few seconds.
+ */
 async function waitForResults(files, since, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
+  let hostExitedAt = null;
   while (Date.now() < deadline) {
     if (server?.hasExited()) throw new Error(`code-server exited while the suite ran; see ${logFile}`);
+    if (hostExitedAt === null && /Extension Host Process exited with code/.test(readFileSync(logFile, 'utf8'))) {
+      hostExitedAt = Date.now();
+    }
+    if (hostExitedAt !== null && Date.now() - hostExitedAt > 5_000) {
+      console.error('[code-server suite] the extension host exited without writing results');
+      return null;
+    }
     for (const file of files) {
       // Results written before the workbench opened belong to some other run.
       if (existsSync(file) && statSync(file).mtimeMs >= since - 1000) {
