@@ -102,5 +102,9 @@ export function foldedSplit(model: ProfileModel, fn: number): TimeSplit {
       pass(hidden, single, e, model.edges[e].ct * share);
     }
   }
-  return { own, callees: sortCallees([...shown.values()]) };
+  const callees = sortCallees([...shown.values()]);
+  // Calls closing a hidden cycle carry time nobody else shows: it stays with fn, so that
+  // folding moves hidden time to the nearest shown ancestor and loses none of it.
+  const unshown = model.functions[fn].ct - callees.reduce((sum, c) => sum + c.time, 0);
+  return { own: Math.max(own, unshown), callees };
 }
