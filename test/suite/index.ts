@@ -9,7 +9,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Mocha from 'mocha';
+import type Mocha from 'mocha';
 import * as vscode from 'vscode';
 
 /** Environment variable naming the results file; runners set it on the VS Code process. */
@@ -80,9 +80,14 @@ function compiledTestFilesUnder(dir: string): string[] {
     .sort();
 }
 
-function runMocha(files: string[], tests: SuiteTestResult[]): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', timeout: TEST_TIMEOUT_MS, color: false, reporter: 'spec' });
+async function runMocha(files: string[], tests: SuiteTestResult[]): Promise<void> {
+  // Mocha 12 is an ES module. import() loads it in any extension host; require() would need the
+  // require(esm) support of node >= 20.19, which the Electron of some VS Code versions lacks.
+  const { default: MochaClass } = await import('mocha');
+  const mocha = new MochaClass({ ui: 'bdd', timeout: TEST_TIMEOUT_MS, color: false, reporter: 'spec' });
   for (const file of files) mocha.addFile(file);
+  // Loading first makes a test file that throws reject here, with its stack.
+  await mocha.loadFilesAsync();
   const record = (test: Mocha.Runnable, state: SuiteTestResult['state'], failure?: Error) =>
     tests.push({
       fullTitle: test.fullTitle(),
@@ -91,18 +96,13 @@ function runMocha(files: string[], tests: SuiteTestResult[]): Promise<void> {
       durationMs: test.duration ?? null,
       error: failure ? (failure.stack ?? failure.message) : null,
     });
-  return new Promise((resolve, reject) => {
-    try {
-      mocha
-        .run(() => resolve())
-        .on('pass', (test) => record(test, 'passed'))
-        // Also fires for failing hooks, which then count as failed entries of their own.
-        .on('fail', (test, failure) => record(test, 'failed', failure))
-        .on('pending', (test) => record(test, 'pending'));
-    } catch (loadError) {
-      // mocha.run() requires the test files synchronously; a file that throws lands here.
-      reject(loadError);
-    }
+  await new Promise<void>((resolve) => {
+    mocha
+      .run(() => resolve())
+      .on('pass', (test) => record(test, 'passed'))
+      // Also fires for failing hooks, which then count as failed entries of their own.
+      .on('fail', (test, failure) => record(test, 'failed', failure))
+      .on('pending', (test) => record(test, 'pending'));
   });
 }
 
