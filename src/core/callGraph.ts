@@ -23,12 +23,22 @@ import {
 /** gprof2dot's defaults: nodes under 0.5 % and edges under 0.1 % of the total are not drawn. */
 export const DEFAULT_NODE_THRESHOLD = 0.005;
 export const DEFAULT_EDGE_THRESHOLD = 0.001;
+/**
+ * At most this many nodes are drawn by default. Thresholds alone do not bound the graph:
+ * cumulative times overlap, so a deep profile can have hundreds of functions above 0.5 %,
+ * which is neither readable nor quick to lay out (bench/callGraph.bench.ts, 20,000
+ * functions: 581 nodes above 0.5 % took Graphviz over a minute, the 150 costliest 1-2.4 s, the
+ * 100 costliest 0.6 s on a loaded 2-core machine).
+ */
+export const DEFAULT_MAX_NODES = 100;
 
 export interface CallGraphOptions {
   /** Fraction of the total (0..1) a function's cumulative time needs to be drawn. */
   nodeThreshold?: number;
   /** Fraction of the total (0..1) a call's time needs to be drawn. */
   edgeThreshold?: number;
+  /** Draw at most this many functions, the costliest (ties: earlier in the profile); 0 = no limit. */
+  maxNodes?: number;
 }
 
 /** Calls into or out of one node that are not drawn. */
@@ -98,6 +108,8 @@ export interface HiddenSummary {
   largestFunctionWeight: number;
   /** Edges not drawn: under the edge threshold, or touching a function not drawn. */
   edges: number;
+  /** Functions above the node threshold left out only because of maxNodes. */
+  overMaxNodes: number;
 }
 
 export interface CallGraph {
@@ -109,6 +121,7 @@ export interface CallGraph {
   totalMs: number;
   nodeThreshold: number;
   edgeThreshold: number;
+  maxNodes: number;
   hidden: HiddenSummary;
   /** One line that says what was hidden, for the graph's caption. */
   hiddenText: string;
@@ -118,15 +131,32 @@ function validThreshold(value: number | undefined, fallback: number): number {
   return value !== undefined && Number.isFinite(value) && value >= 0 ? value : fallback;
 }
 
+function validMaxNodes(value: number | undefined): number {
+  if (value === 0) return 0;
+  return value !== undefined && value >= 1 ? Math.floor(value) : DEFAULT_MAX_NODES;
+}
+
+/** Keeps only the maxNodes costliest of the drawn functions; returns how many it dropped. */
+function limitNodes(model: ProfileModel, drawn: boolean[], maxNodes: number): number {
+  if (!maxNodes) return 0;
+  const candidates = model.functions.filter((f) => drawn[f.index]);
+  if (candidates.length <= maxNodes) return 0;
+  candidates.sort((a, b) => b.ct - a.ct || a.index - b.index);
+  for (const f of candidates.slice(maxNodes)) drawn[f.index] = false;
+  return candidates.length - maxNodes;
+}
+
 export function buildCallGraph(model: ProfileModel, options: CallGraphOptions = {}): CallGraph {
   const nodeThreshold = validThreshold(options.nodeThreshold, DEFAULT_NODE_THRESHOLD);
   const edgeThreshold = validThreshold(options.edgeThreshold, DEFAULT_EDGE_THRESHOLD);
+  const maxNodes = validMaxNodes(options.maxNodes);
   const total = model.totalTime;
   const hasTime = total > 0;
   const weightOf = (seconds: number) => (hasTime ? seconds / total : 0);
 
   // Same tests as the middleware: kept when weight >= threshold (an empty profile draws nothing).
   const drawn = model.functions.map((f) => hasTime && weightOf(f.ct) >= nodeThreshold);
+  const overMaxNodes = limitNodes(model, drawn, maxNodes);
   const edgeDrawn = model.edges.map(
     (e) => drawn[e.caller] && drawn[e.callee] && weightOf(e.ct) >= edgeThreshold,
   );
@@ -136,7 +166,7 @@ export function buildCallGraph(model: ProfileModel, options: CallGraphOptions = 
   const hotEdges = new Set(hot.edges);
 
   const nodes: CallGraphNode[] = [];
-  const hidden: HiddenSummary = { functions: 0, functionsOwnMs: 0, largestFunctionWeight: 0, edges: 0 };
+  const hidden: HiddenSummary = { functions: 0, functionsOwnMs: 0, largestFunctionWeight: 0, edges: 0, overMaxNodes };
   for (const f of model.functions) {
     if (!drawn[f.index]) {
       hidden.functions++;
@@ -211,8 +241,9 @@ export function buildCallGraph(model: ProfileModel, options: CallGraphOptions = 
     totalMs: total * 1000,
     nodeThreshold,
     edgeThreshold,
+    maxNodes,
     hidden,
-    hiddenText: describeHidden(hidden, nodeThreshold, edgeThreshold, total * 1000),
+    hiddenText: describeHidden(hidden, nodeThreshold, edgeThreshold, maxNodes, total * 1000),
   };
 }
 
@@ -245,13 +276,14 @@ function hiddenCalls(
   return { count: others.size, ms: seconds * 1000 };
 }
 
-function describeHidden(hidden: HiddenSummary, nodeThreshold: number, edgeThreshold: number, totalMs: number): string {
+function describeHidden(hidden: HiddenSummary, nodeThreshold: number, edgeThreshold: number, maxNodes: number, totalMs: number): string {
   if (!hidden.functions && !hidden.edges) return 'All functions and calls are drawn.';
   const parts: string[] = [];
   if (hidden.functions) {
     const ownShare = totalMs > 0 ? `, ${graphPercent(hidden.functionsOwnMs / totalMs)}` : '';
     parts.push(
       `${hidden.functions} ${hidden.functions === 1 ? 'function' : 'functions'} under ${graphPercent(nodeThreshold)}` +
+        (hidden.overMaxNodes ? ` or beyond the ${maxNodes} costliest` : '') +
         ` (own time ${graphMs(hidden.functionsOwnMs)}${ownShare})`,
     );
   }

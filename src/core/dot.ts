@@ -18,7 +18,26 @@ export interface DotOptions {
   title?: string;
   /** Font Graphviz measures text with and the SVG names. */
   fontName?: string;
+  /**
+   * 'quick' bounds Graphviz's crossing minimisation and ranking passes; 'auto' (default)
+   * does so above QUICK_LAYOUT_NODES nodes, where full effort costs seconds.
+   */
+  layoutEffort?: 'full' | 'quick' | 'auto';
 }
+
+/**
+ * Above this many nodes 'auto' layout is quick. Measured on a benchmark graph of 106 nodes
+ * and 345 edges: 1.4-2.2 s at full effort, 0.55-0.65 s quick; a 40-node graph lays out in
+ * about 0.2 s at full effort.
+ */
+export const QUICK_LAYOUT_NODES = 60;
+
+/** Iteration limits for dot's network simplex (nslimit, nslimit1) and crossing passes (mclimit). */
+const QUICK_LAYOUT_ATTRIBUTES: [string, number][] = [
+  ['nslimit', 2],
+  ['nslimit1', 2],
+  ['mclimit', 0.2],
+];
 
 const NODE_FONT_COLOR = '#ffffff';
 const NODE_PEN_WIDTH = 1;
@@ -79,7 +98,8 @@ function edgeLine(edge: CallGraphEdge, theme: GraphThemeKind): string {
     ['color', color],
     ['fontcolor', color],
     ['penwidth', width],
-    ['arrowsize', Math.max(0.35, width / 4)],
+    // Arrow heads grow with the pen, but not so far that they hide the edge's label.
+    ['arrowsize', Math.min(1.2, Math.max(0.35, width / 4))],
     ['id', `call${edge.edge}`],
     ['class', edge.onHotPath ? 'call hot' : 'call'],
   ];
@@ -91,6 +111,8 @@ export function toDot(graph: CallGraph, options: DotOptions = {}): string {
   const foreground = options.foreground ?? (theme === 'dark' ? '#cccccc' : '#000000');
   const fontName = options.fontName ?? 'Arial';
   const caption = [options.title, graph.hiddenText].filter((line): line is string => !!line).join('\n');
+  const effort = options.layoutEffort ?? 'auto';
+  const quick = effort === 'quick' || (effort === 'auto' && graph.nodes.length > QUICK_LAYOUT_NODES);
   const lines = [
     'digraph callgraph {',
     `  graph [${attributes([
@@ -101,6 +123,7 @@ export function toDot(graph: CallGraph, options: DotOptions = {}): string {
       ['bgcolor', 'transparent'],
       ['ranksep', 0.25],
       ['nodesep', 0.25],
+      ...(quick ? QUICK_LAYOUT_ATTRIBUTES : []),
     ])}];`,
     `  node [${attributes([
       ['fontname', fontName],

