@@ -5,8 +5,11 @@
  * Target (issue 5): the pruned graph of a 20,000-function profile renders in under 2 s.
  *
  *   node bench/callGraph.bench.mjs [functions=20000] [edges=100000]
+ *   node bench/callGraph.bench.mjs --file some.rprof.json     (any profile, e.g. a real one or
+ *                                                              bench/makeLargeProfile.mjs's)
  */
 import { instance } from '@viz-js/viz';
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { buildCallGraph } from '../src/core/callGraph';
 import { toDot } from '../src/core/dot';
@@ -29,9 +32,12 @@ async function timedAsync<T>(label: string, work: () => Promise<T>, times: Map<s
 }
 
 async function main(): Promise<void> {
-  const functionCount = Number(process.argv[2] ?? 20_000);
-  const edgeCount = Number(process.argv[3] ?? 100_000);
-  const text = JSON.stringify({ profile: makeLargeProfile(functionCount, edgeCount) });
+  const args = process.argv.slice(2);
+  const fileFlag = args.indexOf('--file');
+  const text =
+    fileFlag >= 0
+      ? readFileSync(args[fileFlag + 1], 'utf8')
+      : JSON.stringify({ profile: makeLargeProfile(Number(args[0] ?? 20_000), Number(args[1] ?? 100_000)) });
   const times = new Map<string, number>();
 
   const viz = await timedAsync('Graphviz WebAssembly start (once per view)', () => instance(), times);

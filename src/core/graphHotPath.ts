@@ -2,10 +2,11 @@
  * The hot path of a call graph: the chain of calls that holds most of the request's time.
  *
  * Rule (the middleware's .dot writer follows the same one, so both draw the same path):
- * start at the costliest root (the model's roots are sorted by cumulative time); from each
- * node on the path take its heaviest call (largest cumulative time; on a tie the earlier
- * edge in the profile) to a drawn function not yet on the path, and follow it while that
- * call carries more than half of the node's cumulative time. Self-calls and calls back to a
+ * start at the costliest drawn root (the model's roots are sorted by cumulative time); from
+ * each node on the path take its heaviest call (largest cumulative time; on a tie the callee
+ * with the lower function index, as the call tree's hotPath.ts does) to a drawn function not
+ * yet on the path, and follow it while that call carries more than half of the node's
+ * cumulative time. Self-calls and calls back to a
  * node already on the path are skipped, so recursion and cycles end the walk instead of
  * looping.
  */
@@ -35,7 +36,8 @@ export function findHotPath(
     for (const e of model.calleesOf[node]) {
       const edge = model.edges[e];
       if (onPath.has(edge.callee) || !isEdgeDrawn(e)) continue;
-      if (best < 0 || edge.ct > model.edges[best].ct) best = e;
+      const bestEdge = best < 0 ? undefined : model.edges[best];
+      if (!bestEdge || edge.ct > bestEdge.ct || (edge.ct === bestEdge.ct && edge.callee < bestEdge.callee)) best = e;
     }
     if (best < 0 || !(model.edges[best].ct * 2 > model.functions[node].ct)) return path;
     node = model.edges[best].callee;

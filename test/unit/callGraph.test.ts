@@ -228,9 +228,9 @@ describe('buildCallGraph', () => {
       assert.deepEqual(graph.hotPath, [0]);
     });
 
-    it('takes the earlier edge when two calls weigh the same', () => {
+    it('takes the callee with the lower index when two calls weigh the same', () => {
       const graph = graphOf(chain([[0, 1, 0.9], [1, 3, 0.8], [1, 2, 0.8]], [1, 0.9, 0.8, 0.8]));
-      assert.deepEqual(graph.hotPath, [0, 1, 3]);
+      assert.deepEqual(graph.hotPath, [0, 1, 2]);
     });
 
     it('starts at the costliest of several roots', () => {
