@@ -104,10 +104,9 @@ def wsgi_profiles(directory):
 
     # A request served unprofiled because another request held the profiler: force the
     # Python 3.12+ policy with a private gate held by another thread.
-    busy_gate = ProfilingGate(all_threads=True)
+    busy_gate = ProfilingGate(one_per_process=True)
     skipping = ProfilerMiddleware(demo.build_app(), profile_dir=directory, max_wait_s=0.05)
     skipping.gate = busy_gate
-    skipping.writer.gate = busy_gate
     holding, done = threading.Event(), threading.Event()
 
     def hold():

@@ -5,7 +5,6 @@ scopes pass through untouched. Usable as Starlette/FastAPI middleware:
 app.add_middleware(ASGIProfilerMiddleware, profile_dir=".profiles").
 """
 
-import cProfile
 import http
 import logging
 from typing import Any, Awaitable, Callable, Dict, MutableMapping
@@ -13,6 +12,7 @@ from typing import Any, Awaitable, Callable, Dict, MutableMapping
 from .config import Config
 from .gate import GATE, ProfilingGate
 from .record import RequestRecord
+from .recorder import Recorder
 from .redact import Redactor
 from .selection import RequestSelector
 from .steps import StepProfiler
@@ -83,7 +83,7 @@ class ASGIProfilerMiddleware:
         self.redactor = Redactor(self.config.redact, self.config.redact_names)
         self.selector = RequestSelector(self.config)
         self.gate: ProfilingGate = GATE
-        self.writer = ProfileWriter(self.config, self.redactor, self.gate) if self.config.enabled else None
+        self.writer = ProfileWriter(self.config, self.redactor) if self.config.enabled else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.writer is None or scope.get("type") != "http":
@@ -94,7 +94,8 @@ class ASGIProfilerMiddleware:
             record = RequestRecord("asgi")
             fill_from_scope(record, scope)
             record.notes.append(ASGI_NOTE)
-            steps = StepProfiler(cProfile.Profile(), self.gate, min(self.config.max_wait_s, MAX_STEP_WAIT_S))
+            steps = StepProfiler(Recorder(self.config.confine_threads), self.gate,
+                                 min(self.config.max_wait_s, MAX_STEP_WAIT_S))
         except Exception:
             log.exception("request_profiler: could not start profiling; serving the request unprofiled")
             wanted = False
@@ -132,9 +133,8 @@ class ASGIProfilerMiddleware:
                 record.notes.append("%d step(s) of this request's task were profiled" % (steps.steps - steps.unprofiled_steps))
                 if steps.unprofiled_steps:
                     record.notes.append("%d step(s) ran unprofiled: %s" % (steps.unprofiled_steps, steps.last_refusal))
-                if steps.overlaps:
-                    record.notes.append("%d unprofiled piece(s) of work in other threads ran during profiled steps; "
-                                        "their work may appear" % steps.overlaps)
+                if steps.recorder.note():
+                    record.notes.append(steps.recorder.note())
             if record.profiler is None and not self.config.record_skipped:
                 return
             if record.wall_s * 1000.0 < self.config.min_duration_ms:

@@ -13,8 +13,10 @@ Label = Tuple[str, int, str]
 
 # The profiler's own disable() call is recorded as the last call of every profile;
 # it is measurement noise, not the app's work.
+# Python 3.12+ also records our thread-confinement swap (thread_filter.py).
 PROFILER_NOISE = {"<method 'disable' of '_lsprof.Profiler' objects>",
-                  "<built-in method disable>"}
+                  "<built-in method disable>",
+                  "<built-in method sys.monitoring.register_callback>"}
 
 
 def _label(code: Any) -> Label:

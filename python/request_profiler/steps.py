@@ -12,19 +12,20 @@ import time
 from typing import Any, Awaitable, Generator, Optional
 
 from .gate import ProfilingGate
+from .recorder import Recorder
 
 thread_time = getattr(time, "thread_time", time.process_time)
 
 
 class StepProfiler:
-    def __init__(self, profiler: Any, gate: ProfilingGate, step_timeout: float) -> None:
-        self.profiler = profiler
+    def __init__(self, recorder: Recorder, gate: ProfilingGate, step_timeout: float) -> None:
+        self.recorder = recorder
+        self.profiler = recorder.profiler
         self.gate = gate
         self.step_timeout = step_timeout
         self.steps = 0
         self.unprofiled_steps = 0
         self.last_refusal: Optional[str] = None
-        self.overlaps = 0
         self.cpu_s = 0.0
         self._cpu_start = 0.0
 
@@ -37,7 +38,7 @@ class StepProfiler:
         if refusal is None:
             try:
                 self._cpu_start = thread_time()
-                self.profiler.enable()
+                self.recorder.start()
                 return True
             except ValueError as exc:  # 3.12+: another tool holds the profiler slot
                 self.gate.release()
@@ -51,7 +52,7 @@ class StepProfiler:
         record the method itself)."""
         if recording:
             self.cpu_s += thread_time() - self._cpu_start
-            self.overlaps += self.gate.release()
+            self.gate.release()
 
     def drive(self, awaitable: Awaitable[Any]) -> Generator[Any, Any, Any]:
         inner = awaitable.__await__()

@@ -19,7 +19,6 @@ from typing import Any, Optional, Set
 
 from . import document, dotgraph, naming, pstats_file, retention
 from .config import Config
-from .gate import GATE, ProfilingGate
 from .record import RequestRecord
 from .redact import Redactor
 
@@ -29,11 +28,10 @@ _STOP = object()
 
 
 class ProfileWriter:
-    def __init__(self, config: Config, redactor: Redactor, gate: ProfilingGate = GATE) -> None:
+    def __init__(self, config: Config, redactor: Redactor) -> None:
         self.config = config
         self.directory = config.profile_dir
         self.redactor = redactor
-        self.gate = gate
         self.written = 0
         self.dropped = 0
         self.failed = 0
@@ -116,15 +114,7 @@ class ProfileWriter:
                 jobs.task_done()
 
     def _handle(self, record: RequestRecord) -> None:
-        # On 3.12+ a recording profiler would record this thread too, and its calls
-        # would interleave with the profiled thread's on cProfile's single stack: the
-        # job waits for the recording to end, and a profiled request waits (at most
-        # max_wait_s) for the job in progress.
-        entered = self.gate.enter_other(None)
-        try:
-            self._write(record)
-        finally:
-            self.gate.exit_other(entered)
+        self._write(record)
 
     def _write(self, record: RequestRecord) -> None:
         stem = naming.profile_stem(record.start, record.method, record.path, record.pid, record.unique)

@@ -7,7 +7,6 @@ profile is finished when the server calls close() (PEP 3333 says it must), which
 is always passed on to the app's iterable.
 """
 
-import cProfile
 import logging
 import time
 from typing import Any, Callable, Iterable, Iterator, Optional
@@ -15,6 +14,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional
 from .config import Config
 from .gate import GATE, ProfilingGate
 from .record import RequestRecord
+from .recorder import Recorder
 from .redact import Redactor
 from .selection import RequestSelector
 from .writer import ProfileWriter
@@ -25,8 +25,6 @@ thread_time = getattr(time, "thread_time", time.process_time)
 
 WSGI_NOTE = ("wsgi: profiled while the app ran and while each body chunk was produced; "
              "time the server spent sending is in wallMs only")
-ALL_THREADS_NOTE = ("python 3.12+: cProfile records every thread; other requests were held back, "
-                    "but the server's own threads may appear as extra roots")
 
 
 def _latin1_to_text(value: str) -> str:
@@ -75,7 +73,7 @@ class ProfilerMiddleware:
         self.redactor = Redactor(self.config.redact, self.config.redact_names)
         self.selector = RequestSelector(self.config)
         self.gate: ProfilingGate = GATE
-        self.writer: Optional[ProfileWriter] = ProfileWriter(self.config, self.redactor, self.gate) if self.config.enabled else None
+        self.writer: Optional[ProfileWriter] = ProfileWriter(self.config, self.redactor) if self.config.enabled else None
 
     def __call__(self, environ: dict, start_response: Callable[..., Any]) -> Iterable[bytes]:
         if self.writer is None:
@@ -87,40 +85,24 @@ class ProfilerMiddleware:
             log.exception("request_profiler: could not inspect the request; serving it unprofiled")
             wanted = False
         if not wanted:
-            return self._pass_through(environ, start_response)
-        return self._profiled(environ, start_response)
-
-    def _pass_through(self, environ: dict, start_response: Callable[..., Any]) -> Iterable[bytes]:
-        """Unprofiled, but on 3.12+ still kept from running inside another request's profile."""
-        entered = self.gate.enter_other(self.config.max_wait_s)
-        if not entered:
             return self.app(environ, start_response)
-        try:
-            result = self.app(environ, start_response)
-        except BaseException:
-            self.gate.exit_other(entered)
-            raise
-        return _body_class(result)(self, result, None, None, entered)
+        return self._profiled(environ, start_response)
 
     def _profiled(self, environ: dict, start_response: Callable[..., Any]) -> Iterable[bytes]:
         record = RequestRecord("wsgi")
-        profiler = None
-        entered_other = False
+        recorder: Optional[Recorder] = None
         try:
             fill_from_environ(record, environ)
             record.notes.append(WSGI_NOTE)
-            reason = self.gate.acquire(self.config.max_wait_s)
-            if reason is None:
-                profiler = cProfile.Profile()
-                if self.gate.all_threads:
-                    record.notes.append(ALL_THREADS_NOTE)
+            refusal = self.gate.acquire(self.config.max_wait_s)
+            if refusal is None:
+                recorder = Recorder(self.config.confine_threads)
             else:
-                record.skip_reason = reason
-                entered_other = self.gate.enter_other(0)
+                record.skip_reason = refusal
             record.cpu_s = -thread_time()
         except Exception:
             log.exception("request_profiler: could not start profiling; serving the request unprofiled")
-            if profiler is not None:
+            if recorder is not None:
                 self.gate.release()
             return self.app(environ, start_response)
 
@@ -134,42 +116,37 @@ class ProfilerMiddleware:
                 return write(data)
             return counting_write
 
-        if profiler is not None:
+        if recorder is not None:
             try:
-                # 3.12+: fails if a debugger or another profiler holds sys.monitoring's slot.
-                profiler.enable()
-            except ValueError as exc:
+                recorder.start()
+            except ValueError as exc:  # 3.12+: a debugger or another profiler holds the slot
                 self.gate.release()
-                profiler = None
+                recorder = None
                 record.skip_reason = "another profiling tool is active in this process (%s)" % exc
-                entered_other = self.gate.enter_other(0)
-        record.profiler = profiler
+        record.profiler = recorder.profiler if recorder is not None else None
         failure: Optional[BaseException] = None
         try:
             result = self.app(environ, recording_start_response)
         except BaseException as exc:
             failure = exc
         finally:
-            if profiler is not None:
-                profiler.disable()
+            if recorder is not None:
+                recorder.profiler.disable()
         if failure is not None:
             record.capture_error(failure)
-            self._finish(record, entered_other)
+            self._finish(record, recorder)
             raise failure
-        return _body_class(result)(self, result, record, profiler, entered_other)
+        return _body_class(result)(self, result, record, recorder)
 
-    def _finish(self, record: RequestRecord, entered_other: bool) -> None:
+    def _finish(self, record: RequestRecord, recorder: Optional[Recorder]) -> None:
         """Runs exactly once per request, whatever happened; never raises."""
         try:
             record.finish()
             record.cpu_s += thread_time()
-            if record.profiler is not None:
-                overlaps = self.gate.release()
-                if overlaps:
-                    record.notes.append("%d unprofiled request(s) or job(s) ran during this profile after "
-                                        "waiting max_wait_s; their work may appear in it" % overlaps)
-            else:
-                self.gate.exit_other(entered_other)
+            if recorder is not None:
+                self.gate.release()
+                if recorder.note():
+                    record.notes.append(recorder.note())
             if record.profiler is None and not self.config.record_skipped:
                 return
             if record.wall_s * 1000.0 < self.config.min_duration_ms:
@@ -184,24 +161,23 @@ class _ResponseBody:
     """Wraps the app's iterable: profiles each chunk's production, counts bytes,
     always closes the app's iterable, and finishes the profile exactly once."""
 
-    def __init__(self, middleware: ProfilerMiddleware, result: Iterable[bytes], record: Optional[RequestRecord],
-                 profiler: Optional[cProfile.Profile], entered_other: bool) -> None:
+    def __init__(self, middleware: ProfilerMiddleware, result: Iterable[bytes], record: RequestRecord,
+                 recorder: Optional[Recorder]) -> None:
         self._middleware = middleware
         self._result = result
         self._iterator: Optional[Iterator[bytes]] = None
         self._record = record
-        self._profiler = profiler
-        self._entered_other = entered_other
+        self._recorder = recorder
         self._finished = False
 
     def __iter__(self) -> "_ResponseBody":
         return self
 
     def __next__(self) -> bytes:
-        profiler = self._profiler
+        recorder = self._recorder
         failure: Optional[BaseException] = None
-        if profiler is not None:
-            profiler.enable()
+        if recorder is not None:
+            recorder.start()
         try:
             if self._iterator is None:
                 self._iterator = iter(self._result)
@@ -211,14 +187,12 @@ class _ResponseBody:
         except BaseException as exc:
             failure = exc
         finally:
-            if profiler is not None:
-                profiler.disable()
+            if recorder is not None:
+                recorder.profiler.disable()
         if failure is not None:
-            if self._record is not None:
-                self._record.capture_error(failure)
+            self._record.capture_error(failure)
             raise failure
-        if self._record is not None:
-            self._record.bytes_sent += len(chunk)
+        self._record.bytes_sent += len(chunk)
         return chunk
 
     def close(self) -> None:
@@ -230,36 +204,31 @@ class _ResponseBody:
             self._finish()
 
     def _profiled_close(self, close: Callable[[], Any]) -> None:
-        profiler = self._profiler
+        recorder = self._recorder
         failure: Optional[BaseException] = None
-        if profiler is not None:
-            profiler.enable()
+        if recorder is not None:
+            recorder.start()
         try:
             close()
         except BaseException as exc:
             failure = exc
         finally:
-            if profiler is not None:
-                profiler.disable()
+            if recorder is not None:
+                recorder.profiler.disable()
         if failure is not None:
-            if self._record is not None:
-                self._record.capture_error(failure)
+            self._record.capture_error(failure)
             raise failure
 
     def _finish(self) -> None:
         if self._finished:
             return
         self._finished = True
-        if self._record is None:
-            self._middleware.gate.exit_other(self._entered_other)
-        else:
-            self._middleware._finish(self._record, self._entered_other)
+        self._middleware._finish(self._record, self._recorder)
 
     def __del__(self) -> None:
         # A server that never calls close() must not keep the gate held forever.
         if not getattr(self, "_finished", True):
-            if self._record is not None:
-                self._record.notes.append("the server never called close(); profile finished when the body was discarded")
+            self._record.notes.append("the server never called close(); profile finished when the body was discarded")
             self._finish()
 
 

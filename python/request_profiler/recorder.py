@@ -1,0 +1,43 @@
+"""One request's cProfile profiler, switched on and off around the app's work
+(the app call, each body chunk, each ASGI step) and, on 3.12+, confined to the
+thread that switches it on."""
+
+import cProfile
+
+from .thread_filter import AVAILABLE as CONFINEMENT_AVAILABLE
+from .thread_filter import ThreadConfinement
+
+if CONFINEMENT_AVAILABLE:
+    import sys
+    _register = sys.monitoring.register_callback
+    _PROFILER_ID = sys.monitoring.PROFILER_ID
+
+
+class Recorder:
+    def __init__(self, confine_threads: bool = True) -> None:
+        self.profiler = cProfile.Profile()
+        self.confine = confine_threads and CONFINEMENT_AVAILABLE
+        self.confinement_failed = False
+
+    def start(self) -> None:
+        """Raises ValueError on 3.12+ when another tool holds sys.monitoring's profiler slot.
+
+        To stop, call self.profiler.disable() directly at the call site: a method
+        called while recording would itself be recorded."""
+        swaps = ThreadConfinement(self.profiler).swaps if self.confine else []
+        if self.confine and not swaps:
+            self.confinement_failed = True
+        self.profiler.enable()
+        # Inline on purpose: from here on every Python call is recorded, and this
+        # frame (entered before enable) is not. register_callback itself is dropped
+        # from the data as profiler noise.
+        for event, forwarder in swaps:
+            _register(_PROFILER_ID, event, forwarder)
+
+    def note(self) -> str:
+        if not CONFINEMENT_AVAILABLE:
+            return ""
+        if self.confine and not self.confinement_failed:
+            return ("python 3.12+: cProfile sees every thread; this profile was confined to the request's "
+                    "thread, which adds overhead per call")
+        return "python 3.12+: cProfile sees every thread; work of other threads may appear in this profile"
