@@ -1,0 +1,77 @@
+"""Command line: `python -m request_profiler info | list DIR | to-pstats PROFILE OUT`.
+
+info       what the extension's set-up check needs: version, interpreter, location
+list DIR   one line per profile, reading only each file's first line
+to-pstats  convert a profile to the standard pstats file (snakeviz, gprof2dot)
+"""
+
+import argparse
+import json
+import os
+import sys
+from typing import List, Optional
+
+from . import __version__
+from .document import FIRST_LINE_PREFIX
+from .naming import is_profile_name
+from .pstats_file import pstats_bytes
+from .stats import ProfileTables
+from .thread_filter import AVAILABLE as CONFINEMENT_AVAILABLE
+
+
+def read_header(path: str) -> Optional[dict]:
+    with open(path, encoding="utf-8") as f:
+        line = f.readline()
+    if not line.startswith(FIRST_LINE_PREFIX) or not line.rstrip("\n").endswith(","):
+        return None
+    try:
+        return json.loads(line[len(FIRST_LINE_PREFIX):].rstrip("\n")[:-1])
+    except ValueError:
+        return None
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    print(json.dumps({"version": __version__, "python": sys.version.split()[0], "executable": sys.executable,
+                      "package": os.path.dirname(os.path.abspath(__file__)),
+                      "threadConfinement": CONFINEMENT_AVAILABLE}))
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    names = sorted(n for n in os.listdir(args.directory) if is_profile_name(n))
+    for name in names:
+        header = read_header(os.path.join(args.directory, name))
+        if header is None:
+            print("%s  (unreadable)" % name)
+            continue
+        print("%s  %-6s %-40s %5s %9.1f ms%s" % (
+            name[:22], header["method"], header["path"][:40], header["status"] if header["status"] is not None else "-",
+            header["wallMs"], "" if header["profiled"] else "  skipped: %s" % header["skipReason"]))
+    return 0
+
+
+def cmd_to_pstats(args: argparse.Namespace) -> int:
+    with open(args.profile, encoding="utf-8") as f:
+        data = json.load(f)["profile"]
+    with open(args.output, "wb") as out:
+        out.write(pstats_bytes(ProfileTables(data["functions"], data["edges"])))
+    return 0
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m request_profiler", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("info").set_defaults(run=cmd_info)
+    listing = commands.add_parser("list")
+    listing.add_argument("directory")
+    listing.set_defaults(run=cmd_list)
+    convert = commands.add_parser("to-pstats")
+    convert.add_argument("profile")
+    convert.add_argument("output")
+    convert.set_defaults(run=cmd_to_pstats)
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
