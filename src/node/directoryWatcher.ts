@@ -1,0 +1,229 @@
+/**
+ * Watches one profile directory with chokidar and reports profile files added, changed and
+ * removed, coalescing bursts of events. Copes with the directory not existing yet (waits for
+ * it to be created), being deleted and re-created, and the system's inotify limit (ENOSPC /
+ * EMFILE), where it falls back to polling and says so.
+ */
+import { watch, type FSWatcher } from 'chokidar';
+import { watch as fsWatch } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { dirname, resolve, sep } from 'node:path';
+import { isProfilePath } from './profileFiles';
+
+export type DirectoryState = 'watching' | 'polling' | 'waiting-for-directory' | 'closed';
+
+export interface DirectoryChanges {
+  /** Added or changed profile files. */
+  changed: string[];
+  removed: string[];
+  /** The directory itself appeared (rescan it) or disappeared (drop its entries). */
+  directoryAppeared: boolean;
+  directoryRemoved: boolean;
+}
+
+export interface DirectoryWatcherOptions {
+  /** Milliseconds to gather events before reporting them together. */
+  coalesceMs?: number;
+  /** Start polling straight away (for network file systems). */
+  usePolling?: boolean;
+  pollIntervalMs?: number;
+}
+
+export class DirectoryWatcher {
+  private watcher: FSWatcher | undefined;
+  /** Stops watching for the directory's creation, while it does not exist. */
+  private stopWaiting: (() => void) | undefined;
+  private pendingChanged = new Set<string>();
+  private pendingRemoved = new Set<string>();
+  private appeared = false;
+  private removedDir = false;
+  private timer: NodeJS.Timeout | undefined;
+  private polling: boolean;
+  private stateValue: DirectoryState = 'closed';
+  private generation = 0;
+
+  constructor(
+    readonly directory: string,
+    private readonly onChanges: (changes: DirectoryChanges) => void,
+    private readonly onStateChange: (state: DirectoryState, reason?: string) => void,
+    private readonly options: DirectoryWatcherOptions = {},
+  ) {
+    this.directory = resolve(directory);
+    this.polling = options.usePolling ?? false;
+  }
+
+  get state(): DirectoryState {
+    return this.stateValue;
+  }
+
+  /** Resolves once the watcher is ready (or waiting for the directory to exist). */
+  async start(): Promise<void> {
+    const generation = ++this.generation;
+    await this.closeWatcher();
+    const exists = await isDirectory(this.directory);
+    if (generation !== this.generation) return;
+    if (exists) await this.watchDirectory(generation);
+    else await this.waitForDirectory(generation);
+  }
+
+  async close(): Promise<void> {
+    this.generation++;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.closeWatcher();
+    this.setState('closed');
+  }
+
+  private setState(state: DirectoryState, reason?: string): void {
+    if (state === this.stateValue && !reason) return;
+    this.stateValue = state;
+    this.onStateChange(state, reason);
+  }
+
+  private async closeWatcher(): Promise<void> {
+    this.stopWaiting?.();
+    this.stopWaiting = undefined;
+    const watcher = this.watcher;
+    this.watcher = undefined;
+    if (!watcher) return;
+    readyWaiters.get(watcher)?.(); // a watcher closed before it was ready never emits 'ready'
+    await watcher.close();
+  }
+
+  private async watchDirectory(generation: number): Promise<void> {
+    const watcher = watch(this.directory, {
+      ignoreInitial: true,
+      depth: 0,
+      usePolling: this.polling,
+      interval: this.options.pollIntervalMs ?? 500,
+      // Temporary files of a write in progress (and any other file) are never reported.
+      ignored: (path, stats) => stats?.isFile() === true && !isProfilePath(path),
+    });
+    this.watcher = watcher;
+    watcher.on('add', (path) => this.queue(path, 'changed'));
+    watcher.on('change', (path) => this.queue(path, 'changed'));
+    watcher.on('unlink', (path) => this.queue(path, 'removed'));
+    watcher.on('unlinkDir', (path) => {
+      if (resolve(path) === this.directory) {
+        this.removedDir = true;
+        this.schedule();
+        void this.start();
+      }
+    });
+    watcher.on('error', (error) => void this.handleError(error as NodeJS.ErrnoException, generation));
+    if (!(await this.settle(watcher, generation))) return;
+    this.setState(this.polling ? 'polling' : 'watching');
+  }
+
+  /**
+   * Watches the nearest existing ancestor until the directory exists, then starts over.
+   * Node's own fs.watch on one folder is enough here (chokidar, closed while a child folder
+   * was being added, leaked a handle); polling covers the watch-limit case.
+   */
+  private async waitForDirectory(generation: number): Promise<void> {
+    let ancestor = dirname(this.directory);
+    while (!(await isDirectory(ancestor)) && dirname(ancestor) !== ancestor) ancestor = dirname(ancestor);
+    if (generation !== this.generation) return;
+    const recheck = async () => {
+      if (generation !== this.generation) return;
+      if (await isDirectory(this.directory)) {
+        if (generation !== this.generation) return;
+        this.appeared = true;
+        this.schedule();
+        await this.start();
+      } else if (await isDirectory(nextStep(ancestor, this.directory))) {
+        if (generation === this.generation) await this.start(); // an intermediate folder appeared: move closer
+      }
+    };
+    let stop: () => void;
+    try {
+      if (this.polling) throw Object.assign(new Error('polling'), { code: 'POLL' });
+      const watcher = fsWatch(ancestor, { persistent: true }, () => void recheck());
+      watcher.on('error', () => void recheck());
+      stop = () => watcher.close();
+    } catch {
+      const timer = setInterval(() => void recheck(), this.options.pollIntervalMs ?? 500);
+      stop = () => clearInterval(timer);
+    }
+    this.stopWaiting = stop;
+    this.setState('waiting-for-directory');
+    // The directory may have been created between the first check and the watch starting.
+    await recheck();
+  }
+
+  /**
+   * Waits for a new watcher to be ready. A start() or close() may have happened meanwhile:
+   * then this watcher is stale and is closed here, so none is ever left running.
+   */
+  private async settle(watcher: FSWatcher, generation: number): Promise<boolean> {
+    await new Promise<void>((done) => {
+      readyWaiters.set(watcher, done);
+      watcher.once('ready', () => done());
+    });
+    readyWaiters.delete(watcher);
+    if (generation === this.generation) return true;
+    if (this.watcher === watcher) this.watcher = undefined;
+    await watcher.close();
+    return false;
+  }
+
+  private async handleError(error: NodeJS.ErrnoException, generation: number): Promise<void> {
+    if (generation !== this.generation) return;
+    if ((error.code === 'ENOSPC' || error.code === 'EMFILE') && !this.polling) {
+      this.polling = true;
+      this.setState('polling', `The system's file-watch limit was reached (${error.code}); watching ${this.directory} by polling instead.`);
+      await this.start();
+      return;
+    }
+    this.onStateChange(this.stateValue, `Watching ${this.directory} failed: ${error.message}`);
+  }
+
+  private queue(path: string, kind: 'changed' | 'removed'): void {
+    if (!isProfilePath(path)) return;
+    const file = resolve(path);
+    if (kind === 'changed') {
+      this.pendingRemoved.delete(file);
+      this.pendingChanged.add(file);
+    } else {
+      this.pendingChanged.delete(file);
+      this.pendingRemoved.add(file);
+    }
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => this.flush(), this.options.coalesceMs ?? 30);
+  }
+
+  private flush(): void {
+    this.timer = undefined;
+    const changes: DirectoryChanges = {
+      changed: [...this.pendingChanged],
+      removed: [...this.pendingRemoved],
+      directoryAppeared: this.appeared,
+      directoryRemoved: this.removedDir,
+    };
+    this.pendingChanged.clear();
+    this.pendingRemoved.clear();
+    this.appeared = this.removedDir = false;
+    this.onChanges(changes);
+  }
+}
+
+/** Releases whoever waits for a watcher's 'ready' when that watcher is closed first. */
+const readyWaiters = new WeakMap<FSWatcher, () => void>();
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The child of ancestor on the way to target. */
+function nextStep(ancestor: string, target: string): string {
+  const rest = target.slice(ancestor.length).split(sep).filter(Boolean);
+  return resolve(ancestor, rest[0] ?? '');
+}

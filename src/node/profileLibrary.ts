@@ -1,0 +1,137 @@
+/**
+ * The profiles of every watched directory, kept current: a cold scan reads each file's
+ * header once, then watcher events update single entries. No vscode here, so the
+ * benchmark and unit tests drive exactly what the extension runs.
+ */
+import { readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { ProfileIndex } from '../core/profileIndex';
+import { DirectoryWatcher, type DirectoryChanges, type DirectoryState, type DirectoryWatcherOptions } from './directoryWatcher';
+import { isProfileFileName, readProfileEntry } from './profileFiles';
+
+/** Parallel header reads: enough to hide latency, few enough to stay under file-descriptor limits. */
+const READ_CONCURRENCY = 64;
+
+export interface DirectoryStatus {
+  directory: string;
+  state: DirectoryState;
+  /** The last problem or notice for this directory (e.g. fell back to polling). */
+  message?: string;
+}
+
+type Listener<T> = (value: T) => void;
+
+export class ProfileLibrary {
+  readonly index = new ProfileIndex();
+  private readonly watchers = new Map<string, DirectoryWatcher>();
+  private readonly statuses = new Map<string, DirectoryStatus>();
+  private readonly changeListeners = new Set<Listener<void>>();
+  private readonly statusListeners = new Set<Listener<DirectoryStatus>>();
+
+  constructor(private readonly watcherOptions: DirectoryWatcherOptions = {}) {}
+
+  onDidChange(listener: Listener<void>): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  onDidChangeStatus(listener: Listener<DirectoryStatus>): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  get directories(): string[] {
+    return [...this.watchers.keys()];
+  }
+
+  status(directory: string): DirectoryStatus | undefined {
+    return this.statuses.get(resolve(directory));
+  }
+
+  /** Watches exactly these directories: new ones are scanned, dropped ones forgotten. */
+  async setDirectories(directories: string[]): Promise<void> {
+    const wanted = new Set(directories.map((d) => resolve(d)));
+    const work: Promise<unknown>[] = [];
+    for (const [directory, watcher] of this.watchers) {
+      if (wanted.has(directory)) continue;
+      this.watchers.delete(directory);
+      this.statuses.delete(directory);
+      this.index.removeDirectory(directory);
+      work.push(watcher.close());
+    }
+    for (const directory of wanted) {
+      if (this.watchers.has(directory)) continue;
+      const watcher = new DirectoryWatcher(
+        directory,
+        (changes) => void this.applyChanges(directory, changes),
+        (state, message) => this.setStatus({ directory, state, message }),
+        this.watcherOptions,
+      );
+      this.watchers.set(directory, watcher);
+      // Watch first, then scan: a file written in between is reported by both, harmlessly.
+      work.push(watcher.start().then(() => this.scan(directory)));
+    }
+    await Promise.all(work);
+    this.emitChange();
+  }
+
+  /** Re-reads every watched directory from scratch (the Refresh command). */
+  async rescan(): Promise<void> {
+    for (const directory of this.watchers.keys()) this.index.removeDirectory(directory);
+    await Promise.all([...this.watchers.keys()].map((d) => this.scan(d)));
+    this.emitChange();
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all([...this.watchers.values()].map((w) => w.close()));
+    this.watchers.clear();
+    this.changeListeners.clear();
+    this.statusListeners.clear();
+  }
+
+  private setStatus(status: DirectoryStatus): void {
+    const previous = this.statuses.get(status.directory);
+    const merged = { ...status, message: status.message ?? (previous?.state === status.state ? previous?.message : undefined) };
+    this.statuses.set(status.directory, merged);
+    for (const listener of this.statusListeners) listener(merged);
+  }
+
+  private async scan(directory: string): Promise<void> {
+    let names: string[];
+    try {
+      names = (await readdir(directory)).filter(isProfileFileName);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // waiting for it to be created
+      this.setStatus({ directory, state: this.watchers.get(directory)?.state ?? 'closed', message: `Cannot list ${directory}: ${(error as Error).message}` });
+      return;
+    }
+    await this.readFiles(directory, names.map((name) => join(directory, name)));
+  }
+
+  private async readFiles(directory: string, files: string[]): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < files.length) {
+        const file = files[next++];
+        const entry = await readProfileEntry(file, directory);
+        // A file deleted while we read it is simply not listed.
+        if (entry.error?.startsWith('Cannot read the file') && entry.mtimeMs === 0) this.index.remove(file);
+        else if (this.watchers.has(directory)) this.index.upsert(entry);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, worker));
+  }
+
+  private async applyChanges(directory: string, changes: DirectoryChanges): Promise<void> {
+    if (!this.watchers.has(directory)) return;
+    if (changes.directoryRemoved) this.index.removeDirectory(directory);
+    for (const file of changes.removed) this.index.remove(file);
+    if (changes.directoryAppeared) await this.scan(directory);
+    await this.readFiles(directory, changes.changed);
+    this.emitChange();
+  }
+
+  private emitChange(): void {
+    for (const listener of this.changeListeners) listener();
+  }
+}

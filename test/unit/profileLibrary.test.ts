@@ -1,0 +1,92 @@
+import * as assert from 'node:assert/strict';
+import { mkdtemp, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ProfileLibrary } from '../../src/node/profileLibrary';
+import { makeHeader, profileText } from './profileSamples';
+
+/** Resolves when check() holds after a library change, or fails after timeoutMs. */
+function until(library: ProfileLibrary, check: () => boolean, timeoutMs = 3000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (check()) return resolve();
+    const timer = setTimeout(() => { stop(); reject(new Error('timed out waiting for the library')); }, timeoutMs);
+    const stop = library.onDidChange(() => {
+      if (check()) { clearTimeout(timer); stop(); resolve(); }
+    });
+  });
+}
+
+/** Writes a profile the way the middleware does: a temporary dot-file renamed into place. */
+async function writeProfile(directory: string, name: string, text: string): Promise<string> {
+  const temporary = join(directory, `.${name}.tmp`);
+  await writeFile(temporary, text);
+  await rename(temporary, join(directory, name));
+  return join(directory, name);
+}
+
+describe('ProfileLibrary (real files, real watcher)', function () {
+  this.timeout(10_000);
+  let root: string;
+  let library: ProfileLibrary;
+
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'rp-lib-'));
+    library = new ProfileLibrary({ coalesceMs: 10 });
+  });
+  afterEach(async () => {
+    await library.dispose();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('indexes existing profiles, lists broken ones last, ignores other files', async () => {
+    await writeProfile(root, 'a.rprof.json', profileText(makeHeader({ path: '/a', start: 1 })));
+    await writeProfile(root, 'b.rprof.json', profileText(makeHeader({ path: '/b', start: 2 })));
+    await writeFile(join(root, 'broken.rprof.json'), '{"format":"request-profiler","vers');
+    await writeFile(join(root, 'notes.txt'), 'hello');
+    await writeFile(join(root, '.c.rprof.json.tmp'), 'partial');
+    await library.setDirectories([root]);
+    const list = library.index.list();
+    assert.deepEqual(list.map((e) => e.header?.path ?? e.error), ['/b', '/a', 'Truncated: the header line is incomplete.']);
+  });
+
+  it('reflects new, changed and removed files live, never showing temporary files', async () => {
+    await library.setDirectories([root]);
+    assert.equal(library.status(root)?.state, 'watching');
+    const seen: number[] = [];
+    library.onDidChange(() => seen.push(library.index.size));
+    const file = await writeProfile(root, 'x.rprof.json', profileText(makeHeader({ path: '/x' })));
+    await until(library, () => library.index.size === 1);
+    assert.equal(library.index.get(file)?.header?.path, '/x');
+    await writeFile(join(root, '.y.rprof.json.tmp'), 'in progress');
+    await writeProfile(root, 'x.rprof.json', profileText(makeHeader({ path: '/x2' })));
+    await until(library, () => library.index.get(file)?.header?.path === '/x2');
+    await rm(file);
+    await until(library, () => library.index.size === 0);
+    assert.ok(seen.every((size) => size <= 1), 'the temporary file was never listed');
+  });
+
+  it('waits for a directory that does not exist yet, and follows its removal and re-creation', async () => {
+    const directory = join(root, 'later', '.profiles');
+    await library.setDirectories([directory]);
+    assert.equal(library.status(directory)?.state, 'waiting-for-directory');
+    await mkdir(directory, { recursive: true });
+    await until(library, () => library.status(directory)?.state === 'watching');
+    await writeProfile(directory, 'n.rprof.json', profileText(makeHeader({ path: '/n' })));
+    await until(library, () => library.index.size === 1);
+    await rm(directory, { recursive: true });
+    await until(library, () => library.index.size === 0);
+    await mkdir(directory);
+    await writeProfile(directory, 'm.rprof.json', profileText(makeHeader({ path: '/m' })));
+    await until(library, () => library.index.list()[0]?.header?.path === '/m');
+  });
+
+  it('stops listing a directory that is no longer watched', async () => {
+    const other = join(root, 'other');
+    await mkdir(other);
+    await writeProfile(other, 'o.rprof.json', profileText(makeHeader({ path: '/o' })));
+    await library.setDirectories([root, other]);
+    assert.equal(library.index.size, 1);
+    await library.setDirectories([root]);
+    assert.equal(library.index.size, 0);
+  });
+});
