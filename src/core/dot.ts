@@ -16,6 +16,11 @@ export interface DotOptions {
   foreground?: string;
   /** First line of the caption, e.g. "GET /users/7 · 123 ms". */
   title?: string;
+  /**
+   * Whether the graph carries a caption (the title and what the thresholds hid). Default
+   * true, for exported files; a view that shows both elsewhere turns it off.
+   */
+  caption?: boolean;
   /** Font Graphviz measures text with and the SVG names. */
   fontName?: string;
   /**
@@ -90,11 +95,17 @@ function nodeLine(node: CallGraphNode, theme: GraphThemeKind): string {
   return `  ${node.id} [${attributes(pairs)}];`;
 }
 
+/**
+ * Graphviz puts an edge's label box right against the edge, so a thick pen covers the first
+ * character of every line; two spaces of indent keep the text clear of it.
+ */
+const EDGE_LABEL_INDENT = '  ';
+
 function edgeLine(edge: CallGraphEdge, theme: GraphThemeKind): string {
   const color = edge.onHotPath ? hotPathColor(theme) : strokeColor(edge.weight, theme);
   const width = edge.onHotPath ? edge.penWidth + HOT_PATH_EXTRA_WIDTH : edge.penWidth;
   const pairs: [string, string | number][] = [
-    ['label', edge.label.join('\n')],
+    ['label', edge.label.map((line) => EDGE_LABEL_INDENT + line).join('\n')],
     ['color', color],
     ['fontcolor', color],
     ['penwidth', width],
@@ -110,7 +121,7 @@ export function toDot(graph: CallGraph, options: DotOptions = {}): string {
   const theme = options.theme ?? 'light';
   const foreground = options.foreground ?? (theme === 'dark' ? '#cccccc' : '#000000');
   const fontName = options.fontName ?? 'Arial';
-  const caption = [options.title, graph.hiddenText].filter((line): line is string => !!line).join('\n');
+  const caption = options.caption === false ? '' : [options.title, graph.hiddenText].filter((line): line is string => !!line).join('\n');
   const effort = options.layoutEffort ?? 'auto';
   const quick = effort === 'quick' || (effort === 'auto' && graph.nodes.length > QUICK_LAYOUT_NODES);
   const lines = [

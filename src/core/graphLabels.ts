@@ -5,11 +5,15 @@
  * every machine and agree with the middleware's .dot files.
  */
 
-/** Milliseconds with precision that suits their size: "0.042 ms", "3.25 ms", "12.3 ms", "1234 ms". */
+/**
+ * Milliseconds with precision that suits their size: "0.042 ms", "3.25 ms", "12.3 ms",
+ * "1234 ms"; "<0.001 ms" for times that are there but would round to zero.
+ */
 export function graphMs(ms: number): string {
   if (!Number.isFinite(ms)) return '? ms';
   const abs = Math.abs(ms);
   if (abs === 0) return '0 ms';
+  if (abs < 0.0005) return '<0.001 ms';
   if (abs < 1) return `${ms.toFixed(3)} ms`;
   if (abs < 10) return `${ms.toFixed(2)} ms`;
   if (abs < 100) return `${ms.toFixed(1)} ms`;

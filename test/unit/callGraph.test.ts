@@ -294,7 +294,7 @@ describe('graph colours', () => {
 
 describe('graph label numbers', () => {
   it('formats milliseconds by size, percentages with two decimals, recursive calls as N/P×', () => {
-    assert.deepEqual([0, 0.0421, 3.254, 12.34, 1234.4].map(graphMs), ['0 ms', '0.042 ms', '3.25 ms', '12.3 ms', '1234 ms']);
+    assert.deepEqual([0, 0.0002, 0.0421, 3.254, 12.34, 1234.4].map(graphMs), ['0 ms', '<0.001 ms', '0.042 ms', '3.25 ms', '12.3 ms', '1234 ms']);
     assert.equal(graphPercent(0.123456), '12.35%');
     assert.equal(graphCalls(4, 4), '4×');
     assert.equal(graphCalls(7, 2), '7/2×');

@@ -88,6 +88,7 @@ describe('toDot', () => {
     const coldEdge = dot.split('\n').find((line) => line.startsWith('  n0 -> n2 '))!;
     assert.ok(coldEdge.includes(`color="${strokeColor(0.25 / 8, 'dark')}"`));
     assert.match(dot, /graph \[label="GET \/x\\nAll functions and calls are drawn\.", .*fontcolor="#d4d4d4"/);
+    assert.match(toDot(graph, { title: 'GET /x', caption: false }), /graph \[label="", /);
   });
 
   it('bounds Graphviz effort on large graphs only, unless told', () => {

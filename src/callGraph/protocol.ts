@@ -1,0 +1,84 @@
+/**
+ * The messages between the extension host and the call graph webview
+ * (webview/callGraph/main.ts). One discriminated union per direction, shared by both sides;
+ * nothing here imports vscode or the DOM.
+ *
+ * Sequence: the page posts `ready` once its script runs; the host then posts `show` with the
+ * profile's data (the page builds the model, the graph and the DOT itself, so threshold
+ * changes need no round trip). After each layout the page posts `rendered`. Clicking (or
+ * pressing Enter on) a node posts `openFunction`; the host opens the source and reveals the
+ * function in the call tree. `export` carries DOT or SVG text for the host to save, either
+ * because the user pressed an export button in the page or because the host sent
+ * `requestExport`.
+ *
+ * The page's HTML is the host's: a `<script type="module" nonce=...>` loading
+ * dist/webview/callGraph.js, and a CSP of at least
+ *   default-src 'none'; script-src 'nonce-N' 'wasm-unsafe-eval' ${cspSource};
+ *   style-src ${cspSource} 'unsafe-inline'; img-src ${cspSource} data:; font-src ${cspSource};
+ *   connect-src ${cspSource}; worker-src blob:
+ * (Graphviz is WebAssembly: 'wasm-unsafe-eval'. Layout runs in a worker started from a blob
+ * of the page's own script, fetched through connect-src; without those two the page lays out
+ * on its own thread instead and says so in `rendered.layoutIn`.)
+ */
+import type { CallGraphOptions } from '../core/callGraph';
+import type { ProfileData, ProfilePaths } from '../core/profileFormat';
+
+export type ExportFormat = 'dot' | 'svg';
+
+export interface CallGraphProfile {
+  /** The profile's id (its header's id): every message about it carries it back. */
+  id: string;
+  /** Shown above the graph and in exported files, e.g. "GET /users/7  123 ms". */
+  title: string;
+  data: ProfileData;
+  /** The interpreter's paths, to name modules and classify functions as the other views do. */
+  paths?: ProfilePaths;
+}
+
+/** Host → webview. */
+export type HostToCallGraphMessage =
+  /** Show this profile (replacing any other). Options default to the page's saved ones. */
+  | { type: 'show'; profile: CallGraphProfile; options?: CallGraphOptions; focusFunction?: number }
+  /** Center and highlight a function (e.g. from the call tree's "Show in call graph"). */
+  | { type: 'focusFunction'; function: number }
+  /** Ask for the current graph as DOT or SVG; answered with `export`. */
+  | { type: 'requestExport'; format: ExportFormat };
+
+/** Webview → host. */
+export type CallGraphToHostMessage =
+  | { type: 'ready' }
+  | {
+      type: 'rendered';
+      profileId: string;
+      /** Drawn nodes and edges, and what the thresholds hid. */
+      nodes: number;
+      edges: number;
+      hiddenText: string;
+      /** Function indices of the hot path, root first. */
+      hotPath: number[];
+      options: Required<CallGraphOptions>;
+      layoutMs: number;
+      layoutIn: 'worker' | 'page';
+    }
+  /** A node was clicked or activated with the keyboard. */
+  | { type: 'openFunction'; profileId: string; function: number; file: string; line: number; hasSource: boolean }
+  | { type: 'export'; profileId: string; format: ExportFormat; text: string; suggestedName: string }
+  /** The user changed the thresholds in the page (the host may remember them). */
+  | { type: 'optionsChanged'; options: Required<CallGraphOptions> }
+  /** Something the user should see in a notification, e.g. a failed layout. */
+  | { type: 'error'; message: string };
+
+const HOST_TYPES = new Set<string>(['show', 'focusFunction', 'requestExport']);
+const PAGE_TYPES = new Set<string>(['ready', 'rendered', 'openFunction', 'export', 'optionsChanged', 'error']);
+
+function hasType(value: unknown, types: Set<string>): boolean {
+  return typeof value === 'object' && value !== null && types.has((value as { type?: unknown }).type as string);
+}
+
+export function isHostToCallGraphMessage(value: unknown): value is HostToCallGraphMessage {
+  return hasType(value, HOST_TYPES);
+}
+
+export function isCallGraphToHostMessage(value: unknown): value is CallGraphToHostMessage {
+  return hasType(value, PAGE_TYPES);
+}

@@ -1,0 +1,240 @@
+/**
+ * The call graph webview (dist/webview/callGraph.js, built by `node esbuild.mjs`) in a real
+ * browser: headless Debian Chromium driven by playwright-core, the page served from
+ * 127.0.0.1 under a CSP like VS Code's, and acquireVsCodeApi replaced by a recorder. It
+ * checks the protocol of src/callGraph/protocol.ts end to end: ready, show, rendered (with
+ * the hot path), a click posting openFunction with the right file and line, search, the
+ * keyboard, thresholds and export.
+ */
+import * as assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import type { Browser, Page } from 'playwright-core';
+import type { CallGraphProfile, CallGraphToHostMessage } from '../../src/callGraph/protocol';
+import type { ProfileDocument } from '../../src/core/profileFormat';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const SCRIPT = join(ROOT, 'dist', 'webview', 'callGraph.js');
+const FIXTURES = join(ROOT, 'test', 'fixtures', 'profiles');
+const SCREENSHOTS = join(ROOT, 'test-results');
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const NONCE = 'harness-nonce';
+// Loaded at run time: playwright-core reads its own package files, so it cannot be bundled.
+const { chromium } = createRequire(__filename)('playwright-core') as typeof import('playwright-core');
+
+function harnessHtml(origin: string, theme: 'light' | 'dark'): string {
+  const csp = [
+    "default-src 'none'",
+    `script-src 'nonce-${NONCE}' 'wasm-unsafe-eval' ${origin}`,
+    `style-src ${origin} 'unsafe-inline'`,
+    `img-src ${origin} data:`,
+    `connect-src ${origin}`,
+    'worker-src blob:',
+  ].join('; ');
+  const colours =
+    theme === 'dark'
+      ? '--vscode-editor-background:#1e1e1e;--vscode-foreground:#cccccc;--vscode-editor-foreground:#d4d4d4'
+      : '--vscode-editor-background:#ffffff;--vscode-foreground:#616161;--vscode-editor-foreground:#000000';
+  return `<!DOCTYPE html><html><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<style>body{${colours}}</style>
+<script nonce="${NONCE}">
+  window.__messages = [];
+  window.__state = undefined;
+  window.acquireVsCodeApi = () => ({
+    postMessage: (m) => window.__messages.push(m),
+    getState: () => window.__state,
+    setState: (s) => { window.__state = s; },
+  });
+</script>
+</head><body class="vscode-${theme}" data-vscode-theme-kind="vscode-${theme}">
+<script type="module" nonce="${NONCE}" src="${origin}/callGraph.js"></script>
+</body></html>`;
+}
+
+function fixtureProfile(pattern: string): CallGraphProfile {
+  const name = readdirSync(FIXTURES).find((n) => n.includes(pattern) && n.endsWith('.rprof.json'));
+  assert.ok(name, `fixture ${pattern}`);
+  const document = JSON.parse(readFileSync(join(FIXTURES, name), 'utf8')) as ProfileDocument;
+  return {
+    id: document.header.id,
+    title: `${document.header.method} ${document.header.path}`,
+    data: document.profile,
+    paths: document.paths,
+  };
+}
+
+async function messages(page: Page): Promise<CallGraphToHostMessage[]> {
+  return page.evaluate(() => (window as unknown as { __messages: CallGraphToHostMessage[] }).__messages);
+}
+
+async function waitForMessage<T extends CallGraphToHostMessage['type']>(
+  page: Page,
+  type: T,
+  after = 0,
+): Promise<Extract<CallGraphToHostMessage, { type: T }>> {
+  await page.waitForFunction(
+    ([t, n]) => (window as unknown as { __messages: { type: string }[] }).__messages.slice(n as number).some((m) => m.type === t),
+    [type, after] as const,
+    { timeout: 20_000 },
+  );
+  return (await messages(page)).slice(after).find((m) => m.type === type) as Extract<CallGraphToHostMessage, { type: T }>;
+}
+
+/** The first message after `after` that passes the test. */
+async function waitForMatch(page: Page, test: (m: CallGraphToHostMessage) => boolean, after: number): Promise<CallGraphToHostMessage> {
+  for (let waited = 0; waited < 20_000; waited += 50) {
+    const found = (await messages(page)).slice(after).find(test);
+    if (found) return found;
+    await page.waitForTimeout(50);
+  }
+  throw new Error(`no matching message; got ${JSON.stringify((await messages(page)).slice(after).map((m) => m.type))}`);
+}
+
+async function send(page: Page, message: unknown): Promise<void> {
+  await page.evaluate((m) => window.postMessage(m, '*'), message);
+}
+
+describe('call graph webview in Chromium', function () {
+  this.timeout(60_000);
+  let server: Server;
+  let origin: string;
+  let browser: Browser;
+  let theme: 'light' | 'dark' = 'light';
+
+  before(async function () {
+    if (!existsSync(CHROMIUM)) this.skip(); // set CHROMIUM_PATH; CI installs Debian's chromium
+    assert.ok(existsSync(SCRIPT), `${SCRIPT} is built (node esbuild.mjs)`);
+    server = createServer((request, response) => {
+      if (request.url === '/') {
+        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        response.end(harnessHtml(origin, theme));
+      } else if (request.url === '/callGraph.js') {
+        response.writeHead(200, { 'content-type': 'text/javascript' });
+        response.end(readFileSync(SCRIPT));
+      } else {
+        response.writeHead(404);
+        response.end();
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  });
+
+  async function openPage(withTheme: 'light' | 'dark'): Promise<Page> {
+    theme = withTheme;
+    const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(origin + '/');
+    await waitForMessage(page, 'ready');
+    assert.deepEqual(errors, []);
+    return page;
+  }
+
+  it('renders the hot path in a worker and opens the clicked function', async () => {
+    const page = await openPage('light');
+    const profile = fixtureProfile('-GET-slow-');
+    await send(page, { type: 'show', profile });
+    const rendered = await waitForMessage(page, 'rendered');
+    assert.equal(rendered.profileId, profile.id);
+    assert.equal(rendered.layoutIn, 'worker');
+    const hotNames = rendered.hotPath.map((fn) => profile.data.functions[fn].name);
+    assert.deepEqual(hotNames.slice(0, 3), ['demo_app', 'slow_report', 'primes_below']);
+    assert.equal(await page.locator('g.node').count(), rendered.nodes);
+    assert.equal(await page.locator('g.node.hot').count(), rendered.hotPath.length);
+    assert.equal(await page.locator('g.edge.hot').count(), rendered.hotPath.length - 1);
+
+    const fib = profile.data.functions.findIndex((f) => f.name === 'fibonacci');
+    const before = (await messages(page)).length;
+    await page.locator(`#fn${fib}`).click();
+    const open = await waitForMessage(page, 'openFunction', before);
+    assert.deepEqual(
+      { function: open.function, file: open.file, line: open.line, hasSource: open.hasSource },
+      { function: fib, file: profile.data.functions[fib].file, line: 113, hasSource: true },
+    );
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'call-graph-light.png') });
+    await page.close();
+  });
+
+  it('finds a function, steps with the keyboard and activates it with Enter', async () => {
+    const page = await openPage('dark');
+    const profile = fixtureProfile('-GET-slow-');
+    await send(page, { type: 'show', profile });
+    await waitForMessage(page, 'rendered');
+    await page.keyboard.press('/');
+    await page.keyboard.type('is_prime');
+    await page.waitForFunction(() => document.querySelectorAll('g.node.match').length === 2);
+    assert.match((await page.locator('.search-status').textContent()) ?? '', /^1 of 2$/);
+    const current = await page.locator('g.node.current').getAttribute('id');
+    // Costliest match first: is_prime (89.7 %) before its <genexpr> (35.3 %).
+    assert.equal(current, `fn${profile.data.functions.findIndex((f) => f.qualname === 'is_prime')}`);
+    await page.keyboard.press('Enter');
+    assert.match((await page.locator('.search-status').textContent()) ?? '', /^2 of 2$/);
+
+    await page.locator('g.node.current').focus();
+    const before = (await messages(page)).length;
+    await page.keyboard.press('Enter');
+    const open = await waitForMessage(page, 'openFunction', before);
+    assert.equal(profile.data.functions[open.function].qualname, 'is_prime.<locals>.<genexpr>');
+    await page.screenshot({ path: join(SCREENSHOTS, 'call-graph-dark.png') });
+    await page.close();
+  });
+
+  it('redraws with new thresholds, remembers them, and exports DOT and SVG', async () => {
+    const page = await openPage('light');
+    const profile = fixtureProfile('-GET-api_users_7-');
+    await send(page, { type: 'show', profile });
+    const first = await waitForMessage(page, 'rendered');
+    let count = (await messages(page)).length;
+    await page.fill('#node-threshold', '0');
+    await page.fill('#edge-threshold', '0');
+    await page.locator('#edge-threshold').press('Enter');
+    const noThresholds = { nodeThreshold: 0, edgeThreshold: 0, maxNodes: 100 };
+    const same = (options: unknown) => JSON.stringify(options) === JSON.stringify(noThresholds);
+    const changed = await waitForMatch(page, (m) => m.type === 'optionsChanged' && same(m.options), count);
+    assert.equal(changed.type, 'optionsChanged');
+    const second = (await waitForMatch(page, (m) => m.type === 'rendered' && same(m.options), count)) as Extract<CallGraphToHostMessage, { type: 'rendered' }>;
+    assert.ok(second.nodes > first.nodes, `${second.nodes} > ${first.nodes} nodes with no threshold`);
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { __state: unknown }).__state), { options: noThresholds });
+
+    count = (await messages(page)).length;
+    await send(page, { type: 'requestExport', format: 'dot' });
+    const dot = await waitForMessage(page, 'export', count);
+    assert.equal(dot.format, 'dot');
+    assert.match(dot.text, /^digraph callgraph \{/);
+    assert.equal(dot.suggestedName, 'GET_api_users_7.dot');
+    count = (await messages(page)).length;
+    await page.getByRole('button', { name: 'Save .svg' }).click();
+    const svg = await waitForMessage(page, 'export', count);
+    assert.equal(svg.format, 'svg');
+    assert.match(svg.text, /<svg[\s\S]*class="node function hot"/);
+    await page.close();
+  });
+
+  it('shows hostile function names as text', async () => {
+    const page = await openPage('light');
+    const profile = fixtureProfile('-GET-b_bold_b-');
+    await send(page, { type: 'show', profile, options: { nodeThreshold: 0, edgeThreshold: 0 } });
+    await waitForMessage(page, 'rendered');
+    const texts = await page.locator('g.node text').allTextContents();
+    assert.ok(texts.some((t) => t.endsWith('.<script>alert(1)</script>')), JSON.stringify(texts));
+    assert.ok(texts.includes('<img src=x onerror=alert(1)>:1'), JSON.stringify(texts));
+    assert.equal(await page.locator('svg script, svg img').count(), 0);
+    await page.close();
+  });
+});

@@ -1,0 +1,114 @@
+/**
+ * Lays out DOT text as SVG: in a Web Worker when the page may start one, else on the page's
+ * own thread (slower to the eye: the page cannot respond while Graphviz works).
+ *
+ * A worker cannot be started from the webview's resource URL (another origin), so the page
+ * fetches its own script and starts the worker from a blob of it. Only the newest layout
+ * matters: a request made while an older one runs ends that worker and starts a fresh one,
+ * so dragging a threshold never queues up stale layouts.
+ */
+import { instance, type Viz } from '@viz-js/viz';
+import type { LayoutReply, LayoutRequest } from './layoutWorker';
+
+export interface LayoutResult {
+  svg: string;
+  ms: number;
+}
+
+const WORKER_START_TIMEOUT_MS = 15_000;
+/** The smallest graph: a worker that lays this out is a working worker. */
+const PROBE_DOT = 'digraph { a }';
+
+export class LayoutClient {
+  private worker: Worker | undefined;
+  private busy: { id: number; resolve: (result: LayoutResult | null) => void; reject: (error: Error) => void } | undefined;
+  private nextId = 1;
+  private pageViz: Promise<Viz> | undefined;
+
+  private constructor(private readonly workerUrl: string | undefined) {
+    if (workerUrl) this.worker = this.startWorker();
+  }
+
+  /** Where layouts run: the user is told, since on the page a big graph blocks input. */
+  get where(): 'worker' | 'page' {
+    return this.workerUrl ? 'worker' : 'page';
+  }
+
+  /** A client using a worker built from scriptUrl if that works, else the page's thread. */
+  static async create(scriptUrl: string | undefined): Promise<LayoutClient> {
+    if (scriptUrl && typeof Worker !== 'undefined') {
+      let blobUrl: string | undefined;
+      try {
+        const response = await fetch(scriptUrl);
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        blobUrl = URL.createObjectURL(new Blob([await response.text()], { type: 'text/javascript' }));
+        const client = new LayoutClient(blobUrl);
+        await withTimeout(client.layout(PROBE_DOT), WORKER_START_TIMEOUT_MS);
+        return client;
+      } catch (error) {
+        console.warn('call graph: laying out on the page, the layout worker could not start:', error);
+        if (blobUrl) URL.revokeObjectURL(blobUrl);
+      }
+    }
+    return new LayoutClient(undefined);
+  }
+
+  /** The SVG of dot, or null when a newer layout was asked for before this one finished. */
+  layout(dot: string): Promise<LayoutResult | null> {
+    if (!this.workerUrl) return this.layoutOnPage(dot);
+    if (this.busy) {
+      // Graphviz cannot be interrupted: end the worker that runs the stale layout.
+      this.worker?.terminate();
+      this.worker = this.startWorker();
+      this.busy.resolve(null);
+      this.busy = undefined;
+    }
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.busy = { id, resolve, reject };
+      this.worker!.postMessage({ id, dot } satisfies LayoutRequest);
+    });
+  }
+
+  private startWorker(): Worker {
+    const worker = new Worker(this.workerUrl!, { type: 'module' });
+    worker.onmessage = (event: MessageEvent<LayoutReply>) => {
+      const reply = event.data;
+      if (!this.busy || reply.id !== this.busy.id) return;
+      const { resolve, reject } = this.busy;
+      this.busy = undefined;
+      if ('error' in reply) reject(new Error(reply.error));
+      else resolve({ svg: reply.svg, ms: reply.ms });
+    };
+    worker.onerror = (event) => {
+      const pending = this.busy;
+      this.busy = undefined;
+      pending?.reject(new Error(event.message || 'the layout worker failed'));
+    };
+    return worker;
+  }
+
+  private async layoutOnPage(dot: string): Promise<LayoutResult> {
+    this.pageViz ??= instance();
+    const viz = await this.pageViz;
+    const start = performance.now();
+    const svg = viz.renderString(dot, { format: 'svg' });
+    return { svg, ms: performance.now() - start };
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
