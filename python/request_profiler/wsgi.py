@@ -62,7 +62,8 @@ def fill_from_environ(record: RequestRecord, environ: dict) -> None:
         elif key in ("CONTENT_TYPE", "CONTENT_LENGTH") and value:
             headers.append((key.replace("_", "-").title(), str(value)))
     record.request_headers = headers
-    record.environ = {str(k): _as_string(v) for k, v in environ.items()}
+    record.environ = {k if k.__class__ is str else str(k): v if v.__class__ is str else _as_string(v)
+                      for k, v in environ.items()}
 
 
 class ProfilerMiddleware:
@@ -167,6 +168,9 @@ class _ResponseBody:
         self._result = result
         self._iterator: Optional[Iterator[bytes]] = None
         self._record = record
+        # Iterating a plain list or tuple runs no app code: no need to switch the
+        # profiler on for each chunk (the common case: one-chunk bodies).
+        self._chunk_recorder = None if type(result) in (list, tuple) else recorder
         self._recorder = recorder
         self._finished = False
 
@@ -174,7 +178,7 @@ class _ResponseBody:
         return self
 
     def __next__(self) -> bytes:
-        recorder = self._recorder
+        recorder = self._chunk_recorder
         failure: Optional[BaseException] = None
         if recorder is not None:
             recorder.start()
