@@ -11,12 +11,11 @@ from typing import Any, Awaitable, Callable, Dict, MutableMapping
 
 from .config import Config
 from .gate import GATE, ProfilingGate
-from .record import RequestRecord
+from .record import RequestRecord, as_string
 from .recorder import Recorder
 from .redact import Redactor
 from .selection import RequestSelector
 from .steps import StepProfiler
-from .wsgi import _as_string
 from .writer import ProfileWriter
 
 log = logging.getLogger("request_profiler")
@@ -68,7 +67,7 @@ def fill_from_scope(record: RequestRecord, scope: Scope) -> None:
     for key, value in scope.items():
         if key == "headers":
             continue
-        environ[str(key)] = _text(value) if isinstance(value, (bytes, bytearray)) else _as_string(value)
+        environ[str(key)] = _text(value) if isinstance(value, (bytes, bytearray)) else as_string(value)
     for name, value in headers:
         environ["headers." + name.lower()] = value
     record.environ = environ

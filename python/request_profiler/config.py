@@ -3,7 +3,7 @@ every option as a string), the environment switches, and start-up validation."""
 
 import os
 import re
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional
 
 ENV_SWITCH = "REQUEST_PROFILER"
 ENV_DIR = "REQUEST_PROFILER_DIR"

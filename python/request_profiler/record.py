@@ -69,3 +69,14 @@ class RequestRecord:
             if str(key).lower() == wanted:
                 return str(value)
         return None
+
+
+def as_string(value: Any) -> str:
+    """Environ and scope values as the format wants them: strings, bounded."""
+    if isinstance(value, str):
+        return value
+    try:
+        text = repr(value)
+    except Exception as exc:  # an object whose repr raises must not cost the profile
+        text = "<unrepresentable %s: %s>" % (type(value).__name__, exc)
+    return text if len(text) <= 2000 else text[:2000] + "..."

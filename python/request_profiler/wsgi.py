@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional
 
 from .config import Config
 from .gate import GATE, ProfilingGate
-from .record import RequestRecord
+from .record import RequestRecord, as_string
 from .recorder import Recorder
 from .redact import Redactor
 from .selection import RequestSelector
@@ -35,16 +35,6 @@ def _latin1_to_text(value: str) -> str:
         return value
 
 
-def _as_string(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    try:
-        text = repr(value)
-    except Exception as exc:  # an object whose repr raises must not cost the profile
-        text = "<unrepresentable %s: %s>" % (type(value).__name__, exc)
-    return text if len(text) <= 2000 else text[:2000] + "..."
-
-
 def fill_from_environ(record: RequestRecord, environ: dict) -> None:
     record.method = environ.get("REQUEST_METHOD", "")
     record.path = _latin1_to_text(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""))
@@ -62,7 +52,7 @@ def fill_from_environ(record: RequestRecord, environ: dict) -> None:
         elif key in ("CONTENT_TYPE", "CONTENT_LENGTH") and value:
             headers.append((key.replace("_", "-").title(), str(value)))
     record.request_headers = headers
-    record.environ = {k if k.__class__ is str else str(k): v if v.__class__ is str else _as_string(v)
+    record.environ = {k if k.__class__ is str else str(k): v if v.__class__ is str else as_string(v)
                       for k, v in environ.items()}
 
 

@@ -2,7 +2,6 @@
 test's own client threads are not in the profiled interpreter) and talk to it."""
 
 import http.client
-import os
 import subprocess
 import sys
 import textwrap
@@ -45,7 +44,6 @@ SERVER_SOURCE = textwrap.dedent("""
     server = make_server("127.0.0.1", 0, middleware, server_class=Server, handler_class=Quiet)
     print(server.server_address[1], flush=True)
     try:
-        server.handle_request() if False else None
         import threading
         threading.Thread(target=server.serve_forever, daemon=True).start()
         sys.stdin.readline()           # the test closes stdin to stop the server

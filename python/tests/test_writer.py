@@ -1,5 +1,4 @@
 import os
-import re
 import threading
 import time
 import unittest
