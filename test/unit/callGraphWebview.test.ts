@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import type { CallGraphProfile, CallGraphToHostMessage } from '../../src/callGraph/protocol';
 import type { ProfileDocument } from '../../src/core/profileFormat';
+import { makeLargeProfile } from '../../bench/callGraph.bench.profile';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const SCRIPT = join(ROOT, 'dist', 'webview', 'callGraph.js');
@@ -43,9 +44,10 @@ function harnessHtml(origin: string, theme: 'light' | 'dark'): string {
 <style>body{${colours}}</style>
 <script nonce="${NONCE}">
   window.__messages = [];
+  window.__postedAt = [];
   window.__state = undefined;
   window.acquireVsCodeApi = () => ({
-    postMessage: (m) => window.__messages.push(m),
+    postMessage: (m) => { window.__messages.push(m); window.__postedAt.push(performance.now()); },
     getState: () => window.__state,
     setState: (s) => { window.__state = s; },
   });
@@ -104,6 +106,7 @@ describe('call graph webview in Chromium', function () {
   let origin: string;
   let browser: Browser;
   let theme: 'light' | 'dark' = 'light';
+  let largeProfileJson = '';
 
   before(async function () {
     if (!existsSync(CHROMIUM)) this.skip(); // set CHROMIUM_PATH; CI installs Debian's chromium
@@ -112,6 +115,9 @@ describe('call graph webview in Chromium', function () {
       if (request.url === '/') {
         response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
         response.end(harnessHtml(origin, theme));
+      } else if (request.url === '/large.json') {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(largeProfileJson);
       } else if (request.url === '/callGraph.js') {
         response.writeHead(200, { 'content-type': 'text/javascript' });
         response.end(readFileSync(SCRIPT));
@@ -223,6 +229,42 @@ describe('call graph webview in Chromium', function () {
     const svg = await waitForMessage(page, 'export', count);
     assert.equal(svg.format, 'svg');
     assert.match(svg.text, /<svg[\s\S]*class="node function hot"/);
+    await page.close();
+  });
+
+  it('draws the pruned graph of a 20,000-function profile quickly, laid out off the page thread', async () => {
+    const page = await openPage('light');
+    const profile: CallGraphProfile = { id: 'large', title: 'GET /large', data: makeLargeProfile(20_000, 100_000) };
+    largeProfileJson = JSON.stringify(profile);
+    // The page fetches the data first (the test driver is slow to pass 9 MB itself); the time
+    // runs from the page's own postMessage, as the host's would arrive, to `rendered`.
+    await page.evaluate(async () => {
+      (window as unknown as { __large: unknown }).__large = await (await fetch('/large.json')).json();
+    });
+    const start = await page.evaluate(() => {
+      const w = window as unknown as { __large: unknown };
+      const t = performance.now();
+      window.postMessage({ type: 'show', profile: w.__large }, '*');
+      return t;
+    });
+    const rendered = await waitForMessage(page, 'rendered');
+    const index = (await messages(page)).findIndex((m) => m.type === 'rendered');
+    const renderedAt = await page.evaluate((i) => (window as unknown as { __postedAt: number[] }).__postedAt[i], index);
+    const elapsed = Math.round(renderedAt - start);
+    // Printed for the record (issue 5's target is 2 s); bounded loosely, since CI shares its 2 cores.
+    console.log(`      20,000 functions, 100,000 calls: ${rendered.nodes} nodes drawn ${elapsed} ms after the message (layout ${Math.round(rendered.layoutMs)} ms, ${rendered.layoutIn})`);
+    assert.equal(rendered.nodes, 100);
+    assert.equal(rendered.layoutIn, 'worker');
+    assert.ok(elapsed < 6000, `${elapsed} ms`);
+    await page.close();
+  });
+
+  it('says why a request without profile data draws nothing', async () => {
+    const page = await openPage('light');
+    await send(page, { type: 'show', profile: fixtureProfile('-GET-api_users_8-') });
+    const rendered = await waitForMessage(page, 'rendered');
+    assert.equal(rendered.nodes, 0);
+    assert.equal(await page.locator('.placeholder').textContent(), 'Nothing to draw: the request was not profiled.');
     await page.close();
   });
 

@@ -229,6 +229,10 @@ export class CallGraphPage {
     this.graph = graph;
     this.drawn = drawn;
     this.viewport.replaceChildren(drawn.svg);
+    if (!graph.nodes.length) {
+      const why = profile.data.functions.length ? 'no function reaches the node threshold' : 'the request was not profiled';
+      this.viewport.append(element('div', { class: 'placeholder' }, `Nothing to draw: ${why}.`));
+    }
     this.panZoom.setContent(drawn.svg, drawn.width, drawn.height);
     if (this.fitOnNextRender) this.panZoom.fit();
     this.fitOnNextRender = false;
