@@ -26,14 +26,14 @@ const NONCE = 'harness-nonce';
 // Loaded at run time: playwright-core reads its own package files, so it cannot be bundled.
 const { chromium } = createRequire(__filename)('playwright-core') as typeof import('playwright-core');
 
-function harnessHtml(origin: string, theme: 'light' | 'dark'): string {
+/** The page; `workers` false leaves worker-src and connect-src out of the CSP, as a stricter host might. */
+function harnessHtml(origin: string, theme: 'light' | 'dark', workers: boolean): string {
   const csp = [
     "default-src 'none'",
     `script-src 'nonce-${NONCE}' 'wasm-unsafe-eval' ${origin}`,
     `style-src ${origin} 'unsafe-inline'`,
     `img-src ${origin} data:`,
-    `connect-src ${origin}`,
-    'worker-src blob:',
+    ...(workers ? [`connect-src ${origin}`, 'worker-src blob:'] : []),
   ].join('; ');
   const colours =
     theme === 'dark'
@@ -112,9 +112,9 @@ describe('call graph webview in Chromium', function () {
     if (!existsSync(CHROMIUM)) this.skip(); // set CHROMIUM_PATH; CI installs Debian's chromium
     assert.ok(existsSync(SCRIPT), `${SCRIPT} is built (node esbuild.mjs)`);
     server = createServer((request, response) => {
-      if (request.url === '/') {
+      if (request.url === '/' || request.url === '/?no-workers') {
         response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        response.end(harnessHtml(origin, theme));
+        response.end(harnessHtml(origin, theme, request.url === '/'));
       } else if (request.url === '/large.json') {
         response.writeHead(200, { 'content-type': 'application/json' });
         response.end(largeProfileJson);
@@ -140,12 +140,12 @@ describe('call graph webview in Chromium', function () {
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   });
 
-  async function openPage(withTheme: 'light' | 'dark'): Promise<Page> {
+  async function openPage(withTheme: 'light' | 'dark', path = '/'): Promise<Page> {
     theme = withTheme;
     const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(origin + '/');
+    await page.goto(origin + path);
     await waitForMessage(page, 'ready');
     assert.deepEqual(errors, []);
     return page;
@@ -256,6 +256,16 @@ describe('call graph webview in Chromium', function () {
     assert.equal(rendered.nodes, 100);
     assert.equal(rendered.layoutIn, 'worker');
     assert.ok(elapsed < 6000, `${elapsed} ms`);
+    await page.close();
+  });
+
+  it('lays out on the page when the CSP allows no worker', async () => {
+    const page = await openPage('light', '/?no-workers');
+    await send(page, { type: 'show', profile: fixtureProfile('-GET-slow-') });
+    const rendered = await waitForMessage(page, 'rendered');
+    assert.equal(rendered.layoutIn, 'page');
+    assert.ok(rendered.nodes > 0);
+    assert.match((await page.locator('.status').textContent()) ?? '', /on the page thread/);
     await page.close();
   });
 
