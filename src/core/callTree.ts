@@ -20,7 +20,7 @@
  * recursion this gives exactly one level's worth (see callTreeRecursion.test.ts). In the
  * end own time plus children never exceed the node's total.
  */
-import { foldedSplit } from './libraryFolding';
+import { LibraryFolder } from './libraryFolding';
 import type { ProfileModel } from './profileModel';
 import { directSplit, type TimeSplit } from './timeSplit';
 
@@ -34,35 +34,35 @@ export interface CallTreeOptions {
 export const DEFAULT_CALL_TREE_OPTIONS: CallTreeOptions = { foldLibraries: false, threshold: 0.005 };
 
 interface NodeBase {
-  id: string;
-  parentId: string | null;
+  readonly id: string;
+  readonly parentId: string | null;
   /** 0 for roots. */
-  depth: number;
+  readonly depth: number;
   /** Estimated seconds in this node and below it. */
-  total: number;
+  readonly total: number;
   /** Estimated seconds in the function's own code at this node (0 for recursive leaves). */
-  own: number;
+  readonly own: number;
   /** Primitive and total calls on the caller→callee edge (the function's own counts for roots). */
-  cc: number;
-  nc: number;
+  readonly cc: number;
+  readonly nc: number;
   /** total / the request's profiled time. */
-  fraction: number;
+  readonly fraction: number;
 }
 
 export interface FunctionNode extends NodeBase {
-  kind: 'function';
-  fn: number;
+  readonly kind: 'function';
+  readonly fn: number;
   /** True when every function on the path had one caller, so no time had to be apportioned. */
-  exact: boolean;
+  readonly exact: boolean;
   /** The function is already on its path: a recursive call, shown but never expanded. */
-  recursive: boolean;
-  hasChildren: boolean;
+  readonly recursive: boolean;
+  readonly hasChildren: boolean;
 }
 
 /** Siblings under the threshold, grouped: "other (N functions)". */
 export interface OtherNode extends NodeBase {
-  kind: 'other';
-  functions: number[];
+  readonly kind: 'other';
+  readonly functions: number[];
 }
 
 export type CallTreeNode = FunctionNode | OtherNode;
@@ -80,11 +80,21 @@ interface Entry {
   parent: Entry | null;
   /** The share of the function's recorded time this node stands for. */
   share: number;
+  /** Worked out when first needed: reading own time, hasChildren, or expanding. */
+  layout?: Layout;
+  children?: FunctionNode[];
+}
+
+/** How a node's own time and children fit in its total. */
+interface Layout {
+  own: number;
+  hasChildren: boolean;
   /** Scales applied to the raw split of recursive callees and of everything else. */
   recursiveScale: number;
   restScale: number;
-  children?: FunctionNode[];
 }
+
+const RECURSIVE_LAYOUT: Layout = { own: 0, hasChildren: false, recursiveScale: 1, restScale: 1 };
 
 export function otherNodeId(parentId: string | null): string {
   return parentId === null ? 'other' : `${parentId}/other`;
@@ -98,6 +108,7 @@ export function functionPath(id: string): number[] {
 export class CallTree {
   readonly options: CallTreeOptions;
   private readonly splits = new Map<number, TimeSplit>();
+  private folder?: LibraryFolder;
   private readonly entries = new Map<string, Entry>();
   private rootNodes?: FunctionNode[];
 
@@ -111,10 +122,9 @@ export class CallTree {
   /** Every root, costliest first (not grouped by the threshold). */
   roots(): FunctionNode[] {
     if (!this.rootNodes) {
-      const none = new Set<number>();
       this.rootNodes = this.model.roots.map((fn) => {
         const info = this.model.functions[fn];
-        return this.addEntry(null, none, fn, info.ct, info.cc, info.nc, true).node;
+        return this.addEntry(null, fn, info.ct, info.cc, info.nc, true, false).node;
       });
       sortNodes(this.rootNodes);
     }
@@ -162,7 +172,9 @@ export class CallTree {
       depth: parentId === null ? 0 : functionPath(parentId).length,
       functions: small.map((n) => n.fn),
       total: sum(small, (n) => n.total),
-      own: sum(small, (n) => n.own),
+      get own() {
+        return sum(small, (n) => n.own);
+      },
       cc: sum(small, (n) => n.cc),
       nc: sum(small, (n) => n.nc),
       fraction: sum(small, (n) => n.fraction),
@@ -178,7 +190,8 @@ export class CallTree {
     const stack: CallTreeNode[] = this.shownChildren(null, keep).slice().reverse();
     while (stack.length) {
       const node = stack.pop()!;
-      const open = node.kind === 'function' && node.hasChildren && expanded.has(node.id);
+      // expanded.has first: hasChildren lays the node out, which only drawn rows should pay for.
+      const open = node.kind === 'function' && expanded.has(node.id) && node.hasChildren;
       rows.push({ node, expanded: open });
       if (open) {
         const children = this.shownChildren(node.id, keep);
@@ -205,7 +218,8 @@ export class CallTree {
   private split(fn: number): TimeSplit {
     let split = this.splits.get(fn);
     if (!split) {
-      split = this.options.foldLibraries ? foldedSplit(this.model, fn) : directSplit(this.model, fn);
+      if (this.options.foldLibraries) split = (this.folder ??= new LibraryFolder(this.model)).split(fn);
+      else split = directSplit(this.model, fn);
       this.splits.set(fn, split);
     }
     return split;
@@ -213,43 +227,35 @@ export class CallTree {
 
   private computeChildren(parent: Entry): FunctionNode[] {
     if (parent.node.recursive) return [];
-    const onPath = new Set<number>();
-    for (let e: Entry | null = parent; e; e = e.parent) onPath.add(e.node.fn);
+    const layout = this.layout(parent);
+    const onPath = this.pathOf(parent);
     const children = this.split(parent.node.fn).callees.map((callee) => {
       const recursive = onPath.has(callee.fn);
-      const scale = recursive ? parent.recursiveScale : parent.restScale;
+      const scale = recursive ? layout.recursiveScale : layout.restScale;
       const exact = parent.node.exact && callee.singleCaller && !recursive && scale >= 1 - OVERLAP_TOLERANCE;
       const total = callee.time * parent.share * scale;
-      return this.addEntry(parent, onPath, callee.fn, total, callee.cc, callee.nc, exact).node;
+      return this.addEntry(parent, callee.fn, total, callee.cc, callee.nc, exact, recursive).node;
     });
     return sortNodes(children);
   }
 
-  /** Creates a node and works out how its own time and children fit in its total. */
-  private addEntry(parent: Entry | null, parentPath: ReadonlySet<number>, fn: number, total: number, cc: number, nc: number, exact: boolean): Entry {
+  /** The functions on a node's path, itself included. */
+  private pathOf(entry: Entry): Set<number> {
+    const onPath = new Set<number>();
+    for (let e: Entry | null = entry; e; e = e.parent) onPath.add(e.node.fn);
+    return onPath;
+  }
+
+  /**
+   * Creates a node. Its own time and whether it has children need the function's split,
+   * which can be costly when folding, so they are worked out only when first read: opening
+   * a node with thousands of children lays out only the rows that are drawn.
+   */
+  private addEntry(parent: Entry | null, fn: number, total: number, cc: number, nc: number, exact: boolean, recursive: boolean): Entry {
     const id = parent ? `${parent.node.id}/${fn}` : String(fn);
-    const recursive = parentPath.has(fn);
     const info = this.model.functions[fn];
-    const share = info.ct > 0 ? Math.min(1, total / info.ct) : 0;
-    let recursiveScale = 1;
-    let restScale = 1;
-    let own = 0;
-    let hasChildren = false;
-    if (!recursive) {
-      const split = this.split(fn);
-      hasChildren = split.callees.length > 0;
-      let recursiveRaw = 0;
-      let restRaw = split.own * share;
-      for (const callee of split.callees) {
-        if (callee.fn === fn || parentPath.has(callee.fn)) recursiveRaw += callee.time * share;
-        else restRaw += callee.time * share;
-      }
-      if (recursiveRaw > total * (1 + OVERLAP_TOLERANCE)) recursiveScale = total / recursiveRaw;
-      const budget = Math.max(0, total - recursiveRaw * recursiveScale);
-      if (restRaw > budget * (1 + OVERLAP_TOLERANCE)) restScale = budget / restRaw;
-      own = split.own * share * restScale;
-    }
     const totalTime = this.model.totalTime;
+    const tree = this;
     const node: FunctionNode = {
       kind: 'function',
       id,
@@ -257,17 +263,43 @@ export class CallTree {
       depth: parent ? parent.node.depth + 1 : 0,
       fn,
       total,
-      own,
+      get own() {
+        return tree.layout(entry).own;
+      },
       cc,
       nc,
       fraction: totalTime > 0 ? total / totalTime : 0,
       exact,
       recursive,
-      hasChildren,
+      get hasChildren() {
+        return tree.layout(entry).hasChildren;
+      },
     };
-    const entry: Entry = { node, parent, share, recursiveScale, restScale };
+    const entry: Entry = { node, parent, share: info.ct > 0 ? Math.min(1, total / info.ct) : 0 };
     this.entries.set(id, entry);
     return entry;
+  }
+
+  private layout(entry: Entry): Layout {
+    if (entry.layout) return entry.layout;
+    if (entry.node.recursive) return (entry.layout = RECURSIVE_LAYOUT);
+    const { fn, total } = entry.node;
+    const { share } = entry;
+    const onPath = entry.parent ? this.pathOf(entry.parent) : new Set<number>();
+    const split = this.split(fn);
+    let recursiveRaw = 0;
+    let restRaw = split.own * share;
+    for (const callee of split.callees) {
+      if (callee.fn === fn || onPath.has(callee.fn)) recursiveRaw += callee.time * share;
+      else restRaw += callee.time * share;
+    }
+    let recursiveScale = 1;
+    let restScale = 1;
+    if (recursiveRaw > total * (1 + OVERLAP_TOLERANCE)) recursiveScale = total / recursiveRaw;
+    const budget = Math.max(0, total - recursiveRaw * recursiveScale);
+    if (restRaw > budget * (1 + OVERLAP_TOLERANCE)) restScale = budget / restRaw;
+    entry.layout = { own: split.own * share * restScale, hasChildren: split.callees.length > 0, recursiveScale, restScale };
+    return entry.layout;
   }
 }
 

@@ -22,89 +22,195 @@ export function isShownWhenFolding(model: ProfileModel, fn: number): boolean {
   return model.functions[fn].kind === 'app';
 }
 
-const ON_STACK = 1;
-const DONE = 2;
+/**
+ * Computes folded splits for one profile. The call graph is copied once into flat typed
+ * arrays (callees of f are edges calleeStart[f] .. calleeStart[f+1]), and scratch arrays are
+ * "cleared" by bumping a generation number, so a split costs only the hidden subgraph it
+ * walks. Hidden functions that cannot lead back to app code are not walked at all: all of
+ * their time is hidden, so it goes straight to the shown ancestor's own time.
+ */
+export class LibraryFolder {
+  private readonly calleeStart: Int32Array;
+  private readonly calleeOf: Int32Array;
+  private readonly edgeOf: Int32Array;
+  private readonly edgeCt: Float64Array;
+  private readonly ct: Float64Array;
+  private readonly tt: Float64Array;
+  private readonly shown: Uint8Array;
+  /** 1 for hidden functions from which some chain of hidden calls reaches app code. */
+  private readonly leadsToShown: Uint8Array;
 
-/** Hidden functions reachable from fn, in topological order, and the calls that close cycles. */
-function hiddenSubgraph(model: ProfileModel, fn: number): { order: number[]; cycleEdges: Set<number> } {
-  const state = new Map<number, number>();
-  const postorder: number[] = [];
-  const cycleEdges = new Set<number>();
-  const isHidden = (f: number) => f !== fn && !isShownWhenFolding(model, f);
-  // An explicit stack: hidden call chains can be thousands of frames deep.
-  const stack: [number, number][] = [];
-  const enter = (f: number) => {
-    state.set(f, ON_STACK);
-    stack.push([f, 0]);
-  };
-  for (const e of model.calleesOf[fn]) {
-    const start = model.edges[e].callee;
-    if (!isHidden(start) || state.has(start)) continue;
-    enter(start);
-    while (stack.length) {
-      const top = stack[stack.length - 1];
-      const out = model.calleesOf[top[0]];
-      if (top[1] === out.length) {
-        state.set(top[0], DONE);
-        postorder.push(top[0]);
-        stack.pop();
-        continue;
+  private generation = 0;
+  private readonly seen: Int32Array;
+  private readonly done: Int32Array;
+  /** The generation in which an edge (by flat position) was found to close a cycle. */
+  private readonly cycleEdge: Int32Array;
+  private readonly inflow: Float64Array;
+  private readonly onlyRoute: Uint8Array;
+  private readonly order: Int32Array;
+  private readonly stackNode: Int32Array;
+  private readonly stackEdge: Int32Array;
+  /** Hidden functions whose time is all hidden: their inflow, and which ones were reached. */
+  private readonly absorbedStamp: Int32Array;
+  private readonly absorbed: Float64Array;
+
+  constructor(private readonly model: ProfileModel) {
+    const n = model.functions.length;
+    const m = model.edges.length;
+    this.calleeStart = new Int32Array(n + 1);
+    this.calleeOf = new Int32Array(m);
+    this.edgeOf = new Int32Array(m);
+    this.edgeCt = new Float64Array(m);
+    let k = 0;
+    for (let f = 0; f < n; f++) {
+      this.calleeStart[f] = k;
+      for (const e of model.calleesOf[f]) {
+        this.calleeOf[k] = model.edges[e].callee;
+        this.edgeOf[k] = e;
+        this.edgeCt[k] = model.edges[e].ct;
+        k++;
       }
-      const edge = out[top[1]++];
-      const callee = model.edges[edge].callee;
-      if (!isHidden(callee)) continue;
-      const seen = state.get(callee);
-      if (seen === undefined) enter(callee);
-      else if (seen === ON_STACK) cycleEdges.add(edge);
     }
+    this.calleeStart[n] = k;
+    this.ct = Float64Array.from(model.functions, (f) => f.ct);
+    this.tt = Float64Array.from(model.functions, (f) => f.tt);
+    this.shown = Uint8Array.from(model.functions, (f) => (isShownWhenFolding(model, f.index) ? 1 : 0));
+    this.leadsToShown = hiddenCallersOfShown(model, this.shown);
+    this.seen = new Int32Array(n);
+    this.done = new Int32Array(n);
+    this.cycleEdge = new Int32Array(m);
+    this.inflow = new Float64Array(n);
+    this.onlyRoute = new Uint8Array(n);
+    this.order = new Int32Array(n);
+    this.stackNode = new Int32Array(n);
+    this.stackEdge = new Int32Array(n);
+    this.absorbedStamp = new Int32Array(n);
+    this.absorbed = new Float64Array(n);
   }
-  return { order: postorder.reverse(), cycleEdges };
+
+  /** The split of fn's time between its own (and hidden) code and the app functions it leads to. */
+  split(fn: number): TimeSplit {
+    const { model, calleeStart, calleeOf, edgeCt, shown, leadsToShown, inflow, onlyRoute } = this;
+    const generation = ++this.generation;
+    const count = this.walkHidden(fn, generation);
+    const byCallee = new Map<number, SplitCallee>();
+    const absorbedList: number[] = [];
+    let own = this.tt[fn];
+
+    const pass = (fromOnlyRoute: boolean, k: number, time: number) => {
+      const to = calleeOf[k];
+      if (to === fn || shown[to]) {
+        const edge = model.edges[this.edgeOf[k]];
+        const known = byCallee.get(to);
+        if (known) {
+          known.time += time;
+          known.cc += edge.cc;
+          known.nc += edge.nc;
+          known.singleCaller = false;
+        } else {
+          const single = fromOnlyRoute && model.callersOf[to].length === 1;
+          byCallee.set(to, { fn: to, time, cc: edge.cc, nc: edge.nc, singleCaller: single });
+        }
+      } else if (leadsToShown[to]) {
+        inflow[to] += time;
+        // Reached by its only recorded caller, along a single route: still one route.
+        onlyRoute[to] = fromOnlyRoute && model.callersOf[to].length === 1 ? 1 : 0;
+      } else {
+        if (this.absorbedStamp[to] !== generation) {
+          this.absorbedStamp[to] = generation;
+          this.absorbed[to] = 0;
+          absorbedList.push(to);
+        }
+        this.absorbed[to] += time;
+      }
+    };
+
+    for (let k = calleeStart[fn]; k < calleeStart[fn + 1]; k++) pass(true, k, edgeCt[k]);
+    // Reverse postorder: every route into a hidden function is added before it passes time on.
+    for (let i = count - 1; i >= 0; i--) {
+      const hidden = this.order[i];
+      const ct = this.ct[hidden];
+      const share = ct > 0 ? Math.min(1, inflow[hidden] / ct) : 0;
+      own += this.tt[hidden] * share;
+      const single = onlyRoute[hidden] === 1;
+      for (let k = calleeStart[hidden]; k < calleeStart[hidden + 1]; k++) {
+        if (this.cycleEdge[k] !== generation) pass(single, k, edgeCt[k] * share);
+      }
+    }
+    // A function whose time is all hidden passes at most its cumulative time, however many
+    // routes (overlapping, with recursion) lead to it.
+    for (const f of absorbedList) own += Math.min(this.absorbed[f], this.ct[f]);
+    const callees = sortCallees([...byCallee.values()]);
+    // Calls closing a hidden cycle carry time nobody else shows: it stays with fn, so that
+    // folding moves hidden time to the nearest shown ancestor and loses none of it.
+    let shownTime = 0;
+    for (const c of callees) shownTime += c.time;
+    return { own: Math.max(own, this.ct[fn] - shownTime), callees };
+  }
+
+  /**
+   * Depth-first walk of the hidden functions that lead to app code, reachable from fn through
+   * hidden functions only. Leaves them in this.order in postorder (returning how many),
+   * zeroes their inflow, and marks the edges that close cycles. An explicit stack: hidden
+   * chains can be very deep.
+   */
+  private walkHidden(fn: number, generation: number): number {
+    const { calleeStart, calleeOf, seen, done, stackNode, stackEdge, shown, leadsToShown } = this;
+    let count = 0;
+    let depth = 0;
+    const enter = (f: number) => {
+      seen[f] = generation;
+      this.inflow[f] = 0;
+      this.onlyRoute[f] = 0;
+      stackNode[depth] = f;
+      stackEdge[depth] = calleeStart[f];
+      depth++;
+    };
+    const walked = (f: number) => f !== fn && !shown[f] && leadsToShown[f] === 1;
+    for (let j = calleeStart[fn]; j < calleeStart[fn + 1]; j++) {
+      const start = calleeOf[j];
+      if (!walked(start) || seen[start] === generation) continue;
+      enter(start);
+      while (depth) {
+        const top = depth - 1;
+        const f = stackNode[top];
+        const k = stackEdge[top];
+        if (k === calleeStart[f + 1]) {
+          done[f] = generation;
+          this.order[count++] = f;
+          depth--;
+          continue;
+        }
+        stackEdge[top] = k + 1;
+        const callee = calleeOf[k];
+        if (!walked(callee)) continue;
+        if (seen[callee] !== generation) enter(callee);
+        else if (done[callee] !== generation) this.cycleEdge[k] = generation;
+      }
+    }
+    return count;
+  }
 }
 
-/** The split of fn's time between its own (and hidden) code and the app functions it leads to. */
-export function foldedSplit(model: ProfileModel, fn: number): TimeSplit {
-  const { order, cycleEdges } = hiddenSubgraph(model, fn);
-  const inflow = new Map<number, number>();
-  const onlyRoute = new Map<number, boolean>();
-  const shown = new Map<number, SplitCallee>();
-
-  const pass = (from: number, fromOnlyRoute: boolean, edgeIndex: number, time: number) => {
-    const edge = model.edges[edgeIndex];
-    const to = edge.callee;
-    const single = fromOnlyRoute && model.callersOf[to].length === 1;
-    if (to === fn || isShownWhenFolding(model, to)) {
-      const known = shown.get(to);
-      if (known) {
-        known.time += time;
-        known.cc += edge.cc;
-        known.nc += edge.nc;
-        known.singleCaller = false;
-      } else {
-        shown.set(to, { fn: to, time, cc: edge.cc, nc: edge.nc, singleCaller: single });
+/** Marks the hidden functions from which a chain of hidden calls reaches a shown function. */
+function hiddenCallersOfShown(model: ProfileModel, shown: Uint8Array): Uint8Array {
+  const leads = new Uint8Array(shown.length);
+  const queue: number[] = [];
+  for (let f = 0; f < shown.length; f++) if (shown[f]) queue.push(f);
+  while (queue.length) {
+    const target = queue.pop()!;
+    for (const e of model.callersOf[target]) {
+      const caller = model.edges[e].caller;
+      if (!shown[caller] && !leads[caller]) {
+        leads[caller] = 1;
+        queue.push(caller);
       }
-      return;
-    }
-    inflow.set(to, (inflow.get(to) ?? 0) + time);
-    // A hidden function is on a single route only if its one recorded caller is on one.
-    onlyRoute.set(to, single && from === model.edges[model.callersOf[to][0]].caller);
-  };
-
-  for (const e of model.calleesOf[fn]) pass(fn, true, e, model.edges[e].ct);
-  let own = model.functions[fn].tt;
-  for (const hidden of order) {
-    const info = model.functions[hidden];
-    const received = inflow.get(hidden) ?? 0;
-    const share = info.ct > 0 ? Math.min(1, received / info.ct) : 0;
-    own += info.tt * share;
-    const single = onlyRoute.get(hidden) === true;
-    for (const e of model.calleesOf[hidden]) {
-      if (cycleEdges.has(e)) continue;
-      pass(hidden, single, e, model.edges[e].ct * share);
     }
   }
-  const callees = sortCallees([...shown.values()]);
-  // Calls closing a hidden cycle carry time nobody else shows: it stays with fn, so that
-  // folding moves hidden time to the nearest shown ancestor and loses none of it.
-  const unshown = model.functions[fn].ct - callees.reduce((sum, c) => sum + c.time, 0);
-  return { own: Math.max(own, unshown), callees };
+  return leads;
+}
+
+/** One folded split, without keeping scratch space (tests, one-off use). */
+export function foldedSplit(model: ProfileModel, fn: number): TimeSplit {
+  return new LibraryFolder(model).split(fn);
 }

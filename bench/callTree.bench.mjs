@@ -1,0 +1,151 @@
+// Benchmarks opening and browsing the call tree of a large profile, next to a JSON.parse of
+// the same file so the figures can be compared on any machine.
+//
+//   node bench/callTree.bench.mjs [functions] [edges] [threshold]
+//   (defaults 20,000, 100,000 and 0: no grouping into "other", the most rows to draw)
+//
+// Prints, in one run: reading and JSON.parse of the file, building the profile model, the
+// first paint (the root's rows with the hot path expanded, as the view opens) with library
+// frames shown and folded, and the median / 95th percentile / max of expanding 1,000 random
+// nodes the way a user does it: a collapsed node that is on screen. Targets (issue 4):
+// first paint < 500 ms, every expand well under one 16 ms frame.
+import * as esbuild from 'esbuild';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeLargeProfile } from './makeLargeProfile.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Bundles the TypeScript core (no vscode, no Node APIs) into a temporary module and imports it. */
+async function loadCore() {
+  const result = await esbuild.build({
+    stdin: {
+      contents: [
+        "export { buildProfileModel } from './src/core/profileModel';",
+        "export { CallTree } from './src/core/callTree';",
+        "export { requestHotPath } from './src/core/hotPath';",
+        "export { searchFunctions } from './src/core/search';",
+        "export { functionRows, sortFunctionRows } from './src/core/functionTable';",
+      ].join('\n'),
+      resolveDir: root,
+      loader: 'ts',
+    },
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    write: false,
+  });
+  const file = join(tmpdir(), `request-profiler-core-${process.pid}.mjs`);
+  writeFileSync(file, result.outputFiles[0].text);
+  try {
+    return await import(pathToFileURL(file).href);
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+
+function time(action) {
+  const start = performance.now();
+  const value = action();
+  return [performance.now() - start, value];
+}
+
+function stats(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return { median: at(0.5), p95: at(0.95), max: sorted[sorted.length - 1] };
+}
+
+const ms = (value) => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
+
+/** A seeded generator, so every run expands the same nodes. */
+function seededRandom(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 4294967296;
+  };
+}
+
+/** Rows a virtual list draws at once (a tall editor shows about 50 rows of 22 px). */
+const SCREEN_ROWS = 60;
+
+/** Reads what a row shows: own time and the expander need the node laid out. */
+function draw(nodes) {
+  let checksum = 0;
+  for (const node of nodes.slice(0, SCREEN_ROWS)) checksum += node.own + node.total + (node.kind === 'function' && node.hasChildren ? 1 : 0);
+  return checksum;
+}
+
+function firstPaint(core, model, foldLibraries) {
+  return time(() => {
+    const tree = new core.CallTree(model, { foldLibraries, threshold: THRESHOLD });
+    const hot = core.requestHotPath(tree);
+    const expanded = new Set(hot);
+    const rows = tree.visibleRows(expanded, expanded);
+    draw(rows.map((row) => row.node));
+    return { tree, hot, expanded, rows };
+  });
+}
+
+/** Expands `count` random on-screen collapsed nodes, one after another, timing each. */
+function randomExpansions(tree, expanded, initialRows, count, seed) {
+  const random = seededRandom(seed);
+  const candidates = initialRows.map((row) => row.node).filter((n) => n.kind === 'function' && n.hasChildren && !expanded.has(n.id));
+  const expandTimes = [];
+  const reflattenTimes = [];
+  let rows = initialRows.length;
+  for (let i = 0; i < count && candidates.length; i++) {
+    const index = Math.floor(random() * candidates.length);
+    const node = candidates[index];
+    candidates[index] = candidates[candidates.length - 1];
+    candidates.pop();
+    // What an expand costs the view: computing the children and grouping the small ones.
+    const [expandTime, children] = time(() => {
+      const shown = tree.shownChildren(node.id, expanded);
+      draw(shown);
+      return shown;
+    });
+    expanded.add(node.id);
+    expandTimes.push(expandTime);
+    for (const child of children) if (child.kind === 'function' && child.hasChildren) candidates.push(child);
+    // A view that re-lists all visible rows after each expand (a virtual list renders only ~50).
+    const [reflatten, all] = time(() => tree.visibleRows(expanded, expanded));
+    reflattenTimes.push(reflatten);
+    rows = all.length;
+  }
+  return { expand: stats(expandTimes), reflatten: stats(reflattenTimes), count: expandTimes.length, rows };
+}
+
+const [functionCount = 20_000, edgeCount = 100_000, THRESHOLD = 0] = process.argv.slice(2).map(Number);
+const core = await loadCore();
+const path = writeLargeProfile(functionCount, edgeCount);
+try {
+  const [readTime, text] = time(() => readFileSync(path, 'utf8'));
+  const [parseTime, document] = time(() => JSON.parse(text));
+  const [modelTime, model] = time(() => core.buildProfileModel(document.profile, document.paths));
+  console.log(`profile: ${model.functions.length} functions, ${model.edges.length} edges, ${(text.length / 1e6).toFixed(1)} MB, ${model.roots.length} root(s)`);
+  console.log(`read file            ${ms(readTime)}`);
+  console.log(`JSON.parse           ${ms(parseTime)}`);
+  console.log(`build profile model  ${ms(modelTime)}`);
+  for (const foldLibraries of [false, true]) {
+    const label = foldLibraries ? 'library frames folded' : 'all frames';
+    const [paintTime, open] = firstPaint(core, model, foldLibraries);
+    console.log(`\n[${label}]`);
+    console.log(`first paint          ${ms(paintTime)} (model + first paint ${ms(modelTime + paintTime)}; hot path ${open.hot.length} nodes deep, ${open.rows.length} rows)`);
+    const run = randomExpansions(open.tree, open.expanded, open.rows, 1000, 7);
+    console.log(`expand ×${run.count}        median ${ms(run.expand.median)}, p95 ${ms(run.expand.p95)}, max ${ms(run.expand.max)}`);
+    console.log(`re-list visible rows median ${ms(run.reflatten.median)}, p95 ${ms(run.reflatten.p95)}, max ${ms(run.reflatten.max)} (${run.rows} rows at the end)`);
+  }
+  if (core.searchFunctions) {
+    const [searchTime, found] = time(() => core.searchFunctions(model, 'func_19', { limit: 100 }));
+    console.log(`\nsearch "func_19"     ${ms(searchTime)} (${found.total} matches, ${found.matches.length} with a path)`);
+  }
+  const [tableTime, rows] = time(() => core.sortFunctionRows(core.functionRows(model), 'own', 'descending'));
+  console.log(`function table       ${ms(tableTime)} (${rows.length} rows, built and sorted by own time)`);
+} finally {
+  rmSync(path, { force: true });
+}

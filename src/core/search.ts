@@ -1,0 +1,73 @@
+/**
+ * Search in a profile: the functions whose name, qualified name, module or file contains
+ * the query (case-insensitive), and for each the call-tree node that reveals it: the node
+ * on its hottest path (hottestPaths.ts), so the view opens the path where the match costs
+ * most. Bounded work: one pass over precomputed lower-case text, one shortest-path search
+ * per profile (cached), and paths only for the first `limit` matches.
+ */
+import { hottestPathTo } from './hottestPaths';
+import { isShownWhenFolding } from './libraryFolding';
+import type { ProfileModel } from './profileModel';
+
+export interface SearchOptions {
+  /** Matches given a node id; the rest are only counted. */
+  limit: number;
+  /** Whether the tree hides library frames, which changes the ids (see libraryFolding.ts). */
+  foldLibraries: boolean;
+}
+
+export interface SearchMatch {
+  fn: number;
+  /** The node to reveal, or null when no root reaches the function. */
+  nodeId: string | null;
+  /**
+   * True when the function itself is hidden by library folding: nodeId is then its nearest
+   * shown ancestor, whose own time includes the match.
+   */
+  folded: boolean;
+}
+
+export interface SearchResult {
+  /** Matches, costliest (cumulative time) first, at most `limit`. */
+  matches: SearchMatch[];
+  /** Every matching function, for highlighting rows in any view. */
+  functions: Set<number>;
+  /** How many functions matched. */
+  total: number;
+}
+
+const DEFAULT_OPTIONS: SearchOptions = { limit: 200, foldLibraries: false };
+
+const searchText = new WeakMap<ProfileModel, string[]>();
+
+function textsOf(model: ProfileModel): string[] {
+  let texts = searchText.get(model);
+  if (!texts) {
+    // One string per function; the separator cannot occur in a query (queries are trimmed).
+    texts = model.functions.map((f) => [f.displayName, f.name, f.qualname ?? '', f.module, f.file].join('\n').toLowerCase());
+    searchText.set(model, texts);
+  }
+  return texts;
+}
+
+export function searchFunctions(model: ProfileModel, query: string, options: Partial<SearchOptions> = {}): SearchResult {
+  const { limit, foldLibraries } = { ...DEFAULT_OPTIONS, ...options };
+  const needle = query.trim().toLowerCase();
+  const functions = new Set<number>();
+  if (!needle) return { matches: [], functions, total: 0 };
+  const texts = textsOf(model);
+  for (let fn = 0; fn < texts.length; fn++) if (texts[fn].includes(needle)) functions.add(fn);
+  const ranked = [...functions].sort((a, b) => model.functions[b].ct - model.functions[a].ct || a - b);
+  const matches = ranked.slice(0, limit).map((fn) => revealing(model, fn, foldLibraries));
+  return { matches, functions, total: functions.size };
+}
+
+/** The node that reveals fn in a tree with or without library folding. */
+export function revealing(model: ProfileModel, fn: number, foldLibraries: boolean): SearchMatch {
+  const path = hottestPathTo(model, fn);
+  if (!path.length) return { fn, nodeId: null, folded: false };
+  if (!foldLibraries) return { fn, nodeId: path.join('/'), folded: false };
+  // Folding keeps the root (the request's entry point) and the app's own functions.
+  const shown = path.filter((f, i) => i === 0 || isShownWhenFolding(model, f));
+  return { fn, nodeId: shown.join('/'), folded: shown[shown.length - 1] !== fn };
+}
