@@ -189,7 +189,8 @@ def fire(port: int, count: int) -> List[int]:
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--profile-dir", default=".profiles", help="where profiles are written")
-    parser.add_argument("--port", type=int, default=8000, help="0 picks a free port")
+    parser.add_argument("--port", type=int, default=None,
+                        help="default 8000; with --requests, a free port; 0 picks a free port")
     parser.add_argument("--requests", type=int, default=0, metavar="K",
                         help="serve, send K requests to itself, wait for the profiles, exit")
     parser.add_argument("--no-profile", action="store_true", help="serve the bare app")
@@ -200,7 +201,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     middleware = None
     if not args.no_profile:
         app = middleware = ProfilerMiddleware(app, profile_dir=args.profile_dir)
-    server = serve(app, 0 if args.requests and args.port == 8000 else args.port, quiet=bool(args.requests))
+    port = args.port if args.port is not None else (0 if args.requests else 8000)
+    server = serve(app, port, quiet=bool(args.requests))
     port = server.server_address[1]
     if not args.requests:
         print("demo app on http://127.0.0.1:%d/ , profiles in %s" % (port, os.path.abspath(args.profile_dir)))

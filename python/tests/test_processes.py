@@ -89,6 +89,37 @@ class MultiProcessTest(TempDirTestCase):
         self.assertEqual(len({json.load(open(f))["header"]["pid"] for f in files}), 4)
 
 
+@unittest.skipUnless(hasattr(os, "fork"), "needs fork")
+class ForkTest(TempDirTestCase):
+    def test_a_forked_child_gets_its_own_writer(self):
+        from request_profiler import ProfilerMiddleware
+
+        from .support import call
+
+        def app(environ, start_response):
+            start_response("200 OK", [("Content-Type", "text/plain")])
+            return [b"ok"]
+
+        mw = ProfilerMiddleware(app, profile_dir=self.profile_dir)
+        self.addCleanup(mw.writer.close)
+        call(mw)  # starts the parent's writer thread
+        mw.writer.flush()
+        pid = os.fork()
+        if pid == 0:  # child: the parent's writer thread does not exist here
+            code = 1
+            try:
+                for _ in range(3):
+                    call(mw)
+                code = 0 if mw.writer.flush(10) and mw.writer.written == 4 else 2
+            finally:
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        self.assertEqual(os.WEXITSTATUS(status), 0)
+        pids = sorted(json.load(open(p))["header"]["pid"] for p in profile_files(self.profile_dir))
+        self.assertEqual(pids.count(os.getpid()), 1)
+        self.assertEqual(pids.count(pid), 3)
+
+
 @unittest.skipUnless(hasattr(signal, "SIGKILL"), "needs SIGKILL")
 class CrashTest(TempDirTestCase):
     def test_processes_killed_while_writing_leave_nothing_a_reader_would_take_for_a_profile(self):
