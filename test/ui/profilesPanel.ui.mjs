@@ -117,6 +117,8 @@ try {
       `no row names a fixture request; rows: ${JSON.stringify(rowLabels)}, fixtures: ${JSON.stringify(expectedLabels)}`,
     );
 
+    const activeTab = page.locator('.part.editor .tabs-container .tab.active');
+    expect((await activeTab.count()) === 0, 'an editor was open before any row was clicked');
     await phases.time('click a row and screenshot', async () => {
       const row = rows.nth(clicked);
       await row.click();
@@ -125,11 +127,16 @@ try {
         await row.elementHandle(),
         { timeout: 10_000 },
       );
-      // Let whatever the click opens (an editor, a webview) render before the picture.
+      // Clicking a profile opens it: an editor (text or a webview) becomes the active tab.
+      await activeTab.waitFor({ timeout: 15_000 }).catch(() => {
+        throw new Expectation('clicking a profile row opened no editor within 15 s');
+      });
+      // Let the editor render before the picture.
       await page.waitForTimeout(1500);
       await page.screenshot({ path: screenshot });
     });
-    console.log(`[profiles panel UI] clicked "${rowLabels[clicked]}"; screenshot ${screenshot}`);
+    const opened = (await activeTab.getAttribute('aria-label')) ?? (await activeTab.innerText());
+    console.log(`[profiles panel UI] clicked "${rowLabels[clicked]}", which opened "${opened}"; screenshot ${screenshot}`);
     exitCode = 0;
   }
 } catch (error) {
