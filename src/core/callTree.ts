@@ -92,9 +92,15 @@ interface Layout {
   /** Scales applied to the raw split of recursive callees and of everything else. */
   recursiveScale: number;
   restScale: number;
+  /**
+   * Worked out without the function's folded callees (costly to find): own time and
+   * hasChildren are final, the scales assume no recursion. Replaced when the node is
+   * expanded; only recursion through hidden frames then changes the own time shown.
+   */
+  provisional: boolean;
 }
 
-const RECURSIVE_LAYOUT: Layout = { own: 0, hasChildren: false, recursiveScale: 1, restScale: 1 };
+const RECURSIVE_LAYOUT: Layout = { own: 0, hasChildren: false, recursiveScale: 1, restScale: 1, provisional: false };
 
 export function otherNodeId(parentId: string | null): string {
   return parentId === null ? 'other' : `${parentId}/other`;
@@ -185,9 +191,21 @@ export class CallTree {
 
   /** The rows on screen, in order: roots, and the children of every expanded node, depth first. */
   visibleRows(expanded: ReadonlySet<string>, keep: ReadonlySet<string> = new Set()): VisibleRow[] {
+    return this.flatten(this.shownChildren(null, keep), expanded, keep);
+  }
+
+  /**
+   * The rows that expanding a node puts below it (its children, and theirs where expanded):
+   * what a view splices into its row list, instead of listing every row again.
+   */
+  rowsBelow(id: string, expanded: ReadonlySet<string>, keep: ReadonlySet<string> = new Set()): VisibleRow[] {
+    return this.flatten(this.shownChildren(id, keep), expanded, keep);
+  }
+
+  private flatten(top: CallTreeNode[], expanded: ReadonlySet<string>, keep: ReadonlySet<string>): VisibleRow[] {
     const rows: VisibleRow[] = [];
     // An explicit stack: with no depth limit a tree can be deeper than the JS call stack.
-    const stack: CallTreeNode[] = this.shownChildren(null, keep).slice().reverse();
+    const stack: CallTreeNode[] = top.slice().reverse();
     while (stack.length) {
       const node = stack.pop()!;
       // expanded.has first: hasChildren lays the node out, which only drawn rows should pay for.
@@ -218,16 +236,20 @@ export class CallTree {
   private split(fn: number): TimeSplit {
     let split = this.splits.get(fn);
     if (!split) {
-      if (this.options.foldLibraries) split = (this.folder ??= new LibraryFolder(this.model)).split(fn);
+      if (this.options.foldLibraries) split = this.libraryFolder().split(fn);
       else split = directSplit(this.model, fn);
       this.splits.set(fn, split);
     }
     return split;
   }
 
+  private libraryFolder(): LibraryFolder {
+    return (this.folder ??= new LibraryFolder(this.model));
+  }
+
   private computeChildren(parent: Entry): FunctionNode[] {
     if (parent.node.recursive) return [];
-    const layout = this.layout(parent);
+    const layout = this.layout(parent, true);
     const onPath = this.pathOf(parent);
     const children = this.split(parent.node.fn).callees.map((callee) => {
       const recursive = onPath.has(callee.fn);
@@ -280,11 +302,17 @@ export class CallTree {
     return entry;
   }
 
-  private layout(entry: Entry): Layout {
-    if (entry.layout) return entry.layout;
+  /** exact: also when folding, find the callees now (expanding needs them; drawing does not). */
+  private layout(entry: Entry, exact = false): Layout {
+    if (entry.layout && !(exact && entry.layout.provisional)) return entry.layout;
     if (entry.node.recursive) return (entry.layout = RECURSIVE_LAYOUT);
     const { fn, total } = entry.node;
     const { share } = entry;
+    if (this.options.foldLibraries && !exact && !this.splits.has(fn)) {
+      const folder = this.libraryFolder();
+      const own = Math.min(total, folder.foldedOwn(fn) * share);
+      return (entry.layout = { own, hasChildren: folder.hasShownCallees(fn), recursiveScale: 1, restScale: 1, provisional: true });
+    }
     const onPath = entry.parent ? this.pathOf(entry.parent) : new Set<number>();
     const split = this.split(fn);
     let recursiveRaw = 0;
@@ -298,7 +326,7 @@ export class CallTree {
     if (recursiveRaw > total * (1 + OVERLAP_TOLERANCE)) recursiveScale = total / recursiveRaw;
     const budget = Math.max(0, total - recursiveRaw * recursiveScale);
     if (restRaw > budget * (1 + OVERLAP_TOLERANCE)) restScale = budget / restRaw;
-    entry.layout = { own: split.own * share * restScale, hasChildren: split.callees.length > 0, recursiveScale, restScale };
+    entry.layout = { own: split.own * share * restScale, hasChildren: split.callees.length > 0, recursiveScale, restScale, provisional: false };
     return entry.layout;
   }
 }

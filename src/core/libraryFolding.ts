@@ -13,6 +13,10 @@
  * linear in the subgraph's size even where routes branch and merge (a path-by-path walk is
  * exponential there). Calls that close a cycle among hidden frames are recursion: their
  * time is already inside the outer call's cumulative time, so they pass nothing on.
+ *
+ * A function's own time when folding is its cumulative time minus what reaches app code,
+ * from one fraction per hidden function computed once per profile: it costs a pass over
+ * the function's callees, so drawing a row never needs the walk, only expanding it does.
  */
 import type { ProfileModel } from './profileModel';
 import { sortCallees, type SplitCallee, type TimeSplit } from './timeSplit';
@@ -35,10 +39,11 @@ export class LibraryFolder {
   private readonly edgeOf: Int32Array;
   private readonly edgeCt: Float64Array;
   private readonly ct: Float64Array;
-  private readonly tt: Float64Array;
   private readonly shown: Uint8Array;
   /** 1 for hidden functions from which some chain of hidden calls reaches app code. */
   private readonly leadsToShown: Uint8Array;
+  /** For hidden functions: the fraction of their time that ends up in app code (see shownFractions). */
+  private readonly shownFraction: Float64Array;
 
   private generation = 0;
   private readonly seen: Int32Array;
@@ -50,9 +55,6 @@ export class LibraryFolder {
   private readonly order: Int32Array;
   private readonly stackNode: Int32Array;
   private readonly stackEdge: Int32Array;
-  /** Hidden functions whose time is all hidden: their inflow, and which ones were reached. */
-  private readonly absorbedStamp: Int32Array;
-  private readonly absorbed: Float64Array;
 
   constructor(private readonly model: ProfileModel) {
     const n = model.functions.length;
@@ -73,7 +75,6 @@ export class LibraryFolder {
     }
     this.calleeStart[n] = k;
     this.ct = Float64Array.from(model.functions, (f) => f.ct);
-    this.tt = Float64Array.from(model.functions, (f) => f.tt);
     this.shown = Uint8Array.from(model.functions, (f) => (isShownWhenFolding(model, f.index) ? 1 : 0));
     this.leadsToShown = hiddenCallersOfShown(model, this.shown);
     this.seen = new Int32Array(n);
@@ -84,8 +85,31 @@ export class LibraryFolder {
     this.order = new Int32Array(n);
     this.stackNode = new Int32Array(n);
     this.stackEdge = new Int32Array(n);
-    this.absorbedStamp = new Int32Array(n);
-    this.absorbed = new Float64Array(n);
+    this.shownFraction = this.shownFractions();
+  }
+
+  /**
+   * The time fn keeps as its own when folding (its code and the hidden code it runs that
+   * does not lead back to app code), at its full recorded time. Cheap (one pass over fn's
+   * callees), so a drawn row needs no walk of the hidden code below it.
+   */
+  foldedOwn(fn: number): number {
+    let shownTime = 0;
+    for (let k = this.calleeStart[fn]; k < this.calleeStart[fn + 1]; k++) {
+      const to = this.calleeOf[k];
+      if (to === fn || this.shown[to]) shownTime += this.edgeCt[k];
+      else if (this.leadsToShown[to]) shownTime += this.edgeCt[k] * this.shownFraction[to];
+    }
+    return Math.max(0, this.ct[fn] - shownTime);
+  }
+
+  /** Whether fn has children when folding, without computing them. */
+  hasShownCallees(fn: number): boolean {
+    for (let k = this.calleeStart[fn]; k < this.calleeStart[fn + 1]; k++) {
+      const to = this.calleeOf[k];
+      if (to === fn || this.shown[to] || this.leadsToShown[to]) return true;
+    }
+    return false;
   }
 
   /** The split of fn's time between its own (and hidden) code and the app functions it leads to. */
@@ -94,8 +118,6 @@ export class LibraryFolder {
     const generation = ++this.generation;
     const count = this.walkHidden(fn, generation);
     const byCallee = new Map<number, SplitCallee>();
-    const absorbedList: number[] = [];
-    let own = this.tt[fn];
 
     const pass = (fromOnlyRoute: boolean, k: number, time: number) => {
       const to = calleeOf[k];
@@ -115,14 +137,8 @@ export class LibraryFolder {
         inflow[to] += time;
         // Reached by its only recorded caller, along a single route: still one route.
         onlyRoute[to] = fromOnlyRoute && model.callersOf[to].length === 1 ? 1 : 0;
-      } else {
-        if (this.absorbedStamp[to] !== generation) {
-          this.absorbedStamp[to] = generation;
-          this.absorbed[to] = 0;
-          absorbedList.push(to);
-        }
-        this.absorbed[to] += time;
       }
+      // Otherwise the time stays hidden: it is part of foldedOwn(fn).
     };
 
     for (let k = calleeStart[fn]; k < calleeStart[fn + 1]; k++) pass(true, k, edgeCt[k]);
@@ -131,21 +147,62 @@ export class LibraryFolder {
       const hidden = this.order[i];
       const ct = this.ct[hidden];
       const share = ct > 0 ? Math.min(1, inflow[hidden] / ct) : 0;
-      own += this.tt[hidden] * share;
       const single = onlyRoute[hidden] === 1;
       for (let k = calleeStart[hidden]; k < calleeStart[hidden + 1]; k++) {
         if (this.cycleEdge[k] !== generation) pass(single, k, edgeCt[k] * share);
       }
     }
-    // A function whose time is all hidden passes at most its cumulative time, however many
-    // routes (overlapping, with recursion) lead to it.
-    for (const f of absorbedList) own += Math.min(this.absorbed[f], this.ct[f]);
-    const callees = sortCallees([...byCallee.values()]);
-    // Calls closing a hidden cycle carry time nobody else shows: it stays with fn, so that
-    // folding moves hidden time to the nearest shown ancestor and loses none of it.
-    let shownTime = 0;
-    for (const c of callees) shownTime += c.time;
-    return { own: Math.max(own, this.ct[fn] - shownTime), callees };
+    // Own time comes from foldedOwn, so a row shows the same number before and after it is
+    // expanded; the walk above only finds the shown callees and their times.
+    return { own: this.foldedOwn(fn), callees: sortCallees([...byCallee.values()]) };
+  }
+
+  /**
+   * For every hidden function, the fraction of its time that ends in app code: the time of
+   * its calls to app code, plus its calls to hidden functions scaled by theirs, over its
+   * cumulative time. One depth-first pass, each function finished after its callees;
+   * calls that close a cycle are recursion (already inside the outer call's time) and
+   * count for nothing. Whatever does not reach app code is the shown ancestor's own time,
+   * so none of the hidden time is lost, cycles included.
+   */
+  private shownFractions(): Float64Array {
+    const { calleeStart, calleeOf, edgeCt, ct, shown, leadsToShown, stackNode, stackEdge } = this;
+    const n = ct.length;
+    const fraction = new Float64Array(n);
+    const state = new Uint8Array(n); // 1 on the stack, 2 finished
+    let depth = 0;
+    for (let start = 0; start < n; start++) {
+      if (shown[start] || !leadsToShown[start] || state[start]) continue;
+      state[start] = 1;
+      stackNode[0] = start;
+      stackEdge[0] = calleeStart[start];
+      depth = 1;
+      while (depth) {
+        const f = stackNode[depth - 1];
+        const k = stackEdge[depth - 1];
+        if (k < calleeStart[f + 1]) {
+          stackEdge[depth - 1] = k + 1;
+          const to = calleeOf[k];
+          if (!shown[to] && leadsToShown[to] && !state[to]) {
+            state[to] = 1;
+            stackNode[depth] = to;
+            stackEdge[depth] = calleeStart[to];
+            depth++;
+          }
+          continue;
+        }
+        let reaching = 0;
+        for (let j = calleeStart[f]; j < calleeStart[f + 1]; j++) {
+          const to = calleeOf[j];
+          if (shown[to]) reaching += edgeCt[j];
+          else if (leadsToShown[to] && state[to] === 2) reaching += edgeCt[j] * fraction[to];
+        }
+        fraction[f] = ct[f] > 0 ? Math.min(1, reaching / ct[f]) : 0;
+        state[f] = 2;
+        depth--;
+      }
+    }
+    return fraction;
   }
 
   /**

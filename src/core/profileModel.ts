@@ -114,8 +114,15 @@ function libraryRootByName(path: string): string | undefined {
 
 export function buildProfileModel(data: ProfileData, paths?: ProfilePaths): ProfileModel {
   const classifier = new PathClassifier(paths);
+  // Functions share files (a module's functions, every built-in's "~"): classify each file once.
+  const classified = new Map<string, { kind: FunctionKind; module: string }>();
   const functions: FunctionInfo[] = data.functions.map((f, index) => {
-    const { kind, module } = classifier.classify(f.file);
+    let byFile = classified.get(f.file);
+    if (!byFile) {
+      byFile = classifier.classify(f.file);
+      classified.set(f.file, byFile);
+    }
+    const { kind, module } = byFile;
     return {
       index,
       file: f.file,

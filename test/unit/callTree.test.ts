@@ -108,6 +108,15 @@ describe('CallTree: a function with several callers', () => {
       ],
     );
   });
+
+  it('lists the rows an expand puts below a node, for splicing into the view', () => {
+    const tree = splitTree();
+    assert.deepEqual(tree.rowsBelow('0/2', new Set(['0/2/3'])).map((r) => [r.node.id, r.node.depth, r.expanded]), [
+      ['0/2/3', 2, true],
+      ['0/2/3/4', 3, false],
+    ]);
+    assert.deepEqual(tree.rowsBelow('0/1/3/4', new Set()), [], 'a leaf');
+  });
 });
 
 describe('CallTree: edge cases', () => {

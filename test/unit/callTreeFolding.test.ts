@@ -58,6 +58,15 @@ describe('CallTree: library folding', () => {
     assert.equal(assertTreeConsistent(tree), 3);
   });
 
+  it('shows the same own time on a row before and after it is expanded', () => {
+    const tree = new CallTree(buildProfileModel(REQUEST, PATHS), { foldLibraries: true, threshold: 0 });
+    const [index] = tree.children('0');
+    assert.equal(index.hasChildren, true);
+    assertMs(index.own, 40, 'index own, drawn collapsed');
+    tree.children('0/2');
+    assertMs(index.own, 40, 'index own, expanded');
+  });
+
   it('adds up the routes through a library diamond into one child', () => {
     // app view → lib.a → {lib.b 30, lib.c 20} → each calls app hook (b: 20 ms, c: 10 ms).
     const site = '/usr/lib/python3/dist-packages/lib';
@@ -130,9 +139,14 @@ describe('CallTree: library folding', () => {
       [edge(0, 1, 1, 1, 20), edge(1, 0, 0, 1, 15)],
     );
     const tree = new CallTree(buildProfileModel(callback, PATHS), { foldLibraries: true, threshold: 0 });
+    const [root] = tree.roots();
+    // view 30 ms: 20 into dispatch, of which 15 come back into view (a recursive call).
+    assertMs(root.own, 15, 'view own before expanding: its 10 and dispatch’s 5');
     const [again] = tree.children('0');
     assert.equal(again.id, '0/0');
     assert.equal(again.recursive, true);
+    assertMs(again.total, 15, 'the recursive call');
+    assertMs(root.own, 15, 'view own after expanding');
     assertTreeConsistent(tree);
   });
 });
