@@ -46,17 +46,22 @@ export function pstatsToProfileData(root: MarshalValue, fileSize: number): Profi
   }
   const functions: ProfiledFunction[] = [];
   const indexByKey = new Map<string, number>();
+  // Caller keys are nearly always back-references to the function's own key tuple: looking
+  // them up by identity first saves building a string key per edge.
+  const indexByTuple = new Map<MarshalValue, number>();
   const rawEntries: RawEntry[] = [];
   for (const [key, value] of root.entries) {
-    const label = toLabel(key, 'a function key');
+    const label = toLabel(key, () => 'a function key');
     const entry = toEntry(label, value);
-    const existing = indexByKey.get(labelKey(label));
+    const stringKey = labelKey(label);
+    const existing = indexByKey.get(stringKey);
     // A repeated key: Python's dict keeps the first position and the last value.
     if (existing !== undefined) {
       rawEntries[existing] = entry;
       functions[existing] = toFunction(entry);
     } else {
-      indexByKey.set(labelKey(label), functions.length);
+      indexByKey.set(stringKey, functions.length);
+      indexByTuple.set(key, functions.length);
       rawEntries.push(entry);
       functions.push(toFunction(entry));
     }
@@ -74,13 +79,17 @@ export function pstatsToProfileData(root: MarshalValue, fileSize: number): Profi
     }
     const edgeByCaller = new Map<number, number>();
     for (const [key, value] of entry.callers.entries) {
-      const label = toLabel(key, `a caller key of ${describeLabel(entry.label)}`);
-      let caller = indexByKey.get(labelKey(label));
+      let caller = indexByTuple.get(key);
       if (caller === undefined) {
-        caller = functions.length;
-        indexByKey.set(labelKey(label), caller);
-        functions.push({ file: label[0], line: label[1], name: label[2], qualname: null, cc: 0, nc: 0, tt: 0, ct: 0 });
-        missingCallers++;
+        const label = toLabel(key, () => `a caller key of ${describeLabel(entry.label)}`);
+        caller = indexByKey.get(labelKey(label));
+        if (caller === undefined) {
+          caller = functions.length;
+          indexByKey.set(labelKey(label), caller);
+          functions.push({ file: label[0], line: label[1], name: label[2], qualname: null, cc: 0, nc: 0, tt: 0, ct: 0 });
+          missingCallers++;
+        }
+        indexByTuple.set(key, caller);
       }
       let edge: ProfiledEdge;
       if (typeof value === 'number') {
@@ -144,7 +153,8 @@ function toFunction(entry: RawEntry): ProfiledFunction {
   return { file, line, name, qualname: null, cc: entry.cc, nc: entry.nc, tt: entry.tt, ct: entry.ct };
 }
 
-function toLabel(value: MarshalValue, what: string): Label {
+/** what: names the value in the error message; only built when there is one. */
+function toLabel(value: MarshalValue, what: () => string): Label {
   if (
     Array.isArray(value) &&
     value.length === 3 &&
@@ -154,7 +164,7 @@ function toLabel(value: MarshalValue, what: string): Label {
   ) {
     return value as unknown as Label;
   }
-  throw new PstatsReadError(`Not a pstats file: ${what} is ${describe(value)}, not (file, line, name).`);
+  throw new PstatsReadError(`Not a pstats file: ${what()} is ${describe(value)}, not (file, line, name).`);
 }
 
 /** An unambiguous map key: the length prefix keeps any characters in file from colliding. */

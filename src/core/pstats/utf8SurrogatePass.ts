@@ -62,6 +62,13 @@ export function decodeUtf8SurrogatePass(bytes: Uint8Array, start: number, end: n
 
 /** Latin-1: each byte is one character. CPython reads the 'a'/'z' ASCII codes this way. */
 export function decodeLatin1(bytes: Uint8Array, start: number, end: number): string {
+  // Profile strings are short: appending one character at a time is faster than spreading
+  // a subarray into String.fromCharCode, which pays for an arguments list each call.
+  if (end - start <= 64) {
+    let text = '';
+    for (let i = start; i < end; i++) text += String.fromCharCode(bytes[i]);
+    return text;
+  }
   let text = '';
   for (let i = start; i < end; i += CHUNK) {
     text += String.fromCharCode(...bytes.subarray(i, Math.min(end, i + CHUNK)));

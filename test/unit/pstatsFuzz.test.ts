@@ -1,0 +1,144 @@
+import * as assert from 'node:assert/strict';
+import { PstatsReadError } from '../../src/core/pstats/pstatsReadError';
+import { readPstats } from '../../src/core/pstats/readPstats';
+import { loadPstatsFixtures } from '../fixtures/pstats/loadFixtures';
+
+const fixtures = loadPstatsFixtures().filter((f) => f.expected !== undefined);
+
+/** mulberry32: a small seeded generator, so a failure reproduces. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Runs readPstats; anything thrown must be a PstatsReadError. Returns its message, if any. */
+function readOrReason(bytes: Uint8Array, label: string): string | undefined {
+  try {
+    readPstats(bytes);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof PstatsReadError)) {
+      assert.fail(`${label}: threw ${(error as Error)?.constructor?.name}: ${String(error)}`);
+    }
+    return error.message;
+  }
+}
+
+describe('pstats reader under hostile input', function () {
+  this.timeout(60_000);
+
+  /** Cutting bytes to length must give an error that says "truncated". */
+  function assertTruncated(name: string, bytes: Uint8Array, length: number): void {
+    const reason = readOrReason(bytes.subarray(0, length), `${name} cut at ${length}`);
+    assert.ok(reason !== undefined && /truncated/i.test(reason), `${name} cut at ${length}: ${reason}`);
+  }
+
+  // Between them these hold every type code pstats files use: z Z a A u t i l g r { ) 0.
+  const cutEverywhere = ['cprofile-py3.8.prof', 'cprofile-py3.13.prof', 'large-counts.prof'];
+
+  it(`says "truncated" for every cut of ${cutEverywhere.join(', ')}`, () => {
+    const started = performance.now();
+    let cuts = 0;
+    for (const name of cutEverywhere) {
+      const fixture = fixtures.find((f) => f.name === name);
+      assert.ok(fixture, `${name} missing`);
+      for (let length = 0; length < fixture.bytes.length; length++) assertTruncated(name, fixture.bytes, length);
+      cuts += fixture.bytes.length;
+    }
+    const ms = performance.now() - started;
+    // Each cut reads at most the whole file once: ten seconds would mean something quadratic.
+    assert.ok(ms < 10_000, `${cuts} cuts took ${ms.toFixed(0)} ms`);
+  });
+
+  it('says "truncated" for cuts of the other fixtures, at the ends and at random', () => {
+    const random = seeded(0xc07);
+    for (const { name, bytes } of fixtures.filter((f) => !cutEverywhere.includes(f.name))) {
+      const lengths = [0, 1, 2, bytes.length - 2, bytes.length - 1];
+      for (let i = 0; i < 200; i++) lengths.push(Math.floor(random() * bytes.length));
+      for (const length of lengths) assertTruncated(name, bytes, length);
+    }
+  });
+
+  it('gives only its own error for random bytes, quickly', () => {
+    const random = seeded(0x5eed);
+    // Biased toward the type codes pstats uses, so the reader gets past the first byte.
+    const codes = [...'{)(ilgzZaAutr0NTF'].map((c) => c.charCodeAt(0));
+    const started = performance.now();
+    for (let i = 0; i < 3000; i++) {
+      const bytes = new Uint8Array(1 + Math.floor(random() * 300));
+      for (let j = 0; j < bytes.length; j++) {
+        const r = random();
+        bytes[j] = r < 0.5 ? codes[Math.floor(random() * codes.length)] | (random() < 0.3 ? 0x80 : 0) : Math.floor(random() * 256);
+      }
+      readOrReason(bytes, `random input ${i}`);
+    }
+    assert.ok(performance.now() - started < 5_000);
+  });
+
+  it('gives only its own error, or a profile, for mutated fixtures', () => {
+    const random = seeded(0xf022);
+    const started = performance.now();
+    let refused = 0;
+    const total = 3000;
+    for (let i = 0; i < total; i++) {
+      const { name, bytes: original } = fixtures[i % fixtures.length];
+      const bytes = original.slice();
+      const changes = 1 + Math.floor(random() * 8);
+      for (let c = 0; c < changes; c++) {
+        const at = Math.floor(random() * bytes.length);
+        // Flip a bit, or write a value that is often a length, a count or a reference.
+        bytes[at] = random() < 0.5 ? bytes[at] ^ (1 << Math.floor(random() * 8)) : [0x00, 0x7f, 0x80, 0xff][Math.floor(random() * 4)];
+      }
+      if (readOrReason(bytes, `${name} mutation ${i}`) !== undefined) refused++;
+    }
+    // Most mutations break the structure; some only change a number, which is still a profile.
+    assert.ok(refused > total / 2, `${refused} of ${total} refused`);
+    assert.ok(performance.now() - started < 10_000);
+  });
+
+  it('refuses a callers dict shared among many functions without expanding it', () => {
+    // {(f, i, 'x'): (1, 1, 0.0, 0.0, <the same dict of N callers>) for i in range(N)}:
+    // expanded, N * N = 25 million edges from a 0.4 MB file.
+    const n = 5_000;
+    const parts: number[] = [];
+    const int32 = (v: number) => {
+      const b = new Uint8Array(4);
+      new DataView(b.buffer).setInt32(0, v, true);
+      parts.push(...b);
+    };
+    const label = (i: number) => {
+      parts.push(0x29, 3, 0x7a, 1, 0x66, 0x69); // ('f', i,
+      int32(i);
+      parts.push(0x7a, 1, 0x78); // 'x')
+    };
+    parts.push(0x7b); // the functions dict (no reference slot)
+    let sharedSlot = -1;
+    for (let i = 0; i < n; i++) {
+      label(i);
+      parts.push(0x29, 5, 0x69, 1, 0, 0, 0, 0x69, 1, 0, 0, 0, 0x67, 0, 0, 0, 0, 0, 0, 0, 0, 0x67, 0, 0, 0, 0, 0, 0, 0, 0);
+      if (sharedSlot < 0) {
+        parts.push(0x7b | 0x80); // the callers dict, slot 0
+        sharedSlot = 0;
+        for (let j = 0; j < n; j++) {
+          label(j);
+          parts.push(0x29, 4, 0x69, 1, 0, 0, 0, 0x69, 1, 0, 0, 0, 0x67, 0, 0, 0, 0, 0, 0, 0, 0, 0x67, 0, 0, 0, 0, 0, 0, 0, 0);
+        }
+        parts.push(0x30);
+      } else {
+        parts.push(0x72);
+        int32(sharedSlot);
+      }
+    }
+    parts.push(0x30);
+    const started = performance.now();
+    const reason = readOrReason(Uint8Array.from(parts), 'shared callers');
+    assert.match(reason ?? '', /callers tables are shared/);
+    assert.ok(performance.now() - started < 2_000);
+  });
+});
