@@ -19,6 +19,10 @@
  * and other children are scaled down together to fit what is left. With a uniform
  * recursion this gives exactly one level's worth (see callTreeRecursion.test.ts). In the
  * end own time plus children never exceed the node's total.
+ *
+ * With library folding the same rules apply to the split computed in libraryFolding.ts:
+ * a node's children are the app functions it reaches through hidden frames, and its own
+ * time includes the hidden frames' time that leads to no app code.
  */
 import { LibraryFolder } from './libraryFolding';
 import type { ProfileModel } from './profileModel';
@@ -32,6 +36,11 @@ export interface CallTreeOptions {
 }
 
 export const DEFAULT_CALL_TREE_OPTIONS: CallTreeOptions = { foldLibraries: false, threshold: 0.005 };
+
+/** For the view's legend or a tooltip on nodes that are not exact. */
+export const ESTIMATE_NOTE =
+  'cProfile records how long each function spent when called from each caller, not whole call paths. ' +
+  'Where a function has several callers, its time below each one is split in proportion to those records: an estimate.';
 
 interface NodeBase {
   readonly id: string;
@@ -57,7 +66,15 @@ export interface FunctionNode extends NodeBase {
   /** The function is already on its path: a recursive call, shown but never expanded. */
   readonly recursive: boolean;
   readonly hasChildren: boolean;
+  /**
+   * The node as plain data. own and hasChildren are computed when first read, so copying
+   * a node with {...node} or structuredClone leaves them out: copy with this instead
+   * (JSON.stringify and postMessage of JSON use it).
+   */
+  toJSON(): PlainFunctionNode;
 }
+
+export type PlainFunctionNode = Omit<FunctionNode, 'toJSON'>;
 
 /** Siblings under the threshold, grouped: "other (N functions)". */
 export interface OtherNode extends NodeBase {
@@ -117,6 +134,8 @@ export class CallTree {
   private folder?: LibraryFolder;
   private readonly entries = new Map<string, Entry>();
   private rootNodes?: FunctionNode[];
+  /** One function shared by every node, rather than two closures per node. */
+  private readonly layoutOf = (entry: Entry): Layout => this.layout(entry);
 
   constructor(
     readonly model: ProfileModel,
@@ -277,27 +296,21 @@ export class CallTree {
     const id = parent ? `${parent.node.id}/${fn}` : String(fn);
     const info = this.model.functions[fn];
     const totalTime = this.model.totalTime;
-    const tree = this;
-    const node: FunctionNode = {
-      kind: 'function',
+    const entry: Entry = { node: undefined as unknown as FunctionNode, parent, share: info.ct > 0 ? Math.min(1, total / info.ct) : 0 };
+    entry.node = new LazyFunctionNode(
       id,
-      parentId: parent ? parent.node.id : null,
-      depth: parent ? parent.node.depth + 1 : 0,
+      parent ? parent.node.id : null,
+      parent ? parent.node.depth + 1 : 0,
       fn,
       total,
-      get own() {
-        return tree.layout(entry).own;
-      },
       cc,
       nc,
-      fraction: totalTime > 0 ? total / totalTime : 0,
+      totalTime > 0 ? total / totalTime : 0,
       exact,
       recursive,
-      get hasChildren() {
-        return tree.layout(entry).hasChildren;
-      },
-    };
-    const entry: Entry = { node, parent, share: info.ct > 0 ? Math.min(1, total / info.ct) : 0 };
+      entry,
+      this.layoutOf,
+    );
     this.entries.set(id, entry);
     return entry;
   }
@@ -328,6 +341,48 @@ export class CallTree {
     if (restRaw > budget * (1 + OVERLAP_TOLERANCE)) restScale = budget / restRaw;
     entry.layout = { own: split.own * share * restScale, hasChildren: split.callees.length > 0, recursiveScale, restScale, provisional: false };
     return entry.layout;
+  }
+}
+
+/**
+ * A function node whose own time and expander are computed on first read. A class, so that
+ * a node costs its fields only (no closures): expanding a node can create thousands. The
+ * link back to the tree is private; toJSON gives the plain data, e.g. to post to a webview.
+ */
+class LazyFunctionNode implements FunctionNode {
+  readonly kind = 'function' as const;
+  readonly #entry: Entry;
+  readonly #layoutOf: (entry: Entry) => Layout;
+
+  constructor(
+    readonly id: string,
+    readonly parentId: string | null,
+    readonly depth: number,
+    readonly fn: number,
+    readonly total: number,
+    readonly cc: number,
+    readonly nc: number,
+    readonly fraction: number,
+    readonly exact: boolean,
+    readonly recursive: boolean,
+    entry: Entry,
+    layoutOf: (entry: Entry) => Layout,
+  ) {
+    this.#entry = entry;
+    this.#layoutOf = layoutOf;
+  }
+
+  get own(): number {
+    return this.#layoutOf(this.#entry).own;
+  }
+
+  get hasChildren(): boolean {
+    return this.#layoutOf(this.#entry).hasChildren;
+  }
+
+  toJSON(): PlainFunctionNode {
+    const { kind, id, parentId, depth, fn, total, own, cc, nc, fraction, exact, recursive, hasChildren } = this;
+    return { kind, id, parentId, depth, fn, total, own, cc, nc, fraction, exact, recursive, hasChildren };
   }
 }
 

@@ -81,6 +81,15 @@ describe('CallTree: a function with several callers', () => {
     assert.equal(execA.depth, 3);
   });
 
+  it('turns a node into plain data with its lazily computed fields', () => {
+    const node = splitTree().node('0/1/3')!;
+    const plain = JSON.parse(JSON.stringify(node));
+    assert.equal(plain.own, node.own);
+    assert.equal(plain.hasChildren, true);
+    assert.equal(plain.id, '0/1/3');
+    assert.equal(Object.keys(plain).length, 13, 'nothing of the tree behind it');
+  });
+
   it('never lets own time plus children exceed a node', () => {
     assert.equal(assertTreeConsistent(splitTree()), 7);
   });
