@@ -9,6 +9,7 @@ import http
 import logging
 from typing import Any, Awaitable, Callable, Dict, MutableMapping
 
+from . import child_tasks
 from .config import Config
 from .gate import GATE, ProfilingGate
 from .record import RequestRecord, as_string
@@ -25,9 +26,9 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
-ASGI_NOTE = ("asgi: the profiler ran only while this request's own task ran; time spent awaiting is in "
-             "wallMs, not in profiledMs or cpuMs; every resumption of a coroutine counts as a call; work of "
-             "other tasks and threads (child tasks, thread-pool endpoints) is not recorded")
+ASGI_NOTE = ("asgi: the profiler ran only while this request's task (and tasks it started) ran; time spent "
+             "awaiting is in wallMs, not in profiledMs or cpuMs; every resumption of a coroutine counts as a "
+             "call; work in other threads (thread-pool endpoints) is not recorded")
 
 # A step cannot wait long: it blocks the event loop. Longer waits make the step unprofiled.
 MAX_STEP_WAIT_S = 0.25
@@ -112,12 +113,19 @@ class ASGIProfilerMiddleware:
                 record.bytes_sent += len(message.get("body") or b"")
             await send(message)
 
+        follows_children = self.config.profile_child_tasks and child_tasks.install_on_running_loop()
+        token = child_tasks.CURRENT.set(steps) if follows_children else None
         try:
             await steps.run(self.app(scope, receive, recording_send))
         except BaseException as exc:
             record.capture_error(exc)
             raise
         finally:
+            steps.closed = True
+            if token is not None:
+                child_tasks.CURRENT.reset(token)
+            if not follows_children:
+                record.notes.append("tasks started by this request were not profiled")
             self._finish(record, steps)
 
     def _finish(self, record: RequestRecord, steps: StepProfiler) -> None:
@@ -129,7 +137,7 @@ class ASGIProfilerMiddleware:
                 record.skip_reason = steps.last_refusal
             else:
                 record.profiler = steps.profiler
-                record.notes.append("%d step(s) of this request's task were profiled" % (steps.steps - steps.unprofiled_steps))
+                record.notes.append("%d step(s) of this request's task(s) were profiled" % (steps.steps - steps.unprofiled_steps))
                 if steps.unprofiled_steps:
                     record.notes.append("%d step(s) ran unprofiled: %s" % (steps.unprofiled_steps, steps.last_refusal))
                 if steps.recorder.note():

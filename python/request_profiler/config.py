@@ -65,7 +65,7 @@ class Config:
         "profile_dir", "enabled", "ignore_paths", "ignore_defaults", "min_duration_ms",
         "sample_every", "keep_max_files", "keep_max_mb", "write_dot", "write_prof",
         "record_skipped", "redact", "redact_names", "max_wait_s", "queue_size",
-        "dot_node_threshold", "dot_edge_threshold", "confine_threads",
+        "dot_node_threshold", "dot_edge_threshold", "confine_threads", "profile_child_tasks",
     )
 
     def __init__(self, profile_dir: str = ".profiles", enabled: Any = True,
@@ -75,7 +75,8 @@ class Config:
                  write_dot: Any = True, write_prof: Any = False, record_skipped: Any = True,
                  redact: Any = True, redact_names: Any = None, max_wait_s: Any = 2.0,
                  queue_size: Any = 64, dot_node_threshold: Any = 0.005,
-                 dot_edge_threshold: Any = 0.001, confine_threads: Any = True) -> None:
+                 dot_edge_threshold: Any = 0.001, confine_threads: Any = True,
+                 profile_child_tasks: Any = True) -> None:
         self.profile_dir = os.environ.get(ENV_DIR) or str(profile_dir)
         self.enabled = parse_bool("enabled", enabled) and switch_is_on()
         patterns = list(DEFAULT_IGNORE) if parse_bool("ignore_defaults", ignore_defaults) else []
@@ -100,6 +101,8 @@ class Config:
         self.dot_edge_threshold = _parse_number("dot_edge_threshold", dot_edge_threshold, float, 0)
         # 3.12+ only: keep each profile to its request's thread (see thread_filter.py).
         self.confine_threads = parse_bool("confine_threads", confine_threads)
+        # ASGI only: also step the tasks a request starts (see child_tasks.py).
+        self.profile_child_tasks = parse_bool("profile_child_tasks", profile_child_tasks)
         if self.enabled:
             check_profile_dir(self.profile_dir)
 

@@ -8,6 +8,7 @@ on a loop keep its own profiler, and keeps the gate (see gate.py) only for the
 length of a step. Time spent suspended is in the wall time, not in the profile.
 """
 
+import collections.abc
 import time
 from typing import Any, Awaitable, Generator, Optional
 
@@ -28,11 +29,16 @@ class StepProfiler:
         self.last_refusal: Optional[str] = None
         self.cpu_s = 0.0
         self._cpu_start = 0.0
+        # Set when the request is finished: tasks it started that outlive it are no
+        # longer recorded (their profile has gone to the writer).
+        self.closed = False
 
     def run(self, awaitable: Awaitable[Any]) -> "_Stepped":
         return _Stepped(self, awaitable)
 
     def _begin(self) -> bool:
+        if self.closed:
+            return False
         self.steps += 1
         refusal = self.gate.acquire(self.step_timeout)
         if refusal is None:
@@ -86,6 +92,43 @@ class StepProfiler:
                 raise
             except BaseException as exc:  # cancellation and the like: deliver it to the app
                 error, value = exc, None
+
+
+class SteppedCoroutine(collections.abc.Coroutine):
+    """A coroutine object for asyncio.Task (which accepts any collections.abc.Coroutine):
+    a child task of a profiled request, stepped with the request's profiler."""
+
+    def __init__(self, steps: StepProfiler, coroutine: Any) -> None:
+        self._coroutine = coroutine
+        self._driver = steps.drive(coroutine)
+
+    def send(self, value: Any) -> Any:
+        return self._driver.send(value)
+
+    def throw(self, typ: Any, val: Any = None, tb: Any = None) -> Any:
+        if val is None:
+            val = typ if isinstance(typ, BaseException) else typ()
+        if tb is not None:
+            val = val.with_traceback(tb)
+        return self._driver.throw(val)
+
+    def close(self) -> None:
+        self._driver.close()
+
+    def __await__(self) -> Generator[Any, Any, Any]:
+        return self._driver
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)  # never recurse before __init__ has run
+        # cr_running, cr_frame, cr_suspended, cr_code, __name__...: libraries such as
+        # anyio inspect a task's coroutine (inspect.getcoroutinestate); __name__ and
+        # __qualname__ are found on the class chain. Stepping
+        # mirrors the inner coroutine's state exactly, so its answers are ours.
+        return getattr(self._coroutine, name)
+
+    def __repr__(self) -> str:
+        return "<profiled %r>" % (self._coroutine,)
 
 
 class _Stepped:

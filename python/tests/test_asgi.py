@@ -65,8 +65,31 @@ async def router(scope, receive, send):
     elif scope["path"] == "/boom":
         await asyncio.sleep(0)
         raise ValueError("boom")
+    elif scope["path"] == "/spawn":
+        child = asyncio.ensure_future(child_work())
+        scope["late"] = asyncio.ensure_future(outliving_work())
+        await child
+        await respond(send, b"spawned")
     else:
         await asyncio.sleep(10)
+
+
+def crunch_in_child():
+    return sum(i for i in range(20000))
+
+
+def crunch_after_the_request():
+    return sum(i for i in range(20000))
+
+
+async def child_work():
+    await asyncio.sleep(0.005)
+    crunch_in_child()
+
+
+async def outliving_work():
+    await asyncio.sleep(0.05)
+    crunch_after_the_request()
 
 
 class AsgiMiddlewareTest(TempDirTestCase):
@@ -154,6 +177,28 @@ class AsgiMiddlewareTest(TempDirTestCase):
         self.assertEqual(asyncio.run(cancel_soon()), "cancelled")
         doc = self.profiles(mw)["/hang"]
         self.assertEqual(doc["header"]["error"], "CancelledError")
+
+    def test_tasks_the_request_starts_are_profiled_until_it_ends(self):
+        mw = self.middleware()
+
+        async def serve_then_linger():
+            scope = scope_for("/spawn")
+            await mw(scope, receive, Collector())
+            await scope["late"]  # finishes after the request: not in its profile
+            return scope["late"].done()
+
+        self.assertTrue(asyncio.run(serve_then_linger()))
+        names = function_names(self.profiles(mw)["/spawn"])
+        self.assertIn("crunch_in_child", names)
+        self.assertIn("child_work", names)
+        self.assertNotIn("crunch_after_the_request", names)
+
+    def test_child_tasks_can_be_left_out(self):
+        mw = self.middleware(profile_child_tasks=False)
+        asyncio.run(mw(scope_for("/spawn"), receive, Collector()))
+        doc = self.profiles(mw)["/spawn"]
+        self.assertNotIn("crunch_in_child", function_names(doc))
+        self.assertIn("tasks started by this request were not profiled", doc["profile"]["notes"])
 
     def test_ignored_path_is_passed_through(self):
         mw = self.middleware(ignore_paths="^/a$")

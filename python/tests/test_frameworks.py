@@ -257,6 +257,43 @@ class StarletteFastAPITest(TempDirTestCase):
         self.assertGreater(doc["header"]["wallMs"], 10)
         self.assertEqual(dict(doc["request"]["headers"])["x-api-key"], "[redacted]")
 
+    def test_starlette_http_middleware_and_streaming_run_in_child_tasks_and_are_profiled(self):
+        need("starlette", "httpx")
+        from starlette.applications import Starlette
+        from starlette.responses import StreamingResponse
+        from starlette.routing import Route
+        from starlette.testclient import TestClient
+
+        def chunk_maker(i):
+            return ("%d\n" % crunch()).encode()
+
+        async def rows():
+            for i in range(3):
+                await asyncio.sleep(0)
+                yield chunk_maker(i)
+
+        async def export(request):
+            return StreamingResponse(rows(), media_type="text/csv")
+
+        app = Starlette(routes=[Route("/export", export)])
+
+        @app.middleware("http")
+        async def add_header(request, call_next):  # BaseHTTPMiddleware: the app runs in a child task
+            response = await call_next(request)
+            response.headers["X-Seen"] = "1"
+            return response
+
+        app.add_middleware(ASGIProfilerMiddleware, profile_dir=self.profile_dir)
+        with TestClient(app) as client:
+            response = client.get("/export")
+        self.assertEqual(response.text.count("\n"), 3)
+        self.assertEqual(response.headers["x-seen"], "1")
+        doc = only_profile(self, self.profile_dir, self.find_middleware(app).writer)
+        names = function_names(doc)
+        self.assertIn("export", names)
+        self.assertEqual([f["nc"] for f in doc["profile"]["functions"] if f["name"] == "chunk_maker"], [3])
+        self.assertEqual(doc["header"]["bytesSent"], len(response.content))
+
     def test_fastapi_add_middleware(self):
         need("fastapi", "httpx")
         from fastapi import FastAPI
