@@ -23,7 +23,7 @@ concurrent tasks on one event loop are all profiled, each with its own work only
 import sys
 import threading
 import time
-from typing import Optional
+from typing import Optional, Set
 
 ONE_PROFILER_PER_PROCESS = sys.version_info >= (3, 12)
 
@@ -33,12 +33,15 @@ class ProfilingGate:
         self.one_per_process = one_per_process
         self._cond = threading.Condition(threading.Lock())
         self._busy = False
-        self._local = threading.local()
+        # Threads recording now. Not a threading.local: a profile can be finished from
+        # another thread (a body garbage-collected elsewhere) and must clear its owner.
+        self._recording: Set[int] = set()
 
     def acquire(self, timeout: Optional[float]) -> Optional[str]:
         """Try to start recording. Returns None when granted, else the reason the
         request must go unprofiled."""
-        if getattr(self._local, "recording", False):
+        me = threading.get_ident()
+        if me in self._recording:
             return "nested: this thread is already recording a profile"
         if self.one_per_process:
             deadline = None if timeout is None else time.monotonic() + timeout
@@ -49,11 +52,12 @@ class ProfilingGate:
                         return "busy: another request was being profiled (Python 3.12+ allows one profiler at a time)"
                     self._cond.wait(remaining)
                 self._busy = True
-        self._local.recording = True
+        self._recording.add(me)
         return None
 
-    def release(self) -> None:
-        self._local.recording = False
+    def release(self, owner: Optional[int] = None) -> None:
+        """owner: the thread that acquired (default: this one)."""
+        self._recording.discard(threading.get_ident() if owner is None else owner)
         if self.one_per_process:
             with self._cond:
                 self._busy = False

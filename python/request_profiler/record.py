@@ -19,7 +19,7 @@ class RequestRecord:
         self.clock_start = time.perf_counter()
         self.pid = os.getpid()
         thread = threading.current_thread()
-        self.thread_id = thread.ident or 0
+        self.thread_id = threading.get_ident()
         self.thread_name = thread.name
         self.unique = unique_part()
         self.wall_s = 0.0

@@ -135,7 +135,7 @@ class ProfilerMiddleware:
             record.finish()
             record.cpu_s += thread_time()
             if recorder is not None:
-                self.gate.release()
+                self.gate.release(record.thread_id)
                 if recorder.note():
                     record.notes.append(recorder.note())
             if record.profiler is None and not self.config.record_skipped:

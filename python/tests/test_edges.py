@@ -44,6 +44,23 @@ class EdgeCasesTest(TempDirTestCase):
         self.assertTrue(docs["/next"]["header"]["profiled"])
         self.assertTrue(any("never called close()" in n for n in docs["/forgotten"]["profile"]["notes"]))
 
+    def test_body_collected_in_another_thread_frees_the_thread_that_served_it(self):
+        mw = self.middleware(max_wait_s=0.2)
+        holder = [mw(make_environ("/collected-elsewhere"), lambda *a: None)]
+        list(holder[0])
+
+        def drop():
+            holder.clear()
+            gc.collect()
+
+        dropper = threading.Thread(target=drop)
+        dropper.start()
+        dropper.join()
+        call(mw, make_environ("/again"))
+        mw.writer.flush()
+        docs = {load(p)["header"]["path"]: load(p)["header"] for p in profile_files(self.profile_dir)}
+        self.assertTrue(docs["/again"]["profiled"], docs["/again"]["skipReason"])
+
     def test_file_wrapper_body_is_streamed_profiled_and_closed(self):
         source = ReadCountingFile(b"x" * 50000)
 
