@@ -1,21 +1,42 @@
 #!/usr/bin/env bash
-# The whole test suite: installs what it needs (idempotently), then runs
-#   1. the Python middleware's tests on every pyenv interpreter and on Debian's python3
-#      with real frameworks,
-#   2. typecheck and unit tests of the TypeScript core,
-#   3. the extension-host suite and UI test inside a real VS Code (code-server).
-set -euo pipefail
+# The whole test suite (what CI runs through .ci/run). Installs what it needs, idempotently:
+# npm packages, Debian packages (Chromium, ripgrep, the Python frameworks) and code-server.
+#   1. typecheck and unit tests of the TypeScript core (some drive headless Chromium),
+#   2. the Python middleware's tests on every pyenv interpreter and, with real frameworks,
+#      on Debian's python3,
+#   3. the extension-host suite and the UI test inside a real VS Code (code-server).
+# Every step runs even when an earlier one failed; the exit status says whether all passed.
+set -uo pipefail
 cd "$(dirname "$0")/.."
 
 step() { printf '\n=== %s ===\n' "$*"; }
+failed=()
+started=$SECONDS
 
 step "npm dependencies"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
+  npm ci --no-audit --no-fund </dev/null || { echo "npm ci failed"; exit 1; }
 fi
 
+# code-server's set-up also installs Debian's Chromium, which the webview unit tests use.
+step "code-server and Debian packages"
+bash scripts/setup-code-server.sh </dev/null || failed+=("set-up of code-server")
+
 step "typecheck"
-npx tsc -p . --noEmit
+npx tsc -p . --noEmit || failed+=("typecheck")
 
 step "unit tests (TypeScript core)"
-npm run --silent test:unit
+npm run --silent test:unit </dev/null || failed+=("unit tests")
+
+step "Python middleware"
+bash scripts/test-python.sh </dev/null || failed+=("Python middleware tests")
+
+step "extension in a real VS Code"
+bash scripts/test-vscode.sh </dev/null || failed+=("VS Code tests")
+
+printf '\n=== summary (%d s) ===\n' "$((SECONDS - started))"
+if [ ${#failed[@]} -gt 0 ]; then
+  printf 'FAILED: %s\n' "${failed[@]}"
+  exit 1
+fi
+echo "all tests passed"

@@ -71,3 +71,28 @@ export function describeFilter(filter: ProfileFilter, statusInput?: string): str
   if (filter.minDurationMs !== undefined) parts.push(`≥ ${filter.minDurationMs} ms`);
   return parts.join(' · ');
 }
+
+/**
+ * Parses the filter box: words are matched against the path; `status:5xx,404` (or `s:`),
+ * `>200ms` / `>=1.5s` / `min:200ms` set the other parts. Throws an Error saying what is wrong.
+ * Returns the filter and the status text as typed (for the summary).
+ */
+export function parseFilterQuery(query: string): { filter: ProfileFilter; statusText?: string } {
+  const filter: ProfileFilter = {};
+  const words: string[] = [];
+  let statusText: string | undefined;
+  for (const token of query.trim().split(/\s+/).filter(Boolean)) {
+    const status = /^(?:status|s):(.*)$/i.exec(token);
+    const minimum = /^(?:>=?|min:)(.+)$/i.exec(token);
+    if (status) {
+      filter.statuses = parseStatusFilter(status[1]);
+      statusText = status[1];
+    } else if (minimum) {
+      filter.minDurationMs = parseDuration(minimum[1]);
+    } else {
+      words.push(token);
+    }
+  }
+  if (words.length) filter.text = words.join(' ');
+  return { filter, statusText };
+}

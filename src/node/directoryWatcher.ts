@@ -31,7 +31,7 @@ export interface DirectoryWatcherOptions {
 
 export class DirectoryWatcher {
   private watcher: FSWatcher | undefined;
-  /** Stops watching for the directory's creation, while it does not exist. */
+  /** Stops the extra fs.watch: on the ancestor while waiting for creation, on the parent while watching. */
   private stopWaiting: (() => void) | undefined;
   private pendingChanged = new Set<string>();
   private pendingRemoved = new Set<string>();
@@ -56,13 +56,17 @@ export class DirectoryWatcher {
     return this.stateValue;
   }
 
-  /** Resolves once the watcher is ready (or waiting for the directory to exist). */
-  async start(): Promise<void> {
+  /**
+   * Resolves once the watcher is ready (or waiting for the directory to exist).
+   * @param rescan report directoryAppeared once ready: set on restarts (the directory was
+   *   re-created or appeared), where files may have been written while nothing watched.
+   */
+  async start(rescan = false): Promise<void> {
     const generation = ++this.generation;
     await this.closeWatcher();
     const exists = await isDirectory(this.directory);
     if (generation !== this.generation) return;
-    if (exists) await this.watchDirectory(generation);
+    if (exists) await this.watchDirectory(generation, rescan);
     else await this.waitForDirectory(generation);
   }
 
@@ -90,7 +94,7 @@ export class DirectoryWatcher {
     await watcher.close();
   }
 
-  private async watchDirectory(generation: number): Promise<void> {
+  private async watchDirectory(generation: number, rescan: boolean): Promise<void> {
     const watcher = watch(this.directory, {
       ignoreInitial: true,
       depth: 0,
@@ -107,12 +111,18 @@ export class DirectoryWatcher {
       if (resolve(path) === this.directory) {
         this.removedDir = true;
         this.schedule();
-        void this.start();
+        void this.start(true);
       }
     });
     watcher.on('error', (error) => void this.handleError(error as NodeJS.ErrnoException, generation));
     if (!(await this.settle(watcher, generation))) return;
+    await this.guardAgainstRemoval(generation);
+    if (generation !== this.generation) return;
     this.setState(this.polling ? 'polling' : 'watching');
+    if (rescan) {
+      this.appeared = true;
+      this.schedule();
+    }
   }
 
   /**
@@ -127,12 +137,9 @@ export class DirectoryWatcher {
     const recheck = async () => {
       if (generation !== this.generation) return;
       if (await isDirectory(this.directory)) {
-        if (generation !== this.generation) return;
-        this.appeared = true;
-        this.schedule();
-        await this.start();
+        if (generation === this.generation) await this.start(true);
       } else if (await isDirectory(nextStep(ancestor, this.directory))) {
-        if (generation === this.generation) await this.start(); // an intermediate folder appeared: move closer
+        if (generation === this.generation) await this.start(true); // an intermediate folder appeared: move closer
       }
     };
     let stop: () => void;
@@ -149,6 +156,31 @@ export class DirectoryWatcher {
     this.setState('waiting-for-directory');
     // The directory may have been created between the first check and the watch starting.
     await recheck();
+  }
+
+  /**
+   * chokidar does not reliably report the watched folder itself being deleted (seen: no event
+   * at all, or only the files' unlink). Watch its parent too: when the folder is gone or is a
+   * new folder under the same name, forget its profiles and start over.
+   */
+  private async guardAgainstRemoval(generation: number): Promise<void> {
+    const identity = await directoryIdentity(this.directory);
+    if (generation !== this.generation || identity === undefined) return;
+    const check = async () => {
+      if (generation !== this.generation) return;
+      if ((await directoryIdentity(this.directory)) === identity || generation !== this.generation) return;
+      this.removedDir = true;
+      this.schedule();
+      await this.start(true);
+    };
+    try {
+      const parentWatcher = fsWatch(dirname(this.directory), { persistent: true }, () => void check());
+      parentWatcher.on('error', () => void check());
+      this.stopWaiting = () => parentWatcher.close();
+    } catch {
+      const timer = setInterval(() => void check(), this.options.pollIntervalMs ?? 500);
+      this.stopWaiting = () => clearInterval(timer);
+    }
   }
 
   /**
@@ -172,7 +204,7 @@ export class DirectoryWatcher {
     if ((error.code === 'ENOSPC' || error.code === 'EMFILE') && !this.polling) {
       this.polling = true;
       this.setState('polling', `The system's file-watch limit was reached (${error.code}); watching ${this.directory} by polling instead.`);
-      await this.start();
+      await this.start(true);
       return;
     }
     this.onStateChange(this.stateValue, `Watching ${this.directory} failed: ${error.message}`);
@@ -213,6 +245,16 @@ export class DirectoryWatcher {
 
 /** Releases whoever waits for a watcher's 'ready' when that watcher is closed first. */
 const readyWaiters = new WeakMap<FSWatcher, () => void>();
+
+/** Device and inode of a directory, or undefined when it does not exist. */
+async function directoryIdentity(path: string): Promise<string | undefined> {
+  try {
+    const info = await stat(path);
+    return info.isDirectory() ? `${info.dev}:${info.ino}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 async function isDirectory(path: string): Promise<boolean> {
   try {

@@ -5,14 +5,17 @@ import { join } from 'node:path';
 import { ProfileLibrary } from '../../src/node/profileLibrary';
 import { makeHeader, profileText } from './profileSamples';
 
-/** Resolves when check() holds after a library change, or fails after timeoutMs. */
-function until(library: ProfileLibrary, check: () => boolean, timeoutMs = 3000): Promise<void> {
+/** Resolves when check() holds after a change of the library's profiles or watch state, or fails after timeoutMs. */
+function until(library: ProfileLibrary, check: () => boolean, what = 'the library', timeoutMs = 8000): Promise<void> {
   return new Promise((resolve, reject) => {
     if (check()) return resolve();
-    const timer = setTimeout(() => { stop(); reject(new Error('timed out waiting for the library')); }, timeoutMs);
-    const stop = library.onDidChange(() => {
+    const timer = setTimeout(() => { stop(); reject(new Error(`timed out waiting for ${what}`)); }, timeoutMs);
+    const recheck = () => {
       if (check()) { clearTimeout(timer); stop(); resolve(); }
-    });
+    };
+    const stopChanges = library.onDidChange(recheck);
+    const stopStatus = library.onDidChangeStatus(recheck);
+    const stop = () => { stopChanges(); stopStatus(); };
   });
 }
 
@@ -70,14 +73,14 @@ describe('ProfileLibrary (real files, real watcher)', function () {
     await library.setDirectories([directory]);
     assert.equal(library.status(directory)?.state, 'waiting-for-directory');
     await mkdir(directory, { recursive: true });
-    await until(library, () => library.status(directory)?.state === 'watching');
+    await until(library, () => library.status(directory)?.state === 'watching', 'the watcher on the created directory');
     await writeProfile(directory, 'n.rprof.json', profileText(makeHeader({ path: '/n' })));
-    await until(library, () => library.index.size === 1);
+    await until(library, () => library.index.size === 1, 'the first profile');
     await rm(directory, { recursive: true });
-    await until(library, () => library.index.size === 0);
+    await until(library, () => library.index.size === 0, 'the removed directory to empty the list');
     await mkdir(directory);
     await writeProfile(directory, 'm.rprof.json', profileText(makeHeader({ path: '/m' })));
-    await until(library, () => library.index.list()[0]?.header?.path === '/m');
+    await until(library, () => library.index.list()[0]?.header?.path === '/m', 'the profile in the re-created directory');
   });
 
   it('stops listing a directory that is no longer watched', async () => {

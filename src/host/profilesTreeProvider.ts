@@ -1,0 +1,213 @@
+/**
+ * The Profiles panel: requests newest first, grouped into bursts of activity (or by endpoint),
+ * with unreadable files at the end. Reads only the ProfileLibrary's index: nothing here
+ * touches the disk, so a refresh costs a sort and a filter.
+ */
+import * as vscode from 'vscode';
+import { formatAge, formatBytes, formatClock, formatMs } from '../core/format';
+import type { ProfileFilter } from '../core/profileFilter';
+import { isFailure, isFilterActive, matchesFilter } from '../core/profileFilter';
+import { groupByEndpoint, groupIntoBursts, type Burst, type EndpointGroup } from '../core/profileGroups';
+import { isReadable, type ProfileEntry, type ReadableEntry } from '../core/profileIndex';
+import type { ProfileLibrary } from '../node/profileLibrary';
+import type { Settings } from './settings';
+
+export type GroupBy = 'time' | 'endpoint';
+
+export type ProfilesTreeNode =
+  | { kind: 'profile'; entry: ReadableEntry }
+  | { kind: 'unreadable'; entry: ProfileEntry }
+  | { kind: 'burst'; burst: Burst; expanded: boolean }
+  | { kind: 'endpoint'; group: EndpointGroup };
+
+export const OPEN_PROFILE_COMMAND = 'requestProfiler.openProfile';
+
+export class ProfilesTreeProvider implements vscode.TreeDataProvider<ProfilesTreeNode>, vscode.Disposable {
+  private readonly changeEmitter = new vscode.EventEmitter<ProfilesTreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changeEmitter.event;
+  private filterValue: ProfileFilter = {};
+  private groupByValue: GroupBy = 'time';
+
+  constructor(
+    private readonly library: ProfileLibrary,
+    private settings: Settings,
+  ) {}
+
+  dispose(): void {
+    this.changeEmitter.dispose();
+  }
+
+  get filter(): ProfileFilter {
+    return this.filterValue;
+  }
+
+  set filter(filter: ProfileFilter) {
+    this.filterValue = filter;
+    this.refresh();
+  }
+
+  get groupBy(): GroupBy {
+    return this.groupByValue;
+  }
+
+  set groupBy(groupBy: GroupBy) {
+    this.groupByValue = groupBy;
+    this.refresh();
+  }
+
+  updateSettings(settings: Settings): void {
+    this.settings = settings;
+    this.refresh();
+  }
+
+  refresh(): void {
+    this.changeEmitter.fire(undefined);
+  }
+
+  /** The readable profiles the panel shows (filtered, limited), newest first. */
+  visibleProfiles(): ReadableEntry[] {
+    const readable: ReadableEntry[] = [];
+    const active = isFilterActive(this.filterValue);
+    for (const entry of this.library.index.list()) {
+      if (!isReadable(entry)) break; // unreadable files are sorted last
+      if (active && !matchesFilter(entry.header, this.filterValue)) continue;
+      readable.push(entry);
+      if (readable.length >= this.settings.maxProfiles) break;
+    }
+    return readable;
+  }
+
+  private unreadable(): ProfileEntry[] {
+    return this.library.index.list().filter((entry) => !isReadable(entry));
+  }
+
+  getChildren(node?: ProfilesTreeNode): ProfilesTreeNode[] {
+    if (node?.kind === 'burst') return node.burst.entries.map((entry) => ({ kind: 'profile', entry }));
+    if (node?.kind === 'endpoint') return node.group.entries.map((entry) => ({ kind: 'profile', entry }));
+    if (node) return [];
+    const profiles = this.visibleProfiles();
+    const broken: ProfilesTreeNode[] = this.unreadable().map((entry) => ({ kind: 'unreadable', entry }));
+    if (this.groupByValue === 'endpoint') {
+      return [...groupByEndpoint(profiles).map((group): ProfilesTreeNode => ({ kind: 'endpoint', group })), ...broken];
+    }
+    const bursts = groupIntoBursts(profiles, this.settings.burstGapSeconds);
+    // A single burst adds a level without telling anything: list its requests directly.
+    const top: ProfilesTreeNode[] =
+      bursts.length === 1
+        ? bursts[0].entries.map((entry) => ({ kind: 'profile', entry }))
+        : bursts.map((burst, i) => ({ kind: 'burst', burst, expanded: i === 0 }));
+    return [...top, ...broken];
+  }
+
+  getParent(): undefined {
+    return undefined;
+  }
+
+  getTreeItem(node: ProfilesTreeNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'profile':
+        return this.profileItem(node.entry);
+      case 'unreadable':
+        return unreadableItem(node.entry);
+      case 'burst':
+        return burstItem(node.burst, node.expanded);
+      case 'endpoint':
+        return endpointItem(node.group);
+    }
+  }
+
+  /** Tooltips are built only when the user hovers a row. */
+  resolveTreeItem(item: vscode.TreeItem, node: ProfilesTreeNode): vscode.TreeItem {
+    if (node.kind === 'profile') item.tooltip = profileTooltip(node.entry);
+    return item;
+  }
+
+  private profileItem(entry: ReadableEntry): vscode.TreeItem {
+    const header = entry.header;
+    const item = new vscode.TreeItem(`${header.method} ${header.path || '/'}`, vscode.TreeItemCollapsibleState.None);
+    item.id = `profile:${entry.file}`;
+    const status = header.status ?? (header.error ? header.error : '—');
+    const duration = header.profiled ? formatMs(header.wallMs) : `${formatMs(header.wallMs)}, not profiled`;
+    item.description = `${status} · ${duration} · ${formatAge(header.start, Date.now())}`;
+    item.resourceUri = vscode.Uri.file(entry.file);
+    item.iconPath = profileIcon(entry, this.settings.slowRequestMs);
+    item.contextValue = 'profile';
+    item.command = { command: OPEN_PROFILE_COMMAND, title: 'Open Profile', arguments: [vscode.Uri.file(entry.file)] };
+    item.accessibilityInformation = {
+      label: `${header.method} ${header.path}, status ${status}, ${formatMs(header.wallMs)}, ${formatAge(header.start, Date.now())}`,
+    };
+    return item;
+  }
+}
+
+export function profileIcon(entry: ReadableEntry, slowRequestMs: number): vscode.ThemeIcon {
+  const header = entry.header;
+  if (!header.profiled) return new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground'));
+  if (isFailure(header)) return new vscode.ThemeIcon('error', new vscode.ThemeColor('charts.red'));
+  if ((header.status ?? 0) >= 400) return new vscode.ThemeIcon('warning', new vscode.ThemeColor('charts.yellow'));
+  if (header.wallMs >= slowRequestMs) return new vscode.ThemeIcon('flame', new vscode.ThemeColor('charts.orange'));
+  return new vscode.ThemeIcon('pulse', new vscode.ThemeColor('charts.green'));
+}
+
+function unreadableItem(entry: ProfileEntry): vscode.TreeItem {
+  const name = entry.file.split(/[\\/]/).pop() ?? entry.file;
+  const item = new vscode.TreeItem(name, vscode.TreeItemCollapsibleState.None);
+  item.id = `unreadable:${entry.file}`;
+  item.description = 'unreadable';
+  item.tooltip = new vscode.MarkdownString().appendText(`${entry.file}\n\n${entry.error ?? 'Unreadable'}`);
+  item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+  item.resourceUri = vscode.Uri.file(entry.file);
+  item.contextValue = 'unreadableProfile';
+  return item;
+}
+
+function burstItem(burst: Burst, expanded: boolean): vscode.TreeItem {
+  const count = burst.entries.length;
+  const item = new vscode.TreeItem(
+    formatClock(burst.lastStart),
+    expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
+  );
+  item.id = burst.id;
+  const span = burst.lastStart - burst.firstStart;
+  item.description = `${count} request${count === 1 ? '' : 's'}${count > 1 ? ` in ${formatMs(span * 1000)}` : ''} · max ${formatMs(burst.maxWallMs)} · ${formatAge(burst.lastStart, Date.now())}`;
+  item.tooltip = `A burst of requests from ${formatClock(burst.firstStart)} to ${formatClock(burst.lastStart)}`;
+  item.iconPath = new vscode.ThemeIcon('history');
+  item.contextValue = 'burst';
+  return item;
+}
+
+function endpointItem(group: EndpointGroup): vscode.TreeItem {
+  const item = new vscode.TreeItem(group.key, vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = `endpoint:${group.key}`;
+  const { count, medianMs, p95Ms, maxMs } = group.stats;
+  item.description = `${count}× · median ${formatMs(medianMs)} · p95 ${formatMs(p95Ms)} · max ${formatMs(maxMs)}`;
+  item.tooltip = `${group.key}\n${count} request${count === 1 ? '' : 's'}\nmedian ${formatMs(medianMs)}, p95 ${formatMs(p95Ms)}, max ${formatMs(maxMs)}`;
+  item.iconPath = new vscode.ThemeIcon('symbol-namespace');
+  item.contextValue = 'endpoint';
+  return item;
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`).replace(/\n/g, ' ');
+}
+
+function profileTooltip(entry: ReadableEntry): vscode.MarkdownString {
+  const h = entry.header;
+  const rows: [string, string][] = [
+    ['Time', new Date(h.start * 1000).toLocaleString()],
+    ['Duration', `${formatMs(h.wallMs)} wall, ${formatMs(h.cpuMs)} CPU${h.interface === 'asgi' ? ' (ASGI: awaits are not in profiled time)' : ''}`],
+    ['Status', h.status === null ? `no response${h.error ? ` (${h.error})` : ''}` : `${h.status}${h.error ? ` (${h.error})` : ''}`],
+    ['Content-Type', h.contentType ?? '—'],
+    ['Content-Length', h.contentLength === null ? '—' : formatBytes(h.contentLength)],
+    ['Bytes sent', formatBytes(h.bytesSent)],
+    ['Query string', h.query || '—'],
+    ['Process / thread', `${h.pid} / ${h.threadName} (${h.threadId})`],
+    ['Functions', `${h.functionCount}`],
+    ['File', entry.file],
+  ];
+  if (!h.profiled) rows.splice(1, 0, ['Not profiled', h.skipReason ?? 'skipped']);
+  const markdown = new vscode.MarkdownString(`**${escapeCell(h.method)} ${escapeCell(h.path || '/')}**\n\n| | |\n|---|---|\n`);
+  markdown.appendMarkdown(rows.map(([k, v]) => `| ${escapeCell(k)} | ${escapeCell(v)} |`).join('\n'));
+  markdown.supportHtml = false;
+  return markdown;
+}

@@ -1,0 +1,160 @@
+// The Profiles panel inside a real VS Code: real profile files from the middleware (the
+// fixtures the runner copies into the workspace's .profiles), live updates, broken files,
+// deletion and settings changes.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { RequestProfilerApi } from '../../src/extension';
+import type { ProfilesTreeNode } from '../../src/host/profilesTreeProvider';
+
+const EXTENSION_ID = 'request-profiler.request-profiler';
+
+async function api(): Promise<RequestProfilerApi> {
+  const extension = vscode.extensions.getExtension<RequestProfilerApi>(EXTENSION_ID);
+  assert.ok(extension, 'extension installed');
+  const exports = await extension.activate();
+  await exports.ready;
+  return exports;
+}
+
+/** Top-level rows and, for bursts/groups, their children: every profile row the user can reach. */
+async function allRows(profiler: RequestProfilerApi): Promise<{ node: ProfilesTreeNode; item: vscode.TreeItem }[]> {
+  const rows: { node: ProfilesTreeNode; item: vscode.TreeItem }[] = [];
+  const visit = async (node: ProfilesTreeNode | undefined) => {
+    for (const child of await profiler.tree.getChildren(node)) {
+      rows.push({ node: child, item: profiler.tree.getTreeItem(child) });
+      await visit(child);
+    }
+  };
+  await visit(undefined);
+  return rows;
+}
+
+function labelOf(item: vscode.TreeItem): string {
+  return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+}
+
+async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+function profilesDir(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the runner opens a workspace folder');
+  return path.join(folder.uri.fsPath, '.profiles');
+}
+
+/** A copy of a real fixture profile under a new name and id, written atomically like the middleware. */
+function copyFixture(namePart: string, patch: (header: Record<string, unknown>) => void): string {
+  const dir = profilesDir();
+  const source = fs.readdirSync(dir).find((n) => n.includes('-GET-slow-') && n.endsWith('.rprof.json'));
+  assert.ok(source, 'the /slow fixture is in .profiles');
+  const text = fs.readFileSync(path.join(dir, source), 'utf8');
+  const newline = text.indexOf('\n');
+  const first = JSON.parse(text.slice(0, newline - 1) + '}');
+  patch(first.header);
+  const name = `20991231T000000.000000-GET-${namePart}-1-00000001.rprof.json`;
+  const temporary = path.join(dir, `.${name}.tmp`);
+  fs.writeFileSync(temporary, JSON.stringify(first).slice(0, -1) + ',' + text.slice(newline));
+  fs.renameSync(temporary, path.join(dir, name));
+  return path.join(dir, name);
+}
+
+describe('Profiles panel', () => {
+  it('lists every fixture profile with method, path, status and duration, broken files last', async () => {
+    const profiler = await api();
+    const rows = await allRows(profiler);
+    const profiles = rows.filter((r) => r.node.kind === 'profile');
+    const files = fs.readdirSync(profilesDir()).filter((n) => n.endsWith('.rprof.json'));
+    const unreadable = rows.filter((r) => r.node.kind === 'unreadable');
+    assert.equal(profiles.length + unreadable.length, files.length);
+    assert.ok(unreadable.length >= 2, 'the truncated and not-JSON fixtures are listed');
+    const slow = profiles.find((r) => labelOf(r.item) === 'GET /slow');
+    assert.ok(slow, `a "GET /slow" row among ${profiles.map((r) => labelOf(r.item)).join(', ')}`);
+    assert.match(String(slow.item.description), /^200 · \d+(\.\d+)? ms · /);
+    assert.equal(slow.item.command?.command, 'requestProfiler.openProfile');
+    const errorRow = profiles.find((r) => labelOf(r.item) === 'GET /error');
+    assert.ok(errorRow);
+    assert.equal((errorRow.item.iconPath as vscode.ThemeIcon).id, 'error');
+    // Unreadable files come after every profile, with the reason in the tooltip.
+    const lastProfileIndex = Math.max(...rows.map((r, i) => (r.node.kind === 'profile' ? i : -1)));
+    assert.ok(rows.findIndex((r) => r.node.kind === 'unreadable') > lastProfileIndex);
+    const truncated = unreadable.find((r) => labelOf(r.item) === 'broken-truncated.rprof.json');
+    assert.ok(truncated);
+    assert.match(String((truncated.item.tooltip as vscode.MarkdownString).value), /Truncated|not valid JSON/);
+  });
+
+  it('builds the full tooltip only when asked', async () => {
+    const profiler = await api();
+    const row = (await allRows(profiler)).find((r) => r.node.kind === 'profile' && labelOf(r.item) === 'GET /slow')!;
+    assert.equal(row.item.tooltip, undefined);
+    const resolved = profiler.tree.resolveTreeItem(row.item, row.node);
+    const text = (resolved.tooltip as vscode.MarkdownString).value;
+    for (const expected of ['Content\\-Type', 'application/json', 'Bytes sent', 'CPU']) assert.ok(text.includes(expected), `tooltip has ${expected}: ${text}`);
+  });
+
+  it('shows a new profile within a moment and drops a deleted one', async () => {
+    const profiler = await api();
+    const file = copyFixture('live_check', (h) => {
+      h.id = 'live-check';
+      h.path = '/live/check';
+      h.start = Date.now() / 1000;
+    });
+    await until(async () => (await allRows(profiler)).some((r) => labelOf(r.item) === 'GET /live/check'), 'the new profile row');
+    const rows = await allRows(profiler);
+    const first = rows.find((r) => r.node.kind === 'profile');
+    assert.equal(labelOf(first!.item), 'GET /live/check', 'newest first');
+    await vscode.commands.executeCommand('requestProfiler.deleteProfile', vscode.Uri.file(file));
+    await until(async () => !(await allRows(profiler)).some((r) => labelOf(r.item) === 'GET /live/check'), 'the deleted row to go');
+    assert.equal(fs.existsSync(file), false);
+  });
+
+  it('groups by endpoint with count and median, and back', async () => {
+    const profiler = await api();
+    await vscode.commands.executeCommand('requestProfiler.groupByEndpoint');
+    try {
+      const top = await profiler.tree.getChildren(undefined);
+      const users = top.map((n) => ({ n, item: profiler.tree.getTreeItem(n) })).find((r) => labelOf(r.item) === 'GET /api/users/{id}');
+      assert.ok(users, 'the two /api/users/N requests form one endpoint');
+      assert.match(String(users.item.description), /^2× · median .* · p95 .* · max /);
+    } finally {
+      await vscode.commands.executeCommand('requestProfiler.groupByTime');
+    }
+  });
+
+  it('applies settings without a reload: maxProfiles and the watched folders', async () => {
+    const profiler = await api();
+    const config = vscode.workspace.getConfiguration('requestProfiler');
+    try {
+      await config.update('maxProfiles', 2, vscode.ConfigurationTarget.Workspace);
+      await until(async () => (await allRows(profiler)).filter((r) => r.node.kind === 'profile').length === 2, 'two rows');
+      const other = path.join(profilesDir(), '..', 'elsewhere');
+      await config.update('profileDirectories', [other], vscode.ConfigurationTarget.Workspace);
+      await until(async () => (await allRows(profiler)).length === 0, 'an empty list for a folder that does not exist yet');
+      fs.mkdirSync(other, { recursive: true });
+      const source = fs.readdirSync(profilesDir()).find((n) => n.includes('-GET-slow-') && n.endsWith('.rprof.json'))!;
+      fs.copyFileSync(path.join(profilesDir(), source), path.join(other, source));
+      await until(async () => (await allRows(profiler)).some((r) => labelOf(r.item) === 'GET /slow'), 'the profile in the new folder');
+    } finally {
+      await config.update('maxProfiles', undefined, vscode.ConfigurationTarget.Workspace);
+      await config.update('profileDirectories', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    await until(async () => (await allRows(profiler)).filter((r) => r.node.kind === 'profile').length > 2, 'the default folder again');
+  });
+
+  it('warns about a wrong setting instead of failing', async () => {
+    const profiler = await api();
+    const config = vscode.workspace.getConfiguration('requestProfiler');
+    try {
+      await config.update('maxProfiles', 'many' as unknown as number, vscode.ConfigurationTarget.Workspace);
+      await until(() => profiler.settings().maxProfiles === 1000, 'the default to be used');
+    } finally {
+      await config.update('maxProfiles', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+});
