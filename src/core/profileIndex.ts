@@ -16,6 +16,11 @@ export interface ProfileEntry {
   header?: ProfileHeader;
   /** Why the file could not be read, when header is absent. */
   error?: string;
+  /**
+   * 'pstats' for standard .prof/.pstats files (Werkzeug, cProfile -o): their header comes from
+   * the file name and most request fields are unknown.
+   */
+  format: 'request-profiler' | 'pstats';
 }
 
 export type ReadableEntry = ProfileEntry & { header: ProfileHeader };

@@ -124,9 +124,9 @@ export class ProfilesTreeProvider implements vscode.TreeDataProvider<ProfilesTre
 
   private profileItem(entry: ReadableEntry): vscode.TreeItem {
     const header = entry.header;
-    const item = new vscode.TreeItem(`${header.method} ${header.path || '/'}`, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(profileLabel(entry), vscode.TreeItemCollapsibleState.None);
     item.id = `profile:${entry.file}`;
-    const status = header.status ?? (header.error ? header.error : '—');
+    const status = entry.format === 'pstats' ? 'pstats' : (header.status ?? (header.error ? header.error : '—'));
     const duration = header.profiled ? formatMs(header.wallMs) : `${formatMs(header.wallMs)}, not profiled`;
     item.description = `${status} · ${duration} · ${formatAge(header.start, Date.now())}`;
     item.resourceUri = vscode.Uri.file(entry.file);
@@ -134,10 +134,20 @@ export class ProfilesTreeProvider implements vscode.TreeDataProvider<ProfilesTre
     item.contextValue = 'profile';
     item.command = { command: OPEN_PROFILE_COMMAND, title: 'Open Profile', arguments: [vscode.Uri.file(entry.file)] };
     item.accessibilityInformation = {
-      label: `${header.method} ${header.path}, status ${status}, ${formatMs(header.wallMs)}, ${formatAge(header.start, Date.now())}`,
+      label: `${profileLabel(entry)}, ${entry.format === 'pstats' ? 'pstats file' : `status ${status}`}, ${formatMs(header.wallMs)}, ${formatAge(header.start, Date.now())}`,
     };
     return item;
   }
+}
+
+function baseName(file: string): string {
+  return file.split(/[\\/]/).pop() ?? file;
+}
+
+/** "GET /users/7"; a pstats file without a Werkzeug name is known by its file name. */
+export function profileLabel(entry: ReadableEntry): string {
+  const { method, path } = entry.header;
+  return method ? `${method} ${path || '/'}` : baseName(entry.file);
 }
 
 export function profileIcon(entry: ReadableEntry, slowRequestMs: number): vscode.ThemeIcon {
@@ -150,8 +160,7 @@ export function profileIcon(entry: ReadableEntry, slowRequestMs: number): vscode
 }
 
 function unreadableItem(entry: ProfileEntry): vscode.TreeItem {
-  const name = entry.file.split(/[\\/]/).pop() ?? entry.file;
-  const item = new vscode.TreeItem(name, vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem(baseName(entry.file), vscode.TreeItemCollapsibleState.None);
   item.id = `unreadable:${entry.file}`;
   item.description = 'unreadable';
   item.tooltip = new vscode.MarkdownString().appendText(`${entry.file}\n\n${entry.error ?? 'Unreadable'}`);
@@ -191,7 +200,21 @@ function escapeCell(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`).replace(/\n/g, ' ');
 }
 
+function pstatsTooltip(entry: ReadableEntry): vscode.MarkdownString {
+  const h = entry.header;
+  const rows: [string, string][] = [
+    ['Time', `${new Date(h.start * 1000).toLocaleString()} (from the file)`],
+    ['Duration', h.method ? `${formatMs(h.wallMs)} (from the Werkzeug file name)` : 'not recorded'],
+    ['File', entry.file],
+    ['Format', 'pstats (cProfile): the request, response and CPU time are not recorded'],
+  ];
+  const markdown = new vscode.MarkdownString(`**${escapeCell(profileLabel(entry))}**\n\n| | |\n|---|---|\n`);
+  markdown.appendMarkdown(rows.map(([k, v]) => `| ${escapeCell(k)} | ${escapeCell(v)} |`).join('\n'));
+  return markdown;
+}
+
 function profileTooltip(entry: ReadableEntry): vscode.MarkdownString {
+  if (entry.format === 'pstats') return pstatsTooltip(entry);
   const h = entry.header;
   const rows: [string, string][] = [
     ['Time', new Date(h.start * 1000).toLocaleString()],

@@ -1,19 +1,43 @@
 /**
- * File-system access to profiles: which names are profiles, and reading just a file's
- * header (its first line) for the list.
+ * File-system access to profiles: which names are profiles, and reading just what the list
+ * needs: a profile's header (its first line), or a pstats file's name.
  */
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { PROFILE_SUFFIX } from '../core/profileFormat';
 import { parseProfileHeader } from '../core/profileHeader';
 import type { ProfileEntry } from '../core/profileIndex';
+import { pstatsHeader } from '../core/pstats/pstatsDocument';
+import type { ElapsedDecimals } from '../core/pstats/werkzeugFileName';
 
 /** The header line is small; this bounds what a hostile or non-profile file can make us read. */
 const HEADER_READ_LIMIT = 64 * 1024;
 
-/** Final profile files; a write in progress is a dot-file ending in .tmp and never matches. */
+const PSTATS_SUFFIXES = ['.prof', '.pstats'];
+
+export function isPstatsFileName(name: string): boolean {
+  return PSTATS_SUFFIXES.some((suffix) => name.endsWith(suffix)) && !name.startsWith('.');
+}
+
+/**
+ * Final profile files: ours, and standard pstats files (what Werkzeug's ProfilerMiddleware
+ * and `python -m cProfile -o` write). A write in progress is a dot-file ending in .tmp.
+ */
 export function isProfileFileName(name: string): boolean {
-  return name.endsWith(PROFILE_SUFFIX) && !name.startsWith('.');
+  return (name.endsWith(PROFILE_SUFFIX) && !name.startsWith('.')) || isPstatsFileName(name);
+}
+
+/** The middleware can write a .prof beside each .rprof.json: that copy is not a profile of its own. */
+export function companionProfileOf(pstatsFile: string): string | undefined {
+  const suffix = PSTATS_SUFFIXES.find((s) => pstatsFile.endsWith(s));
+  return suffix ? pstatsFile.slice(0, -suffix.length) + PROFILE_SUFFIX : undefined;
+}
+
+/** The .prof the middleware may have written beside a profile. */
+export function pstatsCompanionsOf(profileFile: string): string[] {
+  if (!profileFile.endsWith(PROFILE_SUFFIX)) return [];
+  const stem = profileFile.slice(0, -PROFILE_SUFFIX.length);
+  return PSTATS_SUFFIXES.map((suffix) => stem + suffix);
 }
 
 export function isProfilePath(path: string): boolean {
@@ -36,15 +60,48 @@ async function endsLikeJson(handle: FileHandle, size: number, head: Buffer, head
   return tail.trimEnd().endsWith('}');
 }
 
-/** Reads a profile's header; a file that cannot be used becomes an entry with the reason. */
-export async function readProfileEntry(file: string, directory: string): Promise<ProfileEntry> {
+/** marshal's dict type code, plain or with its reference flag: how every pstats file starts. */
+const MARSHAL_DICT_CODES = new Set([0x7b, 0xfb]);
+
+/**
+ * A pstats file's entry: the list needs only what the file name says (Werkzeug's names hold
+ * method, path, duration and time), so only the first byte is read, to reject non-pstats files.
+ * Returns undefined for a .prof that the middleware wrote beside one of its own profiles.
+ */
+async function readPstatsEntry(file: string, directory: string, elapsedDecimals: ElapsedDecimals | undefined): Promise<ProfileEntry | undefined> {
+  const companion = companionProfileOf(file);
+  if (companion && (await stat(companion).catch(() => undefined))) return undefined;
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(file, 'r');
+    const info = await handle.stat();
+    const entry: ProfileEntry = { file, directory, mtimeMs: info.mtimeMs, size: info.size, format: 'pstats' };
+    const first = Buffer.alloc(1);
+    const { bytesRead } = await handle.read(first, 0, 1, 0);
+    if (bytesRead === 0) entry.error = 'The file is empty (a write may have been interrupted).';
+    else if (!MARSHAL_DICT_CODES.has(first[0])) entry.error = 'Not a pstats file: it does not start with a marshalled dict.';
+    else entry.header = pstatsHeader({ fileName: basename(file), modifiedMs: info.mtimeMs, elapsedDecimals }).header;
+    return entry;
+  } catch (error) {
+    return { file, directory, mtimeMs: 0, size: 0, format: 'pstats', error: `Cannot read the file: ${(error as Error).message}` };
+  } finally {
+    await handle?.close();
+  }
+}
+
+/**
+ * Reads what the list needs from a profile file; a file that cannot be used becomes an entry
+ * with the reason. Undefined means the file is not listed (a companion .prof).
+ */
+export async function readProfileEntry(file: string, directory: string, elapsedDecimals?: ElapsedDecimals): Promise<ProfileEntry | undefined> {
+  if (isPstatsFileName(basename(file))) return readPstatsEntry(file, directory, elapsedDecimals);
   let handle: FileHandle | undefined;
   try {
     handle = await open(file, 'r');
     const info = await handle.stat();
     const buffer = Buffer.alloc(Math.min(HEADER_READ_LIMIT, info.size));
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    const entry: ProfileEntry = { file, directory, mtimeMs: info.mtimeMs, size: info.size };
+    const entry: ProfileEntry = { file, directory, mtimeMs: info.mtimeMs, size: info.size, format: 'request-profiler' };
     try {
       const text = buffer.toString('utf8', 0, bytesRead);
       if (text.indexOf('\n') < 0 && info.size > HEADER_READ_LIMIT) {
@@ -63,7 +120,7 @@ export async function readProfileEntry(file: string, directory: string): Promise
     return entry;
   } catch (error) {
     const info = await stat(file).catch(() => undefined);
-    return { file, directory, mtimeMs: info?.mtimeMs ?? 0, size: info?.size ?? 0, error: `Cannot read the file: ${(error as Error).message}` };
+    return { file, directory, mtimeMs: info?.mtimeMs ?? 0, size: info?.size ?? 0, format: 'request-profiler', error: `Cannot read the file: ${(error as Error).message}` };
   } finally {
     await handle?.close();
   }

@@ -7,7 +7,8 @@ import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ProfileIndex } from '../core/profileIndex';
 import { DirectoryWatcher, type DirectoryChanges, type DirectoryState, type DirectoryWatcherOptions } from './directoryWatcher';
-import { isProfileFileName, readProfileEntry } from './profileFiles';
+import { inferElapsedDecimals, type ElapsedDecimals } from '../core/pstats/werkzeugFileName';
+import { isProfileFileName, isPstatsFileName, pstatsCompanionsOf, readProfileEntry } from './profileFiles';
 
 /** Parallel header reads: enough to hide latency, few enough to stay under file-descriptor limits. */
 const READ_CONCURRENCY = 64;
@@ -27,6 +28,8 @@ export class ProfileLibrary {
   private readonly statuses = new Map<string, DirectoryStatus>();
   private readonly changeListeners = new Set<Listener<void>>();
   private readonly statusListeners = new Set<Listener<DirectoryStatus>>();
+  /** Per directory: how Werkzeug formatted durations in its file names (decided from all names). */
+  private readonly elapsedDecimals = new Map<string, ElapsedDecimals>();
 
   constructor(private readonly watcherOptions: DirectoryWatcherOptions = {}) {}
 
@@ -105,6 +108,7 @@ export class ProfileLibrary {
       this.setStatus({ directory, state: this.watchers.get(directory)?.state ?? 'closed', message: `Cannot list ${directory}: ${(error as Error).message}` });
       return;
     }
+    this.elapsedDecimals.set(directory, inferElapsedDecimals(names.filter(isPstatsFileName)));
     await this.readFiles(directory, names.map((name) => join(directory, name)));
   }
 
@@ -113,10 +117,15 @@ export class ProfileLibrary {
     const worker = async () => {
       while (next < files.length) {
         const file = files[next++];
-        const entry = await readProfileEntry(file, directory);
-        // A file deleted while we read it is simply not listed.
-        if (entry.error?.startsWith('Cannot read the file') && entry.mtimeMs === 0) this.index.remove(file);
-        else if (this.watchers.has(directory)) this.index.upsert(entry);
+        const entry = await readProfileEntry(file, directory, this.elapsedDecimals.get(directory));
+        if (!this.watchers.has(directory)) continue;
+        // A file deleted while we read it is simply not listed, nor is the .prof copy of a profile.
+        if (!entry || (entry.error?.startsWith('Cannot read the file') && entry.mtimeMs === 0)) {
+          this.index.remove(file);
+          continue;
+        }
+        this.index.upsert(entry);
+        for (const companion of pstatsCompanionsOf(file)) this.index.remove(companion);
       }
     };
     await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, worker));

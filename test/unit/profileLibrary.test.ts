@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdtemp, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProfileLibrary } from '../../src/node/profileLibrary';
@@ -91,5 +91,51 @@ describe('ProfileLibrary (real files, real watcher)', function () {
     assert.equal(library.index.size, 1);
     await library.setDirectories([root]);
     assert.equal(library.index.size, 0);
+  });
+});
+
+describe('ProfileLibrary with pstats files', function () {
+  this.timeout(10_000);
+  let root: string;
+  let library: ProfileLibrary;
+  const werkzeugFixtures = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'pstats', 'werkzeug');
+
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'rp-pstats-'));
+    library = new ProfileLibrary({ coalesceMs: 10 });
+  });
+  afterEach(async () => {
+    await library.dispose();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it("lists Werkzeug's profiles with method, path and time from their names", async () => {
+    for (const name of ['GET.root.0ms.1795625314.prof', 'DELETE.users.7.0ms.1795625314.prof']) {
+      await copyFile(join(werkzeugFixtures, name), join(root, name));
+    }
+    await library.setDirectories([root]);
+    const rows = library.index.list().map((e) => [e.format, e.header?.method, e.header?.path, e.header?.start]);
+    assert.deepEqual(rows.sort(), [
+      ['pstats', 'DELETE', '/users/7', 1795625314],
+      ['pstats', 'GET', '/', 1795625314],
+    ]);
+  });
+
+  it('lists a plain cProfile output by name, refuses a non-pstats .prof, and hides the .prof copy of a profile', async () => {
+    await copyFile(join(werkzeugFixtures, '..', 'cprofile-py3.12.prof'), join(root, 'output.prof'));
+    await writeFile(join(root, 'bogus.prof'), 'hello');
+    await writeProfile(root, 'r.rprof.json', profileText(makeHeader({ path: '/r' })));
+    await copyFile(join(werkzeugFixtures, '..', 'cprofile-py3.12.prof'), join(root, 'r.prof'));
+    await library.setDirectories([root]);
+    const byName = new Map(library.index.list().map((e) => [e.file.split('/').pop(), e]));
+    assert.deepEqual([...byName.keys()].sort(), ['bogus.prof', 'output.prof', 'r.rprof.json']);
+    assert.equal(byName.get('output.prof')?.header?.method, '');
+    assert.match(byName.get('bogus.prof')?.error ?? '', /Not a pstats file/);
+    // A .prof written after its profile is not listed either.
+    await writeProfile(root, 's.rprof.json', profileText(makeHeader({ path: '/s' })));
+    await until(library, () => library.index.size === 4);
+    await copyFile(join(werkzeugFixtures, '..', 'cprofile-py3.12.prof'), join(root, 's.prof'));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(library.index.get(join(root, 's.prof')), undefined);
   });
 });

@@ -6,14 +6,14 @@ import { formatAge, formatMs } from '../../src/core/format';
 import { makeHeader } from './profileSamples';
 
 function entry(file: string, overrides = {}): ReadableEntry {
-  return { file, directory: '/p', mtimeMs: 1, size: 10, header: makeHeader(overrides) };
+  return { file, directory: '/p', mtimeMs: 1, size: 10, format: 'request-profiler', header: makeHeader(overrides) };
 }
 
 describe('ProfileIndex', () => {
   it('lists newest first with unreadable files at the end, and updates one file at a time', () => {
     const index = new ProfileIndex();
     index.upsert(entry('/p/a', { start: 10 }));
-    index.upsert({ file: '/p/bad', directory: '/p', mtimeMs: 99, size: 3, error: 'Truncated' });
+    index.upsert({ file: '/p/bad', directory: '/p', mtimeMs: 99, size: 3, format: 'request-profiler', error: 'Truncated' });
     index.upsert(entry('/p/b', { start: 30 }));
     index.upsert(entry('/p/c', { start: 20 }));
     assert.deepEqual(index.list().map((e) => e.file), ['/p/b', '/p/c', '/p/a', '/p/bad']);
