@@ -77,7 +77,18 @@ describe('call tree accuracy on a real profile (python3 + the middleware)', func
   this.timeout(90_000);
   let document: ProfileDocument;
   before(() => {
-    document = profileShares();
+    // cProfile times by the wall clock: on a loaded machine one run can be skewed by a few long
+    // preemptions. Three runs, and the one whose 60 % share is the median, keep the check about
+    // the tree's arithmetic rather than about the machine's load that second.
+    const runs = [profileShares(), profileShares(), profileShares()];
+    const sixtyShare = (doc: ProfileDocument) => {
+      const model = buildProfileModel(doc.profile, doc.paths);
+      const tree = new CallTree(model, { threshold: 0 });
+      const handler = tree.roots().find((r) => model.functions[r.fn].name === 'handler');
+      const sixty = handler && tree.children(handler.id).find((c) => model.functions[c.fn].name === 'sixty');
+      return sixty?.fraction ?? 0;
+    };
+    document = runs.sort((a, b) => sixtyShare(a) - sixtyShare(b))[1];
   });
 
   function childNamed(tree: CallTree, parentId: string, name: string): FunctionNode {
