@@ -139,3 +139,27 @@ describe('ProfileLibrary with pstats files', function () {
     assert.equal(library.index.get(join(root, 's.prof')), undefined);
   });
 });
+
+describe('DirectoryWatcher when the system runs out of file watches', function () {
+  this.timeout(10_000);
+
+  it('falls back to polling, says why, and keeps reporting new profiles', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'rp-enospc-'));
+    const library = new ProfileLibrary({ coalesceMs: 10, pollIntervalMs: 50 });
+    try {
+      const notices: string[] = [];
+      library.onDidChangeStatus((status) => status.message && notices.push(status.message));
+      await library.setDirectories([root]);
+      // What chokidar emits when inotify's limit is hit (fs.watch fails with ENOSPC).
+      const watcher = (library as unknown as { watchers: Map<string, { watcher: { emit(e: string, x: unknown): void } }> }).watchers.get(root)!;
+      watcher.watcher.emit('error', Object.assign(new Error('ENOSPC: System limit for number of file watchers reached'), { code: 'ENOSPC' }));
+      await until(library, () => library.status(root)?.state === 'polling', 'polling');
+      assert.match(notices.join('\n'), /file-watch limit was reached \(ENOSPC\); watching .* by polling instead/);
+      await writeProfile(root, 'p.rprof.json', profileText(makeHeader({ path: '/polled' })));
+      await until(library, () => library.index.list()[0]?.header?.path === '/polled', 'the profile seen by polling');
+    } finally {
+      await library.dispose();
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
