@@ -47,7 +47,8 @@ export function rgbHex([r, g, b]: [number, number, number]): string {
   return `#${byte(r)}${byte(g)}${byte(b)}`;
 }
 
-function interpolate(cold: Hsl, hot: Hsl, weight: number): Hsl {
+/** The colour a weight (0..1, clamped) takes between two ends of a scale. */
+export function interpolate(cold: Hsl, hot: Hsl, weight: number): Hsl {
   const w = clamp01(weight);
   return [cold[0] + (hot[0] - cold[0]) * w, cold[1] + (hot[1] - cold[1]) * w, cold[2] + (hot[2] - cold[2]) * w];
 }
