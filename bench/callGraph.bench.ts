@@ -5,8 +5,8 @@
  * Target (issue 5): the pruned graph of a 20,000-function profile renders in under 2 s.
  *
  *   node bench/callGraph.bench.mjs [functions=20000] [edges=100000]
- *   node bench/callGraph.bench.mjs --file some.rprof.json     (any profile, e.g. a real one or
- *                                                              bench/makeLargeProfile.mjs's)
+ *   node bench/callGraph.bench.mjs --file some.rprof.json     (any profile, e.g. a real one)
+ * The generated profile is bench/makeLargeProfile.mjs's, the same one the call-tree bench opens.
  */
 import { instance } from '@viz-js/viz';
 import { readFileSync } from 'node:fs';
@@ -15,7 +15,7 @@ import { buildCallGraph } from '../src/core/callGraph';
 import { toDot } from '../src/core/dot';
 import type { ProfileData } from '../src/core/profileFormat';
 import { buildProfileModel } from '../src/core/profileModel';
-import { makeLargeProfile } from './callGraph.bench.profile';
+import { makeLargeProfileText } from './makeLargeProfile.mjs';
 
 function timed<T>(label: string, work: () => T, times: Map<string, number>): T {
   const start = performance.now();
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   const text =
     fileFlag >= 0
       ? readFileSync(args[fileFlag + 1], 'utf8')
-      : JSON.stringify({ profile: makeLargeProfile(Number(args[0] ?? 20_000), Number(args[1] ?? 100_000)) });
+      : makeLargeProfileText(Number(args[0] ?? 20_000), Number(args[1] ?? 100_000));
   const times = new Map<string, number>();
 
   const viz = await timedAsync('Graphviz WebAssembly start (once per view)', () => instance(), times);

@@ -251,7 +251,8 @@ export function writeLargeProfile(functionCount = 20_000, edgeCount = 100_000) {
   return path;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+// import.meta.url is empty when a benchmark bundles this module as CommonJS: then it is a library.
+if (import.meta.url && process.argv[1] === fileURLToPath(import.meta.url)) {
   const [functions, edges] = process.argv.slice(2).map(Number);
   console.log(writeLargeProfile(functions || undefined, edges || undefined));
 }

@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import type { CallGraphProfile, CallGraphToHostMessage } from '../../src/callGraph/protocol';
 import type { ProfileDocument } from '../../src/core/profileFormat';
-import { makeLargeProfile } from '../../bench/callGraph.bench.profile';
+import { makeLargeProfileData } from '../../bench/makeLargeProfile.mjs';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const SCRIPT = join(ROOT, 'dist', 'webview', 'callGraph.js');
@@ -234,7 +234,7 @@ describe('call graph webview in Chromium', function () {
 
   it('draws the pruned graph of a 20,000-function profile quickly, laid out off the page thread', async () => {
     const page = await openPage('light');
-    const profile: CallGraphProfile = { id: 'large', title: 'GET /large', data: makeLargeProfile(20_000, 100_000) };
+    const profile: CallGraphProfile = { id: 'large', title: 'GET /large', data: makeLargeProfileData(20_000, 100_000) };
     largeProfileJson = JSON.stringify(profile);
     // The page fetches the data first (the test driver is slow to pass 9 MB itself); the time
     // runs from the page's own postMessage, as the host's would arrive, to `rendered`.
