@@ -10,7 +10,6 @@
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 /** mulberry32: a small seeded generator, so every run benchmarks the same profile. */
 function seededRandom(seed) {
@@ -251,8 +250,8 @@ export function writeLargeProfile(functionCount = 20_000, edgeCount = 100_000) {
   return path;
 }
 
-// import.meta.url is empty when a benchmark bundles this module as CommonJS: then it is a library.
-if (import.meta.url && process.argv[1] === fileURLToPath(import.meta.url)) {
+// Run as a script (benchmarks that bundle this module only import it).
+if (process.argv[1]?.endsWith('makeLargeProfile.mjs')) {
   const [functions, edges] = process.argv.slice(2).map(Number);
   console.log(writeLargeProfile(functions || undefined, edges || undefined));
 }

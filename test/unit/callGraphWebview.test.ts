@@ -16,6 +16,8 @@ import type { Browser, Page } from 'playwright-core';
 import type { CallGraphProfile, CallGraphToHostMessage } from '../../src/callGraph/protocol';
 import type { ProfileDocument } from '../../src/core/profileFormat';
 import { makeLargeProfileData } from '../../bench/makeLargeProfile.mjs';
+import { buildCallGraph } from '../../src/core/callGraph';
+import { buildProfileModel } from '../../src/core/profileModel';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const SCRIPT = join(ROOT, 'dist', 'webview', 'callGraph.js');
@@ -251,11 +253,12 @@ describe('call graph webview in Chromium', function () {
     const index = (await messages(page)).findIndex((m) => m.type === 'rendered');
     const renderedAt = await page.evaluate((i) => (window as unknown as { __postedAt: number[] }).__postedAt[i], index);
     const elapsed = Math.round(renderedAt - start);
-    // Printed for the record (issue 5's target is 2 s); bounded loosely, since CI shares its 2 cores.
+    // Printed for the record (issue 5's target is 2 s).
     console.log(`      20,000 functions, 100,000 calls: ${rendered.nodes} nodes drawn ${elapsed} ms after the message (layout ${Math.round(rendered.layoutMs)} ms, ${rendered.layoutIn})`);
-    assert.equal(rendered.nodes, 100);
+    // The page draws exactly the pruned graph the core builds for this profile (timing is the
+    // benchmark's business: bench/callGraph.bench.mjs prints it; tests assert no durations).
+    assert.equal(rendered.nodes, buildCallGraph(buildProfileModel(profile.data)).nodes.length);
     assert.equal(rendered.layoutIn, 'worker');
-    assert.ok(elapsed < 6000, `${elapsed} ms`);
     await page.close();
   });
 
