@@ -1,4 +1,5 @@
 import asyncio
+import time
 import unittest
 
 from request_profiler import ASGIProfilerMiddleware
@@ -67,7 +68,8 @@ async def router(scope, receive, send):
         raise ValueError("boom")
     elif scope["path"] == "/spawn":
         child = asyncio.ensure_future(child_work())
-        scope["late"] = asyncio.ensure_future(outliving_work())
+        scope["request_ended"] = asyncio.Event()
+        scope["late"] = asyncio.ensure_future(outliving_work(scope["request_ended"]))
         await child
         await respond(send, b"spawned")
     else:
@@ -87,8 +89,13 @@ async def child_work():
     crunch_in_child()
 
 
-async def outliving_work():
-    await asyncio.sleep(0.05)
+async def outliving_work(request_ended):
+    # Waits for the test to say the request is over. A timer ("sleep 50 ms, the request
+    # will be done by then") is not enough: a stalled loop (a loaded machine) makes this
+    # task's timer due in the same loop iteration as child_work's, and it then runs
+    # before the request's task is resumed, i.e. while the request is still open, where
+    # recording its work is right.
+    await request_ended.wait()
     crunch_after_the_request()
 
 
@@ -182,9 +189,13 @@ class AsgiMiddlewareTest(TempDirTestCase):
         mw = self.middleware()
 
         async def serve_then_linger():
+            # The stall a loaded machine causes, soon after the request starts: it must not
+            # change what the profile holds.
+            asyncio.get_running_loop().call_later(0.001, time.sleep, 0.06)
             scope = scope_for("/spawn")
             await mw(scope, receive, Collector())
-            await scope["late"]  # finishes after the request: not in its profile
+            scope["request_ended"].set()
+            await scope["late"]  # runs only after the request: not in its profile
             return scope["late"].done()
 
         self.assertTrue(asyncio.run(serve_then_linger()))
