@@ -3,9 +3,10 @@
 # Debian Chromium):
 #   1. installs code-server and the Debian packages it needs, unless already there,
 #   2. runs the extension-host suite (test/suite) against the packaged .vsix,
-#   3. runs the Playwright UI test of the Profiles view against the same .vsix.
-# Both test steps run even when the first fails, so one CI run reports both; the exit status is
-# non-zero when either failed. Logs and screenshots land in test-results/.
+#   3. runs the Playwright UI test of the Profiles view against the same .vsix,
+#   4. runs the demo (scripts/demo.sh --smoke): demo app, code-server and the Profiles view, live.
+# Every test step runs even when an earlier one fails, so one CI run reports all; the exit status is
+# non-zero when any failed. Logs and screenshots land in test-results/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,6 +38,15 @@ ui_args=()
 if [ -f out/request-profiler.vsix ]; then ui_args=(--skip-build); fi
 node test/ui/profilesPanel.ui.mjs "${ui_args[@]}" || failed+=("UI test")
 took "UI test" "$started"
+
+step "demo smoke test: bash scripts/demo.sh --smoke"
+started=$(date +%s)
+# The README's first command, headless: the demo app's requests appear in the Profiles view, and
+# so does one made while it is open. Reuses the .vsix packaged above when there is one.
+demo_env=()
+if [ -f out/request-profiler.vsix ]; then demo_env=(SKIP_PACKAGE=1); fi
+env "${demo_env[@]}" bash scripts/demo.sh --smoke </dev/null || failed+=("demo smoke test")
+took "demo smoke test" "$started"
 
 if [ ${#failed[@]} -gt 0 ]; then
   printf '\n[test-vscode] FAILED: %s\n' "${failed[*]}"

@@ -10,6 +10,7 @@ import { ProfileDecorationProvider } from './host/profileDecorations';
 import { OPEN_PROFILE_COMMAND, ProfilesTreeProvider, type ProfilesTreeNode } from './host/profilesTreeProvider';
 import { OPEN_NEWEST_COMMAND, ProfilesStatusBar } from './host/profilesStatusBar';
 import { readSettings, SECTION, type Settings } from './host/settings';
+import { registerSetUpCommands } from './setup/setUpCommand';
 
 /** What the extension exposes to its own integration tests (and nothing else relies on). */
 export interface RequestProfilerApi {
@@ -89,6 +90,7 @@ export function activate(context: vscode.ExtensionContext): RequestProfilerApi {
     { dispose: () => clearInterval(ageTimer) },
     { dispose: () => void library.dispose() },
     ...registerProfileCommands(library, tree, view, updateViewState),
+    ...registerSetUpCommands(context),
     vscode.commands.registerCommand(OPEN_PROFILE_COMMAND, async (target?: vscode.Uri | ProfilesTreeNode) => {
       const uri = target instanceof vscode.Uri ? target : target && 'entry' in target ? vscode.Uri.file(target.entry.file) : undefined;
       if (uri) await vscode.commands.executeCommand('vscode.open', uri);
