@@ -22,8 +22,10 @@ export interface LineEdit {
 export interface SnippetPlan {
   /** Workspace-relative file the edits apply to. */
   file: string;
-  /** What to show the user: the added lines as they will read in the file. */
+  /** What to show the user: the added lines with the line they follow, as they will read in the file. */
   shown: string;
+  /** Only the added lines (what "Copy" puts on the clipboard). */
+  added: string;
   edits: LineEdit[];
   /** Anything else the user must know or do (e.g. how to serve a filter-app section). */
   note?: string;
@@ -86,6 +88,7 @@ function pythonSnippet(
   return {
     file,
     shown: `${importLine}\n…\n${lines.slice(at, end + 1).join('\n')}\n${added}`,
+    added: `${importLine}\n${added.trim()}`,
     edits: [
       { line: importAt, removeLines: 0, text: `${importLine}\n` },
       { line: end + 1, removeLines: 0, text: `${added}\n` },
@@ -128,6 +131,7 @@ function pasteDeploySnippet(file: string, text: string, iniProfileDir: string): 
     return {
       file,
       shown: `${section}[pipeline:main]\n${value.trim() ? pipelineEdit.text.trimEnd() : `${lines[key]}\n${pipelineEdit.text.trimEnd()}`}\n…`,
+      added: `${section}# and request_profiler first in the pipeline of [pipeline:main]`,
       edits: [{ line: pipeline.line, removeLines: 0, text: section }, pipelineEdit],
       note: 'PasteDeploy finds the filter through the installed package: install it into the app\'s environment first.',
     };
@@ -144,6 +148,7 @@ function pasteDeploySnippet(file: string, text: string, iniProfileDir: string): 
   return {
     file,
     shown: section.trimEnd(),
+    added: section.trimEnd(),
     edits: [{ line: at, removeLines: 0, text: `${blankBefore ? '\n' : ''}${section}${blankAfter ? '\n' : ''}` }],
     note: `Serve the "profile" section to profile requests: pserve ${file.slice(file.lastIndexOf('/') + 1)} -n profile. PasteDeploy finds the filter through the installed package: install it into the app's environment first.`,
   };
