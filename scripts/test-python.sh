@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Python middleware's tests: unittest on every pyenv interpreter present
 # (3.8 .. 3.13), then on Debian's /usr/bin/python3 with the real frameworks
-# (Flask, Django, Pyramid + PasteDeploy, Starlette/FastAPI), which this script
+# (Flask, Django, Pyramid + PasteDeploy, Starlette/FastAPI, uvloop), which this script
 # installs from Debian's packages when they are missing. On Debian's python the
 # framework tests must run: REQUEST_PROFILER_REQUIRE_FRAMEWORKS=1 turns their
 # "not installed" skips into failures.
@@ -9,7 +9,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../python"
 
 DEBIAN_PACKAGES=(python3-flask python3-django python3-starlette python3-uvicorn python3-fastapi
-                 python3-httpx python3-pyramid python3-pastedeploy python3-webob python3-setuptools
+                 python3-httpx python3-uvloop python3-pyramid python3-pastedeploy python3-webob python3-setuptools
                  python3-pip graphviz)
 
 install_debian_packages() {

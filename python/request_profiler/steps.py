@@ -8,9 +8,9 @@ on a loop keep its own profiler, and keeps the gate (see gate.py) only for the
 length of a step. Time spent suspended is in the wall time, not in the profile.
 """
 
-import collections.abc
+import inspect
 import time
-from typing import Any, Awaitable, Generator, Optional
+from typing import Any, Awaitable, Callable, Optional
 
 from .gate import ProfilingGate
 from .recorder import Recorder
@@ -33,8 +33,8 @@ class StepProfiler:
         # longer recorded (their profile has gone to the writer).
         self.closed = False
 
-    def run(self, awaitable: Awaitable[Any]) -> "_Stepped":
-        return _Stepped(self, awaitable)
+    def run(self, awaitable: Awaitable[Any]) -> "SteppedAwait":
+        return SteppedAwait(self, awaitable)
 
     def _begin(self) -> bool:
         if self.closed:
@@ -60,81 +60,83 @@ class StepProfiler:
             self.cpu_s += thread_time() - self._cpu_start
             self.gate.release()
 
-    def drive(self, awaitable: Awaitable[Any]) -> Generator[Any, Any, Any]:
-        inner = awaitable.__await__()
-        value: Any = None
-        error: Optional[BaseException] = None
-        while True:
-            recording = self._begin()
-            try:
-                if error is not None:
-                    pending, error = error, None
-                    signal = inner.throw(pending)
-                else:
-                    signal = inner.send(value)
-            except StopIteration as stop:
-                if recording:
-                    self.profiler.disable()
-                self._end(recording)
-                return stop.value
-            except BaseException:
-                if recording:
-                    self.profiler.disable()
-                self._end(recording)
-                raise
+    def step(self, resume: Callable[..., Any], *args: Any) -> Any:
+        """One step: resume(*args) (the inner coroutine's send or throw) with the profiler on."""
+        recording = self._begin()
+        try:
+            return resume(*args)
+        finally:
             if recording:
                 self.profiler.disable()
             self._end(recording)
-            try:
-                value = yield signal
-            except GeneratorExit:
-                inner.close()
-                raise
-            except BaseException as exc:  # cancellation and the like: deliver it to the app
-                error, value = exc, None
 
 
-class SteppedCoroutine(collections.abc.Coroutine):
-    """A coroutine object for asyncio.Task (which accepts any collections.abc.Coroutine):
-    a child task of a profiled request, stepped with the request's profiler."""
-
-    def __init__(self, steps: StepProfiler, coroutine: Any) -> None:
-        self._coroutine = coroutine
-        self._driver = steps.drive(coroutine)
-
-    def send(self, value: Any) -> Any:
-        return self._driver.send(value)
-
-    def throw(self, typ: Any, val: Any = None, tb: Any = None) -> Any:
-        if val is None:
-            val = typ if isinstance(typ, BaseException) else typ()
-        if tb is not None:
-            val = val.with_traceback(tb)
-        return self._driver.throw(val)
-
-    def close(self) -> None:
-        self._driver.close()
-
-    def __await__(self) -> Generator[Any, Any, Any]:
-        return self._driver
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
-            raise AttributeError(name)  # never recurse before __init__ has run
-        # cr_running, cr_frame, cr_suspended, cr_code, __name__...: libraries such as
-        # anyio inspect a task's coroutine (inspect.getcoroutinestate); __name__ and
-        # __qualname__ are found on the class chain. Stepping
-        # mirrors the inner coroutine's state exactly, so its answers are ours.
-        return getattr(self._coroutine, name)
-
-    def __repr__(self) -> str:
-        return "<profiled %r>" % (self._coroutine,)
+def _resumable(awaitable: Any) -> Any:
+    """What has send/throw/close for this awaitable: a native coroutine or a
+    generator-based one (which asyncio 3.8-3.10 still runs as a task) is its own;
+    anything else awaitable hands one out from __await__."""
+    if inspect.iscoroutine(awaitable) or inspect.isgenerator(awaitable):
+        return awaitable
+    return awaitable.__await__()
 
 
-class _Stepped:
+class SteppedAwait:
+    """`await steps.run(coroutine)`: runs the coroutine to its end, each send/throw
+    one profiled step.
+
+    This is an iterator the awaiting coroutine delegates to (like `yield from`), so
+    whatever the event loop holds stays the real coroutine of the caller: asyncio,
+    anyio and debuggers inspect that one (cr_running, cr_frame, getcoroutinestate...),
+    never this object. A throw or close reaches the inner coroutine exactly as it
+    would without the profiler."""
+
     def __init__(self, steps: StepProfiler, awaitable: Awaitable[Any]) -> None:
         self._steps = steps
         self._awaitable = awaitable
+        self._inner = _resumable(awaitable)
+        self._started = False
 
-    def __await__(self) -> Generator[Any, Any, Any]:
-        return self._steps.drive(self._awaitable)
+    def __await__(self) -> "SteppedAwait":
+        return self
+
+    def __iter__(self) -> "SteppedAwait":
+        return self
+
+    def __next__(self) -> Any:
+        return self.send(None)
+
+    def send(self, value: Any) -> Any:
+        self._started = True
+        return self._steps.step(self._inner.send, value)
+
+    def throw(self, typ: Any, val: Any = None, tb: Any = None) -> Any:
+        self._started = True
+        if val is None and tb is None:
+            return self._steps.step(self._inner.throw, typ)
+        # The three-argument form (what CPython's delegation passes on): rebuild
+        # the one exception, since throw(type, value, tb) is deprecated from 3.12.
+        if val is None:
+            val = typ()
+        elif not isinstance(val, BaseException):
+            val = typ(val)
+        if tb is not None:
+            val = val.with_traceback(tb)
+        return self._steps.step(self._inner.throw, val)
+
+    def close(self) -> None:
+        # Unprofiled: a close comes from garbage collection as often as from the app,
+        # at any time and on any thread.
+        self._started = True
+        self._inner.close()
+
+    def __del__(self) -> None:
+        # Never resumed (its task was cancelled before its first step): the inner
+        # coroutine would warn "was never awaited" although, unwrapped, asyncio would
+        # have thrown the cancellation into it and closed it quietly.
+        if not self._started:
+            close = getattr(self._awaitable, "close", None)
+            if close is not None:
+                try:
+                    close()
+                except Exception:
+                    pass
