@@ -11,6 +11,8 @@ import { OPEN_PROFILE_COMMAND, ProfilesTreeProvider, type ProfilesTreeNode } fro
 import { OPEN_NEWEST_COMMAND, ProfilesStatusBar } from './host/profilesStatusBar';
 import { readSettings, SECTION, type Settings } from './host/settings';
 import { registerSetUpCommands } from './setup/setUpCommand';
+import { ProfileEditorProvider, PROFILE_VIEW_TYPE } from './callTree/profileEditorProvider';
+import { SourceHints } from './host/sourceHints';
 
 /** What the extension exposes to its own integration tests (and nothing else relies on). */
 export interface RequestProfilerApi {
@@ -19,6 +21,9 @@ export interface RequestProfilerApi {
   settings(): Settings;
   /** Resolves when the directories from the current settings are indexed. */
   ready: Promise<void>;
+  /** The open profile views (custom editors) and the source hints they drive. */
+  profileViews: ProfileEditorProvider;
+  sourceHints: SourceHints;
 }
 
 /** Ages in descriptions ("2 min ago") go stale: refresh them this often while the view is visible. */
@@ -36,6 +41,8 @@ export function activate(context: vscode.ExtensionContext): RequestProfilerApi {
   });
   const decorations = new ProfileDecorationProvider(library, settings.slowRequestMs);
   const statusBar = new ProfilesStatusBar(library);
+  const sourceHints = new SourceHints(() => settings);
+  const profileViews = ProfileEditorProvider.register(context.extensionUri, () => settings, sourceHints);
 
   const reportProblems = (list: string[]) => {
     for (const problem of list) output.warn(problem);
@@ -83,6 +90,8 @@ export function activate(context: vscode.ExtensionContext): RequestProfilerApi {
   context.subscriptions.push(
     output,
     view,
+    sourceHints,
+    profileViews.registration,
     tree,
     decorations,
     statusBar,
@@ -93,7 +102,7 @@ export function activate(context: vscode.ExtensionContext): RequestProfilerApi {
     ...registerSetUpCommands(context),
     vscode.commands.registerCommand(OPEN_PROFILE_COMMAND, async (target?: vscode.Uri | ProfilesTreeNode) => {
       const uri = target instanceof vscode.Uri ? target : target && 'entry' in target ? vscode.Uri.file(target.entry.file) : undefined;
-      if (uri) await vscode.commands.executeCommand('vscode.open', uri);
+      if (uri) await vscode.commands.executeCommand('vscode.openWith', uri, PROFILE_VIEW_TYPE);
     }),
     vscode.commands.registerCommand(OPEN_NEWEST_COMMAND, async () => {
       const newest = library.index.newest();
@@ -120,7 +129,7 @@ export function activate(context: vscode.ExtensionContext): RequestProfilerApi {
     }),
   );
 
-  return { library, tree, settings: () => settings, ready };
+  return { library, tree, settings: () => settings, ready, profileViews: profileViews.provider, sourceHints };
 }
 
 export function deactivate(): void {}

@@ -1,0 +1,48 @@
+/**
+ * The profile view's HTML: an empty page that loads the bundled app and its stylesheet. No
+ * profile data goes in here (it arrives by message), so nothing from a profile can end up
+ * parsed as HTML. The CSP allows only the nonce'd script and files under dist/.
+ */
+import * as vscode from 'vscode';
+
+function nonce(): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  let value = '';
+  for (let i = 0; i < 32; i++) value += alphabet.charAt(Math.floor(Math.random() * alphabet.length));
+  return value;
+}
+
+/** The folder the page may load files from. */
+export function webviewRoot(extensionUri: vscode.Uri): vscode.Uri {
+  return vscode.Uri.joinPath(extensionUri, 'dist');
+}
+
+export function profileViewHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+  const root = vscode.Uri.joinPath(webviewRoot(extensionUri), 'webview');
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(root, 'callTree.js'));
+  // esbuild writes the CSS the app imports (its own and the codicons') beside the script.
+  const styles = webview.asWebviewUri(vscode.Uri.joinPath(root, 'callTree.css'));
+  const n = nonce();
+  const csp = [
+    "default-src 'none'",
+    `script-src 'nonce-${n}'`,
+    `style-src ${webview.cspSource}`,
+    `font-src ${webview.cspSource}`,
+    `img-src ${webview.cspSource} data:`,
+  ].join('; ');
+  // The link's id is where @vscode-elements' icons look for the codicon font's stylesheet.
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link id="vscode-codicon-stylesheet" rel="stylesheet" href="${styles}">
+<title>Request Profile</title>
+</head>
+<body>
+<main id="app" aria-busy="true"><p class="loading">Loading profile…</p></main>
+<script type="module" nonce="${n}" src="${script}"></script>
+</body>
+</html>`;
+}

@@ -1,0 +1,73 @@
+/**
+ * The read-only custom editor for *.rprof.json files: opening a profile (from the Explorer or
+ * the Profiles panel) shows the profile view instead of the JSON. "Reopen With… Text Editor"
+ * still shows the raw file. VS Code itself restores custom editors after a reload; the page
+ * restores its own state with getState(), so no separate webview serializer is needed.
+ */
+import * as vscode from 'vscode';
+import type { Settings } from '../host/settings';
+import type { SourceHints } from '../host/sourceHints';
+import { registerCallTreeCommands } from './callTreeCommands';
+import { profileViewHtml, webviewRoot } from './pageHtml';
+import { ProfileView } from './profileView';
+import { PROFILE_VIEW_TYPE } from './protocol';
+
+export { PROFILE_VIEW_TYPE };
+
+export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvider {
+  private readonly views = new Set<ProfileView>();
+  private readonly changed = new vscode.EventEmitter<ProfileView>();
+  /** A view opened, reported a new state, or closed. */
+  readonly onDidChangeViews = this.changed.event;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly settings: () => Settings,
+    private readonly hints: SourceHints,
+  ) {}
+
+  static register(extensionUri: vscode.Uri, settings: () => Settings, hints: SourceHints): { provider: ProfileEditorProvider; registration: vscode.Disposable } {
+    const provider = new ProfileEditorProvider(extensionUri, settings, hints);
+    const registration = vscode.window.registerCustomEditorProvider(PROFILE_VIEW_TYPE, provider, {
+      // One page per editor; hidden pages are rebuilt from their saved state when shown again.
+      webviewOptions: { retainContextWhenHidden: false },
+      supportsMultipleEditorsPerDocument: true,
+    });
+    return { provider, registration: vscode.Disposable.from(registration, provider.changed, ...registerCallTreeCommands(provider)) };
+  }
+
+  openCustomDocument(uri: vscode.Uri): vscode.CustomDocument {
+    return { uri, dispose: () => undefined };
+  }
+
+  resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): void {
+    panel.webview.options = { enableScripts: true, localResourceRoots: [webviewRoot(this.extensionUri)] };
+    const view = new ProfileView(document.uri, panel, {
+      settings: this.settings,
+      onActive: (v) => void this.showHints(v),
+      onStateChange: (v) => this.changed.fire(v),
+      onDispose: (v) => {
+        this.views.delete(v);
+        this.hints.clear(v);
+        this.changed.fire(v);
+      },
+    });
+    this.views.add(view);
+    panel.webview.html = profileViewHtml(panel.webview, this.extensionUri);
+    this.changed.fire(view);
+  }
+
+  /** Open views of a file, oldest first. */
+  viewsOf(uri: vscode.Uri): ProfileView[] {
+    return [...this.views].filter((v) => v.uri.toString() === uri.toString());
+  }
+
+  allViews(): ProfileView[] {
+    return [...this.views];
+  }
+
+  private async showHints(view: ProfileView): Promise<void> {
+    const document = await view.document();
+    if (document && this.views.has(view)) this.hints.show(view, document);
+  }
+}

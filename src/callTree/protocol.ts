@@ -1,0 +1,93 @@
+/**
+ * The messages between the extension host (src/callTree/profileEditorProvider.ts) and the
+ * profile view's webview (webview/callTree/). One discriminated union per direction, shared
+ * by both sides; nothing here imports vscode or the DOM.
+ *
+ * Sequence: the page posts `ready` once its script runs; the host reads the profile file and
+ * posts `show` with the whole parsed document (or `failed` when the file cannot be read).
+ * The page builds the model and the call tree itself (src/core has no vscode imports), so
+ * expanding, searching and sorting never wait for the host. After it draws the profile, and
+ * whenever the tab, the selection or the expansion changes, the page posts `viewState`, which
+ * the host keeps for its integration tests and for the source hints. Go-to-source posts
+ * `openFunction`; the host maps the path and opens the editor (src/host/openSource.ts).
+ *
+ * Profile data travels only in messages: the page's HTML carries no data, and the page
+ * renders every name as text.
+ */
+import type { ProfileDocument } from '../core/profileFormat';
+
+/** The custom editor's view type (package.json contributes.customEditors). */
+export const PROFILE_VIEW_TYPE = 'requestProfiler.profileView';
+
+export type ViewTab = 'tree' | 'functions' | 'callers' | 'request';
+export const VIEW_TABS: readonly ViewTab[] = ['tree', 'functions', 'callers', 'request'];
+
+/** What the page starts with, from the user's settings; its own saved state wins over these. */
+export interface ViewDefaults {
+  hideLibraryFrames: boolean;
+}
+
+/** Host → webview. */
+export type HostToProfileViewMessage =
+  | { type: 'show'; fileName: string; document: ProfileDocument; defaults: ViewDefaults }
+  /** The file is not a usable profile: the page shows why, with a button to open the raw file. */
+  | { type: 'failed'; fileName: string; message: string }
+  /** Reveal and select a function's node in the call tree (its costliest path), e.g. from the call graph. */
+  | { type: 'revealFunction'; function: number }
+  /** Test and command hooks: act as the keyboard would on the focused call tree. */
+  | { type: 'command'; command: ViewCommand };
+
+export type ViewCommand = 'expandHotPathFromSelection' | 'focusTree';
+
+/** What the page shows, reported after each change (tests read it; the source hints use the profile id). */
+export interface ViewState {
+  profileId: string;
+  tab: ViewTab;
+  /** Ids of the expanded call-tree nodes ("3/17/42": function indices from the root). */
+  expanded: string[];
+  /** The hot path's node ids from the costliest root, as highlighted. */
+  hotPath: string[];
+  selectedId: string | null;
+  /** The selected node's function (the Callers tab's function), or null. */
+  selectedFunction: number | null;
+  search: string;
+  searchMatches: number;
+  hideLibraryFrames: boolean;
+  /** Grouping threshold, as a fraction of the request. */
+  threshold: number;
+  /** Rows in the tree's list, and how many of them are in the DOM (virtualised: only visible ones). */
+  rowCount: number;
+  renderedRows: number;
+  /** From receiving `show` to the first drawn tree, milliseconds (performance.now()). */
+  firstPaintMs: number;
+}
+
+/** Webview → host. */
+export type ProfileViewToHostMessage =
+  | { type: 'ready' }
+  | { type: 'viewState'; state: ViewState }
+  /** Go to source (Enter, double-click or the row's button). */
+  | { type: 'openFunction'; function: number; file: string; line: number; name: string }
+  /** From the error view: show the file in a text editor. */
+  | { type: 'openRaw' };
+
+const HOST_TYPES = new Set<string>(['show', 'failed', 'revealFunction', 'command']);
+const PAGE_TYPES = new Set<string>(['ready', 'viewState', 'openFunction', 'openRaw']);
+
+function hasType(value: unknown, types: Set<string>): boolean {
+  return typeof value === 'object' && value !== null && types.has((value as { type?: unknown }).type as string);
+}
+
+export function isHostToProfileViewMessage(value: unknown): value is HostToProfileViewMessage {
+  return hasType(value, HOST_TYPES);
+}
+
+export function isProfileViewToHostMessage(value: unknown): value is ProfileViewToHostMessage {
+  if (!hasType(value, PAGE_TYPES)) return false;
+  const message = value as { type: string; function?: unknown; file?: unknown; line?: unknown; name?: unknown };
+  if (message.type === 'openFunction') {
+    // The host acts on these fields (opens files): check their types, not only the tag.
+    return typeof message.function === 'number' && typeof message.file === 'string' && typeof message.line === 'number' && typeof message.name === 'string';
+  }
+  return true;
+}

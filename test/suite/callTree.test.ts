@@ -1,0 +1,208 @@
+// The profile view (custom editor) inside a real VS Code: opened from the Profiles panel's
+// command, the hot path drawn on open, go-to-source through a path mapping (landing on the
+// `def` below decorators), built-ins, source hints, reveal from another view, broken files.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ProfileDocument } from '../../src/core/profileFormat';
+import type { RequestProfilerApi } from '../../src/extension';
+import type { ProfileView } from '../../src/callTree/profileView';
+import type { ViewState } from '../../src/callTree/protocol';
+
+const EXTENSION_ID = 'request-profiler.request-profiler';
+const VIEW_TYPE = 'requestProfiler.profileView';
+/** Where the fixtures' app ran: the profiles record this directory for demo/app.py. */
+const RECORDED_DEMO_DIR = '/work/main/demo';
+
+async function api(): Promise<RequestProfilerApi> {
+  const extension = vscode.extensions.getExtension<RequestProfilerApi>(EXTENSION_ID);
+  assert.ok(extension, 'extension installed');
+  const exports = await extension.activate();
+  await exports.ready;
+  return exports;
+}
+
+async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+function workspaceDir(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the runner opens a workspace folder');
+  return folder.uri.fsPath;
+}
+
+function fixture(part: string): vscode.Uri {
+  const dir = path.join(workspaceDir(), '.profiles');
+  const name = fs.readdirSync(dir).find((n) => n.includes(part) && n.endsWith('.rprof.json'));
+  assert.ok(name, `fixture ${part} in .profiles`);
+  return vscode.Uri.file(path.join(dir, name));
+}
+
+function readDocument(uri: vscode.Uri): ProfileDocument {
+  return JSON.parse(fs.readFileSync(uri.fsPath, 'utf8')) as ProfileDocument;
+}
+
+async function openView(profiler: RequestProfilerApi, uri: vscode.Uri): Promise<ProfileView> {
+  await vscode.commands.executeCommand('requestProfiler.openProfile', uri);
+  return until(() => profiler.profileViews.viewsOf(uri).at(-1), `a profile view of ${path.basename(uri.fsPath)}`);
+}
+
+function activeTabInput(): unknown {
+  return vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+}
+
+/**
+ * A local stand-in for the recorded demo/app.py: every function of the profile at its recorded
+ * line, except slow_report, which gets two decorators (one spanning two lines) above its def,
+ * as cProfile records a decorated function at its first decorator.
+ */
+function writeLocalApp(document: ProfileDocument, file: string): { defLines: Map<string, number> } {
+  const lines: string[] = [];
+  const defLines = new Map<string, number>();
+  const put = (line: number, text: string) => {
+    while (lines.length < line) lines.push('# filler');
+    lines[line - 1] = text;
+  };
+  for (const fn of document.profile.functions) {
+    if (fn.file !== `${RECORDED_DEMO_DIR}/app.py` || fn.name.startsWith('<')) continue;
+    if (fn.name === 'slow_report') {
+      put(fn.line, '@timed');
+      put(fn.line + 1, '@register(');
+      put(fn.line + 2, '    "slow")');
+      put(fn.line + 3, `def ${fn.name}(environ, match):`);
+      defLines.set(fn.name, fn.line + 3);
+    } else {
+      put(fn.line, `def ${fn.name}():`);
+      defLines.set(fn.name, fn.line);
+    }
+  }
+  put(lines.length + 1, '# end');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, lines.join('\n') + '\n');
+  return { defLines };
+}
+
+describe('Profile view (call tree)', () => {
+  const localApp = () => path.join(workspaceDir(), 'src', 'app.py');
+
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  after(async () => {
+    await vscode.workspace.getConfiguration('requestProfiler').update('pathMappings', undefined, vscode.ConfigurationTarget.Workspace);
+  });
+
+  it('opens a profile from the Profiles panel command in the custom editor, hot path expanded', async () => {
+    const profiler = await api();
+    const uri = fixture('-GET-slow-');
+    const view = await openView(profiler, uri);
+    const input = activeTabInput();
+    assert.ok(input instanceof vscode.TabInputCustom, `the active tab is a custom editor, not ${JSON.stringify(input)}`);
+    assert.equal(input.viewType, VIEW_TYPE);
+    assert.equal(input.uri.fsPath, uri.fsPath);
+
+    const state: ViewState = await view.nextState((s) => s.hotPath.length > 0);
+    const document = readDocument(uri);
+    const names = state.hotPath.map((id) => document.profile.functions[Number(id.split('/').pop())].name);
+    // /slow spends ~95 % of its time in primes_below via slow_report: the hot path goes there.
+    assert.ok(names.includes('slow_report'), `hot path ${names.join(' > ')} goes through slow_report`);
+    assert.ok(names.includes('primes_below'), `hot path ${names.join(' > ')} goes through primes_below`);
+    for (const id of state.hotPath.slice(0, -1)) assert.ok(state.expanded.includes(id), `hot path node ${id} is expanded`);
+    assert.equal(state.selectedId, state.hotPath.at(-1), 'the end of the hot path is selected');
+    assert.equal(state.tab, 'tree');
+    assert.ok(state.rowCount > state.hotPath.length, 'the tree shows the hot path and its siblings');
+  });
+
+  it('opening a profile from the Explorer (vscode.open) uses the profile view; the text editor is still available', async () => {
+    const profiler = await api();
+    const uri = fixture('-GET-root-');
+    await vscode.commands.executeCommand('vscode.open', uri);
+    await until(() => profiler.profileViews.viewsOf(uri).length > 0, 'a profile view from vscode.open');
+    await vscode.commands.executeCommand('vscode.openWith', uri, 'default');
+    const text = await until(() => vscode.window.activeTextEditor, 'a text editor');
+    assert.equal(text.document.uri.fsPath, uri.fsPath);
+    assert.match(text.document.lineAt(0).text, /^\{"format":"request-profiler"/);
+  });
+
+  it('go-to-source opens the mapped local file at the def line, below decorators, and shows source hints', async () => {
+    const profiler = await api();
+    const uri = fixture('-GET-slow-');
+    const document = readDocument(uri);
+    const { defLines } = writeLocalApp(document, localApp());
+    await vscode.workspace.getConfiguration('requestProfiler').update('pathMappings', { [RECORDED_DEMO_DIR]: '${workspaceFolder}/src' }, vscode.ConfigurationTarget.Workspace);
+    await until(() => profiler.settings().pathMappings.some((m) => m.from === RECORDED_DEMO_DIR), 'the path mapping setting');
+
+    const view = await openView(profiler, uri);
+    await view.nextState();
+    for (const name of ['primes_below', 'slow_report']) {
+      const fn = document.profile.functions.findIndex((f) => f.name === name);
+      const info = document.profile.functions[fn];
+      await view.receive({ type: 'openFunction', function: fn, file: info.file, line: info.line, name: info.qualname ?? info.name });
+      const editor = await until(() => vscode.window.activeTextEditor, 'an editor');
+      assert.equal(editor.document.uri.fsPath, localApp(), `${name} opens the mapped copy, not the recorded path`);
+      assert.equal(editor.selection.active.line + 1, defLines.get(name), `${name}: cursor on its def line`);
+      assert.match(editor.document.lineAt(editor.selection.active.line).text, new RegExp(`^def ${name}\\(`));
+    }
+
+    const editorUri = vscode.Uri.file(localApp());
+    const hints = await until(() => {
+      const list = profiler.sourceHints.hintsIn(editorUri);
+      return list.length ? list : undefined;
+    }, 'source hints in app.py');
+    const slowReport = hints.find((h) => document.profile.functions[h.fn].name === 'slow_report');
+    assert.ok(slowReport, `a hint for slow_report among ${JSON.stringify(hints)}`);
+    assert.equal(slowReport.line + 1, defLines.get('slow_report'), 'the hint sits on the def line');
+    assert.match(slowReport.text, /ms · \d+(\.\d)?%$/);
+
+    // Closing the profile view removes the hints.
+    for (const tab of vscode.window.tabGroups.all.flatMap((g) => g.tabs)) {
+      if (tab.input instanceof vscode.TabInputCustom && tab.input.viewType === VIEW_TYPE) await vscode.window.tabGroups.close(tab);
+    }
+    await until(() => profiler.sourceHints.hintsIn(editorUri).length === 0, 'hints removed after the view closed');
+  });
+
+  it('built-ins have no source: nothing opens', async () => {
+    const profiler = await api();
+    const uri = fixture('-GET-slow-');
+    const document = readDocument(uri);
+    const view = await openView(profiler, uri);
+    await view.nextState();
+    const fn = document.profile.functions.findIndex((f) => f.file === '~');
+    assert.ok(fn >= 0, 'the fixture has a built-in');
+    const info = document.profile.functions[fn];
+    await view.receive({ type: 'openFunction', function: fn, file: info.file, line: info.line, name: info.name });
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(vscode.window.activeTextEditor, undefined, 'no editor opened for a built-in');
+  });
+
+  it('reveals a function in the call tree on request (the call graph’s "Show in Call Tree")', async () => {
+    const profiler = await api();
+    const uri = fixture('-GET-slow-');
+    const document = readDocument(uri);
+    const fibonacci = document.profile.functions.findIndex((f) => f.name === 'fibonacci');
+    await vscode.commands.executeCommand('requestProfiler.revealInCallTree', uri, fibonacci);
+    const view = await until(() => profiler.profileViews.viewsOf(uri).at(-1), 'the view');
+    const state = await view.nextState((s) => s.selectedId?.split('/').pop() === String(fibonacci));
+    assert.ok(state.expanded.length > 0);
+    assert.equal(state.selectedFunction, fibonacci);
+  });
+
+  it('a broken profile opens the view with an error instead of a tree', async () => {
+    const profiler = await api();
+    const uri = fixture('broken-truncated');
+    const view = await openView(profiler, uri);
+    assert.equal(await view.document(), undefined, 'no document for a truncated file');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(view.state, undefined, 'the page drew no tree');
+    assert.ok(activeTabInput() instanceof vscode.TabInputCustom, 'the profile view is open (showing the error)');
+  });
+});

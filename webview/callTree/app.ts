@@ -1,0 +1,380 @@
+/**
+ * The profile view page: header, toolbar (search, library folding, threshold, hot path) and
+ * the four tabs. It builds the model from the document the host sends and keeps its state
+ * with the webview API's getState/setState, so a hidden or reloaded view comes back as it
+ * was. Messages are those of src/callTree/protocol.ts.
+ */
+import { DEFAULT_CALL_TREE_OPTIONS } from '../../src/core/callTree';
+import type { ProfileDocument } from '../../src/core/profileFormat';
+import { buildProfileModel, type ProfileModel } from '../../src/core/profileModel';
+import { revealing, searchFunctions, type SearchResult } from '../../src/core/search';
+import {
+  VIEW_TABS,
+  isHostToProfileViewMessage,
+  type HostToProfileViewMessage,
+  type ProfileViewToHostMessage,
+  type ViewDefaults,
+  type ViewState,
+  type ViewTab,
+} from '../../src/callTree/protocol';
+import { CallersTab } from './callersTab';
+import { codicon, custom, element } from './dom';
+import { DEFAULT_FUNCTIONS_SORT, FunctionsTab, type FunctionsSort } from './functionsTab';
+import { renderHeader } from './header';
+import { renderRequestTab } from './requestTab';
+import { TreeTab } from './treeTab';
+
+/** The part of VS Code's webview API the page uses. */
+export interface WebviewApi {
+  postMessage(message: ProfileViewToHostMessage): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+
+/** What survives hiding the tab and reloading the window. */
+interface SavedState {
+  profileId: string;
+  tab: ViewTab;
+  expanded: string[];
+  selectedId: string | null;
+  search: string;
+  hideLibraryFrames: boolean;
+  threshold: number;
+  functionsSort: FunctionsSort;
+  callersFunction: number | null;
+  callersExpanded: string[];
+}
+
+const TAB_LABELS: Record<ViewTab, string> = { tree: 'Call tree', functions: 'Functions', callers: 'Callers', request: 'Request' };
+const SEARCH_DEBOUNCE_MS = 150;
+
+interface TextField extends HTMLElement {
+  value: string;
+}
+interface Checkbox extends HTMLElement {
+  checked: boolean;
+}
+interface Tabs extends HTMLElement {
+  selectedIndex: number;
+}
+
+export class ProfileViewApp {
+  private readonly root: HTMLElement;
+  private document?: ProfileDocument;
+  private model?: ProfileModel;
+  private tree?: TreeTab;
+  private functions?: FunctionsTab;
+  private callers?: CallersTab;
+  private tabs?: Tabs;
+  private tab: ViewTab = 'tree';
+  private hideLibraryFrames = true;
+  private threshold = DEFAULT_CALL_TREE_OPTIONS.threshold;
+  private searchText = '';
+  private search: SearchResult | null = null;
+  private searchPosition = 0;
+  private selectedFunction: number | null = null;
+  private firstPaintMs = 0;
+  private reportTimer?: ReturnType<typeof setTimeout>;
+  private searchTimer?: ReturnType<typeof setTimeout>;
+  private searchStatus?: HTMLElement;
+
+  constructor(private readonly api: WebviewApi) {
+    this.root = document.getElementById('app') ?? document.body;
+    window.addEventListener('message', (event) => {
+      if (isHostToProfileViewMessage(event.data)) this.onMessage(event.data);
+    });
+    api.postMessage({ type: 'ready' });
+  }
+
+  private onMessage(message: HostToProfileViewMessage): void {
+    switch (message.type) {
+      case 'show':
+        this.show(message.document, message.fileName, message.defaults);
+        return;
+      case 'failed':
+        this.showFailure(message.fileName, message.message);
+        return;
+      case 'revealFunction':
+        this.revealFunction(message.function);
+        return;
+      case 'command':
+        if (message.command === 'expandHotPathFromSelection') this.tree?.expandHotPathFromSelection();
+        if (message.command === 'focusTree') {
+          this.selectTab('tree');
+          this.tree?.focus();
+        }
+        return;
+    }
+  }
+
+  private show(doc: ProfileDocument, fileName: string, defaults: ViewDefaults): void {
+    const started = performance.now();
+    let model: ProfileModel;
+    try {
+      model = buildProfileModel(doc.profile, doc.paths);
+    } catch (error) {
+      this.showFailure(fileName, `The profile's call data is inconsistent: ${(error as Error).message}`);
+      return;
+    }
+    this.document = doc;
+    this.model = model;
+    const savedRaw = this.api.getState() as Partial<SavedState> | undefined;
+    const saved = savedRaw && savedRaw.profileId === doc.header.id ? savedRaw : undefined;
+    this.tab = saved?.tab && VIEW_TABS.includes(saved.tab) ? saved.tab : 'tree';
+    this.hideLibraryFrames = saved?.hideLibraryFrames ?? defaults.hideLibraryFrames;
+    this.threshold = typeof saved?.threshold === 'number' ? saved.threshold : DEFAULT_CALL_TREE_OPTIONS.threshold;
+    this.searchText = saved?.search ?? '';
+    this.selectedFunction = saved?.callersFunction ?? null;
+
+    const changed = () => this.changed();
+    const openSource = (fn: number) => this.openSource(fn);
+    this.tree = new TreeTab(model, { openSource, changed: () => this.onTreeChange() });
+    this.functions = new FunctionsTab(model, saved?.functionsSort ?? DEFAULT_FUNCTIONS_SORT, {
+      openSource,
+      selectFunction: (fn) => {
+        this.selectedFunction = fn;
+        changed();
+      },
+      changed,
+    });
+    this.callers = new CallersTab(model, { openSource, changed });
+
+    this.root.replaceChildren(renderHeader(doc, fileName), this.renderToolbar(), this.renderTabs(doc));
+    this.root.removeAttribute('aria-busy');
+    this.tree.build(this.hideLibraryFrames, this.threshold, saved ? { expanded: saved.expanded, selectedId: saved.selectedId } : undefined);
+    if (this.selectedFunction === null) this.selectedFunction = this.tree.selectedNode?.kind === 'function' ? this.tree.selectedNode.fn : null;
+    if (saved?.callersFunction !== undefined && saved.callersFunction !== null) this.callers.showFunction(saved.callersFunction, saved.callersExpanded);
+    if (this.searchText) this.runSearch(false);
+    this.selectTab(this.tab);
+    this.firstPaintMs = performance.now() - started;
+    if (this.tab === 'tree') this.tree.focus();
+    this.changed();
+  }
+
+  private renderToolbar(): HTMLElement {
+    const search = custom<TextField>('vscode-textfield', { type: 'search', placeholder: 'Find function', 'aria-label': 'Find function', class: 'search' });
+    search.value = this.searchText;
+    search.addEventListener('input', () => {
+      this.searchText = search.value;
+      clearTimeout(this.searchTimer);
+      this.searchTimer = setTimeout(() => this.runSearch(true), SEARCH_DEBOUNCE_MS);
+    });
+    search.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter') {
+        event.preventDefault();
+        clearTimeout(this.searchTimer);
+        if (this.searchText !== search.value || !this.search) {
+          this.searchText = search.value;
+          this.runSearch(true);
+        } else {
+          this.nextMatch(event.shiftKey ? -1 : 1);
+        }
+      } else if (event.key === 'Escape') {
+        search.value = '';
+        this.searchText = '';
+        this.runSearch(false);
+      } else if (event.key === 'ArrowDown') {
+        event.preventDefault();
+        this.focusTab();
+      }
+    });
+    this.searchStatus = element('span', { class: 'search-status muted', 'aria-live': 'polite' });
+    const button = (icon: string, title: string, action: () => void) => {
+      const b = custom('vscode-button', { icon, secondary: '', title, 'aria-label': title });
+      b.addEventListener('click', action);
+      return b;
+    };
+    const libraries = custom<Checkbox>('vscode-checkbox', { label: 'Hide library frames', title: 'Fold standard-library, site-packages and built-in frames into their callers' });
+    libraries.checked = this.hideLibraryFrames;
+    libraries.addEventListener('change', () => {
+      this.hideLibraryFrames = libraries.checked;
+      this.rebuildTree();
+    });
+    const threshold = custom<TextField>('vscode-textfield', {
+      type: 'number',
+      min: '0',
+      max: '50',
+      step: '0.1',
+      class: 'threshold',
+      'aria-label': 'Fold siblings under this percent of the request into "other"',
+      title: 'Siblings under this percent of the request are folded into "other" (0: never)',
+    });
+    threshold.value = String(Math.round(this.threshold * 1000) / 10);
+    threshold.addEventListener('change', () => {
+      const percent = Number(threshold.value);
+      if (!Number.isFinite(percent) || percent < 0) return;
+      this.threshold = Math.min(50, percent) / 100;
+      this.rebuildTree();
+    });
+    return element(
+      'div',
+      { class: 'toolbar', role: 'toolbar', 'aria-label': 'Profile tools' },
+      element('span', { class: 'group' }, search, this.searchStatus, button('arrow-up', 'Previous match (Shift+Enter)', () => this.nextMatch(-1)), button('arrow-down', 'Next match (Enter)', () => this.nextMatch(1))),
+      element('span', { class: 'group' }, libraries),
+      element('label', { class: 'group' }, 'Fold under', threshold, '%'),
+      button('flame', 'Expand the hot path from the selected node (H)', () => {
+        this.selectTab('tree');
+        this.tree?.expandHotPathFromSelection();
+        this.tree?.focus();
+      }),
+    );
+  }
+
+  private renderTabs(doc: ProfileDocument): HTMLElement {
+    const tabs = custom<Tabs>('vscode-tabs', { class: 'tabs' });
+    const bodies: Record<ViewTab, HTMLElement> = {
+      tree: this.tree!.element,
+      functions: this.functions!.element,
+      callers: this.callers!.element,
+      request: renderRequestTab(doc),
+    };
+    for (const tab of VIEW_TABS) tabs.append(custom('vscode-tab-header', { slot: 'header', id: `tab-${tab}` }, TAB_LABELS[tab]));
+    for (const tab of VIEW_TABS) tabs.append(custom('vscode-tab-panel', { 'data-tab': tab }, bodies[tab]));
+    tabs.addEventListener('vsc-tabs-select', (event) => {
+      const index = (event as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex;
+      this.onTabShown(VIEW_TABS[index] ?? 'tree');
+    });
+    this.tabs = tabs;
+    return tabs;
+  }
+
+  private selectTab(tab: ViewTab): void {
+    if (this.tabs) this.tabs.selectedIndex = VIEW_TABS.indexOf(tab);
+    this.onTabShown(tab);
+  }
+
+  private onTabShown(tab: ViewTab): void {
+    this.tab = tab;
+    if (tab === 'callers' && this.callers && this.callers.function !== this.selectedFunction) this.callers.showFunction(this.selectedFunction);
+    this.changed();
+  }
+
+  private focusTab(): void {
+    if (this.tab === 'tree') this.tree?.focus();
+    else if (this.tab === 'functions') this.functions?.focus();
+    else if (this.tab === 'callers') this.callers?.focus();
+  }
+
+  private onTreeChange(): void {
+    const node = this.tree?.selectedNode;
+    if (node?.kind === 'function') this.selectedFunction = node.fn;
+    this.changed();
+  }
+
+  private rebuildTree(): void {
+    if (!this.tree) return;
+    this.tree.build(this.hideLibraryFrames, this.threshold);
+    if (this.searchText) this.runSearch(true);
+    this.changed();
+  }
+
+  private runSearch(reveal: boolean): void {
+    if (!this.model || !this.tree || !this.functions) return;
+    const query = this.searchText.trim();
+    this.search = query ? searchFunctions(this.model, query, { foldLibraries: this.hideLibraryFrames }) : null;
+    this.searchPosition = 0;
+    this.tree.setMatches(this.search?.functions ?? new Set());
+    this.functions.setFilter(this.search ? this.search.functions : null);
+    if (reveal && this.search?.matches[0]?.nodeId) this.tree.reveal(this.search.matches[0].nodeId);
+    this.updateSearchStatus();
+    this.changed();
+  }
+
+  private nextMatch(step: number): void {
+    if (!this.search || !this.search.matches.length || !this.tree) return;
+    const count = this.search.matches.length;
+    this.searchPosition = (this.searchPosition + step + count) % count;
+    const match = this.search.matches[this.searchPosition];
+    if (match.nodeId) {
+      this.selectTab('tree');
+      this.tree.reveal(match.nodeId);
+    }
+    this.updateSearchStatus();
+  }
+
+  private updateSearchStatus(): void {
+    if (!this.searchStatus) return;
+    if (!this.search) this.searchStatus.textContent = '';
+    else if (!this.search.total) this.searchStatus.textContent = 'No match';
+    else {
+      const match = this.search.matches[this.searchPosition];
+      const folded = match?.folded ? ' (inside a hidden library frame)' : '';
+      this.searchStatus.textContent = `${this.searchPosition + 1} of ${this.search.total}${folded}`;
+    }
+  }
+
+  private revealFunction(fn: number): void {
+    if (!this.model || !this.tree || !this.model.functions[fn]) return;
+    const match = revealing(this.model, fn, this.hideLibraryFrames);
+    if (!match.nodeId) return;
+    this.selectTab('tree');
+    this.tree.reveal(match.nodeId);
+    this.tree.focus();
+  }
+
+  private openSource(fn: number): void {
+    const info = this.model?.functions[fn];
+    if (!info) return;
+    this.api.postMessage({ type: 'openFunction', function: fn, file: info.file, line: info.line, name: info.displayName });
+  }
+
+  private showFailure(fileName: string, message: string): void {
+    const open = custom('vscode-button', { icon: 'go-to-file', class: 'open-raw' }, 'Open the raw file');
+    open.addEventListener('click', () => this.api.postMessage({ type: 'openRaw' }));
+    this.root.replaceChildren(
+      element(
+        'div',
+        { class: 'failure', role: 'alert' },
+        element('h1', {}, codicon('warning'), ' This profile cannot be shown'),
+        element('p', { class: 'file' }, fileName),
+        element('p', {}, message),
+        open,
+      ),
+    );
+    this.root.removeAttribute('aria-busy');
+  }
+
+  /** Save state now; tell the host a moment later (one message per burst of key presses). */
+  private changed(): void {
+    const state = this.viewState();
+    if (!state) return;
+    const saved: SavedState = {
+      profileId: state.profileId,
+      tab: state.tab,
+      expanded: state.expanded,
+      selectedId: state.selectedId,
+      search: state.search,
+      hideLibraryFrames: state.hideLibraryFrames,
+      threshold: state.threshold,
+      functionsSort: this.functions?.sorting ?? DEFAULT_FUNCTIONS_SORT,
+      callersFunction: this.callers?.function ?? null,
+      callersExpanded: this.callers?.expandedIds ?? [],
+    };
+    this.api.setState(saved);
+    clearTimeout(this.reportTimer);
+    this.reportTimer = setTimeout(() => {
+      const latest = this.viewState();
+      if (latest) this.api.postMessage({ type: 'viewState', state: latest });
+    }, 30);
+  }
+
+  private viewState(): ViewState | undefined {
+    if (!this.document || !this.tree) return undefined;
+    const selected = this.tree.selectedNode;
+    return {
+      profileId: this.document.header.id,
+      tab: this.tab,
+      expanded: this.tree.expandedIds,
+      hotPath: this.tree.hotPathIds,
+      selectedId: selected?.id ?? null,
+      selectedFunction: this.selectedFunction,
+      search: this.searchText,
+      searchMatches: this.search?.total ?? 0,
+      hideLibraryFrames: this.hideLibraryFrames,
+      threshold: this.threshold,
+      rowCount: this.tree.rowCount,
+      renderedRows: this.tree.renderedRows,
+      firstPaintMs: this.firstPaintMs,
+    };
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * The Callers tab: bottom-up for the selected function (src/core/callers.ts). The function is
+ * at the top; below it, who called it and how much of its time came from each caller,
+ * expandable up to the entry point.
+ */
+import { CallersTree, type CallerNode } from '../../src/core/callers';
+import { ESTIMATE_NOTE } from '../../src/core/callTree';
+import { formatMs, formatPercent } from '../../src/core/format';
+import { heatCss } from '../../src/core/heat';
+import type { ProfileModel } from '../../src/core/profileModel';
+import { codicon, element } from './dom';
+import { VirtualList } from './virtualList';
+
+export interface CallersTabHooks {
+  openSource(fn: number): void;
+  changed(): void;
+}
+
+export class CallersTab {
+  readonly element: HTMLElement;
+  private tree: CallersTree | undefined;
+  private rows: CallerNode[] = [];
+  private expanded = new Set<string>();
+  private readonly list: VirtualList;
+  private readonly title = element('div', { class: 'callers-title' });
+
+  constructor(
+    private readonly model: ProfileModel,
+    private readonly hooks: CallersTabHooks,
+  ) {
+    this.list = new VirtualList(
+      { count: () => this.rows.length, render: (i, row, selected) => this.renderRow(i, row, selected) },
+      { name: 'callers', label: 'Callers', role: 'tree', rowRole: 'treeitem', onKey: (e, i) => this.onKey(e, i) },
+    );
+    this.list.element.addEventListener('click', (event) => {
+      const index = this.list.indexAt(event.target);
+      if (index === undefined) return;
+      const target = event.target as HTMLElement;
+      if (target.closest('.go-to-source')) this.hooks.openSource(this.rows[index].fn);
+      else if (target.closest('.twisty') || target.closest('.name')) this.toggle(index);
+    });
+    this.list.element.addEventListener('dblclick', (event) => {
+      const index = this.list.indexAt(event.target);
+      if (index !== undefined && !(event.target as HTMLElement).closest('.twisty')) this.hooks.openSource(this.rows[index].fn);
+    });
+    const header = element(
+      'div',
+      { class: 'columns callers-columns', 'aria-hidden': 'true' },
+      element('span', {}, 'Caller'),
+      element('span', { class: 'num' }, 'Time'),
+      element('span', {}, '% of the function'),
+      element('span', { class: 'num' }, 'Calls'),
+      element('span', {}),
+    );
+    const legend = element(
+      'div',
+      { class: 'legend muted' },
+      element('span', {}, 'The first level is recorded by cProfile; further up, time is apportioned among callers '),
+      element('span', { title: ESTIMATE_NOTE }, '(', element('span', { class: 'estimate-mark' }, '~'), ' marks estimates).'),
+    );
+    this.element = element('div', { class: 'tab-body' }, this.title, header, this.list.element, legend);
+    this.showFunction(null);
+  }
+
+  get function(): number | null {
+    return this.tree ? this.tree.target : null;
+  }
+
+  get expandedIds(): string[] {
+    return [...this.expanded];
+  }
+
+  focus(): void {
+    this.list.focus();
+  }
+
+  /** Show the callers of fn (null: ask the user to pick one), expanding the first level. */
+  showFunction(fn: number | null, expanded?: readonly string[]): void {
+    if (fn === null || !this.model.functions[fn]) {
+      this.tree = undefined;
+      this.rows = [];
+      this.title.textContent = 'Select a function in the call tree or the function table to see its callers.';
+      this.list.refresh();
+      return;
+    }
+    if (this.tree?.target === fn && !expanded) return;
+    this.tree = new CallersTree(this.model, fn);
+    this.expanded = new Set(expanded ?? [String(fn)]);
+    const info = this.model.functions[fn];
+    this.title.replaceChildren('Callers of ', element('strong', {}, info.displayName), element('span', { class: 'muted' }, `  ${info.kind === 'builtin' ? 'built-in' : `${info.file}:${info.line}`}`));
+    this.rows = this.tree.visibleRows(this.expanded);
+    this.list.select(0, false);
+    this.list.refresh();
+  }
+
+  private toggle(index: number): void {
+    const row = this.rows[index];
+    if (!row?.hasCallers || !this.tree) return;
+    if (this.expanded.has(row.id)) this.expanded.delete(row.id);
+    else this.expanded.add(row.id);
+    this.rows = this.tree.visibleRows(this.expanded);
+    this.list.refresh();
+    this.hooks.changed();
+  }
+
+  private onKey(event: KeyboardEvent, index: number): boolean {
+    const row = this.rows[index];
+    if (!row) return false;
+    const open = this.expanded.has(row.id) && row.hasCallers;
+    switch (event.key) {
+      case 'ArrowRight':
+        if (row.hasCallers && !open) this.toggle(index);
+        else if (open) this.list.select(index + 1);
+        return true;
+      case 'ArrowLeft': {
+        if (open) {
+          this.toggle(index);
+          return true;
+        }
+        const parent = this.rows.findIndex((r) => r.id === row.parentId);
+        if (parent >= 0) this.list.select(parent);
+        return true;
+      }
+      case ' ':
+        this.toggle(index);
+        return true;
+      case 'Enter':
+        this.hooks.openSource(row.fn);
+        return true;
+    }
+    return false;
+  }
+
+  private renderRow(index: number, row: HTMLElement, selected: boolean): void {
+    const node = this.rows[index];
+    const info = this.model.functions[node.fn];
+    const open = this.expanded.has(node.id) && node.hasCallers;
+    row.className = `vrow callers-row${selected ? ' selected' : ''}`;
+    row.setAttribute('aria-level', String(node.depth + 1));
+    if (node.hasCallers) row.setAttribute('aria-expanded', String(open));
+    else row.removeAttribute('aria-expanded');
+    row.setAttribute('title', info.kind === 'builtin' ? info.name : `${info.displayName}\n${info.file}:${info.line}`);
+    const name = element('span', { class: 'name-cell' });
+    name.style.paddingLeft = `${node.depth * 14}px`;
+    name.append(element('span', { class: 'twisty' }, node.hasCallers ? codicon(open ? 'chevron-down' : 'chevron-right') : ''));
+    name.append(element('span', { class: `name kind-${info.kind}` }, info.displayName));
+    if (node.recursive) name.append(codicon('sync', 'Recursive: this caller is already in the chain below, so it is not expanded again.'));
+    name.append(element('span', { class: 'where muted' }, info.kind === 'builtin' ? 'built-in' : `${info.module || info.file}:${info.line}`));
+    const time = element('span', { class: 'num' });
+    if (!node.exact) time.append(element('span', { class: 'estimate-mark', title: ESTIMATE_NOTE }, '~'));
+    time.append(formatMs(node.time * 1000));
+    const bar = element('span', { class: 'bar' });
+    bar.style.width = `${Math.min(100, node.shareOfTarget * 100)}%`;
+    bar.style.backgroundColor = heatCss(node.fraction, 0.55);
+    const share = element('span', { class: 'percent' }, element('span', { class: 'bar-track' }, bar), element('span', { class: 'percent-text' }, formatPercent(node.shareOfTarget)));
+    const calls = element('span', { class: 'num' }, node.cc === node.nc ? String(node.nc) : `${node.cc}/${node.nc}`);
+    const actions = element('span', { class: 'actions' });
+    if (info.hasSource) actions.append(element('button', { type: 'button', class: 'go-to-source icon-button', title: 'Go to source (Enter)', 'aria-label': 'Go to source', tabindex: '-1' }, codicon('go-to-file')));
+    row.append(name, time, share, calls, actions);
+  }
+}

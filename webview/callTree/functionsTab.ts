@@ -1,0 +1,143 @@
+/**
+ * The Functions tab: every profiled function with its recorded (exact) numbers, sortable by
+ * clicking a column header (again to reverse), in a virtual list. Search narrows the rows to
+ * the matching functions. Enter or double-click opens the source; selecting a row makes it
+ * the Callers tab's function.
+ */
+import { formatMs, formatPercent } from '../../src/core/format';
+import { functionRows, sortFunctionRows, type FunctionColumn, type FunctionRow, type SortDirection } from '../../src/core/functionTable';
+import type { ProfileModel } from '../../src/core/profileModel';
+import { codicon, element } from './dom';
+import { VirtualList } from './virtualList';
+
+export interface FunctionsSort {
+  column: FunctionColumn;
+  direction: SortDirection;
+}
+
+export const DEFAULT_FUNCTIONS_SORT: FunctionsSort = { column: 'own', direction: 'descending' };
+
+interface Column {
+  key: FunctionColumn;
+  label: string;
+  numeric: boolean;
+  cell(row: FunctionRow): string;
+}
+
+const COLUMNS: Column[] = [
+  { key: 'name', label: 'Function', numeric: false, cell: (r) => r.name },
+  { key: 'own', label: 'Own', numeric: true, cell: (r) => `${formatMs(r.own * 1000)}  ${formatPercent(r.ownFraction)}` },
+  { key: 'total', label: 'Total', numeric: true, cell: (r) => `${formatMs(r.total * 1000)}  ${formatPercent(r.totalFraction)}` },
+  { key: 'calls', label: 'Calls', numeric: true, cell: (r) => (r.cc === r.nc ? String(r.nc) : `${r.cc}/${r.nc}`) },
+  { key: 'location', label: 'File', numeric: false, cell: (r) => r.location || 'built-in' },
+];
+
+export interface FunctionsTabHooks {
+  openSource(fn: number): void;
+  selectFunction(fn: number): void;
+  changed(): void;
+}
+
+export class FunctionsTab {
+  readonly element: HTMLElement;
+  private readonly all: FunctionRow[];
+  private rows: FunctionRow[] = [];
+  private filter: Set<number> | null = null;
+  private readonly list: VirtualList;
+  private readonly headers = new Map<FunctionColumn, HTMLButtonElement>();
+  private readonly count = element('div', { class: 'legend muted', 'aria-live': 'polite' });
+
+  constructor(
+    model: ProfileModel,
+    private sort: FunctionsSort,
+    private readonly hooks: FunctionsTabHooks,
+  ) {
+    this.all = functionRows(model);
+    this.list = new VirtualList(
+      { count: () => this.rows.length, render: (i, row, selected) => this.renderRow(i, row, selected) },
+      {
+        name: 'functions',
+        label: 'Functions',
+        role: 'grid',
+        rowRole: 'row',
+        onSelect: (i) => {
+          const row = this.rows[i];
+          if (row) this.hooks.selectFunction(row.fn);
+        },
+        onKey: (event, i) => {
+          if (event.key !== 'Enter' || !this.rows[i]) return false;
+          this.hooks.openSource(this.rows[i].fn);
+          return true;
+        },
+      },
+    );
+    this.list.element.addEventListener('dblclick', (event) => {
+      const index = this.list.indexAt(event.target);
+      if (index !== undefined && this.rows[index]) this.hooks.openSource(this.rows[index].fn);
+    });
+    this.list.element.addEventListener('click', (event) => {
+      const index = this.list.indexAt(event.target);
+      if (index !== undefined && (event.target as HTMLElement).closest('.go-to-source')) this.hooks.openSource(this.rows[index].fn);
+    });
+    const header = element('div', { class: 'columns functions-columns', role: 'row' });
+    for (const column of COLUMNS) {
+      const button = element('button', { type: 'button', class: `sort${column.numeric ? ' num' : ''}`, role: 'columnheader' }, column.label);
+      button.addEventListener('click', () => this.sortBy(column.key));
+      this.headers.set(column.key, button);
+      header.append(button);
+    }
+    header.append(element('span', {}));
+    this.element = element('div', { class: 'tab-body' }, header, this.list.element, this.count);
+    this.apply();
+  }
+
+  get sorting(): FunctionsSort {
+    return this.sort;
+  }
+
+  focus(): void {
+    this.list.focus();
+  }
+
+  /** Show only these functions (a search), or all with null. */
+  setFilter(functions: Set<number> | null): void {
+    this.filter = functions;
+    this.apply();
+  }
+
+  private sortBy(column: FunctionColumn): void {
+    const numeric = COLUMNS.find((c) => c.key === column)?.numeric ?? false;
+    const direction: SortDirection =
+      this.sort.column === column ? (this.sort.direction === 'ascending' ? 'descending' : 'ascending') : numeric ? 'descending' : 'ascending';
+    this.sort = { column, direction };
+    this.apply();
+    this.hooks.changed();
+  }
+
+  private apply(): void {
+    const shown = this.filter ? this.all.filter((r) => this.filter!.has(r.fn)) : this.all;
+    this.rows = sortFunctionRows(shown, this.sort.column, this.sort.direction);
+    for (const [key, button] of this.headers) {
+      const active = key === this.sort.column;
+      button.setAttribute('aria-sort', active ? this.sort.direction : 'none');
+      button.replaceChildren(COLUMNS.find((c) => c.key === key)!.label);
+      if (active) button.append(codicon(this.sort.direction === 'ascending' ? 'arrow-up' : 'arrow-down'));
+    }
+    this.count.textContent = this.filter
+      ? `${this.rows.length} of ${this.all.length} functions match the search. Times are as recorded (exact): own time, and total time counted once across recursion.`
+      : `${this.all.length} functions. Times are as recorded (exact): own time, and total time counted once across recursion.`;
+    this.list.refresh();
+  }
+
+  private renderRow(index: number, row: HTMLElement, selected: boolean): void {
+    const data = this.rows[index];
+    row.className = `vrow functions-row${selected ? ' selected' : ''}`;
+    row.setAttribute('title', data.location ? `${data.name}\n${data.location}` : data.name);
+    for (const column of COLUMNS) {
+      row.append(element('span', { class: `${column.numeric ? 'num' : column.key === 'name' ? `name kind-${data.kind}` : 'where muted'}`, role: 'gridcell' }, column.cell(data)));
+    }
+    const actions = element('span', { class: 'actions' });
+    if (data.hasSource) actions.append(element('button', { type: 'button', class: 'go-to-source icon-button', title: 'Go to source (Enter)', 'aria-label': 'Go to source', tabindex: '-1' }, codicon('go-to-file')));
+    row.append(actions);
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * The profile's header: what the request was and how long it took, with the notes that keep
+ * the numbers honest (a profiler slows Python down; in ASGI apps awaits are not profiled).
+ */
+import { formatBytes, formatClock, formatMs } from '../../src/core/format';
+import type { ProfileDocument } from '../../src/core/profileFormat';
+import { element } from './dom';
+
+const PROFILING_NOTE =
+  'Profiled time is not production time: cProfile adds overhead to every Python call, so call-heavy code looks slower than it runs unprofiled. Compare shares, not absolute times.';
+
+const ASGI_NOTE =
+  'ASGI: time spent awaiting (database, network, sleeps) is not in the profile, so profiled time can be much less than the wall time.';
+
+function field(label: string, value: string, title?: string): HTMLElement {
+  const attributes: Record<string, string> = { class: 'field' };
+  if (title) attributes.title = title;
+  return element('span', attributes, element('span', { class: 'label' }, label), element('span', { class: 'value' }, value));
+}
+
+export function renderHeader(document: ProfileDocument, fileName: string): HTMLElement {
+  const h = document.header;
+  const status = h.status === null ? (h.error ? `no response (${h.error})` : '—') : String(h.status);
+  const statusClass = h.status === null || h.status >= 500 ? 'status error' : h.status >= 400 ? 'status warning' : 'status';
+  const started = new Date(h.start * 1000);
+  const title = element(
+    'h1',
+    { class: 'request-title' },
+    element('span', { class: 'method' }, h.method),
+    ' ',
+    element('span', { class: 'path' }, h.query ? `${h.path}?${h.query}` : h.path),
+    ' ',
+    element('span', { class: statusClass }, status),
+  );
+  const fields = element(
+    'div',
+    { class: 'fields' },
+    field('Duration', formatMs(h.wallMs), 'Wall-clock time of the whole request, including sending the body'),
+    field('CPU', formatMs(h.cpuMs), 'CPU time of the thread over the request'),
+    field('Profiled', formatMs(h.profiledMs), 'Time cProfile attributed to the profiled code'),
+    field('Content-Type', h.contentType ?? '—'),
+    field('Content-Length', h.contentLength === null ? `— (${formatBytes(h.bytesSent)} sent)` : formatBytes(h.contentLength)),
+    field('Time', `${started.toLocaleDateString()} ${formatClock(h.start)}`, fileName),
+    field('Functions', String(document.profile.functions.length)),
+  );
+  const notes = element('div', { class: 'notes' });
+  if (!h.profiled) notes.append(element('p', { class: 'warning-text' }, `This request was not profiled${h.skipReason ? `: ${h.skipReason}` : ''}.`));
+  notes.append(element('p', { class: 'muted' }, PROFILING_NOTE));
+  if (h.interface === 'asgi') notes.append(element('p', { class: 'muted' }, ASGI_NOTE));
+  for (const note of document.profile.notes ?? []) notes.append(element('p', { class: 'muted' }, note));
+  return element('header', { class: 'profile-header' }, title, fields, notes);
+}

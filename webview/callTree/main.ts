@@ -1,0 +1,18 @@
+/**
+ * The profile view's script (bundled to dist/webview/callTree.js). The CSS imported here
+ * (the page's own and the codicon font's) is bundled by esbuild to dist/webview/callTree.css,
+ * which the host links.
+ */
+import '@vscode/codicons/dist/codicon.css';
+import './callTree.css';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-tabs/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import { ProfileViewApp, type WebviewApi } from './app';
+
+declare function acquireVsCodeApi(): WebviewApi;
+
+new ProfileViewApp(acquireVsCodeApi());

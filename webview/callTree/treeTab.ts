@@ -1,0 +1,273 @@
+/**
+ * The Call tree tab: the top-down tree of src/core/callTree.ts in a virtual list. Expanding a
+ * node splices its rows in (CallTree.rowsBelow) rather than listing the whole tree again, so
+ * an expand costs the rows it adds. The hot path is expanded and highlighted on open; search
+ * matches are highlighted, and revealing one expands its path and keeps it out of "other".
+ */
+import { CallTree, ESTIMATE_NOTE, type CallTreeNode, type VisibleRow } from '../../src/core/callTree';
+import { formatMs, formatPercent } from '../../src/core/format';
+import { heatCss } from '../../src/core/heat';
+import { expandHotPath, hotPath, requestHotPath } from '../../src/core/hotPath';
+import type { ProfileModel } from '../../src/core/profileModel';
+import { codicon, element } from './dom';
+import { VirtualList } from './virtualList';
+
+export interface TreeTabHooks {
+  openSource(fn: number): void;
+  /** The selection or expansion changed (save state, report it). */
+  changed(): void;
+}
+
+export interface TreeRestore {
+  expanded?: readonly string[];
+  selectedId?: string | null;
+}
+
+export class TreeTab {
+  readonly element: HTMLElement;
+  private tree!: CallTree;
+  private rows: VisibleRow[] = [];
+  private expanded = new Set<string>();
+  /** Nodes kept out of "other" groups: revealed search matches. */
+  private keep = new Set<string>();
+  private hot = new Set<string>();
+  private requestHot: string[] = [];
+  private matches = new Set<number>();
+  private readonly list: VirtualList;
+  private readonly empty = element('p', { class: 'empty muted', hidden: '' });
+
+  constructor(
+    private readonly model: ProfileModel,
+    private readonly hooks: TreeTabHooks,
+  ) {
+    this.list = new VirtualList(
+      { count: () => this.rows.length, render: (i, row, selected) => this.renderRow(i, row, selected) },
+      { name: 'tree', label: 'Call tree', role: 'tree', rowRole: 'treeitem', onKey: (e, i) => this.onKey(e, i), onSelect: () => this.hooks.changed() },
+    );
+    this.list.element.addEventListener('click', (event) => {
+      const index = this.list.indexAt(event.target);
+      if (index === undefined) return;
+      const target = event.target as HTMLElement;
+      if (target.closest('.go-to-source')) this.openAt(index);
+      else if (target.closest('.twisty') || target.closest('.name')) this.toggle(index);
+    });
+    this.list.element.addEventListener('dblclick', (event) => {
+      const index = this.list.indexAt(event.target);
+      if (index !== undefined && !(event.target as HTMLElement).closest('.twisty')) this.openAt(index);
+    });
+    const header = element(
+      'div',
+      { class: 'columns tree-columns', 'aria-hidden': 'true' },
+      element('span', {}, 'Function'),
+      element('span', { class: 'num' }, 'Total'),
+      element('span', {}, '% of request'),
+      element('span', { class: 'num' }, 'Own'),
+      element('span', { class: 'num' }, 'Calls'),
+      element('span', {}),
+    );
+    const legend = element(
+      'div',
+      { class: 'legend muted' },
+      element('span', { title: ESTIMATE_NOTE }, element('span', { class: 'estimate-mark' }, '~'), ' estimated where a function has several callers', codicon('info', ESTIMATE_NOTE)),
+      element('span', {}, codicon('sync'), ' recursive call (shown, not expanded again)'),
+      element('span', {}, element('span', { class: 'hot-swatch' }), ' hot path'),
+      element('span', {}, 'Keys: arrows, Home/End, Enter opens the source, H expands the hot path from the selected node'),
+    );
+    this.element = element('div', { class: 'tab-body' }, header, this.list.element, this.empty, legend);
+  }
+
+  /** (Re)builds the tree with these options, keeping expansion by node id where it still applies. */
+  build(foldLibraries: boolean, threshold: number, restore?: TreeRestore): void {
+    this.tree = new CallTree(this.model, { foldLibraries, threshold });
+    this.requestHot = requestHotPath(this.tree);
+    this.hot = new Set(this.requestHot);
+    const root = this.tree.roots()[0];
+    if (restore?.expanded) {
+      this.expanded = new Set(restore.expanded);
+    } else {
+      this.expanded = root ? expandHotPath(this.tree, root.id) : new Set();
+    }
+    this.keep = new Set();
+    this.rebuildRows();
+    const selectedId = restore?.selectedId !== undefined ? restore.selectedId : this.requestHot[this.requestHot.length - 1];
+    const index = selectedId ? this.rows.findIndex((r) => r.node.id === selectedId) : -1;
+    this.list.select(index >= 0 ? index : 0, false);
+    this.list.reveal(Math.max(0, this.list.selectedIndex), true);
+    this.list.refresh();
+    this.empty.hidden = this.rows.length > 0;
+    this.empty.textContent = this.model.functions.length ? 'Nothing to show with these settings.' : 'No functions were recorded for this request.';
+  }
+
+  get hotPathIds(): string[] {
+    return this.requestHot;
+  }
+
+  get expandedIds(): string[] {
+    return [...this.expanded];
+  }
+
+  get rowCount(): number {
+    return this.rows.length;
+  }
+
+  get renderedRows(): number {
+    return this.list.renderedCount;
+  }
+
+  get selectedNode(): CallTreeNode | undefined {
+    return this.rows[this.list.selectedIndex]?.node;
+  }
+
+  focus(): void {
+    this.list.focus();
+  }
+
+  /** Highlight these functions (search); the view reveals matches itself. */
+  setMatches(functions: Set<number>): void {
+    this.matches = functions;
+    this.list.refresh();
+  }
+
+  /** Expand the path to a node, keep it out of "other", select it and scroll it to the middle. */
+  reveal(id: string): void {
+    for (const ancestor of this.tree.ancestorIds(id)) this.expanded.add(ancestor);
+    this.keep = new Set([id]);
+    this.rebuildRows();
+    const index = this.rows.findIndex((r) => r.node.id === id);
+    if (index >= 0) {
+      this.list.select(index, false);
+      this.list.reveal(index, true);
+    }
+    this.list.refresh();
+    this.hooks.changed();
+  }
+
+  /** The "expand hot path from here" command: opens the hot path below the selected node. */
+  expandHotPathFromSelection(): void {
+    const node = this.selectedNode;
+    if (!node || node.kind !== 'function') return;
+    this.expanded = expandHotPath(this.tree, node.id, this.expanded);
+    const path = hotPath(this.tree, node.id);
+    this.hot = new Set([...this.requestHot, ...path]);
+    this.rebuildRows();
+    const end = this.rows.findIndex((r) => r.node.id === path[path.length - 1]);
+    if (end >= 0) {
+      this.list.select(end, false);
+      this.list.reveal(end, true);
+    }
+    this.list.refresh();
+    this.hooks.changed();
+  }
+
+  private rebuildRows(): void {
+    this.rows = this.tree.visibleRows(this.expanded, this.keep);
+  }
+
+  private toggle(index: number): void {
+    const row = this.rows[index];
+    if (!row || row.node.kind !== 'function' || !row.node.hasChildren) return;
+    if (row.expanded) this.collapse(index);
+    else this.expand(index);
+  }
+
+  private expand(index: number): void {
+    const row = this.rows[index];
+    if (row.expanded || row.node.kind !== 'function' || !row.node.hasChildren) return;
+    this.expanded.add(row.node.id);
+    row.expanded = true;
+    const below = this.tree.rowsBelow(row.node.id, this.expanded, this.keep);
+    // splice(...below) would pass every row as an argument: too many for big expansions.
+    this.rows = this.rows.slice(0, index + 1).concat(below, this.rows.slice(index + 1));
+    this.list.refresh();
+    this.hooks.changed();
+  }
+
+  private collapse(index: number): void {
+    const row = this.rows[index];
+    if (!row.expanded) return;
+    this.expanded.delete(row.node.id);
+    row.expanded = false;
+    let end = index + 1;
+    while (end < this.rows.length && this.rows[end].node.depth > row.node.depth) end++;
+    this.rows = this.rows.slice(0, index + 1).concat(this.rows.slice(end));
+    this.list.refresh();
+    this.hooks.changed();
+  }
+
+  private openAt(index: number): void {
+    const node = this.rows[index]?.node;
+    if (node?.kind === 'function') this.hooks.openSource(node.fn);
+  }
+
+  private onKey(event: KeyboardEvent, index: number): boolean {
+    const row = this.rows[index];
+    if (!row) return false;
+    switch (event.key) {
+      case 'ArrowRight':
+        if (row.node.kind === 'function' && row.node.hasChildren && !row.expanded) this.expand(index);
+        else if (row.expanded) this.list.select(index + 1);
+        return true;
+      case 'ArrowLeft': {
+        if (row.expanded) {
+          this.collapse(index);
+          return true;
+        }
+        const parent = row.node.parentId === null ? -1 : this.rows.findIndex((r) => r.node.id === row.node.parentId);
+        if (parent >= 0) this.list.select(parent);
+        return true;
+      }
+      case 'Enter':
+        this.openAt(index);
+        return true;
+      case ' ':
+        this.toggle(index);
+        return true;
+      case 'h':
+      case 'H':
+        this.expandHotPathFromSelection();
+        return true;
+    }
+    return false;
+  }
+
+  private renderRow(index: number, row: HTMLElement, selected: boolean): void {
+    const { node, expanded } = this.rows[index];
+    const isFunction = node.kind === 'function';
+    const info = isFunction ? this.model.functions[node.fn] : undefined;
+    const hot = this.hot.has(node.id);
+    const match = isFunction && this.matches.has(node.fn);
+    row.className = `vrow tree-row${selected ? ' selected' : ''}${hot ? ' hot' : ''}${match ? ' match' : ''}`;
+    row.setAttribute('aria-level', String(node.depth + 1));
+    if (isFunction && node.hasChildren) row.setAttribute('aria-expanded', String(expanded));
+    else row.removeAttribute('aria-expanded');
+
+    const name = element('span', { class: 'name-cell' });
+    name.style.paddingLeft = `${node.depth * 14}px`;
+    const canExpand = isFunction && node.hasChildren;
+    name.append(element('span', { class: 'twisty' }, canExpand ? codicon(expanded ? 'chevron-down' : 'chevron-right') : ''));
+    if (isFunction && info) {
+      name.append(element('span', { class: `name kind-${info.kind}` }, info.displayName));
+      if (node.recursive) name.append(codicon('sync', 'Recursive call: this function is already on the path above, so it is not expanded again.'));
+      name.append(element('span', { class: 'where muted' }, info.kind === 'builtin' ? 'built-in' : `${info.module || info.file}:${info.line}`));
+      row.setAttribute('title', info.kind === 'builtin' ? info.name : `${info.displayName}\n${info.file}:${info.line}`);
+    } else if (node.kind === 'other') {
+      name.append(element('span', { class: 'name other' }, `other (${node.functions.length} functions under the threshold)`));
+      row.removeAttribute('title');
+    }
+
+    const total = element('span', { class: 'num' });
+    if (isFunction && !node.exact) total.append(element('span', { class: 'estimate-mark', title: ESTIMATE_NOTE }, '~'));
+    total.append(formatMs(node.total * 1000));
+    const bar = element('span', { class: 'bar' });
+    bar.style.width = `${Math.min(100, node.fraction * 100)}%`;
+    bar.style.backgroundColor = heatCss(node.fraction, 0.55);
+    const percent = element('span', { class: 'percent' }, element('span', { class: 'bar-track' }, bar), element('span', { class: 'percent-text' }, formatPercent(node.fraction)));
+    const own = element('span', { class: 'num' }, formatMs(node.own * 1000));
+    const calls = element('span', { class: 'num', title: 'primitive (non-recursive) / total calls' }, node.cc === node.nc ? String(node.nc) : `${node.cc}/${node.nc}`);
+    const actions = element('span', { class: 'actions' });
+    if (isFunction && info?.hasSource) {
+      actions.append(element('button', { type: 'button', class: 'go-to-source icon-button', title: 'Go to source (Enter)', 'aria-label': 'Go to source', tabindex: '-1' }, codicon('go-to-file')));
+    }
+    row.append(name, total, percent, own, calls, actions);
+  }
+}
