@@ -13,6 +13,7 @@ import { readSettings, SECTION, type Settings } from './host/settings';
 import { registerSetUpCommands } from './setup/setUpCommand';
 import { ProfileEditorProvider, PROFILE_VIEW_TYPE } from './callTree/profileEditorProvider';
 import { SourceHints } from './host/sourceHints';
+import { registerCallGraph, type CallGraphTestHooks } from './callGraph/callGraphCommands';
 
 /** What the extension exposes to its own integration tests (and nothing else relies on). */
 export interface RequestProfilerApi {
@@ -24,6 +25,7 @@ export interface RequestProfilerApi {
   /** The open profile views (custom editors) and the source hints they drive. */
   profileViews: ProfileEditorProvider;
   sourceHints: SourceHints;
+  callGraph: CallGraphTestHooks;
 }
 
 /** Ages in descriptions ("2 min ago") go stale: refresh them this often while the view is visible. */
@@ -87,6 +89,8 @@ export function activate(context: vscode.ExtensionContext): RequestProfilerApi {
     if (view.visible && library.index.size) tree.refresh();
   }, AGE_REFRESH_MS);
 
+  const callGraph = registerCallGraph(context.extensionUri, context.globalState, library, () => settings, output);
+  context.subscriptions.push(...callGraph.disposables);
   context.subscriptions.push(
     output,
     view,
@@ -129,7 +133,7 @@ export function activate(context: vscode.ExtensionContext): RequestProfilerApi {
     }),
   );
 
-  return { library, tree, settings: () => settings, ready, profileViews: profileViews.provider, sourceHints };
+  return { library, tree, settings: () => settings, ready, profileViews: profileViews.provider, sourceHints, callGraph: callGraph.testHooks };
 }
 
 export function deactivate(): void {}

@@ -33,6 +33,17 @@ export interface CallGraphProfile {
   data: ProfileData;
   /** The interpreter's paths, to name modules and classify functions as the other views do. */
   paths?: ProfilePaths;
+  /**
+   * The profile file's URI (as a string). The page keeps it in its saved state, which is all
+   * VS Code hands the host when it restores the panel after a reload.
+   */
+  source?: string;
+}
+
+/** What the page saves with setState: its thresholds and which profile it shows. */
+export interface CallGraphPageState {
+  options?: CallGraphOptions;
+  source?: string;
 }
 
 /** Host → webview. */
@@ -62,6 +73,8 @@ export type CallGraphToHostMessage =
     }
   /** A node was clicked or activated with the keyboard. */
   | { type: 'openFunction'; profileId: string; function: number; file: string; line: number; hasSource: boolean }
+  /** Show this function in the call tree view (the T key on a node). */
+  | { type: 'showInCallTree'; profileId: string; function: number }
   | { type: 'export'; profileId: string; format: ExportFormat; text: string; suggestedName: string }
   /** The user changed the thresholds in the page (the host may remember them). */
   | { type: 'optionsChanged'; options: Required<CallGraphOptions> }
@@ -69,7 +82,7 @@ export type CallGraphToHostMessage =
   | { type: 'error'; message: string };
 
 const HOST_TYPES = new Set<string>(['show', 'focusFunction', 'requestExport']);
-const PAGE_TYPES = new Set<string>(['ready', 'rendered', 'openFunction', 'export', 'optionsChanged', 'error']);
+const PAGE_TYPES = new Set<string>(['ready', 'rendered', 'openFunction', 'showInCallTree', 'export', 'optionsChanged', 'error']);
 
 function hasType(value: unknown, types: Set<string>): boolean {
   return typeof value === 'object' && value !== null && types.has((value as { type?: unknown }).type as string);

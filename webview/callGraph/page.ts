@@ -17,6 +17,7 @@ import { graphPercent } from '../../src/core/graphLabels';
 import { searchGraph, type GraphSearchResult } from '../../src/core/graphSearch';
 import { buildProfileModel, type ProfileModel } from '../../src/core/profileModel';
 import type {
+  CallGraphPageState,
   CallGraphProfile,
   CallGraphToHostMessage,
   ExportFormat,
@@ -34,10 +35,6 @@ export interface WebviewApi {
   postMessage(message: CallGraphToHostMessage): void;
   getState(): unknown;
   setState(state: unknown): void;
-}
-
-interface SavedState {
-  options?: CallGraphOptions;
 }
 
 const KEY_PAN_PX = 60;
@@ -72,7 +69,7 @@ export class CallGraphPage {
   private readonly edgeThreshold = percentInput('edge-threshold', 'Calls under this share of the request are not drawn');
   private readonly maxNodes = element('input', { id: 'max-nodes', type: 'number', min: '0', step: '10', title: 'Draw at most this many functions (0: no limit)' });
   private readonly status = element('div', { class: 'status', role: 'status', 'aria-live': 'polite' });
-  private readonly viewport = element('div', { class: 'viewport', tabindex: '0', 'aria-label': 'Call graph: arrows pan, + and - zoom, 0 fits, H shows the hot path, Tab moves between functions' });
+  private readonly viewport = element('div', { class: 'viewport', tabindex: '0', 'aria-label': 'Call graph: arrows pan, + and - zoom, 0 fits, H shows the hot path, Tab moves between functions, Enter opens a function\'s source, T shows it in the call tree' });
   private readonly panZoom = new PanZoom(this.viewport);
 
   constructor(
@@ -80,7 +77,7 @@ export class CallGraphPage {
     /** Starting the layout worker takes a moment; the page listens to the host meanwhile. */
     private readonly layoutReady: Promise<LayoutClient>,
   ) {
-    const saved = (api.getState() ?? {}) as SavedState;
+    const saved = (api.getState() ?? {}) as CallGraphPageState;
     this.options = normaliseOptions(saved.options);
     adoptStyles(document);
     this.buildDom();
@@ -168,6 +165,7 @@ export class CallGraphPage {
     switch (message.type) {
       case 'show':
         this.profile = message.profile;
+        this.saveState();
         this.model = buildProfileModel(message.profile.data, message.profile.paths);
         if (message.options) this.options = normaliseOptions({ ...this.options, ...message.options });
         this.showOptions();
@@ -195,9 +193,15 @@ export class CallGraphPage {
     });
     this.options = options;
     this.showOptions();
-    this.api.setState({ options } satisfies SavedState);
+    this.saveState();
     this.api.postMessage({ type: 'optionsChanged', options });
     void this.render();
+  }
+
+  /** The thresholds, and the profile's file so that VS Code can restore the panel after a reload. */
+  private saveState(): void {
+    const source = this.profile?.source;
+    this.api.setState({ options: this.options, ...(source ? { source } : {}) } satisfies CallGraphPageState);
   }
 
   private showOptions(): void {
@@ -371,12 +375,19 @@ export class CallGraphPage {
       '0': () => this.panZoom.fit(),
       h: () => this.focusHotPath(),
       H: () => this.focusHotPath(),
+      t: () => this.showInCallTree(node),
+      T: () => this.showInCallTree(node),
     };
     const action = actions[event.key];
     if (action && !event.ctrlKey && !event.metaKey && !event.altKey) {
       event.preventDefault();
       action();
     }
+  }
+
+  private showInCallTree(node: Element | null | undefined): void {
+    if (!(node instanceof SVGGElement) || !this.profile) return;
+    this.api.postMessage({ type: 'showInCallTree', profileId: this.profile.id, function: Number(node.dataset.function) });
   }
 
   private async export(format: ExportFormat): Promise<void> {

@@ -47,6 +47,8 @@ function decorateNode(element: SVGGElement, node: CallGraphNode): void {
   element.setAttribute('role', 'button');
   element.setAttribute('aria-label', describeNode(node).replace(/\n/g, ', '));
   element.dataset.function = String(node.function);
+  // VS Code's webview/context menu (Open Source, Show in Call Tree) receives this object.
+  element.dataset.vscodeContext = JSON.stringify({ webviewSection: 'callGraphNode', function: node.function, preventDefaultContextMenuItems: true });
   // Graphviz titles a node with its DOT id ("n12"): show the description instead.
   const title = element.querySelector('title');
   if (title) title.textContent = describeNode(node);

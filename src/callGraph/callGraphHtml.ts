@@ -1,0 +1,62 @@
+/**
+ * The call graph webview's HTML: an empty page that loads dist/webview/callGraph.js under a
+ * strict Content Security Policy. No profile data is ever written into it (the data comes by
+ * postMessage, see protocol.ts), so nothing in a function name can become markup here.
+ * Pure: the host passes the webview's cspSource and the script's webview URI as strings.
+ */
+
+export interface CallGraphHtmlInput {
+  /** webview.cspSource: the origin the webview serves the extension's files from. */
+  cspSource: string;
+  /** webview.asWebviewUri(dist/webview/callGraph.js), as a string. */
+  scriptUri: string;
+  /** A fresh random value per page load (makeNonce). */
+  nonce: string;
+}
+
+/**
+ * The policy, directive by directive, and why each source is there:
+ * - script-src: only our nonce'd module and the extension's own files; 'wasm-unsafe-eval'
+ *   because Graphviz is WebAssembly (it allows compiling wasm, not eval of strings).
+ * - style-src: the page's CSS is a constructed style sheet and VS Code injects its theme
+ *   variables itself; the nonce admits nothing inline of ours but keeps the door shut to others.
+ * - connect-src: the page fetches its own script to start the layout worker from a blob of it
+ *   (a worker cannot be started from the webview's resource origin); worker-src blob: for that.
+ * - img-src data: for Graphviz's SVG, which may reference nothing else.
+ */
+export function callGraphContentSecurityPolicy(cspSource: string, nonce: string): string {
+  return [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}' 'wasm-unsafe-eval' ${cspSource}`,
+    `style-src ${cspSource} 'nonce-${nonce}'`,
+    `img-src ${cspSource} data:`,
+    `font-src ${cspSource}`,
+    `connect-src ${cspSource}`,
+    'worker-src blob:',
+  ].join('; ');
+}
+
+export function callGraphHtml({ cspSource, scriptUri, nonce }: CallGraphHtmlInput): string {
+  const attribute = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${attribute(callGraphContentSecurityPolicy(cspSource, nonce))}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Call graph</title>
+</head>
+<body>
+<script type="module" nonce="${attribute(nonce)}" src="${attribute(scriptUri)}"></script>
+</body>
+</html>`;
+}
+
+/** 128 random bits as base64url: unguessable, and safe inside a CSP source expression. */
+export function makeNonce(): string {
+  const bytes = new Uint8Array(16);
+  globalThis.crypto.getRandomValues(bytes);
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}

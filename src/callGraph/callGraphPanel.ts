@@ -1,0 +1,332 @@
+/**
+ * The call graph of one profile in a webview panel (the page is webview/callGraph/), and the
+ * set of open ones: at most one panel per profile file, reused when asked again, restored by
+ * VS Code after a reload through the page's saved state (see CallGraphPageState).
+ *
+ * The host reads and parses the file; the page builds the graph, lays it out and reports
+ * clicks, which the host turns into editors (click-to-source, the call tree) and saved files.
+ */
+import * as vscode from 'vscode';
+import type { CallGraphOptions } from '../core/callGraph';
+import type { ProfileDocument } from '../core/profileFormat';
+import { openFunctionSource } from '../host/openSource';
+import type { Settings } from '../host/settings';
+import { callGraphHtml, makeNonce } from './callGraphHtml';
+import { callGraphPanelTitle, toCallGraphProfile } from './callGraphProfile';
+import { loadProfileDocument } from './loadProfile';
+import {
+  isCallGraphToHostMessage,
+  type CallGraphPageState,
+  type CallGraphProfile,
+  type CallGraphToHostMessage,
+  type ExportFormat,
+  type HostToCallGraphMessage,
+} from './protocol';
+import { saveExportedGraph } from './saveExport';
+
+export const CALL_GRAPH_VIEW_TYPE = 'requestProfiler.callGraph';
+/** The call tree's custom editor and its reveal command (src/callTree/), used when they exist. */
+export const PROFILE_VIEW_TYPE = 'requestProfiler.profileView';
+export const REVEAL_IN_CALL_TREE_COMMAND = 'requestProfiler.revealInCallTree';
+
+const OPTIONS_KEY = 'requestProfiler.callGraph.options';
+/** An export the page does not answer by then is reported as failed rather than hanging. */
+const EXPORT_TIMEOUT_MS = 60_000;
+
+export type RenderedMessage = Extract<CallGraphToHostMessage, { type: 'rendered' }>;
+
+export interface CallGraphMessageEvent {
+  uri: vscode.Uri;
+  message: CallGraphToHostMessage;
+}
+
+export interface CallGraphServices {
+  extensionUri: vscode.Uri;
+  settings(): Settings;
+  /** Where the thresholds last chosen in any call graph are kept, for the next new panel. */
+  memento: vscode.Memento;
+  log: vscode.LogOutputChannel;
+}
+
+interface PendingExport {
+  format: ExportFormat;
+  target?: vscode.Uri;
+  resolve(saved: vscode.Uri | undefined): void;
+  reject(error: Error): void;
+}
+
+export class CallGraphPanel {
+  private document: ProfileDocument | undefined;
+  private profile: CallGraphProfile | undefined;
+  /** Thresholds to send with the first `show` only: afterwards the page's own state rules. */
+  private initialOptions: CallGraphOptions | undefined;
+  private pendingFocus: number | undefined;
+  private pageReady = false;
+  private readonly pendingExports: PendingExport[] = [];
+  /** Resolves when the page that is loaded now has drawn the graph. */
+  private drawn!: Promise<void>;
+  private markDrawn!: () => void;
+  private disposed = false;
+  /** What the loaded page drew last; undefined while the page (re)loads. */
+  lastRendered: RenderedMessage | undefined;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    readonly uri: vscode.Uri,
+    private readonly owner: CallGraphPanels,
+    private readonly services: CallGraphServices,
+    fresh: boolean,
+  ) {
+    this.expectNewPage();
+    this.initialOptions = fresh ? services.memento.get<CallGraphOptions>(OPTIONS_KEY) : undefined;
+    const distUri = vscode.Uri.joinPath(services.extensionUri, 'dist');
+    panel.webview.options = { enableScripts: true, localResourceRoots: [distUri] };
+    panel.webview.onDidReceiveMessage((message: unknown) => void this.onMessage(message));
+    panel.onDidDispose(() => this.dispose());
+    // A hidden webview's page is discarded (we keep no context: the page saves its state), and
+    // messages to it are dropped; it loads afresh and says `ready` when shown again.
+    panel.onDidChangeViewState(() => {
+      if (!panel.visible && this.pageReady) this.expectNewPage();
+    });
+    panel.webview.html = callGraphHtml({
+      cspSource: panel.webview.cspSource,
+      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(distUri, 'webview', 'callGraph.js')).toString(),
+      nonce: makeNonce(),
+    });
+  }
+
+  /** Shows this parsed profile (on creation, or once a restored panel has read its file). */
+  setDocument(document: ProfileDocument): void {
+    this.document = document;
+    this.profile = toCallGraphProfile(document, this.uri.toString());
+    this.panel.title = callGraphPanelTitle(document.header);
+    if (this.pageReady) this.sendShow();
+  }
+
+  /** Centers a function in the graph (now, or once the graph is drawn). */
+  focusFunction(fn: number): void {
+    if (this.lastRendered) this.post({ type: 'focusFunction', function: fn });
+    else this.pendingFocus = fn;
+  }
+
+  /**
+   * Asks the page for the graph as DOT or SVG and saves it: to target when given (no
+   * dialog), else where the user chooses. Resolves to the file written, or undefined when
+   * the user cancelled.
+   */
+  async export(format: ExportFormat, target?: vscode.Uri): Promise<vscode.Uri | undefined> {
+    if (!this.panel.visible) this.panel.reveal(this.panel.viewColumn, true);
+    await withTimeout(this.drawn, EXPORT_TIMEOUT_MS, 'the call graph was not drawn in time');
+    const reply = new Promise<vscode.Uri | undefined>((resolve, reject) => this.pendingExports.push({ format, target, resolve, reject }));
+    this.post({ type: 'requestExport', format });
+    return withTimeout(reply, EXPORT_TIMEOUT_MS, `the page did not export the ${format.toUpperCase()} in time`);
+  }
+
+  /** Handles a message as if the page had posted it (also the test hook's way in). */
+  async onMessage(message: unknown): Promise<void> {
+    if (!isCallGraphToHostMessage(message)) return;
+    try {
+      await this.handle(message);
+    } catch (error) {
+      this.services.log.error(`call graph: handling "${message.type}" failed: ${(error as Error).stack ?? error}`);
+      void vscode.window.showErrorMessage(`Call graph: ${(error as Error).message}`);
+    } finally {
+      this.owner.fireMessage({ uri: this.uri, message });
+    }
+  }
+
+  private async handle(message: CallGraphToHostMessage): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        // Also after the panel was hidden and shown again: the page starts afresh each time.
+        if (this.lastRendered) this.expectNewPage();
+        this.pageReady = true;
+        if (this.profile) this.sendShow();
+        return;
+      case 'rendered':
+        this.lastRendered = message;
+        this.markDrawn();
+        return;
+      case 'openFunction':
+        await this.openSource(message.function);
+        return;
+      case 'showInCallTree':
+        await this.showInCallTree(message.function);
+        return;
+      case 'export':
+        await this.saveExport(message);
+        return;
+      case 'optionsChanged':
+        await this.services.memento.update(OPTIONS_KEY, message.options);
+        return;
+      case 'error':
+        this.services.log.warn(`call graph of ${this.uri.fsPath}: ${message.message}`);
+        void vscode.window.showErrorMessage(message.message);
+        return;
+    }
+  }
+
+  /** Opens a function's source, from its index in the host's own copy of the profile. */
+  async openSource(fn: number): Promise<boolean> {
+    const info = this.document?.profile.functions[fn];
+    if (!info || !this.document) return false;
+    return openFunctionSource({ file: info.file, line: info.line, name: info.qualname ?? info.name }, this.document, this.services.settings());
+  }
+
+  /** The call tree's reveal command when it exists, else the profile's default view. */
+  async showInCallTree(fn: number): Promise<void> {
+    const commands = await vscode.commands.getCommands(true);
+    if (commands.includes(REVEAL_IN_CALL_TREE_COMMAND)) {
+      await vscode.commands.executeCommand(REVEAL_IN_CALL_TREE_COMMAND, this.uri, fn);
+      return;
+    }
+    try {
+      await vscode.commands.executeCommand('vscode.openWith', this.uri, PROFILE_VIEW_TYPE);
+    } catch {
+      await vscode.commands.executeCommand('vscode.open', this.uri);
+    }
+  }
+
+  private async saveExport(message: Extract<CallGraphToHostMessage, { type: 'export' }>): Promise<void> {
+    const index = this.pendingExports.findIndex((p) => p.format === message.format);
+    const pending = index >= 0 ? this.pendingExports.splice(index, 1)[0] : undefined;
+    try {
+      const saved = await saveExportedGraph(message, this.uri, pending?.target);
+      pending?.resolve(saved);
+    } catch (error) {
+      if (!pending) throw error;
+      pending.reject(error as Error);
+    }
+  }
+
+  private expectNewPage(): void {
+    this.pageReady = false;
+    this.lastRendered = undefined;
+    this.drawn = new Promise((resolve) => (this.markDrawn = resolve));
+  }
+
+  private sendShow(): void {
+    this.post({ type: 'show', profile: this.profile!, options: this.initialOptions, focusFunction: this.pendingFocus });
+    this.initialOptions = undefined;
+    this.pendingFocus = undefined;
+  }
+
+  private post(message: HostToCallGraphMessage): void {
+    if (!this.disposed) void this.panel.webview.postMessage(message);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const pending of this.pendingExports.splice(0)) pending.reject(new Error('the call graph was closed'));
+    this.owner.forget(this);
+    this.panel.dispose();
+  }
+}
+
+/** The open call graph panels, one per profile file. */
+export class CallGraphPanels implements vscode.Disposable, vscode.WebviewPanelSerializer<CallGraphPageState> {
+  private readonly panels = new Map<string, CallGraphPanel>();
+  private readonly messages = new vscode.EventEmitter<CallGraphMessageEvent>();
+  /** Every message a page posted, after the host handled it (for tests and logs). */
+  readonly onDidReceiveMessage = this.messages.event;
+
+  constructor(private readonly services: CallGraphServices) {}
+
+  get(uri: vscode.Uri): CallGraphPanel | undefined {
+    return this.panels.get(uri.toString());
+  }
+
+  /** The panel the user is looking at, if it is a call graph. */
+  get active(): CallGraphPanel | undefined {
+    return [...this.panels.values()].find((p) => p.panel.active);
+  }
+
+  /**
+   * Shows the call graph of the profile at uri, reusing its panel if one is open. A file that
+   * cannot be read or parsed opens nothing: the error says which file and why.
+   */
+  async createOrShow(uri: vscode.Uri, options: { focusFunction?: number; viewColumn?: vscode.ViewColumn } = {}): Promise<CallGraphPanel | undefined> {
+    const open = this.get(uri);
+    if (open) {
+      open.panel.reveal(options.viewColumn ?? open.panel.viewColumn);
+      if (options.focusFunction !== undefined) open.focusFunction(options.focusFunction);
+      return open;
+    }
+    let document: ProfileDocument;
+    try {
+      document = await loadProfileDocument(uri);
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Cannot show the call graph of ${(error as Error).message}`);
+      return undefined;
+    }
+    // Loading took a moment: another request for the same profile may have opened it meanwhile.
+    const raced = this.get(uri);
+    if (raced) return raced;
+    const panel = vscode.window.createWebviewPanel(CALL_GRAPH_VIEW_TYPE, callGraphPanelTitle(document.header), options.viewColumn ?? vscode.ViewColumn.Active, {
+      enableScripts: true,
+      enableFindWidget: false,
+      localResourceRoots: [vscode.Uri.joinPath(this.services.extensionUri, 'dist')],
+    });
+    const callGraph = this.track(new CallGraphPanel(panel, uri, this, this.services, true));
+    if (options.focusFunction !== undefined) callGraph.focusFunction(options.focusFunction);
+    callGraph.setDocument(document);
+    return callGraph;
+  }
+
+  /** VS Code restores a panel after a reload with the page's saved state. */
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: CallGraphPageState | undefined): Promise<void> {
+    const source = typeof state?.source === 'string' ? state.source : undefined;
+    if (!source) {
+      // Saved before the page knew its profile: nothing to show again.
+      panel.dispose();
+      return;
+    }
+    const uri = vscode.Uri.parse(source, true);
+    if (this.get(uri)) {
+      panel.dispose();
+      return;
+    }
+    const callGraph = this.track(new CallGraphPanel(panel, uri, this, this.services, false));
+    try {
+      callGraph.setDocument(await loadProfileDocument(uri));
+    } catch (error) {
+      callGraph.dispose();
+      void vscode.window.showWarningMessage(`Could not restore the call graph of ${(error as Error).message}`);
+    }
+  }
+
+  fireMessage(event: CallGraphMessageEvent): void {
+    this.messages.fire(event);
+  }
+
+  forget(callGraph: CallGraphPanel): void {
+    if (this.panels.get(callGraph.uri.toString()) === callGraph) this.panels.delete(callGraph.uri.toString());
+  }
+
+  private track(callGraph: CallGraphPanel): CallGraphPanel {
+    this.panels.set(callGraph.uri.toString(), callGraph);
+    return callGraph;
+  }
+
+  dispose(): void {
+    for (const callGraph of [...this.panels.values()]) callGraph.dispose();
+    this.messages.dispose();
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(what)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}

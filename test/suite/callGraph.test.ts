@@ -1,0 +1,194 @@
+// "Open Call Graph" inside a real VS Code: the command opens a webview panel for a fixture
+// profile, the real page lays the graph out and reports its hot path, the panel is reused,
+// broken files open nothing, exports write real DOT and SVG, and a node's click lands on the
+// function's line in an editor.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { RequestProfilerApi } from '../../src/extension';
+import type { ProfileDocument } from '../../src/core/profileFormat';
+import type { RenderedMessage } from '../../src/callGraph/callGraphPanel';
+
+const EXTENSION_ID = 'request-profiler.request-profiler';
+const OPEN = 'requestProfiler.openCallGraph';
+const EXPORT = 'requestProfiler.exportCallGraph';
+/** The page lays out in a worker with Graphviz compiled to WebAssembly: allow for a cold start. */
+const RENDER_TIMEOUT_MS = 30_000;
+
+async function api(): Promise<RequestProfilerApi> {
+  const extension = vscode.extensions.getExtension<RequestProfilerApi>(EXTENSION_ID);
+  assert.ok(extension, 'extension installed');
+  const exports = await extension.activate();
+  await exports.ready;
+  return exports;
+}
+
+async function until<T>(check: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function workspaceDir(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the runner opens a workspace folder');
+  return folder.uri.fsPath;
+}
+
+function fixture(part: string): { uri: vscode.Uri; document: ProfileDocument } {
+  const dir = path.join(workspaceDir(), '.profiles');
+  const name = fs.readdirSync(dir).find((n) => n.includes(part) && n.endsWith('.rprof.json'));
+  assert.ok(name, `the ${part} fixture is in .profiles`);
+  const file = path.join(dir, name);
+  return { uri: vscode.Uri.file(file), document: JSON.parse(fs.readFileSync(file, 'utf8')) };
+}
+
+/** Call graph panels among the open tabs (a webview tab's viewType carries VS Code's prefix). */
+function callGraphTabs(): vscode.Tab[] {
+  return vscode.window.tabGroups.all
+    .flatMap((group) => group.tabs)
+    .filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('requestProfiler.callGraph'));
+}
+
+function nameOf(document: ProfileDocument, fn: number): string {
+  const info = document.profile.functions[fn];
+  return info.qualname ?? info.name;
+}
+
+describe('Open Call Graph', () => {
+  const slow = () => fixture('-GET-slow-');
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('opens a panel for a profile uri whose page draws the graph and reports the hot path', async () => {
+    const profiler = await api();
+    const { uri, document } = slow();
+    const opened = await vscode.commands.executeCommand<boolean>(OPEN, uri);
+    assert.equal(opened, true);
+    assert.ok(profiler.callGraph.isOpen(uri));
+    // The tab model reaches the extension host a moment after the panel is created.
+    await until(() => callGraphTabs().find((t) => t.label === 'Call Graph: GET /slow'), 'a "Call Graph: GET /slow" tab').catch(() => {
+      throw new Error(`no "Call Graph: GET /slow" tab among: ${callGraphTabs().map((t) => t.label).join(', ') || 'no call graph tabs'}`);
+    });
+
+    const rendered: RenderedMessage = await until(() => profiler.callGraph.rendered(uri), 'the page to post "rendered"', RENDER_TIMEOUT_MS);
+    assert.equal(rendered.profileId, document.header.id);
+    assert.ok(rendered.nodes >= 7 && rendered.edges >= 6, `drew ${rendered.nodes} nodes and ${rendered.edges} edges`);
+    // The same hot path as the core computes (test/unit/callGraphFixtures.test.ts checks it by hand).
+    assert.deepEqual(
+      rendered.hotPath.map((fn) => nameOf(document, fn)),
+      [
+        'build_app.<locals>.demo_app',
+        'slow_report',
+        'primes_below',
+        'primes_below.<locals>.<listcomp>',
+        'is_prime',
+        '<built-in method builtins.all>',
+        'is_prime.<locals>.<genexpr>',
+      ],
+    );
+    // gprof2dot's default thresholds unless the user changed them.
+    assert.deepEqual({ node: rendered.options.nodeThreshold, edge: rendered.options.edgeThreshold }, { node: 0.005, edge: 0.001 });
+    assert.ok(['worker', 'page'].includes(rendered.layoutIn));
+    console.log(`      laid out ${rendered.nodes} nodes in ${rendered.layoutMs.toFixed(0)} ms (${rendered.layoutIn})`);
+  });
+
+  it('reuses the open panel when asked again, and focuses a function in it', async () => {
+    const profiler = await api();
+    const { uri } = slow();
+    const before = callGraphTabs().length;
+    assert.equal(await vscode.commands.executeCommand<boolean>(OPEN, uri, 10), true);
+    assert.equal(callGraphTabs().length, before, 'no second panel for the same profile');
+    assert.ok(profiler.callGraph.isOpen(uri));
+  });
+
+  it('opens nothing for a broken profile file', async () => {
+    const profiler = await api();
+    for (const name of ['broken-truncated.rprof.json', 'not-json.rprof.json']) {
+      const uri = vscode.Uri.file(path.join(workspaceDir(), '.profiles', name));
+      const before = callGraphTabs().length;
+      assert.equal(await vscode.commands.executeCommand<boolean>(OPEN, uri), false, name);
+      assert.equal(profiler.callGraph.isOpen(uri), false, name);
+      await new Promise((r) => setTimeout(r, 200)); // a tab would have reached the tab model by now
+      assert.equal(callGraphTabs().length, before, name);
+    }
+  });
+
+  it('opens the profile of a Profiles panel row (its context menu passes the row)', async () => {
+    const profiler = await api();
+    const { uri } = fixture('-GET-root-');
+    const entry = profiler.library.index.get(uri.fsPath);
+    assert.ok(entry?.header, 'the library lists the template profile');
+    assert.equal(await vscode.commands.executeCommand<boolean>(OPEN, { kind: 'profile', entry }), true);
+    const rendered = await until(() => profiler.callGraph.rendered(uri), 'the GET / graph', RENDER_TIMEOUT_MS);
+    assert.ok(rendered.nodes > 0);
+  });
+
+  it('exports DOT and SVG to a given file without the save dialog', async () => {
+    const profiler = await api();
+    const { uri, document } = slow();
+    await vscode.commands.executeCommand(OPEN, uri);
+    const rendered = await until(() => profiler.callGraph.rendered(uri), 'the graph', RENDER_TIMEOUT_MS);
+    const out = fs.mkdtempSync(path.join(workspaceDir(), 'exports-'));
+    const dotFile = vscode.Uri.file(path.join(out, 'slow.dot'));
+    const svgFile = vscode.Uri.file(path.join(out, 'slow.svg'));
+
+    const savedDot = await vscode.commands.executeCommand<vscode.Uri>(EXPORT, { profile: uri, format: 'dot', target: dotFile });
+    assert.equal(savedDot?.fsPath, dotFile.fsPath);
+    const dot = fs.readFileSync(dotFile.fsPath, 'utf8');
+    assert.match(dot, /^(strict )?digraph\b/);
+    assert.match(dot.trimEnd(), /}$/);
+    // Every drawn function is a node of the exported graph, named as the page drew it.
+    const dotNodes = dot.match(/^\s*n\d+ \[/gm) ?? [];
+    assert.equal(dotNodes.length, rendered.nodes, `nodes in the .dot:\n${dot.slice(0, 400)}`);
+    for (const fn of rendered.hotPath) {
+      assert.match(dot, new RegExp(`id="fn${fn}"[^\\n]*class="function hot"`), `hot path function ${nameOf(document, fn)} marked hot in the .dot`);
+    }
+    assert.equal((dot.match(/class="function hot"/g) ?? []).length, rendered.hotPath.length, 'only the hot path is marked hot');
+    assert.ok(dot.includes('GET /slow'), 'the export carries the request as its caption');
+
+    const savedSvg = await vscode.commands.executeCommand<vscode.Uri>(EXPORT, { profile: uri, format: 'svg', target: svgFile });
+    assert.equal(savedSvg?.fsPath, svgFile.fsPath);
+    const svg = fs.readFileSync(svgFile.fsPath, 'utf8');
+    assert.match(svg, /<svg\b[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    assert.match(svg.trimEnd(), /<\/svg>$/);
+    assert.equal((svg.match(/<g id="fn\d+" class="node\b/g) ?? []).length, rendered.nodes);
+    assert.equal((svg.match(/<g id="fn\d+" class="node function hot"/g) ?? []).length, rendered.hotPath.length, 'hot path nodes in the SVG');
+    assert.ok(svg.includes('is_prime'), 'function names are in the drawing');
+  });
+
+  it('opens the clicked function at its def line, through the path mappings', async () => {
+    const profiler = await api();
+    const { uri, document } = slow();
+    await vscode.commands.executeCommand(OPEN, uri);
+    await until(() => profiler.callGraph.rendered(uri), 'the graph', RENDER_TIMEOUT_MS);
+    // The profile recorded the demo app at /work/main/demo/app.py: map that folder to a copy
+    // inside the workspace, so the editor must open the copy (the mapping is tried first).
+    const recorded = document.profile.functions.findIndex((f) => f.name === 'is_prime');
+    const info = document.profile.functions[recorded];
+    const serverRoot = document.paths.cwd;
+    const relative = path.relative(serverRoot, info.file);
+    const localRoot = path.join(workspaceDir(), 'server-copy');
+    fs.mkdirSync(path.dirname(path.join(localRoot, relative)), { recursive: true });
+    fs.copyFileSync(path.join(__dirname, '..', '..', '..', relative), path.join(localRoot, relative));
+    const config = vscode.workspace.getConfiguration('requestProfiler');
+    await config.update('pathMappings', { [serverRoot]: localRoot }, vscode.ConfigurationTarget.Workspace);
+    try {
+      await until(() => profiler.settings().pathMappings.some((m) => m.from === serverRoot) || undefined, 'the mapping to take effect');
+      await profiler.callGraph.receive(uri, { type: 'openFunction', profileId: document.header.id, function: recorded, file: info.file, line: info.line, hasSource: true });
+      const editor = await until(() => vscode.window.activeTextEditor, 'an editor');
+      assert.equal(editor.document.uri.fsPath, path.join(localRoot, relative));
+      assert.equal(editor.selection.active.line + 1, info.line, `the cursor on the def line of is_prime (${info.line})`);
+      assert.match(editor.document.lineAt(editor.selection.active.line).text, /def is_prime\(/);
+    } finally {
+      await config.update('pathMappings', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+});

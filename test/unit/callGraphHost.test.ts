@@ -1,0 +1,85 @@
+/**
+ * The call graph panel's pure parts: the page's HTML and CSP (what the webview may load), the
+ * nonce, and the titles and profile message made from a real fixture document.
+ */
+import * as assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { callGraphContentSecurityPolicy, callGraphHtml, makeNonce } from '../../src/callGraph/callGraphHtml';
+import { callGraphPanelTitle, callGraphTitle, requestName, toCallGraphProfile } from '../../src/callGraph/callGraphProfile';
+import type { ProfileDocument, ProfileHeader } from '../../src/core/profileFormat';
+import { parseProfileDocument } from '../../src/core/profileHeader';
+
+const FIXTURES = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'profiles');
+const CSP_SOURCE = 'https://file+.vscode-resource.vscode-cdn.net';
+
+function fixture(part: string): ProfileDocument {
+  const name = readdirSync(FIXTURES).find((n) => n.includes(part) && n.endsWith('.rprof.json'));
+  assert.ok(name, part);
+  return parseProfileDocument(readFileSync(join(FIXTURES, name), 'utf8'));
+}
+
+function directives(csp: string): Map<string, string[]> {
+  return new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+}
+
+describe('call graph panel HTML', () => {
+  it('allows only the nonce’d script, wasm, the extension’s files and blob workers', () => {
+    const csp = directives(callGraphContentSecurityPolicy(CSP_SOURCE, 'abc'));
+    assert.deepEqual(csp.get('default-src'), ["'none'"]);
+    assert.deepEqual(csp.get('script-src'), ["'nonce-abc'", "'wasm-unsafe-eval'", CSP_SOURCE]);
+    assert.deepEqual(csp.get('style-src'), [CSP_SOURCE, "'nonce-abc'"]);
+    assert.deepEqual(csp.get('connect-src'), [CSP_SOURCE]);
+    assert.deepEqual(csp.get('worker-src'), ['blob:']);
+    for (const [name, values] of csp) {
+      assert.ok(!values.includes("'unsafe-inline'") && !values.includes("'unsafe-eval'") && !values.includes('*'), `${name}: ${values.join(' ')}`);
+    }
+  });
+
+  it('loads the script as a module with the nonce, and holds no inline script or data', () => {
+    const html = callGraphHtml({ cspSource: CSP_SOURCE, scriptUri: `${CSP_SOURCE}/ext/dist/webview/callGraph.js`, nonce: 'n0nce' });
+    const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+    assert.equal(scripts.length, 1);
+    assert.match(scripts[0][1], /type="module"/);
+    assert.match(scripts[0][1], /nonce="n0nce"/);
+    assert.match(scripts[0][1], /src="https:\/\/file\+\.vscode-resource\.vscode-cdn\.net\/ext\/dist\/webview\/callGraph\.js"/);
+    assert.equal(scripts[0][2].trim(), '', 'no inline code');
+    assert.ok(!/<style\b|\son\w+=|style="/.test(html), 'no inline styles or handlers');
+    const meta = html.match(/<meta http-equiv="Content-Security-Policy" content="([^"]*)">/);
+    assert.ok(meta, 'the CSP is in a meta tag');
+    assert.equal(meta[1], callGraphContentSecurityPolicy(CSP_SOURCE, 'n0nce'));
+  });
+
+  it('escapes what it puts in attributes', () => {
+    const html = callGraphHtml({ cspSource: CSP_SOURCE, scriptUri: 'https://x/a"b<c&d.js', nonce: 'n' });
+    assert.ok(html.includes('src="https://x/a&quot;b&lt;c&amp;d.js"'));
+  });
+
+  it('makes a fresh 128-bit base64url nonce each time', () => {
+    const nonces = new Set(Array.from({ length: 200 }, makeNonce));
+    assert.equal(nonces.size, 200);
+    for (const nonce of nonces) assert.match(nonce, /^[A-Za-z0-9_-]{22}$/);
+  });
+});
+
+describe('call graph profile message and titles', () => {
+  it('names the request with its status and duration, from the /slow fixture', () => {
+    const document = fixture('-GET-slow-');
+    const profile = toCallGraphProfile(document, 'file:///ws/.profiles/slow.rprof.json');
+    assert.equal(profile.id, document.header.id);
+    assert.equal(profile.data, document.profile);
+    assert.equal(profile.paths, document.paths);
+    assert.equal(profile.source, 'file:///ws/.profiles/slow.rprof.json');
+    assert.match(profile.title, /^GET \/slow {2}· {2}200 {2}· {2}\d+(\.\d+)? ms$/);
+    assert.equal(callGraphPanelTitle(document.header), 'Call Graph: GET /slow');
+  });
+
+  it('shows the query, and the error when the app sent no status', () => {
+    const raised = fixture('-GET-error-');
+    assert.equal(raised.header.status, null);
+    assert.match(callGraphTitle(raised.header), new RegExp(`^GET /error  ·  ${raised.header.error}  ·  `));
+    const withQuery = { method: 'GET', path: '/search', query: 'q=a%20b&page=2' } as Pick<ProfileHeader, 'method' | 'path' | 'query'>;
+    assert.equal(requestName(withQuery), 'GET /search?q=a%20b&page=2');
+    assert.equal(requestName({ ...withQuery, query: '' }), 'GET /search');
+  });
+});
