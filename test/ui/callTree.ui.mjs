@@ -1,0 +1,230 @@
+#!/usr/bin/env node
+// UI test of the profile view, as a person would use it: code-server with the packaged .vsix
+// opens a copy of the fixture workspace plus a copy of demo/app.py under src/ and a path
+// mapping from where the fixtures' app ran to it. We open GET /slow from the Profiles panel,
+// expect the hot path expanded and highlighted, move with the keyboard, go to source with
+// Enter (the editor must open app.py at the function's line), search, look at the other tabs,
+// and open the hostile-names profile, whose <script> name must show as text.
+// Screenshots go to test-results/call-tree-*.png.
+//
+//   node test/ui/callTree.ui.mjs [--skip-build]
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { packageVsix } from '../runner/build.mjs';
+import { launchChromium } from '../runner/browser.mjs';
+import { assertCodeServerInstalled, installVsix, startCodeServer, workbenchUrl, tail } from '../runner/codeServer.mjs';
+import { extensionId, repoRoot, vsixPath, testResultsDir, PROFILE_SUFFIX } from '../runner/paths.mjs';
+import { createPhaseTimer } from '../runner/phases.mjs';
+import { makeTestWorkspace } from '../runner/workspace.mjs';
+
+/** Where the fixtures' app ran (see test/fixtures/profiles/README.md). */
+const RECORDED_DEMO_DIR = '/work/main/demo';
+const HOSTILE_NAME = '<script>alert(1)</script>';
+
+const skipBuild = process.argv.includes('--skip-build');
+const phases = createPhaseTimer('call tree UI');
+const temp = mkdtempSync(join(tmpdir(), 'rp-call-tree-ui-'));
+mkdirSync(testResultsDir, { recursive: true });
+const logFile = join(testResultsDir, 'code-server-call-tree-ui.log');
+const shot = (name) => join(testResultsDir, `call-tree-${name}.png`);
+rmSync(logFile, { force: true });
+rmSync(shot('failure'), { force: true });
+
+let server = null;
+let browser = null;
+let page = null;
+async function cleanUp() {
+  if (browser) await browser.close().catch(() => {});
+  browser = null;
+  if (server) await server.stop();
+  server = null;
+  if (!process.env.KEEP_TEMP) rmSync(temp, { recursive: true, force: true });
+}
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => cleanUp().finally(() => process.exit(130)));
+}
+
+class Expectation extends Error {}
+function expect(condition, message) {
+  if (!condition) throw new Expectation(message);
+}
+
+/** The fixture's function records, to know which line each function is at. */
+function fixtureFunctions(workspace, part) {
+  const dir = join(workspace, '.profiles');
+  const name = readdirSync(dir).find((n) => n.includes(part) && n.endsWith(PROFILE_SUFFIX));
+  expect(name, `fixture ${part} missing`);
+  return JSON.parse(readFileSync(join(dir, name), 'utf8')).profile.functions;
+}
+
+let exitCode = 1;
+try {
+  assertCodeServerInstalled();
+  if (!skipBuild) await phases.time('package .vsix', () => packageVsix());
+  expect(existsSync(vsixPath), `${vsixPath} is missing; run without --skip-build`);
+  const home = join(temp, 'home');
+  const userDataDir = join(temp, 'user-data');
+  const extensionsDir = join(temp, 'extensions');
+  await phases.time('install .vsix', () => installVsix({ vsix: vsixPath, extensionsDir, userDataDir, home, extensionId }));
+
+  const { workspace } = makeTestWorkspace(temp);
+  mkdirSync(join(workspace, 'src'), { recursive: true });
+  copyFileSync(join(repoRoot, 'demo', 'app.py'), join(workspace, 'src', 'app.py'));
+  mkdirSync(join(workspace, '.vscode'), { recursive: true });
+  writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'requestProfiler.pathMappings': { [RECORDED_DEMO_DIR]: '${workspaceFolder}/src' } }, null, 2));
+  const slowFunctions = fixtureFunctions(workspace, '-GET-slow-');
+  const primesBelow = slowFunctions.find((f) => f.name === 'primes_below');
+  expect(primesBelow, 'the /slow fixture records primes_below');
+
+  server = await phases.time('start code-server', () => startCodeServer({ workspace, userDataDir, extensionsDir, home, logFile }));
+  browser = await phases.time('launch Chromium', () => launchChromium());
+  page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
+  page.setDefaultNavigationTimeout(60_000);
+  const dialogs = [];
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  await phases.time('load workbench', async () => {
+    await page.goto(workbenchUrl(server, { workspace }));
+    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+  });
+
+  const profileRow = (label) => page.locator('.part.sidebar .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: label }) }).first();
+  await phases.time('open GET /slow from the Profiles panel', async () => {
+    const entry = page.locator('.activitybar a[aria-label^="Request Profiler"]');
+    await entry.waitFor({ timeout: 30_000 });
+    await entry.click();
+    const row = profileRow('GET /slow');
+    await row.waitFor({ timeout: 30_000 });
+    await row.click();
+  });
+
+  // The webview's content sits two iframes down; the active editor's webview is the visible one.
+  const view = () => page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
+  const tree = () => view().locator('vscode-tab-panel[data-tab="tree"] .vlist');
+  await phases.time('hot path expanded and highlighted', async () => {
+    await tree().locator('.vrow.hot').first().waitFor({ timeout: 30_000 });
+    const hotNames = (await tree().locator('.vrow.hot .name').allInnerTexts()).map((t) => t.trim());
+    console.log(`[call tree UI] hot path: ${hotNames.join(' > ')}`);
+    expect(hotNames.some((n) => n.includes('slow_report')) && hotNames.some((n) => n.includes('primes_below')), `hot path through slow_report and primes_below, got ${hotNames.join(' > ')}`);
+    const selected = (await tree().locator('.vrow.selected .name').innerText()).trim();
+    expect(selected === hotNames[hotNames.length - 1], `the hot path's end (${hotNames.at(-1)}) is selected, not ${selected}`);
+    const header = await view().locator('.profile-header').innerText();
+    expect(/GET\s+\/slow\s+200/.test(header) && header.includes('Duration') && header.includes('not production time'), `header shows the request: ${header}`);
+    await page.screenshot({ path: shot('hot-path') });
+  });
+
+  const selectedIndex = async () => Number(await tree().locator('.vrow.selected').getAttribute('data-index'));
+  await phases.time('keyboard: Home, arrows, End, Left/Right', async () => {
+    await tree().focus();
+    await page.keyboard.press('Home');
+    expect((await selectedIndex()) === 0, 'Home selects the first row');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    expect((await selectedIndex()) === 2, 'two ArrowDowns select the third row');
+    await page.keyboard.press('ArrowUp');
+    expect((await selectedIndex()) === 1, 'ArrowUp goes back one');
+    await page.keyboard.press('End');
+    const count = await tree().locator('.vrow:not([hidden])').count();
+    expect((await selectedIndex()) >= count - 1 - 16, 'End selects the last row');
+    await page.keyboard.press('Home');
+    const before = await tree().locator('.vrow:not([hidden])').count();
+    await page.keyboard.press('ArrowLeft');
+    const collapsed = await tree().locator('.vrow:not([hidden])').count();
+    expect(collapsed < before, `ArrowLeft on the expanded root collapses it (${before} → ${collapsed} rows)`);
+    await page.keyboard.press('ArrowRight');
+    expect((await tree().locator('.vrow:not([hidden])').count()) > collapsed, 'ArrowRight expands it again');
+    await page.keyboard.press('h');
+    await tree().locator('.vrow.selected .name', { hasText: 'primes_below' }).waitFor({ timeout: 5_000 }).catch(async () => {
+      const now = await tree().locator('.vrow.selected .name').innerText();
+      // The hot path may end below primes_below (its list comprehension): it must pass through it.
+      expect((await tree().locator('.vrow.hot .name', { hasText: 'primes_below' }).count()) > 0, `H expands the hot path again (selected ${now})`);
+    });
+  });
+
+  await phases.time('go to source with Enter', async () => {
+    const row = tree().locator('.vrow', { has: page.locator('.name', { hasText: /^primes_below$/ }) }).first();
+    await row.locator('.percent').click();
+    await page.keyboard.press('Enter');
+    const tab = page.locator('.part.editor .tab.active');
+    await page.waitForFunction(() => document.querySelector('.part.editor .tab.active')?.getAttribute('aria-label')?.startsWith('app.py'), null, { timeout: 15_000 }).catch(async () => {
+      throw new Expectation(`Enter on primes_below opened no app.py editor; active tab: ${await tab.getAttribute('aria-label')}`);
+    });
+    const position = page.locator('.statusbar [id="status.editor.selection"]');
+    await page.waitForFunction((line) => document.querySelector('.statusbar [id="status.editor.selection"]')?.textContent?.includes(`Ln ${line},`), primesBelow.line, { timeout: 10_000 }).catch(async () => {
+      throw new Expectation(`the editor is not at line ${primesBelow.line}: ${await position.innerText()}`);
+    });
+    // End-of-line decorations are CSS ::after content, not text nodes: read their computed content.
+    await page
+      .waitForFunction(
+        () =>
+          [...document.querySelectorAll('.part.editor .view-lines span')].some((span) => /ms · \d/.test(getComputedStyle(span, '::after').content)),
+        null,
+        { timeout: 10_000 },
+      )
+      .catch(() => {
+        throw new Expectation('no source hint (ms · %) at the end of a def line in app.py');
+      });
+    await page.screenshot({ path: shot('source') });
+  });
+
+  await phases.time('search reveals and highlights', async () => {
+    await page.locator('.part.editor .tab', { hasText: 'slow' }).first().click();
+    const search = view().locator('vscode-textfield.search input');
+    await search.waitFor({ timeout: 15_000 });
+    await search.fill('fibonacci');
+    await tree().locator('.vrow.match .name', { hasText: 'fibonacci' }).first().waitFor({ timeout: 10_000 });
+    const selected = (await tree().locator('.vrow.selected .name').innerText()).trim();
+    expect(selected === 'fibonacci', `search selects the revealed match, got ${selected}`);
+    const status = await view().locator('.search-status').innerText();
+    expect(/^1 of \d+/.test(status.trim()), `the search status counts matches: ${status}`);
+    await page.screenshot({ path: shot('search') });
+  });
+
+  await phases.time('Functions, Callers and Request tabs', async () => {
+    await view().locator('vscode-tab-header', { hasText: 'Callers' }).click();
+    await view().locator('.callers-title', { hasText: 'fibonacci' }).waitFor({ timeout: 10_000 });
+    const callers = await view().locator('vscode-tab-panel[data-tab="callers"] .vrow .name').allInnerTexts();
+    expect(callers.some((n) => n.includes('slow_report')), `fibonacci's callers include slow_report: ${callers.join(', ')}`);
+    await view().locator('vscode-tab-header', { hasText: 'Functions' }).click();
+    const functionsList = view().locator('vscode-tab-panel[data-tab="functions"] .vlist');
+    await functionsList.locator('.vrow').first().waitFor({ timeout: 10_000 });
+    await view().locator('vscode-tab-header', { hasText: 'Request' }).click();
+    const request = await view().locator('.request-tab').innerText();
+    expect(request.includes('Request headers') && request.includes('WSGI environ'), 'the Request tab shows headers and the environ');
+    await view().locator('vscode-tab-header', { hasText: 'Call tree' }).click();
+  });
+
+  await phases.time('hostile names are text', async () => {
+    await profileRow('/<b>bold</b>').click().catch(async () => {
+      await profileRow('<b>').click();
+    });
+    await page.waitForTimeout(500);
+    const frame = view();
+    await frame.locator('.profile-header').waitFor({ timeout: 20_000 });
+    await frame.locator('.search').locator('input').fill('script');
+    const name = frame.locator('.vrow .name', { hasText: HOSTILE_NAME }).first();
+    await name.waitFor({ timeout: 10_000 }).catch(() => {
+      throw new Expectation(`no row shows the name ${HOSTILE_NAME} as text`);
+    });
+    const shown = (await name.innerText()).trim();
+    expect(shown.endsWith(HOSTILE_NAME), `the name is shown verbatim: ${shown}`);
+    const injected = await frame.locator('body script:not([nonce]), .vrow img, .vrow b').count();
+    expect(injected === 0, 'no element was created from a profile name');
+    expect(dialogs.length === 0, `a dialog opened: ${dialogs.join(', ')}`);
+    await page.screenshot({ path: shot('hostile') });
+  });
+
+  console.log(`[call tree UI] passed; screenshots ${shot('*')}`);
+  exitCode = 0;
+} catch (error) {
+  console.error(`[call tree UI] FAILED: ${error instanceof Expectation ? error.message : (error?.stack ?? error)}`);
+  if (page) await page.screenshot({ path: shot('failure') }).then(() => console.error(`screenshot: ${shot('failure')}`), () => {});
+  if (existsSync(logFile)) console.error(`code-server log, last lines:\n${tail(logFile)}`);
+} finally {
+  await phases.time('stop code-server and Chromium', () => cleanUp());
+  phases.report();
+}
+process.exit(exitCode);
