@@ -30,18 +30,40 @@ install_debian_packages() {
 declare -a SUMMARY=()
 FAILED=0
 
+# A hang must fail the run, not stall it: each interpreter's suite gets this many
+# seconds (a full suite takes well under a minute). On expiry `timeout` sends SIGABRT, which
+# -X faulthandler turns into a traceback of every thread; -v has unittest name
+# each test before it runs, so the last name in the log is the test that hung.
+SUITE_TIME_LIMIT_S=${REQUEST_PROFILER_SUITE_TIME_LIMIT_S:-300}
+
+hung_test() {  # log: the test that was running when the time limit struck
+  local started frame
+  started=$(grep -oE '^test[A-Za-z0-9_]* \([A-Za-z0-9_.]+\)' "$1" | tail -n 1)
+  frame=$(grep -oE 'File "[^"]*tests/[^"]*", line [0-9]+ in test[A-Za-z0-9_]*' "$1" | head -n 1)
+  echo "${started:-an unknown test}${frame:+ ($frame)}"
+}
+
 run_suite() {  # label, python, extra env...
   local label=$1 python=$2; shift 2
-  local log
+  local log status
   log=$(mktemp)
   local started=$SECONDS
-  if env "$@" "$python" -m unittest discover -s tests -t . >"$log" 2>&1; then
+  # ulimit -c 0: the SIGABRT must not leave core files behind.
+  (ulimit -c 0; exec env "$@" timeout -s ABRT -k 30 "$SUITE_TIME_LIMIT_S" \
+     "$python" -X faulthandler -m unittest discover -v -s tests -t .) >"$log" 2>&1
+  status=$?
+  if [ $status -eq 0 ]; then
     SUMMARY+=("PASS  $label  $(tail -n 3 "$log" | grep -E '^Ran|^OK' | tr '\n' ' ')($((SECONDS - started))s)")
+    rm -f "$log"
+    return
+  fi
+  FAILED=1
+  echo "---- $label output ----"
+  cat "$log"
+  if [ $status -eq 124 ] || [ $status -eq 137 ]; then
+    SUMMARY+=("FAIL  $label  HUNG: no result after ${SUITE_TIME_LIMIT_S}s; running: $(hung_test "$log")")
   else
-    FAILED=1
-    SUMMARY+=("FAIL  $label  $(grep -E '^Ran|^FAILED' "$log" | tr '\n' ' ')")
-    echo "---- $label output ----"
-    cat "$log"
+    SUMMARY+=("FAIL  $label  $(grep -E '^Ran|^FAILED' "$log" | tr '\n' ' ')(exit $status)")
   fi
   rm -f "$log"
 }
