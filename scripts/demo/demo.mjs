@@ -7,8 +7,9 @@
 //
 // --smoke runs headless instead: everything starts in a temporary folder, Chromium checks the
 // Profiles view (scripts/demo/smoke.mjs), everything stops, and the exit status says whether the
-// check passed. --screenshot (with --smoke) saves docs/images/profiles-panel.png.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+// check passed. --screenshot (with --smoke) saves the README's pictures into docs/images/
+// (profiles-panel.png, call-tree.png, call-graph.png).
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { assertCodeServerInstalled, installVsix, startCodeServer, workbenchUrl, tail } from '../../test/runner/codeServer.mjs';
@@ -45,7 +46,7 @@ const codeServerDir = join(root, 'code-server');
 const logDir = smoke ? testResultsDir : join(root, 'logs');
 const appLog = join(logDir, smoke ? 'demo-app-smoke.log' : 'demo-app.log');
 const codeServerLog = join(logDir, smoke ? 'demo-code-server-smoke.log' : 'code-server.log');
-const screenshotPath = join(repoRoot, 'docs', 'images', 'profiles-panel.png');
+const screenshotDir = join(repoRoot, 'docs', 'images');
 const failureScreenshot = join(testResultsDir, 'demo-smoke-failure.png');
 
 let app = null;
@@ -73,6 +74,7 @@ try {
   rmSync(profileDir, { recursive: true, force: true });
   mkdirSync(profileDir, { recursive: true, mode: 0o700 });
   if (smoke) rmSync(failureScreenshot, { force: true });
+  if (screenshot) mkdirSync(screenshotDir, { recursive: true });
 
   app = await startDemoApp({ repoRoot, profileDir, port: appPort, logFile: appLog });
   say(`demo app listening on ${app.url}`);
@@ -86,7 +88,8 @@ try {
   const extensionsDir = join(codeServerDir, 'extensions');
   // Replace whatever an earlier run installed: the demo shows the .vsix just built.
   rmSync(extensionsDir, { recursive: true, force: true });
-  await installVsix({ vsix: vsixPath, extensionsDir, userDataDir, home, extensionId });
+  const installed = await installVsix({ vsix: vsixPath, extensionsDir, userDataDir, home, extensionId });
+  const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
   say(`installed ${shown(vsixPath)} into code-server`);
   server = await startCodeServer({ workspace, userDataDir, extensionsDir, home, logFile: codeServerLog });
 
@@ -97,7 +100,8 @@ try {
       app,
       profileDir,
       expected,
-      screenshot: screenshot ? screenshotPath : null,
+      screenshotDir: screenshot ? screenshotDir : null,
+      hasCallGraph: (manifest.contributes?.commands ?? []).some((c) => c.command === 'requestProfiler.openCallGraph'),
       failureScreenshot,
       log: (message) => say(`smoke: ${message}`),
     });

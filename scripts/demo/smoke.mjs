@@ -1,6 +1,7 @@
 // The demo's headless check, as a person would do it: open the workbench in Chromium, click the
 // Request Profiler entry in the activity bar, see the demo's requests in the Profiles view, make
 // one more request to the demo app and see it appear. Optionally keeps a screenshot for the README.
+import { join } from 'node:path';
 import { launchChromium } from '../../test/runner/browser.mjs';
 import { workbenchUrl } from '../../test/runner/codeServer.mjs';
 import { sendRequests, waitForProfiles } from './demoApp.mjs';
@@ -25,10 +26,11 @@ function escapeRegExp(text) {
 }
 
 /**
- * Drives the workbench and returns what it saw. `expected` are the "METHOD /path" labels the view
- * must list; `log` reports progress.
+ * Drives the workbench; throws when something is not as expected. `expected` are the
+ * "METHOD /path" labels the view must list; `log` reports progress; with `screenshotDir`, the
+ * README's pictures are saved there.
  */
-export async function runSmoke({ server, workspace, app, profileDir, expected, screenshot, failureScreenshot, log }) {
+export async function runSmoke({ server, workspace, app, profileDir, expected, screenshotDir, hasCallGraph, failureScreenshot, log }) {
   const browser = await launchChromium();
   let page;
   try {
@@ -64,8 +66,7 @@ export async function runSmoke({ server, workspace, app, profileDir, expected, s
     });
     log(`"${live}" appeared ${Date.now() - started} ms after the request was sent`);
 
-    if (screenshot) await takeScreenshot(page, screenshot);
-    if (screenshot) log(`screenshot: ${screenshot}`);
+    if (screenshotDir) await takeScreenshots(page, screenshotDir, { hasCallGraph, log });
   } catch (error) {
     if (page && failureScreenshot) await page.screenshot({ path: failureScreenshot }).catch(() => {});
     throw error;
@@ -74,11 +75,28 @@ export async function runSmoke({ server, workspace, app, profileDir, expected, s
   }
 }
 
+/** Runs a command from the command palette by its title, as a user would. */
+async function runCommand(page, title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: 10_000 });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: title.split(': ').pop() }).first().waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
+}
+
+/** The profile view's page (the last webview opened), inside its two frames. */
+function lastWebview(page) {
+  return page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
+}
+
 /**
- * The README's picture: a wider side bar with every burst expanded, and the slow request's profile
- * open beside it.
+ * The README's pictures, into `dir`:
+ *   profiles-panel.png  a wider side bar with every burst expanded, GET /slow's profile beside it;
+ *   call-tree.png       the profile view of GET / (template and SQLite) with the side bar hidden;
+ *   call-graph.png      the call graph of GET /slow, when the extension has that command.
  */
-async function takeScreenshot(page, path) {
+async function takeScreenshots(page, dir, { hasCallGraph, log }) {
   const sidebar = await page.locator('.part.sidebar').boundingBox();
   if (sidebar) {
     // Drag the sash between the side bar and the editor, so descriptions are not cut off.
@@ -91,8 +109,42 @@ async function takeScreenshot(page, path) {
   }
   const collapsed = page.locator('.part.sidebar .monaco-list-row[aria-expanded="false"]');
   for (let guard = 0; guard < 10 && (await collapsed.count()) > 0; guard++) await collapsed.first().click();
-  await profileRow(page, 'GET /slow').first().click();
-  await page.locator('.part.editor .tabs-container .tab.active').waitFor({ timeout: 15_000 }).catch(() => {});
-  await page.waitForTimeout(2500); // let the editor render before the picture
-  await page.screenshot({ path });
+
+  const openProfile = async (label) => {
+    await profileRow(page, label).first().click();
+    await page.locator('.part.editor .tabs-container .tab.active').waitFor({ timeout: 15_000 });
+    // The profile view draws its rows once the page has the profile.
+    await lastWebview(page).locator('[role="treegrid"] [role="row"], [role="tree"] [role="treeitem"]').first()
+      .waitFor({ timeout: 20_000 })
+      .catch(() => log('the profile view drew no tree rows within 20 s; taking the picture anyway'));
+    await page.waitForTimeout(1000);
+  };
+
+  await openProfile('GET /slow');
+  await page.screenshot({ path: join(dir, 'profiles-panel.png') });
+  log(`screenshot: ${join(dir, 'profiles-panel.png')}`);
+
+  await openProfile('GET /');
+  await page.keyboard.press('Control+B'); // hide the side bar: the view gets the whole width
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: join(dir, 'call-tree.png') });
+  log(`screenshot: ${join(dir, 'call-tree.png')}`);
+
+  if (!hasCallGraph) {
+    log('no call graph command in this build: call-graph.png not taken');
+    return;
+  }
+  // From the palette, as a user would: the graph of the profile in the active editor (GET /slow:
+  // few enough functions for legible labels); it opens beside the call tree.
+  await page.locator('.part.editor .tabs-container .tab', { hasText: '-GET-slow-' }).first().click();
+  await page.waitForTimeout(500);
+  await runCommand(page, 'Request Profiler: Open Call Graph');
+  const graph = lastWebview(page);
+  await graph.locator('svg g[data-function]').first().waitFor({ timeout: 30_000 });
+  // The whole graph in view, and no tooltip of the tab clicked above over the picture.
+  await graph.getByRole('button', { name: 'Fit' }).click().catch(() => log('no Fit button in the call graph'));
+  await page.mouse.move(640, 795);
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: join(dir, 'call-graph.png') });
+  log(`screenshot: ${join(dir, 'call-graph.png')}`);
 }
