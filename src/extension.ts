@@ -89,7 +89,7 @@ export function activate(context: vscode.ExtensionContext): RequestProfilerApi {
     if (view.visible && library.index.size) tree.refresh();
   }, AGE_REFRESH_MS);
 
-  const callGraph = registerCallGraph(context.extensionUri, context.globalState, library, () => settings, output);
+  const callGraph = registerCallGraph(context.extensionUri, context.globalState, library, ready, () => settings, output);
   context.subscriptions.push(...callGraph.disposables);
   context.subscriptions.push(
     output,

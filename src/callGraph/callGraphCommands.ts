@@ -55,6 +55,8 @@ export function registerCallGraph(
   extensionUri: vscode.Uri,
   memento: vscode.Memento,
   library: ProfileLibrary,
+  /** Resolves once the library has read the watched folders (the quick pick waits for it). */
+  indexed: Promise<void>,
   settings: () => Settings,
   log: vscode.LogOutputChannel,
 ): { disposables: vscode.Disposable[]; testHooks: CallGraphTestHooks } {
@@ -63,7 +65,7 @@ export function registerCallGraph(
   const openCallGraph = async (target?: vscode.Uri | ProfilesTreeNode, focusFunction?: number): Promise<boolean> => {
     const fromArgument = profileUriOf(target);
     const inView = fromArgument ? undefined : activeProfileUri(panels);
-    const uri = fromArgument ?? inView ?? (await pickRecentProfile(library, 'Open Call Graph'));
+    const uri = fromArgument ?? inView ?? (await pickRecentProfile(library, indexed, 'Open Call Graph'));
     if (!uri) return false;
     // From the call tree (its toolbar, or the palette over it): beside it, so both stay visible.
     const besideProfileView = isProfileViewActive(uri);

@@ -1,7 +1,8 @@
 /**
  * A quick pick of recent requests from the Profiles panel's library, newest first, for
- * commands run from the palette with no profile in view. A last entry opens any profile
- * file from disk.
+ * commands run from the palette with no profile in view. It is live: right after start-up it
+ * shows a busy bar until the folders are indexed, and requests made while it is open appear
+ * in it. A last entry opens any profile file from disk.
  */
 import * as vscode from 'vscode';
 import { formatAge, formatMs } from '../core/format';
@@ -22,28 +23,55 @@ export function recentProfileItem(entry: ReadableEntry, nowMs: number): vscode.Q
   return { label: requestName(header), description: parts.join(' · '), file: entry.file };
 }
 
-/** The profile the user picked, or undefined when they dismissed the pick. */
-export async function pickRecentProfile(library: ProfileLibrary, title: string): Promise<vscode.Uri | undefined> {
-  const now = Date.now();
-  const items: Item[] = library.index
-    .list()
-    .filter(isReadable)
-    .slice(0, MAX_ITEMS)
-    .map((entry) => recentProfileItem(entry, now));
-  const browse: Item = { label: '$(folder-opened) Open a Profile File…', browse: true, alwaysShow: true };
-  const picked = await vscode.window.showQuickPick<Item>([...items, { label: '', kind: vscode.QuickPickItemKind.Separator }, browse], {
-    title,
-    placeHolder: items.length ? 'Pick a request (newest first); type to filter by method, path or status' : 'No profiles in the watched folders yet',
-    matchOnDescription: true,
+/**
+ * The profile the user picked, or undefined when they dismissed the pick.
+ * @param indexed resolves once the library has read the watched folders.
+ */
+export async function pickRecentProfile(library: ProfileLibrary, indexed: Promise<void>, title: string): Promise<vscode.Uri | undefined> {
+  const picked = await new Promise<Item | undefined>((resolve) => {
+    const quickPick = vscode.window.createQuickPick<Item>();
+    quickPick.title = title;
+    quickPick.matchOnDescription = true;
+    let loading = true;
+    const browse: Item = { label: '$(folder-opened) Open a Profile File…', browse: true, alwaysShow: true };
+    const refresh = () => {
+      const now = Date.now();
+      const recent = library.index.list().filter(isReadable).slice(0, MAX_ITEMS).map((entry): Item => recentProfileItem(entry, now));
+      quickPick.items = [...recent, { label: '', kind: vscode.QuickPickItemKind.Separator }, browse];
+      quickPick.placeholder = recent.length
+        ? 'Pick a request (newest first); type to filter by method, path or status'
+        : loading
+          ? 'Reading the profile folders…'
+          : 'No profiles in the watched folders yet';
+    };
+    quickPick.busy = true;
+    refresh();
+    const stopListening = library.onDidChange(refresh);
+    void indexed.finally(() => {
+      loading = false;
+      quickPick.busy = false;
+      refresh();
+    });
+    let chosen: Item | undefined;
+    quickPick.onDidAccept(() => {
+      chosen = quickPick.selectedItems[0];
+      quickPick.hide();
+    });
+    quickPick.onDidHide(() => {
+      stopListening();
+      quickPick.dispose();
+      resolve(chosen);
+    });
+    quickPick.show();
   });
-  if (!picked) return undefined;
+  if (!picked || picked.kind === vscode.QuickPickItemKind.Separator) return undefined;
   if (picked.file) return vscode.Uri.file(picked.file);
-  const chosen = await vscode.window.showOpenDialog({
+  const files = await vscode.window.showOpenDialog({
     title,
     canSelectMany: false,
     openLabel: 'Open Profile',
-    filters: { 'Request profiles': ['json'] },
+    filters: { 'Request profiles': ['json', 'prof', 'pstats'] },
     defaultUri: library.directories[0] ? vscode.Uri.file(library.directories[0]) : undefined,
   });
-  return chosen?.[0];
+  return files?.[0];
 }

@@ -1,0 +1,219 @@
+#!/usr/bin/env node
+// UI test of "Open Call Graph", as a person would use it: code-server with the packaged .vsix
+// opens a copy of the fixture workspace plus a copy of the profiled app's source and a path
+// mapping from where the app ran to that copy. We run the command from the palette (F1), pick
+// GET /slow in the quick pick, expect the graph's SVG with the hot path drawn (nodes and edges
+// classed "hot"), laid out in the worker under the panel's CSP with no CSP violation, click a
+// node and expect the editor on that function's def line. Then T on a node shows it in the
+// call tree. Screenshots go to test-results/call-graph-*.png.
+//
+//   node test/ui/callGraph.ui.mjs [--skip-build]
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { packageVsix } from '../runner/build.mjs';
+import { launchChromium } from '../runner/browser.mjs';
+import { assertCodeServerInstalled, installVsix, startCodeServer, workbenchUrl, tail } from '../runner/codeServer.mjs';
+import { extensionId, repoRoot, vsixPath, testResultsDir, PROFILE_SUFFIX } from '../runner/paths.mjs';
+import { createPhaseTimer } from '../runner/phases.mjs';
+import { makeTestWorkspace } from '../runner/workspace.mjs';
+
+const COMMAND_TITLE = 'Request Profiler: Open Call Graph';
+/** The function whose node we click: on the hot path of GET /slow, with a plain def line. */
+const CLICKED = 'is_prime';
+
+const skipBuild = process.argv.includes('--skip-build');
+const phases = createPhaseTimer('call graph UI');
+const temp = mkdtempSync(join(tmpdir(), 'rp-call-graph-ui-'));
+mkdirSync(testResultsDir, { recursive: true });
+const logFile = join(testResultsDir, 'code-server-call-graph-ui.log');
+const shot = (name) => join(testResultsDir, `call-graph-${name}.png`);
+rmSync(logFile, { force: true });
+rmSync(shot('failure'), { force: true });
+
+let server = null;
+let browser = null;
+let page = null;
+async function cleanUp() {
+  if (browser) await browser.close().catch(() => {});
+  browser = null;
+  if (server) await server.stop();
+  server = null;
+  if (!process.env.KEEP_TEMP) rmSync(temp, { recursive: true, force: true });
+}
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => cleanUp().finally(() => process.exit(130)));
+}
+
+class Expectation extends Error {}
+function expect(condition, message) {
+  if (!condition) throw new Expectation(message);
+}
+
+/** The /slow fixture as the middleware wrote it. */
+function slowFixture(workspace) {
+  const dir = join(workspace, '.profiles');
+  const name = readdirSync(dir).find((n) => n.includes('-GET-slow-') && n.endsWith(PROFILE_SUFFIX));
+  expect(name, 'the GET /slow fixture is missing from .profiles');
+  return JSON.parse(readFileSync(join(dir, name), 'utf8'));
+}
+
+let exitCode = 1;
+try {
+  assertCodeServerInstalled();
+  if (!skipBuild) await phases.time('package .vsix', () => packageVsix());
+  expect(existsSync(vsixPath), `${vsixPath} is missing; run without --skip-build`);
+  const home = join(temp, 'home');
+  const userDataDir = join(temp, 'user-data');
+  const extensionsDir = join(temp, 'extensions');
+  await phases.time('install .vsix', () => installVsix({ vsix: vsixPath, extensionsDir, userDataDir, home, extensionId }));
+
+  // The fixtures recorded the app's files under the server's working directory (the
+  // repository where they were made): copy those files into the workspace and map that
+  // directory to the copy, as a user with a container would.
+  const { workspace } = makeTestWorkspace(temp);
+  const slow = slowFixture(workspace);
+  const clicked = slow.profile.functions.find((f) => f.name === CLICKED);
+  expect(clicked, `the /slow fixture records ${CLICKED}`);
+  const serverRoot = slow.paths.cwd;
+  const sourceInRepo = relative(serverRoot, clicked.file);
+  expect(!sourceInRepo.startsWith('..'), `${clicked.file} is under the recorded cwd ${serverRoot}`);
+  const localCopy = join(workspace, 'server', sourceInRepo);
+  mkdirSync(dirname(localCopy), { recursive: true });
+  copyFileSync(join(repoRoot, sourceInRepo), localCopy);
+  mkdirSync(join(workspace, '.vscode'), { recursive: true });
+  writeFileSync(
+    join(workspace, '.vscode', 'settings.json'),
+    JSON.stringify({ 'requestProfiler.pathMappings': { [serverRoot]: '${workspaceFolder}/server' } }, null, 2),
+  );
+  const defLine = readFileSync(localCopy, 'utf8').split('\n')[clicked.line - 1];
+  expect(defLine?.includes(`def ${CLICKED}(`), `line ${clicked.line} of ${sourceInRepo} is not the def of ${CLICKED}: ${defLine}`);
+
+  server = await phases.time('start code-server', () => startCodeServer({ workspace, userDataDir, extensionsDir, home, logFile }));
+  browser = await phases.time('launch Chromium', () => launchChromium());
+  page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
+  page.setDefaultNavigationTimeout(60_000);
+  const cspViolations = [];
+  page.on('console', (message) => {
+    const text = message.text();
+    if (/Content Security Policy/i.test(text)) cspViolations.push(text);
+  });
+  await phases.time('load workbench', async () => {
+    await page.goto(workbenchUrl(server, { workspace }));
+    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    // The Profiles panel's activity-bar entry appears once the extension's contributions are in.
+    await page.locator('.activitybar a[aria-label^="Request Profiler"]').waitFor({ timeout: 30_000 });
+  });
+
+  const quickInput = page.locator('.quick-input-widget');
+  await phases.time('F1, Open Call Graph, pick GET /slow', async () => {
+    await page.locator('.part.editor').click();
+    await page.keyboard.press('F1');
+    await quickInput.locator('input').waitFor({ timeout: 10_000 });
+    await page.keyboard.type(COMMAND_TITLE);
+    const commandRow = quickInput.locator('.monaco-list-row', { hasText: COMMAND_TITLE }).first();
+    await commandRow.waitFor({ timeout: 10_000 }).catch(() => {
+      throw new Expectation(`the palette offers no "${COMMAND_TITLE}"`);
+    });
+    await page.keyboard.press('Enter');
+    // The quick pick of recent requests, newest first.
+    const slowRow = quickInput.locator('.monaco-list-row', { hasText: 'GET /slow' }).first();
+    await slowRow.waitFor({ timeout: 15_000 }).catch(async () => {
+      const rows = await quickInput.locator('.monaco-list-row').allInnerTexts();
+      throw new Expectation(`the quick pick lists no "GET /slow": ${rows.join(' | ')}`);
+    });
+    await page.keyboard.type('GET /slow');
+    await page.keyboard.press('Enter');
+  });
+
+  // The webview's content sits two iframes down.
+  const view = () => page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
+  let hot = { nodes: 0, edges: 0 };
+  await phases.time('the graph with its hot path', async () => {
+    const activeTab = page.locator('.part.editor .tab.active');
+    await page.waitForFunction(() => document.querySelector('.part.editor .tab.active')?.getAttribute('aria-label')?.startsWith('Call Graph: GET /slow'), null, { timeout: 15_000 }).catch(async () => {
+      throw new Expectation(`no "Call Graph: GET /slow" tab; the active tab is ${await activeTab.getAttribute('aria-label')}`);
+    });
+    await view().locator('.viewport svg g.node').first().waitFor({ timeout: 30_000 }).catch(async () => {
+      const status = await view().locator('.status').innerText().catch(() => '(no page)');
+      throw new Expectation(`the call graph drew no node; its status says: ${status}`);
+    });
+    const nodes = await view().locator('.viewport svg g.node').count();
+    hot = { nodes: await view().locator('.viewport svg g.node.hot').count(), edges: await view().locator('.viewport svg g.edge.hot').count() };
+    console.log(`[call graph UI] ${nodes} nodes drawn; hot path: ${hot.nodes} nodes, ${hot.edges} edges`);
+    expect(hot.nodes >= 3 && hot.edges === hot.nodes - 1, `a hot path of nodes joined by hot edges (got ${hot.nodes} nodes, ${hot.edges} edges)`);
+    const hotNames = await view().locator('.viewport svg g.node.hot').evaluateAll((gs) => gs.map((g) => g.getAttribute('aria-label')?.split(',')[0]));
+    expect(hotNames.some((n) => n?.includes('slow_report')) && hotNames.some((n) => n?.includes(CLICKED)), `the hot path runs through slow_report and ${CLICKED}: ${hotNames.join(' > ')}`);
+    const status = (await view().locator('.status').innerText()).trim();
+    console.log(`[call graph UI] status: ${status}`);
+    expect(/laid out in \d+ ms/.test(status), `the status says how long the layout took: ${status}`);
+    expect(!status.includes('page thread'), `the layout ran in the worker, not on the page thread: ${status}`);
+    await page.screenshot({ path: shot('hot-path') });
+  });
+
+  await phases.time(`click ${CLICKED} and land on its def line`, async () => {
+    const node = view().locator(`.viewport svg g.node[aria-label^="${CLICKED},"]`).first();
+    await node.waitFor({ timeout: 5_000 }).catch(async () => {
+      const labels = await view().locator('.viewport svg g.node').evaluateAll((gs) => gs.map((g) => g.getAttribute('aria-label')));
+      throw new Expectation(`no node for ${CLICKED} among: ${labels.join(' | ')}`);
+    });
+    await node.locator('polygon').first().click();
+    const activeTab = page.locator('.part.editor .tab.active');
+    await page.waitForFunction(() => document.querySelector('.part.editor .tab.active')?.getAttribute('aria-label')?.startsWith('app.py'), null, { timeout: 15_000 }).catch(async () => {
+      throw new Expectation(`clicking ${CLICKED} opened no app.py editor; the active tab is ${await activeTab.getAttribute('aria-label')}`);
+    });
+    const tabPath = await activeTab.getAttribute('title');
+    console.log(`[call graph UI] opened ${tabPath ?? (await activeTab.getAttribute('aria-label'))}`);
+    const position = page.locator('.statusbar [id="status.editor.selection"]');
+    await page.waitForFunction((line) => document.querySelector('.statusbar [id="status.editor.selection"]')?.textContent?.includes(`Ln ${line},`), clicked.line, { timeout: 10_000 }).catch(async () => {
+      throw new Expectation(`the editor is not at line ${clicked.line}: ${await position.innerText()}`);
+    });
+    await page.screenshot({ path: shot('source') });
+  });
+
+  await phases.time('T on a node shows it in the call tree', async () => {
+    await page.locator('.part.editor .tab', { hasText: 'Call Graph: GET /slow' }).first().click();
+    const node = view().locator(`.viewport svg g.node[aria-label^="${CLICKED},"]`).first();
+    await node.waitFor({ timeout: 30_000 });
+    await node.focus();
+    await page.keyboard.press('t');
+    // The profile view is the profile file's custom editor: its tab is named for the file.
+    await page.waitForFunction(() => /-GET-slow-.*\.rprof\.json/.test(document.querySelector('.part.editor .tab.active')?.getAttribute('aria-label') ?? ''), null, { timeout: 15_000 }).catch(async () => {
+      throw new Expectation(`T opened no profile view; the active tab is ${await page.locator('.part.editor .tab.active').getAttribute('aria-label')}`);
+    });
+    const selected = view().locator('.vrow.selected .name');
+    await page.waitForTimeout(300);
+    await selected.first().waitFor({ timeout: 15_000 }).catch(() => {
+      throw new Expectation('the call tree selected no row');
+    });
+    const name = (await selected.first().innerText()).trim();
+    expect(name.includes(CLICKED), `the call tree selected ${CLICKED}, not ${name}`);
+    await page.screenshot({ path: shot('call-tree') });
+  });
+
+  expect(cspViolations.length === 0, `Content Security Policy violations:\n  ${cspViolations.join('\n  ')}`);
+  await phases.time('the CSP is enforced and its violations would be seen', async () => {
+    // A canary: an inline style attribute, which the panel's style-src does not allow. It
+    // proves both that the policy is strict and that this test hears violations at all.
+    await page.locator('.part.editor .tab', { hasText: 'Call Graph: GET /slow' }).first().click();
+    const body = view().locator('body');
+    await body.waitFor({ timeout: 15_000 });
+    await body.evaluate((element) => {
+      const canary = document.createElement('div');
+      canary.setAttribute('style', 'outline: 1px solid red');
+      element.append(canary);
+    });
+    await page.waitForTimeout(500);
+    expect(cspViolations.some((text) => /style-src/.test(text)), `the inline style canary raised no CSP violation; seen: ${cspViolations.join(' | ') || 'none'}`);
+  });
+  console.log(`[call graph UI] passed; screenshots ${shot('*')}`);
+  exitCode = 0;
+} catch (error) {
+  console.error(`[call graph UI] FAILED: ${error instanceof Expectation ? error.message : (error?.stack ?? error)}`);
+  if (page) await page.screenshot({ path: shot('failure') }).then(() => console.error(`screenshot: ${shot('failure')}`), () => {});
+  if (existsSync(logFile)) console.error(`code-server log, last lines:\n${tail(logFile)}`);
+} finally {
+  await phases.time('stop code-server and Chromium', () => cleanUp());
+  phases.report();
+}
+process.exit(exitCode);
