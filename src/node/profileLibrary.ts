@@ -10,8 +10,8 @@ import { DirectoryWatcher, type DirectoryChanges, type DirectoryState, type Dire
 import { inferElapsedDecimals, type ElapsedDecimals } from '../core/pstats/werkzeugFileName';
 import { isProfileFileName, isPstatsFileName, pstatsCompanionsOf, readProfileEntry } from './profileFiles';
 
-/** Parallel header reads: enough to hide latency, few enough to stay under file-descriptor limits. */
-const READ_CONCURRENCY = 64;
+/** Files read between two yields to the event loop: a few milliseconds of work. */
+const READ_BATCH = 200;
 
 export interface DirectoryStatus {
   directory: string;
@@ -71,8 +71,9 @@ export class ProfileLibrary {
         this.watcherOptions,
       );
       this.watchers.set(directory, watcher);
-      // Watch first, then scan: a file written in between is reported by both, harmlessly.
-      work.push(watcher.start().then(() => this.scan(directory)));
+      // Scan while the watcher starts (each takes a while on a big folder); then compare the
+      // listing once more, so a file written before the watcher was ready is not missed.
+      work.push(Promise.all([watcher.start(), this.scan(directory)]).then(() => this.relist(directory)));
     }
     await Promise.all(work);
     this.emitChange();
@@ -112,13 +113,27 @@ export class ProfileLibrary {
     await this.readFiles(directory, names.map((name) => join(directory, name)));
   }
 
+  /** Brings the index in line with the directory's listing: reads new files, drops vanished ones. */
+  private async relist(directory: string): Promise<void> {
+    let names: string[];
+    try {
+      names = (await readdir(directory)).filter(isProfileFileName);
+    } catch {
+      return; // gone: the watcher reports the removal
+    }
+    const present = new Set(names.map((name) => join(directory, name)));
+    for (const entry of this.index.list()) {
+      if (entry.directory === directory && !present.has(entry.file)) this.index.remove(entry.file);
+    }
+    await this.readFiles(directory, [...present].filter((file) => !this.index.get(file)));
+  }
+
   private async readFiles(directory: string, files: string[]): Promise<void> {
-    let next = 0;
-    const worker = async () => {
-      while (next < files.length) {
-        const file = files[next++];
-        const entry = await readProfileEntry(file, directory, this.elapsedDecimals.get(directory));
-        if (!this.watchers.has(directory)) continue;
+    for (let start = 0; start < files.length; start += READ_BATCH) {
+      if (start > 0) await new Promise((resume) => setImmediate(resume)); // let the host breathe
+      if (!this.watchers.has(directory)) return;
+      for (const file of files.slice(start, start + READ_BATCH)) {
+        const entry = readProfileEntry(file, directory, this.elapsedDecimals.get(directory));
         // A file deleted while we read it is simply not listed, nor is the .prof copy of a profile.
         if (!entry || (entry.error?.startsWith('Cannot read the file') && entry.mtimeMs === 0)) {
           this.index.remove(file);
@@ -127,8 +142,7 @@ export class ProfileLibrary {
         this.index.upsert(entry);
         for (const companion of pstatsCompanionsOf(file)) this.index.remove(companion);
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, worker));
+    }
   }
 
   private async applyChanges(directory: string, changes: DirectoryChanges): Promise<void> {
@@ -136,6 +150,7 @@ export class ProfileLibrary {
     if (changes.directoryRemoved) this.index.removeDirectory(directory);
     for (const file of changes.removed) this.index.remove(file);
     if (changes.directoryAppeared) await this.scan(directory);
+    else if (changes.relist) await this.relist(directory);
     await this.readFiles(directory, changes.changed);
     this.emitChange();
   }
