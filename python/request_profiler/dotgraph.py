@@ -1,7 +1,12 @@
 """A Graphviz call graph of one profile, after gprof2dot's conventions: node weight is
 cumulative time over the request's profiled time, edge weight the callee's
 cumulative time from that caller over the same total; small nodes and edges are
-pruned; colours run from hot red to cold blue."""
+pruned; colours run from hot red to cold blue.
+
+The extension builds its own graph from the profile (src/core/callGraph.ts) and its
+tests compare it with this file: the same functions drawn (thresholds, then at most
+MAX_NODES, costliest first), the same calls, and the same hot path (hot_path.py),
+marked class="hot" on its nodes and edges (the class reaches Graphviz's SVG)."""
 
 import colorsys
 import functools
@@ -9,12 +14,25 @@ import os
 import re
 from typing import Any, Dict, List
 
+from .hot_path import find_hot_path
 from .stats import ProfileTables
 
 # (hue, saturation, lightness): gprof2dot's default colour map, gamma 1.
 COLD = (2.0 / 3.0, 0.80, 0.25)
-_NEEDS_ESCAPE = re.compile(r'[\\"\r\n\t]')
 HOT = (0.0, 1.00, 0.50)
+
+# Thresholds alone do not bound the graph (cumulative times overlap, so a deep profile
+# has hundreds of functions above 0.5 %); the extension draws at most this many too.
+MAX_NODES = 100
+
+# The hot path stands out by a thicker pen (the extension also adds 2 to its edges).
+HOT_NODE_PEN_WIDTH = 3
+HOT_EDGE_EXTRA_WIDTH = 2
+
+_NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f&]')
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_ENTITY_START = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 
 
 def colour(weight: float) -> str:
@@ -36,12 +54,16 @@ def pen_width(weight: float) -> float:
 
 
 def dot_string(text: str) -> str:
-    """A DOT double-quoted string; newlines become DOT's centred line breaks."""
+    """A DOT double-quoted string Graphviz shows as exactly `text` (the same rules as the
+    extension's dotString): backslash and quote escaped; line breaks become DOT's centred
+    \\n; a tab becomes a space (DOT has no tab escape: "\\t" shows as "t"); other control
+    characters, which a label cannot show, become U+FFFD; an "&" that would start an
+    HTML entity ("&lt;") becomes "&amp;", so the entity's text is shown."""
     if not _NEEDS_ESCAPE.search(text):
         return '"%s"' % text
-    escaped = (text.replace("\\", "\\\\").replace('"', '\\"')
-               .replace("\r", "").replace("\n", "\\n").replace("\t", "\\t"))
-    return '"%s"' % escaped
+    escaped = _LINE_BREAK.sub("\\\\n", text.replace("\\", "\\\\").replace('"', '\\"'))
+    escaped = _CONTROL.sub("\ufffd", escaped.replace("\t", " "))
+    return '"%s"' % _ENTITY_START.sub("&amp;", escaped)
 
 
 def function_title(function: Dict[str, Any]) -> str:
@@ -56,9 +78,24 @@ def _calls(cc: int, nc: int) -> str:
     return "%d\u00d7" % nc if cc == nc else "%d/%d\u00d7" % (nc, cc)
 
 
+def drawn_functions(tables: ProfileTables, total: float, node_threshold: float, max_nodes: int) -> List[bool]:
+    """Functions at or above the threshold, then only the max_nodes costliest of them
+    (ties: lower index); 0 means no limit."""
+    drawn = [total > 0 and f["ct"] / total >= node_threshold for f in tables.functions]
+    candidates = [i for i, keep in enumerate(drawn) if keep]
+    if max_nodes and len(candidates) > max_nodes:
+        candidates.sort(key=lambda i: (-tables.functions[i]["ct"], i))
+        for i in candidates[max_nodes:]:
+            drawn[i] = False
+    return drawn
+
+
 def render(tables: ProfileTables, title: str, node_threshold: float = 0.005,
-           edge_threshold: float = 0.001) -> str:
-    total = tables.profiled_seconds()
+           edge_threshold: float = 0.001, max_nodes: int = MAX_NODES) -> str:
+    roots = tables.roots()
+    total = sum(tables.functions[i]["ct"] for i in roots)
+    if not total > 0:  # as the extension does: weigh against the costliest function
+        total = max((f["ct"] for f in tables.functions), default=0.0)
     lines: List[str] = [
         "digraph {",
         "  graph [label=%s, labelloc=t, fontname=Arial, ranksep=0.25];" % dot_string(title),
@@ -68,25 +105,34 @@ def render(tables: ProfileTables, title: str, node_threshold: float = 0.005,
     if total <= 0:
         lines.append("}")
         return "\n".join(lines) + "\n"
-    kept = set()
+    drawn = drawn_functions(tables, total, node_threshold, max_nodes)
+    edge_drawn = [drawn[caller] and drawn[callee] and ct / total >= edge_threshold
+                  for caller, callee, _cc, _nc, _tt, ct in tables.edges]
+    hot_functions, hot_edges = find_hot_path(tables.functions, tables.edges, roots,
+                                             drawn.__getitem__, edge_drawn.__getitem__)
+    hot_function_set, hot_edge_set = set(hot_functions), set(hot_edges)
     for i, f in enumerate(tables.functions):
-        weight = f["ct"] / total
-        if weight < node_threshold:
+        if not drawn[i]:
             continue
-        kept.add(i)
+        weight = f["ct"] / total
         label = "%s\n%.2f ms  %.2f%%\n(self %.2f ms  %.2f%%)\n%s" % (
             function_title(f), f["ct"] * 1000, weight * 100, f["tt"] * 1000,
             f["tt"] / total * 100, _calls(f["cc"], f["nc"]))
         shade = colour(weight)
-        lines.append('  n%d [label=%s, color="%s", fillcolor="%s", fontsize=%.2f];' % (
-            i, dot_string(label), shade, shade, max(10.0, 14.0 * (0.5 + weight))))
-    for caller, callee, cc, nc, _tt, ct in tables.edges:
-        weight = ct / total
-        if weight < edge_threshold or caller not in kept or callee not in kept:
+        hot = ', penwidth=%d, class="hot"' % HOT_NODE_PEN_WIDTH if i in hot_function_set else ""
+        lines.append('  n%d [label=%s, color="%s", fillcolor="%s", fontsize=%.2f%s];' % (
+            i, dot_string(label), shade, shade, max(10.0, 14.0 * (0.5 + weight)), hot))
+    for e, (caller, callee, cc, nc, _tt, ct) in enumerate(tables.edges):
+        if not edge_drawn[e]:
             continue
+        weight = ct / total
         shade = colour(weight)
         width = pen_width(weight)
-        lines.append('  n%d -> n%d [label="%.2f%%\\n%s", color="%s", fontcolor="%s", penwidth=%.2f, arrowsize=%.2f];' % (
-            caller, callee, weight * 100, _calls(cc, nc), shade, shade, width, max(0.35, width / 4)))
+        hot = ""
+        if e in hot_edge_set:
+            width += HOT_EDGE_EXTRA_WIDTH
+            hot = ', class="hot"'
+        lines.append('  n%d -> n%d [label="%.2f%%\\n%s", color="%s", fontcolor="%s", penwidth=%.2f, arrowsize=%.2f%s];' % (
+            caller, callee, weight * 100, _calls(cc, nc), shade, shade, width, max(0.35, width / 4), hot))
     lines.append("}")
     return "\n".join(lines) + "\n"

@@ -36,10 +36,46 @@ class ProfileTables:
         self.functions = functions
         self.edges = edges
 
+    def roots(self) -> List[int]:
+        """Where the profiled work starts, costliest first (ties: lower index): the
+        functions no other function called (a self-recursive function called only by
+        itself counts), plus one entry per cycle that no such root reaches (a calls b
+        calls a, entered from the unprofiled middleware): the cycle's costliest function,
+        whose cumulative time holds the others'. The same rule as the extension's
+        src/core/profileModel.ts, so that both weigh a graph against the same total."""
+        n = len(self.functions)
+        called_by_other = [False] * n
+        callees: List[List[int]] = [[] for _ in range(n)]
+        for edge in self.edges:
+            caller, callee = edge[0], edge[1]
+            callees[caller].append(callee)
+            if caller != callee:
+                called_by_other[callee] = True
+        roots = [i for i in range(n) if not called_by_other[i]]
+        reached = [False] * n
+
+        def visit_from(start: int) -> None:
+            reached[start] = True
+            stack = [start]
+            while stack:
+                for callee in callees[stack.pop()]:
+                    if not reached[callee]:
+                        reached[callee] = True
+                        stack.append(callee)
+
+        for root in roots:
+            visit_from(root)
+        by_cost = sorted(range(n), key=lambda i: (-self.functions[i]["ct"], i))
+        for i in by_cost:
+            if not reached[i]:
+                roots.append(i)
+                visit_from(i)
+        roots.sort(key=lambda i: (-self.functions[i]["ct"], i))
+        return roots
+
     def profiled_seconds(self) -> float:
-        """Sum of the cumulative times of the roots (functions nobody recorded calling)."""
-        called = {edge[1] for edge in self.edges}
-        return sum(f["ct"] for i, f in enumerate(self.functions) if i not in called)
+        """Sum of the cumulative times of the roots (see roots())."""
+        return sum(self.functions[i]["ct"] for i in self.roots())
 
 
 def extract(entries: List[Any]) -> ProfileTables:
