@@ -6,7 +6,7 @@ import { join, relative, sep } from 'node:path';
 /** What may ship. Anything else in the installed folder is a problem. */
 const ALLOWED = [
   /^package\.json$/,
-  /^(README|CHANGELOG)\.md$/,
+  /^(README|CHANGELOG)\.md$/i, // vsce ships the README as readme.md
   /^LICENSE(\.txt|\.md)?$/,
   /^\.vsixmanifest$/, // written by VS Code when it installs a .vsix
   /^dist\/(?!.*\.map$).+$/,
