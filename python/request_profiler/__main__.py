@@ -1,8 +1,9 @@
-"""Command line: `python -m request_profiler info | list DIR | to-pstats PROFILE OUT`.
+"""Command line: `python -m request_profiler info | list DIR | to-pstats PROFILE OUT | run -- COMMAND`.
 
 info       what the extension's set-up check needs: version, interpreter, location
 list DIR   one line per profile, reading only each file's first line
 to-pstats  convert a profile to the standard pstats file (snakeviz, gprof2dot)
+run        run the app's usual command with every request profiled (run_command.py)
 """
 
 import argparse
@@ -11,7 +12,7 @@ import os
 import sys
 from typing import List, Optional
 
-from . import __version__
+from . import __version__, run_command
 from .document import FIRST_LINE_PREFIX
 from .naming import is_profile_name
 from .pstats_file import pstats_bytes
@@ -69,6 +70,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     convert.add_argument("profile")
     convert.add_argument("output")
     convert.set_defaults(run=cmd_to_pstats)
+    launch = commands.add_parser("run", help="run a command with every request of its app profiled",
+                                 description=run_command.__doc__.split("\n\n")[0],
+                                 epilog=run_command.EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    run_command.add_arguments(launch)
+    launch.set_defaults(run=run_command.run)
     args = parser.parse_args(argv)
     return args.run(args)
 
