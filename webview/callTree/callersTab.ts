@@ -23,13 +23,15 @@ export class CallersTab {
   private expanded = new Set<string>();
   private readonly list: VirtualList;
   private readonly title = element('div', { class: 'callers-title' });
+  /** Bumped when the function changes. */
+  private generation = 0;
 
   constructor(
     private readonly model: ProfileModel,
     private readonly hooks: CallersTabHooks,
   ) {
     this.list = new VirtualList(
-      { count: () => this.rows.length, render: (i, row, selected) => this.renderRow(i, row, selected) },
+      { count: () => this.rows.length, render: (i, row, selected) => this.renderRow(i, row, selected), key: (i) => this.rowKey(i) },
       { name: 'callers', label: 'Callers', role: 'tree', rowRole: 'treeitem', onKey: (e, i) => this.onKey(e, i) },
     );
     this.list.element.addEventListener('click', (event) => {
@@ -85,6 +87,7 @@ export class CallersTab {
     }
     if (this.tree?.target === fn && !expanded) return;
     this.tree = new CallersTree(this.model, fn);
+    this.generation++;
     this.expanded = new Set(expanded ?? [String(fn)]);
     const info = this.model.functions[fn];
     this.title.replaceChildren('Callers of ', element('strong', {}, info.displayName), element('span', { class: 'muted' }, `  ${info.kind === 'builtin' ? 'built-in' : `${info.file}:${info.line}`}`));
@@ -129,6 +132,11 @@ export class CallersTab {
         return true;
     }
     return false;
+  }
+
+  private rowKey(index: number): string {
+    const node = this.rows[index];
+    return `${this.generation}|${node.id}|${this.expanded.has(node.id)}`;
   }
 
   private renderRow(index: number, row: HTMLElement, selected: boolean): void {

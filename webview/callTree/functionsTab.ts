@@ -46,6 +46,8 @@ export class FunctionsTab {
   private readonly list: VirtualList;
   private readonly headers = new Map<FunctionColumn, HTMLButtonElement>();
   private readonly count = element('div', { class: 'legend muted', 'aria-live': 'polite' });
+  /** Bumped when rows are re-sorted or filtered. */
+  private generation = 0;
 
   constructor(
     model: ProfileModel,
@@ -54,7 +56,7 @@ export class FunctionsTab {
   ) {
     this.all = functionRows(model);
     this.list = new VirtualList(
-      { count: () => this.rows.length, render: (i, row, selected) => this.renderRow(i, row, selected) },
+      { count: () => this.rows.length, render: (i, row, selected) => this.renderRow(i, row, selected), key: (i) => `${this.generation}|${this.rows[i].fn}` },
       {
         name: 'functions',
         label: 'Functions',
@@ -117,6 +119,7 @@ export class FunctionsTab {
   private apply(): void {
     const shown = this.filter ? this.all.filter((r) => this.filter!.has(r.fn)) : this.all;
     this.rows = sortFunctionRows(shown, this.sort.column, this.sort.direction);
+    this.generation++;
     for (const [key, button] of this.headers) {
       const active = key === this.sort.column;
       button.setAttribute('aria-sort', active ? this.sort.direction : 'none');

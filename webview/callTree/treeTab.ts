@@ -35,13 +35,15 @@ export class TreeTab {
   private matches = new Set<number>();
   private readonly list: VirtualList;
   private readonly empty = element('p', { class: 'empty muted', hidden: '' });
+  /** Bumped when every row may look different (a new tree, new matches, a new hot path). */
+  private generation = 0;
 
   constructor(
     private readonly model: ProfileModel,
     private readonly hooks: TreeTabHooks,
   ) {
     this.list = new VirtualList(
-      { count: () => this.rows.length, render: (i, row, selected) => this.renderRow(i, row, selected) },
+      { count: () => this.rows.length, render: (i, row, selected) => this.renderRow(i, row, selected), key: (i) => this.rowKey(i) },
       { name: 'tree', label: 'Call tree', role: 'tree', rowRole: 'treeitem', onKey: (e, i) => this.onKey(e, i), onSelect: () => this.hooks.changed() },
     );
     this.list.element.addEventListener('click', (event) => {
@@ -79,6 +81,7 @@ export class TreeTab {
   /** (Re)builds the tree with these options, keeping expansion by node id where it still applies. */
   build(foldLibraries: boolean, threshold: number, restore?: TreeRestore): void {
     this.tree = new CallTree(this.model, { foldLibraries, threshold });
+    this.generation++;
     this.requestHot = requestHotPath(this.tree);
     this.hot = new Set(this.requestHot);
     const root = this.tree.roots()[0];
@@ -125,6 +128,7 @@ export class TreeTab {
   /** Highlight these functions (search); the view reveals matches itself. */
   setMatches(functions: Set<number>): void {
     this.matches = functions;
+    this.generation++;
     this.list.refresh();
   }
 
@@ -149,6 +153,7 @@ export class TreeTab {
     this.expanded = expandHotPath(this.tree, node.id, this.expanded);
     const path = hotPath(this.tree, node.id);
     this.hot = new Set([...this.requestHot, ...path]);
+    this.generation++;
     this.rebuildRows();
     const end = this.rows.findIndex((r) => r.node.id === path[path.length - 1]);
     if (end >= 0) {
@@ -228,6 +233,11 @@ export class TreeTab {
         return true;
     }
     return false;
+  }
+
+  private rowKey(index: number): string {
+    const { node, expanded } = this.rows[index];
+    return `${this.generation}|${node.id}|${expanded}`;
   }
 
   private renderRow(index: number, row: HTMLElement, selected: boolean): void {

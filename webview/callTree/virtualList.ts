@@ -1,7 +1,8 @@
 /**
  * A list that puts only its visible rows in the DOM: rows have one fixed height, a spacer
  * gives the scroll area its full height, and the rows in view are drawn at their offsets.
- * A tree of 100,000 open rows costs the same to draw as one of 40. Used by the call tree,
+ * A tree of 100,000 open rows costs the same to draw as one of 40. Row i always uses pool
+ * element i mod pool size, so rows that keep their index and key keep their DOM. Used by the call tree,
  * the function table and the callers view, which supply the rows' content and keys.
  *
  * It owns the selection (one row) and the keys every list shares (up/down, page up/down,
@@ -16,6 +17,12 @@ export interface VirtualListSource {
   count(): number;
   /** Fill row (already emptied) for this index; the row element itself is reused. */
   render(index: number, row: HTMLElement, selected: boolean): void;
+  /**
+   * What a row's content depends on besides its index and selection (node id, expanded,
+   * highlighted...). A drawn row whose key is unchanged is not rendered again: after an
+   * expand, the rows above it stay as they are.
+   */
+  key(index: number): string;
 }
 
 export interface VirtualListOptions {
@@ -129,23 +136,31 @@ export class VirtualList {
       this.rows.push(row);
       this.element.append(row);
     }
-    for (let i = 0; i < this.rows.length; i++) {
-      const row = this.rows[i];
-      if (i >= needed) {
-        row.hidden = true;
-        row.removeAttribute('id');
-        continue;
-      }
-      const index = first + i;
+    const size = this.rows.length;
+    const used = new Uint8Array(size);
+    for (let index = first; index < last; index++) {
+      const slot = index % size;
+      const row = this.rows[slot];
+      used[slot] = 1;
       const selected = index === this.selected;
+      const key = `${this.source.key(index)}|${selected}`;
       row.hidden = false;
+      if (row.dataset.index === String(index) && row.dataset.key === key) continue;
       row.dataset.index = String(index);
+      row.dataset.key = key;
       row.id = `${this.options.name}-row-${index}`;
       row.style.transform = `translateY(${index * ROW_HEIGHT}px)`;
       row.className = selected ? 'vrow selected' : 'vrow';
       row.setAttribute('aria-selected', String(selected));
       row.replaceChildren();
       this.source.render(index, row, selected);
+    }
+    for (let slot = 0; slot < size; slot++) {
+      if (used[slot]) continue;
+      const row = this.rows[slot];
+      row.hidden = true;
+      row.removeAttribute('id');
+      delete row.dataset.index;
     }
     this.drawnFrom = first;
     this.drawnCount = needed;

@@ -1,0 +1,176 @@
+// Benchmarks the profile view itself (webview/callTree) in headless Chromium on a large
+// generated profile, next to a JSON.parse of the same file in the same page, so the figures
+// compare on any machine.
+//
+//   node bench/callTreeView.bench.mjs [functions] [edges] [expands] [threshold]
+//   (defaults 20,000, 100,000, 300 and 0: no grouping into "other", the most rows to draw)
+//
+// The page is the real bundle with a stand-in for VS Code's webview API. For library frames
+// shown and folded it prints: JSON.parse of the file's text; a structured clone of the parsed
+// document (what postMessage costs the page); the first paint (from the `show` message to the
+// header and the tree with the hot path laid out by the browser); the DOM rows (only visible
+// ones are drawn); and the median / 95th percentile / max of expanding on-screen collapsed
+// nodes by clicking their twisty, each timed to the browser's layout. Targets (issue 4):
+// first paint < 500 ms, every expand under one 16 ms frame.
+import * as esbuild from 'esbuild';
+import { createServer } from 'node:http';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launchChromium } from '../test/runner/browser.mjs';
+import { makeLargeProfileText } from './makeLargeProfile.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const [functionCount = 20_000, edgeCount = 100_000, expandCount = 300, threshold = 0] = process.argv.slice(2).map(Number);
+
+const STUB = `
+window.benchMessages = [];
+window.benchState = undefined;
+window.acquireVsCodeApi = () => ({
+  postMessage: (message) => window.benchMessages.push(message),
+  getState: () => window.benchState,
+  setState: (state) => { window.benchState = state; },
+});
+`;
+
+const PAGE = `<!DOCTYPE html>
+<html><head><meta charset="UTF-8">
+<link id="vscode-codicon-stylesheet" rel="stylesheet" href="callTree.css">
+</head><body>
+<main id="app"></main>
+<script src="stub.js"></script>
+<script type="module" src="callTree.js"></script>
+</body></html>`;
+
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.json': 'application/json' };
+
+async function buildPage(dir) {
+  await esbuild.build({
+    entryPoints: [join(root, 'webview/callTree/main.ts')],
+    outfile: join(dir, 'callTree.js'),
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    loader: { '.ttf': 'file' },
+    logLevel: 'warning',
+  });
+  writeFileSync(join(dir, 'stub.js'), STUB);
+  writeFileSync(join(dir, 'index.html'), PAGE);
+}
+
+function serve(dir) {
+  const server = createServer((request, response) => {
+    const name = decodeURIComponent(new URL(request.url, 'http://x').pathname).replace(/^\/+/, '') || 'index.html';
+    try {
+      const body = readFileSync(join(dir, name));
+      response.writeHead(200, { 'content-type': TYPES[extname(name)] ?? 'application/octet-stream' });
+      response.end(body);
+    } catch {
+      response.writeHead(404).end();
+    }
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+/** Runs in the page: parse, clone, show, then expand on-screen nodes one by one. */
+async function measureInPage({ hideLibraryFrames, expandCount, threshold }) {
+  // The page takes its threshold from its saved state, as after the user set it.
+  window.benchState = { profileId: 'bench', threshold };
+  const layout = () => document.body.getBoundingClientRect().height;
+  let text = await (await fetch('profile.rprof.json')).text();
+  let t = performance.now();
+  let document_ = JSON.parse(text);
+  const parseMs = performance.now() - t;
+  t = performance.now();
+  const cloned = structuredClone(document_);
+  const cloneMs = performance.now() - t;
+  // The page holds only its copy, as behind postMessage.
+  text = null;
+  document_ = null;
+
+  t = performance.now();
+  window.dispatchEvent(new MessageEvent('message', { data: { type: 'show', fileName: 'bench.rprof.json', document: cloned, defaults: { hideLibraryFrames } } }));
+  layout();
+  const firstPaintMs = performance.now() - t;
+  const list = document.querySelector('vscode-tab-panel[data-tab="tree"] .vlist');
+  const rowsInDom = list.querySelectorAll('.vrow:not([hidden])').length;
+  const hotRows = list.querySelectorAll('.vrow.hot').length;
+
+  // A seeded choice among the collapsed rows on screen, as a user would click them.
+  let seed = 7;
+  const random = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 4294967296);
+  const times = [];
+  const frame = () => new Promise((r) => requestAnimationFrame(r));
+  const collapsedOnScreen = () => [...list.querySelectorAll('.vrow:not([hidden])[aria-expanded="false"] .twisty')];
+  for (let i = 0; i < expandCount; i++) {
+    let collapsed = collapsedOnScreen();
+    // None on screen: scroll down page by page, then from the top, as a user would look for one.
+    while (!collapsed.length && list.scrollTop + list.clientHeight < list.scrollHeight - 1) {
+      list.scrollTop += list.clientHeight;
+      await frame();
+      collapsed = collapsedOnScreen();
+    }
+    if (!collapsed.length && list.scrollTop > 0) {
+      list.scrollTop = 0;
+      await frame();
+      collapsed = collapsedOnScreen();
+    }
+    if (!collapsed.length) break;
+    const twisty = collapsed[Math.floor(random() * collapsed.length)];
+    t = performance.now();
+    twisty.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    layout();
+    times.push(performance.now() - t);
+    // Let the page breathe between clicks, as between a user's clicks.
+    if (i % 10 === 9) {
+      list.scrollTop += list.clientHeight / 2;
+      await frame();
+    }
+  }
+  const rowsAfter = window.benchState?.expanded?.length ?? 0;
+  return { parseMs, cloneMs, firstPaintMs, rowsInDom, hotRows, times, expandedNodes: rowsAfter, domRowsAfter: list.querySelectorAll('.vrow:not([hidden])').length };
+}
+
+function stats(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+  return { median: at(0.5), p95: at(0.95), max: sorted[sorted.length - 1] ?? NaN };
+}
+
+const ms = (value) => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
+
+const dir = mkdtempSync(join(tmpdir(), 'rp-call-tree-view-bench-'));
+let server;
+let browser;
+try {
+  await buildPage(dir);
+  const text = makeLargeProfileText(functionCount, edgeCount);
+  writeFileSync(join(dir, 'profile.rprof.json'), text);
+  server = await serve(dir);
+  const url = `http://127.0.0.1:${server.address().port}/index.html`;
+  browser = await launchChromium();
+  console.log(`profile: ${functionCount} functions, ${edgeCount} edges, ${(text.length / 1e6).toFixed(1)} MB; threshold ${threshold * 100} %; headless Chromium, viewport 1400×900`);
+  for (const hideLibraryFrames of [false, true]) {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(url);
+    await page.waitForFunction(() => window.benchMessages?.some((m) => m.type === 'ready'));
+    const result = await page.evaluate(measureInPage, { hideLibraryFrames, expandCount, threshold });
+    if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
+    const expand = stats(result.times);
+    console.log(`\n[${hideLibraryFrames ? 'library frames folded' : 'all frames'}]`);
+    console.log(`JSON.parse           ${ms(result.parseMs)}`);
+    console.log(`structured clone     ${ms(result.cloneMs)}  (postMessage's copy of the parsed document)`);
+    console.log(`first paint          ${ms(result.firstPaintMs)}  (model, tree, hot path ${result.hotRows} rows, header; ${result.rowsInDom} rows in the DOM)`);
+    console.log(`expand ×${result.times.length}          median ${ms(expand.median)}, p95 ${ms(expand.p95)}, max ${ms(expand.max)}  (${result.expandedNodes} nodes open, ${result.domRowsAfter} rows in the DOM)`);
+    await page.close();
+  }
+} finally {
+  await browser?.close();
+  server?.close();
+  rmSync(dir, { recursive: true, force: true });
+}
