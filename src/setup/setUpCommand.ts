@@ -32,7 +32,7 @@ export interface SetUpAnswers {
   /** The project folder (a workspace folder, or in tests a folder inside one). */
   folder?: vscode.Uri;
   framework?: Framework;
-  /** Which detected app, as describeApp names it ("app:app", "production.ini"); the best one when absent. */
+  /** Which detected app: as describeApp names it ("app:app", "production.ini") or by its file ("shop/app.py"); the best one when absent. */
   app?: string;
   action?: SetUpAction;
   /** The usual command line (launch), e.g. "flask --app app run --port 5001". */
@@ -90,7 +90,7 @@ function candidateItem(candidate: FrameworkCandidate): vscode.QuickPickItem & { 
 async function chooseCandidate(candidates: FrameworkCandidate[], answers: SetUpAnswers): Promise<FrameworkCandidate> {
   if (answers.framework) {
     const matching = candidates.filter((c) => c.framework === answers.framework);
-    const chosen = answers.app ? matching.find((c) => describeApp(c) === answers.app) : matching[0];
+    const chosen = answers.app ? matching.find((c) => describeApp(c) === answers.app || c.app?.file === answers.app) : matching[0];
     if (answers.app && !chosen) throw new Error(`No ${FRAMEWORK_LABELS[answers.framework]} app named ${answers.app} was found.`);
     return chosen ?? manualCandidate(answers.framework);
   }

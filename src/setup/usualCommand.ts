@@ -9,23 +9,29 @@ function relativeTo(root: string, file: string): string {
   return root && file.startsWith(`${root}/`) ? file.slice(root.length + 1) : file;
 }
 
-/** The command a developer types for this app, run in the app's root directory. */
+/**
+ * The command that serves this app, run in the app's root directory. Servers are started as
+ * `python -m <server>`, not by their scripts (flask, uvicorn, pserve): the wrapper runs `python`
+ * as its own interpreter, so the app runs on the interpreter the user chose rather than on
+ * whichever environment's script comes first on PATH, and a debugger that follows the wrapper
+ * into the server sees a Python process. People may still type `flask run` in the input box.
+ */
 export function usualCommand(candidate: Pick<FrameworkCandidate, 'framework' | 'app'>): string[] {
   const app = candidate.app;
   const target = app?.module && app.object ? `${app.module}:${app.object}` : undefined;
   switch (candidate.framework) {
     case 'flask':
       // Flask's --app takes a factory call as written: "pkg:create_app()".
-      return target ? ['flask', '--app', app!.factory ? `${target}()` : target, 'run'] : ['flask', 'run'];
+      return target ? ['python', '-m', 'flask', '--app', app!.factory ? `${target}()` : target, 'run'] : ['python', '-m', 'flask', 'run'];
     case 'django':
       return ['python', app ? relativeTo(app.root, app.file) : 'manage.py', 'runserver'];
     case 'fastapi':
     case 'starlette':
-      if (!target) return ['uvicorn', 'main:app'];
-      return app!.factory ? ['uvicorn', '--factory', target] : ['uvicorn', target];
+      if (!target) return ['python', '-m', 'uvicorn', 'main:app'];
+      return app!.factory ? ['python', '-m', 'uvicorn', '--factory', target] : ['python', '-m', 'uvicorn', target];
     case 'pyramid':
-      if (app?.file.endsWith('.ini')) return ['pserve', relativeTo(app.root, app.file)];
-      return app ? ['python', relativeTo(app.root, app.file)] : ['pserve', 'development.ini'];
+      if (app?.file.endsWith('.ini')) return ['python', '-m', 'pyramid.scripts.pserve', relativeTo(app.root, app.file)];
+      return app ? ['python', relativeTo(app.root, app.file)] : ['python', '-m', 'pyramid.scripts.pserve', 'development.ini'];
   }
 }
 

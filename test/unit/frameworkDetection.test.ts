@@ -8,6 +8,7 @@ import {
   moduleOf,
   type WorkspaceFile,
 } from '../../src/core/frameworkDetection';
+import { formatCommandLine, splitCommandLine, usualCommand } from '../../src/setup/usualCommand';
 
 const SAMPLES = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'setup-workspaces');
 
@@ -177,5 +178,30 @@ describe('declared dependencies', () => {
     assert.deepEqual(names('setup.cfg', '[options]\ninstall_requires = flask\n    Django>=4\n\n[other]\nx = pyramid\n'), [['flask', 1], ['django', 2]]);
     assert.deepEqual(names('setup.py', 'setup(\n    name="pyramid-tools",\n    install_requires=["fastapi",\n        "pyramid>=2"],\n)\n'), [['fastapi', 2], ['pyramid', 3]]);
     assert.deepEqual(names('setup.py', 'requires = [\n    "flask",\n]\ntests = ["pyramid"]\nsetup(install_requires=requires)\n'), [['flask', 1]]);
+  });
+});
+
+describe('the usual command a detected app implies', () => {
+  const usual = (name: string) => detectFrameworks(sample(name)).map((c) => formatCommandLine(usualCommand(c)));
+
+  it('is python -m <server> with the detected target, run from the app root', () => {
+    assert.deepEqual(usual('flask'), ['python -m flask --app app:app run']);
+    assert.deepEqual(usual('django'), ['python manage.py runserver']);
+    assert.deepEqual(usual('fastapi'), ['python -m uvicorn main:app']);
+    assert.deepEqual(usual('starlette'), ['python -m uvicorn shop.app:app']);
+    assert.deepEqual(usual('pyramid'), ['python -m pyramid.scripts.pserve development.ini', 'python -m pyramid.scripts.pserve production.ini']);
+  });
+
+  it('calls factories the way each server wants them', () => {
+    const factory = { root: '', file: 'web/__init__.py', module: 'web', object: 'create_app', factory: true };
+    assert.deepEqual(usualCommand({ framework: 'flask', app: factory }), ['python', '-m', 'flask', '--app', 'web:create_app()', 'run']);
+    assert.deepEqual(usualCommand({ framework: 'fastapi', app: factory }), ['python', '-m', 'uvicorn', '--factory', 'web:create_app']);
+    assert.equal(formatCommandLine(usualCommand({ framework: 'flask', app: factory })), "python -m flask --app 'web:create_app()' run");
+  });
+
+  it('splits what the user edits back into arguments, quotes included', () => {
+    assert.deepEqual(splitCommandLine(`python -m flask --app 'web:create_app()' run --host "0.0.0.0" a\\ b ""`), ['python', '-m', 'flask', '--app', 'web:create_app()', 'run', '--host', '0.0.0.0', 'a b', '']);
+    assert.throws(() => splitCommandLine('flask "run'), /unterminated double quote/);
+    for (const argv of [['x', "it's", 'a b', '$HOME', '']]) assert.deepEqual(splitCommandLine(formatCommandLine(argv)), argv);
   });
 });
