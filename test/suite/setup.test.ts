@@ -217,7 +217,7 @@ describe('Set Up Request Profiling: the written task and launch configuration st
   });
 
   /** Starts what a written entry runs (resolved as VS Code would), requests /work and waits for its profile. */
-  async function startAndProfile(copy: string, argv: string[], cwd: string, pythonPath: string, port: number): Promise<Record<string, unknown>> {
+  async function startAndProfile(copy: string, argv: string[], cwd: string, pythonPath: string, port: number, requestPath = '/work'): Promise<Record<string, unknown>> {
     const commandLine = argv.map(shellQuote).join(' ');
     let output = '';
     server = spawn('/bin/sh', ['-c', `exec ${commandLine}`], {
@@ -232,7 +232,7 @@ describe('Set Up Request Profiling: the written task and launch configuration st
     const response = await until(async () => {
       if (exited()) throw new Error(exited());
       try {
-        return await get(`http://127.0.0.1:${port}/work`);
+        return await get(`http://127.0.0.1:${port}${requestPath}`);
       } catch {
         return undefined;
       }
@@ -244,30 +244,40 @@ describe('Set Up Request Profiling: the written task and launch configuration st
     return JSON.parse(`${firstLine.replace(/,$/, '')}}`).header;
   }
 
-  it('the task\'s command line, run from a shell, serves the Flask sample and writes a profile of the request', async function () {
-    await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
-    const bundled = await vscode.commands.executeCommand<string>('requestProfiler.bundledPythonPath');
-    const wrapper = wrapperAvailable(bundled);
-    if (!wrapper.ok) {
-      console.log(`    SKIPPED: \`python3 -m request_profiler run --help\` fails with the bundled package (${wrapper.output}): the wrapper has not landed yet`);
-      this.skip();
-    }
-    const copy = copySample('flask');
-    const restore = await watchProfilesOf(copy);
-    try {
-      const port = await freePort();
-      await setUp({ folder: vscode.Uri.file(copy), framework: 'flask', action: 'launch', command: `python -m flask --app app:app run --port ${port}`, interpreter: DEBIAN_PYTHON });
-      const task = readJsonc(path.join(copy, '.vscode', 'tasks.json')).tasks.find((t: any) => t.label === 'Profile Requests: Flask app:app');
-      const argv = [task.command, ...task.args];
-      const resolved = await Promise.all(argv.map((a: string) => resolveVariables(a, copy)));
-      const header = await startAndProfile(copy, resolved, await resolveVariables(task.options.cwd, copy), await resolveVariables(task.options.env.PYTHONPATH, copy), port);
-      assert.equal(header.method, 'GET');
-      assert.equal(header.path, '/work');
-      assert.equal(header.status, 200);
-    } finally {
-      await restore();
-    }
-  });
+  // Each sample with its usual command as set-up detects it (plus a free port) and a page it serves.
+  const samples = [
+    { sample: 'flask', framework: 'flask', command: 'python -m flask --app app:app run --port PORT', request: '/work' },
+    { sample: 'django', framework: 'django', command: 'python manage.py runserver PORT', request: '/' },
+    { sample: 'fastapi', framework: 'fastapi', command: 'python -m uvicorn main:app --port PORT', request: '/items/5' },
+    { sample: 'starlette', framework: 'starlette', command: 'python -m uvicorn shop.app:app --port PORT', request: '/products' },
+  ] as const;
+  for (const { sample, framework, command, request } of samples) {
+    it(`${sample}: the task's command line, run from a shell, serves the sample and writes a profile of ${request}`, async function () {
+      await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
+      const bundled = await vscode.commands.executeCommand<string>('requestProfiler.bundledPythonPath');
+      const wrapper = wrapperAvailable(bundled);
+      if (!wrapper.ok) {
+        console.log(`    SKIPPED: \`python3 -m request_profiler run --help\` fails with the bundled package (${wrapper.output}): the wrapper has not landed yet`);
+        this.skip();
+      }
+      const copy = copySample(sample);
+      const restore = await watchProfilesOf(copy);
+      try {
+        const port = await freePort();
+        const result = await setUp({ folder: vscode.Uri.file(copy), framework, action: 'launch', command: command.replace('PORT', String(port)), interpreter: DEBIAN_PYTHON });
+        const label = result?.plan && `Profile Requests: ${result.plan.appName}`;
+        const task = readJsonc(path.join(copy, '.vscode', 'tasks.json')).tasks.find((t: any) => t.label.endsWith(` ${result?.plan?.appName}`));
+        assert.ok(task, `the task ${label}`);
+        const argv = await Promise.all([task.command, ...task.args].map((a: string) => resolveVariables(a, copy)));
+        const header = await startAndProfile(copy, argv, await resolveVariables(task.options.cwd, copy), await resolveVariables(task.options.env.PYTHONPATH, copy), port, request);
+        assert.equal(header.method, 'GET');
+        assert.equal(header.path, request);
+        assert.equal(header.status, 200);
+      } finally {
+        await restore();
+      }
+    });
+  }
 
   it('run by VS Code (Run Task) in the workspace folder: variables resolve, the app serves, its profile shows in the Profiles panel', async function () {
     const api = await vscode.extensions.getExtension<RequestProfilerApi>(EXTENSION_ID)!.activate();
