@@ -86,16 +86,11 @@ def run(args: argparse.Namespace) -> int:
     profile_dir = os.path.abspath(args.profile_dir or os.environ.get(ENV_DIR) or ".profiles")
     options = middleware_options(args)
     env = child_environment(profile_dir, options, dict(os.environ))
+    # Bad options fail here, before the app starts. Config reads the directory from the
+    # environment first, as the app's processes will: give it theirs.
+    os.environ[ENV_DIR] = profile_dir
     try:
-        saved = os.environ.get(ENV_DIR)
-        os.environ[ENV_DIR] = profile_dir
-        try:
-            Config.from_options(dict(options, profile_dir=profile_dir))  # bad options fail here, not in the app
-        finally:
-            if saved is None:
-                del os.environ[ENV_DIR]
-            else:
-                os.environ[ENV_DIR] = saved
+        Config.from_options(dict(options, profile_dir=profile_dir))
     except ConfigError as exc:
         sys.stderr.write("%s\n" % exc)
         return 2

@@ -81,7 +81,9 @@ class LaunchedServer:
     def stop(self) -> None:
         if self.process.poll() is None:
             try:
-                os.killpg(self.process.pid, signal.SIGINT)  # what Ctrl+C does: the whole group
+                # The whole group: reloaders and workers too. SIGTERM, not SIGINT: a shell
+                # that runs the tests in the background makes its children ignore SIGINT.
+                os.killpg(self.process.pid, signal.SIGTERM)
                 self.process.wait(10)
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
