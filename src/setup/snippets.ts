@@ -182,14 +182,3 @@ export function snippetFor(framework: Framework, app: AppTarget, file: string, t
         'from request_profiler import ProfilerMiddleware', (app) => `${app} = ProfilerMiddleware(${app}, profile_dir=${dir})`);
   }
 }
-
-/** Applies line edits to text (what the host's WorkspaceEdit does), for previews and tests. */
-export function applyLineEdits(text: string, edits: readonly LineEdit[]): string {
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const lines = text.split(/\r?\n/);
-  for (const edit of [...edits].sort((a, b) => b.line - a.line)) {
-    const added = edit.text ? edit.text.replace(/\n$/, '').split('\n') : [];
-    lines.splice(edit.line, edit.removeLines, ...added);
-  }
-  return lines.join(eol);
-}
