@@ -14,6 +14,7 @@
 #   bash scripts/demo.sh --smoke --screenshot     ... and save docs/images/profiles-panel.png
 #   bash scripts/demo.sh --app-port 8000          the demo app on a fixed port (default: any free one)
 #   SKIP_PACKAGE=1 bash scripts/demo.sh ...       reuse out/request-profiler.vsix as it is
+#   REQUEST_PROFILER_VSIX=x.vsix bash scripts/demo.sh ...   demonstrate (or smoke-test) that .vsix
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,10 +32,13 @@ fi
 say "code-server"
 bash scripts/setup-code-server.sh </dev/null
 
-if [ "${SKIP_PACKAGE:-}" = 1 ] && [ -f out/request-profiler.vsix ]; then
+if [ -n "${REQUEST_PROFILER_VSIX:-}" ]; then
+  say "using $REQUEST_PROFILER_VSIX (REQUEST_PROFILER_VSIX)"
+elif [ "${SKIP_PACKAGE:-}" = 1 ] && [ -f out/request-profiler.vsix ]; then
   say "reusing out/request-profiler.vsix (SKIP_PACKAGE=1)"
 else
   say "building and packaging the extension (npm run package)"
+  mkdir -p out # vsce writes -o out/request-profiler.vsix but does not create the folder
   npm run --silent package </dev/null
 fi
 

@@ -8,12 +8,12 @@
 // --smoke runs headless instead: everything starts in a temporary folder, Chromium checks the
 // Profiles view (scripts/demo/smoke.mjs), everything stops, and the exit status says whether the
 // check passed. --screenshot (with --smoke) saves the README's pictures into docs/images/
-// (profiles-panel.png, call-tree.png, call-graph.png).
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// (profiles-panel.png, call-tree.png, call-graph.png). REQUEST_PROFILER_VSIX=path uses that .vsix.
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { assertCodeServerInstalled, installVsix, startCodeServer, workbenchUrl, tail } from '../../test/runner/codeServer.mjs';
-import { extensionId, repoRoot, testResultsDir, vsixPath } from '../../test/runner/paths.mjs';
+import { extensionId, repoRoot, testResultsDir, vsixPath as builtVsix } from '../../test/runner/paths.mjs';
 import { FIRST_REQUESTS, sendRequests, startDemoApp, waitForProfiles } from './demoApp.mjs';
 import { Expectation, runSmoke } from './smoke.mjs';
 
@@ -33,6 +33,8 @@ function usage(problem) {
   process.exit(2);
 }
 
+// REQUEST_PROFILER_VSIX=path demonstrates (or smoke-tests) another .vsix, e.g. a CI artifact.
+const vsixPath = process.env.REQUEST_PROFILER_VSIX || builtVsix;
 const say = (message) => console.log(`[demo] ${message}`);
 /** A path as short as it can be said: relative inside the repository, absolute elsewhere. */
 const shown = (path) => (relative(repoRoot, path).startsWith('..') ? path : relative(repoRoot, path));
@@ -47,6 +49,7 @@ const logDir = smoke ? testResultsDir : join(root, 'logs');
 const appLog = join(logDir, smoke ? 'demo-app-smoke.log' : 'demo-app.log');
 const codeServerLog = join(logDir, smoke ? 'demo-code-server-smoke.log' : 'code-server.log');
 const screenshotDir = join(repoRoot, 'docs', 'images');
+const pictureDraftDir = join(root, 'pictures');
 const failureScreenshot = join(testResultsDir, 'demo-smoke-failure.png');
 
 let app = null;
@@ -74,7 +77,7 @@ try {
   rmSync(profileDir, { recursive: true, force: true });
   mkdirSync(profileDir, { recursive: true, mode: 0o700 });
   if (smoke) rmSync(failureScreenshot, { force: true });
-  if (screenshot) mkdirSync(screenshotDir, { recursive: true });
+  if (screenshot) mkdirSync(pictureDraftDir, { recursive: true });
 
   app = await startDemoApp({ repoRoot, profileDir, port: appPort, logFile: appLog });
   say(`demo app listening on ${app.url}`);
@@ -100,11 +103,16 @@ try {
       app,
       profileDir,
       expected,
-      screenshotDir: screenshot ? screenshotDir : null,
+      // Pictures go to docs/images/ only when every one of them was taken.
+      screenshotDir: screenshot ? pictureDraftDir : null,
       hasCallGraph: (manifest.contributes?.commands ?? []).some((c) => c.command === 'requestProfiler.openCallGraph'),
       failureScreenshot,
       log: (message) => say(`smoke: ${message}`),
     });
+    if (screenshot) {
+      for (const name of readdirSync(pictureDraftDir)) copyFileSync(join(pictureDraftDir, name), join(screenshotDir, name));
+      say(`pictures saved in ${shown(screenshotDir)}`);
+    }
     say('smoke test passed');
     exitCode = 0;
   } else {
@@ -131,7 +139,7 @@ try {
 process.exit(exitCode);
 
 function printWelcome() {
-  const vsix = relative(repoRoot, vsixPath);
+  const vsix = shown(vsixPath);
   console.log(`
 Request Profiler demo is running.
 

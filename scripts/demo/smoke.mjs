@@ -140,7 +140,9 @@ async function takeScreenshots(page, dir, { hasCallGraph, log }) {
   await page.waitForTimeout(500);
   await runCommand(page, 'Request Profiler: Open Call Graph');
   const graph = lastWebview(page);
-  await graph.locator('svg g[data-function]').first().waitFor({ timeout: 30_000 });
+  await graph.locator('svg g[data-function]').first().waitFor({ timeout: 30_000 }).catch(() => {
+    throw new Expectation('the call graph drew no function within 30 s');
+  });
   // The whole graph in view, and no tooltip of the tab clicked above over the picture.
   await graph.getByRole('button', { name: 'Fit' }).click().catch(() => log('no Fit button in the call graph'));
   await page.mouse.move(640, 795);
