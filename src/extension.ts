@@ -44,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): RequestProfilerApi {
   const decorations = new ProfileDecorationProvider(library, settings.slowRequestMs);
   const statusBar = new ProfilesStatusBar(library);
   const sourceHints = new SourceHints(() => settings);
-  const profileViews = ProfileEditorProvider.register(context.extensionUri, () => settings, sourceHints);
+  const profileViews = ProfileEditorProvider.register(context.extensionUri, () => settings, sourceHints, context.workspaceState);
 
   const reportProblems = (list: string[]) => {
     for (const problem of list) output.warn(problem);

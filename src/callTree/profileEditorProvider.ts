@@ -11,6 +11,7 @@ import { registerCallTreeCommands } from './callTreeCommands';
 import { profileViewHtml, webviewRoot } from './pageHtml';
 import { ProfileView } from './profileView';
 import { PROFILE_VIEW_TYPE } from './protocol';
+import { ViewStateStore } from './viewStateStore';
 
 export { PROFILE_VIEW_TYPE };
 
@@ -24,10 +25,16 @@ export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvide
     private readonly extensionUri: vscode.Uri,
     private readonly settings: () => Settings,
     private readonly hints: SourceHints,
+    private readonly states: ViewStateStore,
   ) {}
 
-  static register(extensionUri: vscode.Uri, settings: () => Settings, hints: SourceHints): { provider: ProfileEditorProvider; registration: vscode.Disposable } {
-    const provider = new ProfileEditorProvider(extensionUri, settings, hints);
+  static register(
+    extensionUri: vscode.Uri,
+    settings: () => Settings,
+    hints: SourceHints,
+    workspaceState: vscode.Memento,
+  ): { provider: ProfileEditorProvider; registration: vscode.Disposable } {
+    const provider = new ProfileEditorProvider(extensionUri, settings, hints, new ViewStateStore(workspaceState));
     const registration = vscode.window.registerCustomEditorProvider(PROFILE_VIEW_TYPE, provider, {
       // One page per editor; hidden pages are rebuilt from their saved state when shown again.
       webviewOptions: { retainContextWhenHidden: false },
@@ -44,6 +51,7 @@ export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvide
     panel.webview.options = { enableScripts: true, localResourceRoots: [webviewRoot(this.extensionUri)] };
     const view = new ProfileView(document.uri, panel, {
       settings: this.settings,
+      states: this.states,
       onActive: (v) => void this.showHints(v),
       onStateChange: (v) => this.changed.fire(v),
       onDispose: (v) => {

@@ -11,12 +11,14 @@ import { ProfileReadError, parseProfileDocument } from '../core/profileHeader';
 import type { ProfileDocument } from '../core/profileFormat';
 import { openFunctionSource } from '../host/openSource';
 import type { Settings } from '../host/settings';
+import { ViewStateStore } from './viewStateStore';
 import { isProfileViewToHostMessage, type HostToProfileViewMessage, type ViewState } from './protocol';
 
 export type LoadResult = { document: ProfileDocument } | { error: string };
 
 export interface ProfileViewHooks {
   settings(): Settings;
+  states: ViewStateStore;
   /** The view was focused or got its profile: the source hints follow it. */
   onActive(view: ProfileView): void;
   onStateChange(view: ProfileView): void;
@@ -86,7 +88,8 @@ export class ProfileView implements vscode.Disposable {
         if ('error' in result) {
           await this.post({ type: 'failed', fileName, message: result.error });
         } else {
-          await this.post({ type: 'show', fileName, document: result.document, defaults: { hideLibraryFrames: this.hooks.settings().hideLibraryFrames } });
+          const defaults = { hideLibraryFrames: this.hooks.settings().hideLibraryFrames };
+          await this.post({ type: 'show', fileName, document: result.document, defaults, savedState: this.hooks.states.get(this.uri) });
           if (this.panel.active) this.hooks.onActive(this);
         }
         return;
@@ -95,6 +98,9 @@ export class ProfileView implements vscode.Disposable {
         this.lastState = message.state;
         for (const waiter of [...this.stateWaiters]) waiter(message.state);
         this.hooks.onStateChange(this);
+        return;
+      case 'saveState':
+        await this.hooks.states.set(this.uri, message.state);
         return;
       case 'openFunction': {
         const document = await this.document();

@@ -29,7 +29,14 @@ export interface ViewDefaults {
 
 /** Host → webview. */
 export type HostToProfileViewMessage =
-  | { type: 'show'; fileName: string; document: ProfileDocument; defaults: ViewDefaults }
+  | {
+      type: 'show';
+      fileName: string;
+      document: ProfileDocument;
+      defaults: ViewDefaults;
+      /** The page's state as it last saved it with `saveState`, for when getState() has none (after a reload). */
+      savedState?: unknown;
+    }
   /** The file is not a usable profile: the page shows why, with a button to open the raw file. */
   | { type: 'failed'; fileName: string; message: string }
   /** Reveal and select a function's node in the call tree (its costliest path), e.g. from the call graph. */
@@ -66,13 +73,15 @@ export interface ViewState {
 export type ProfileViewToHostMessage =
   | { type: 'ready' }
   | { type: 'viewState'; state: ViewState }
+  /** The page's own state (opaque to the host), kept in workspace storage as well as by setState(). */
+  | { type: 'saveState'; state: unknown }
   /** Go to source (Enter, double-click or the row's button). */
   | { type: 'openFunction'; function: number; file: string; line: number; name: string }
   /** From the error view: show the file in a text editor. */
   | { type: 'openRaw' };
 
 const HOST_TYPES = new Set<string>(['show', 'failed', 'revealFunction', 'command']);
-const PAGE_TYPES = new Set<string>(['ready', 'viewState', 'openFunction', 'openRaw']);
+const PAGE_TYPES = new Set<string>(['ready', 'viewState', 'saveState', 'openFunction', 'openRaw']);
 
 function hasType(value: unknown, types: Set<string>): boolean {
   return typeof value === 'object' && value !== null && types.has((value as { type?: unknown }).type as string);

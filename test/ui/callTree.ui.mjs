@@ -172,6 +172,10 @@ try {
 
   await phases.time('search reveals and highlights', async () => {
     await page.locator('.part.editor .tab', { hasText: 'slow' }).first().click();
+    // The page was torn down while hidden (no retainContextWhenHidden): its saved state brings the selection back.
+    await tree().locator('.vrow.selected .name', { hasText: /^primes_below$/ }).waitFor({ timeout: 15_000 }).catch(async () => {
+      throw new Expectation(`after the tab was hidden, the selection is ${await tree().locator('.vrow.selected .name').innerText().catch(() => 'gone')}, not primes_below`);
+    });
     const search = view().locator('vscode-textfield.search input');
     await search.waitFor({ timeout: 15_000 });
     await search.fill('fibonacci');
@@ -181,6 +185,20 @@ try {
     const status = await view().locator('.search-status').innerText();
     expect(/^1 of \d+/.test(status.trim()), `the search status counts matches: ${status}`);
     await page.screenshot({ path: shot('search') });
+  });
+
+  await phases.time('reload the window: the view and its state come back', async () => {
+    // VS Code's own reload shuts the window down properly (storage flushed), unlike a browser reload.
+    await page.keyboard.press('F1');
+    await page.locator('.quick-input-widget input').fill('>Developer: Reload Window');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Developer: Reload Window' }).first().waitFor({ timeout: 10_000 });
+    await Promise.all([page.waitForEvent('load', { timeout: 60_000 }), page.keyboard.press('Enter')]);
+    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    await tree().locator('.vrow.selected .name', { hasText: /^fibonacci$/ }).waitFor({ timeout: 30_000 }).catch(async () => {
+      throw new Expectation('after a reload the profile view is not back with fibonacci selected');
+    });
+    const query = await view().locator('vscode-textfield.search input').inputValue();
+    expect(query === 'fibonacci', `the search box is restored after a reload, got "${query}"`);
   });
 
   await phases.time('Functions, Callers and Request tabs', async () => {

@@ -45,6 +45,10 @@ interface SavedState {
   callersExpanded: string[];
 }
 
+function isSavedStateOf(value: unknown, profileId: string): boolean {
+  return typeof value === 'object' && value !== null && (value as { profileId?: unknown }).profileId === profileId;
+}
+
 const TAB_LABELS: Record<ViewTab, string> = { tree: 'Call tree', functions: 'Functions', callers: 'Callers', request: 'Request' };
 const SEARCH_DEBOUNCE_MS = 150;
 
@@ -89,7 +93,7 @@ export class ProfileViewApp {
   private onMessage(message: HostToProfileViewMessage): void {
     switch (message.type) {
       case 'show':
-        this.show(message.document, message.fileName, message.defaults);
+        this.show(message.document, message.fileName, message.defaults, message.savedState);
         return;
       case 'failed':
         this.showFailure(message.fileName, message.message);
@@ -107,7 +111,7 @@ export class ProfileViewApp {
     }
   }
 
-  private show(doc: ProfileDocument, fileName: string, defaults: ViewDefaults): void {
+  private show(doc: ProfileDocument, fileName: string, defaults: ViewDefaults, hostSaved: unknown): void {
     const started = performance.now();
     let model: ProfileModel;
     try {
@@ -118,8 +122,8 @@ export class ProfileViewApp {
     }
     this.document = doc;
     this.model = model;
-    const savedRaw = this.api.getState() as Partial<SavedState> | undefined;
-    const saved = savedRaw && savedRaw.profileId === doc.header.id ? savedRaw : undefined;
+    // The webview's own state first (hidden and shown again); the host's copy after a reload.
+    const saved = [this.api.getState(), hostSaved].find((s): s is Partial<SavedState> => isSavedStateOf(s, doc.header.id));
     this.tab = saved?.tab && VIEW_TABS.includes(saved.tab) ? saved.tab : 'tree';
     this.hideLibraryFrames = saved?.hideLibraryFrames ?? defaults.hideLibraryFrames;
     this.threshold = typeof saved?.threshold === 'number' ? saved.threshold : DEFAULT_CALL_TREE_OPTIONS.threshold;
@@ -355,6 +359,7 @@ export class ProfileViewApp {
     this.reportTimer = setTimeout(() => {
       const latest = this.viewState();
       if (latest) this.api.postMessage({ type: 'viewState', state: latest });
+      this.api.postMessage({ type: 'saveState', state: this.api.getState() });
     }, 30);
   }
 
