@@ -10,7 +10,7 @@ cd "$(dirname "$0")/../python"
 
 DEBIAN_PACKAGES=(python3-flask python3-django python3-starlette python3-uvicorn python3-fastapi
                  python3-httpx python3-uvloop python3-pyramid python3-pastedeploy python3-webob python3-setuptools
-                 python3-pip graphviz)
+                 python3-pip gunicorn graphviz)
 
 install_debian_packages() {
   local missing=()
