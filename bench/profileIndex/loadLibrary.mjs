@@ -1,4 +1,4 @@
-// Bundles the extension's real profile library (src/node/profileLibrary.ts, with chokidar) and
+// Bundles the extension's real profile library (src/node/profileLibrary.ts, with its directory watcher) and
 // the bare directory watcher with esbuild's JS API and loads them, so the benchmark measures the
 // code the extension runs, not a copy of it.
 import * as esbuild from 'esbuild';
@@ -18,7 +18,7 @@ export async function loadProfileLibrary(repoRoot) {
       loader: 'ts',
     },
     bundle: true,
-    // CommonJS, as the extension itself is bundled (esbuild.mjs): chokidar's node requires stay plain.
+    // CommonJS, as the extension itself is bundled (esbuild.mjs): its node requires stay plain.
     format: 'cjs',
     platform: 'node',
     target: 'node18',

@@ -150,9 +150,10 @@ describe('DirectoryWatcher when the system runs out of file watches', function (
       const notices: string[] = [];
       library.onDidChangeStatus((status) => status.message && notices.push(status.message));
       await library.setDirectories([root]);
-      // What chokidar emits when inotify's limit is hit (fs.watch fails with ENOSPC).
-      const watcher = (library as unknown as { watchers: Map<string, { watcher: { emit(e: string, x: unknown): void } }> }).watchers.get(root)!;
-      watcher.watcher.emit('error', Object.assign(new Error('ENOSPC: System limit for number of file watchers reached'), { code: 'ENOSPC' }));
+      // What a watch reports when inotify's limit is hit: an 'error' event with code ENOSPC.
+      type Internals = { handleError(error: Error, generation: number): Promise<void>; generation: number };
+      const watcher = (library as unknown as { watchers: Map<string, Internals> }).watchers.get(root)!;
+      await watcher.handleError(Object.assign(new Error('ENOSPC: System limit for number of file watchers reached'), { code: 'ENOSPC' }), watcher.generation);
       await until(library, () => library.status(root)?.state === 'polling', 'polling');
       assert.match(notices.join('\n'), /file-watch limit was reached \(ENOSPC\); watching .* by polling instead/);
       await writeProfile(root, 'p.rprof.json', profileText(makeHeader({ path: '/polled' })));
