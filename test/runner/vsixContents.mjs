@@ -11,6 +11,7 @@ const ALLOWED = [
   /^\.vsixmanifest$/, // written by VS Code when it installs a .vsix
   /^dist\/(?!.*\.map$).+$/,
   /^media\/.+$/,
+  /^docs\/images\/[^/]+\.png$/,
   /^python\/(pyproject\.toml|README\.md)$/,
   // Modules of the middleware, but no test folders, test modules or caches.
   /^(?!.*\/(tests?|__pycache__)\/)(?!.*\/(test_[^/]*|conftest)\.py$)python\/request_profiler\/.+\.(py|typed)$/,
