@@ -13,7 +13,7 @@ import { openFunctionSource } from '../host/openSource';
 import type { Settings } from '../host/settings';
 import { callGraphHtml, makeNonce } from './callGraphHtml';
 import { callGraphPanelTitle, toCallGraphProfile } from './callGraphProfile';
-import { loadProfileDocument } from './loadProfile';
+import { loadProfileDocument, type LoadedCallGraphProfile } from './loadProfile';
 import {
   isCallGraphToHostMessage,
   type CallGraphPageState,
@@ -58,6 +58,8 @@ interface PendingExport {
 export class CallGraphPanel {
   private document: ProfileDocument | undefined;
   private profile: CallGraphProfile | undefined;
+  /** The file's bytes, sent instead of the parsed data when we have them (CallGraphProfileBytes). */
+  private bytes: Uint8Array | undefined;
   /** Thresholds to send with the first `show` only: afterwards the page's own state rules. */
   private initialOptions: CallGraphOptions | undefined;
   private pendingFocus: number | undefined;
@@ -95,9 +97,10 @@ export class CallGraphPanel {
     });
   }
 
-  /** Shows this parsed profile (on creation, or once a restored panel has read its file). */
-  setDocument(document: ProfileDocument): void {
+  /** Shows this profile (on creation, or once a restored panel has read its file). */
+  setProfile({ document, bytes }: LoadedCallGraphProfile): void {
     this.document = document;
+    this.bytes = bytes;
     this.profile = toCallGraphProfile(document, this.uri.toString());
     this.panel.title = callGraphPanelTitle(document.header);
     if (this.pageReady) this.sendShow();
@@ -206,7 +209,9 @@ export class CallGraphPanel {
   }
 
   private sendShow(): void {
-    this.post({ type: 'show', profile: this.profile!, options: this.initialOptions, focusFunction: this.pendingFocus });
+    const { id, title, paths, source } = this.profile!;
+    const profile = this.bytes ? { id, title, paths, source, document: this.bytes } : this.profile!;
+    this.post({ type: 'show', profile, options: this.initialOptions, focusFunction: this.pendingFocus });
     this.initialOptions = undefined;
     this.pendingFocus = undefined;
   }
@@ -253,9 +258,9 @@ export class CallGraphPanels implements vscode.Disposable, vscode.WebviewPanelSe
       if (options.focusFunction !== undefined) open.focusFunction(options.focusFunction);
       return open;
     }
-    let document: ProfileDocument;
+    let loaded: LoadedCallGraphProfile;
     try {
-      document = await loadProfileDocument(uri);
+      loaded = await loadProfileDocument(uri);
     } catch (error) {
       void vscode.window.showErrorMessage(`Cannot show the call graph of ${(error as Error).message}`);
       return undefined;
@@ -263,14 +268,14 @@ export class CallGraphPanels implements vscode.Disposable, vscode.WebviewPanelSe
     // Loading took a moment: another request for the same profile may have opened it meanwhile.
     const raced = this.get(uri);
     if (raced) return raced;
-    const panel = vscode.window.createWebviewPanel(CALL_GRAPH_VIEW_TYPE, callGraphPanelTitle(document.header), options.viewColumn ?? vscode.ViewColumn.Active, {
+    const panel = vscode.window.createWebviewPanel(CALL_GRAPH_VIEW_TYPE, callGraphPanelTitle(loaded.document.header), options.viewColumn ?? vscode.ViewColumn.Active, {
       enableScripts: true,
       enableFindWidget: false,
       localResourceRoots: [vscode.Uri.joinPath(this.services.extensionUri, 'dist')],
     });
     const callGraph = this.track(new CallGraphPanel(panel, uri, this, this.services, true));
     if (options.focusFunction !== undefined) callGraph.focusFunction(options.focusFunction);
-    callGraph.setDocument(document);
+    callGraph.setProfile(loaded);
     return callGraph;
   }
 
@@ -289,7 +294,7 @@ export class CallGraphPanels implements vscode.Disposable, vscode.WebviewPanelSe
     }
     const callGraph = this.track(new CallGraphPanel(panel, uri, this, this.services, false));
     try {
-      callGraph.setDocument(await loadProfileDocument(uri));
+      callGraph.setProfile(await loadProfileDocument(uri));
     } catch (error) {
       callGraph.dispose();
       void vscode.window.showWarningMessage(`Could not restore the call graph of ${(error as Error).message}`);

@@ -21,7 +21,7 @@
  * on its own thread instead and says so in `rendered.layoutIn`.)
  */
 import type { CallGraphOptions } from '../core/callGraph';
-import type { ProfileData, ProfilePaths } from '../core/profileFormat';
+import type { ProfileData, ProfileDocument, ProfilePaths } from '../core/profileFormat';
 
 export type ExportFormat = 'dot' | 'svg';
 
@@ -40,6 +40,26 @@ export interface CallGraphProfile {
   source?: string;
 }
 
+/**
+ * A profile sent as its file's bytes (the middleware's JSON document, UTF-8) instead of as
+ * parsed data. VS Code carries bytes to the page as they are, where an object is serialised
+ * by the host and copied twice on the way in: for a 10 MB profile that is most of the time
+ * between the command and the drawn graph. The page parses them once (callGraphProfileOf).
+ */
+export interface CallGraphProfileBytes extends Omit<CallGraphProfile, 'data'> {
+  document: Uint8Array;
+}
+
+/** The profile of a `show` message, parsed if it came as bytes. */
+export function callGraphProfileOf(profile: CallGraphProfile | CallGraphProfileBytes): CallGraphProfile {
+  if (!('document' in profile)) return profile;
+  const { document, ...rest } = profile;
+  const parsed = JSON.parse(new TextDecoder('utf-8').decode(document)) as Partial<ProfileDocument>;
+  const data = parsed?.profile;
+  if (!data || !Array.isArray(data.functions) || !Array.isArray(data.edges)) throw new Error('the profile document has no "profile" data');
+  return { ...rest, data };
+}
+
 /** What the page saves with setState: its thresholds and which profile it shows. */
 export interface CallGraphPageState {
   options?: CallGraphOptions;
@@ -49,7 +69,7 @@ export interface CallGraphPageState {
 /** Host → webview. */
 export type HostToCallGraphMessage =
   /** Show this profile (replacing any other). Options default to the page's saved ones. */
-  | { type: 'show'; profile: CallGraphProfile; options?: CallGraphOptions; focusFunction?: number }
+  | { type: 'show'; profile: CallGraphProfile | CallGraphProfileBytes; options?: CallGraphOptions; focusFunction?: number }
   /** Center and highlight a function (e.g. from the call tree's "Show in call graph"). */
   | { type: 'focusFunction'; function: number }
   /** Ask for the current graph as DOT or SVG; answered with `export`. */

@@ -170,6 +170,9 @@ describe('Open Call Graph', () => {
     const dir = fs.mkdtempSync(path.join(workspaceDir(), 'large-'));
     const file = path.join(dir, 'large.rprof.json');
     fs.writeFileSync(file, makeLargeProfileText(20_000, 100_000));
+    // A user opens a profile that exists already: let the workbench's file watchers see this
+    // new 10 MB file before the clock starts.
+    await new Promise((r) => setTimeout(r, 1500));
     const uri = vscode.Uri.file(file);
     const started = Date.now();
     assert.equal(await vscode.commands.executeCommand<boolean>(OPEN, uri), true);

@@ -7,16 +7,21 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { callGraphContentSecurityPolicy, callGraphHtml, makeNonce } from '../../src/callGraph/callGraphHtml';
 import { callGraphPanelTitle, callGraphTitle, requestName, toCallGraphProfile } from '../../src/callGraph/callGraphProfile';
+import { callGraphProfileOf } from '../../src/callGraph/protocol';
 import type { ProfileDocument, ProfileHeader } from '../../src/core/profileFormat';
 import { parseProfileDocument } from '../../src/core/profileHeader';
 
 const FIXTURES = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'profiles');
 const CSP_SOURCE = 'https://file+.vscode-resource.vscode-cdn.net';
 
-function fixture(part: string): ProfileDocument {
+function fixtureFile(part: string): string {
   const name = readdirSync(FIXTURES).find((n) => n.includes(part) && n.endsWith('.rprof.json'));
   assert.ok(name, part);
-  return parseProfileDocument(readFileSync(join(FIXTURES, name), 'utf8'));
+  return join(FIXTURES, name);
+}
+
+function fixture(part: string): ProfileDocument {
+  return parseProfileDocument(readFileSync(fixtureFile(part), 'utf8'));
 }
 
 function directives(csp: string): Map<string, string[]> {
@@ -81,5 +86,28 @@ describe('call graph profile message and titles', () => {
     const withQuery = { method: 'GET', path: '/search', query: 'q=a%20b&page=2' } as Pick<ProfileHeader, 'method' | 'path' | 'query'>;
     assert.equal(requestName(withQuery), 'GET /search?q=a%20b&page=2');
     assert.equal(requestName({ ...withQuery, query: '' }), 'GET /search');
+  });
+});
+
+describe('call graph profile sent as the file’s bytes', () => {
+  it('parses to the same data as the document, names included', () => {
+    for (const part of ['-GET-slow-', '-GET-b_bold_b-']) {
+      const bytes = readFileSync(fixtureFile(part));
+      const document = parseProfileDocument(bytes.toString('utf8'));
+      const profile = callGraphProfileOf({ id: document.header.id, title: 'T', source: 'file:///x', document: new Uint8Array(bytes) });
+      assert.deepEqual(profile, { id: document.header.id, title: 'T', source: 'file:///x', data: document.profile });
+    }
+  });
+
+  it('passes parsed data through untouched', () => {
+    const data = { functions: [], edges: [], notes: [] };
+    const profile = { id: 'a', title: 'b', data };
+    assert.equal(callGraphProfileOf(profile), profile);
+  });
+
+  it('refuses bytes that are not a profile document', () => {
+    const encode = (text: string) => new TextEncoder().encode(text);
+    assert.throws(() => callGraphProfileOf({ id: 'a', title: 'b', document: encode('{"format":"request-profiler"}') }), /no "profile" data/);
+    assert.throws(() => callGraphProfileOf({ id: 'a', title: 'b', document: encode('{"profile":{"functions":[],"edges":') }), SyntaxError);
   });
 });

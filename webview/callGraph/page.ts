@@ -23,7 +23,7 @@ import type {
   ExportFormat,
   HostToCallGraphMessage,
 } from '../../src/callGraph/protocol';
-import { isHostToCallGraphMessage } from '../../src/callGraph/protocol';
+import { callGraphProfileOf, isHostToCallGraphMessage } from '../../src/callGraph/protocol';
 import { LayoutClient } from './layoutClient';
 import { PanZoom } from './panZoom';
 import { adoptStyles } from './styles';
@@ -164,9 +164,16 @@ export class CallGraphPage {
   private onMessage(message: HostToCallGraphMessage): void {
     switch (message.type) {
       case 'show':
-        this.profile = message.profile;
+        try {
+          this.profile = callGraphProfileOf(message.profile);
+        } catch (error) {
+          const text = `The profile could not be read: ${error instanceof Error ? error.message : String(error)}`;
+          this.setStatus(text, true);
+          this.api.postMessage({ type: 'error', message: text });
+          return;
+        }
         this.saveState();
-        this.model = buildProfileModel(message.profile.data, message.profile.paths);
+        this.model = buildProfileModel(this.profile.data, this.profile.paths);
         if (message.options) this.options = normaliseOptions({ ...this.options, ...message.options });
         this.showOptions();
         this.fitOnNextRender = true;
