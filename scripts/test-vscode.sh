@@ -39,6 +39,14 @@ if [ -f out/request-profiler.vsix ]; then ui_args=(--skip-build); fi
 node test/ui/profilesPanel.ui.mjs "${ui_args[@]}" || failed+=("UI test")
 took "UI test" "$started"
 
+step "UI test: call graph"
+started=$(date +%s)
+# F1 Open Call Graph, pick GET /slow, hot path drawn, click a node lands on its line; same .vsix.
+ui_args=()
+if [ -f out/request-profiler.vsix ]; then ui_args=(--skip-build); fi
+node test/ui/callGraph.ui.mjs "${ui_args[@]}" || failed+=("call graph UI test")
+took "call graph UI test" "$started"
+
 step "demo smoke test: bash scripts/demo.sh --smoke"
 started=$(date +%s)
 # The README's first command, headless: the demo app's requests appear in the Profiles view, and

@@ -21,6 +21,8 @@ import { makeTestWorkspace } from '../runner/workspace.mjs';
 const COMMAND_TITLE = 'Request Profiler: Open Call Graph';
 /** The function whose node we click: on the hot path of GET /slow, with a plain def line. */
 const CLICKED = 'is_prime';
+/** The function we open from the node's context menu: off the hot path, elsewhere in the file. */
+const FROM_MENU = 'fibonacci';
 
 const skipBuild = process.argv.includes('--skip-build');
 const phases = createPhaseTimer('call graph UI');
@@ -75,6 +77,8 @@ try {
   const slow = slowFixture(workspace);
   const clicked = slow.profile.functions.find((f) => f.name === CLICKED);
   expect(clicked, `the /slow fixture records ${CLICKED}`);
+  const fromMenu = slow.profile.functions.find((f) => f.name === FROM_MENU);
+  expect(fromMenu && fromMenu.file === clicked.file, `the /slow fixture records ${FROM_MENU} in the same file as ${CLICKED}`);
   const serverRoot = slow.paths.cwd;
   const sourceInRepo = relative(serverRoot, clicked.file);
   expect(!sourceInRepo.startsWith('..'), `${clicked.file} is under the recorded cwd ${serverRoot}`);
@@ -191,11 +195,54 @@ try {
     await page.screenshot({ path: shot('call-tree') });
   });
 
+  const graphTab = () => page.locator('.part.editor .tab', { hasText: 'Call Graph: GET /slow' }).first();
+  const editorAtLine = async (line, what) => {
+    await page.waitForFunction(() => document.querySelector('.part.editor .tab.active')?.getAttribute('aria-label')?.startsWith('app.py'), null, { timeout: 15_000 }).catch(async () => {
+      throw new Expectation(`${what} opened no app.py editor; the active tab is ${await page.locator('.part.editor .tab.active').getAttribute('aria-label')}`);
+    });
+    await page.waitForFunction((l) => document.querySelector('.statusbar [id="status.editor.selection"]')?.textContent?.includes(`Ln ${l},`), line, { timeout: 10_000 }).catch(async () => {
+      throw new Expectation(`${what}: the editor is not at line ${line}: ${await page.locator('.statusbar [id="status.editor.selection"]').innerText()}`);
+    });
+  };
+
+  await phases.time(`the node context menu opens ${FROM_MENU}'s source`, async () => {
+    await graphTab().click();
+    const node = view().locator(`.viewport svg g.node[aria-label^="${FROM_MENU},"]`).first();
+    await node.waitFor({ timeout: 30_000 });
+    await node.locator('polygon').first().click({ button: 'right' });
+    // VS Code draws a webview's context menu in the workbench, from the node's data-vscode-context.
+    const menu = page.locator('.context-view .monaco-menu');
+    await menu.waitFor({ timeout: 10_000 }).catch(() => {
+      throw new Expectation('right-clicking a node showed no context menu');
+    });
+    const items = (await menu.locator('.action-label').allInnerTexts()).map((t) => t.trim()).filter(Boolean);
+    expect(items.includes('Open Source') && items.includes('Show in Call Tree'), `the node's context menu offers Open Source and Show in Call Tree: ${items.join(', ')}`);
+    await page.screenshot({ path: shot('context-menu') });
+    await menu.locator('.action-label', { hasText: 'Open Source' }).click();
+    await editorAtLine(fromMenu.line, `Open Source on ${FROM_MENU}`);
+  });
+
+  await phases.time('after a reload the graph is restored', async () => {
+    await graphTab().click();
+    await view().locator('.viewport svg g.node').first().waitFor({ timeout: 30_000 });
+    await page.reload();
+    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    await graphTab().waitFor({ timeout: 30_000 }).catch(() => {
+      throw new Expectation('the call graph tab was not restored after a reload');
+    });
+    await graphTab().click();
+    await view().locator('.viewport svg g.node.hot').first().waitFor({ timeout: 30_000 }).catch(async () => {
+      const status = await view().locator('.status').innerText().catch(() => '(no page)');
+      throw new Expectation(`the restored call graph drew no hot path; its status: ${status}`);
+    });
+    await page.screenshot({ path: shot('restored') });
+  });
+
   expect(cspViolations.length === 0, `Content Security Policy violations:\n  ${cspViolations.join('\n  ')}`);
   await phases.time('the CSP is enforced and its violations would be seen', async () => {
     // A canary: an inline style attribute, which the panel's style-src does not allow. It
     // proves both that the policy is strict and that this test hears violations at all.
-    await page.locator('.part.editor .tab', { hasText: 'Call Graph: GET /slow' }).first().click();
+    await graphTab().click();
     const body = view().locator('body');
     await body.waitFor({ timeout: 15_000 });
     await body.evaluate((element) => {
