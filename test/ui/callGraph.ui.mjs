@@ -238,6 +238,25 @@ try {
     await page.screenshot({ path: shot('restored') });
   });
 
+  await phases.time('a dark theme redraws the graph in its colours', async () => {
+    const edgeColours = () => view().locator('.viewport svg g.edge path').evaluateAll((paths) => paths.map((p) => p.getAttribute('stroke')).join(' '));
+    const light = await edgeColours();
+    const settingsFile = join(workspace, '.vscode', 'settings.json');
+    const settings = JSON.parse(readFileSync(settingsFile, 'utf8'));
+    writeFileSync(settingsFile, JSON.stringify({ ...settings, 'workbench.colorTheme': 'Default Dark Modern' }, null, 2));
+    await view().locator('body.vscode-dark').waitFor({ timeout: 15_000 }).catch(() => {
+      throw new Expectation('the webview did not switch to the dark theme');
+    });
+    let dark = light;
+    for (let waited = 0; dark === light && waited < 15_000; waited += 250) {
+      await page.waitForTimeout(250);
+      dark = await edgeColours().catch(() => light);
+    }
+    expect(dark !== light, `the edges kept their light-theme colours: ${light}`);
+    expect((await view().locator('.viewport svg g.node.hot').count()) === hot.nodes, 'the hot path is drawn in the dark theme too');
+    await page.screenshot({ path: shot('dark') });
+  });
+
   expect(cspViolations.length === 0, `Content Security Policy violations:\n  ${cspViolations.join('\n  ')}`);
   await phases.time('the CSP is enforced and its violations would be seen', async () => {
     // A canary: an inline style attribute, which the panel's style-src does not allow. It
