@@ -103,7 +103,11 @@ describe('Profile view (call tree)', () => {
 
   it('opens a profile from the Profiles panel command in the custom editor, hot path expanded', async () => {
     const profiler = await api();
-    const uri = fixture('-GET-slow-');
+    // A copy no view has opened before, so no saved view state applies: this is a first open.
+    const original = fixture('-GET-slow-');
+    const uri = vscode.Uri.file(path.join(workspaceDir(), 'first-open', path.basename(original.fsPath)));
+    fs.mkdirSync(path.dirname(uri.fsPath), { recursive: true });
+    fs.copyFileSync(original.fsPath, uri.fsPath);
     const view = await openView(profiler, uri);
     const input = activeTabInput();
     assert.ok(input instanceof vscode.TabInputCustom, `the active tab is a custom editor, not ${JSON.stringify(input)}`);
