@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ProfileReadError, parseProfileDocument } from '../core/profileHeader';
 import type { ProfileDocument } from '../core/profileFormat';
+import { loadProfile } from '../node/loadProfile';
 import { openFunctionSource } from '../host/openSource';
 import type { Settings } from '../host/settings';
 import { ViewStateStore } from './viewStateStore';
@@ -120,18 +121,18 @@ export class ProfileView implements vscode.Disposable {
   }
 }
 
-/** Reads and parses a profile file; every failure becomes a message the page can show. */
+/**
+ * Reads and parses a profile file, the middleware's JSON or a pstats file (the shared loader
+ * of src/node/loadProfile.ts); every failure becomes a message the page can show.
+ */
 export async function readProfile(uri: vscode.Uri): Promise<LoadResult> {
-  let text: string;
   try {
-    text = new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(uri));
-  } catch (error) {
-    return { error: `The file could not be read: ${(error as Error).message}` };
-  }
-  try {
+    if (uri.scheme === 'file') return { document: (await loadProfile(uri.fsPath)).document };
+    // Not on this machine's disk (a virtual file system): only the JSON format is read.
+    const text = new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(uri));
     return { document: parseProfileDocument(text) };
   } catch (error) {
     if (error instanceof ProfileReadError) return { error: error.message };
-    return { error: `The profile could not be parsed: ${(error as Error).message}` };
+    return { error: `The profile could not be read: ${(error as Error).message}` };
   }
 }

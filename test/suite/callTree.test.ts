@@ -200,6 +200,21 @@ describe('Profile view (call tree)', () => {
     assert.equal(state.selectedFunction, fibonacci);
   });
 
+  it('opens a standard pstats (.prof) file in the same view', async () => {
+    const profiler = await api();
+    // The compiled suite runs from out/test/suite in the repository, beside test/fixtures.
+    const source = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'pstats', 'cprofile-py3.11.prof');
+    assert.ok(fs.existsSync(source), `${source} exists`);
+    const uri = vscode.Uri.file(path.join(workspaceDir(), 'pstats', 'cprofile-py3.11.prof'));
+    fs.mkdirSync(path.dirname(uri.fsPath), { recursive: true });
+    fs.copyFileSync(source, uri.fsPath);
+    const view = await openView(profiler, uri);
+    const state = await view.nextState((s) => s.hotPath.length > 0);
+    assert.ok(state.rowCount > 1, 'the tree has rows');
+    const document = await view.document();
+    assert.ok(document && document.profile.functions.length > 0, 'the pstats data was read');
+  });
+
   it('a broken profile opens the view with an error instead of a tree', async () => {
     const profiler = await api();
     const uri = fixture('broken-truncated');

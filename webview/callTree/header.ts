@@ -12,6 +12,9 @@ const PROFILING_NOTE =
 const ASGI_NOTE =
   'ASGI: time spent awaiting (database, network, sleeps) is not in the profile, so profiled time can be much less than the wall time.';
 
+const PSTATS_NOTE =
+  'A pstats file: it records only cProfile\'s numbers, so the request\'s details marked ? are unknown.';
+
 function field(label: string, value: string, title?: string): HTMLElement {
   const attributes: Record<string, string> = { class: 'field' };
   if (title) attributes.title = title;
@@ -20,7 +23,11 @@ function field(label: string, value: string, title?: string): HTMLElement {
 
 export function renderHeader(document: ProfileDocument, fileName: string): HTMLElement {
   const h = document.header;
-  const status = h.status === null ? (h.error ? `no response (${h.error})` : '—') : String(h.status);
+  // pstats files (src/core/pstats) say which header fields they could not know.
+  const source = (document as { source?: { kind?: string; unknownFields?: string[] } }).source;
+  const unknown = new Set(source?.unknownFields ?? []);
+  const known = (key: string, value: string) => (unknown.has(key) ? '?' : value);
+  const status = unknown.has('status') ? '?' : h.status === null ? (h.error ? `no response (${h.error})` : '—') : String(h.status);
   const statusClass = h.status === null || h.status >= 500 ? 'status error' : h.status >= 400 ? 'status warning' : 'status';
   const started = new Date(h.start * 1000);
   const title = element(
@@ -36,16 +43,17 @@ export function renderHeader(document: ProfileDocument, fileName: string): HTMLE
     'div',
     { class: 'fields' },
     field('Duration', formatMs(h.wallMs), 'Wall-clock time of the whole request, including sending the body'),
-    field('CPU', formatMs(h.cpuMs), 'CPU time of the thread over the request'),
+    field('CPU', known('cpuMs', formatMs(h.cpuMs)), 'CPU time of the thread over the request'),
     field('Profiled', formatMs(h.profiledMs), 'Time cProfile attributed to the profiled code'),
-    field('Content-Type', h.contentType ?? '—'),
-    field('Content-Length', h.contentLength === null ? `— (${formatBytes(h.bytesSent)} sent)` : formatBytes(h.contentLength)),
+    field('Content-Type', known('contentType', h.contentType ?? '—')),
+    field('Content-Length', known('contentLength', h.contentLength === null ? `— (${formatBytes(h.bytesSent)} sent)` : formatBytes(h.contentLength))),
     field('Time', `${started.toLocaleDateString()} ${formatClock(h.start)}`, fileName),
     field('Functions', String(document.profile.functions.length)),
   );
   const notes = element('div', { class: 'notes' });
   if (!h.profiled) notes.append(element('p', { class: 'warning-text' }, `This request was not profiled${h.skipReason ? `: ${h.skipReason}` : ''}.`));
   notes.append(element('p', { class: 'muted' }, PROFILING_NOTE));
+  if (source?.kind === 'pstats') notes.append(element('p', { class: 'muted' }, PSTATS_NOTE));
   if (h.interface === 'asgi') notes.append(element('p', { class: 'muted' }, ASGI_NOTE));
   for (const note of document.profile.notes ?? []) notes.append(element('p', { class: 'muted' }, note));
   return element('header', { class: 'profile-header' }, title, fields, notes);
