@@ -85,11 +85,6 @@ export class CallGraphPanel {
     panel.webview.options = { enableScripts: true, localResourceRoots: [distUri] };
     panel.webview.onDidReceiveMessage((message: unknown) => void this.onMessage(message));
     panel.onDidDispose(() => this.dispose());
-    // A hidden webview's page is discarded (we keep no context: the page saves its state), and
-    // messages to it are dropped; it loads afresh and says `ready` when shown again.
-    panel.onDidChangeViewState(() => {
-      if (!panel.visible && this.pageReady) this.expectNewPage();
-    });
     panel.webview.html = callGraphHtml({
       cspSource: panel.webview.cspSource,
       scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(distUri, 'webview', 'callGraph.js')).toString(),
@@ -141,7 +136,7 @@ export class CallGraphPanel {
   private async handle(message: CallGraphToHostMessage): Promise<void> {
     switch (message.type) {
       case 'ready':
-        // Also after the panel was hidden and shown again: the page starts afresh each time.
+        // Also when the page loads again (a restored panel, a reloaded webview): it starts afresh.
         if (this.lastRendered) this.expectNewPage();
         this.pageReady = true;
         if (this.profile) this.sendShow();
@@ -271,6 +266,9 @@ export class CallGraphPanels implements vscode.Disposable, vscode.WebviewPanelSe
     const panel = vscode.window.createWebviewPanel(CALL_GRAPH_VIEW_TYPE, callGraphPanelTitle(loaded.document.header), options.viewColumn ?? vscode.ViewColumn.Active, {
       enableScripts: true,
       enableFindWidget: false,
+      // Click-to-source opens editors over the graph, and users go back and forth: keep the page
+      // (its zoom, pan, search and focused node) rather than lay the graph out afresh each time.
+      retainContextWhenHidden: true,
       localResourceRoots: [vscode.Uri.joinPath(this.services.extensionUri, 'dist')],
     });
     const callGraph = this.track(new CallGraphPanel(panel, uri, this, this.services, true));

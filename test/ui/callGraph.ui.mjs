@@ -155,7 +155,15 @@ try {
     await page.screenshot({ path: shot('hot-path') });
   });
 
+  const graphTransform = () => view().locator('.viewport > svg').evaluate((svg) => svg.style.transform);
+  let zoomedTransform = '';
   await phases.time(`click ${CLICKED} and land on its def line`, async () => {
+    // Zoom in first: the view must look the same when the user comes back from the source.
+    const fitted = await graphTransform();
+    await view().locator('.viewport').focus();
+    await page.keyboard.press('+');
+    zoomedTransform = await graphTransform();
+    expect(zoomedTransform !== fitted, `+ did not zoom the graph (${fitted})`);
     const node = view().locator(`.viewport svg g.node[aria-label^="${CLICKED},"]`).first();
     await node.waitFor({ timeout: 5_000 }).catch(async () => {
       const labels = await view().locator('.viewport svg g.node').evaluateAll((gs) => gs.map((g) => g.getAttribute('aria-label')));
@@ -175,10 +183,12 @@ try {
     await page.screenshot({ path: shot('source') });
   });
 
-  await phases.time('T on a node shows it in the call tree', async () => {
+  await phases.time('back to the graph as it was; T on a node shows it in the call tree', async () => {
     await page.locator('.part.editor .tab', { hasText: 'Call Graph: GET /slow' }).first().click();
     const node = view().locator(`.viewport svg g.node[aria-label^="${CLICKED},"]`).first();
     await node.waitFor({ timeout: 30_000 });
+    const transform = await graphTransform();
+    expect(transform === zoomedTransform, `the graph's zoom and pan were lost on the way back from the source: ${zoomedTransform} became ${transform}`);
     await node.focus();
     await page.keyboard.press('t');
     // The profile view is the profile file's custom editor: its tab is named for the file.
