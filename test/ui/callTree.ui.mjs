@@ -235,6 +235,25 @@ try {
     await page.screenshot({ path: shot('hostile') });
   });
 
+  await phases.time('a broken file opened from Quick Open shows an error and opens raw', async () => {
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget input').fill('broken-truncated.rprof.json');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'broken-truncated' }).first().waitFor({ timeout: 15_000 });
+    await page.keyboard.press('Enter');
+    const failure = view().locator('.failure');
+    await failure.waitFor({ timeout: 20_000 }).catch(() => {
+      throw new Expectation('the broken profile shows no error in the view');
+    });
+    const text = await failure.innerText();
+    expect(/cannot be shown/.test(text) && /Truncated|corrupt/i.test(text), `the error says what is wrong: ${text}`);
+    await page.screenshot({ path: shot('broken') });
+    await failure.locator('vscode-button.open-raw').click();
+    await page.waitForFunction(() => document.querySelector('.part.editor .tab.active')?.getAttribute('aria-label')?.startsWith('broken-truncated.rprof.json'), null, { timeout: 15_000 });
+    await page.locator('.part.editor .monaco-editor .view-lines').first().waitFor({ timeout: 15_000 }).catch(() => {
+      throw new Expectation('"Open the raw file" opened no text editor');
+    });
+  });
+
   console.log(`[call tree UI] passed; screenshots ${shot('*')}`);
   exitCode = 0;
 } catch (error) {
