@@ -132,6 +132,18 @@ describe('Open Call Graph', () => {
     assert.ok(rendered.nodes > 0);
   });
 
+  it('opens a pstats file (Werkzeug ProfilerMiddleware) as well', async () => {
+    const profiler = await api();
+    const name = 'GET.items.42.0ms.1795625314.prof';
+    const dir = fs.mkdtempSync(path.join(workspaceDir(), 'pstats-'));
+    fs.copyFileSync(path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'pstats', 'werkzeug', name), path.join(dir, name));
+    const uri = vscode.Uri.file(path.join(dir, name));
+    assert.equal(await vscode.commands.executeCommand<boolean>(OPEN, uri), true);
+    const rendered = await until(() => profiler.callGraph.rendered(uri), 'the pstats graph', RENDER_TIMEOUT_MS);
+    assert.ok(rendered.nodes > 0 && rendered.hotPath.length > 0, `drew ${rendered.nodes} nodes, hot path of ${rendered.hotPath.length}`);
+    await until(() => callGraphTabs().find((t) => /^Call Graph: GET \/items/.test(t.label)), 'a tab named for the request in the Werkzeug file name');
+  });
+
   it('exports DOT and SVG to a given file without the save dialog', async () => {
     const profiler = await api();
     const { uri, document } = slow();
