@@ -7,15 +7,16 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ProfileReadError, parseProfileDocument } from '../core/profileHeader';
-import type { ProfileDocument } from '../core/profileFormat';
+import { readFile } from 'node:fs/promises';
+import { PROFILE_SUFFIX, type ProfileDocument } from '../core/profileFormat';
+import { ProfileReadError, parseProfileDocument, parseProfileHeader } from '../core/profileHeader';
 import { loadProfile } from '../node/loadProfile';
 import { openFunctionSource } from '../host/openSource';
 import type { Settings } from '../host/settings';
 import { ViewStateStore } from './viewStateStore';
-import { isProfileViewToHostMessage, type HostToProfileViewMessage, type ViewState } from './protocol';
+import { isProfileViewToHostMessage, type HostToProfileViewMessage, type ProfilePayload, type ViewState } from './protocol';
 
-export type LoadResult = { document: ProfileDocument } | { error: string };
+export type LoadResult = { profile: ProfilePayload } | { error: string };
 
 export interface ProfileViewHooks {
   settings(): Settings;
@@ -28,6 +29,7 @@ export interface ProfileViewHooks {
 
 export class ProfileView implements vscode.Disposable {
   private loaded?: Promise<LoadResult>;
+  private parsed?: Promise<ProfileDocument | undefined>;
   private lastState?: ViewState;
   private readonly disposables: vscode.Disposable[] = [];
   private stateWaiters: ((state: ViewState) => void)[] = [];
@@ -52,9 +54,9 @@ export class ProfileView implements vscode.Disposable {
   }
 
   /** The parsed profile, or undefined while loading or when the file is broken. */
-  async document(): Promise<ProfileDocument | undefined> {
-    const result = await this.load();
-    return 'document' in result ? result.document : undefined;
+  document(): Promise<ProfileDocument | undefined> {
+    this.parsed ??= this.load().then((result) => ('profile' in result ? documentOf(result.profile) : undefined));
+    return this.parsed;
   }
 
   /** Resolves with the next state the page reports that satisfies check (for tests and commands). */
@@ -90,7 +92,7 @@ export class ProfileView implements vscode.Disposable {
           await this.post({ type: 'failed', fileName, message: result.error });
         } else {
           const defaults = { hideLibraryFrames: this.hooks.settings().hideLibraryFrames };
-          await this.post({ type: 'show', fileName, document: result.document, defaults, savedState: this.hooks.states.get(this.uri) });
+          await this.post({ type: 'show', fileName, profile: result.profile, defaults, savedState: this.hooks.states.get(this.uri) });
           if (this.panel.active) this.hooks.onActive(this);
         }
         return;
@@ -121,18 +123,35 @@ export class ProfileView implements vscode.Disposable {
   }
 }
 
+/** How much of a file to read to check its first line before sending it. */
+const HEADER_CHECK_BYTES = 64 * 1024;
+
 /**
- * Reads and parses a profile file, the middleware's JSON or a pstats file (the shared loader
- * of src/node/loadProfile.ts); every failure becomes a message the page can show.
+ * Reads a profile file for the page: the middleware's JSON as bytes, checked only as far as
+ * its header line (the page parses the rest, and says so if that fails), or a pstats file as
+ * a document built by the shared loader (src/node/loadProfile.ts). Every failure becomes a
+ * message the page can show.
  */
 export async function readProfile(uri: vscode.Uri): Promise<LoadResult> {
   try {
-    if (uri.scheme === 'file') return { document: (await loadProfile(uri.fsPath)).document };
-    // Not on this machine's disk (a virtual file system): only the JSON format is read.
-    const text = new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(uri));
-    return { document: parseProfileDocument(text) };
+    if (uri.scheme === 'file' && !uri.path.endsWith(PROFILE_SUFFIX)) return { profile: { document: (await loadProfile(uri.fsPath)).document } };
+    const raw = uri.scheme === 'file' ? await readFile(uri.fsPath) : await vscode.workspace.fs.readFile(uri);
+    // A plain view, not a Buffer: a Buffer would reach the page as a list of numbers (its toJSON).
+    const bytes = new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
+    parseProfileHeader(new TextDecoder('utf-8').decode(bytes.subarray(0, HEADER_CHECK_BYTES)));
+    return { profile: { bytes } };
   } catch (error) {
     if (error instanceof ProfileReadError) return { error: error.message };
     return { error: `The profile could not be read: ${(error as Error).message}` };
+  }
+}
+
+/** The whole document of a payload, parsed on the host when it needs it; undefined if it is broken. */
+function documentOf(payload: ProfilePayload): ProfileDocument | undefined {
+  if ('document' in payload) return payload.document;
+  try {
+    return parseProfileDocument(new TextDecoder('utf-8').decode(payload.bytes));
+  } catch {
+    return undefined;
   }
 }

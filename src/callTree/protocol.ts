@@ -4,7 +4,9 @@
  * by both sides; nothing here imports vscode or the DOM.
  *
  * Sequence: the page posts `ready` once its script runs; the host reads the profile file and
- * posts `show` with the whole parsed document (or `failed` when the file cannot be read).
+ * posts `show` with the file's bytes, which the page parses itself (bytes cross to the page as
+ * one copy, where a parsed document would be serialised and parsed again), or with a document
+ * the host built (a pstats file); `failed` when the file cannot be read.
  * The page builds the model and the call tree itself (src/core has no vscode imports), so
  * expanding, searching and sorting never wait for the host. After it draws the profile, and
  * whenever the tab, the selection or the expansion changes, the page posts `viewState`, which
@@ -22,6 +24,9 @@ export const PROFILE_VIEW_TYPE = 'requestProfiler.profileView';
 export type ViewTab = 'tree' | 'functions' | 'callers' | 'request';
 export const VIEW_TABS: readonly ViewTab[] = ['tree', 'functions', 'callers', 'request'];
 
+/** The middleware's JSON file as it is on disk (UTF-8), or a document built by the host. */
+export type ProfilePayload = { bytes: Uint8Array } | { document: ProfileDocument };
+
 /** What the page starts with, from the user's settings; its own saved state wins over these. */
 export interface ViewDefaults {
   hideLibraryFrames: boolean;
@@ -32,7 +37,7 @@ export type HostToProfileViewMessage =
   | {
       type: 'show';
       fileName: string;
-      document: ProfileDocument;
+      profile: ProfilePayload;
       defaults: ViewDefaults;
       /** The page's state as it last saved it with `saveState`, for when getState() has none (after a reload). */
       savedState?: unknown;
@@ -65,7 +70,7 @@ export interface ViewState {
   /** Rows in the tree's list, and how many of them are in the DOM (virtualised: only visible ones). */
   rowCount: number;
   renderedRows: number;
-  /** From receiving `show` to the first drawn tree, milliseconds (performance.now()). */
+  /** From receiving `show` (parsing included) to the first drawn tree, milliseconds (performance.now()). */
   firstPaintMs: number;
 }
 

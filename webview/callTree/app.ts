@@ -6,12 +6,14 @@
  */
 import { DEFAULT_CALL_TREE_OPTIONS } from '../../src/core/callTree';
 import type { ProfileDocument } from '../../src/core/profileFormat';
+import { parseProfileDocument } from '../../src/core/profileHeader';
 import { buildProfileModel, type ProfileModel } from '../../src/core/profileModel';
 import { revealing, searchFunctions, type SearchResult } from '../../src/core/search';
 import {
   VIEW_TABS,
   isHostToProfileViewMessage,
   type HostToProfileViewMessage,
+  type ProfilePayload,
   type ProfileViewToHostMessage,
   type ViewDefaults,
   type ViewState,
@@ -93,7 +95,7 @@ export class ProfileViewApp {
   private onMessage(message: HostToProfileViewMessage): void {
     switch (message.type) {
       case 'show':
-        this.show(message.document, message.fileName, message.defaults, message.savedState);
+        this.receiveProfile(message.profile, message.fileName, message.defaults, message.savedState);
         return;
       case 'failed':
         this.showFailure(message.fileName, message.message);
@@ -111,8 +113,20 @@ export class ProfileViewApp {
     }
   }
 
-  private show(doc: ProfileDocument, fileName: string, defaults: ViewDefaults, hostSaved: unknown): void {
+  /** Parses the file's bytes here (the host only checked its first line), then shows it. */
+  private receiveProfile(payload: ProfilePayload, fileName: string, defaults: ViewDefaults, hostSaved: unknown): void {
     const started = performance.now();
+    let doc: ProfileDocument;
+    try {
+      doc = 'bytes' in payload ? parseProfileDocument(new TextDecoder('utf-8').decode(payload.bytes)) : payload.document;
+    } catch (error) {
+      this.showFailure(fileName, (error as Error).message);
+      return;
+    }
+    this.show(doc, fileName, defaults, hostSaved, started);
+  }
+
+  private show(doc: ProfileDocument, fileName: string, defaults: ViewDefaults, hostSaved: unknown, started: number): void {
     let model: ProfileModel;
     try {
       model = buildProfileModel(doc.profile, doc.paths);
