@@ -144,6 +144,9 @@ export class CallGraphPanel {
       case 'rendered':
         this.lastRendered = message;
         this.markDrawn();
+        // Asked for while the page was drawing: `show` had gone out without it.
+        if (this.pendingFocus !== undefined) this.post({ type: 'focusFunction', function: this.pendingFocus });
+        this.pendingFocus = undefined;
         return;
       case 'openFunction':
         await this.openSource(message.function);

@@ -235,7 +235,15 @@ try {
   await phases.time('after a reload the graph is restored', async () => {
     await graphTab().click();
     await view().locator('.viewport svg g.node').first().waitFor({ timeout: 30_000 });
-    await page.reload();
+    // As a user reloads: the command shuts the workbench down properly, saving its editors
+    // (a bare page reload may not give it time to store them).
+    const reloaded = page.waitForEvent('framenavigated', { predicate: (frame) => frame === page.mainFrame(), timeout: 30_000 });
+    await page.keyboard.press('F1');
+    await quickInput.locator('input').waitFor({ timeout: 10_000 });
+    await page.keyboard.type('Developer: Reload Window');
+    await quickInput.locator('.monaco-list-row', { hasText: 'Developer: Reload Window' }).first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Enter');
+    await reloaded;
     await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
     await graphTab().waitFor({ timeout: 30_000 }).catch(() => {
       throw new Expectation('the call graph tab was not restored after a reload');
@@ -281,6 +289,25 @@ try {
     });
     await page.waitForTimeout(500);
     expect(cspViolations.some((text) => /style-src/.test(text)), `the inline style canary raised no CSP violation; seen: ${cspViolations.join(' | ') || 'none'}`);
+  });
+
+  await phases.time("the profile view's title bar opens the graph beside it", async () => {
+    await page.locator('.part.editor .tab', { hasText: /-GET-slow-.*\.rprof\.json/ }).first().click();
+    const button = page.locator('.part.editor .editor-group-container.active .editor-actions .action-label[aria-label*="Open Call Graph"]').first();
+    await button.waitFor({ timeout: 10_000 }).catch(async () => {
+      const labels = await page.locator('.part.editor .action-label').evaluateAll((els) => els.map((e) => `${e.getAttribute('aria-label')} (${e.closest('.editor-group-container')?.className})`));
+      throw new Expectation(`the profile view's title bar has no Open Call Graph button; title actions: ${labels.join(' | ')}`);
+    });
+    await button.click();
+    const activeTab = page.locator('.part.editor .editor-group-container.active .tab.active');
+    await page
+      .waitForFunction(() => document.querySelector('.part.editor .editor-group-container.active .tab.active')?.getAttribute('aria-label')?.startsWith('Call Graph: GET /slow'), null, { timeout: 10_000 })
+      .catch(async () => {
+        throw new Expectation(`the button did not bring up the graph; the active group's tab is ${await activeTab.getAttribute('aria-label')}`);
+      });
+    const groups = await page.locator('.part.editor .editor-group-container').count();
+    expect(groups === 2, `the graph moved beside the profile view (${groups} editor groups)`);
+    await page.screenshot({ path: shot('beside-call-tree') });
   });
   console.log(`[call graph UI] passed; screenshots ${shot('*')}`);
   exitCode = 0;
