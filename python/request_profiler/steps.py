@@ -68,6 +68,7 @@ class StepProfiler:
         finally:
             if recording:
                 self.profiler.disable()
+                self.recorder.disarm()
             self._end(recording)
 
 

@@ -3,11 +3,20 @@
 From 3.12 cProfile is built on sys.monitoring, whose callbacks fire in every
 thread; calls of other threads then land in the profile and, worse, interleave
 with the profiled thread's calls on the profiler's single stack and corrupt its
-numbers (a function called once shows two calls, callers get swapped). After
-enable() we replace each of the profiler's sys.monitoring callbacks with a small
-function that forwards only events of the owning thread. The cost is one Python
-call per event, roughly doubling cProfile's own overhead on call-heavy code; the
-profile is then as exact as on 3.11.
+numbers (a function called once shows two calls, callers get swapped). The filter
+replaces each of the profiler's sys.monitoring callbacks with a small function that
+forwards only events of the owning thread: one Python call per event, which more
+than doubles cProfile's own cost on call-heavy code. So it is put in only while it
+is needed (thread_tripwire.py says when):
+
+* transiently, while another thread runs Python code: that thread's first event
+  puts the forwarders in, and the owning thread's next event puts cProfile's own
+  callbacks back (the other thread has then stopped, or been switched out; its
+  next event trips the wire again). Each switch is nine register_callback calls.
+* for the rest of the recording, once a thread is started (its first events
+  cannot be caught), or from the start when the tripwire cannot be laid.
+
+The profile is then as exact as on 3.11.
 """
 
 import sys
@@ -20,29 +29,57 @@ AVAILABLE = sys.version_info >= (3, 12) and hasattr(sys, "monitoring")
 NOISE_LABELS = ("<built-in method sys.monitoring.register_callback>",)
 
 _get_ident = threading.get_ident
+if AVAILABLE:
+    _register = sys.monitoring.register_callback
+    _get_tool = sys.monitoring.get_tool
+    _PROFILER_ID = sys.monitoring.PROFILER_ID
+
+# What is registered for the profiler's events while it is enabled.
+DIRECT, TRANSIENT, STICKY = "direct", "transient", "sticky"
 
 
-def _forward2(callback: Callable[..., Any], owner: int) -> Callable[..., Any]:
-    def owner_only(code: Any, offset: int) -> Any:
-        if _get_ident() == owner:
-            return callback(code, offset)
-        return None
+def _forward2(callback: Callable[..., Any], owner: int, on_owner: Any) -> Callable[..., Any]:
+    if on_owner is None:
+        def owner_only(code: Any, offset: int) -> Any:
+            if _get_ident() == owner:
+                return callback(code, offset)
+            return None
+    else:
+        def owner_only(code: Any, offset: int) -> Any:
+            if _get_ident() == owner:
+                on_owner()
+                return callback(code, offset)
+            return None
     return owner_only
 
 
-def _forward3(callback: Callable[..., Any], owner: int) -> Callable[..., Any]:
-    def owner_only(code: Any, offset: int, arg: Any) -> Any:
-        if _get_ident() == owner:
-            return callback(code, offset, arg)
-        return None
+def _forward3(callback: Callable[..., Any], owner: int, on_owner: Any) -> Callable[..., Any]:
+    if on_owner is None:
+        def owner_only(code: Any, offset: int, arg: Any) -> Any:
+            if _get_ident() == owner:
+                return callback(code, offset, arg)
+            return None
+    else:
+        def owner_only(code: Any, offset: int, arg: Any) -> Any:
+            if _get_ident() == owner:
+                on_owner()
+                return callback(code, offset, arg)
+            return None
     return owner_only
 
 
-def _forward4(callback: Callable[..., Any], owner: int) -> Callable[..., Any]:
-    def owner_only(code: Any, offset: int, callable_: Any, arg0: Any) -> Any:
-        if _get_ident() == owner:
-            return callback(code, offset, callable_, arg0)
-        return None
+def _forward4(callback: Callable[..., Any], owner: int, on_owner: Any) -> Callable[..., Any]:
+    if on_owner is None:
+        def owner_only(code: Any, offset: int, callable_: Any, arg0: Any) -> Any:
+            if _get_ident() == owner:
+                return callback(code, offset, callable_, arg0)
+            return None
+    else:
+        def owner_only(code: Any, offset: int, callable_: Any, arg0: Any) -> Any:
+            if _get_ident() == owner:
+                on_owner()
+                return callback(code, offset, callable_, arg0)
+            return None
     return owner_only
 
 
@@ -59,19 +96,63 @@ _PLAN = (
     ("C_RAISE", "_creturn_callback", _forward4),
 )
 
+Swaps = List[Tuple[int, Callable[..., Any]]]
+
 
 class ThreadConfinement:
-    """Built before enable() (so that building it is not profiled); its swaps are
-    applied right after, inline in Recorder.start."""
+    """Built by the recording thread before enable() (building it is not profiled).
+
+    Recorder.start registers the sticky forwarders right after enable() when state
+    is STICKY by then; every other switch happens inside a profile hook or a
+    monitoring callback, whose own calls are not recorded."""
 
     def __init__(self, profiler: Any) -> None:
-        self.swaps: List[Tuple[int, Callable[..., Any]]] = []
+        self.owner = _get_ident()
+        self.state = DIRECT
+        self.direct: Swaps = []
+        self._transient: Swaps = []
+        self.sticky: Swaps = []  # built before state turns STICKY
         if not AVAILABLE:
             return
         events = sys.monitoring.events
-        owner = _get_ident()
         try:
-            for event_name, method, forward in _PLAN:
-                self.swaps.append((getattr(events, event_name), forward(getattr(profiler, method), owner)))
+            self.direct = [(getattr(events, name), getattr(profiler, method)) for name, method, _ in _PLAN]
         except AttributeError:  # a cProfile that works differently: leave it alone
-            self.swaps = []
+            self.direct = []
+
+    def filter_from_start(self) -> None:
+        """No tripwire: Recorder.start registers the sticky forwarders after enable()."""
+        self.sticky = self._forwarders(None)
+        self.state = STICKY
+
+    def filter_transiently(self) -> None:
+        """Another thread is about to run Python code (called in that thread)."""
+        # get_tool: before enable() nothing needs filtering, and what we registered
+        # would be overwritten by enable() while state still said TRANSIENT.
+        if self.state is DIRECT and _get_tool(_PROFILER_ID) is not None:
+            if not self._transient:
+                self._transient = self._forwarders(self._unfilter)
+            for event, forwarder in self._transient:
+                _register(_PROFILER_ID, event, forwarder)
+            self.state = TRANSIENT
+
+    def filter_until_disabled(self) -> None:
+        """A thread is being started: filter for the rest of this recording."""
+        if self.state is STICKY:
+            return
+        self.sticky = self._forwarders(None)
+        self.state = STICKY
+        if _get_tool(_PROFILER_ID) is not None:
+            for event, forwarder in self.sticky:
+                _register(_PROFILER_ID, event, forwarder)
+
+    def _unfilter(self) -> None:
+        """The owning thread runs again (called in it, from a transient forwarder)."""
+        if self.state is TRANSIENT:
+            for event, callback in self.direct:
+                _register(_PROFILER_ID, event, callback)
+            self.state = DIRECT
+
+    def _forwarders(self, on_owner: Any) -> Swaps:
+        return [(event, forward(callback, self.owner, on_owner))
+                for (event, callback), (_, _, forward) in zip(self.direct, _PLAN)]

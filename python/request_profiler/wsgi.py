@@ -123,6 +123,7 @@ class ProfilerMiddleware:
         finally:
             if recorder is not None:
                 recorder.profiler.disable()
+                recorder.disarm()
         if failure is not None:
             record.capture_error(failure)
             self._finish(record, recorder)
@@ -183,6 +184,7 @@ class _ResponseBody:
         finally:
             if recorder is not None:
                 recorder.profiler.disable()
+                recorder.disarm()
         if failure is not None:
             self._record.capture_error(failure)
             raise failure
@@ -209,6 +211,7 @@ class _ResponseBody:
         finally:
             if recorder is not None:
                 recorder.profiler.disable()
+                recorder.disarm()
         if failure is not None:
             self._record.capture_error(failure)
             raise failure

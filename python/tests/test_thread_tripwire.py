@@ -1,0 +1,220 @@
+"""Python 3.12+: the thread filter is in only while another thread runs Python code
+(thread_tripwire.py, thread_filter.py), and each profile still holds only its own
+request's work: threads that wake up, threads that start, hand-offs back and forth."""
+
+import os
+import sys
+import threading
+import unittest
+
+from .support import TempDirTestCase, call, function_names, load, profile_files
+
+WAIT_S = 10
+
+
+def busy_elsewhere():
+    return sum(abs(i) for i in range(20000))
+
+
+def own_step():
+    return sum(abs(-i) for i in range(2000))
+
+
+def registered_for_c_raise():
+    """What sys.monitoring calls for the profiler's C_RAISE events right now (swapped
+    out and back at once: C_RAISE is the rarest event cProfile listens to)."""
+    monitoring = sys.monitoring
+    current = monitoring.register_callback(monitoring.PROFILER_ID, monitoring.events.C_RAISE, None)
+    monitoring.register_callback(monitoring.PROFILER_ID, monitoring.events.C_RAISE, current)
+    return current
+
+
+def is_cprofile_callback(callback):
+    """cProfile's own callbacks are methods of the C profiler; the filter's are Python functions."""
+    return type(callback).__name__ == "builtin_function_or_method"
+
+
+@unittest.skipUnless(sys.version_info >= (3, 12), "cProfile sees other threads only on 3.12+")
+class TripwireTest(TempDirTestCase):
+    def profile_of(self, app, **options):
+        from request_profiler import ProfilerMiddleware
+        directory = os.path.join(self.tmp, "profiles")
+        mw = ProfilerMiddleware(app, profile_dir=directory, **options)
+        self.addCleanup(mw.writer.close)
+        self.assertEqual(call(mw), b"ok")
+        mw.writer.flush()
+        (path,) = profile_files(directory)
+        return load(path)
+
+    def row(self, doc, name):
+        rows = [f for f in doc["profile"]["functions"] if f["name"] == name]
+        self.assertEqual(len(rows), 1, name)
+        return rows[0]
+
+    def assert_left_as_found(self):
+        """No profile function, no tool of ours, cProfile's slot free after the request."""
+        self.assertIsNone(sys.getprofile())
+        self.assertIsNone(threading.getprofile())
+        for tool in (3, 4):
+            self.assertIsNone(sys.monitoring.get_tool(tool))
+        self.assertIsNone(sys.monitoring.get_tool(sys.monitoring.PROFILER_ID))
+
+    def test_no_other_thread_at_work_leaves_cprofile_callbacks_alone(self):
+        seen = []
+        idle = threading.Event()
+        sleeper = threading.Thread(target=idle.wait, args=(WAIT_S,))
+        sleeper.start()
+        self.addCleanup(sleeper.join)
+        self.addCleanup(idle.set)
+
+        def app(environ, start_response):
+            own_step()
+            seen.append(registered_for_c_raise())
+            start_response("200 OK", [])
+            return [b"ok"]
+
+        doc = self.profile_of(app)
+        self.assertTrue(is_cprofile_callback(seen[0]), seen[0])
+        self.assertEqual(self.row(doc, "own_step")["nc"], 1)
+        self.assert_left_as_found()
+
+    def test_hand_offs_to_a_running_thread_stay_out_and_the_filter_comes_off_after_each(self):
+        """The request and another thread take turns 20 times: each turn of the other
+        thread puts the filter in, the request's next event takes it out."""
+        turns = 20
+        their_turn, our_turn = threading.Semaphore(0), threading.Semaphore(0)
+        between_turns = []
+
+        def other():
+            for _ in range(turns):
+                if not their_turn.acquire(timeout=WAIT_S):
+                    return
+                busy_elsewhere()
+                our_turn.release()
+
+        worker = threading.Thread(target=other)
+        worker.start()
+        self.addCleanup(worker.join)
+
+        def app(environ, start_response):
+            for _ in range(turns):
+                their_turn.release()
+                our_turn.acquire(timeout=WAIT_S)
+                own_step()
+                between_turns.append(registered_for_c_raise())
+            start_response("200 OK", [])
+            return [b"ok"]
+
+        doc = self.profile_of(app)
+        names = function_names(doc)
+        self.assertNotIn("busy_elsewhere", names)
+        self.assertEqual(self.row(doc, "own_step")["nc"], turns)
+        self.assertEqual(self.row(doc, "registered_for_c_raise")["nc"], turns)
+        # Every turn ended with cProfile's own callbacks back in place.
+        self.assertEqual([is_cprofile_callback(c) for c in between_turns], [True] * turns)
+        self.assertEqual(self.row(doc, "app")["nc"], 1)
+        self.assert_left_as_found()
+
+    def test_a_thread_started_mid_request_stays_out(self):
+        def app(environ, start_response):
+            own_step()
+            helper = threading.Thread(target=busy_elsewhere)
+            helper.start()
+            helper.join()
+            own_step()
+            start_response("200 OK", [])
+            return [b"ok"]
+
+        doc = self.profile_of(app)
+        names = function_names(doc)
+        self.assertNotIn("busy_elsewhere", names)
+        self.assertNotIn("_bootstrap_inner", names)  # the new thread's own frames
+        self.assertEqual(self.row(doc, "own_step")["nc"], 2)
+        self.assertEqual(self.row(doc, "start")["nc"], 1)
+        self.assert_left_as_found()
+
+    def test_a_thread_started_by_another_thread_mid_request_stays_out(self):
+        go = threading.Event()
+        done = threading.Event()
+
+        def starter():
+            go.wait(WAIT_S)
+            helper = threading.Thread(target=busy_elsewhere)
+            helper.start()
+            helper.join()
+            done.set()
+
+        outer = threading.Thread(target=starter)
+        outer.start()
+        self.addCleanup(outer.join)
+
+        def app(environ, start_response):
+            go.set()
+            done.wait(WAIT_S)
+            own_step()
+            start_response("200 OK", [])
+            return [b"ok"]
+
+        doc = self.profile_of(app)
+        self.assertTrue(done.is_set())
+        self.assertNotIn("busy_elsewhere", function_names(doc))
+        self.assertEqual(self.row(doc, "own_step")["nc"], 1)
+        self.assert_left_as_found()
+
+    def test_someone_elses_profile_function_is_kept_and_the_filter_is_on_throughout(self):
+        calls = []
+
+        def their_profiler(frame, event, arg):
+            calls.append(event)
+
+        seen = []
+
+        def app(environ, start_response):
+            own_step()
+            seen.append(registered_for_c_raise())
+            start_response("200 OK", [])
+            return [b"ok"]
+
+        sys.setprofile(their_profiler)
+        try:
+            doc = self.profile_of(app)
+            self.assertIs(sys.getprofile(), their_profiler)
+        finally:
+            sys.setprofile(None)
+        self.assertTrue(calls)
+        self.assertFalse(is_cprofile_callback(seen[0]), seen[0])
+        self.assertEqual(self.row(doc, "own_step")["nc"], 1)
+
+    def test_without_a_free_tool_id_the_filter_is_on_throughout(self):
+        monitoring = sys.monitoring
+        taken = []
+        for tool in (3, 4):
+            if monitoring.get_tool(tool) is None:
+                monitoring.use_tool_id(tool, "another tool")
+                taken.append(tool)
+        self.addCleanup(lambda: [monitoring.free_tool_id(t) for t in taken])
+        seen = []
+        go = threading.Event()
+        worker = threading.Thread(target=lambda: (go.wait(WAIT_S), busy_elsewhere()))
+        worker.start()
+        self.addCleanup(worker.join)
+
+        def app(environ, start_response):
+            go.set()
+            worker.join(WAIT_S)
+            own_step()
+            seen.append(registered_for_c_raise())
+            start_response("200 OK", [])
+            return [b"ok"]
+
+        doc = self.profile_of(app)
+        self.assertFalse(is_cprofile_callback(seen[0]), seen[0])
+        self.assertNotIn("busy_elsewhere", function_names(doc))
+        self.assertEqual(self.row(doc, "own_step")["nc"], 1)
+        self.assertIsNone(sys.getprofile())
+        for tool in taken:
+            self.assertEqual(monitoring.get_tool(tool), "another tool")
+
+
+if __name__ == "__main__":
+    unittest.main()
