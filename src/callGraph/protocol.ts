@@ -3,19 +3,22 @@
  * (webview/callGraph/main.ts). One discriminated union per direction, shared by both sides;
  * nothing here imports vscode or the DOM.
  *
- * Sequence: the page posts `ready` once its script runs; the host then posts `show` with the
- * profile's data (the page builds the model, the graph and the DOT itself, so threshold
- * changes need no round trip). After each layout the page posts `rendered`. Clicking (or
- * pressing Enter on) a node posts `openFunction`; the host opens the source and reveals the
- * function in the call tree. `export` carries DOT or SVG text for the host to save, either
+ * Sequence: the page posts `ready` once its script runs (again whenever it is reloaded); the
+ * host then posts `show` with the profile's data or its file's bytes (the page builds the
+ * model, the graph and the DOT itself, so threshold changes need no round trip). After each
+ * layout the page posts `rendered`. Clicking (or pressing Enter on) a node posts
+ * `openFunction`, and the host opens its source; T on a node (or its context menu) posts
+ * `showInCallTree`. `export` carries DOT or SVG text for the host to save, either
  * because the user pressed an export button in the page or because the host sent
  * `requestExport`.
  *
- * The page's HTML is the host's: a `<script type="module" nonce=...>` loading
- * dist/webview/callGraph.js, and a CSP of at least
+ * The page's HTML is the host's (callGraphHtml.ts): a `<script type="module" nonce=...>`
+ * loading dist/webview/callGraph.js, under the CSP
  *   default-src 'none'; script-src 'nonce-N' 'wasm-unsafe-eval' ${cspSource};
- *   style-src ${cspSource} 'unsafe-inline'; img-src ${cspSource} data:; font-src ${cspSource};
+ *   style-src ${cspSource} 'nonce-N'; img-src ${cspSource} data:; font-src ${cspSource};
  *   connect-src ${cspSource}; worker-src blob:
+ * (no 'unsafe-inline': the page's CSS is a constructed style sheet; test/ui/callGraph.ui.mjs
+ * checks that nothing is refused)
  * (Graphviz is WebAssembly: 'wasm-unsafe-eval'. Layout runs in a worker started from a blob
  * of the page's own script, fetched through connect-src; without those two the page lays out
  * on its own thread instead and says so in `rendered.layoutIn`.)
