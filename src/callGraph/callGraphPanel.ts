@@ -113,7 +113,9 @@ export class CallGraphPanel {
    * the user cancelled.
    */
   async export(format: ExportFormat, target?: vscode.Uri): Promise<vscode.Uri | undefined> {
-    if (!this.panel.visible) this.panel.reveal(this.panel.viewColumn, true);
+    // A hidden page is kept (retainContextWhenHidden) and answers; one that has not loaded yet
+    // (a restored panel never shown) loads only when visible.
+    if (!this.panel.visible && !this.pageReady) this.panel.reveal(this.panel.viewColumn, true);
     await withTimeout(this.drawn, EXPORT_TIMEOUT_MS, 'the call graph was not drawn in time');
     const reply = new Promise<vscode.Uri | undefined>((resolve, reject) => this.pendingExports.push({ format, target, resolve, reject }));
     this.post({ type: 'requestExport', format });

@@ -149,6 +149,9 @@ describe('Open Call Graph', () => {
     const { uri, document } = slow();
     await vscode.commands.executeCommand(OPEN, uri);
     const rendered = await until(() => profiler.callGraph.rendered(uri), 'the graph', RENDER_TIMEOUT_MS);
+    // In the background behind another graph: its page is kept and still answers.
+    await vscode.commands.executeCommand(OPEN, fixture('-GET-root-').uri);
+    await until(() => callGraphTabs().find((t) => t.isActive && t.label === 'Call Graph: GET /'), 'the GET / graph in front');
     const out = fs.mkdtempSync(path.join(workspaceDir(), 'exports-'));
     const dotFile = vscode.Uri.file(path.join(out, 'slow.dot'));
     const svgFile = vscode.Uri.file(path.join(out, 'slow.svg'));
@@ -170,6 +173,7 @@ describe('Open Call Graph', () => {
     const savedSvg = await vscode.commands.executeCommand<vscode.Uri>(EXPORT, { profile: uri, format: 'svg', target: svgFile });
     assert.equal(savedSvg?.fsPath, svgFile.fsPath);
     const svg = fs.readFileSync(svgFile.fsPath, 'utf8');
+    assert.ok(callGraphTabs().find((t) => t.isActive && t.label === 'Call Graph: GET /'), 'exporting did not bring the /slow graph to the front');
     assert.match(svg, /<svg\b[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
     assert.match(svg.trimEnd(), /<\/svg>$/);
     assert.equal((svg.match(/<g id="fn\d+" class="node\b/g) ?? []).length, rendered.nodes);
