@@ -3,7 +3,8 @@
 # Debian Chromium):
 #   1. installs code-server and the Debian packages it needs, unless already there,
 #   2. runs the extension-host suite (test/suite) against the packaged .vsix,
-#   3. runs the Playwright UI test of the Profiles view against the same .vsix,
+#   3. runs the Playwright UI tests of the Profiles view, the call graph and the call tree against
+#      the same .vsix,
 #   4. runs the demo (scripts/demo.sh --smoke): demo app, code-server and the Profiles view, live.
 # Every test step runs even when an earlier one fails, so one CI run reports all; the exit status is
 # non-zero when any failed. Logs and screenshots land in test-results/.
@@ -46,6 +47,15 @@ ui_args=()
 if [ -f out/request-profiler.vsix ]; then ui_args=(--skip-build); fi
 node test/ui/callGraph.ui.mjs "${ui_args[@]}" || failed+=("call graph UI test")
 took "call graph UI test" "$started"
+
+step "UI test: call tree"
+started=$(date +%s)
+# Open GET /slow from the panel, keyboard through the hot path, Enter lands on the def line,
+# search, the other tabs, state after a reload, a hostile profile shown as text; same .vsix.
+ui_args=()
+if [ -f out/request-profiler.vsix ]; then ui_args=(--skip-build); fi
+node test/ui/callTree.ui.mjs "${ui_args[@]}" || failed+=("call tree UI test")
+took "call tree UI test" "$started"
 
 step "demo smoke test: bash scripts/demo.sh --smoke"
 started=$(date +%s)
