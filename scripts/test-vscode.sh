@@ -31,31 +31,22 @@ started=$(date +%s)
 node test/runner/runInCodeServer.mjs || failed+=("extension-host suite")
 took "extension-host suite (build, package, run)" "$started"
 
-step "UI test: Profiles view"
-started=$(date +%s)
-# The suite runner has just packaged the .vsix (it deletes the old one first); package again only
-# when it did not get that far.
-ui_args=()
-if [ -f out/request-profiler.vsix ]; then ui_args=(--skip-build); fi
-node test/ui/profilesPanel.ui.mjs "${ui_args[@]}" || failed+=("UI test")
-took "UI test" "$started"
-
-step "UI test: call graph"
-started=$(date +%s)
-# F1 Open Call Graph, pick GET /slow, hot path drawn, click a node lands on its line; same .vsix.
-ui_args=()
-if [ -f out/request-profiler.vsix ]; then ui_args=(--skip-build); fi
-node test/ui/callGraph.ui.mjs "${ui_args[@]}" || failed+=("call graph UI test")
-took "call graph UI test" "$started"
-
-step "UI test: call tree"
-started=$(date +%s)
-# Open GET /slow from the panel, keyboard through the hot path, Enter lands on the def line,
-# search, the other tabs, state after a reload, a hostile profile shown as text; same .vsix.
-ui_args=()
-if [ -f out/request-profiler.vsix ]; then ui_args=(--skip-build); fi
-node test/ui/callTree.ui.mjs "${ui_args[@]}" || failed+=("call tree UI test")
-took "call tree UI test" "$started"
+# The UI tests, each driving the packaged extension in code-server as a person would:
+#   Profiles view: open the view, rows for the fixtures, click one.
+#   call graph: F1 Open Call Graph, pick GET /slow, hot path drawn, a click lands on its line.
+#   call tree: open GET /slow from the panel, keyboard through the hot path, Enter lands on the def
+#     line, search, the other tabs, state after a reload, a hostile profile shown as text.
+# The suite runner has just packaged the .vsix (it deletes the old one first); each test packages
+# again only when it did not get that far.
+for ui_test in "Profiles view:profilesPanel" "call graph:callGraph" "call tree:callTree"; do
+  name=${ui_test%%:*}
+  step "UI test: $name"
+  started=$(date +%s)
+  ui_args=()
+  if [ -f out/request-profiler.vsix ]; then ui_args=(--skip-build); fi
+  node "test/ui/${ui_test#*:}.ui.mjs" "${ui_args[@]}" || failed+=("$name UI test")
+  took "$name UI test" "$started"
+done
 
 step "demo smoke test: bash scripts/demo.sh --smoke"
 started=$(date +%s)

@@ -9,35 +9,11 @@ import type { ProfileDocument } from '../../src/core/profileFormat';
 import type { RequestProfilerApi } from '../../src/extension';
 import type { ProfileView } from '../../src/callTree/profileView';
 import type { ViewState } from '../../src/callTree/protocol';
+import { api, until, workspaceDir } from './support';
 
-const EXTENSION_ID = 'request-profiler.request-profiler';
 const VIEW_TYPE = 'requestProfiler.profileView';
 /** Where the fixtures' app ran: the profiles record this directory for demo/app.py. */
 const RECORDED_DEMO_DIR = '/work/main/demo';
-
-async function api(): Promise<RequestProfilerApi> {
-  const extension = vscode.extensions.getExtension<RequestProfilerApi>(EXTENSION_ID);
-  assert.ok(extension, 'extension installed');
-  const exports = await extension.activate();
-  await exports.ready;
-  return exports;
-}
-
-async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-function workspaceDir(): string {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the runner opens a workspace folder');
-  return folder.uri.fsPath;
-}
 
 function fixture(part: string): vscode.Uri {
   const dir = path.join(workspaceDir(), '.profiles');

@@ -7,16 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RequestProfilerApi } from '../../src/extension';
 import type { ProfilesTreeNode } from '../../src/host/profilesTreeProvider';
-
-const EXTENSION_ID = 'request-profiler.request-profiler';
-
-async function api(): Promise<RequestProfilerApi> {
-  const extension = vscode.extensions.getExtension<RequestProfilerApi>(EXTENSION_ID);
-  assert.ok(extension, 'extension installed');
-  const exports = await extension.activate();
-  await exports.ready;
-  return exports;
-}
+import { api, until, workspaceDir } from './support';
 
 /** Top-level rows and, for bursts/groups, their children: every profile row the user can reach. */
 async function allRows(profiler: RequestProfilerApi): Promise<{ node: ProfilesTreeNode; item: vscode.TreeItem }[]> {
@@ -35,18 +26,8 @@ function labelOf(item: vscode.TreeItem): string {
   return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
 }
 
-async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 function profilesDir(): string {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the runner opens a workspace folder');
-  return path.join(folder.uri.fsPath, '.profiles');
+  return path.join(workspaceDir(), '.profiles');
 }
 
 /** A copy of a real fixture profile under a new name and id, written atomically like the middleware. */

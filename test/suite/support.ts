@@ -1,0 +1,40 @@
+/** What the extension-host tests share: the extension's test API, waiting, and the workspace. */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { RequestProfilerApi } from '../../src/extension';
+
+export const EXTENSION_ID = 'request-profiler.request-profiler';
+
+/** Activates the extension and waits until its profile folders are indexed. */
+export async function api(): Promise<RequestProfilerApi> {
+  const extension = vscode.extensions.getExtension<RequestProfilerApi>(EXTENSION_ID);
+  assert.ok(extension, 'extension installed');
+  const exports = await extension.activate();
+  await exports.ready;
+  return exports;
+}
+
+/**
+ * Polls check() until it gives a value other than undefined, null or false, and returns it;
+ * fails naming what it waited for after timeoutMs.
+ */
+export async function until<T>(
+  check: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== null && value !== false) return value as T;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** The folder the runner opened (a fresh copy whose .profiles holds the fixtures). */
+export function workspaceDir(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the runner opens a workspace folder');
+  return folder.uri.fsPath;
+}
