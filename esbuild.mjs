@@ -55,6 +55,20 @@ for (const entry of filesUnder('webview', 'main.ts')) {
   });
 }
 
+// A webview app's worker script, kept out of its page's bundle (the page fetches it when it needs
+// it): webview/<app>/worker.ts -> dist/webview/<app>.worker.js
+for (const entry of filesUnder('webview', 'worker.ts').filter((path) => /[\\/]worker\.ts$/.test(path))) {
+  const app = entry.split(/[\\/]/).at(-2);
+  builds.push({
+    ...common,
+    entryPoints: [entry],
+    outfile: `dist/webview/${app}.worker.js`,
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+  });
+}
+
 if (tests) {
   const unit = filesUnder('test/unit', '.test.ts');
   if (unit.length) {

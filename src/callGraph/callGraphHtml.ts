@@ -1,6 +1,7 @@
 /**
  * The call graph webview's HTML: an empty page that loads dist/webview/callGraph.js under a
- * strict Content Security Policy. No profile data is ever written into it (the data comes by
+ * strict Content Security Policy, and tells it where its layout script (Graphviz,
+ * dist/webview/callGraph.worker.js) is. No profile data is ever written into it (the data comes by
  * postMessage, see protocol.ts), so nothing in a function name can become markup here.
  * Pure: the host passes the webview's cspSource and the script's webview URI as strings.
  */
@@ -10,6 +11,8 @@ export interface CallGraphHtmlInput {
   cspSource: string;
   /** webview.asWebviewUri(dist/webview/callGraph.js), as a string. */
   scriptUri: string;
+  /** webview.asWebviewUri(dist/webview/callGraph.worker.js), as a string. */
+  layoutScriptUri: string;
   /** A fresh random value per page load (makeNonce). */
   nonce: string;
 }
@@ -20,8 +23,9 @@ export interface CallGraphHtmlInput {
  *   because Graphviz is WebAssembly (it allows compiling wasm, not eval of strings).
  * - style-src: the page's CSS is a constructed style sheet and VS Code injects its theme
  *   variables itself; the nonce admits nothing inline of ours but keeps the door shut to others.
- * - connect-src: the page fetches its own script to start the layout worker from a blob of it
- *   (a worker cannot be started from the webview's resource origin); worker-src blob: for that.
+ * - connect-src: the page fetches the layout script to start the layout worker from a blob of
+ *   it (a worker cannot be started from the webview's resource origin); worker-src blob: for that.
+ *   Without them the page imports the layout script as a module (script-src) and lays out itself.
  * - img-src data: for Graphviz's SVG, which may reference nothing else.
  */
 export function callGraphContentSecurityPolicy(cspSource: string, nonce: string): string {
@@ -36,7 +40,7 @@ export function callGraphContentSecurityPolicy(cspSource: string, nonce: string)
   ].join('; ');
 }
 
-export function callGraphHtml({ cspSource, scriptUri, nonce }: CallGraphHtmlInput): string {
+export function callGraphHtml({ cspSource, scriptUri, layoutScriptUri, nonce }: CallGraphHtmlInput): string {
   const attribute = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
   return `<!DOCTYPE html>
 <html lang="en">
@@ -47,7 +51,7 @@ export function callGraphHtml({ cspSource, scriptUri, nonce }: CallGraphHtmlInpu
 <title>Call graph</title>
 </head>
 <body>
-<script type="module" nonce="${attribute(nonce)}" src="${attribute(scriptUri)}"></script>
+<script type="module" nonce="${attribute(nonce)}" src="${attribute(scriptUri)}" data-layout-script="${attribute(layoutScriptUri)}"></script>
 </body>
 </html>`;
 }

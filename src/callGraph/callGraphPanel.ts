@@ -88,6 +88,7 @@ export class CallGraphPanel {
     panel.webview.html = callGraphHtml({
       cspSource: panel.webview.cspSource,
       scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(distUri, 'webview', 'callGraph.js')).toString(),
+      layoutScriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(distUri, 'webview', 'callGraph.worker.js')).toString(),
       nonce: makeNonce(),
     });
   }
@@ -169,11 +170,15 @@ export class CallGraphPanel {
     }
   }
 
-  /** Opens a function's source, from its index in the host's own copy of the profile. */
+  /**
+   * Opens a function's source, from its index in the host's own copy of the profile, in the
+   * group beside the graph: the user goes on clicking through the graph, which stays in view.
+   */
   async openSource(fn: number): Promise<boolean> {
     const info = this.document?.profile.functions[fn];
     if (!info || !this.document) return false;
-    return openFunctionSource({ file: info.file, line: info.line, name: info.qualname ?? info.name }, this.document, this.services.settings());
+    const sourceFunction = { file: info.file, line: info.line, name: info.qualname ?? info.name };
+    return openFunctionSource(sourceFunction, this.document, this.services.settings(), { viewColumn: vscode.ViewColumn.Beside });
   }
 
   /** The call tree's reveal command when it exists, else the profile's default view. */

@@ -19,9 +19,11 @@
  *   connect-src ${cspSource}; worker-src blob:
  * (no 'unsafe-inline': the page's CSS is a constructed style sheet; test/ui/callGraph.ui.mjs
  * checks that nothing is refused)
- * (Graphviz is WebAssembly: 'wasm-unsafe-eval'. Layout runs in a worker started from a blob
- * of the page's own script, fetched through connect-src; without those two the page lays out
- * on its own thread instead and says so in `rendered.layoutIn`.)
+ * (Graphviz is WebAssembly: 'wasm-unsafe-eval'. It is not in the page's script but in
+ * dist/webview/callGraph.worker.js, named by the script tag's data-layout-script: layout runs
+ * in a worker started from a blob of that script, fetched through connect-src; without those
+ * two the page imports it as a module, lays out on its own thread and says so in
+ * `rendered.layoutIn`.)
  */
 import type { CallGraphOptions } from '../core/callGraph';
 import type { ProfileData, ProfileDocument, ProfilePaths } from '../core/profileFormat';
@@ -78,6 +80,25 @@ export type HostToCallGraphMessage =
   /** Ask for the current graph as DOT or SVG; answered with `export`. */
   | { type: 'requestExport'; format: ExportFormat };
 
+/**
+ * Milestones of the page's start-up in milliseconds since the webview's page began loading
+ * (performance.now() in the page); absent for a step not reached yet.
+ */
+export interface CallGraphPageTimings {
+  /** When the page began loading, in milliseconds since 1970 (performance.timeOrigin). */
+  timeOrigin?: number;
+  /** The page's script began to run. */
+  scriptStarted?: number;
+  /** The layout worker answered its first layout (or the page settled for its own thread). */
+  layoutReady?: number;
+  /** The host's `show` arrived. */
+  showReceived?: number;
+  /** The profile was parsed and the model, the graph and its DOT were built. */
+  graphBuilt?: number;
+  /** The drawn graph was in the page, just before `rendered` was posted. */
+  drawn?: number;
+}
+
 /** Webview → host. */
 export type CallGraphToHostMessage =
   | { type: 'ready' }
@@ -93,6 +114,8 @@ export type CallGraphToHostMessage =
       options: Required<CallGraphOptions>;
       layoutMs: number;
       layoutIn: 'worker' | 'page';
+      /** When the page reached each step of its start-up, for the figures tests record. */
+      timings?: CallGraphPageTimings;
     }
   /** A node was clicked or activated with the keyboard. */
   | { type: 'openFunction'; profileId: string; function: number; file: string; line: number; hasSource: boolean }

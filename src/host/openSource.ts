@@ -25,6 +25,14 @@ const SEARCH_TIMEOUT_MS = 3000;
 const HIGHLIGHT_MS = 1500;
 const ADD_MAPPING = 'Add Path Mapping…';
 
+export interface OpenSourceOptions {
+  /**
+   * Where the editor opens: the active group unless said otherwise. A view the user clicks in to
+   * reach the source (the call graph) passes ViewColumn.Beside so the editor does not cover it.
+   */
+  viewColumn?: vscode.ViewColumn;
+}
+
 let highlight: vscode.TextEditorDecorationType | undefined;
 
 /**
@@ -32,7 +40,13 @@ let highlight: vscode.TextEditorDecorationType | undefined;
  * source (an information message says why) or no local file matched (a warning offers to add
  * a path mapping; choosing a file there opens it and returns true).
  */
-export async function openFunctionSource(fn: SourceFunction, profile: { paths?: ProfilePaths }, settings: Settings): Promise<boolean> {
+export async function openFunctionSource(
+  fn: SourceFunction,
+  profile: { paths?: ProfilePaths },
+  settings: Settings,
+  options: OpenSourceOptions = {},
+): Promise<boolean> {
+  const viewColumn = options.viewColumn ?? vscode.ViewColumn.Active;
   const reason = noSourceReason(fn.file);
   if (reason) {
     void vscode.window.showInformationMessage(`${fn.name}: ${reason}`);
@@ -40,10 +54,10 @@ export async function openFunctionSource(fn: SourceFunction, profile: { paths?: 
   }
   const local = await findLocalFile(fn.file, profile.paths?.cwd, settings);
   if (local.found) {
-    await showAtDefinition(local.found, fn.line);
+    await showAtDefinition(local.found, fn.line, viewColumn);
     return true;
   }
-  return offerMapping(fn, local.tried);
+  return offerMapping(fn, local.tried, viewColumn);
 }
 
 /** The first candidate that exists, trying the cheap ones before searching the workspace. */
@@ -94,7 +108,7 @@ function escapeGlob(name: string): string {
   return name.replace(/[[\]{}*?]/g, (c) => `[${c}]`);
 }
 
-async function showAtDefinition(uri: vscode.Uri, recordedLine: number): Promise<void> {
+async function showAtDefinition(uri: vscode.Uri, recordedLine: number, viewColumn: vscode.ViewColumn): Promise<void> {
   const document = await vscode.workspace.openTextDocument(uri);
   const wanted = recordedLine > 0 ? definitionLine(document.getText(), recordedLine) : 1;
   const line = Math.min(Math.max(wanted, 1), document.lineCount) - 1;
@@ -102,7 +116,7 @@ async function showAtDefinition(uri: vscode.Uri, recordedLine: number): Promise<
   const editor = await vscode.window.showTextDocument(document, {
     selection: new vscode.Range(position, position),
     preview: true,
-    viewColumn: vscode.ViewColumn.Active,
+    viewColumn,
   });
   editor.revealRange(new vscode.Range(position, position), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   flashLine(editor, line);
@@ -121,7 +135,7 @@ function flashLine(editor: vscode.TextEditor, line: number): void {
 }
 
 /** Nothing matched: say what was tried and let the user pick the file, which adds a mapping. */
-async function offerMapping(fn: SourceFunction, tried: readonly SourceCandidate[]): Promise<boolean> {
+async function offerMapping(fn: SourceFunction, tried: readonly SourceCandidate[], viewColumn: vscode.ViewColumn): Promise<boolean> {
   const message = describeNoMatch(fn.file, tried);
   const [summary, ...details] = message.split('\n');
   const choice = await vscode.window.showWarningMessage(`${fn.name}: ${summary}`, { detail: details.join('\n') }, ADD_MAPPING);
@@ -145,7 +159,7 @@ async function offerMapping(fn: SourceFunction, tried: readonly SourceCandidate[
       `${localFile.fsPath} does not end like ${fn.file}, so no mapping was added; it is opened this once.`,
     );
   }
-  await showAtDefinition(localFile, fn.line);
+  await showAtDefinition(localFile, fn.line, viewColumn);
   return true;
 }
 

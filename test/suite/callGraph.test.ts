@@ -1,7 +1,7 @@
 // "Open Call Graph" inside a real VS Code: the command opens a webview panel for a fixture
 // profile, the real page lays the graph out and reports its hot path, the panel is reused,
 // broken files open nothing, exports write real DOT and SVG, and a node's click lands on the
-// function's line in an editor.
+// function's line in an editor beside the graph, which stays in view.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -195,7 +195,20 @@ describe('Open Call Graph', () => {
     const rendered = await until(() => profiler.callGraph.rendered(uri), 'the large graph', RENDER_TIMEOUT_MS);
     const totalMs = Date.now() - started;
     // The extension host's console goes nowhere a runner shows: keep the figures in test-results/.
-    const figures = { functions: 20_000, edges: 100_000, fileMB: fs.statSync(file).size / 1e6, commandToDrawnMs: totalMs, layoutMs: rendered.layoutMs, layoutIn: rendered.layoutIn, drawnNodes: rendered.nodes, drawnEdges: rendered.edges };
+    const figures = {
+      functions: 20_000,
+      edges: 100_000,
+      fileMB: fs.statSync(file).size / 1e6,
+      commandToDrawnMs: totalMs,
+      layoutMs: rendered.layoutMs,
+      layoutIn: rendered.layoutIn,
+      drawnNodes: rendered.nodes,
+      drawnEdges: rendered.edges,
+      // The page's own milestones, from when its document began loading; and when that was,
+      // counted from the command (the page's clock and ours are the same machine's).
+      pageStartedAfterCommandMs: rendered.timings?.timeOrigin !== undefined ? rendered.timings.timeOrigin - started : undefined,
+      pageTimings: rendered.timings,
+    };
     const results = path.join(__dirname, '..', '..', '..', 'test-results');
     fs.mkdirSync(results, { recursive: true });
     fs.writeFileSync(path.join(results, 'call-graph-large-profile.json'), JSON.stringify(figures, null, 2));
@@ -206,7 +219,7 @@ describe('Open Call Graph', () => {
     // not depend on how loaded the machine is.
   });
 
-  it('opens the clicked function at its def line, through the path mappings', async () => {
+  it('opens the clicked function at its def line, through the path mappings, beside the graph', async () => {
     const profiler = await api();
     const { uri, document } = slow();
     await vscode.commands.executeCommand(OPEN, uri);
@@ -227,6 +240,14 @@ describe('Open Call Graph', () => {
       await profiler.callGraph.receive(uri, { type: 'openFunction', profileId: document.header.id, function: recorded, file: info.file, line: info.line, hasSource: true });
       const editor = await until(() => vscode.window.activeTextEditor, 'an editor');
       assert.equal(editor.document.uri.fsPath, path.join(localRoot, relative));
+      // The source opened in another group, so the graph is still in view to click on.
+      const graphTab = await until(() => callGraphTabs().find((t) => t.label === 'Call Graph: GET /slow'), 'the graph tab');
+      assert.ok(graphTab.isActive, 'the graph is still the tab shown in its group');
+      assert.notEqual(editor.viewColumn, graphTab.group.viewColumn, `the source opened in the graph's group (${graphTab.group.viewColumn})`);
+      assert.ok(
+        !graphTab.group.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.fsPath === editor.document.uri.fsPath),
+        'no source tab in the graph group',
+      );
       assert.equal(editor.selection.active.line + 1, info.line, `the cursor on the def line of is_prime (${info.line})`);
       assert.match(editor.document.lineAt(editor.selection.active.line).text, /def is_prime\(/);
     } finally {

@@ -41,13 +41,19 @@ describe('call graph panel HTML', () => {
     }
   });
 
-  it('loads the script as a module with the nonce, and holds no inline script or data', () => {
-    const html = callGraphHtml({ cspSource: CSP_SOURCE, scriptUri: `${CSP_SOURCE}/ext/dist/webview/callGraph.js`, nonce: 'n0nce' });
+  it('loads the script as a module with the nonce, names the layout script, and holds no inline script or data', () => {
+    const html = callGraphHtml({
+      cspSource: CSP_SOURCE,
+      scriptUri: `${CSP_SOURCE}/ext/dist/webview/callGraph.js`,
+      layoutScriptUri: `${CSP_SOURCE}/ext/dist/webview/callGraph.worker.js`,
+      nonce: 'n0nce',
+    });
     const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
     assert.equal(scripts.length, 1);
     assert.match(scripts[0][1], /type="module"/);
     assert.match(scripts[0][1], /nonce="n0nce"/);
     assert.match(scripts[0][1], /src="https:\/\/file\+\.vscode-resource\.vscode-cdn\.net\/ext\/dist\/webview\/callGraph\.js"/);
+    assert.match(scripts[0][1], /data-layout-script="https:\/\/file\+\.vscode-resource\.vscode-cdn\.net\/ext\/dist\/webview\/callGraph\.worker\.js"/);
     assert.equal(scripts[0][2].trim(), '', 'no inline code');
     assert.ok(!/<style\b|\son\w+=|style="/.test(html), 'no inline styles or handlers');
     const meta = html.match(/<meta http-equiv="Content-Security-Policy" content="([^"]*)">/);
@@ -56,8 +62,9 @@ describe('call graph panel HTML', () => {
   });
 
   it('escapes what it puts in attributes', () => {
-    const html = callGraphHtml({ cspSource: CSP_SOURCE, scriptUri: 'https://x/a"b<c&d.js', nonce: 'n' });
+    const html = callGraphHtml({ cspSource: CSP_SOURCE, scriptUri: 'https://x/a"b<c&d.js', layoutScriptUri: 'https://x/w"<&.js', nonce: 'n' });
     assert.ok(html.includes('src="https://x/a&quot;b&lt;c&amp;d.js"'));
+    assert.ok(html.includes('data-layout-script="https://x/w&quot;&lt;&amp;.js"'));
   });
 
   it('makes a fresh 128-bit base64url nonce each time', () => {

@@ -1,5 +1,6 @@
 /**
- * The call graph webview (dist/webview/callGraph.js, built by `node esbuild.mjs`) in a real
+ * The call graph webview (dist/webview/callGraph.js and its layout script
+ * dist/webview/callGraph.worker.js, built by `node esbuild.mjs`) in a real
  * browser: headless Debian Chromium driven by playwright-core, the page served from
  * 127.0.0.1 under a CSP like VS Code's, and acquireVsCodeApi replaced by a recorder. It
  * checks the protocol of src/callGraph/protocol.ts end to end: ready, show, rendered (with
@@ -21,6 +22,7 @@ import { buildProfileModel } from '../../src/core/profileModel';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const SCRIPT = join(ROOT, 'dist', 'webview', 'callGraph.js');
+const LAYOUT_SCRIPT = join(ROOT, 'dist', 'webview', 'callGraph.worker.js');
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'profiles');
 const SCREENSHOTS = join(ROOT, 'test-results');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -55,7 +57,7 @@ function harnessHtml(origin: string, theme: 'light' | 'dark', workers: boolean):
   });
 </script>
 </head><body class="vscode-${theme}" data-vscode-theme-kind="vscode-${theme}">
-<script type="module" nonce="${NONCE}" src="${origin}/callGraph.js"></script>
+<script type="module" nonce="${NONCE}" src="${origin}/callGraph.js" data-layout-script="${origin}/callGraph.worker.js"></script>
 </body></html>`;
 }
 
@@ -120,9 +122,9 @@ describe('call graph webview in Chromium', function () {
       } else if (request.url === '/large.json') {
         response.writeHead(200, { 'content-type': 'application/json' });
         response.end(largeProfileJson);
-      } else if (request.url === '/callGraph.js') {
+      } else if (request.url === '/callGraph.js' || request.url === '/callGraph.worker.js') {
         response.writeHead(200, { 'content-type': 'text/javascript' });
-        response.end(readFileSync(SCRIPT));
+        response.end(readFileSync(request.url === '/callGraph.js' ? SCRIPT : LAYOUT_SCRIPT));
       } else {
         response.writeHead(404);
         response.end();
@@ -152,6 +154,13 @@ describe('call graph webview in Chromium', function () {
     assert.deepEqual(errors, []);
     return page;
   }
+
+  it('keeps Graphviz out of the page script: only the layout script holds it', () => {
+    // The Emscripten module of @viz-js/viz keeps Graphviz's messages under this key.
+    const graphvizMarker = 'agerrMessages';
+    assert.ok(readFileSync(LAYOUT_SCRIPT, 'utf8').includes(graphvizMarker), 'the layout script holds Graphviz');
+    assert.ok(!readFileSync(SCRIPT, 'utf8').includes(graphvizMarker), 'the page script holds no Graphviz');
+  });
 
   it('renders the hot path in a worker and opens the clicked function', async () => {
     const page = await openPage('light');

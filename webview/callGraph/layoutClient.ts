@@ -2,13 +2,14 @@
  * Lays out DOT text as SVG: in a Web Worker when the page may start one, else on the page's
  * own thread (slower to the eye: the page cannot respond while Graphviz works).
  *
- * A worker cannot be started from the webview's resource URL (another origin), so the page
- * fetches its own script and starts the worker from a blob of it. Only the newest layout
+ * Graphviz lives in its own script (worker.ts, dist/webview/callGraph.worker.js), which the
+ * page's script does not contain. A worker cannot be started from the webview's resource URL
+ * (another origin), so the page fetches that script and starts the worker from a blob of it;
+ * the page-thread fallback imports the same script as a module. Only the newest layout
  * matters: a request made while an older one runs ends that worker and starts a fresh one,
  * so dragging a threshold never queues up stale layouts.
  */
-import { instance, type Viz } from '@viz-js/viz';
-import type { LayoutReply, LayoutRequest } from './layoutWorker';
+import type { LayoutFunction, LayoutModule, LayoutReply, LayoutRequest } from './layoutMessages';
 
 export interface LayoutResult {
   svg: string;
@@ -23,9 +24,13 @@ export class LayoutClient {
   private worker: Worker | undefined;
   private busy: { id: number; resolve: (result: LayoutResult | null) => void; reject: (error: Error) => void } | undefined;
   private nextId = 1;
-  private pageViz: Promise<Viz> | undefined;
+  private pageLayout: Promise<LayoutFunction> | undefined;
 
-  private constructor(private readonly workerUrl: string | undefined) {
+  private constructor(
+    private readonly workerUrl: string | undefined,
+    /** The layout script's own URL, for the page-thread fallback. */
+    private readonly scriptUrl: string | undefined,
+  ) {
     if (workerUrl) this.worker = this.startWorker();
   }
 
@@ -34,7 +39,10 @@ export class LayoutClient {
     return this.workerUrl ? 'worker' : 'page';
   }
 
-  /** A client using a worker built from scriptUrl if that works, else the page's thread. */
+  /**
+   * A client using a worker built from the layout script at scriptUrl if that works, else the
+   * page's thread (which loads the script as a module only when the first layout is asked for).
+   */
   static async create(scriptUrl: string | undefined): Promise<LayoutClient> {
     if (scriptUrl && typeof Worker !== 'undefined') {
       let blobUrl: string | undefined;
@@ -42,7 +50,7 @@ export class LayoutClient {
         const response = await fetch(scriptUrl);
         if (!response.ok) throw new Error(`HTTP ${response.status}`);
         blobUrl = URL.createObjectURL(new Blob([await response.text()], { type: 'text/javascript' }));
-        const client = new LayoutClient(blobUrl);
+        const client = new LayoutClient(blobUrl, scriptUrl);
         await withTimeout(client.layout(PROBE_DOT), WORKER_START_TIMEOUT_MS);
         return client;
       } catch (error) {
@@ -50,7 +58,7 @@ export class LayoutClient {
         if (blobUrl) URL.revokeObjectURL(blobUrl);
       }
     }
-    return new LayoutClient(undefined);
+    return new LayoutClient(undefined, scriptUrl);
   }
 
   /** The SVG of dot, or null when a newer layout was asked for before this one finished. */
@@ -89,11 +97,15 @@ export class LayoutClient {
   }
 
   private async layoutOnPage(dot: string): Promise<LayoutResult> {
-    this.pageViz ??= instance();
-    const viz = await this.pageViz;
-    const start = performance.now();
-    const svg = viz.renderString(dot, { format: 'svg' });
-    return { svg, ms: performance.now() - start };
+    this.pageLayout ??= this.importLayout();
+    return (await this.pageLayout)(dot);
+  }
+
+  private async importLayout(): Promise<LayoutFunction> {
+    if (!this.scriptUrl) throw new Error('the page was not told where its layout script is');
+    // A URL known only at run time: the bundler leaves this import to the browser (script-src).
+    const module = (await import(this.scriptUrl)) as LayoutModule;
+    return module.loadLayout();
   }
 }
 

@@ -1,32 +1,34 @@
 /**
- * The Graphviz layout, run inside a Web Worker so that a large graph never freezes the page.
- * The worker is started from the page's own bundle (see layoutClient.ts), so this module is
- * in the same file as the page and only runs when main.ts finds itself in a worker.
+ * The Graphviz layout (@viz-js/viz, WebAssembly), for the layout script worker.ts. It runs in a
+ * Web Worker so that a large graph never freezes the page, or, when no worker may start, on the
+ * page's thread through loadLayout.
  */
 import { instance } from '@viz-js/viz';
-
-export interface LayoutRequest {
-  id: number;
-  dot: string;
-}
-
-export type LayoutReply = { id: number; svg: string; ms: number } | { id: number; error: string };
+import type { LayoutFunction, LayoutReply, LayoutRequest } from './layoutMessages';
 
 /** What a dedicated worker's global scope offers us (tsconfig's lib is the DOM's, not WebWorker's). */
-interface WorkerScope {
+export interface WorkerScope {
   onmessage: ((event: MessageEvent<LayoutRequest>) => void) | null;
   postMessage(message: LayoutReply): void;
 }
 
+/** Compiles Graphviz (once per call) and returns a function that lays out with it. */
+export async function loadLayout(): Promise<LayoutFunction> {
+  const viz = await instance();
+  return (dot) => {
+    const start = performance.now();
+    const svg = viz.renderString(dot, { format: 'svg' });
+    return { svg, ms: performance.now() - start };
+  };
+}
+
 export function runLayoutWorker(scope: WorkerScope): void {
-  const viz = instance();
+  // Compiling the WebAssembly starts now, while the page waits for its profile.
+  const layout = loadLayout();
   scope.onmessage = async (event) => {
     const { id, dot } = event.data;
     try {
-      const renderer = await viz;
-      const start = performance.now();
-      const svg = renderer.renderString(dot, { format: 'svg' });
-      scope.postMessage({ id, svg, ms: performance.now() - start });
+      scope.postMessage({ id, ...(await layout)(dot) });
     } catch (error) {
       scope.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
     }

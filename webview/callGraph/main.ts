@@ -1,26 +1,23 @@
 /**
- * The call graph webview's script (bundled to dist/webview/callGraph.js). The same file
- * also runs as the page's layout worker (started from a blob of this script by
- * layoutClient.ts): in a worker there is no document, and only the layout part starts.
+ * The call graph webview's script (bundled to dist/webview/callGraph.js). It holds no
+ * Graphviz: the layout script (worker.ts, dist/webview/callGraph.worker.js) is named by the
+ * host in the script tag's data-layout-script attribute, and layoutClient.ts starts it.
  */
-import { runLayoutWorker } from './layoutWorker';
 import { LayoutClient } from './layoutClient';
 import { CallGraphPage, type WebviewApi } from './page';
+import { markStartup } from './startupTimings';
+
+markStartup('scriptStarted');
 
 declare function acquireVsCodeApi(): WebviewApi;
 
-/** The URL this script was loaded from, to start the worker from the same code. */
-function ownScriptUrl(): string | undefined {
-  const script = [...document.querySelectorAll('script[src]')].find((s) => /callGraph\.js(\?|$)/.test(s.getAttribute('src') ?? ''));
-  return script ? (script as HTMLScriptElement).src : undefined;
+/** Where the host says the layout script is (see src/callGraph/callGraphHtml.ts). */
+function layoutScriptUrl(): string | undefined {
+  const script = document.querySelector<HTMLScriptElement>('script[data-layout-script]');
+  const value = script?.dataset.layoutScript;
+  return value ? new URL(value, document.baseURI).href : undefined;
 }
 
-function startPage(): void {
-  new CallGraphPage(acquireVsCodeApi(), LayoutClient.create(ownScriptUrl()));
-}
-
-if (typeof document === 'undefined') {
-  runLayoutWorker(self as unknown as Parameters<typeof runLayoutWorker>[0]);
-} else {
-  startPage();
-}
+const layoutReady = LayoutClient.create(layoutScriptUrl());
+void layoutReady.then(() => markStartup('layoutReady'));
+new CallGraphPage(acquireVsCodeApi(), layoutReady);

@@ -26,6 +26,7 @@ import type {
 import { callGraphProfileOf, isHostToCallGraphMessage } from '../../src/callGraph/protocol';
 import { LayoutClient } from './layoutClient';
 import { PanZoom } from './panZoom';
+import { markStartup, startupTimings } from './startupTimings';
 import { adoptStyles } from './styles';
 import { parseGraphSvg, type DrawnGraph } from './svgGraph';
 import { currentTheme, onThemeChange } from './theme';
@@ -164,6 +165,7 @@ export class CallGraphPage {
   private onMessage(message: HostToCallGraphMessage): void {
     switch (message.type) {
       case 'show':
+        markStartup('showReceived');
         try {
           this.profile = callGraphProfileOf(message.profile);
         } catch (error) {
@@ -225,6 +227,7 @@ export class CallGraphPage {
     // The panel's title names the request and the status line says what is hidden: no caption.
     const dot = toDot(graph, { theme: theme.kind, foreground: theme.foreground, caption: false });
     this.setStatus(`Laying out ${graph.nodes.length} functions and ${graph.edges.length} calls…`);
+    markStartup('graphBuilt');
     let result;
     const layout = await this.layoutReady;
     try {
@@ -255,6 +258,7 @@ export class CallGraphPage {
       this.pendingFocus = undefined;
       this.focusFunction(focus);
     }
+    markStartup('drawn');
     this.api.postMessage({
       type: 'rendered',
       profileId: profile.id,
@@ -265,6 +269,7 @@ export class CallGraphPage {
       options: this.options,
       layoutMs: result.ms,
       layoutIn: layout.where,
+      timings: startupTimings(),
     });
   }
 
