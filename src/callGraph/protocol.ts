@@ -87,6 +87,11 @@ export type HostToCallGraphMessage =
 export interface CallGraphPageTimings {
   /** When the page began loading, in milliseconds since 1970 (performance.timeOrigin). */
   timeOrigin?: number;
+  /** The page's HTML had arrived (navigation timing; absent if not known). */
+  documentLoaded?: number;
+  /** The page's script was asked for, and had arrived (resource timing; absent if not known). */
+  scriptRequested?: number;
+  scriptLoaded?: number;
   /** The page's script began to run. */
   scriptStarted?: number;
   /** The layout worker answered its first layout (or the page settled for its own thread). */
