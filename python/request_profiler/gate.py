@@ -10,8 +10,9 @@ The policy (documented in docs/middleware.md):
   profile waits, boundedly (max_wait_s), for the one being recorded; when the wait
   runs out it is served unprofiled, and its profile file records why
   (profiled: false, skipReason "busy: ..."). Unprofiled requests never wait.
-  The recording profiler is confined to its own thread (thread_filter.py), so
-  other threads' work stays out of it.
+  The recording profiler is confined to its own thread (thread_filter.py, put in
+  by thread_tripwire.py while other threads run Python code), so other threads'
+  work stays out of it.
 * 3.8-3.11: threads profile independently and concurrently.
 * Everywhere: a thread that is already recording (two middlewares stacked) serves
   the inner request unprofiled ("nested").

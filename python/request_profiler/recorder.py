@@ -3,9 +3,11 @@
 thread that switches it on."""
 
 import cProfile
+import logging
+from typing import Optional
 
 from .thread_filter import AVAILABLE as CONFINEMENT_AVAILABLE
-from .thread_filter import STICKY, ThreadConfinement
+from .thread_filter import STICKY, SUPPORTED, ThreadConfinement
 from .thread_tripwire import TRIPWIRE
 
 if CONFINEMENT_AVAILABLE:
@@ -20,6 +22,7 @@ class Recorder:
         self.confine = confine_threads and CONFINEMENT_AVAILABLE
         self.confinement_failed = False
         self._armed = False
+        self._confinement: Optional[ThreadConfinement] = None
 
     def start(self) -> None:
         """Raises ValueError on 3.12+ when another tool holds sys.monitoring's profiler slot.
@@ -28,11 +31,10 @@ class Recorder:
         self.disarm(): a method called while recording would itself be recorded."""
         confinement = None
         if self.confine:
-            confinement = ThreadConfinement(self.profiler)
-            if not confinement.direct:
+            if not SUPPORTED:  # a cProfile that works differently: leave it alone
                 self.confinement_failed = True
-                confinement = None
             else:
+                confinement = self._confinement = ThreadConfinement(self.profiler)
                 self._armed = TRIPWIRE.arm(confinement)
                 if not self._armed:  # no tripwire: filter from the start
                     confinement.filter_from_start()
@@ -49,11 +51,20 @@ class Recorder:
             for event, forwarder in confinement.sticky:
                 _register(_PROFILER_ID, event, forwarder)
 
-    def disarm(self) -> None:
-        """Right after self.profiler.disable(): stop watching other threads."""
-        if self._armed:
+    def disarm(self, later: bool = False) -> None:
+        """Right after self.profiler.disable(): stop watching other threads. Never raises.
+
+        later=True: trips change nothing from now on, but the hooks stay up until the
+        next disarm(): taking them down costs a re-instrumentation of every thread's
+        frames, which the WSGI middleware does after the response is sent."""
+        if self._confinement is not None:
+            self._confinement.active = False
+        if self._armed and not later:
             self._armed = False
-            TRIPWIRE.disarm()
+            try:
+                TRIPWIRE.disarm()
+            except Exception:
+                logging.getLogger("request_profiler").exception("request_profiler: could not remove the thread watch")
 
     def note(self) -> str:
         if not CONFINEMENT_AVAILABLE:

@@ -99,6 +99,19 @@ _PLAN = (
 Swaps = List[Tuple[int, Callable[..., Any]]]
 
 
+def _cprofile_works_as_expected() -> bool:
+    """Checked once: the callbacks we stand in for exist under these names."""
+    if not AVAILABLE:
+        return False
+    import cProfile
+    events = sys.monitoring.events
+    return (all(hasattr(cProfile.Profile, method) for _, method, _ in _PLAN)
+            and all(hasattr(events, name) for name, _, _ in _PLAN))
+
+
+SUPPORTED = _cprofile_works_as_expected()
+
+
 class ThreadConfinement:
     """Built by the recording thread before enable() (building it is not profiled).
 
@@ -109,16 +122,13 @@ class ThreadConfinement:
     def __init__(self, profiler: Any) -> None:
         self.owner = _get_ident()
         self.state = DIRECT
-        self.direct: Swaps = []
+        # False once the recording thread has disabled the profiler: trips then
+        # change nothing (the hooks may stay up until the response is sent).
+        self.active = True
+        self._profiler = profiler
+        self._direct: Swaps = []     # built when first needed: most recordings never switch
+        self.sticky: Swaps = []      # built before state turns STICKY
         self._transient: Swaps = []
-        self.sticky: Swaps = []  # built before state turns STICKY
-        if not AVAILABLE:
-            return
-        events = sys.monitoring.events
-        try:
-            self.direct = [(getattr(events, name), getattr(profiler, method)) for name, method, _ in _PLAN]
-        except AttributeError:  # a cProfile that works differently: leave it alone
-            self.direct = []
 
     def filter_from_start(self) -> None:
         """No tripwire: Recorder.start registers the sticky forwarders after enable()."""
@@ -129,7 +139,7 @@ class ThreadConfinement:
         """Another thread is about to run Python code (called in that thread)."""
         # get_tool: before enable() nothing needs filtering, and what we registered
         # would be overwritten by enable() while state still said TRANSIENT.
-        if self.state is DIRECT and _get_tool(_PROFILER_ID) is not None:
+        if self.state is DIRECT and self.active and _get_tool(_PROFILER_ID) is not None:
             if not self._transient:
                 self._transient = self._forwarders(self._unfilter)
             for event, forwarder in self._transient:
@@ -138,7 +148,7 @@ class ThreadConfinement:
 
     def filter_until_disabled(self) -> None:
         """A thread is being started: filter for the rest of this recording."""
-        if self.state is STICKY:
+        if self.state is STICKY or not self.active:
             return
         self.sticky = self._forwarders(None)
         self.state = STICKY
@@ -149,10 +159,13 @@ class ThreadConfinement:
     def _unfilter(self) -> None:
         """The owning thread runs again (called in it, from a transient forwarder)."""
         if self.state is TRANSIENT:
-            for event, callback in self.direct:
+            for event, callback in self._direct:
                 _register(_PROFILER_ID, event, callback)
             self.state = DIRECT
 
     def _forwarders(self, on_owner: Any) -> Swaps:
+        if not self._direct:
+            events = sys.monitoring.events
+            self._direct = [(getattr(events, name), getattr(self._profiler, method)) for name, method, _ in _PLAN]
         return [(event, forward(callback, self.owner, on_owner))
-                for (event, callback), (_, _, forward) in zip(self.direct, _PLAN)]
+                for (event, callback), (_, _, forward) in zip(self._direct, _PLAN)]

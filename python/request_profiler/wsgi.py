@@ -123,11 +123,16 @@ class ProfilerMiddleware:
         finally:
             if recorder is not None:
                 recorder.profiler.disable()
-                recorder.disarm()
         if failure is not None:
             record.capture_error(failure)
             self._finish(record, recorder)
             raise failure
+        if recorder is not None:
+            # A list body records nothing more: the thread watch comes down in
+            # _finish, after the server has sent the response (on 3.12+ that costs
+            # a re-instrumentation of every thread's frames, which need not delay
+            # the client).
+            recorder.disarm(later=_runs_no_app_code(result))
         return _body_class(result)(self, result, record, recorder)
 
     def _finish(self, record: RequestRecord, recorder: Optional[Recorder]) -> None:
@@ -136,6 +141,7 @@ class ProfilerMiddleware:
             record.finish()
             record.cpu_s += thread_time()
             if recorder is not None:
+                recorder.disarm()  # before the gate lets the next recording start
                 self.gate.release(record.thread_id)
                 if recorder.note():
                     record.notes.append(recorder.note())
@@ -161,7 +167,7 @@ class _ResponseBody:
         self._record = record
         # Iterating a plain list or tuple runs no app code: no need to switch the
         # profiler on for each chunk (the common case: one-chunk bodies).
-        self._chunk_recorder = None if type(result) in (list, tuple) else recorder
+        self._chunk_recorder = None if _runs_no_app_code(result) else recorder
         self._recorder = recorder
         self._finished = False
 
@@ -235,6 +241,11 @@ class _SizedResponseBody(_ResponseBody):
 
     def __len__(self) -> int:
         return len(self._result)  # type: ignore[arg-type]
+
+
+def _runs_no_app_code(result: Any) -> bool:
+    """Iterating a plain list or tuple runs no app code, and neither has close()."""
+    return type(result) in (list, tuple)
 
 
 def _body_class(result: Any) -> type:

@@ -161,6 +161,34 @@ class TripwireTest(TempDirTestCase):
         self.assertEqual(self.row(doc, "own_step")["nc"], 1)
         self.assert_left_as_found()
 
+    def test_threads_at_work_between_the_app_call_and_close_change_nothing(self):
+        """With a list body the watch stays up until close() (after the response is
+        sent); other threads running meanwhile must neither fail nor be recorded."""
+        from request_profiler import ProfilerMiddleware
+        from .support import Response, make_environ
+        directory = os.path.join(self.tmp, "profiles")
+
+        def app(environ, start_response):
+            own_step()
+            start_response("200 OK", [])
+            return [b"ok"]
+
+        mw = ProfilerMiddleware(app, profile_dir=directory)
+        self.addCleanup(mw.writer.close)
+        result = mw(make_environ(), Response().start_response)
+        worker = threading.Thread(target=busy_elsewhere)
+        worker.start()
+        worker.join()
+        busy_elsewhere()
+        self.assertEqual(list(result), [b"ok"])
+        result.close()
+        mw.writer.flush()
+        (path,) = profile_files(directory)
+        doc = load(path)
+        self.assertNotIn("busy_elsewhere", function_names(doc))
+        self.assertEqual(self.row(doc, "own_step")["nc"], 1)
+        self.assert_left_as_found()
+
     def test_someone_elses_profile_function_is_kept_and_the_filter_is_on_throughout(self):
         calls = []
 
