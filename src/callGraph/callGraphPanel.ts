@@ -32,6 +32,12 @@ export const REVEAL_IN_CALL_TREE_COMMAND = 'requestProfiler.revealInCallTree';
 const OPTIONS_KEY = 'requestProfiler.callGraph.options';
 /** An export the page does not answer by then is reported as failed rather than hanging. */
 const EXPORT_TIMEOUT_MS = 60_000;
+/**
+ * How long after `ready` the page may take to confirm a `show` posted while it loaded. VS Code
+ * hands queued messages over when the page's load event fires, just after our script has run;
+ * a page whose script ran late may have missed it, and gets it again after this wait.
+ */
+const EARLY_SHOW_RECEIPT_MS = 1000;
 
 export type RenderedMessage = Extract<CallGraphToHostMessage, { type: 'rendered' }>;
 
@@ -64,6 +70,11 @@ export class CallGraphPanel {
   private initialOptions: CallGraphOptions | undefined;
   private pendingFocus: number | undefined;
   private pageReady = false;
+  /** The page's HTML was just set: VS Code keeps what we post until the page has loaded. */
+  private pageLoading = true;
+  /** A `show` posted while the page loaded, until the page confirms it (`received`). */
+  private earlyShow: HostToCallGraphMessage | undefined;
+  private earlyShowTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly pendingExports: PendingExport[] = [];
   /** Resolves when the page that is loaded now has drawn the graph. */
   private drawn!: Promise<void>;
@@ -99,7 +110,8 @@ export class CallGraphPanel {
     this.bytes = bytes;
     this.profile = toCallGraphProfile(document, this.uri.toString());
     this.panel.title = callGraphPanelTitle(document.header);
-    if (this.pageReady) this.sendShow();
+    // While VS Code still loads the page (about a second), the profile can already travel.
+    if (this.pageReady || this.pageLoading) this.sendShow();
   }
 
   /** Centers a function in the graph (now, or once the graph is drawn). */
@@ -142,7 +154,21 @@ export class CallGraphPanel {
         // Also when the page loads again (a restored panel, a reloaded webview): it starts afresh.
         if (this.lastRendered) this.expectNewPage();
         this.pageReady = true;
+        this.pageLoading = false;
+        if (this.earlyShow) {
+          const early = this.earlyShow;
+          this.earlyShowTimer = setTimeout(() => {
+            if (this.earlyShow !== early) return;
+            this.services.log.info(`call graph of ${this.uri.fsPath}: the page did not confirm the profile sent while it loaded; sending it again`);
+            this.earlyShow = undefined;
+            this.post(early);
+          }, EARLY_SHOW_RECEIPT_MS);
+          return;
+        }
         if (this.profile) this.sendShow();
+        return;
+      case 'received':
+        this.confirmEarlyShow();
         return;
       case 'rendered':
         this.lastRendered = message;
@@ -216,9 +242,18 @@ export class CallGraphPanel {
   private sendShow(): void {
     const { id, title, paths, source } = this.profile!;
     const profile = this.bytes ? { id, title, paths, source, document: this.bytes } : this.profile!;
-    this.post({ type: 'show', profile, options: this.initialOptions, focusFunction: this.pendingFocus });
+    const show: HostToCallGraphMessage = { type: 'show', profile, options: this.initialOptions, focusFunction: this.pendingFocus };
+    this.confirmEarlyShow();
+    if (!this.pageReady) this.earlyShow = show;
+    this.post(show);
     this.initialOptions = undefined;
     this.pendingFocus = undefined;
+  }
+
+  private confirmEarlyShow(): void {
+    this.earlyShow = undefined;
+    clearTimeout(this.earlyShowTimer);
+    this.earlyShowTimer = undefined;
   }
 
   private post(message: HostToCallGraphMessage): void {
@@ -228,6 +263,7 @@ export class CallGraphPanel {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.confirmEarlyShow();
     for (const pending of this.pendingExports.splice(0)) pending.reject(new Error('the call graph was closed'));
     this.owner.forget(this);
     this.panel.dispose();

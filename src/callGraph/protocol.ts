@@ -4,7 +4,10 @@
  * nothing here imports vscode or the DOM.
  *
  * Sequence: the page posts `ready` once its script runs (again whenever it is reloaded); the
- * host then posts `show` with the profile's data or its file's bytes (the page builds the
+ * host then posts `show` with the profile's data or its file's bytes. A new panel's host posts
+ * `show` at once instead, while VS Code still loads the page (it keeps messages until the page
+ * has loaded), so that the profile travels meanwhile; the page answers `received`, and a host
+ * that got `ready` but no `received` soon after (the page missed it) posts `show` again. (the page builds the
  * model, the graph and the DOT itself, so threshold changes need no round trip). After each
  * layout the page posts `rendered`. Clicking (or pressing Enter on) a node posts
  * `openFunction`, and the host opens its source; T on a node (or its context menu) posts
@@ -107,6 +110,8 @@ export interface CallGraphPageTimings {
 /** Webview → host. */
 export type CallGraphToHostMessage =
   | { type: 'ready' }
+  /** A `show` arrived (the host posted one before the page had loaded; this says it got there). */
+  | { type: 'received'; profileId: string }
   | {
       type: 'rendered';
       profileId: string;
@@ -133,7 +138,7 @@ export type CallGraphToHostMessage =
   | { type: 'error'; message: string };
 
 const HOST_TYPES = new Set<string>(['show', 'focusFunction', 'requestExport']);
-const PAGE_TYPES = new Set<string>(['ready', 'rendered', 'openFunction', 'showInCallTree', 'export', 'optionsChanged', 'error']);
+const PAGE_TYPES = new Set<string>(['ready', 'received', 'rendered', 'openFunction', 'showInCallTree', 'export', 'optionsChanged', 'error']);
 
 function hasType(value: unknown, types: Set<string>): boolean {
   return typeof value === 'object' && value !== null && types.has((value as { type?: unknown }).type as string);

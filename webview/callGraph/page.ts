@@ -166,6 +166,8 @@ export class CallGraphPage {
     switch (message.type) {
       case 'show':
         markStartup('showReceived');
+        // Before parsing: the host must not send the profile again, even when it cannot be read.
+        this.api.postMessage({ type: 'received', profileId: message.profile.id });
         try {
           this.profile = callGraphProfileOf(message.profile);
         } catch (error) {
