@@ -4,8 +4,8 @@
 // mapping from where the app ran to that copy. We run the command from the palette (F1), pick
 // GET /slow in the quick pick, expect the graph's SVG with the hot path drawn (nodes and edges
 // classed "hot"), laid out in the worker under the panel's CSP with no CSP violation, click a
-// node and expect the editor on that function's def line. Then T on a node shows it in the
-// call tree. Screenshots go to test-results/call-graph-*.png.
+// node and expect the editor on that function's def line, beside the graph (which stays in
+// view). Then T on a node shows it in the call tree. Screenshots go to test-results/call-graph-*.png.
 //
 //   node test/ui/callGraph.ui.mjs [--skip-build]
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -134,8 +134,8 @@ try {
   const view = () => page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
   let hot = { nodes: 0, edges: 0 };
   await phases.time('the graph with its hot path', async () => {
-    const activeTab = page.locator('.part.editor .tab.active');
-    await page.waitForFunction(() => document.querySelector('.part.editor .tab.active')?.getAttribute('aria-label')?.startsWith('Call Graph: GET /slow'), null, { timeout: 15_000 }).catch(async () => {
+    const activeTab = page.locator('.part.editor .editor-group-container.active .tab.active');
+    await page.waitForFunction(() => document.querySelector('.part.editor .editor-group-container.active .tab.active')?.getAttribute('aria-label')?.startsWith('Call Graph: GET /slow'), null, { timeout: 15_000 }).catch(async () => {
       throw new Expectation(`no "Call Graph: GET /slow" tab; the active tab is ${await activeTab.getAttribute('aria-label')}`);
     });
     await view().locator('.viewport svg g.node').first().waitFor({ timeout: 30_000 }).catch(async () => {
@@ -170,12 +170,17 @@ try {
       throw new Expectation(`no node for ${CLICKED} among: ${labels.join(' | ')}`);
     });
     await node.locator('polygon').first().click();
-    const activeTab = page.locator('.part.editor .tab.active');
-    await page.waitForFunction(() => document.querySelector('.part.editor .tab.active')?.getAttribute('aria-label')?.startsWith('app.py'), null, { timeout: 15_000 }).catch(async () => {
+    const activeTab = page.locator('.part.editor .editor-group-container.active .tab.active');
+    await page.waitForFunction(() => document.querySelector('.part.editor .editor-group-container.active .tab.active')?.getAttribute('aria-label')?.startsWith('app.py'), null, { timeout: 15_000 }).catch(async () => {
       throw new Expectation(`clicking ${CLICKED} opened no app.py editor; the active tab is ${await activeTab.getAttribute('aria-label')}`);
     });
     const tabPath = await activeTab.getAttribute('title');
     console.log(`[call graph UI] opened ${tabPath ?? (await activeTab.getAttribute('aria-label'))}`);
+    // The source opened beside the graph: the graph is still the tab shown in its own group.
+    const graphStillShown = await page
+      .locator('.part.editor .editor-group-container:not(.active) .tab.active')
+      .evaluateAll((tabs) => tabs.some((tab) => tab.getAttribute('aria-label')?.startsWith('Call Graph: GET /slow')));
+    expect(graphStillShown, 'the source covered the graph: no other editor group shows the Call Graph: GET /slow tab');
     const position = page.locator('.statusbar [id="status.editor.selection"]');
     await page.waitForFunction((line) => document.querySelector('.statusbar [id="status.editor.selection"]')?.textContent?.includes(`Ln ${line},`), clicked.line, { timeout: 10_000 }).catch(async () => {
       throw new Expectation(`the editor is not at line ${clicked.line}: ${await position.innerText()}`);
@@ -192,8 +197,8 @@ try {
     await node.focus();
     await page.keyboard.press('t');
     // The profile view is the profile file's custom editor: its tab is named for the file.
-    await page.waitForFunction(() => /-GET-slow-.*\.rprof\.json/.test(document.querySelector('.part.editor .tab.active')?.getAttribute('aria-label') ?? ''), null, { timeout: 15_000 }).catch(async () => {
-      throw new Expectation(`T opened no profile view; the active tab is ${await page.locator('.part.editor .tab.active').getAttribute('aria-label')}`);
+    await page.waitForFunction(() => /-GET-slow-.*\.rprof\.json/.test(document.querySelector('.part.editor .editor-group-container.active .tab.active')?.getAttribute('aria-label') ?? ''), null, { timeout: 15_000 }).catch(async () => {
+      throw new Expectation(`T opened no profile view; the active tab is ${await page.locator('.part.editor .editor-group-container.active .tab.active').getAttribute('aria-label')}`);
     });
     const selected = view().locator('.vrow.selected .name');
     await page.waitForTimeout(300);
@@ -207,8 +212,8 @@ try {
 
   const graphTab = () => page.locator('.part.editor .tab', { hasText: 'Call Graph: GET /slow' }).first();
   const editorAtLine = async (line, what) => {
-    await page.waitForFunction(() => document.querySelector('.part.editor .tab.active')?.getAttribute('aria-label')?.startsWith('app.py'), null, { timeout: 15_000 }).catch(async () => {
-      throw new Expectation(`${what} opened no app.py editor; the active tab is ${await page.locator('.part.editor .tab.active').getAttribute('aria-label')}`);
+    await page.waitForFunction(() => document.querySelector('.part.editor .editor-group-container.active .tab.active')?.getAttribute('aria-label')?.startsWith('app.py'), null, { timeout: 15_000 }).catch(async () => {
+      throw new Expectation(`${what} opened no app.py editor; the active tab is ${await page.locator('.part.editor .editor-group-container.active .tab.active').getAttribute('aria-label')}`);
     });
     await page.waitForFunction((l) => document.querySelector('.statusbar [id="status.editor.selection"]')?.textContent?.includes(`Ln ${l},`), line, { timeout: 10_000 }).catch(async () => {
       throw new Expectation(`${what}: the editor is not at line ${line}: ${await page.locator('.statusbar [id="status.editor.selection"]').innerText()}`);
