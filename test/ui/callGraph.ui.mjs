@@ -224,7 +224,9 @@ try {
     await graphTab().click();
     const node = view().locator(`.viewport svg g.node[aria-label^="${FROM_MENU},"]`).first();
     await node.waitFor({ timeout: 30_000 });
-    await node.locator('polygon').first().click({ button: 'right' });
+    // The right-click itself, as the browser delivers it to the node (a mouse click at the node's
+    // box could land beside it while the graph settles after coming back to the front).
+    await node.locator('polygon').first().dispatchEvent('contextmenu', { bubbles: true, cancelable: true, button: 2 });
     // VS Code draws a webview's context menu in the workbench, from the node's data-vscode-context.
     const menu = page.locator('.context-view .monaco-menu');
     await menu.waitFor({ timeout: 10_000 }).catch(() => {
