@@ -21,6 +21,7 @@ The profile is then as exact as on 3.11.
 
 import sys
 import threading
+from _thread import allocate_lock
 from typing import Any, Callable, List, Tuple
 
 AVAILABLE = sys.version_info >= (3, 12) and hasattr(sys, "monitoring")
@@ -34,8 +35,9 @@ if AVAILABLE:
     _get_tool = sys.monitoring.get_tool
     _PROFILER_ID = sys.monitoring.PROFILER_ID
 
-# What is registered for the profiler's events while it is enabled.
-DIRECT, TRANSIENT, STICKY = "direct", "transient", "sticky"
+# What is registered for the profiler's events while it is enabled. RESTORING: the
+# recording thread is putting cProfile's callbacks back (some are back already).
+DIRECT, TRANSIENT, RESTORING, STICKY = "direct", "transient", "restoring", "sticky"
 
 
 def _forward2(callback: Callable[..., Any], owner: int, on_owner: Any) -> Callable[..., Any]:
@@ -129,6 +131,10 @@ class ThreadConfinement:
         self._direct: Swaps = []     # built when first needed: most recordings never switch
         self.sticky: Swaps = []      # built before state turns STICKY
         self._transient: Swaps = []
+        # A thread switch can fall between two register_callback calls: a switch in
+        # progress is finished before another one starts (the hook of a thread that
+        # finds state RESTORING waits here, so its event is filtered).
+        self._switching = allocate_lock()
 
     def filter_from_start(self) -> None:
         """No tripwire: Recorder.start registers the sticky forwarders after enable()."""
@@ -137,31 +143,36 @@ class ThreadConfinement:
 
     def filter_transiently(self) -> None:
         """Another thread is about to run Python code (called in that thread)."""
-        # get_tool: before enable() nothing needs filtering, and what we registered
-        # would be overwritten by enable() while state still said TRANSIENT.
-        if self.state is DIRECT and self.active and _get_tool(_PROFILER_ID) is not None:
-            if not self._transient:
-                self._transient = self._forwarders(self._unfilter)
-            for event, forwarder in self._transient:
-                _register(_PROFILER_ID, event, forwarder)
-            self.state = TRANSIENT
+        with self._switching:
+            # get_tool: before enable() nothing needs filtering, and what we registered
+            # would be overwritten by enable() while state still said TRANSIENT.
+            if self.state is not TRANSIENT and self.state is not STICKY and self.active \
+                    and _get_tool(_PROFILER_ID) is not None:
+                if not self._transient:
+                    self._transient = self._forwarders(self._unfilter)
+                for event, forwarder in self._transient:
+                    _register(_PROFILER_ID, event, forwarder)
+                self.state = TRANSIENT
 
     def filter_until_disabled(self) -> None:
         """A thread is being started: filter for the rest of this recording."""
-        if self.state is STICKY or not self.active:
-            return
-        self.sticky = self._forwarders(None)
-        self.state = STICKY
-        if _get_tool(_PROFILER_ID) is not None:
-            for event, forwarder in self.sticky:
-                _register(_PROFILER_ID, event, forwarder)
+        with self._switching:
+            if self.state is STICKY or not self.active:
+                return
+            self.sticky = self._forwarders(None)
+            self.state = STICKY
+            if _get_tool(_PROFILER_ID) is not None:
+                for event, forwarder in self.sticky:
+                    _register(_PROFILER_ID, event, forwarder)
 
     def _unfilter(self) -> None:
         """The owning thread runs again (called in it, from a transient forwarder)."""
-        if self.state is TRANSIENT:
-            for event, callback in self._direct:
-                _register(_PROFILER_ID, event, callback)
-            self.state = DIRECT
+        with self._switching:
+            if self.state is TRANSIENT:
+                self.state = RESTORING
+                for event, callback in self._direct:
+                    _register(_PROFILER_ID, event, callback)
+                self.state = DIRECT
 
     def _forwarders(self, on_owner: Any) -> Swaps:
         if not self._direct:

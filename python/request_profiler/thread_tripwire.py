@@ -25,7 +25,7 @@ import sys
 import threading
 from typing import Any, Callable, Optional
 
-from .thread_filter import DIRECT, ThreadConfinement
+from .thread_filter import DIRECT, RESTORING, ThreadConfinement
 
 AVAILABLE = (sys.version_info >= (3, 12) and hasattr(sys, "monitoring")
              and hasattr(sys, "_setprofileallthreads"))
@@ -105,7 +105,7 @@ def _profile_hook(confinement: ThreadConfinement) -> Callable[[Any, str, Any], N
     def hook(frame: Any, event: str, arg: Any) -> None:
         if _get_ident() == owner:
             setprofile(None)
-        elif confinement.state is DIRECT:
+        elif confinement.state is DIRECT or confinement.state is RESTORING:
             try:
                 filter_transiently()
             except Exception:  # never raise into the app's thread

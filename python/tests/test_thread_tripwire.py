@@ -115,6 +115,38 @@ class TripwireTest(TempDirTestCase):
         self.assertEqual(self.row(doc, "app")["nc"], 1)
         self.assert_left_as_found()
 
+    def test_both_threads_busy_with_a_tiny_switch_interval(self):
+        """Thread switches every few bytecodes, also in the middle of a switch of
+        callbacks: the other thread's calls stay out and the counts stay exact."""
+        stop = threading.Event()
+
+        def spin():
+            while not stop.is_set():
+                busy_elsewhere()
+
+        spinner = threading.Thread(target=spin)
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(1e-6)
+        self.addCleanup(sys.setswitchinterval, interval)
+        spinner.start()
+        self.addCleanup(spinner.join)
+        self.addCleanup(stop.set)
+        steps = 300
+
+        def app(environ, start_response):
+            for _ in range(steps):
+                own_step()
+            start_response("200 OK", [])
+            return [b"ok"]
+
+        doc = self.profile_of(app)
+        stop.set()
+        self.assertNotIn("busy_elsewhere", function_names(doc))
+        self.assertNotIn("spin", function_names(doc))
+        self.assertEqual(self.row(doc, "own_step")["nc"], steps)
+        self.assertEqual(self.row(doc, "app")["nc"], 1)
+        self.assert_left_as_found()
+
     def test_a_thread_started_mid_request_stays_out(self):
         def app(environ, start_response):
             own_step()
