@@ -70,6 +70,7 @@ class Recorder:
         if not CONFINEMENT_AVAILABLE:
             return ""
         if self.confine and not self.confinement_failed:
+            # Wording kept as docs/profile-format.md quotes it.
             return ("python 3.12+: cProfile sees every thread; this profile was confined to the request's "
-                    "thread (filtered while other threads ran Python code, which adds overhead per call)")
+                    "thread, which adds overhead per call")
         return "python 3.12+: cProfile sees every thread; work of other threads may appear in this profile"
