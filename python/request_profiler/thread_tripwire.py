@@ -17,8 +17,15 @@ and cProfile's own callbacks can then be left alone. What trips the wire:
   code object: starting a thread puts the filter in for good, before the thread
   exists.
 
+Fixed cost: laying and lifting the profile functions each change sys.monitoring's
+events, which re-instruments the running code of every thread (about 20 us each on
+the demo server); the WSGI middleware lifts them after the response is sent.
+
 Not seen: threads started with _thread.start_new_thread by the recording thread
-itself, and native threads that first enter Python during the recording.
+itself, and native threads that first enter Python during the recording. A profile
+function set with sys.setprofile in another thread alone cannot be seen from here
+and is replaced (one set for this thread or with threading.setprofile is seen: we
+then stand aside and the caller filters from the start).
 """
 
 import sys
