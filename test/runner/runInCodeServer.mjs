@@ -14,8 +14,7 @@
 //
 // Exits 0 only when the suite reported results and none failed. code-server and Chromium are
 // stopped on every path out, including Ctrl-C.
-import { mkdtempSync, mkdirSync, rmSync, existsSync, statSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, existsSync, statSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildTests, packageVsix } from './build.mjs';
 import { launchChromium } from './browser.mjs';
@@ -25,6 +24,7 @@ import {
   SUITE_RESULTS_ENV, EXPECTED_EXTENSION_PATH_ENV,
 } from './paths.mjs';
 import { createPhaseTimer } from './phases.mjs';
+import { createRunSession } from './session.mjs';
 import { printResults, readResults } from './suiteResults.mjs';
 import { checkInstalledPackage } from './vsixContents.mjs';
 import { makeTestWorkspace } from './workspace.mjs';
@@ -35,26 +35,11 @@ const skipBuild = process.argv.includes('--skip-build');
 const suiteTimeoutMs = Number(process.env.SUITE_TIMEOUT_S || 300) * 1000;
 
 const phases = createPhaseTimer('code-server suite');
-const temp = mkdtempSync(join(tmpdir(), 'rp-code-server-suite-'));
-mkdirSync(testResultsDir, { recursive: true });
-const logFile = join(testResultsDir, 'code-server-suite.log');
-rmSync(logFile, { force: true });
+const session = createRunSession('code-server suite', 'rp-code-server-suite-', 'code-server-suite.log');
+const { temp, logFile } = session;
 
 let server = null;
 let browser = null;
-async function cleanUp() {
-  if (browser) await browser.close().catch(() => {});
-  browser = null;
-  if (server) await server.stop();
-  server = null;
-  if (!process.env.KEEP_TEMP) rmSync(temp, { recursive: true, force: true });
-}
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => {
-    console.error(`\n[code-server suite] ${signal}: stopping code-server and Chromium`);
-    cleanUp().finally(() => process.exit(130));
-  });
-}
 
 let exitCode = 1;
 try {
@@ -89,13 +74,13 @@ try {
   const resultsFile = join(temp, 'suite-results.json');
   rmSync(defaultSuiteResults, { force: true });
 
-  server = await phases.time('start code-server', () =>
+  server = session.server = await phases.time('start code-server', () =>
     startCodeServer({
       workspace, userDataDir, extensionsDir, home, logFile,
       env: { [SUITE_RESULTS_ENV]: resultsFile, [EXPECTED_EXTENSION_PATH_ENV]: extensionPath },
     }));
 
-  browser = await phases.time('launch Chromium', () => launchChromium());
+  browser = session.browser = await phases.time('launch Chromium', () => launchChromium());
   const page = await browser.newPage();
   page.setDefaultNavigationTimeout(60_000);
   const pageErrors = [];
@@ -127,7 +112,7 @@ try {
   console.error(`[code-server suite] ${error instanceof Error ? error.stack : error}`);
   if (existsSync(logFile)) console.error(`code-server log (${logFile}), last lines:\n${tail(logFile)}`);
 } finally {
-  await phases.time('stop code-server and Chromium', () => cleanUp());
+  await phases.time('stop code-server and Chromium', () => session.cleanUp());
   phases.report();
 }
 process.exit(exitCode);

@@ -8,14 +8,14 @@
 // view). Then T on a node shows it in the call tree. Screenshots go to test-results/call-graph-*.png.
 //
 //   node test/ui/callGraph.ui.mjs [--skip-build]
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { packageVsix } from '../runner/build.mjs';
 import { launchChromium } from '../runner/browser.mjs';
 import { assertCodeServerInstalled, installVsix, startCodeServer, workbenchUrl, tail } from '../runner/codeServer.mjs';
 import { extensionId, repoRoot, vsixPath, testResultsDir, PROFILE_SUFFIX } from '../runner/paths.mjs';
 import { createPhaseTimer } from '../runner/phases.mjs';
+import { createRunSession, Expectation, expect } from '../runner/session.mjs';
 import { makeTestWorkspace } from '../runner/workspace.mjs';
 
 const COMMAND_TITLE = 'Request Profiler: Open Call Graph';
@@ -26,31 +26,14 @@ const FROM_MENU = 'fibonacci';
 
 const skipBuild = process.argv.includes('--skip-build');
 const phases = createPhaseTimer('call graph UI');
-const temp = mkdtempSync(join(tmpdir(), 'rp-call-graph-ui-'));
-mkdirSync(testResultsDir, { recursive: true });
-const logFile = join(testResultsDir, 'code-server-call-graph-ui.log');
+const session = createRunSession('call graph UI', 'rp-call-graph-ui-', 'code-server-call-graph-ui.log');
+const { temp, logFile } = session;
 const shot = (name) => join(testResultsDir, `call-graph-${name}.png`);
-rmSync(logFile, { force: true });
 rmSync(shot('failure'), { force: true });
 
 let server = null;
 let browser = null;
 let page = null;
-async function cleanUp() {
-  if (browser) await browser.close().catch(() => {});
-  browser = null;
-  if (server) await server.stop();
-  server = null;
-  if (!process.env.KEEP_TEMP) rmSync(temp, { recursive: true, force: true });
-}
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => cleanUp().finally(() => process.exit(130)));
-}
-
-class Expectation extends Error {}
-function expect(condition, message) {
-  if (!condition) throw new Expectation(message);
-}
 
 /** The /slow fixture as the middleware wrote it. */
 function slowFixture(workspace) {
@@ -93,8 +76,8 @@ try {
   const defLine = readFileSync(localCopy, 'utf8').split('\n')[clicked.line - 1];
   expect(defLine?.includes(`def ${CLICKED}(`), `line ${clicked.line} of ${sourceInRepo} is not the def of ${CLICKED}: ${defLine}`);
 
-  server = await phases.time('start code-server', () => startCodeServer({ workspace, userDataDir, extensionsDir, home, logFile }));
-  browser = await phases.time('launch Chromium', () => launchChromium());
+  server = session.server = await phases.time('start code-server', () => startCodeServer({ workspace, userDataDir, extensionsDir, home, logFile }));
+  browser = session.browser = await phases.time('launch Chromium', () => launchChromium());
   page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
   page.setDefaultNavigationTimeout(60_000);
   const cspViolations = [];
@@ -323,7 +306,7 @@ try {
   if (page) await page.screenshot({ path: shot('failure') }).then(() => console.error(`screenshot: ${shot('failure')}`), () => {});
   if (existsSync(logFile)) console.error(`code-server log, last lines:\n${tail(logFile)}`);
 } finally {
-  await phases.time('stop code-server and Chromium', () => cleanUp());
+  await phases.time('stop code-server and Chromium', () => session.cleanUp());
   phases.report();
 }
 process.exit(exitCode);

@@ -8,14 +8,14 @@
 // Screenshots go to test-results/call-tree-*.png.
 //
 //   node test/ui/callTree.ui.mjs [--skip-build]
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageVsix } from '../runner/build.mjs';
 import { launchChromium } from '../runner/browser.mjs';
 import { assertCodeServerInstalled, installVsix, startCodeServer, workbenchUrl, tail } from '../runner/codeServer.mjs';
 import { extensionId, repoRoot, vsixPath, testResultsDir, PROFILE_SUFFIX } from '../runner/paths.mjs';
 import { createPhaseTimer } from '../runner/phases.mjs';
+import { createRunSession, Expectation, expect } from '../runner/session.mjs';
 import { makeTestWorkspace } from '../runner/workspace.mjs';
 
 /** Where the fixtures' app ran (see test/fixtures/profiles/README.md). */
@@ -24,31 +24,14 @@ const HOSTILE_NAME = '<script>alert(1)</script>';
 
 const skipBuild = process.argv.includes('--skip-build');
 const phases = createPhaseTimer('call tree UI');
-const temp = mkdtempSync(join(tmpdir(), 'rp-call-tree-ui-'));
-mkdirSync(testResultsDir, { recursive: true });
-const logFile = join(testResultsDir, 'code-server-call-tree-ui.log');
+const session = createRunSession('call tree UI', 'rp-call-tree-ui-', 'code-server-call-tree-ui.log');
+const { temp, logFile } = session;
 const shot = (name) => join(testResultsDir, `call-tree-${name}.png`);
-rmSync(logFile, { force: true });
 rmSync(shot('failure'), { force: true });
 
 let server = null;
 let browser = null;
 let page = null;
-async function cleanUp() {
-  if (browser) await browser.close().catch(() => {});
-  browser = null;
-  if (server) await server.stop();
-  server = null;
-  if (!process.env.KEEP_TEMP) rmSync(temp, { recursive: true, force: true });
-}
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => cleanUp().finally(() => process.exit(130)));
-}
-
-class Expectation extends Error {}
-function expect(condition, message) {
-  if (!condition) throw new Expectation(message);
-}
 
 /** The fixture's function records, to know which line each function is at. */
 function fixtureFunctions(workspace, part) {
@@ -77,8 +60,8 @@ try {
   const primesBelow = slowFunctions.find((f) => f.name === 'primes_below');
   expect(primesBelow, 'the /slow fixture records primes_below');
 
-  server = await phases.time('start code-server', () => startCodeServer({ workspace, userDataDir, extensionsDir, home, logFile }));
-  browser = await phases.time('launch Chromium', () => launchChromium());
+  server = session.server = await phases.time('start code-server', () => startCodeServer({ workspace, userDataDir, extensionsDir, home, logFile }));
+  browser = session.browser = await phases.time('launch Chromium', () => launchChromium());
   page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
   page.setDefaultNavigationTimeout(60_000);
   const dialogs = [];
@@ -261,7 +244,7 @@ try {
   if (page) await page.screenshot({ path: shot('failure') }).then(() => console.error(`screenshot: ${shot('failure')}`), () => {});
   if (existsSync(logFile)) console.error(`code-server log, last lines:\n${tail(logFile)}`);
 } finally {
-  await phases.time('stop code-server and Chromium', () => cleanUp());
+  await phases.time('stop code-server and Chromium', () => session.cleanUp());
   phases.report();
 }
 process.exit(exitCode);

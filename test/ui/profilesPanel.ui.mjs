@@ -9,14 +9,14 @@
 // --skip-build reuses out/request-profiler.vsix; REQUEST_PROFILER_VSIX=path tests another .vsix
 // (for example a CI artifact). Exits non-zero on failure; code-server and Chromium are always
 // stopped.
-import { mkdtempSync, mkdirSync, rmSync, existsSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageVsix } from '../runner/build.mjs';
 import { launchChromium } from '../runner/browser.mjs';
 import { assertCodeServerInstalled, installVsix, startCodeServer, workbenchUrl, tail } from '../runner/codeServer.mjs';
 import { extensionId, vsixPath as defaultVsixPath, testResultsDir, PROFILE_SUFFIX } from '../runner/paths.mjs';
 import { createPhaseTimer } from '../runner/phases.mjs';
+import { createRunSession, Expectation, expect } from '../runner/session.mjs';
 import { makeTestWorkspace } from '../runner/workspace.mjs';
 
 const VIEW_CONTAINER_ID = 'requestProfiler';
@@ -26,36 +26,15 @@ const ROW_LABEL = /^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS|TRACE|CONNECT) \/\S*
 
 const skipBuild = process.argv.includes('--skip-build');
 const phases = createPhaseTimer('profiles panel UI');
-const temp = mkdtempSync(join(tmpdir(), 'rp-code-server-ui-'));
-mkdirSync(testResultsDir, { recursive: true });
-const logFile = join(testResultsDir, 'code-server-ui.log');
+const session = createRunSession('profiles panel UI', 'rp-code-server-ui-', 'code-server-ui.log');
+const { temp, logFile } = session;
 const screenshot = join(testResultsDir, 'profiles-panel.png');
 const failureScreenshot = join(testResultsDir, 'profiles-panel-failure.png');
-rmSync(logFile, { force: true });
 rmSync(failureScreenshot, { force: true });
 
 let server = null;
 let browser = null;
 let page = null;
-async function cleanUp() {
-  if (browser) await browser.close().catch(() => {});
-  browser = null;
-  if (server) await server.stop();
-  server = null;
-  if (!process.env.KEEP_TEMP) rmSync(temp, { recursive: true, force: true });
-}
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => {
-    console.error(`\n[profiles panel UI] ${signal}: stopping code-server and Chromium`);
-    cleanUp().finally(() => process.exit(130));
-  });
-}
-
-/** A failed expectation: reported without a stack trace. */
-class Expectation extends Error {}
-function expect(condition, message) {
-  if (!condition) throw new Expectation(message);
-}
 
 let exitCode = 1;
 try {
@@ -84,9 +63,9 @@ try {
     const expectedLabels = requestLabelsOfProfiles(join(workspace, '.profiles'));
     expect(profileCount > 0, 'the fixture workspace holds no profile files, so the view has nothing to list');
 
-    server = await phases.time('start code-server', () =>
+    server = session.server = await phases.time('start code-server', () =>
       startCodeServer({ workspace, userDataDir, extensionsDir, home, logFile }));
-    browser = await phases.time('launch Chromium', () => launchChromium());
+    browser = session.browser = await phases.time('launch Chromium', () => launchChromium());
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.setDefaultNavigationTimeout(60_000);
 
@@ -144,7 +123,7 @@ try {
   if (page) await page.screenshot({ path: failureScreenshot }).then(() => console.error(`screenshot: ${failureScreenshot}`), () => {});
   if (existsSync(logFile)) console.error(`code-server log (${logFile}), last lines:\n${tail(logFile)}`);
 } finally {
-  await phases.time('stop code-server and Chromium', () => cleanUp());
+  await phases.time('stop code-server and Chromium', () => session.cleanUp());
   phases.report();
 }
 process.exit(exitCode);

@@ -1,0 +1,46 @@
+// What every run against code-server shares: a temporary folder, a log in test-results/, and
+// stopping code-server and Chromium on every way out (the end, a failure, Ctrl-C, SIGTERM).
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { testResultsDir } from './paths.mjs';
+
+/**
+ * label names the run in messages; the temporary folder is made with tempPrefix; the code-server
+ * log goes to test-results/logName (an old one is removed first). Set session.server and
+ * session.browser as they start; session.cleanUp() stops them and removes the folder (kept with
+ * KEEP_TEMP=1).
+ */
+export function createRunSession(label, tempPrefix, logName) {
+  const temp = mkdtempSync(join(tmpdir(), tempPrefix));
+  mkdirSync(testResultsDir, { recursive: true });
+  const logFile = join(testResultsDir, logName);
+  rmSync(logFile, { force: true });
+  const session = {
+    temp,
+    logFile,
+    server: null,
+    browser: null,
+    async cleanUp() {
+      if (session.browser) await session.browser.close().catch(() => {});
+      session.browser = null;
+      if (session.server) await session.server.stop();
+      session.server = null;
+      if (!process.env.KEEP_TEMP) rmSync(temp, { recursive: true, force: true });
+    },
+  };
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, () => {
+      console.error(`\n[${label}] ${signal}: stopping code-server and Chromium`);
+      session.cleanUp().finally(() => process.exit(130));
+    });
+  }
+  return session;
+}
+
+/** A failed expectation: reported without a stack trace. */
+export class Expectation extends Error {}
+
+export function expect(condition, message) {
+  if (!condition) throw new Expectation(message);
+}
