@@ -23,6 +23,7 @@ import {
   type HostToCallGraphMessage,
 } from './protocol';
 import { saveExportedGraph } from './saveExport';
+import { withTimeout } from '../core/withTimeout';
 
 export const CALL_GRAPH_VIEW_TYPE = 'requestProfiler.callGraph';
 /** The call tree's custom editor and its reveal command (src/callTree/), used when they exist. */
@@ -362,20 +363,4 @@ export class CallGraphPanels implements vscode.Disposable, vscode.WebviewPanelSe
     for (const callGraph of [...this.panels.values()]) callGraph.dispose();
     this.messages.dispose();
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(what)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
 }

@@ -10,6 +10,7 @@
  * so dragging a threshold never queues up stale layouts.
  */
 import type { LayoutFunction, LayoutModule, LayoutReply, LayoutRequest } from './layoutMessages';
+import { withTimeout } from '../../src/core/withTimeout';
 
 export interface LayoutResult {
   svg: string;
@@ -107,20 +108,4 @@ export class LayoutClient {
     const module = (await import(this.scriptUrl)) as LayoutModule;
     return module.loadLayout();
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
 }
