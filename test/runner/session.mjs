@@ -1,8 +1,8 @@
 // What every run against code-server shares: a temporary folder, a log in test-results/, and
 // stopping code-server and Chromium on every way out (the end, a failure, Ctrl-C, SIGTERM).
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { testResultsDir } from './paths.mjs';
 
 /**
@@ -26,6 +26,7 @@ export function createRunSession(label, tempPrefix, logName) {
       session.browser = null;
       if (session.server) await session.server.stop();
       session.server = null;
+      keepExtensionHostLogs(temp, logName);
       if (!process.env.KEEP_TEMP) rmSync(temp, { recursive: true, force: true });
     },
   };
@@ -36,6 +37,23 @@ export function createRunSession(label, tempPrefix, logName) {
     });
   }
   return session;
+}
+
+/**
+ * The extension host's own logs live in the run's user-data folder, which is deleted: keep a copy
+ * beside the code-server log (test-results/<logName>.exthost/), for failures seen only in CI.
+ */
+function keepExtensionHostLogs(temp, logName) {
+  try {
+    const logs = readdirSync(temp, { recursive: true }).filter((path) => /exthost[^/]*\.log$/i.test(String(path)));
+    if (!logs.length) return;
+    const target = join(testResultsDir, `${logName}.exthost`);
+    rmSync(target, { recursive: true, force: true });
+    mkdirSync(target, { recursive: true });
+    logs.forEach((path, i) => copyFileSync(join(temp, String(path)), join(target, `${i}-${basename(String(path))}`)));
+  } catch {
+    // Best effort: a missing log must not fail the run.
+  }
 }
 
 /** A failed expectation: reported without a stack trace. */
