@@ -14,10 +14,10 @@ import type { ProfileLibrary } from '../node/profileLibrary';
 import {
   CALL_GRAPH_VIEW_TYPE,
   CallGraphPanels,
-  PROFILE_VIEW_TYPE,
   type CallGraphMessageEvent,
   type RenderedMessage,
 } from './callGraphPanel';
+import { PROFILE_VIEW_TYPE } from '../callTree/protocol';
 import { pickRecentProfile } from './pickProfile';
 import type { CallGraphToHostMessage, ExportFormat } from './protocol';
 

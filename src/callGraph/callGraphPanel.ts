@@ -22,12 +22,12 @@ import {
   type ExportFormat,
   type HostToCallGraphMessage,
 } from './protocol';
+import { PROFILE_VIEW_TYPE } from '../callTree/protocol';
 import { saveExportedGraph } from './saveExport';
 import { withTimeout } from '../core/withTimeout';
 
 export const CALL_GRAPH_VIEW_TYPE = 'requestProfiler.callGraph';
-/** The call tree's custom editor and its reveal command (src/callTree/), used when they exist. */
-export const PROFILE_VIEW_TYPE = 'requestProfiler.profileView';
+/** The call tree's reveal command (src/callTree/), used when it exists. */
 export const REVEAL_IN_CALL_TREE_COMMAND = 'requestProfiler.revealInCallTree';
 
 const OPTIONS_KEY = 'requestProfiler.callGraph.options';

@@ -10,6 +10,7 @@ import { isFailure, isFilterActive, matchesFilter } from '../core/profileFilter'
 import { groupByEndpoint, groupIntoBursts, type Burst, type EndpointGroup } from '../core/profileGroups';
 import { isReadable, type ProfileEntry, type ReadableEntry } from '../core/profileIndex';
 import type { ProfileLibrary } from '../node/profileLibrary';
+import { PROFILE_VIEW_TYPE } from '../callTree/protocol';
 import type { Settings } from './settings';
 
 export type GroupBy = 'time' | 'endpoint';
@@ -21,6 +22,18 @@ export type ProfilesTreeNode =
   | { kind: 'endpoint'; group: EndpointGroup };
 
 export const OPEN_PROFILE_COMMAND = 'requestProfiler.openProfile';
+
+/**
+ * What clicking a profile row runs: VS Code's own `vscode.openWith`, not OPEN_PROFILE_COMMAND.
+ * VS Code keeps an extension command's arguments in the extension host only while the row's
+ * tree item lives, and a refresh of the list (every change in the folder) drops them at once,
+ * while the old rows are still on screen: a click in that moment failed with "Actual command
+ * not found, wanted to execute requestProfiler.openProfile /9". An API command's arguments
+ * travel with the row, so the click works whatever the tree is doing.
+ */
+export function openProfileCommand(file: string): vscode.Command {
+  return { command: 'vscode.openWith', title: 'Open Profile', arguments: [vscode.Uri.file(file), PROFILE_VIEW_TYPE] };
+}
 
 export class ProfilesTreeProvider implements vscode.TreeDataProvider<ProfilesTreeNode>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<ProfilesTreeNode | undefined>();
@@ -132,7 +145,7 @@ export class ProfilesTreeProvider implements vscode.TreeDataProvider<ProfilesTre
     item.resourceUri = vscode.Uri.file(entry.file);
     item.iconPath = profileIcon(entry, this.settings.slowRequestMs);
     item.contextValue = 'profile';
-    item.command = { command: OPEN_PROFILE_COMMAND, title: 'Open Profile', arguments: [vscode.Uri.file(entry.file)] };
+    item.command = openProfileCommand(entry.file);
     item.accessibilityInformation = {
       label: `${profileLabel(entry)}, ${entry.format === 'pstats' ? 'pstats file' : `status ${status}`}, ${formatMs(header.wallMs)}, ${formatAge(header.start, Date.now())}`,
     };

@@ -9,7 +9,7 @@
 // --skip-build reuses out/request-profiler.vsix; REQUEST_PROFILER_VSIX=path tests another .vsix
 // (for example a CI artifact). Exits non-zero on failure; code-server and Chromium are always
 // stopped.
-import { rmSync, existsSync, readFileSync, readdirSync } from 'node:fs';
+import { rmSync, existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageVsix } from '../runner/build.mjs';
 import { launchChromium } from '../runner/browser.mjs';
@@ -114,8 +114,53 @@ try {
       await page.waitForTimeout(1500);
       await page.screenshot({ path: screenshot });
     });
-    const opened = (await activeTab.getAttribute('aria-label')) ?? (await activeTab.innerText());
+    const opened = await tabLabel(activeTab);
     console.log(`[profiles panel UI] clicked "${rowLabels[clicked]}", which opened "${opened}"; screenshot ${screenshot}`);
+
+    // Profiles keep arriving while a person clicks, and every change refreshes the list. VS Code
+    // forgets a tree item's command arguments the moment the tree refreshes, so a click landing
+    // on a row drawn before the refresh failed with "Actual command not found" (seen once in 9
+    // CI runs). Here a file in the folder changes every 25 ms while two rows are clicked in turn:
+    // every click must still open its profile.
+    const other = rowLabels.findIndex((label, i) => i !== clicked && label !== rowLabels[clicked]);
+    expect(other >= 0, `a second row with another label is needed; rows: ${JSON.stringify(rowLabels)}`);
+    await phases.time('open rows while the list keeps refreshing', async () => {
+      // Waits until the active tab's label includes `expected` (or, given `previous`, differs from it).
+      const clickAndWaitForTab = async (index, { expected = null, previous = null }) => {
+        await rows.nth(index).click();
+        try {
+          await page.waitForFunction(
+            ([selector, wanted, before]) => {
+              const tab = document.querySelector(selector);
+              const label = tab && (tab.getAttribute('aria-label') ?? tab.textContent);
+              if (!label) return false;
+              return wanted !== null ? label.includes(wanted) : label !== before;
+            },
+            ['.part.editor .tabs-container .tab.active', expected, previous],
+            { timeout: 10_000 },
+          );
+        } catch {
+          const toasts = await page.locator('.notifications-toasts .notification-toast').allInnerTexts();
+          throw new Expectation(
+            `clicking "${rowLabels[index]}" did not open ${expected ?? 'another profile'} within 10 s; active tab: ` +
+              `"${await tabLabel(activeTab)}"; notifications: ${JSON.stringify(toasts)}`,
+          );
+        }
+        return tabLabel(activeTab);
+      };
+      const otherTab = await clickAndWaitForTab(other, { previous: opened });
+      const churn = startChurn(join(workspace, '.profiles'));
+      try {
+        for (let round = 0; round < 12; round += 1) {
+          const [index, tab] = round % 2 === 0 ? [clicked, opened] : [other, otherTab];
+          await clickAndWaitForTab(index, { expected: fileNameIn(tab) });
+        }
+      } finally {
+        churn.stop();
+      }
+      expect(churn.writes() >= 12, `the folder changed only ${churn.writes()} times while the rows were clicked`);
+      console.log(`[profiles panel UI] 12 clicks opened their profiles while the folder changed ${churn.writes()} times`);
+    });
     exitCode = 0;
   }
 } catch (error) {
@@ -127,6 +172,34 @@ try {
   phases.report();
 }
 process.exit(exitCode);
+
+/** What a tab is called: its aria-label (file name, then folder) or its text. */
+async function tabLabel(tab) {
+  return (await tab.getAttribute('aria-label')) ?? (await tab.innerText());
+}
+
+/** The file name at the start of a tab label such as "x.rprof.json, Editor Group 1" or "x.rprof.json ~/folder". */
+function fileNameIn(label) {
+  return label.split(/[,\s]/, 1)[0];
+}
+
+/**
+ * Rewrites a deliberately broken file of the folder every 25 ms, as the middleware writes
+ * (temporary name, then rename), so that the extension sees a change and refreshes the list
+ * without moving the readable rows (unreadable files are listed last).
+ */
+function startChurn(dir) {
+  const file = join(dir, 'not-json.rprof.json');
+  const content = existsSync(file) ? readFileSync(file) : Buffer.from('not json\n');
+  let writes = 0;
+  const timer = setInterval(() => {
+    const temp = join(dir, `.churn-${writes}.tmp`);
+    writeFileSync(temp, content);
+    renameSync(temp, file);
+    writes += 1;
+  }, 25);
+  return { stop: () => clearInterval(timer), writes: () => writes };
+}
 
 /**
  * "METHOD /path" of every profile in dir whose header is readable. Per the format contract
