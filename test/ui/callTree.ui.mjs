@@ -9,7 +9,7 @@
 //
 //   node test/ui/callTree.ui.mjs [--skip-build]
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { packageVsix } from '../runner/build.mjs';
 import { launchChromium } from '../runner/browser.mjs';
 import { assertCodeServerInstalled, installVsix, startCodeServer, workbenchUrl, tail } from '../runner/codeServer.mjs';
@@ -41,6 +41,39 @@ function fixtureFunctions(workspace, part) {
   return JSON.parse(readFileSync(join(dir, name), 'utf8')).profile.functions;
 }
 
+/** A copy of GET /slow as if the app had run in a container from /srv/container: see writeMovedProfile. */
+const MOVED_PATH = '/moved';
+const MOVED_FILE_NAME = 'slow_views.py';
+
+/**
+ * Writes a copy of the GET /slow fixture whose app file was /srv/container/shop/slow_views.py
+ * on the server, and puts that file outside the workspace (as a checkout elsewhere on disk), so
+ * that no setting, relative path or workspace search finds it: go-to-source must offer to add a
+ * path mapping.
+ */
+function writeMovedProfile(workspace) {
+  const dir = join(workspace, '.profiles');
+  const name = readdirSync(dir).find((n) => n.includes('-GET-slow-') && n.endsWith(PROFILE_SUFFIX));
+  expect(name, 'fixture GET /slow missing');
+  const serverDir = '/srv/container';
+  const serverFile = `${serverDir}/shop/${MOVED_FILE_NAME}`;
+  const localDir = join(temp, 'checkout');
+  const localFile = join(localDir, 'shop', MOVED_FILE_NAME);
+  mkdirSync(join(localDir, 'shop'), { recursive: true });
+  copyFileSync(join(repoRoot, 'demo', 'app.py'), localFile);
+  const text = readFileSync(join(dir, name), 'utf8')
+    .replaceAll(`"${RECORDED_DEMO_DIR}/app.py"`, JSON.stringify(serverFile))
+    .replaceAll('"cwd":"/work/main"', `"cwd":${JSON.stringify(serverDir)}`)
+    .replaceAll('"path":"/slow"', `"path":${JSON.stringify(MOVED_PATH)}`)
+    .replaceAll('-GET-slow-', '-GET-moved-');
+  const profile = JSON.parse(text);
+  expect(profile.profile.functions.some((f) => f.file === serverFile), `the moved profile records ${serverFile}`);
+  const isPrime = profile.profile.functions.find((f) => f.name === 'is_prime' && f.file === serverFile);
+  expect(isPrime, 'the moved profile records is_prime');
+  writeFileSync(join(dir, name.replace('-GET-slow-', '-GET-moved-')), text);
+  return { serverDir, serverFile, localDir, localFile, isPrimeLine: isPrime.line };
+}
+
 let exitCode = 1;
 try {
   assertCodeServerInstalled();
@@ -56,6 +89,7 @@ try {
   copyFileSync(join(repoRoot, 'demo', 'app.py'), join(workspace, 'src', 'app.py'));
   mkdirSync(join(workspace, '.vscode'), { recursive: true });
   writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'requestProfiler.pathMappings': { [RECORDED_DEMO_DIR]: '${workspaceFolder}/src' } }, null, 2));
+  const moved = writeMovedProfile(workspace);
   const slowFunctions = fixtureFunctions(workspace, '-GET-slow-');
   const primesBelow = slowFunctions.find((f) => f.name === 'primes_below');
   expect(primesBelow, 'the /slow fixture records primes_below');
@@ -74,6 +108,14 @@ try {
     await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
   });
 
+  /** Waits until the editor's cursor (the status bar's "Ln N, Col M") is on line. */
+  const waitForCursorLine = async (line, what) => {
+    await page
+      .waitForFunction((wanted) => document.querySelector('.statusbar [id="status.editor.selection"]')?.textContent?.includes(`Ln ${wanted},`), line, { timeout: 10_000 })
+      .catch(async () => {
+        throw new Expectation(`the editor is not at ${what}'s line ${line}: ${await page.locator('.statusbar [id="status.editor.selection"]').innerText()}`);
+      });
+  };
   const profileRow = (label) => page.locator('.part.sidebar .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: label }) }).first();
   await phases.time('open GET /slow from the Profiles panel', async () => {
     const entry = page.locator('.activitybar a[aria-label^="Request Profiler"]');
@@ -136,9 +178,7 @@ try {
       throw new Expectation(`Enter on primes_below opened no app.py editor; active tab: ${await tab.getAttribute('aria-label')}`);
     });
     const position = page.locator('.statusbar [id="status.editor.selection"]');
-    await page.waitForFunction((line) => document.querySelector('.statusbar [id="status.editor.selection"]')?.textContent?.includes(`Ln ${line},`), primesBelow.line, { timeout: 10_000 }).catch(async () => {
-      throw new Expectation(`the editor is not at line ${primesBelow.line}: ${await position.innerText()}`);
-    });
+    await waitForCursorLine(primesBelow.line, 'primes_below');
     // End-of-line decorations are CSS ::after content, not text nodes: read their computed content.
     await page
       .waitForFunction(
@@ -235,6 +275,55 @@ try {
     await page.locator('.part.editor .monaco-editor .view-lines').first().waitFor({ timeout: 15_000 }).catch(() => {
       throw new Expectation('"Open the raw file" opened no text editor');
     });
+  });
+
+  await phases.time('no local file matches: Add Path Mapping… picks it, and the mapping is used next time', async () => {
+    await profileRow(`GET ${MOVED_PATH}`).click();
+    const hot = tree().locator('.vrow.hot .name', { hasText: /^primes_below$/ });
+    await hot.waitFor({ timeout: 30_000 });
+    await tree().locator('.vrow', { has: page.locator('.name', { hasText: /^primes_below$/ }) }).first().locator('.percent').click();
+    await page.keyboard.press('Enter');
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'primes_below' }).last();
+    const addMapping = toast.locator('.monaco-button', { hasText: 'Add Path Mapping' });
+    await addMapping.waitFor({ timeout: 15_000 }).catch(async () => {
+      throw new Expectation(`no "Add Path Mapping…" offer for a file found nowhere; notifications: ${JSON.stringify(await page.locator('.notifications-toasts .notification-toast').allInnerTexts())}`);
+    });
+    const offer = (await toast.innerText()).trim();
+    expect(offer.includes(moved.serverFile), `the warning names the recorded file: ${offer}`);
+    await page.screenshot({ path: shot('add-mapping-offer') });
+    await addMapping.click();
+    // code-server's file dialog is VS Code's simple dialog: a quick input that takes a path.
+    const pathInput = page.locator('.quick-input-widget input');
+    await pathInput.waitFor({ timeout: 10_000 });
+    // The dialog opens on the workspace folder and fills in its path by itself: typing before
+    // it has listed that folder is overwritten. Then go to the file's folder and pick the file.
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: '.profiles' }).waitFor({ timeout: 10_000 });
+    await pathInput.fill(`${dirname(moved.localFile)}/`);
+    const fileItem = page.locator('.quick-input-list .monaco-list-row', { hasText: MOVED_FILE_NAME });
+    await fileItem.waitFor({ timeout: 10_000 }).catch(async () => {
+      throw new Expectation(`the file dialog does not list ${MOVED_FILE_NAME} in ${dirname(moved.localFile)}: ${JSON.stringify(await page.locator('.quick-input-list .monaco-list-row').allInnerTexts())}`);
+    });
+    await fileItem.click();
+    await page.waitForFunction((name) => document.querySelector('.part.editor .tab.active')?.getAttribute('aria-label')?.startsWith(name), MOVED_FILE_NAME, { timeout: 15_000 }).catch(async () => {
+      throw new Expectation(`choosing ${moved.localFile} opened no ${MOVED_FILE_NAME} editor; active tab: ${await page.locator('.part.editor .tab.active').getAttribute('aria-label')}`);
+    });
+    await waitForCursorLine(primesBelow.line, 'primes_below');
+    const settings = JSON.parse(readFileSync(join(workspace, '.vscode', 'settings.json'), 'utf8'));
+    const mappings = settings['requestProfiler.pathMappings'] ?? {};
+    expect(mappings[moved.serverDir] === moved.localDir, `the workspace settings map ${moved.serverDir} to ${moved.localDir}: ${JSON.stringify(mappings)}`);
+    expect(mappings[RECORDED_DEMO_DIR] === '${workspaceFolder}/src', `the mapping that was there is kept: ${JSON.stringify(mappings)}`);
+    await page.screenshot({ path: shot('add-mapping-opened') });
+
+    // Another function of the same file now opens through the new mapping, with no question.
+    await page.locator('.part.editor .tab', { hasText: MOVED_PATH.slice(1) }).first().click();
+    const isPrime = tree().locator('.vrow', { has: page.locator('.name', { hasText: /^is_prime$/ }) }).first();
+    await isPrime.waitFor({ timeout: 15_000 });
+    await isPrime.locator('.percent').click();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((name) => document.querySelector('.part.editor .tab.active')?.getAttribute('aria-label')?.startsWith(name), MOVED_FILE_NAME, { timeout: 15_000 }).catch(async () => {
+      throw new Expectation(`with the mapping in place, Enter on is_prime opened no ${MOVED_FILE_NAME}; notifications: ${JSON.stringify(await page.locator('.notifications-toasts .notification-toast').allInnerTexts())}`);
+    });
+    await waitForCursorLine(moved.isPrimeLine, 'is_prime');
   });
 
   console.log(`[call tree UI] passed; screenshots ${shot('*')}`);

@@ -37,13 +37,20 @@ export class TreeTab {
   private readonly empty = element('p', { class: 'empty muted', hidden: '' });
   /** Bumped when every row may look different (a new tree, new matches, a new hot path). */
   private generation = 0;
+  /** The inner elements of each pooled row element, made once (createTreeRow). */
+  private readonly parts = new WeakMap<HTMLElement, TreeRowParts>();
 
   constructor(
     private readonly model: ProfileModel,
     private readonly hooks: TreeTabHooks,
   ) {
     this.list = new VirtualList(
-      { count: () => this.rows.length, render: (i, row, selected) => this.renderRow(i, row, selected), key: (i) => this.rowKey(i) },
+      {
+        count: () => this.rows.length,
+        createRow: (row) => this.parts.set(row, createTreeRow(row)),
+        render: (i, row, selected) => this.renderRow(i, row, selected),
+        key: (i) => this.rowKey(i),
+      },
       { name: 'tree', label: 'Call tree', role: 'tree', rowRole: 'treeitem', onKey: (e, i) => this.onKey(e, i), onSelect: () => this.hooks.changed() },
     );
     this.list.element.addEventListener('click', (event) => {
@@ -180,9 +187,7 @@ export class TreeTab {
     if (row.expanded || row.node.kind !== 'function' || !row.node.hasChildren) return;
     this.expanded.add(row.node.id);
     row.expanded = true;
-    const below = this.tree.rowsBelow(row.node.id, this.expanded, this.keep);
-    // splice(...below) would pass every row as an argument: too many for big expansions.
-    this.rows = this.rows.slice(0, index + 1).concat(below, this.rows.slice(index + 1));
+    insertAt(this.rows, index + 1, this.tree.rowsBelow(row.node.id, this.expanded, this.keep));
     this.list.refresh();
     this.hooks.changed();
   }
@@ -194,7 +199,8 @@ export class TreeTab {
     row.expanded = false;
     let end = index + 1;
     while (end < this.rows.length && this.rows[end].node.depth > row.node.depth) end++;
-    this.rows = this.rows.slice(0, index + 1).concat(this.rows.slice(end));
+    this.rows.copyWithin(index + 1, end);
+    this.rows.length -= end - index - 1;
     this.list.refresh();
     this.hooks.changed();
   }
@@ -241,6 +247,8 @@ export class TreeTab {
   }
 
   private renderRow(index: number, row: HTMLElement, selected: boolean): void {
+    const parts = this.parts.get(row);
+    if (!parts) return;
     const { node, expanded } = this.rows[index];
     const isFunction = node.kind === 'function';
     const info = isFunction ? this.model.functions[node.fn] : undefined;
@@ -248,36 +256,89 @@ export class TreeTab {
     const match = isFunction && this.matches.has(node.fn);
     row.className = `vrow tree-row${selected ? ' selected' : ''}${hot ? ' hot' : ''}${match ? ' match' : ''}`;
     row.setAttribute('aria-level', String(node.depth + 1));
-    if (isFunction && node.hasChildren) row.setAttribute('aria-expanded', String(expanded));
+    const canExpand = isFunction && node.hasChildren;
+    if (canExpand) row.setAttribute('aria-expanded', String(expanded));
     else row.removeAttribute('aria-expanded');
 
-    const name = element('span', { class: 'name-cell' });
-    name.style.paddingLeft = `${node.depth * 14}px`;
-    const canExpand = isFunction && node.hasChildren;
-    name.append(element('span', { class: 'twisty' }, canExpand ? codicon(expanded ? 'chevron-down' : 'chevron-right') : ''));
+    parts.nameCell.style.paddingLeft = `${node.depth * 14}px`;
+    parts.twistyIcon.hidden = !canExpand;
+    parts.twistyIcon.className = `codicon codicon-${expanded ? 'chevron-down' : 'chevron-right'}`;
     if (isFunction && info) {
-      name.append(element('span', { class: `name kind-${info.kind}` }, info.displayName));
-      if (node.recursive) name.append(codicon('sync', 'Recursive call: this function is already on the path above, so it is not expanded again.'));
-      name.append(element('span', { class: 'where muted' }, info.kind === 'builtin' ? 'built-in' : `${info.module || info.file}:${info.line}`));
+      parts.name.className = `name kind-${info.kind}`;
+      parts.name.textContent = info.displayName;
+      parts.recursive.hidden = !node.recursive;
+      parts.where.hidden = false;
+      parts.where.textContent = info.kind === 'builtin' ? 'built-in' : `${info.module || info.file}:${info.line}`;
       row.setAttribute('title', info.kind === 'builtin' ? info.name : `${info.displayName}\n${info.file}:${info.line}`);
-    } else if (node.kind === 'other') {
-      name.append(element('span', { class: 'name other' }, `other (${node.functions.length} functions under the threshold)`));
+    } else {
+      parts.name.className = 'name other';
+      parts.name.textContent = node.kind === 'other' ? `other (${node.functions.length} functions under the threshold)` : '';
+      parts.recursive.hidden = true;
+      parts.where.hidden = true;
       row.removeAttribute('title');
     }
 
-    const total = element('span', { class: 'num' });
-    if (isFunction && !node.exact) total.append(element('span', { class: 'estimate-mark', title: ESTIMATE_NOTE }, '~'));
-    total.append(formatMs(node.total * 1000));
-    const bar = element('span', { class: 'bar' });
-    bar.style.width = `${Math.min(100, node.fraction * 100)}%`;
-    bar.style.backgroundColor = heatCss(node.fraction, 0.55);
-    const percent = element('span', { class: 'percent' }, element('span', { class: 'bar-track' }, bar), element('span', { class: 'percent-text' }, formatPercent(node.fraction)));
-    const own = element('span', { class: 'num' }, formatMs(node.own * 1000));
-    const calls = element('span', { class: 'num', title: 'primitive (non-recursive) / total calls' }, node.cc === node.nc ? String(node.nc) : `${node.cc}/${node.nc}`);
-    const actions = element('span', { class: 'actions' });
-    if (isFunction && info?.hasSource) {
-      actions.append(element('button', { type: 'button', class: 'go-to-source icon-button', title: 'Go to source (Enter)', 'aria-label': 'Go to source', tabindex: '-1' }, codicon('go-to-file')));
-    }
-    row.append(name, total, percent, own, calls, actions);
+    parts.estimate.hidden = !(isFunction && !node.exact);
+    parts.totalText.data = formatMs(node.total * 1000);
+    parts.bar.style.width = `${Math.min(100, node.fraction * 100)}%`;
+    parts.bar.style.backgroundColor = heatCss(node.fraction, 0.55);
+    parts.percentText.textContent = formatPercent(node.fraction);
+    parts.own.textContent = formatMs(node.own * 1000);
+    parts.calls.textContent = node.cc === node.nc ? String(node.nc) : `${node.cc}/${node.nc}`;
+    parts.goToSource.hidden = !(isFunction && info?.hasSource);
   }
+}
+
+/** The elements of a call tree row that render() updates. */
+interface TreeRowParts {
+  nameCell: HTMLElement;
+  twistyIcon: HTMLElement;
+  name: HTMLElement;
+  recursive: HTMLElement;
+  where: HTMLElement;
+  estimate: HTMLElement;
+  totalText: Text;
+  bar: HTMLElement;
+  percentText: HTMLElement;
+  own: HTMLElement;
+  calls: HTMLElement;
+  goToSource: HTMLElement;
+}
+
+/** Builds a pooled row's cells once: function (twisty, name, recursion mark, file:line), total, % bar, own, calls, go-to-source. */
+function createTreeRow(row: HTMLElement): TreeRowParts {
+  const twistyIcon = codicon('chevron-right');
+  const name = element('span', { class: 'name' });
+  const recursive = codicon('sync', 'Recursive call: this function is already on the path above, so it is not expanded again.');
+  const where = element('span', { class: 'where muted' });
+  const nameCell = element('span', { class: 'name-cell' }, element('span', { class: 'twisty' }, twistyIcon), name, recursive, where);
+  const estimate = element('span', { class: 'estimate-mark', title: ESTIMATE_NOTE }, '~');
+  const totalText = document.createTextNode('');
+  const bar = element('span', { class: 'bar' });
+  const percentText = element('span', { class: 'percent-text' });
+  const own = element('span', { class: 'num' });
+  const calls = element('span', { class: 'num', title: 'primitive (non-recursive) / total calls' });
+  const goToSource = element(
+    'button',
+    { type: 'button', class: 'go-to-source icon-button', title: 'Go to source (Enter)', 'aria-label': 'Go to source', tabindex: '-1' },
+    codicon('go-to-file'),
+  );
+  row.append(
+    nameCell,
+    element('span', { class: 'num' }, estimate, totalText),
+    element('span', { class: 'percent' }, element('span', { class: 'bar-track' }, bar), percentText),
+    own,
+    calls,
+    element('span', { class: 'actions' }, goToSource),
+  );
+  return { nameCell, twistyIcon, name, recursive, where, estimate, totalText, bar, percentText, own, calls, goToSource };
+}
+
+/** Inserts items into rows at index in place (splice(index, 0, ...items) overflows the argument limit for big expansions). */
+function insertAt<T>(rows: T[], index: number, items: readonly T[]): void {
+  const end = rows.length;
+  // Grown by push, not by setting length, so that the array stays packed (no holes).
+  for (const item of items) rows.push(item);
+  rows.copyWithin(index + items.length, index, end);
+  for (let i = 0; i < items.length; i++) rows[index + i] = items[i];
 }

@@ -15,7 +15,14 @@ export const ROW_HEIGHT = 22;
 
 export interface VirtualListSource {
   count(): number;
-  /** Fill row (already emptied) for this index; the row element itself is reused. */
+  /**
+   * Builds a pooled row's inner elements once; render() then only updates them. Without it,
+   * render() gets an emptied row and builds its content anew each time. With it, scrolling and
+   * expanding create no DOM, so no garbage for the collectors, whose pauses (10-25 ms) were the
+   * slowest expands of a large call tree.
+   */
+  createRow?(row: HTMLElement): void;
+  /** Fill row for this index (emptied first unless the source has createRow); the row element itself is reused. */
   render(index: number, row: HTMLElement, selected: boolean): void;
   /**
    * What a row's content depends on besides its index and selection (node id, expanded,
@@ -133,6 +140,7 @@ export class VirtualList {
     const needed = Math.max(0, last - first);
     while (this.rows.length < needed) {
       const row = element('div', { class: 'vrow', role: this.options.rowRole });
+      this.source.createRow?.(row);
       this.rows.push(row);
       this.element.append(row);
     }
@@ -152,7 +160,7 @@ export class VirtualList {
       row.style.transform = `translateY(${index * ROW_HEIGHT}px)`;
       row.className = selected ? 'vrow selected' : 'vrow';
       row.setAttribute('aria-selected', String(selected));
-      row.replaceChildren();
+      if (!this.source.createRow) row.replaceChildren();
       this.source.render(index, row, selected);
     }
     for (let slot = 0; slot < size; slot++) {
