@@ -83,7 +83,7 @@ class ASGIProfilerMiddleware:
         self.redactor = Redactor(self.config.redact, self.config.redact_names)
         self.selector = RequestSelector(self.config)
         self.gate: ProfilingGate = GATE
-        self.writer = ProfileWriter(self.config, self.redactor) if self.config.enabled else None
+        self.writer = ProfileWriter(self.config, self.redactor, self.gate) if self.config.enabled else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.writer is None or scope.get("type") != "http":

@@ -62,7 +62,26 @@ class ProfilingGate:
         if self.one_per_process:
             with self._cond:
                 self._busy = False
-                self._cond.notify()
+                # All: a request waiting to record and the writer waiting for quiet
+                # (wait_until_idle) wait on the same condition.
+                self._cond.notify_all()
+
+    def wait_until_idle(self, timeout: float) -> bool:
+        """3.12+: block, running no Python code, while a profile is being recorded
+        (at most timeout seconds). The profile writer calls it between its steps: any
+        Python code another thread runs during a recording trips the thread watch
+        (thread_tripwire.py), and each trip costs the recording request two swaps of
+        the profiler's callbacks. False when the recording outlasted the timeout."""
+        if not self.one_per_process or not self._busy:
+            return True
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while self._busy:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._cond.wait(remaining)
+        return True
 
 
 # One gate per process: every middleware instance shares it, because the

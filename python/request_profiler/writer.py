@@ -19,6 +19,7 @@ from typing import Any, Optional, Set
 
 from . import document, dotgraph, naming, pstats_file, retention
 from .config import Config
+from .gate import GATE, ProfilingGate
 from .record import RequestRecord
 from .redact import Redactor
 
@@ -26,10 +27,17 @@ log = logging.getLogger("request_profiler")
 
 _STOP = object()
 
+# How long, at most, the writer stays out of the way of recordings while writing one
+# profile (gate.wait_until_idle) before it writes anyway: a recording is one request's
+# work, rarely longer; a process that records back to back (or streams a long
+# response) must still get its profiles written.
+YIELD_TIMEOUT_S = 0.25
+
 
 class ProfileWriter:
-    def __init__(self, config: Config, redactor: Redactor) -> None:
+    def __init__(self, config: Config, redactor: Redactor, gate: ProfilingGate = GATE) -> None:
         self.config = config
+        self.gate = gate
         self.directory = config.profile_dir
         self.redactor = redactor
         self.written = 0
@@ -116,20 +124,35 @@ class ProfileWriter:
     def _handle(self, record: RequestRecord) -> None:
         self._write(record)
 
+    def _yield_to_recording(self, deadline: float) -> None:
+        """Between steps: wait while a request is being recorded (3.12+), until deadline
+        (one budget per profile), and not at all once the queue is half full, when
+        keeping up matters more than what the writer costs a recording."""
+        remaining = deadline - time.monotonic()
+        if remaining > 0 and self._queue.qsize() * 2 < self._queue.maxsize:
+            self.gate.wait_until_idle(remaining)
+
     def _write(self, record: RequestRecord) -> None:
         stem = naming.profile_stem(record.start, record.method, record.path, record.pid, record.unique)
+        deadline = time.monotonic() + YIELD_TIMEOUT_S
+        self._yield_to_recording(deadline)
         header, body, tables = document.build(record, self.redactor, stem)
         record.profiler = None  # free the profiler's memory early
+        self._yield_to_recording(deadline)
         text = document.serialise(header, body)
         self._ensure_directory()
         if self.config.write_dot and tables.functions:
+            self._yield_to_recording(deadline)
             title = "%s %s  %.1f ms" % (record.method, record.path, header["wallMs"])
             graph = dotgraph.render(tables, title, self.config.dot_node_threshold, self.config.dot_edge_threshold)
             write_atomic(self.directory, stem + naming.DOT_SUFFIX, graph.encode("utf-8"))
         if self.config.write_prof and tables.functions:
+            self._yield_to_recording(deadline)
             write_atomic(self.directory, stem + naming.PSTATS_SUFFIX, pstats_file.pstats_bytes(tables))
+        self._yield_to_recording(deadline)
         write_atomic(self.directory, stem + naming.PROFILE_SUFFIX, text.encode("utf-8"))
         self.written += 1
+        self._yield_to_recording(deadline)
         self._enforce_retention()
 
     def _enforce_retention(self) -> None:

@@ -64,7 +64,7 @@ class ProfilerMiddleware:
         self.redactor = Redactor(self.config.redact, self.config.redact_names)
         self.selector = RequestSelector(self.config)
         self.gate: ProfilingGate = GATE
-        self.writer: Optional[ProfileWriter] = ProfileWriter(self.config, self.redactor) if self.config.enabled else None
+        self.writer: Optional[ProfileWriter] = ProfileWriter(self.config, self.redactor, self.gate) if self.config.enabled else None
 
     def __call__(self, environ: dict, start_response: Callable[..., Any]) -> Iterable[bytes]:
         if self.writer is None:

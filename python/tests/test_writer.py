@@ -3,7 +3,8 @@ import threading
 import time
 import unittest
 
-from request_profiler import ProfilerMiddleware, naming, retention
+from request_profiler import ProfilerMiddleware, naming, retention, writer
+from request_profiler.gate import ProfilingGate
 from request_profiler.writer import write_atomic
 
 from .support import TempDirTestCase, call, profile_files
@@ -38,6 +39,57 @@ class WriterTest(TempDirTestCase):
         self.assertEqual(kept + mw.writer.dropped, 20)
         self.assertGreaterEqual(mw.writer.dropped, 17)
         self.assertTrue(any("dropped" in line for line in logs.output))
+
+    def _middleware_whose_writer_yields_to(self, gate):
+        """A middleware that records through its own idle gate, and whose writer yields
+        to `gate`, held by the test as if another request were being recorded."""
+        mw = ProfilerMiddleware(app, profile_dir=self.profile_dir)
+        mw.gate = ProfilingGate(one_per_process=False)
+        mw.writer.gate = gate
+        self.addCleanup(mw.writer.close)
+        return mw
+
+    def test_the_writer_waits_while_another_request_is_recorded(self):
+        gate = ProfilingGate(one_per_process=True)
+        waiting = threading.Event()
+        real_wait = gate.wait_until_idle
+
+        def observed_wait(timeout):
+            if gate._busy:
+                waiting.set()
+            return real_wait(timeout)
+
+        gate.wait_until_idle = observed_wait
+        mw = self._middleware_whose_writer_yields_to(gate)
+        self.assertIsNone(gate.acquire(None))
+        try:
+            self.assertEqual(call(mw), b"ok")
+            self.assertTrue(waiting.wait(10), "the writer never waited for the recording to end")
+            self.assertEqual(profile_files(self.profile_dir), [])
+        finally:
+            gate.release()
+        self.assertTrue(mw.writer.flush(10))
+        self.assertEqual(len(profile_files(self.profile_dir)), 1)
+
+    def test_the_writer_writes_anyway_when_a_recording_outlasts_its_budget(self):
+        gate = ProfilingGate(one_per_process=True)
+        mw = self._middleware_whose_writer_yields_to(gate)
+        budget = writer.YIELD_TIMEOUT_S
+        writer.YIELD_TIMEOUT_S = 0.05
+        self.addCleanup(setattr, writer, "YIELD_TIMEOUT_S", budget)
+        self.assertIsNone(gate.acquire(None))
+        self.addCleanup(gate.release)
+        started = time.monotonic()
+        self.assertEqual(call(mw), b"ok")
+        self.assertTrue(mw.writer.flush(10))
+        self.assertGreaterEqual(time.monotonic() - started, 0.05)
+        self.assertEqual(len(profile_files(self.profile_dir)), 1)
+
+    def test_without_one_profiler_per_process_nothing_waits(self):
+        gate = ProfilingGate(one_per_process=False)
+        self.assertIsNone(gate.acquire(None))
+        self.addCleanup(gate.release)
+        self.assertTrue(gate.wait_until_idle(0))
 
     def test_names_are_unique_across_threads(self):
         mw = ProfilerMiddleware(app, profile_dir=self.profile_dir, queue_size=1000, keep_max_files=0)
