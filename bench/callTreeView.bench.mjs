@@ -128,11 +128,10 @@ async function measureInPage({ hideLibraryFrames, expandCount, threshold }) {
     twisty.dispatchEvent(new MouseEvent('click', { bubbles: true }));
     layout();
     times.push(performance.now() - t);
-    // Let the page breathe between clicks, as between a user's clicks.
-    if (i % 10 === 9) {
-      list.scrollTop += list.clientHeight / 2;
-      await frame();
-    }
+    // The next click comes after this one's frame is drawn (a person's clicks are further
+    // apart than that); every tenth, the list is scrolled as a person looks further down.
+    if (i % 10 === 9) list.scrollTop += list.clientHeight / 2;
+    await frame();
   }
   const rowsAfter = window.benchState?.expanded?.length ?? 0;
   return { parseMs, cloneMs, firstPaintMs, rowsInDom, hotRows, times, expandedNodes: rowsAfter, domRowsAfter: list.querySelectorAll('.vrow:not([hidden])').length };
@@ -167,11 +166,17 @@ try {
     await page.waitForFunction(() => window.benchMessages?.some((m) => m.type === 'ready'));
     const result = await page.evaluate(measureInPage, { hideLibraryFrames, expandCount, threshold });
     if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
+    // What the view keeps alive: the page's JavaScript heap after a full collection.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('HeapProfiler.collectGarbage');
+    const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+    await cdp.detach();
     const expand = stats(result.times);
     console.log(`\n[${hideLibraryFrames ? 'library frames folded' : 'all frames'}]`);
     console.log(`JSON.parse           ${ms(result.parseMs)}`);
     console.log(`structured clone     ${ms(result.cloneMs)}  (postMessage's copy of the file's bytes)`);
     console.log(`first paint          ${ms(result.firstPaintMs)}  (parse, model, tree, hot path ${result.hotRows} rows, header; ${result.rowsInDom} rows in the DOM)`);
+    console.log(`heap after GC        ${(usedSize / 1e6).toFixed(1)} MB  (model, call tree, rows; the file's text and parse are gone)`);
     console.log(`expand ×${result.times.length}          median ${ms(expand.median)}, p95 ${ms(expand.p95)}, max ${ms(expand.max)}, ${result.times.filter((t) => t > FRAME_MS).length} over one frame  (${result.expandedNodes} nodes open, ${result.domRowsAfter} rows in the DOM)`);
     await page.close();
   }

@@ -134,10 +134,16 @@ export class ProfileViewApp {
       this.showFailure(fileName, `The profile's call data is inconsistent: ${(error as Error).message}`);
       return;
     }
-    this.document = doc;
+    // The model holds its own copy of the call data: keep the document without it (the
+    // parsed file's 100,000 edge arrays and their numbers would otherwise stay alive beside
+    // the model's, and every major garbage collection of the page walks them). No closure
+    // made here may use `doc` for the same reason: they would all keep it (V8 gives the
+    // closures of one function call a shared context).
+    this.document = { ...doc, profile: { ...doc.profile, functions: [], edges: [] } };
     this.model = model;
+    const profileId = doc.header.id;
     // The webview's own state first (hidden and shown again); the host's copy after a reload.
-    const saved = [this.api.getState(), hostSaved].find((s): s is Partial<SavedState> => isSavedStateOf(s, doc.header.id));
+    const saved = [this.api.getState(), hostSaved].find((s): s is Partial<SavedState> => isSavedStateOf(s, profileId));
     this.tab = saved?.tab && VIEW_TABS.includes(saved.tab) ? saved.tab : 'tree';
     this.hideLibraryFrames = saved?.hideLibraryFrames ?? defaults.hideLibraryFrames;
     this.threshold = typeof saved?.threshold === 'number' ? saved.threshold : DEFAULT_CALL_TREE_OPTIONS.threshold;
