@@ -170,3 +170,21 @@ describe('CallTree: edge cases', () => {
     assert.equal(last.kind === 'function' && last.exact, true);
   });
 });
+
+describe('buildProfileModel: edge numbers', () => {
+  it('keeps every recorded count as it is, however large, and indices as integers', () => {
+    const huge = 2 ** 40;
+    const model = buildProfileModel(
+      profile([fn('/app/app.py', 'handler', 1, 1, 10, 100), fn('/app/app.py', 'loop', huge, huge + 1, 90, 90)], [edge(0, 1, huge, huge + 1, 90), edge(0, 0, 0.5, 3, 1)]),
+      PATHS,
+    );
+    assert.deepEqual(
+      model.edges.map((e) => [e.caller, e.callee, e.cc, e.nc]),
+      [
+        [0, 1, huge, huge + 1],
+        [0, 0, 0.5, 3],
+      ],
+    );
+    assertMs(model.edges[0].ct, 90, 'edge time');
+  });
+});
