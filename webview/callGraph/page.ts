@@ -178,6 +178,9 @@ export class CallGraphPage {
         }
         this.saveState();
         this.model = buildProfileModel(this.profile.data, this.profile.paths);
+        // The model holds its own copy of the call data: keep the profile without it (a big
+        // profile's edge arrays would otherwise stay alive for every garbage collection to walk).
+        this.profile = { ...this.profile, data: { ...this.profile.data, functions: [], edges: [] } };
         if (message.options) this.options = normaliseOptions({ ...this.options, ...message.options });
         this.showOptions();
         this.fitOnNextRender = true;
@@ -246,7 +249,7 @@ export class CallGraphPage {
     this.drawn = drawn;
     this.viewport.replaceChildren(drawn.svg);
     if (!graph.nodes.length) {
-      const why = profile.data.functions.length ? 'no function reaches the node threshold' : 'the request was not profiled';
+      const why = this.model.functions.length ? 'no function reaches the node threshold' : 'the request was not profiled';
       this.viewport.append(element('div', { class: 'placeholder' }, `Nothing to draw: ${why}.`));
     }
     this.panZoom.setContent(drawn.svg, drawn.width, drawn.height);
