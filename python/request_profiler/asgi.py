@@ -92,7 +92,7 @@ class ASGIProfilerMiddleware:
         try:
             wanted = self.selector.wants(str(scope.get("path", "")))
             record = RequestRecord("asgi")
-            fill_from_scope(record, scope)
+            record.defer_request_fields(fill_from_scope, dict(scope))
             record.notes.append(ASGI_NOTE)
             steps = StepProfiler(Recorder(self.config.confine_threads), self.gate,
                                  min(self.config.max_wait_s, MAX_STEP_WAIT_S))

@@ -133,6 +133,7 @@ class ProfileWriter:
             self.gate.wait_until_idle(remaining)
 
     def _write(self, record: RequestRecord) -> None:
+        record.complete()
         stem = naming.profile_stem(record.start, record.method, record.path, record.pid, record.unique)
         deadline = time.monotonic() + YIELD_TIMEOUT_S
         self._yield_to_recording(deadline)

@@ -83,7 +83,7 @@ class ProfilerMiddleware:
         record = RequestRecord("wsgi")
         recorder: Optional[Recorder] = None
         try:
-            fill_from_environ(record, environ)
+            record.defer_request_fields(fill_from_environ, dict(environ))
             record.notes.append(WSGI_NOTE)
             refusal = self.gate.acquire(self.config.max_wait_s)
             if refusal is None:

@@ -51,6 +51,41 @@ class WsgiMiddlewareTest(TempDirTestCase):
         self.assertEqual(len(files), 1, files)
         return files[0], load(files[0])
 
+    def test_the_request_is_recorded_as_it_arrived_whatever_the_app_does_to_the_environ(self):
+        def rewriting_app(environ, start_response):
+            environ["PATH_INFO"] = "/rewritten"  # routers and dispatchers do this
+            environ["app.added"] = "later"
+            start_response("200 OK", [("Content-Type", "text/plain")])
+            return [b"ok"]
+
+        mw = self.middleware(rewriting_app)
+        self.assertEqual(call(mw, make_environ("/original", HTTP_USER_AGENT="tester")), b"ok")
+        _, doc = self.only_profile(mw)
+        self.assertEqual(doc["header"]["path"], "/original")
+        self.assertEqual(doc["request"]["path"], "/original")
+        self.assertEqual(doc["environ"]["PATH_INFO"], "/original")
+        self.assertNotIn("app.added", doc["environ"])
+        self.assertIn(["User-Agent", "tester"], doc["request"]["headers"])
+
+    def test_request_details_that_cannot_be_read_leave_a_note_not_a_lost_profile(self):
+        class Unprintable:
+            def __repr__(self):
+                raise RuntimeError("no repr")
+
+        class BrokenKey(str):
+            def startswith(self, prefix, *args):
+                raise RuntimeError("odd key")
+
+        mw = self.middleware(plain_app)
+        environ = make_environ("/odd")
+        environ["app.object"] = Unprintable()
+        environ[BrokenKey("X_ODD")] = "1"
+        call(mw, environ)
+        _, doc = self.only_profile(mw)
+        self.assertTrue(doc["header"]["profiled"])
+        self.assertTrue(any("could not be read" in note and "odd key" in note for note in doc["profile"]["notes"]),
+                        doc["profile"]["notes"])
+
     def test_profile_holds_request_response_and_functions(self):
         mw = self.middleware(plain_app)
         environ = make_environ("/users/42", query="page=2&api_token=s3cret", HTTP_COOKIE="sid=abc",
