@@ -68,10 +68,11 @@ class ProfilingGate:
 
     def wait_until_idle(self, timeout: float) -> bool:
         """3.12+: block, running no Python code, while a profile is being recorded
-        (at most timeout seconds). The profile writer calls it between its steps: any
-        Python code another thread runs during a recording trips the thread watch
-        (thread_tripwire.py), and each trip costs the recording request two swaps of
-        the profiler's callbacks. False when the recording outlasted the timeout."""
+        (at most timeout seconds). The profile writer calls it between its steps: its
+        Python code would compete with the recorded request for the GIL, and any Python
+        code another thread runs during a recording trips the thread watch
+        (thread_tripwire.py), which costs the request two swaps of the profiler's
+        callbacks. False when the recording outlasted the timeout."""
         if not self.one_per_process or not self._busy:
             return True
         deadline = time.monotonic() + timeout
