@@ -140,6 +140,12 @@ def main() -> int:
     ratio = statistics.median(timings["middleware"]) / statistics.median(timings["cprofile"])
     ratio90 = p90(timings["middleware"]) / p90(timings["cprofile"])
     print("middleware / cprofile: median %.3fx, p90 %.3fx (target: median <= 1.05x)" % (ratio, ratio90))
+    # The same ratio in five consecutive blocks of rounds: how much of a difference between
+    # two runs is the machine's drift rather than the code.
+    size = max(1, args.requests // 5)
+    blocks = [statistics.median(timings["middleware"][i:i + size]) / statistics.median(timings["cprofile"][i:i + size])
+              for i in range(0, size * 5, size) if timings["middleware"][i:i + size]]
+    print("  by block of %d rounds: %s" % (size, " ".join("%.3f" % b for b in blocks)))
     expected = args.requests + args.warmup
     print("profiles written: %d of %d (%s)" % (written, expected, reports["middleware"].splitlines()[-1]))
     return 0 if written == expected else 1
