@@ -3,6 +3,7 @@
 import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, PROFILE_SUFFIX } from './paths.mjs';
+import { expect } from './session.mjs';
 
 const fixtureWorkspace = join(repoRoot, 'test', 'fixtures', 'workspace');
 const fixtureProfiles = join(repoRoot, 'test', 'fixtures', 'profiles');
@@ -25,4 +26,11 @@ export function makeTestWorkspace(parentDir) {
     ? readdirSync(profilesDir).filter((name) => name.endsWith(PROFILE_SUFFIX)).length
     : 0;
   return { workspace, profileCount };
+}
+
+/** The name of the profile in workspace/.profiles whose file name contains part (e.g. '-GET-slow-'). */
+export function fixtureProfileName(workspace, part) {
+  const name = readdirSync(join(workspace, '.profiles')).find((n) => n.includes(part) && n.endsWith(PROFILE_SUFFIX));
+  expect(name, `no profile named like ${part} in the test workspace's .profiles`);
+  return name;
 }

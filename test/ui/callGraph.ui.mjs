@@ -8,15 +8,16 @@
 // view). Then T on a node shows it in the call tree. Screenshots go to test-results/call-graph-*.png.
 //
 //   node test/ui/callGraph.ui.mjs [--skip-build]
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { packageVsix } from '../runner/build.mjs';
 import { launchChromium } from '../runner/browser.mjs';
 import { assertCodeServerInstalled, installVsix, startCodeServer, workbenchUrl, tail } from '../runner/codeServer.mjs';
-import { extensionId, repoRoot, vsixPath, testResultsDir, PROFILE_SUFFIX } from '../runner/paths.mjs';
+import { extensionId, repoRoot, vsixPath, testResultsDir } from '../runner/paths.mjs';
 import { createPhaseTimer } from '../runner/phases.mjs';
 import { createRunSession, Expectation, expect } from '../runner/session.mjs';
-import { makeTestWorkspace } from '../runner/workspace.mjs';
+import { fixtureProfileName, makeTestWorkspace } from '../runner/workspace.mjs';
+import { waitForCursorLine } from '../runner/workbench.mjs';
 
 const COMMAND_TITLE = 'Request Profiler: Open Call Graph';
 /** The function whose node we click: on the hot path of GET /slow, with a plain def line. */
@@ -37,10 +38,7 @@ let page = null;
 
 /** The /slow fixture as the middleware wrote it. */
 function slowFixture(workspace) {
-  const dir = join(workspace, '.profiles');
-  const name = readdirSync(dir).find((n) => n.includes('-GET-slow-') && n.endsWith(PROFILE_SUFFIX));
-  expect(name, 'the GET /slow fixture is missing from .profiles');
-  return JSON.parse(readFileSync(join(dir, name), 'utf8'));
+  return JSON.parse(readFileSync(join(workspace, '.profiles', fixtureProfileName(workspace, '-GET-slow-')), 'utf8'));
 }
 
 let exitCode = 1;
@@ -164,10 +162,7 @@ try {
       .locator('.part.editor .editor-group-container:not(.active) .tab.active')
       .evaluateAll((tabs) => tabs.some((tab) => tab.getAttribute('aria-label')?.startsWith('Call Graph: GET /slow')));
     expect(graphStillShown, 'the source covered the graph: no other editor group shows the Call Graph: GET /slow tab');
-    const position = page.locator('.statusbar [id="status.editor.selection"]');
-    await page.waitForFunction((line) => document.querySelector('.statusbar [id="status.editor.selection"]')?.textContent?.includes(`Ln ${line},`), clicked.line, { timeout: 10_000 }).catch(async () => {
-      throw new Expectation(`the editor is not at line ${clicked.line}: ${await position.innerText()}`);
-    });
+    await waitForCursorLine(page, clicked.line, CLICKED);
     await page.screenshot({ path: shot('source') });
   });
 
@@ -198,9 +193,7 @@ try {
     await page.waitForFunction(() => document.querySelector('.part.editor .editor-group-container.active .tab.active')?.getAttribute('aria-label')?.startsWith('app.py'), null, { timeout: 15_000 }).catch(async () => {
       throw new Expectation(`${what} opened no app.py editor; the active tab is ${await page.locator('.part.editor .editor-group-container.active .tab.active').getAttribute('aria-label')}`);
     });
-    await page.waitForFunction((l) => document.querySelector('.statusbar [id="status.editor.selection"]')?.textContent?.includes(`Ln ${l},`), line, { timeout: 10_000 }).catch(async () => {
-      throw new Expectation(`${what}: the editor is not at line ${line}: ${await page.locator('.statusbar [id="status.editor.selection"]').innerText()}`);
-    });
+    await waitForCursorLine(page, line, what);
   };
 
   await phases.time(`the node context menu opens ${FROM_MENU}'s source`, async () => {

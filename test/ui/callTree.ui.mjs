@@ -8,15 +8,16 @@
 // Screenshots go to test-results/call-tree-*.png.
 //
 //   node test/ui/callTree.ui.mjs [--skip-build]
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { packageVsix } from '../runner/build.mjs';
 import { launchChromium } from '../runner/browser.mjs';
 import { assertCodeServerInstalled, installVsix, startCodeServer, workbenchUrl, tail } from '../runner/codeServer.mjs';
-import { extensionId, repoRoot, vsixPath, testResultsDir, PROFILE_SUFFIX } from '../runner/paths.mjs';
+import { extensionId, repoRoot, vsixPath, testResultsDir } from '../runner/paths.mjs';
 import { createPhaseTimer } from '../runner/phases.mjs';
 import { createRunSession, Expectation, expect } from '../runner/session.mjs';
-import { makeTestWorkspace } from '../runner/workspace.mjs';
+import { fixtureProfileName, makeTestWorkspace } from '../runner/workspace.mjs';
+import { waitForCursorLine } from '../runner/workbench.mjs';
 
 /** Where the fixtures' app ran (see test/fixtures/profiles/README.md). */
 const RECORDED_DEMO_DIR = '/work/main/demo';
@@ -35,10 +36,8 @@ let page = null;
 
 /** The fixture's function records, to know which line each function is at. */
 function fixtureFunctions(workspace, part) {
-  const dir = join(workspace, '.profiles');
-  const name = readdirSync(dir).find((n) => n.includes(part) && n.endsWith(PROFILE_SUFFIX));
-  expect(name, `fixture ${part} missing`);
-  return JSON.parse(readFileSync(join(dir, name), 'utf8')).profile.functions;
+  const name = fixtureProfileName(workspace, part);
+  return JSON.parse(readFileSync(join(workspace, '.profiles', name), 'utf8')).profile.functions;
 }
 
 /** A copy of GET /slow as if the app had run in a container from /srv/container: see writeMovedProfile. */
@@ -53,8 +52,7 @@ const MOVED_FILE_NAME = 'slow_views.py';
  */
 function writeMovedProfile(workspace) {
   const dir = join(workspace, '.profiles');
-  const name = readdirSync(dir).find((n) => n.includes('-GET-slow-') && n.endsWith(PROFILE_SUFFIX));
-  expect(name, 'fixture GET /slow missing');
+  const name = fixtureProfileName(workspace, '-GET-slow-');
   const serverDir = '/srv/container';
   const serverFile = `${serverDir}/shop/${MOVED_FILE_NAME}`;
   const localDir = join(temp, 'checkout');
@@ -108,14 +106,6 @@ try {
     await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
   });
 
-  /** Waits until the editor's cursor (the status bar's "Ln N, Col M") is on line. */
-  const waitForCursorLine = async (line, what) => {
-    await page
-      .waitForFunction((wanted) => document.querySelector('.statusbar [id="status.editor.selection"]')?.textContent?.includes(`Ln ${wanted},`), line, { timeout: 10_000 })
-      .catch(async () => {
-        throw new Expectation(`the editor is not at ${what}'s line ${line}: ${await page.locator('.statusbar [id="status.editor.selection"]').innerText()}`);
-      });
-  };
   const profileRow = (label) => page.locator('.part.sidebar .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: label }) }).first();
   await phases.time('open GET /slow from the Profiles panel', async () => {
     const entry = page.locator('.activitybar a[aria-label^="Request Profiler"]');
@@ -177,8 +167,7 @@ try {
     await page.waitForFunction(() => document.querySelector('.part.editor .tab.active')?.getAttribute('aria-label')?.startsWith('app.py'), null, { timeout: 15_000 }).catch(async () => {
       throw new Expectation(`Enter on primes_below opened no app.py editor; active tab: ${await tab.getAttribute('aria-label')}`);
     });
-    const position = page.locator('.statusbar [id="status.editor.selection"]');
-    await waitForCursorLine(primesBelow.line, 'primes_below');
+    await waitForCursorLine(page, primesBelow.line, 'primes_below');
     // End-of-line decorations are CSS ::after content, not text nodes: read their computed content.
     await page
       .waitForFunction(
@@ -307,7 +296,7 @@ try {
     await page.waitForFunction((name) => document.querySelector('.part.editor .tab.active')?.getAttribute('aria-label')?.startsWith(name), MOVED_FILE_NAME, { timeout: 15_000 }).catch(async () => {
       throw new Expectation(`choosing ${moved.localFile} opened no ${MOVED_FILE_NAME} editor; active tab: ${await page.locator('.part.editor .tab.active').getAttribute('aria-label')}`);
     });
-    await waitForCursorLine(primesBelow.line, 'primes_below');
+    await waitForCursorLine(page, primesBelow.line, 'primes_below');
     const settings = JSON.parse(readFileSync(join(workspace, '.vscode', 'settings.json'), 'utf8'));
     const mappings = settings['requestProfiler.pathMappings'] ?? {};
     expect(mappings[moved.serverDir] === moved.localDir, `the workspace settings map ${moved.serverDir} to ${moved.localDir}: ${JSON.stringify(mappings)}`);
@@ -323,7 +312,7 @@ try {
     await page.waitForFunction((name) => document.querySelector('.part.editor .tab.active')?.getAttribute('aria-label')?.startsWith(name), MOVED_FILE_NAME, { timeout: 15_000 }).catch(async () => {
       throw new Expectation(`with the mapping in place, Enter on is_prime opened no ${MOVED_FILE_NAME}; notifications: ${JSON.stringify(await page.locator('.notifications-toasts .notification-toast').allInnerTexts())}`);
     });
-    await waitForCursorLine(moved.isPrimeLine, 'is_prime');
+    await waitForCursorLine(page, moved.isPrimeLine, 'is_prime');
   });
 
   console.log(`[call tree UI] passed; screenshots ${shot('*')}`);
