@@ -13,7 +13,7 @@ export interface CallGraphHtmlInput {
   scriptUri: string;
   /** webview.asWebviewUri(dist/webview/callGraph.worker.js), as a string. */
   layoutScriptUri: string;
-  /** A fresh random value per page load (makeNonce). */
+  /** A fresh random value per page load (makeNonce, src/core/nonce.ts). */
   nonce: string;
 }
 
@@ -54,13 +54,4 @@ export function callGraphHtml({ cspSource, scriptUri, layoutScriptUri, nonce }: 
 <script type="module" nonce="${attribute(nonce)}" src="${attribute(scriptUri)}" data-layout-script="${attribute(layoutScriptUri)}"></script>
 </body>
 </html>`;
-}
-
-/** 128 random bits as base64url: unguessable, and safe inside a CSP source expression. */
-export function makeNonce(): string {
-  const bytes = new Uint8Array(16);
-  globalThis.crypto.getRandomValues(bytes);
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }

@@ -11,7 +11,8 @@ import type { CallGraphOptions } from '../core/callGraph';
 import type { ProfileDocument } from '../core/profileFormat';
 import { openFunctionSource } from '../host/openSource';
 import type { Settings } from '../host/settings';
-import { callGraphHtml, makeNonce } from './callGraphHtml';
+import { callGraphHtml } from './callGraphHtml';
+import { makeNonce } from '../core/nonce';
 import { callGraphPanelTitle, toCallGraphProfile } from './callGraphProfile';
 import { loadProfileDocument, type LoadedCallGraphProfile } from './loadProfile';
 import {

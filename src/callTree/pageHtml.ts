@@ -4,13 +4,7 @@
  * parsed as HTML. The CSP allows only the nonce'd script and files under dist/.
  */
 import * as vscode from 'vscode';
-
-function nonce(): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-  let value = '';
-  for (let i = 0; i < 32; i++) value += alphabet.charAt(Math.floor(Math.random() * alphabet.length));
-  return value;
-}
+import { makeNonce } from '../core/nonce';
 
 /** The folder the page may load files from. */
 export function webviewRoot(extensionUri: vscode.Uri): vscode.Uri {
@@ -22,7 +16,7 @@ export function profileViewHtml(webview: vscode.Webview, extensionUri: vscode.Ur
   const script = webview.asWebviewUri(vscode.Uri.joinPath(root, 'callTree.js'));
   // esbuild writes the CSS the app imports (its own and the codicons') beside the script.
   const styles = webview.asWebviewUri(vscode.Uri.joinPath(root, 'callTree.css'));
-  const n = nonce();
+  const n = makeNonce();
   const csp = [
     "default-src 'none'",
     `script-src 'nonce-${n}'`,
