@@ -11,8 +11,11 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** mulberry32: a small seeded generator, so every run benchmarks the same profile. */
-function seededRandom(seed) {
+/**
+ * mulberry32: a small seeded generator, so every run benchmarks the same profile (and the
+ * fuzz tests reproduce their failures).
+ */
+export function seededRandom(seed) {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

@@ -1,21 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { PstatsReadError } from '../../src/core/pstats/pstatsReadError';
 import { readPstats } from '../../src/core/pstats/readPstats';
+import { seededRandom } from '../../bench/makeLargeProfile.mjs';
 import { loadPstatsFixtures } from '../fixtures/pstats/loadFixtures';
 
 const fixtures = loadPstatsFixtures().filter((f) => f.expected !== undefined);
 
-/** mulberry32: a small seeded generator, so a failure reproduces. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Runs readPstats; anything thrown must be a PstatsReadError. Returns its message, if any. */
 function readOrReason(bytes: Uint8Array, label: string): string | undefined {
@@ -54,7 +44,7 @@ describe('pstats reader under hostile input', function () {
   });
 
   it('says "truncated" for cuts of the other fixtures, at the ends and at random', () => {
-    const random = seeded(0xc07);
+    const random = seededRandom(0xc07);
     for (const { name, bytes } of fixtures.filter((f) => !cutEverywhere.includes(f.name))) {
       const lengths = [0, 1, 2, bytes.length - 2, bytes.length - 1];
       for (let i = 0; i < 200; i++) lengths.push(Math.floor(random() * bytes.length));
@@ -63,7 +53,7 @@ describe('pstats reader under hostile input', function () {
   });
 
   it('gives only its own error for random bytes', () => {
-    const random = seeded(0x5eed);
+    const random = seededRandom(0x5eed);
     // Biased toward the type codes pstats uses, so the reader gets past the first byte.
     const codes = [...'{)(ilgzZaAutr0NTF'].map((c) => c.charCodeAt(0));
     for (let i = 0; i < 3000; i++) {
@@ -77,7 +67,7 @@ describe('pstats reader under hostile input', function () {
   });
 
   it('gives only its own error, or a profile, for mutated fixtures', () => {
-    const random = seeded(0xf022);
+    const random = seededRandom(0xf022);
     let refused = 0;
     const total = 3000;
     for (let i = 0; i < total; i++) {
