@@ -1,28 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { CallTree, functionPath, type FunctionNode } from '../../src/core/callTree';
 import { buildProfileModel } from '../../src/core/profileModel';
-import { assertMs, assertTreeConsistent, edge, fn, PATHS, profile } from './callTreeSamples';
-
-/**
- * A 100 ms request in which query() has two callers:
- *   0 handler  ct 100 tt 10 -> a 60, b 30
- *   1 a        ct 60  tt 20 -> query 40 (4 calls)
- *   2 b        ct 30  tt 10 -> query 20 (2 calls)
- *   3 query    ct 60  tt 15 -> execute 45 (6 calls)
- *   4 execute  ct 45  tt 45  (one caller, but below a function with two)
- * Under a, query stands for 40 of its 60 ms: share 2/3, so own 15 × 2/3 = 10 and
- * execute 45 × 2/3 = 30. Under b: share 1/3, own 5, execute 15.
- */
-const SPLIT = profile(
-  [
-    fn('/app/app.py', 'handler', 1, 1, 10, 100),
-    fn('/app/app.py', 'a', 1, 1, 20, 60),
-    fn('/app/app.py', 'b', 1, 1, 10, 30),
-    fn('/app/db.py', 'query', 6, 6, 15, 60),
-    fn('/app/db.py', 'execute', 6, 6, 45, 45),
-  ],
-  [edge(0, 1, 1, 1, 60), edge(0, 2, 1, 1, 30), edge(1, 3, 4, 4, 40), edge(2, 3, 2, 2, 20), edge(3, 4, 6, 6, 45)],
-);
+import { assertMs, assertTreeConsistent, edge, fn, PATHS, profile, SPLIT } from './callTreeSamples';
 
 function splitTree(): CallTree {
   return new CallTree(buildProfileModel(SPLIT, PATHS), { threshold: 0 });

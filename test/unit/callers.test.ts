@@ -1,23 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { CallersTree } from '../../src/core/callers';
 import { buildProfileModel } from '../../src/core/profileModel';
-import { assertMs, edge, fn, profile } from './callTreeSamples';
-
-/**
- *   0 handler ct 100 -> a 60, b 30
- *   1 a ct 60 -> query 40;  2 b ct 30 -> query 20
- *   3 query ct 60 -> execute 45;  4 execute ct 45
- */
-const SPLIT = profile(
-  [
-    fn('/app/app.py', 'handler', 1, 1, 10, 100),
-    fn('/app/app.py', 'a', 1, 1, 20, 60),
-    fn('/app/app.py', 'b', 1, 1, 10, 30),
-    fn('/app/db.py', 'query', 6, 6, 15, 60),
-    fn('/app/db.py', 'execute', 6, 6, 45, 45),
-  ],
-  [edge(0, 1, 1, 1, 60), edge(0, 2, 1, 1, 30), edge(1, 3, 4, 4, 40), edge(2, 3, 2, 2, 20), edge(3, 4, 6, 6, 45)],
-);
+import { assertMs, edge, fn, profile, SPLIT } from './callTreeSamples';
 
 describe('CallersTree', () => {
   it('starts at the chosen function with its own numbers', () => {
