@@ -1,7 +1,6 @@
 """Start a server through `python -m request_profiler run -- ...` on a free port, wait
 until it answers, and stop it (with its reloader or worker children)."""
 
-import http.client
 import os
 import signal
 import socket
@@ -10,7 +9,7 @@ import sys
 import time
 from typing import Dict, List, Optional, Tuple
 
-from .support import PACKAGE_ROOT, profile_files
+from .support import PACKAGE_ROOT, http_get, profile_files
 
 
 # `python -m request_profiler` without putting the package's directory on the app's
@@ -24,16 +23,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def get(port: int, path: str, timeout: float = 10.0) -> Tuple[int, bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        connection.request("GET", path)
-        response = connection.getresponse()
-        return response.status, response.read()
-    finally:
-        connection.close()
 
 
 class LaunchedServer:
@@ -62,7 +51,7 @@ class LaunchedServer:
         deadline = time.monotonic() + wait_s
         while True:
             try:
-                return get(self.port, path)
+                return http_get(self.port, path)
             except OSError:
                 if self.process.poll() is not None:
                     raise AssertionError("the server exited (%s):\n%s" % (self.process.returncode, self.output()))

@@ -1,13 +1,12 @@
 """Run a WSGI app through the middleware in a separate server process (so that the
 test's own client threads are not in the profiled interpreter) and talk to it."""
 
-import http.client
 import subprocess
 import sys
 import textwrap
 from typing import List, Tuple
 
-from .support import PACKAGE_ROOT
+from .support import PACKAGE_ROOT, http_get
 
 SERVER_SOURCE = textwrap.dedent("""
     import sys, time
@@ -66,13 +65,7 @@ class ServerProcess:
         self.port = int(self.process.stdout.readline())
 
     def get(self, path: str) -> Tuple[int, bytes]:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        try:
-            connection.request("GET", path)
-            response = connection.getresponse()
-            return response.status, response.read()
-        finally:
-            connection.close()
+        return http_get(self.port, path, timeout=60)
 
     def stop(self) -> Tuple[str, str]:
         out, err = self.process.communicate(b"\n", timeout=120)

@@ -1,12 +1,13 @@
 """Shared helpers: run WSGI apps through the middleware in-process and read what it wrote."""
 
+import http.client
 import json
 import os
 import shutil
 import sys
 import tempfile
 import unittest
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 from wsgiref.util import setup_testing_defaults
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -90,3 +91,14 @@ class TempDirTestCase(unittest.TestCase):
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+def http_get(port: int, path: str, timeout: float = 10.0) -> Tuple[int, bytes]:
+    """GET http://127.0.0.1:port/path on a fresh connection: (status, body)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
