@@ -58,7 +58,7 @@ class Recorder:
         next disarm(): taking them down costs a re-instrumentation of every thread's
         frames, which the WSGI middleware does after the response is sent."""
         if self._confinement is not None:
-            self._confinement.active = False
+            self._confinement.stop()
         if self._armed and not later:
             self._armed = False
             try:

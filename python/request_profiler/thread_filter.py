@@ -127,6 +127,10 @@ class ThreadConfinement:
         # False once the recording thread has disabled the profiler: trips then
         # change nothing (the hooks may stay up until the response is sent).
         self.active = True
+        # Held while active: a thread of ours parked by the tripwire (the profile
+        # writer, thread_tripwire.py) waits on it, running no Python code.
+        self._recording = allocate_lock()
+        self._recording.acquire()
         self._profiler = profiler
         self._direct: Swaps = []     # built when first needed: most recordings never switch
         self.sticky: Swaps = []      # built before state turns STICKY
@@ -135,6 +139,20 @@ class ThreadConfinement:
         # progress is finished before another one starts (the hook of a thread that
         # finds state RESTORING waits here, so its event is filtered).
         self._switching = allocate_lock()
+
+    def stop(self) -> None:
+        """The recording thread has disabled the profiler: trips change nothing from
+        now on, and parked threads go on. Idempotent."""
+        if self.active:
+            self.active = False
+            self._recording.release()
+
+    def wait_stopped(self, timeout: float) -> bool:
+        """Block without running Python code until stop() (at most timeout seconds)."""
+        if self._recording.acquire(True, timeout):
+            self._recording.release()
+            return True
+        return False
 
     def filter_from_start(self) -> None:
         """No tripwire: Recorder.start registers the sticky forwarders after enable()."""

@@ -15,11 +15,21 @@ and cProfile's own callbacks can then be left alone. What trips the wire:
   event (threading sets its hook only after some of its own code has run), so a
   sys.monitoring tool of ours watches threading.Thread.start, local to that one
   code object: starting a thread puts the filter in for good, before the thread
-  exists.
+  exists. The tool id and the watch are taken at the first recording and kept (a
+  Python call per Thread.start between recordings costs less than instrumenting
+  Thread.start for every request).
+
+Our own profile writer is not filtered but held still: when it trips the wire in
+its own code (it wakes from a file write while a request is recorded, the commonest
+trip of all on a busy server), the hook parks it, running no Python code, until the
+profiler is disabled or the writer's budget runs out (may_park). Held in our code
+only, it holds nothing the app could wait for (no lock, no import in progress);
+app code it runs (a __del__ under GC, a repr of an environ value) trips as usual.
 
 Fixed cost: laying and lifting the profile functions each change sys.monitoring's
-events, which re-instruments the running code of every thread (about 20 us each on
-the demo server); the WSGI middleware lifts them after the response is sent.
+events, which re-instruments the code on every thread's stack (about 18 us each on
+the demo server, as much as cProfile's own enable() and disable()); the WSGI
+middleware lifts them after the response is sent.
 
 Not seen: threads started with _thread.start_new_thread by the recording thread
 itself, and native threads that first enter Python during the recording. A profile
@@ -30,7 +40,8 @@ then stand aside and the caller filters from the start).
 
 import sys
 import threading
-from typing import Any, Callable, Optional
+import time
+from typing import Any, Callable, Collection, Dict, FrozenSet, Optional, Tuple
 
 from .thread_filter import DIRECT, RESTORING, ThreadConfinement
 
@@ -38,10 +49,32 @@ AVAILABLE = (sys.version_info >= (3, 12) and hasattr(sys, "monitoring")
              and hasattr(sys, "_setprofileallthreads"))
 
 # Tool ids sys.monitoring leaves free (0-2 and 5 are named for debuggers, coverage,
-# profilers and optimizers). Tried in this order while arming, released when disarmed.
+# profilers and optimizers). Tried in this order at the first recording.
 _WATCH_TOOL_IDS = (4, 3)
+_WATCH_TOOL_NAME = "request_profiler thread watch"
 
 _get_ident = threading.get_ident
+_monotonic = time.monotonic
+
+# Threads of ours that may be parked while a request is recorded: thread id ->
+# (time.monotonic() until which, the files of the code they may be parked in).
+_PARKABLE: Dict[int, Tuple[float, FrozenSet[str]]] = {}
+
+
+def may_park(until: float, files: FrozenSet[str]) -> None:
+    """Called by a thread of ours (the profile writer) that holds no lock the app
+    could need whenever it runs code from files: until then, a trip of the wire in
+    that code parks it until the recording ends instead of filtering the profiler."""
+    _PARKABLE[_get_ident()] = (until, files)
+
+
+def must_not_park() -> None:
+    _PARKABLE.pop(_get_ident(), None)
+
+
+def code_files(functions: Collection[Callable[..., Any]]) -> FrozenSet[str]:
+    """The source files of these functions' code objects, as sys.monitoring sees them."""
+    return frozenset(f.__code__.co_filename for f in functions)
 
 
 class ThreadTripwire:
@@ -49,14 +82,20 @@ class ThreadTripwire:
     and on 3.12+ only one request is recorded at a time (gate.py)."""
 
     def __init__(self) -> None:
+        # Claimed at the first arm() and kept: claiming a tool id and instrumenting
+        # Thread.start for each request would cost more than a Python call per
+        # Thread.start between recordings.
         self._watch_tool: Optional[int] = None
         self._hooks_set = False
+        # The confinement being watched for (None when disarmed); read by the
+        # Thread.start watch and by a parked thread that goes on.
+        self.confinement: Optional[ThreadConfinement] = None
 
     def arm(self, confinement: ThreadConfinement) -> bool:
         """Called by the recording thread before the profiler is enabled. False when
         the wire cannot be laid (someone else's profile function or profiler, no free
         tool id): the caller must then filter from the start."""
-        if not AVAILABLE or self._watch_tool is not None:  # armed already (and not disarmed)
+        if not AVAILABLE or self.confinement is not None:  # armed already (and not disarmed)
             return False
         # Another profiler of the sys.setprofile kind (yappi, pyinstrument, a
         # threading.setprofile hook) would lose its hooks to ours: leave it alone.
@@ -64,23 +103,12 @@ class ThreadTripwire:
         if (sys.getprofile() is not None or threading.getprofile() is not None
                 or sys.monitoring.get_tool(sys.monitoring.PROFILER_ID) is not None):
             return False
-        monitoring = sys.monitoring
-        for tool in _WATCH_TOOL_IDS:
-            try:
-                monitoring.use_tool_id(tool, "request_profiler thread watch")
-            except ValueError:
-                continue
-            self._watch_tool = tool
-            break
-        else:
-            return False
         try:
-            monitoring.register_callback(self._watch_tool, monitoring.events.PY_START,
-                                         _thread_start_watch(confinement))
-            monitoring.set_local_events(self._watch_tool, threading.Thread.start.__code__,
-                                        monitoring.events.PY_START)
+            if not self._watch_thread_starts():
+                return False
             # Also lands on this thread; its own first event takes it off again.
-            sys._setprofileallthreads(_profile_hook(confinement))
+            self.confinement = confinement
+            sys._setprofileallthreads(_profile_hook(confinement, self))
             self._hooks_set = True
         except Exception:  # an audit hook refused, or a sys.monitoring that works differently
             self.disarm()
@@ -89,44 +117,76 @@ class ThreadTripwire:
 
     def disarm(self) -> None:
         """Called by the recording thread right after the profiler is disabled."""
+        self.confinement = None
         if self._hooks_set:
             self._hooks_set = False
             sys._setprofileallthreads(None)
+
+    def _watch_thread_starts(self) -> bool:
+        """Make sure our tool watches threading.Thread.start (claimed once, checked each
+        time: another tool may have cleared it). False when no tool id is free."""
+        monitoring = sys.monitoring
+        start_code = threading.Thread.start.__code__
         tool = self._watch_tool
-        if tool is not None:
-            self._watch_tool = None
-            monitoring = sys.monitoring
+        if tool is not None and monitoring.get_tool(tool) == _WATCH_TOOL_NAME:
+            if monitoring.get_local_events(tool, start_code) == monitoring.events.PY_START:
+                return True
+        else:
+            tool = None
+            for candidate in _WATCH_TOOL_IDS:
+                try:
+                    monitoring.use_tool_id(candidate, _WATCH_TOOL_NAME)
+                except ValueError:
+                    continue
+                tool = candidate
+                break
+            self._watch_tool = tool
+            if tool is None:
+                return False
+        monitoring.register_callback(tool, monitoring.events.PY_START, self._thread_starting)
+        monitoring.set_local_events(tool, start_code, monitoring.events.PY_START)
+        return True
+
+    def _thread_starting(self, code: Any, offset: int) -> None:
+        """A thread is being started (in any thread, recording or not). Its first events
+        come before any profile function of its own: filter for the rest of the recording."""
+        confinement = self.confinement
+        if confinement is not None and confinement.active:
             try:
-                monitoring.set_local_events(tool, threading.Thread.start.__code__, 0)
-                monitoring.register_callback(tool, monitoring.events.PY_START, None)
-            finally:
-                monitoring.free_tool_id(tool)
+                confinement.filter_until_disabled()
+            except Exception:  # never raise into the app's thread
+                pass
 
 
-def _profile_hook(confinement: ThreadConfinement) -> Callable[[Any, str, Any], None]:
+def _profile_hook(confinement: ThreadConfinement, tripwire: ThreadTripwire) -> Callable[[Any, str, Any], None]:
     owner = confinement.owner
-    filter_transiently = confinement.filter_transiently
     setprofile = sys.setprofile
+    parkable = _PARKABLE
 
     # Called for every event of every other thread while armed: keep it thin.
     def hook(frame: Any, event: str, arg: Any) -> None:
-        if _get_ident() == owner:
+        ident = _get_ident()
+        if ident == owner:
             setprofile(None)
-        elif confinement.state is DIRECT or confinement.state is RESTORING:
+            return
+        watched = confinement
+        parking = parkable.get(ident)
+        if parking is not None and watched.active and frame.f_code.co_filename in parking[1]:
+            remaining = parking[0] - _monotonic()
+            if remaining > 0 and watched.wait_stopped(remaining):
+                # This event still goes on to cProfile's callback once we return: if
+                # a new recording began meanwhile (its own hooks cannot see an event
+                # already dispatched to ours), filter it. No call after this check,
+                # so the GIL cannot pass to the new recording before we return.
+                watched = tripwire.confinement  # type: ignore[assignment]
+                if watched is None or not watched.active:
+                    return
+        if watched.state is DIRECT or watched.state is RESTORING:
             try:
-                filter_transiently()
+                watched.filter_transiently()
             except Exception:  # never raise into the app's thread
                 pass
     return hook
-
-
-def _thread_start_watch(confinement: ThreadConfinement) -> Callable[[Any, int], None]:
-    def thread_starting(code: Any, offset: int) -> None:
-        try:
-            confinement.filter_until_disabled()
-        except Exception:  # never raise into the app's thread
-            pass
-    return thread_starting
 
 
 TRIPWIRE = ThreadTripwire()

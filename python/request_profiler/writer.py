@@ -15,13 +15,14 @@ import queue
 import stat
 import threading
 import time
-from typing import Any, Optional, Set
+from typing import Any, FrozenSet, Optional, Set
 
-from . import document, dotgraph, naming, pstats_file, retention
+from . import document, dotgraph, hot_path, interpreter, naming, pstats_file, retention, stats
 from .config import Config
 from .gate import GATE, ProfilingGate
 from .record import RequestRecord
 from .redact import Redactor
+from .thread_tripwire import code_files, may_park, must_not_park
 
 log = logging.getLogger("request_profiler")
 
@@ -32,6 +33,14 @@ _STOP = object()
 # work, rarely longer; a process that records back to back (or streams a long
 # response) must still get its profiles written.
 YIELD_TIMEOUT_S = 0.25
+
+
+def _writing_code_files() -> FrozenSet[str]:
+    """Where the writer's own work runs: while it runs there it holds no lock the app
+    could need, so a recording may park it (thread_tripwire.may_park)."""
+    return code_files([write_atomic, document.build, stats.extract, dotgraph.render, hot_path.find_hot_path,
+                       naming.profile_stem, pstats_file.pstats_bytes, RequestRecord.complete, Redactor.value,
+                       retention.enforce, interpreter.python_info])
 
 
 class ProfileWriter:
@@ -133,9 +142,17 @@ class ProfileWriter:
             self.gate.wait_until_idle(remaining)
 
     def _write(self, record: RequestRecord) -> None:
+        deadline = time.monotonic() + YIELD_TIMEOUT_S
+        if self._queue.qsize() * 2 < self._queue.maxsize:
+            may_park(deadline, _WRITING_CODE_FILES)
+        try:
+            self._write_files(record, deadline)
+        finally:
+            must_not_park()
+
+    def _write_files(self, record: RequestRecord, deadline: float) -> None:
         record.complete()
         stem = naming.profile_stem(record.start, record.method, record.path, record.pid, record.unique)
-        deadline = time.monotonic() + YIELD_TIMEOUT_S
         self._yield_to_recording(deadline)
         header, body, tables = document.build(record, self.redactor, stem)
         record.profiler = None  # free the profiler's memory early
@@ -186,8 +203,14 @@ def write_atomic(directory: str, name: str, data: bytes) -> None:
     temp = os.path.join(directory, naming.temp_name(name))
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
     try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
+        # os.write rather than a file object: every call that lets the GIL go is made
+        # from this function, so a trip of the thread watch on waking parks the writer.
+        try:
+            rest = memoryview(data)
+            while rest:
+                rest = rest[os.write(fd, rest):]
+        finally:
+            os.close(fd)
         os.replace(temp, final)
     except BaseException:
         try:
@@ -195,3 +218,6 @@ def write_atomic(directory: str, name: str, data: bytes) -> None:
         except OSError:
             pass
         raise
+
+
+_WRITING_CODE_FILES = _writing_code_files()

@@ -73,6 +73,36 @@ class ConfigTest(TempDirTestCase):
         self.assertEqual(mw.writer.failed, 5)
 
 
+    def test_a_full_disk_mid_write_logs_once_leaves_no_partial_file_and_requests_succeed(self):
+        import errno
+        from unittest import mock
+        import request_profiler.writer as writer_module
+
+        class FullDiskOs:
+            """The first 512 bytes of each file fit; the next write finds the disk full."""
+            def __getattr__(self, name):
+                return getattr(os, name)
+
+            def write(self, fd, data):
+                if os.fstat(fd).st_size >= 512:
+                    raise OSError(errno.ENOSPC, "No space left on device")
+                return os.write(fd, data[:512])
+
+        mw = ProfilerMiddleware(app, profile_dir=self.profile_dir)
+        self.addCleanup(mw.writer.close)
+        with mock.patch.object(writer_module, "os", FullDiskOs()):
+            with self.assertLogs("request_profiler", logging.WARNING) as logs:
+                for _ in range(3):
+                    self.assertEqual(call(mw), b"ok")
+                mw.writer.flush()
+        self.assertEqual(len(logs.records), 1, logs.output)
+        self.assertIn("No space left on device", logs.output[0])
+        self.assertEqual(mw.writer.failed, 3)
+        self.assertEqual(os.listdir(self.profile_dir), [])  # no temporary file left behind
+        call(mw)  # room again: the next profile is written
+        mw.writer.flush()
+        self.assertEqual(len(profile_files(self.profile_dir)), 1)
+
 class ControlsTest(TempDirTestCase):
     def middleware(self, target_app=app, **options):
         mw = ProfilerMiddleware(target_app, profile_dir=self.profile_dir, **options)

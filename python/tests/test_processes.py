@@ -32,28 +32,18 @@ WRITER_SOURCE = textwrap.dedent("""
     middleware = ProfilerMiddleware(app, profile_dir=sys.argv[2], queue_size=100000, keep_max_files=0)
     count, funcs = int(sys.argv[3]), sys.argv[4]
     if count > 100000:
-        # Crash mode: write files slowly, in 4 KB pieces, so that kills land mid-write.
+        # Crash mode: write files slowly, 4 KB per os.write call (write_atomic loops
+        # over partial writes), so that kills land mid-write.
         import os, time
         import request_profiler.writer as writer_module
-
-        class SlowFile:
-            def __init__(self, raw):
-                self.raw = raw
-            def write(self, data):
-                for i in range(0, len(data), 4096):
-                    self.raw.write(data[i:i + 4096])
-                    self.raw.flush()
-                    time.sleep(0.002)
-            def __enter__(self):
-                return self
-            def __exit__(self, *exc):
-                self.raw.close()
 
         class SlowOs:
             def __getattr__(self, name):
                 return getattr(os, name)
-            def fdopen(self, fd, mode):
-                return SlowFile(os.fdopen(fd, mode))
+            def write(self, fd, data):
+                written = os.write(fd, data[:4096])
+                time.sleep(0.002)
+                return written
 
         writer_module.os = SlowOs()
     for i in range(count):

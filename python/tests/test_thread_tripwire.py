@@ -5,11 +5,13 @@ request's work: threads that wake up, threads that start, hand-offs back and for
 import os
 import sys
 import threading
+import time
 import unittest
 
 from .support import TempDirTestCase, call, function_names, load, profile_files
 
 WAIT_S = 10
+WATCH_TOOL_NAME = "request_profiler thread watch"
 
 
 def busy_elsewhere():
@@ -52,12 +54,18 @@ class TripwireTest(TempDirTestCase):
         return rows[0]
 
     def assert_left_as_found(self):
-        """No profile function, no tool of ours, cProfile's slot free after the request."""
+        """No profile function, cProfile's slot free after the request; of our watch tool
+        (kept between recordings) only the local watch of Thread.start."""
+        monitoring = sys.monitoring
         self.assertIsNone(sys.getprofile())
         self.assertIsNone(threading.getprofile())
         for tool in (3, 4):
-            self.assertIsNone(sys.monitoring.get_tool(tool))
-        self.assertIsNone(sys.monitoring.get_tool(sys.monitoring.PROFILER_ID))
+            if monitoring.get_tool(tool) is not None:
+                self.assertEqual(monitoring.get_tool(tool), WATCH_TOOL_NAME)
+                self.assertEqual(monitoring.get_events(tool), 0)
+                self.assertEqual(monitoring.get_local_events(tool, threading.Thread.start.__code__),
+                                 monitoring.events.PY_START)
+        self.assertIsNone(monitoring.get_tool(monitoring.PROFILER_ID))
 
     def test_no_other_thread_at_work_leaves_cprofile_callbacks_alone(self):
         seen = []
@@ -77,6 +85,57 @@ class TripwireTest(TempDirTestCase):
         self.assertTrue(is_cprofile_callback(seen[0]), seen[0])
         self.assertEqual(self.row(doc, "own_step")["nc"], 1)
         self.assert_left_as_found()
+
+    def run_a_thread_of_ours_during_a_request(self, park_until_s):
+        """A thread that may park (as the profile writer does, thread_tripwire.may_park)
+        wakes up while a request is recorded and runs code of this file. Returns the
+        profile, whether the thread had finished its work before the request let go of
+        the profiler, and the callback cProfile had for C_RAISE meanwhile."""
+        from request_profiler.thread_tripwire import code_files, may_park, must_not_park
+        wake = threading.Lock()
+        wake.acquire()
+        done = threading.Event()
+
+        def ours():
+            may_park(time.monotonic() + park_until_s, code_files([ours, busy_elsewhere]))
+            try:
+                # A C call from this frame: its first event on waking is in this file.
+                if wake.acquire(timeout=WAIT_S):
+                    busy_elsewhere()
+                    done.set()
+            finally:
+                must_not_park()
+
+        worker = threading.Thread(target=ours)
+        worker.start()
+        self.addCleanup(worker.join)
+        seen = []
+
+        def app(environ, start_response):
+            own_step()
+            wake.release()
+            # Long enough for busy_elsewhere (about 2 ms) to finish many times over.
+            seen.append(done.wait(0.3))
+            seen.append(registered_for_c_raise())
+            own_step()
+            start_response("200 OK", [])
+            return [b"ok"]
+
+        doc = self.profile_of(app)
+        self.assertTrue(done.wait(WAIT_S), "the thread never finished")
+        self.assertNotIn("busy_elsewhere", function_names(doc))
+        self.assertEqual(self.row(doc, "own_step")["nc"], 2)
+        self.assert_left_as_found()
+        return doc, seen[0], seen[1]
+
+    def test_a_thread_that_may_park_waits_out_the_recording_without_the_filter(self):
+        doc, finished_while_recorded, callback = self.run_a_thread_of_ours_during_a_request(60)
+        self.assertFalse(finished_while_recorded, "the thread ran while the request was recorded")
+        self.assertTrue(is_cprofile_callback(callback), callback)
+
+    def test_a_thread_whose_parking_budget_ran_out_is_filtered_instead(self):
+        doc, finished_while_recorded, callback = self.run_a_thread_of_ours_during_a_request(-1)
+        self.assertTrue(finished_while_recorded, "the thread was held although its budget had run out")
 
     def test_hand_offs_to_a_running_thread_stay_out_and_the_filter_comes_off_after_each(self):
         """The request and another thread take turns 20 times: each turn of the other
@@ -148,6 +207,17 @@ class TripwireTest(TempDirTestCase):
         self.assert_left_as_found()
 
     def test_a_thread_started_mid_request_stays_out(self):
+        self.check_a_thread_started_mid_request_stays_out()
+
+    def test_a_watch_tool_freed_by_someone_else_is_claimed_again(self):
+        monitoring = sys.monitoring
+        for tool in (3, 4):
+            if monitoring.get_tool(tool) == WATCH_TOOL_NAME:
+                monitoring.free_tool_id(tool)
+        self.check_a_thread_started_mid_request_stays_out()
+        self.assertIn(WATCH_TOOL_NAME, [monitoring.get_tool(tool) for tool in (3, 4)])
+
+    def check_a_thread_started_mid_request_stays_out(self):
         def app(environ, start_response):
             own_step()
             helper = threading.Thread(target=busy_elsewhere)
@@ -194,8 +264,8 @@ class TripwireTest(TempDirTestCase):
         self.assert_left_as_found()
 
     def test_threads_at_work_between_the_app_call_and_close_change_nothing(self):
-        """With a list body the watch stays up until close() (after the response is
-        sent); other threads running meanwhile must neither fail nor be recorded."""
+        """With a list body nothing more is recorded after the app call; other threads
+        running before close() must neither fail nor be recorded."""
         from request_profiler import ProfilerMiddleware
         from .support import Response, make_environ
         directory = os.path.join(self.tmp, "profiles")
@@ -246,9 +316,12 @@ class TripwireTest(TempDirTestCase):
         self.assertEqual(self.row(doc, "own_step")["nc"], 1)
 
     def test_without_a_free_tool_id_the_filter_is_on_throughout(self):
+        """Also: our kept watch tool, freed by someone else since, is claimed again."""
         monitoring = sys.monitoring
         taken = []
         for tool in (3, 4):
+            if monitoring.get_tool(tool) == WATCH_TOOL_NAME:
+                monitoring.free_tool_id(tool)
             if monitoring.get_tool(tool) is None:
                 monitoring.use_tool_id(tool, "another tool")
                 taken.append(tool)
