@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Request latency of the demo app (routing, a string.Template page, SQLite
-queries, JSON) served three ways, in one run:
+queries, JSON) served three ways, side by side:
 
   bare        the app alone
   cprofile    cProfile alone: enable, run the app and its body, disable,
@@ -9,11 +9,15 @@ queries, JSON) served three ways, in one run:
 
 Each variant runs in its own server process (wsgiref, threaded) and is measured
 by a client in this process over HTTP, one request at a time, alternating
-between the variants (in shuffled order) in rounds so that drifts of a shared machine hit all three
-alike. Prints median and p90 per variant and the middleware's ratio to cProfile
-alone (target: median within 1.05x), and checks that every profile was written.
+between the variants (in shuffled order) in rounds so that drifts of a shared
+machine hit all three alike. A run starts fresh server processes (a process's
+memory layout can make it a few per cent faster or slower for its whole life);
+several runs give the spread. Prints median and p90 per variant and run, the
+middleware's median ratio to cProfile alone per run and over all runs (target:
+median within 1.05x), and checks that every profile was written.
 
-    python3 bench/middleware_overhead.py [--requests 2000] [--python /path/to/python]
+    python3 bench/middleware_overhead.py [--runs 5] [--requests 1000] [--python /path/to/python]
+                                         [--profile-dir-parent DIR]
 """
 
 import argparse
@@ -99,26 +103,34 @@ def p90(values: List[float]) -> float:
     return ordered[min(len(ordered) - 1, int(round(0.9 * (len(ordered) - 1))))]
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--requests", type=int, default=2000,
-                        help="measured requests per variant (fewer: quicker, and noisier by a few points)")
-    parser.add_argument("--warmup", type=int, default=50)
-    parser.add_argument("--python", default=sys.executable, help="interpreter that runs the servers")
-    args = parser.parse_args()
+def file_creation_us(directory: str, count: int = 20) -> float:
+    """CPU time to create one new file in directory (kept until all are made, as
+    profiles are): what each profile's files cost the writer thread, off the request
+    path but on the machine's cores."""
+    names = [os.path.join(directory, ".bench-probe-%d.tmp" % i) for i in range(count)]
+    started = time.thread_time()
+    for name in names:
+        os.close(os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    elapsed = time.thread_time() - started
+    for name in names:
+        os.unlink(name)
+    return elapsed / count * 1e6
 
-    work = tempfile.mkdtemp(prefix="rp-bench-")
-    profile_dir = os.path.join(work, "profiles")
-    servers = {v: start(args.python, v, profile_dir) for v in VARIANTS}
+
+def measure_run(python: str, requests: int, warmup: int, work: str, run: int) -> "tuple[Dict[str, List[float]], int, str]":
+    """One run: fresh servers, warm-up, `requests` interleaved rounds. Returns the
+    timings per variant, the number of profiles written and the writer's report."""
+    profile_dir = os.path.join(work, "profiles-%d" % run)
+    servers = {v: start(python, v, profile_dir) for v in VARIANTS}
     try:
         ports = {v: int(servers[v].stdout.readline()) for v in VARIANTS}
-        for i in range(args.warmup):
+        for i in range(warmup):
             for v in VARIANTS:
                 request_ms(ports[v], PATHS[i % len(PATHS)])
         timings: Dict[str, List[float]] = {v: [] for v in VARIANTS}
         order = list(VARIANTS)
-        shuffle = random.Random(1234).shuffle
-        for i in range(args.requests):
+        shuffle = random.Random(1234 + run).shuffle
+        for i in range(requests):
             shuffle(order)  # no variant always goes first after the client's pause
             for v in order:
                 timings[v].append(request_ms(ports[v], PATHS[i % len(PATHS)]))
@@ -128,27 +140,55 @@ def main() -> int:
         for process in servers.values():
             if process.poll() is None:
                 process.kill()
-        shutil.rmtree(work, ignore_errors=True)
+    return timings, written, reports["middleware"].splitlines()[-1]
 
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="runs, each with fresh server processes")
+    parser.add_argument("--requests", type=int, default=1000,
+                        help="measured requests per variant and run (fewer: quicker, and noisier)")
+    parser.add_argument("--warmup", type=int, default=50)
+    parser.add_argument("--python", default=sys.executable, help="interpreter that runs the servers")
+    parser.add_argument("--profile-dir-parent", default=None,
+                        help="where the middleware's profiles go (default: the system's temporary directory)")
+    args = parser.parse_args()
+
+    work = tempfile.mkdtemp(prefix="rp-bench-", dir=args.profile_dir_parent)
     version = subprocess.run([args.python, "-c", "import platform; print(platform.python_version())"],
                              stdout=subprocess.PIPE).stdout.decode().strip()
-    print("demo app over HTTP (wsgiref), Python %s, %d requests per variant after %d warm-up"
-          % (version, args.requests, args.warmup))
-    print("%-11s %10s %10s" % ("variant", "median ms", "p90 ms"))
-    for v in VARIANTS:
-        print("%-11s %10.3f %10.3f" % (v, statistics.median(timings[v]), p90(timings[v])))
-    ratio = statistics.median(timings["middleware"]) / statistics.median(timings["cprofile"])
-    ratio90 = p90(timings["middleware"]) / p90(timings["cprofile"])
-    print("middleware / cprofile: median %.3fx, p90 %.3fx (target: median <= 1.05x)" % (ratio, ratio90))
-    # The same ratio in five consecutive blocks of rounds: how much of a difference between
-    # two runs is the machine's drift rather than the code.
-    size = max(1, args.requests // 5)
-    blocks = [statistics.median(timings["middleware"][i:i + size]) / statistics.median(timings["cprofile"][i:i + size])
-              for i in range(0, size * 5, size) if timings["middleware"][i:i + size]]
-    print("  by block of %d rounds: %s" % (size, " ".join("%.3f" % b for b in blocks)))
-    expected = args.requests + args.warmup
-    print("profiles written: %d of %d (%s)" % (written, expected, reports["middleware"].splitlines()[-1]))
-    return 0 if written == expected else 1
+    print("demo app over HTTP (wsgiref), Python %s: %d runs of %d requests per variant (after %d warm-up)"
+          % (version, args.runs, args.requests, args.warmup))
+    print("profiles in %s; creating a file there costs %.0f us of CPU" % (work, file_creation_us(work)))
+    print("%-4s %10s %10s %10s %10s %10s %10s %8s"
+          % ("run", "bare", "p90", "cprofile", "p90", "middleware", "p90", "ratio"))
+    pooled: Dict[str, List[float]] = {v: [] for v in VARIANTS}
+    ratios: List[float] = []
+    written_total = 0
+    reports: List[str] = []
+    try:
+        for run in range(1, args.runs + 1):
+            timings, written, report = measure_run(args.python, args.requests, args.warmup, work, run)
+            written_total += written
+            reports.append(report)
+            ratio = statistics.median(timings["middleware"]) / statistics.median(timings["cprofile"])
+            ratios.append(ratio)
+            print("%-4d %s %8.3fx" % (run, " ".join("%10.3f %10.3f" % (statistics.median(timings[v]), p90(timings[v]))
+                                                    for v in VARIANTS), ratio), flush=True)
+            for v in VARIANTS:
+                pooled[v].extend(timings[v])
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    print("%-4s %s %8.3fx" % ("all", " ".join("%10.3f %10.3f" % (statistics.median(pooled[v]), p90(pooled[v]))
+                                             for v in VARIANTS),
+                              statistics.median(pooled["middleware"]) / statistics.median(pooled["cprofile"])))
+    print("middleware / cprofile, median latency: %.3fx over the runs' ratios (runs %.3f-%.3f); "
+          "p90 %.3fx over all requests (target: median <= 1.05x)"
+          % (statistics.median(ratios), min(ratios), max(ratios), p90(pooled["middleware"]) / p90(pooled["cprofile"])))
+    expected = args.runs * (args.requests + args.warmup)
+    print("profiles written: %d of %d (%s)" % (written_total, expected, "; ".join(sorted(set(reports)))))
+    return 0 if written_total == expected else 1
 
 
 if __name__ == "__main__":

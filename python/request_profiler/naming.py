@@ -3,8 +3,9 @@
 <UTC yyyymmddTHHMMSS.ffffff>-<METHOD>-<path slug>-<pid>-<unique>.rprof.json
 
 The unique part is a per-process sequence number (so one process never repeats a
-name, even within one microsecond) followed by random bits (so a recycled pid in
-the same microsecond still cannot collide)."""
+name, even within one microsecond) followed by random bits drawn once per process
+(so a recycled pid, or processes that share a pid in separate containers, in the
+same microsecond still cannot collide)."""
 
 import datetime
 import itertools
@@ -19,6 +20,16 @@ TEMP_SUFFIX = ".tmp"
 SLUG_MAX = 40
 
 _sequence = itertools.count()
+_process_bits = os.urandom(2).hex()
+
+
+def _draw_process_bits() -> None:
+    global _process_bits
+    _process_bits = os.urandom(2).hex()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_draw_process_bits)
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.]+")
 
 
@@ -32,7 +43,7 @@ def method_slug(method: str) -> str:
 
 
 def unique_part() -> str:
-    return "%04x%s" % (next(_sequence) & 0xFFFF, os.urandom(2).hex())
+    return "%04x%s" % (next(_sequence) & 0xFFFF, _process_bits)
 
 
 def profile_stem(start: float, method: str, path: str, pid: int, unique: str) -> str:

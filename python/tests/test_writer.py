@@ -108,6 +108,28 @@ class WriterTest(TempDirTestCase):
         self.assertEqual(len(profile_files(self.profile_dir)), 200)
         self.assertEqual(mw.writer.dropped, 0)
 
+    @unittest.skipUnless(hasattr(os, "fork"), "needs fork")
+    def test_forked_children_draw_their_own_random_bits_for_names(self):
+        """Names end in random bits drawn once per process: a forked child (a pre-forking
+        server's worker) must not keep its parent's, or two workers could collide."""
+        parent_bits = naming.unique_part()[4:]
+        children_bits = []
+        for _ in range(3):
+            read_end, write_end = os.pipe()
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    os.write(write_end, naming.unique_part()[4:].encode())
+                finally:
+                    os._exit(0)
+            os.close(write_end)
+            with os.fdopen(read_end, "rb") as pipe:
+                children_bits.append(pipe.read().decode())
+            os.waitpid(pid, 0)
+        self.assertEqual([len(bits) for bits in children_bits], [4, 4, 4])
+        # Each child draws 16 bits: all three equal to the parent's by chance is 2**-48.
+        self.assertNotEqual(children_bits, [parent_bits] * 3)
+
     def test_atomic_write_leaves_only_the_final_name(self):
         os.makedirs(self.profile_dir)
         write_atomic(self.profile_dir, "x.rprof.json", b"{}")
