@@ -4,7 +4,7 @@ thread that switches it on."""
 
 import cProfile
 import logging
-from typing import Optional
+from typing import Optional, Set
 
 from .thread_filter import AVAILABLE as CONFINEMENT_AVAILABLE
 from .thread_filter import STICKY, SUPPORTED, ThreadConfinement
@@ -16,6 +16,22 @@ if CONFINEMENT_AVAILABLE:
     _PROFILER_ID = sys.monitoring.PROFILER_ID
 
 
+_start_failures_logged: Set[str] = set()
+
+
+def refusal_for(failure: Exception) -> str:
+    """Why a request (or ASGI step) goes unprofiled when Recorder.start() raised.
+    Anything but the expected ValueError is logged, once per kind of failure."""
+    if isinstance(failure, ValueError):  # 3.12+: a debugger or another profiler holds the slot
+        return "another profiling tool is active in this process (%s)" % failure
+    kind = type(failure).__name__
+    if kind not in _start_failures_logged:
+        _start_failures_logged.add(kind)
+        logging.getLogger("request_profiler").error(
+            "request_profiler: could not start the profiler; requests are served unprofiled", exc_info=failure)
+    return "the profiler could not be started (%s: %s)" % (kind, failure)
+
+
 class Recorder:
     def __init__(self, confine_threads: bool = True) -> None:
         self.profiler = cProfile.Profile()
@@ -25,19 +41,14 @@ class Recorder:
         self._confinement: Optional[ThreadConfinement] = None
 
     def start(self) -> None:
-        """Raises ValueError on 3.12+ when another tool holds sys.monitoring's profiler slot.
+        """Raises ValueError on 3.12+ when another tool holds sys.monitoring's profiler
+        slot (refusal_for says why to the profile).
 
         To stop, call self.profiler.disable() directly at the call site, then
-        self.disarm(): a method called while recording would itself be recorded."""
-        confinement = None
-        if self.confine:
-            if not SUPPORTED:  # a cProfile that works differently: leave it alone
-                self.confinement_failed = True
-            else:
-                confinement = self._confinement = ThreadConfinement(self.profiler)
-                self._armed = TRIPWIRE.arm(confinement)
-                if not self._armed:  # no tripwire: filter from the start
-                    confinement.filter_from_start()
+        self.disarm(): a method called while recording would itself be recorded.
+        Kept small: this frame is on the stack while enable() re-instruments every
+        thread's stack, which costs about 2 ns per instruction of each frame there."""
+        confinement = self._confine() if self.confine else None
         try:
             self.profiler.enable()
         except BaseException:
@@ -50,6 +61,17 @@ class Recorder:
         if confinement is not None and confinement.state is STICKY:
             for event, forwarder in confinement.sticky:
                 _register(_PROFILER_ID, event, forwarder)
+
+    def _confine(self) -> Optional[ThreadConfinement]:
+        """3.12+, before enable(): lay the thread watch, or filter from the start."""
+        if not SUPPORTED:  # a cProfile that works differently: leave it alone
+            self.confinement_failed = True
+            return None
+        confinement = self._confinement = ThreadConfinement(self.profiler)
+        self._armed = TRIPWIRE.arm(confinement)
+        if not self._armed:  # no tripwire: filter from the start
+            confinement.filter_from_start()
+        return confinement
 
     def disarm(self, later: bool = False) -> None:
         """Right after self.profiler.disable(): stop watching other threads. Never raises.

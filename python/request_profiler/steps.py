@@ -13,7 +13,7 @@ import time
 from typing import Any, Awaitable, Callable, Optional
 
 from .gate import ProfilingGate
-from .recorder import Recorder
+from .recorder import Recorder, refusal_for
 
 thread_time = getattr(time, "thread_time", time.process_time)
 
@@ -46,9 +46,9 @@ class StepProfiler:
                 self._cpu_start = thread_time()
                 self.recorder.start()
                 return True
-            except ValueError as exc:  # 3.12+: another tool holds the profiler slot
+            except Exception as exc:  # 3.12+: another tool holds the profiler slot, say
                 self.gate.release()
-                refusal = "another profiling tool is active in this process (%s)" % exc
+                refusal = refusal_for(exc)
         self.unprofiled_steps += 1
         self.last_refusal = refusal
         return False

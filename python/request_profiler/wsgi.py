@@ -9,12 +9,12 @@ is always passed on to the app's iterable.
 
 import logging
 import time
-from typing import Any, Callable, Iterable, Iterator, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional, Tuple
 
 from .config import Config
 from .gate import GATE, ProfilingGate
 from .record import RequestRecord, as_string
-from .recorder import Recorder
+from .recorder import Recorder, refusal_for
 from .redact import Redactor
 from .selection import RequestSelector
 from .writer import ProfileWriter
@@ -67,19 +67,46 @@ class ProfilerMiddleware:
         self.writer: Optional[ProfileWriter] = ProfileWriter(self.config, self.redactor, self.gate) if self.config.enabled else None
 
     def __call__(self, environ: dict, start_response: Callable[..., Any]) -> Iterable[bytes]:
+        # Kept small, like Recorder.start: this frame is on the stack each time
+        # sys.monitoring re-instruments every thread's stack (enable, disable and, on
+        # 3.12+, laying and lifting the thread watch), which costs about 2 ns per
+        # instruction of each frame there. The work before and after the app call is in
+        # helpers that return first.
         if self.writer is None:
             return self.app(environ, start_response)
+        request = self._begin(environ, start_response)
+        if request is None:
+            return self.app(environ, start_response)
+        record, recorder, recording_start_response = request
+        if recorder is not None:
+            recorder = self._start(record, recorder)
+        try:
+            result = self.app(environ, recording_start_response)
+        except BaseException as exc:
+            if recorder is not None:
+                recorder.profiler.disable()
+            self._fail(record, recorder, exc)
+            raise
+        if recorder is not None:
+            recorder.profiler.disable()
+            # A list body records nothing more: the thread watch comes down in
+            # _finish, after the server has sent the response (on 3.12+ that costs
+            # a re-instrumentation of every thread's frames, which need not delay
+            # the client).
+            recorder.disarm(later=_runs_no_app_code(result))
+        return _body_class(result)(self, result, record, recorder)
+
+    def _begin(self, environ: dict, start_response: Callable[..., Any]) -> Optional[Tuple[RequestRecord, Optional[Recorder], Callable[..., Any]]]:
+        """Before the app: None when the request is served unprofiled and unrecorded;
+        else its record, a recorder when the gate let it record, and the start_response
+        that records the response."""
         try:
             path = _latin1_to_text(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""))
-            wanted = self.selector.wants(path)
+            if not self.selector.wants(path):
+                return None
         except Exception:
             log.exception("request_profiler: could not inspect the request; serving it unprofiled")
-            wanted = False
-        if not wanted:
-            return self.app(environ, start_response)
-        return self._profiled(environ, start_response)
-
-    def _profiled(self, environ: dict, start_response: Callable[..., Any]) -> Iterable[bytes]:
+            return None
         record = RequestRecord("wsgi")
         recorder: Optional[Recorder] = None
         try:
@@ -95,7 +122,7 @@ class ProfilerMiddleware:
             log.exception("request_profiler: could not start profiling; serving the request unprofiled")
             if recorder is not None:
                 self.gate.release()
-            return self.app(environ, start_response)
+            return None
 
         def recording_start_response(status: str, headers: Any, exc_info: Any = None) -> Callable[[bytes], Any]:
             record.status_line = status
@@ -107,33 +134,26 @@ class ProfilerMiddleware:
                 return write(data)
             return counting_write
 
-        if recorder is not None:
-            try:
-                recorder.start()
-            except ValueError as exc:  # 3.12+: a debugger or another profiler holds the slot
-                self.gate.release()
-                recorder = None
-                record.skip_reason = "another profiling tool is active in this process (%s)" % exc
-        record.profiler = recorder.profiler if recorder is not None else None
-        failure: Optional[BaseException] = None
+        return record, recorder, recording_start_response
+
+    def _start(self, record: RequestRecord, recorder: Recorder) -> Optional[Recorder]:
+        """Switches the profiler on (its last act: what follows is recorded). None when
+        it cannot be (another tool holds the slot on 3.12+): the request is then
+        recorded unprofiled, saying why."""
         try:
-            result = self.app(environ, recording_start_response)
-        except BaseException as exc:
-            failure = exc
-        finally:
-            if recorder is not None:
-                recorder.profiler.disable()
-        if failure is not None:
-            record.capture_error(failure)
-            self._finish(record, recorder)
-            raise failure
-        if recorder is not None:
-            # A list body records nothing more: the thread watch comes down in
-            # _finish, after the server has sent the response (on 3.12+ that costs
-            # a re-instrumentation of every thread's frames, which need not delay
-            # the client).
-            recorder.disarm(later=_runs_no_app_code(result))
-        return _body_class(result)(self, result, record, recorder)
+            record.profiler = recorder.profiler
+            recorder.start()
+            return recorder
+        except Exception as exc:
+            self.gate.release()
+            record.profiler = None
+            record.skip_reason = refusal_for(exc)
+            return None
+
+    def _fail(self, record: RequestRecord, recorder: Optional[Recorder], failure: BaseException) -> None:
+        """The app raised (after the profiler was switched off)."""
+        record.capture_error(failure)
+        self._finish(record, recorder)
 
     def _finish(self, record: RequestRecord, recorder: Optional[Recorder]) -> None:
         """Runs exactly once per request, whatever happened; never raises."""
@@ -226,6 +246,8 @@ class _ResponseBody:
         if self._finished:
             return
         self._finished = True
+        if self._recorder is not None:
+            self._recorder.disarm()  # from this small frame: see ProfilerMiddleware.__call__
         self._middleware._finish(self._record, self._recorder)
 
     def __del__(self) -> None:

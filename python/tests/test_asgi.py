@@ -160,6 +160,22 @@ class AsgiMiddlewareTest(TempDirTestCase):
             self.assertEqual(scope["seen_by_app"], (receive, sent))
         self.assertEqual(profile_files(self.profile_dir), [])
 
+    def test_a_profiler_that_fails_to_start_leaves_the_steps_unprofiled_not_the_request_failed(self):
+        from unittest import mock
+        from request_profiler import recorder
+        from request_profiler.recorder import Recorder
+        mw = self.middleware()
+        sent = Collector()
+        with mock.patch.object(Recorder, "start", side_effect=RuntimeError("no monitoring here")), \
+                mock.patch.object(recorder, "_start_failures_logged", set()), \
+                self.assertLogs("request_profiler", "ERROR") as logs:
+            asyncio.run(mw(scope_for("/a"), receive, sent))
+        self.assertEqual(sent.messages[0]["status"], 200)
+        self.assertEqual(len(logs.records), 1, "once, not once per step")
+        header = self.profiles(mw)["/a"]["header"]
+        self.assertFalse(header["profiled"])
+        self.assertEqual(header["skipReason"], "the profiler could not be started (RuntimeError: no monitoring here)")
+
     def test_exception_is_recorded_and_raised(self):
         mw = self.middleware()
         with self.assertRaises(ValueError):

@@ -173,5 +173,25 @@ class EdgeCasesTest(TempDirTestCase):
         self.assertEqual(call(mw), b"hello")  # the gate was released
 
 
+    def test_a_profiler_that_fails_to_start_means_unprofiled_not_an_error(self):
+        from unittest import mock
+        from request_profiler import recorder
+        from request_profiler.recorder import Recorder
+        mw = self.middleware()
+        with mock.patch.object(Recorder, "start", side_effect=RuntimeError("no monitoring here")), \
+                mock.patch.object(recorder, "_start_failures_logged", set()):
+            with self.assertLogs("request_profiler", "ERROR") as logs:
+                body = call(mw)
+        self.assertEqual(body, b"hello")
+        self.assertIn("could not start the profiler", logs.output[0])
+        self.assertIn("RuntimeError: no monitoring here", logs.output[0])  # with its traceback
+        mw.writer.flush()
+        (path,) = profile_files(self.profile_dir)
+        header = load(path)["header"]
+        self.assertFalse(header["profiled"])
+        self.assertEqual(header["skipReason"], "the profiler could not be started (RuntimeError: no monitoring here)")
+        self.assertEqual(call(mw), b"hello")  # the gate was released
+
+
 if __name__ == "__main__":
     unittest.main()
