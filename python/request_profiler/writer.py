@@ -57,7 +57,13 @@ class ProfileWriter:
         self._warned: Set[str] = set()
         self._start_lock = threading.Lock()
         self._pid: Optional[int] = None
-        self._queue: "queue.Queue[Any]" = queue.Queue(maxsize=config.queue_size)
+        # A SimpleQueue, whose get() waits in C: the idle writer's stack is then three
+        # small frames, and sys.monitoring re-instruments every thread's stack at each
+        # change (four per recorded request on 3.12+). Its bound is kept here: records
+        # submitted and not yet written, counted under _pending_lock.
+        self._queue: "queue.SimpleQueue[Any]" = queue.SimpleQueue()
+        self._pending = 0
+        self._pending_lock = threading.Lock()
         self._thread: Optional[threading.Thread] = None
         self._dir_checked = False
         atexit.register(self.close, 5.0)
@@ -65,16 +71,21 @@ class ProfileWriter:
     # -- request side ---------------------------------------------------------
     def submit(self, record: RequestRecord) -> bool:
         self._ensure_thread()
-        try:
-            self._queue.put_nowait(record)
+        with self._pending_lock:
+            room = self._pending < self.config.queue_size
+            if room:
+                self._pending += 1
+            else:
+                self.dropped += 1
+                dropped = self.dropped
+        if room:
+            self._queue.put(record)
             return True
-        except queue.Full:
-            self.dropped += 1
-            # Log the 1st, 2nd, 4th, 8th... drop: visible, but never a flood.
-            if self.dropped & (self.dropped - 1) == 0:
-                log.warning("request_profiler: the profile writer is behind; %d profile(s) dropped so far "
-                            "(raise queue_size or sample_every to keep up)", self.dropped)
-            return False
+        # Log the 1st, 2nd, 4th, 8th... drop: visible, but never a flood.
+        if dropped & (dropped - 1) == 0:
+            log.warning("request_profiler: the profile writer is behind; %d profile(s) dropped so far "
+                        "(raise queue_size or sample_every to keep up)", dropped)
+        return False
 
     def _ensure_thread(self) -> None:
         pid = os.getpid()
@@ -86,7 +97,9 @@ class ProfileWriter:
             if self._pid is not None:
                 # Forked child: the parent's thread does not exist here, and its queue
                 # may hold the parent's records or a lock taken at fork time.
-                self._queue = queue.Queue(maxsize=self.config.queue_size)
+                self._queue = queue.SimpleQueue()
+                self._pending = 0
+                self._pending_lock = threading.Lock()
             self._thread = threading.Thread(target=self._run, args=(self._queue,),
                                             name="request-profiler-writer", daemon=True)
             self._thread.start()
@@ -97,7 +110,7 @@ class ProfileWriter:
         """Wait until every submitted record is written (or dropped). For tests,
         benchmarks and exit."""
         deadline = time.monotonic() + timeout
-        while self._queue.unfinished_tasks:
+        while self._pending:
             if time.monotonic() > deadline:
                 return False
             time.sleep(0.002)
@@ -107,19 +120,16 @@ class ProfileWriter:
         if self._thread is None or self._pid != os.getpid() or not self._thread.is_alive():
             return
         self.flush(timeout)
-        try:
-            self._queue.put(_STOP, timeout=timeout)
-        except queue.Full:
-            return
+        self._queue.put(_STOP)
         self._thread.join(timeout)
 
     # -- writer thread --------------------------------------------------------
-    def _run(self, jobs: "queue.Queue[Any]") -> None:
+    def _run(self, jobs: "queue.SimpleQueue[Any]") -> None:
         while True:
             record = jobs.get()
+            if record is _STOP:
+                return
             try:
-                if record is _STOP:
-                    return
                 self._handle(record)
             except Exception as exc:  # the writer must survive anything
                 self.failed += 1
@@ -128,7 +138,8 @@ class ProfileWriter:
                                 "(the request itself was served normally)" % (self.directory, type(exc).__name__, exc))
             finally:
                 record = None
-                jobs.task_done()
+                with self._pending_lock:
+                    self._pending -= 1
 
     def _handle(self, record: RequestRecord) -> None:
         self._write(record)
@@ -138,12 +149,12 @@ class ProfileWriter:
         (one budget per profile), and not at all once the queue is half full, when
         keeping up matters more than what the writer costs a recording."""
         remaining = deadline - time.monotonic()
-        if remaining > 0 and self._queue.qsize() * 2 < self._queue.maxsize:
+        if remaining > 0 and self._pending * 2 < self.config.queue_size:
             self.gate.wait_until_idle(remaining)
 
     def _write(self, record: RequestRecord) -> None:
         deadline = time.monotonic() + YIELD_TIMEOUT_S
-        if self._queue.qsize() * 2 < self._queue.maxsize:
+        if self._pending * 2 < self.config.queue_size:
             may_park(deadline, _WRITING_CODE_FILES)
         try:
             self._write_files(record, deadline)
