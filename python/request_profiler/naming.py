@@ -20,6 +20,7 @@ TEMP_SUFFIX = ".tmp"
 SLUG_MAX = 40
 
 _sequence = itertools.count()
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.]+")
 _process_bits = os.urandom(2).hex()
 
 
@@ -30,7 +31,6 @@ def _draw_process_bits() -> None:
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_draw_process_bits)
-_UNSAFE = re.compile(r"[^A-Za-z0-9_.]+")
 
 
 def path_slug(path: str) -> str:

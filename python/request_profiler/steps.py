@@ -46,7 +46,7 @@ class StepProfiler:
                 self._cpu_start = thread_time()
                 self.recorder.start()
                 return True
-            except Exception as exc:  # 3.12+: another tool holds the profiler slot, say
+            except Exception as exc:  # the profiler slot is taken (3.12+), or anything else
                 self.gate.release()
                 refusal = refusal_for(exc)
         self.unprofiled_steps += 1

@@ -149,12 +149,16 @@ class ProfileWriter:
         (one budget per profile), and not at all once the queue is half full, when
         keeping up matters more than what the writer costs a recording."""
         remaining = deadline - time.monotonic()
-        if remaining > 0 and self._pending * 2 < self.config.queue_size:
+        if remaining > 0 and not self._behind():
             self.gate.wait_until_idle(remaining)
+
+    def _behind(self) -> bool:
+        """In the writer, while it writes a profile: half the queue waits behind it."""
+        return (self._pending - 1) * 2 >= self.config.queue_size
 
     def _write(self, record: RequestRecord) -> None:
         deadline = time.monotonic() + YIELD_TIMEOUT_S
-        if self._pending * 2 < self.config.queue_size:
+        if not self._behind():
             may_park(deadline, _WRITING_CODE_FILES)
         try:
             self._write_files(record, deadline)

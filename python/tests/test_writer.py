@@ -85,6 +85,40 @@ class WriterTest(TempDirTestCase):
         self.assertGreaterEqual(time.monotonic() - started, 0.05)
         self.assertEqual(len(profile_files(self.profile_dir)), 1)
 
+    def test_the_writer_stops_waiting_once_half_its_queue_waits_behind_it(self):
+        """queue_size 2: one profile being written and one waiting behind it is half the
+        queue. With the gate held and a 30 s budget, the first is written at once; the
+        second, with nothing behind it, waits for the gate again."""
+        gate = ProfilingGate(one_per_process=True)
+        mw = ProfilerMiddleware(app, profile_dir=self.profile_dir, queue_size=2)
+        mw.gate = ProfilingGate(one_per_process=False)
+        mw.writer.gate = gate
+        self.addCleanup(mw.writer.close)
+        budget = writer.YIELD_TIMEOUT_S
+        writer.YIELD_TIMEOUT_S = 30
+        self.addCleanup(setattr, writer, "YIELD_TIMEOUT_S", budget)
+        release = threading.Event()
+        real_handle = mw.writer._handle
+
+        def held_handle(record):  # the first profile starts once the second is queued
+            release.wait(10)
+            real_handle(record)
+
+        mw.writer._handle = held_handle
+        self.assertIsNone(gate.acquire(None))
+        try:
+            self.assertEqual(call(mw), b"ok")
+            self.assertEqual(call(mw), b"ok")
+            release.set()
+            deadline = time.monotonic() + 10
+            while not profile_files(self.profile_dir) and time.monotonic() < deadline:
+                time.sleep(0.01)
+            self.assertEqual(len(profile_files(self.profile_dir)), 1)
+        finally:
+            gate.release()
+        self.assertTrue(mw.writer.flush(10))
+        self.assertEqual(len(profile_files(self.profile_dir)), 2)
+
     def test_without_one_profiler_per_process_nothing_waits(self):
         gate = ProfilingGate(one_per_process=False)
         self.assertIsNone(gate.acquire(None))
