@@ -17,7 +17,7 @@ middleware's median ratio to cProfile alone per run and over all runs (target:
 median within 1.05x), and checks that every profile was written.
 
     python3 bench/middleware_overhead.py [--runs 5] [--requests 1000] [--python /path/to/python]
-                                         [--profile-dir-parent DIR]
+                                         [--profile-dir-parent DIR] [--unconfined]
 """
 
 import argparse
@@ -60,9 +60,12 @@ SERVER = textwrap.dedent("""
                 profiler.disable()
             profiler.create_stats()
             return body
-    elif variant == "middleware":
-        app = middleware = ProfilerMiddleware(app, profile_dir=profile_dir, keep_max_files=0, keep_max_mb=0,
-                                              queue_size=100000)
+    elif variant in ("middleware", "unconfined"):
+        # unconfined: the same, with confine_threads off (3.12+: other threads' work may
+        # appear in its profiles), to show what confinement costs.
+        app = middleware = ProfilerMiddleware(app, profile_dir=profile_dir + ("-" + variant if variant == "unconfined" else ""),
+                                              keep_max_files=0, keep_max_mb=0, queue_size=100000,
+                                              confine_threads=variant == "middleware")
     server = demo.serve(app, 0, quiet=True)
     print(server.server_address[1], flush=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -117,24 +120,24 @@ def file_creation_us(directory: str, count: int = 20) -> float:
     return elapsed / count * 1e6
 
 
-def measure_run(python: str, requests: int, warmup: int, work: str, run: int) -> "tuple[Dict[str, List[float]], int, str]":
+def measure_run(python: str, variants: List[str], requests: int, warmup: int, work: str, run: int) -> "tuple[Dict[str, List[float]], int, str]":
     """One run: fresh servers, warm-up, `requests` interleaved rounds. Returns the
     timings per variant, the number of profiles written and the writer's report."""
     profile_dir = os.path.join(work, "profiles-%d" % run)
-    servers = {v: start(python, v, profile_dir) for v in VARIANTS}
+    servers = {v: start(python, v, profile_dir) for v in variants}
     try:
-        ports = {v: int(servers[v].stdout.readline()) for v in VARIANTS}
+        ports = {v: int(servers[v].stdout.readline()) for v in variants}
         for i in range(warmup):
-            for v in VARIANTS:
+            for v in variants:
                 request_ms(ports[v], PATHS[i % len(PATHS)])
-        timings: Dict[str, List[float]] = {v: [] for v in VARIANTS}
-        order = list(VARIANTS)
+        timings: Dict[str, List[float]] = {v: [] for v in variants}
+        order = list(variants)
         shuffle = random.Random(1234 + run).shuffle
         for i in range(requests):
             shuffle(order)  # no variant always goes first after the client's pause
             for v in order:
                 timings[v].append(request_ms(ports[v], PATHS[i % len(PATHS)]))
-        reports = {v: servers[v].communicate(b"\n", timeout=300)[0].decode().strip() for v in VARIANTS}
+        reports = {v: servers[v].communicate(b"\n", timeout=300)[0].decode().strip() for v in variants}
         written = len([n for n in os.listdir(profile_dir) if n.endswith(".rprof.json")])
     finally:
         for process in servers.values():
@@ -152,7 +155,10 @@ def main() -> int:
     parser.add_argument("--python", default=sys.executable, help="interpreter that runs the servers")
     parser.add_argument("--profile-dir-parent", default=None,
                         help="where the middleware's profiles go (default: the system's temporary directory)")
+    parser.add_argument("--unconfined", action="store_true",
+                        help="also measure the middleware with confine_threads off (what confinement costs on 3.12+)")
     args = parser.parse_args()
+    variants = list(VARIANTS) + (["unconfined"] if args.unconfined else [])
 
     work = tempfile.mkdtemp(prefix="rp-bench-", dir=args.profile_dir_parent)
     version = subprocess.run([args.python, "-c", "import platform; print(platform.python_version())"],
@@ -160,32 +166,40 @@ def main() -> int:
     print("demo app over HTTP (wsgiref), Python %s: %d runs of %d requests per variant (after %d warm-up)"
           % (version, args.runs, args.requests, args.warmup))
     print("profiles in %s; creating a file there costs %.0f us of CPU" % (work, file_creation_us(work)))
-    print("%-4s %10s %10s %10s %10s %10s %10s %8s"
-          % ("run", "bare", "p90", "cprofile", "p90", "middleware", "p90", "ratio"))
-    pooled: Dict[str, List[float]] = {v: [] for v in VARIANTS}
+    print("%-4s %s %8s" % ("run", " ".join("%10s %10s" % (v, "p90") for v in variants), "ratio")
+          + ("  unconfined ratio" if args.unconfined else ""))
+    pooled: Dict[str, List[float]] = {v: [] for v in variants}
     ratios: List[float] = []
+    unconfined_ratios: List[float] = []
     written_total = 0
     reports: List[str] = []
     try:
         for run in range(1, args.runs + 1):
-            timings, written, report = measure_run(args.python, args.requests, args.warmup, work, run)
+            timings, written, report = measure_run(args.python, variants, args.requests, args.warmup, work, run)
             written_total += written
             reports.append(report)
             ratio = statistics.median(timings["middleware"]) / statistics.median(timings["cprofile"])
             ratios.append(ratio)
-            print("%-4d %s %8.3fx" % (run, " ".join("%10.3f %10.3f" % (statistics.median(timings[v]), p90(timings[v]))
-                                                    for v in VARIANTS), ratio), flush=True)
-            for v in VARIANTS:
+            extra = ""
+            if args.unconfined:
+                unconfined_ratios.append(statistics.median(timings["unconfined"]) / statistics.median(timings["cprofile"]))
+                extra = "  %8.3fx" % unconfined_ratios[-1]
+            print("%-4d %s %8.3fx%s" % (run, " ".join("%10.3f %10.3f" % (statistics.median(timings[v]), p90(timings[v]))
+                                                      for v in variants), ratio, extra), flush=True)
+            for v in variants:
                 pooled[v].extend(timings[v])
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
     print("%-4s %s %8.3fx" % ("all", " ".join("%10.3f %10.3f" % (statistics.median(pooled[v]), p90(pooled[v]))
-                                             for v in VARIANTS),
+                                             for v in variants),
                               statistics.median(pooled["middleware"]) / statistics.median(pooled["cprofile"])))
     print("middleware / cprofile, median latency: %.3fx over the runs' ratios (runs %.3f-%.3f); "
           "p90 %.3fx over all requests (target: median <= 1.05x)"
           % (statistics.median(ratios), min(ratios), max(ratios), p90(pooled["middleware"]) / p90(pooled["cprofile"])))
+    if args.unconfined:
+        print("unconfined / cprofile, median latency: %.3fx over the runs' ratios (runs %.3f-%.3f)"
+              % (statistics.median(unconfined_ratios), min(unconfined_ratios), max(unconfined_ratios)))
     expected = args.runs * (args.requests + args.warmup)
     print("profiles written: %d of %d (%s)" % (written_total, expected, "; ".join(sorted(set(reports)))))
     return 0 if written_total == expected else 1
