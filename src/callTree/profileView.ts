@@ -111,7 +111,10 @@ export class ProfileView implements vscode.Disposable {
         return;
       }
       case 'openRaw':
-        await vscode.commands.executeCommand('vscode.openWith', this.uri, 'default');
+        // As "Reopen Editor With… Text Editor" does: the text editor takes this tab's place,
+        // rather than a second tab of the same name beside it.
+        await vscode.commands.executeCommand('vscode.openWith', this.uri, 'default', this.panel.viewColumn);
+        this.panel.dispose();
         return;
     }
   }

@@ -264,6 +264,13 @@ try {
     await page.locator('.part.editor .monaco-editor .view-lines').first().waitFor({ timeout: 15_000 }).catch(() => {
       throw new Expectation('"Open the raw file" opened no text editor');
     });
+    // The text editor took the error page's place: one tab of that name, not two.
+    await page.waitForFunction(() => [...document.querySelectorAll('.part.editor .tab')]
+      .filter((tab) => tab.getAttribute('aria-label')?.startsWith('broken-truncated.rprof.json')).length === 1, null, { timeout: 15_000 })
+      .catch(async () => {
+        const labels = await page.locator('.part.editor .tab').evaluateAll((tabs) => tabs.map((t) => t.getAttribute('aria-label')));
+        throw new Expectation(`"Open the raw file" left the error page open beside the text: ${JSON.stringify(labels)}`);
+      });
   });
 
   await phases.time('no local file matches: Add Path Mapping… picks it, and the mapping is used next time', async () => {
