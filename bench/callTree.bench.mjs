@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { writeLargeProfile } from './makeLargeProfile.mjs';
+import { seededRandom, writeLargeProfile } from './makeLargeProfile.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -61,15 +61,6 @@ function stats(samples) {
 
 const ms = (value) => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
 
-/** A seeded generator, so every run expands the same nodes. */
-function seededRandom(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 4294967296;
-  };
-}
-
 /** Rows a virtual list draws at once (a tall editor shows about 50 rows of 22 px). */
 const SCREEN_ROWS = 60;
 
@@ -93,7 +84,7 @@ function firstPaint(core, model, foldLibraries) {
 
 /** Expands `count` random on-screen collapsed nodes, one after another, timing each. */
 function randomExpansions(tree, expanded, initialRows, count, seed) {
-  const random = seededRandom(seed);
+  const random = seededRandom(seed); // the same nodes on every run
   const candidates = initialRows.map((row) => row.node).filter((n) => n.kind === 'function' && n.hasChildren && !expanded.has(n.id));
   const expandTimes = [];
   for (let i = 0; i < count && candidates.length; i++) {
