@@ -10,6 +10,7 @@ import type { RequestProfilerApi } from '../../src/extension';
 import type { ProfileDocument } from '../../src/core/profileFormat';
 import type { RenderedMessage } from '../../src/callGraph/callGraphPanel';
 import { makeLargeProfileText } from '../../bench/makeLargeProfile.mjs';
+import { SLOW_REQUEST_HOT_PATH } from '../fixtures/slowRequestHotPath';
 
 const EXTENSION_ID = 'request-profiler.request-profiler';
 const OPEN = 'requestProfiler.openCallGraph';
@@ -82,19 +83,8 @@ describe('Open Call Graph', () => {
     const rendered: RenderedMessage = await until(() => profiler.callGraph.rendered(uri), 'the page to post "rendered"', RENDER_TIMEOUT_MS);
     assert.equal(rendered.profileId, document.header.id);
     assert.ok(rendered.nodes >= 7 && rendered.edges >= 6, `drew ${rendered.nodes} nodes and ${rendered.edges} edges`);
-    // The same hot path as the core computes (test/unit/callGraphFixtures.test.ts checks it by hand).
-    assert.deepEqual(
-      rendered.hotPath.map((fn) => nameOf(document, fn)),
-      [
-        'build_app.<locals>.demo_app',
-        'slow_report',
-        'primes_below',
-        'primes_below.<locals>.<listcomp>',
-        'is_prime',
-        '<built-in method builtins.all>',
-        'is_prime.<locals>.<genexpr>',
-      ],
-    );
+    // The same hot path as the core computes (test/unit/callGraphFixtures.test.ts).
+    assert.deepEqual(rendered.hotPath.map((fn) => nameOf(document, fn)), SLOW_REQUEST_HOT_PATH);
     // gprof2dot's default thresholds unless the user changed them.
     assert.deepEqual({ node: rendered.options.nodeThreshold, edge: rendered.options.edgeThreshold }, { node: 0.005, edge: 0.001 });
     assert.ok(['worker', 'page'].includes(rendered.layoutIn));

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { buildCallGraph } from '../../src/core/callGraph';
 import type { ProfileDocument } from '../../src/core/profileFormat';
 import { buildProfileModel } from '../../src/core/profileModel';
+import { SLOW_REQUEST_HOT_PATH } from '../fixtures/slowRequestHotPath';
 
 const FIXTURES = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'profiles');
 
@@ -60,18 +61,7 @@ describe('call graph agrees with the middleware .dot files', () => {
     const document = JSON.parse(readFileSync(join(FIXTURES, slow), 'utf8')) as ProfileDocument;
     const graph = buildCallGraph(buildProfileModel(document.profile, document.paths));
     const names = graph.hotPath.map((fn) => document.profile.functions[fn].qualname ?? document.profile.functions[fn].name);
-    // From the .dot's percentages: demo_app 100 -> slow_report 99.95 -> primes_below 96.01 ->
-    // <listcomp> 96.00 -> is_prime 89.71 -> all 65.01 -> <genexpr> 33.44 (> half of 65.01);
-    // fibonacci (3.83 %) is the side branch the path leaves.
-    assert.deepEqual(names, [
-      'build_app.<locals>.demo_app',
-      'slow_report',
-      'primes_below',
-      'primes_below.<locals>.<listcomp>',
-      'is_prime',
-      '<built-in method builtins.all>',
-      'is_prime.<locals>.<genexpr>',
-    ]);
+    assert.deepEqual(names, SLOW_REQUEST_HOT_PATH);
   });
 
   for (const name of pairs) {
