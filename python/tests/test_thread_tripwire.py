@@ -86,7 +86,7 @@ class TripwireTest(TempDirTestCase):
         self.assertEqual(self.row(doc, "own_step")["nc"], 1)
         self.assert_left_as_found()
 
-    def run_a_thread_of_ours_during_a_request(self, park_until_s):
+    def run_a_thread_of_ours_during_a_request(self, park_until_s, wait_s):
         """A thread that may park (as the profile writer does, thread_tripwire.may_park)
         wakes up while a request is recorded and runs code of this file. Returns the
         profile, whether the thread had finished its work before the request let go of
@@ -114,8 +114,8 @@ class TripwireTest(TempDirTestCase):
         def app(environ, start_response):
             own_step()
             wake.release()
-            # Long enough for busy_elsewhere (about 2 ms) to finish many times over.
-            seen.append(done.wait(0.3))
+            # wait_s: long enough for busy_elsewhere (about 2 ms) to finish many times over.
+            seen.append(done.wait(wait_s))
             seen.append(registered_for_c_raise())
             own_step()
             start_response("200 OK", [])
@@ -129,12 +129,12 @@ class TripwireTest(TempDirTestCase):
         return doc, seen[0], seen[1]
 
     def test_a_thread_that_may_park_waits_out_the_recording_without_the_filter(self):
-        doc, finished_while_recorded, callback = self.run_a_thread_of_ours_during_a_request(60)
+        doc, finished_while_recorded, callback = self.run_a_thread_of_ours_during_a_request(60, 0.3)
         self.assertFalse(finished_while_recorded, "the thread ran while the request was recorded")
         self.assertTrue(is_cprofile_callback(callback), callback)
 
     def test_a_thread_whose_parking_budget_ran_out_is_filtered_instead(self):
-        doc, finished_while_recorded, callback = self.run_a_thread_of_ours_during_a_request(-1)
+        doc, finished_while_recorded, callback = self.run_a_thread_of_ours_during_a_request(-1, WAIT_S)
         self.assertTrue(finished_while_recorded, "the thread was held although its budget had run out")
 
     def test_hand_offs_to_a_running_thread_stay_out_and_the_filter_comes_off_after_each(self):
