@@ -64,14 +64,16 @@ class ConfigTest(TempDirTestCase):
             os.chmod(self.profile_dir, 0o500)
             mw = ProfilerMiddleware(app, profile_dir=self.profile_dir)
         self.addCleanup(mw.writer.close)
+        self.assert_requests_succeed_and_the_failure_is_logged_once(mw, 5, "could not write a profile")
+
+    def assert_requests_succeed_and_the_failure_is_logged_once(self, mw, requests, message):
         with self.assertLogs("request_profiler", logging.WARNING) as logs:
-            for _ in range(5):
+            for _ in range(requests):
                 self.assertEqual(call(mw), b"ok")
             mw.writer.flush()
         self.assertEqual(len(logs.records), 1, logs.output)
-        self.assertIn("could not write a profile", logs.output[0])
-        self.assertEqual(mw.writer.failed, 5)
-
+        self.assertIn(message, logs.output[0])
+        self.assertEqual(mw.writer.failed, requests)
 
     def test_a_full_disk_mid_write_logs_once_leaves_no_partial_file_and_requests_succeed(self):
         import errno
@@ -91,13 +93,7 @@ class ConfigTest(TempDirTestCase):
         mw = ProfilerMiddleware(app, profile_dir=self.profile_dir)
         self.addCleanup(mw.writer.close)
         with mock.patch.object(writer_module, "os", FullDiskOs()):
-            with self.assertLogs("request_profiler", logging.WARNING) as logs:
-                for _ in range(3):
-                    self.assertEqual(call(mw), b"ok")
-                mw.writer.flush()
-        self.assertEqual(len(logs.records), 1, logs.output)
-        self.assertIn("No space left on device", logs.output[0])
-        self.assertEqual(mw.writer.failed, 3)
+            self.assert_requests_succeed_and_the_failure_is_logged_once(mw, 3, "No space left on device")
         self.assertEqual(os.listdir(self.profile_dir), [])  # no temporary file left behind
         call(mw)  # room again: the next profile is written
         mw.writer.flush()
