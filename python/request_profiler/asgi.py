@@ -142,11 +142,7 @@ class ASGIProfilerMiddleware:
                     record.notes.append("%d step(s) ran unprofiled: %s" % (steps.unprofiled_steps, steps.last_refusal))
                 if steps.recorder.note():
                     record.notes.append(steps.recorder.note())
-            if record.profiler is None and not self.config.record_skipped:
-                return
-            if record.wall_s * 1000.0 < self.config.min_duration_ms:
-                return
             if self.writer is not None:
-                self.writer.submit(record)
+                self.writer.submit_if_kept(record)
         except Exception:
             log.exception("request_profiler: could not finish a profile (the request was served normally)")

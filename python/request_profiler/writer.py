@@ -69,6 +69,15 @@ class ProfileWriter:
         atexit.register(self.close, 5.0)
 
     # -- request side ---------------------------------------------------------
+    def submit_if_kept(self, record: RequestRecord) -> bool:
+        """A finished request's record: submitted unless the configuration leaves it
+        out (unprofiled with record_skipped off, or shorter than min_duration_ms)."""
+        if record.profiler is None and not self.config.record_skipped:
+            return False
+        if record.wall_s * 1000.0 < self.config.min_duration_ms:
+            return False
+        return self.submit(record)
+
     def submit(self, record: RequestRecord) -> bool:
         self._ensure_thread()
         with self._pending_lock:
