@@ -5,6 +5,7 @@
  * postMessage, see protocol.ts), so nothing in a function name can become markup here.
  * Pure: the host passes the webview's cspSource and the script's webview URI as strings.
  */
+import { webviewPageHtml } from '../host/webviewPageHtml';
 
 export interface CallGraphHtmlInput {
   /** webview.cspSource: the origin the webview serves the extension's files from. */
@@ -41,17 +42,11 @@ export function callGraphContentSecurityPolicy(cspSource: string, nonce: string)
 }
 
 export function callGraphHtml({ cspSource, scriptUri, layoutScriptUri, nonce }: CallGraphHtmlInput): string {
-  const attribute = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${attribute(callGraphContentSecurityPolicy(cspSource, nonce))}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Call graph</title>
-</head>
-<body>
-<script type="module" nonce="${attribute(nonce)}" src="${attribute(scriptUri)}" data-layout-script="${attribute(layoutScriptUri)}"></script>
-</body>
-</html>`;
+  return webviewPageHtml({
+    title: 'Call graph',
+    csp: callGraphContentSecurityPolicy(cspSource, nonce),
+    nonce,
+    scriptUri,
+    scriptData: { 'layout-script': layoutScriptUri },
+  });
 }

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { makeNonce } from '../core/nonce';
+import { webviewPageHtml } from '../host/webviewPageHtml';
 
 /** The folder the page may load files from. */
 export function webviewRoot(extensionUri: vscode.Uri): vscode.Uri {
@@ -16,27 +17,21 @@ export function profileViewHtml(webview: vscode.Webview, extensionUri: vscode.Ur
   const script = webview.asWebviewUri(vscode.Uri.joinPath(root, 'callTree.js'));
   // esbuild writes the CSS the app imports (its own and the codicons') beside the script.
   const styles = webview.asWebviewUri(vscode.Uri.joinPath(root, 'callTree.css'));
-  const n = makeNonce();
+  const nonce = makeNonce();
   const csp = [
     "default-src 'none'",
-    `script-src 'nonce-${n}'`,
+    `script-src 'nonce-${nonce}'`,
     `style-src ${webview.cspSource}`,
     `font-src ${webview.cspSource}`,
     `img-src ${webview.cspSource} data:`,
   ].join('; ');
-  // The link's id is where @vscode-elements' icons look for the codicon font's stylesheet.
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link id="vscode-codicon-stylesheet" rel="stylesheet" href="${styles}">
-<title>Request Profile</title>
-</head>
-<body>
-<main id="app" aria-busy="true"><p class="loading">Loading profile…</p></main>
-<script type="module" nonce="${n}" src="${script}"></script>
-</body>
-</html>`;
+  return webviewPageHtml({
+    title: 'Request Profile',
+    csp,
+    nonce,
+    scriptUri: script.toString(),
+    // The link's id is where @vscode-elements' icons look for the codicon font's stylesheet.
+    stylesheet: { id: 'vscode-codicon-stylesheet', href: styles.toString() },
+    placeholder: '<main id="app" aria-busy="true"><p class="loading">Loading profile…</p></main>',
+  });
 }

@@ -1,0 +1,39 @@
+/** The skeleton both webview pages share (src/host/webviewPageHtml.ts). */
+import * as assert from 'node:assert/strict';
+import { webviewPageHtml } from '../../src/host/webviewPageHtml';
+
+describe('webview page HTML', () => {
+  const page = {
+    title: 'Request "Profile" <x>',
+    csp: "default-src 'none'; script-src 'nonce-n'",
+    nonce: 'n',
+    scriptUri: 'https://r/dist/webview/callTree.js?a=1&b="2"',
+    stylesheet: { id: 'vscode-codicon-stylesheet', href: 'https://r/dist/webview/callTree.css?x=<y>' },
+    placeholder: '<main id="app" aria-busy="true"><p class="loading">Loading profile…</p></main>',
+  };
+
+  it('has one nonce\'d module script, after the placeholder, with no inline code', () => {
+    const html = webviewPageHtml(page);
+    const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+    assert.equal(scripts.length, 1);
+    assert.match(scripts[0][1], /^ type="module" nonce="n" src="/);
+    assert.equal(scripts[0][2], '');
+    assert.ok(html.indexOf('<main id="app"') < html.indexOf('<script'), 'the placeholder comes first');
+    assert.ok(!/<style\b|\son\w+=|style="/.test(html), 'no inline styles or handlers');
+  });
+
+  it('escapes every value it puts in an attribute or the title', () => {
+    const html = webviewPageHtml(page);
+    assert.ok(html.includes('src="https://r/dist/webview/callTree.js?a=1&amp;b=&quot;2&quot;"'), html);
+    assert.ok(html.includes('<link id="vscode-codicon-stylesheet" rel="stylesheet" href="https://r/dist/webview/callTree.css?x=&lt;y>">'), html);
+    assert.ok(html.includes(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-n'">`), html);
+    assert.ok(html.includes('<title>Request &quot;Profile&quot; &lt;x></title>'), html);
+  });
+
+  it('leaves out the stylesheet, the placeholder and data attributes when not given', () => {
+    const html = webviewPageHtml({ title: 't', csp: 'c', nonce: 'n', scriptUri: 's', scriptData: { 'layout-script': 'w"' } });
+    assert.ok(!html.includes('<link'));
+    assert.ok(!html.includes('<main'));
+    assert.ok(html.includes('src="s" data-layout-script="w&quot;"></script>'), html);
+  });
+});
