@@ -221,6 +221,39 @@ try {
     await view().locator('vscode-tab-header', { hasText: 'Functions' }).click();
     const functionsList = view().locator('vscode-tab-panel[data-tab="functions"] .vlist');
     await functionsList.locator('.vrow').first().waitFor({ timeout: 10_000 });
+    // Rows are pooled elements updated in place: each drawn row must show its own function
+    // (its name cell agrees with its tooltip), and a built-in one no go-to-source button;
+    // also after a re-sort, when every pooled row shows another function.
+    const checkFunctionRows = async (where) => {
+      // The list draws once it has its size (a frame after the tab is shown).
+      for (let i = 0; i < 50 && (await functionsList.locator('.vrow:not([hidden])').count()) <= 5; i++) await page.waitForTimeout(100);
+      const rows = await functionsList.locator('.vrow:not([hidden])').evaluateAll((elements) =>
+        elements.map((row) => ({
+          name: row.querySelector('.name')?.textContent ?? '',
+          title: row.getAttribute('title') ?? '',
+          file: row.querySelector('.where')?.textContent ?? '',
+          button: Boolean(row.querySelector('.go-to-source:not([hidden])')),
+        })),
+      );
+      expect(rows.length > 5, `${where}: the function table drew ${rows.length} rows`);
+      for (const row of rows) {
+        expect(row.title.split('\n')[0] === row.name, `${where}: row "${row.name}" has the tooltip of another function: ${row.title}`);
+        if (row.file === 'built-in') expect(!row.button, `${where}: built-in ${row.name} offers go to source`);
+      }
+      return rows.map((row) => row.name);
+    };
+    await view().locator('.search').locator('input').fill(''); // the earlier search narrowed the table
+    const byOwnTime = await checkFunctionRows('sorted by own time');
+    const functionsHeader = view().locator('vscode-tab-panel[data-tab="functions"] .functions-columns');
+    await functionsHeader.locator('button', { hasText: 'Function' }).click();
+    await page.waitForTimeout(200);
+    const byName = await checkFunctionRows('sorted by name');
+    expect(byName.join() !== byOwnTime.join(), 'sorting by name redrew the rows in another order');
+    expect(byName.join() === [...byName].sort((a, b) => a.localeCompare(b)).join() || byName.join() === [...byName].sort().join(),
+      `sorted by name: ${byName.join(', ')}`);
+    await functionsHeader.locator('button', { hasText: 'Own' }).click();
+    await page.waitForTimeout(200);
+    await checkFunctionRows('sorted by own time again');
     await view().locator('vscode-tab-header', { hasText: 'Request' }).click();
     const request = await view().locator('.request-tab').innerText();
     expect(request.includes('Request headers') && request.includes('WSGI environ'), 'the Request tab shows headers and the environ');

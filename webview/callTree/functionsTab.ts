@@ -48,6 +48,8 @@ export class FunctionsTab {
   private readonly count = element('div', { class: 'legend muted', 'aria-live': 'polite' });
   /** Bumped when rows are re-sorted or filtered. */
   private generation = 0;
+  /** The cells of each pooled row element, made once (createFunctionRow). */
+  private readonly parts = new WeakMap<HTMLElement, FunctionRowParts>();
 
   constructor(
     model: ProfileModel,
@@ -56,7 +58,12 @@ export class FunctionsTab {
   ) {
     this.all = functionRows(model);
     this.list = new VirtualList(
-      { count: () => this.rows.length, render: (i, row, selected) => this.renderRow(i, row, selected), key: (i) => `${this.generation}|${this.rows[i].fn}` },
+      {
+        count: () => this.rows.length,
+        createRow: (row) => this.parts.set(row, createFunctionRow(row)),
+        render: (i, row, selected) => this.renderRow(i, row, selected),
+        key: (i) => `${this.generation}|${this.rows[i].fn}`,
+      },
       {
         name: 'functions',
         label: 'Functions',
@@ -133,14 +140,38 @@ export class FunctionsTab {
   }
 
   private renderRow(index: number, row: HTMLElement, selected: boolean): void {
+    const parts = this.parts.get(row);
+    if (!parts) return;
     const data = this.rows[index];
     row.className = `vrow functions-row${selected ? ' selected' : ''}`;
     row.setAttribute('title', data.location ? `${data.name}\n${data.location}` : data.name);
-    for (const column of COLUMNS) {
-      row.append(element('span', { class: `${column.numeric ? 'num' : column.key === 'name' ? `name kind-${data.kind}` : 'where muted'}`, role: 'gridcell' }, column.cell(data)));
-    }
-    const actions = element('span', { class: 'actions' });
-    if (data.hasSource) actions.append(element('button', { type: 'button', class: 'go-to-source icon-button', title: 'Go to source (Enter)', 'aria-label': 'Go to source', tabindex: '-1' }, codicon('go-to-file')));
-    row.append(actions);
+    COLUMNS.forEach((column, i) => {
+      parts.cells[i].textContent = column.cell(data);
+    });
+    parts.cells[NAME_COLUMN].className = `name kind-${data.kind}`;
+    parts.goToSource.hidden = !data.hasSource;
   }
+}
+
+const NAME_COLUMN = COLUMNS.findIndex((column) => column.key === 'name');
+
+/** The elements of a function row that renderRow() updates. */
+interface FunctionRowParts {
+  /** One per column, in COLUMNS order. */
+  cells: HTMLElement[];
+  goToSource: HTMLElement;
+}
+
+/** Builds a pooled row's cells once: one per column, then the go-to-source button. */
+function createFunctionRow(row: HTMLElement): FunctionRowParts {
+  const cells = COLUMNS.map((column) =>
+    element('span', { class: column.numeric ? 'num' : column.key === 'name' ? 'name' : 'where muted', role: 'gridcell' }),
+  );
+  const goToSource = element(
+    'button',
+    { type: 'button', class: 'go-to-source icon-button', title: 'Go to source (Enter)', 'aria-label': 'Go to source', tabindex: '-1' },
+    codicon('go-to-file'),
+  );
+  row.append(...cells, element('span', { class: 'actions' }, goToSource));
+  return { cells, goToSource };
 }
