@@ -8,8 +8,15 @@ import { ESTIMATE_NOTE } from '../../src/core/callTree';
 import { formatMs, formatPercent } from '../../src/core/format';
 import { heatCss } from '../../src/core/heat';
 import type { ProfileModel } from '../../src/core/profileModel';
-import { codicon, element } from './dom';
+import { element } from './dom';
+import { createTreeRow, type TreeRowParts } from './treeRow';
 import { VirtualList } from './virtualList';
+
+/** Callers rows: the recursion mark says why a caller is not expanded; no own-time column. */
+const CALLER_ROW = {
+  recursiveTitle: 'Recursive: this caller is already in the chain below, so it is not expanded again.',
+  ownColumn: false,
+};
 
 export interface CallersTabHooks {
   openSource(fn: number): void;
@@ -25,13 +32,20 @@ export class CallersTab {
   private readonly title = element('div', { class: 'callers-title' });
   /** Bumped when the function changes. */
   private generation = 0;
+  /** The inner elements of each pooled row element, made once (createTreeRow). */
+  private readonly parts = new WeakMap<HTMLElement, TreeRowParts>();
 
   constructor(
     private readonly model: ProfileModel,
     private readonly hooks: CallersTabHooks,
   ) {
     this.list = new VirtualList(
-      { count: () => this.rows.length, render: (i, row, selected) => this.renderRow(i, row, selected), key: (i) => this.rowKey(i) },
+      {
+        count: () => this.rows.length,
+        createRow: (row) => this.parts.set(row, createTreeRow(row, CALLER_ROW)),
+        render: (i, row, selected) => this.renderRow(i, row, selected),
+        key: (i) => this.rowKey(i),
+      },
       { name: 'callers', label: 'Callers', role: 'tree', rowRole: 'treeitem', onKey: (e, i) => this.onKey(e, i) },
     );
     this.list.element.addEventListener('click', (event) => {
@@ -140,6 +154,8 @@ export class CallersTab {
   }
 
   private renderRow(index: number, row: HTMLElement, selected: boolean): void {
+    const parts = this.parts.get(row);
+    if (!parts) return;
     const node = this.rows[index];
     const info = this.model.functions[node.fn];
     const open = this.expanded.has(node.id) && node.hasCallers;
@@ -148,22 +164,19 @@ export class CallersTab {
     if (node.hasCallers) row.setAttribute('aria-expanded', String(open));
     else row.removeAttribute('aria-expanded');
     row.setAttribute('title', info.kind === 'builtin' ? info.name : `${info.displayName}\n${info.file}:${info.line}`);
-    const name = element('span', { class: 'name-cell' });
-    name.style.paddingLeft = `${node.depth * 14}px`;
-    name.append(element('span', { class: 'twisty' }, node.hasCallers ? codicon(open ? 'chevron-down' : 'chevron-right') : ''));
-    name.append(element('span', { class: `name kind-${info.kind}` }, info.displayName));
-    if (node.recursive) name.append(codicon('sync', 'Recursive: this caller is already in the chain below, so it is not expanded again.'));
-    name.append(element('span', { class: 'where muted' }, info.kind === 'builtin' ? 'built-in' : `${info.module || info.file}:${info.line}`));
-    const time = element('span', { class: 'num' });
-    if (!node.exact) time.append(element('span', { class: 'estimate-mark', title: ESTIMATE_NOTE }, '~'));
-    time.append(formatMs(node.time * 1000));
-    const bar = element('span', { class: 'bar' });
-    bar.style.width = `${Math.min(100, node.shareOfTarget * 100)}%`;
-    bar.style.backgroundColor = heatCss(node.fraction, 0.55);
-    const share = element('span', { class: 'percent' }, element('span', { class: 'bar-track' }, bar), element('span', { class: 'percent-text' }, formatPercent(node.shareOfTarget)));
-    const calls = element('span', { class: 'num' }, node.cc === node.nc ? String(node.nc) : `${node.cc}/${node.nc}`);
-    const actions = element('span', { class: 'actions' });
-    if (info.hasSource) actions.append(element('button', { type: 'button', class: 'go-to-source icon-button', title: 'Go to source (Enter)', 'aria-label': 'Go to source', tabindex: '-1' }, codicon('go-to-file')));
-    row.append(name, time, share, calls, actions);
+    parts.nameCell.style.paddingLeft = `${node.depth * 14}px`;
+    parts.twistyIcon.hidden = !node.hasCallers;
+    parts.twistyIcon.className = `codicon codicon-${open ? 'chevron-down' : 'chevron-right'}`;
+    parts.name.className = `name kind-${info.kind}`;
+    parts.name.textContent = info.displayName;
+    parts.recursive.hidden = !node.recursive;
+    parts.where.textContent = info.kind === 'builtin' ? 'built-in' : `${info.module || info.file}:${info.line}`;
+    parts.estimate.hidden = node.exact;
+    parts.timeText.data = formatMs(node.time * 1000);
+    parts.bar.style.width = `${Math.min(100, node.shareOfTarget * 100)}%`;
+    parts.bar.style.backgroundColor = heatCss(node.fraction, 0.55);
+    parts.percentText.textContent = formatPercent(node.shareOfTarget);
+    parts.calls.textContent = node.cc === node.nc ? String(node.nc) : `${node.cc}/${node.nc}`;
+    parts.goToSource.hidden = !info.hasSource;
   }
 }

@@ -10,7 +10,14 @@ import { heatCss } from '../../src/core/heat';
 import { expandHotPath, hotPath, requestHotPath } from '../../src/core/hotPath';
 import type { ProfileModel } from '../../src/core/profileModel';
 import { codicon, element } from './dom';
+import { createTreeRow, type TreeRowParts } from './treeRow';
 import { VirtualList } from './virtualList';
+
+/** Call tree rows: the recursion mark says why a node is not expanded; own time has a column. */
+const TREE_ROW = {
+  recursiveTitle: 'Recursive call: this function is already on the path above, so it is not expanded again.',
+  ownColumn: true,
+};
 
 export interface TreeTabHooks {
   openSource(fn: number): void;
@@ -47,7 +54,7 @@ export class TreeTab {
     this.list = new VirtualList(
       {
         count: () => this.rows.length,
-        createRow: (row) => this.parts.set(row, createTreeRow(row)),
+        createRow: (row) => this.parts.set(row, createTreeRow(row, TREE_ROW)),
         render: (i, row, selected) => this.renderRow(i, row, selected),
         key: (i) => this.rowKey(i),
       },
@@ -279,7 +286,7 @@ export class TreeTab {
     }
 
     parts.estimate.hidden = !(isFunction && !node.exact);
-    parts.totalText.data = formatMs(node.total * 1000);
+    parts.timeText.data = formatMs(node.total * 1000);
     parts.bar.style.width = `${Math.min(100, node.fraction * 100)}%`;
     parts.bar.style.backgroundColor = heatCss(node.fraction, 0.55);
     parts.percentText.textContent = formatPercent(node.fraction);
@@ -287,51 +294,6 @@ export class TreeTab {
     parts.calls.textContent = node.cc === node.nc ? String(node.nc) : `${node.cc}/${node.nc}`;
     parts.goToSource.hidden = !(isFunction && info?.hasSource);
   }
-}
-
-/** The elements of a call tree row that render() updates. */
-interface TreeRowParts {
-  nameCell: HTMLElement;
-  twistyIcon: HTMLElement;
-  name: HTMLElement;
-  recursive: HTMLElement;
-  where: HTMLElement;
-  estimate: HTMLElement;
-  totalText: Text;
-  bar: HTMLElement;
-  percentText: HTMLElement;
-  own: HTMLElement;
-  calls: HTMLElement;
-  goToSource: HTMLElement;
-}
-
-/** Builds a pooled row's cells once: function (twisty, name, recursion mark, file:line), total, % bar, own, calls, go-to-source. */
-function createTreeRow(row: HTMLElement): TreeRowParts {
-  const twistyIcon = codicon('chevron-right');
-  const name = element('span', { class: 'name' });
-  const recursive = codicon('sync', 'Recursive call: this function is already on the path above, so it is not expanded again.');
-  const where = element('span', { class: 'where muted' });
-  const nameCell = element('span', { class: 'name-cell' }, element('span', { class: 'twisty' }, twistyIcon), name, recursive, where);
-  const estimate = element('span', { class: 'estimate-mark', title: ESTIMATE_NOTE }, '~');
-  const totalText = document.createTextNode('');
-  const bar = element('span', { class: 'bar' });
-  const percentText = element('span', { class: 'percent-text' });
-  const own = element('span', { class: 'num' });
-  const calls = element('span', { class: 'num', title: 'primitive (non-recursive) / total calls' });
-  const goToSource = element(
-    'button',
-    { type: 'button', class: 'go-to-source icon-button', title: 'Go to source (Enter)', 'aria-label': 'Go to source', tabindex: '-1' },
-    codicon('go-to-file'),
-  );
-  row.append(
-    nameCell,
-    element('span', { class: 'num' }, estimate, totalText),
-    element('span', { class: 'percent' }, element('span', { class: 'bar-track' }, bar), percentText),
-    own,
-    calls,
-    element('span', { class: 'actions' }, goToSource),
-  );
-  return { nameCell, twistyIcon, name, recursive, where, estimate, totalText, bar, percentText, own, calls, goToSource };
 }
 
 /** Inserts items into rows at index in place (splice(index, 0, ...items) overflows the argument limit for big expansions). */
