@@ -30,6 +30,15 @@ export function codicon(name: string, title?: string): HTMLSpanElement {
   return element('span', attributes);
 }
 
+/** A row's go-to-source button (the rows' click handlers find it by its class; Enter does the same). */
+export function goToSourceButton(): HTMLButtonElement {
+  return element(
+    'button',
+    { type: 'button', class: 'go-to-source icon-button', title: 'Go to source (Enter)', 'aria-label': 'Go to source', tabindex: '-1' },
+    codicon('go-to-file'),
+  );
+}
+
 /** A two-column table of name/value pairs, or a note when there are none. */
 export function pairsTable(caption: string, pairs: readonly (readonly [string, string])[], empty: string): HTMLElement {
   const section = element('section', { class: 'pairs' }, element('h3', {}, caption));

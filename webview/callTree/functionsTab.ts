@@ -7,7 +7,7 @@
 import { formatMs, formatPercent } from '../../src/core/format';
 import { functionRows, sortFunctionRows, type FunctionColumn, type FunctionRow, type SortDirection } from '../../src/core/functionTable';
 import type { ProfileModel } from '../../src/core/profileModel';
-import { codicon, element } from './dom';
+import { codicon, element, goToSourceButton } from './dom';
 import { VirtualList } from './virtualList';
 
 export interface FunctionsSort {
@@ -167,11 +167,7 @@ function createFunctionRow(row: HTMLElement): FunctionRowParts {
   const cells = COLUMNS.map((column) =>
     element('span', { class: column.numeric ? 'num' : column.key === 'name' ? 'name' : 'where muted', role: 'gridcell' }),
   );
-  const goToSource = element(
-    'button',
-    { type: 'button', class: 'go-to-source icon-button', title: 'Go to source (Enter)', 'aria-label': 'Go to source', tabindex: '-1' },
-    codicon('go-to-file'),
-  );
+  const goToSource = goToSourceButton();
   row.append(...cells, element('span', { class: 'actions' }, goToSource));
   return { cells, goToSource };
 }

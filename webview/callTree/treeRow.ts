@@ -4,7 +4,7 @@
  * expanding build no DOM.
  */
 import { ESTIMATE_NOTE } from '../../src/core/callTree';
-import { codicon, element } from './dom';
+import { codicon, element, goToSourceButton } from './dom';
 
 /** The elements of a row that the tab's render updates. */
 export interface TreeRowParts {
@@ -44,11 +44,7 @@ export function createTreeRow(row: HTMLElement, kind: TreeRowKind): TreeRowParts
   const percentText = element('span', { class: 'percent-text' });
   const own = element('span', { class: 'num' });
   const calls = element('span', { class: 'num', title: 'primitive (non-recursive) / total calls' });
-  const goToSource = element(
-    'button',
-    { type: 'button', class: 'go-to-source icon-button', title: 'Go to source (Enter)', 'aria-label': 'Go to source', tabindex: '-1' },
-    codicon('go-to-file'),
-  );
+  const goToSource = goToSourceButton();
   row.append(
     nameCell,
     element('span', { class: 'num' }, estimate, timeText),
