@@ -242,8 +242,6 @@ class _ResponseBody:
         if self._finished:
             return
         self._finished = True
-        if self._recorder is not None:
-            self._recorder.disarm()  # from this small frame: see ProfilerMiddleware.__call__
         self._middleware._finish(self._record, self._recorder)
 
     def __del__(self) -> None:
