@@ -66,6 +66,7 @@ class Config:
         "sample_every", "keep_max_files", "keep_max_mb", "write_dot", "write_prof",
         "record_skipped", "redact", "redact_names", "max_wait_s", "queue_size",
         "dot_node_threshold", "dot_edge_threshold", "confine_threads", "profile_child_tasks",
+        "record_server_environ",
     )
 
     def __init__(self, profile_dir: str = ".profiles", enabled: Any = True,
@@ -76,7 +77,7 @@ class Config:
                  redact: Any = True, redact_names: Any = None, max_wait_s: Any = 2.0,
                  queue_size: Any = 64, dot_node_threshold: Any = 0.005,
                  dot_edge_threshold: Any = 0.001, confine_threads: Any = True,
-                 profile_child_tasks: Any = True) -> None:
+                 profile_child_tasks: Any = True, record_server_environ: Any = False) -> None:
         self.profile_dir = os.environ.get(ENV_DIR) or str(profile_dir)
         self.enabled = parse_bool("enabled", enabled) and switch_is_on()
         patterns = list(DEFAULT_IGNORE) if parse_bool("ignore_defaults", ignore_defaults) else []
@@ -103,6 +104,9 @@ class Config:
         self.confine_threads = parse_bool("confine_threads", confine_threads)
         # ASGI only: also step the tasks a request starts (see child_tasks.py).
         self.profile_child_tasks = parse_bool("profile_child_tasks", profile_child_tasks)
+        # WSGI only: also record the server process's environment variables that servers
+        # like wsgiref copy into every environ (redacted); see request_environ.py.
+        self.record_server_environ = parse_bool("record_server_environ", record_server_environ)
         if self.enabled:
             check_profile_dir(self.profile_dir)
 

@@ -4,8 +4,9 @@ A request only puts its record on a bounded queue (never blocking: when the writ
 falls behind, the record is dropped and counted). One daemon thread per process
 extracts the stats, renders the files and writes each one atomically: a temporary
 name in the same directory ('.'-prefixed, '.tmp'-suffixed, created 0600 with
-O_EXCL), then a rename. Sidecars (.dot, .prof) are renamed before the profile so
-that a reader who sees a profile also finds its graph.
+O_EXCL), then a rename. The profile is written first, then its side files (.dot,
+.prof): a side file that fails never costs the profile, and a reader (or retention)
+that finds a side file without its profile knows it is an orphan.
 """
 
 import atexit
@@ -15,9 +16,9 @@ import queue
 import stat
 import threading
 import time
-from typing import Any, FrozenSet, Optional, Set
+from typing import Any, Callable, FrozenSet, Optional, Set
 
-from . import document, dotgraph, hot_path, interpreter, naming, pstats_file, retention, stats
+from . import document, dotgraph, hot_path, interpreter, naming, pstats_file, request_environ, retention, stats
 from .config import Config
 from .gate import GATE, ProfilingGate
 from .record import RequestRecord
@@ -40,6 +41,7 @@ def _writing_code_files() -> FrozenSet[str]:
     could need, so a recording may park it (thread_tripwire.may_park)."""
     return code_files([write_atomic, document.build, stats.extract, dotgraph.render, hot_path.find_hot_path,
                        naming.profile_stem, pstats_file.pstats_bytes, RequestRecord.complete, Redactor.value,
+                       request_environ.split_wsgi_environ,
                        retention.enforce, interpreter.python_info])
 
 
@@ -176,26 +178,39 @@ class ProfileWriter:
 
     def _write_files(self, record: RequestRecord, deadline: float) -> None:
         record.complete()
-        stem = naming.profile_stem(record.start, record.method, record.path, record.pid, record.unique)
         self._yield_to_recording(deadline)
-        header, body, tables = document.build(record, self.redactor, stem)
+        header, body, tables = document.build(record, self.redactor, self.config.record_server_environ)
+        stem = header["id"]
         record.profiler = None  # free the profiler's memory early
         self._yield_to_recording(deadline)
         text = document.serialise(header, body)
         self._ensure_directory()
-        if self.config.write_dot and tables.functions:
-            self._yield_to_recording(deadline)
-            title = "%s %s  %.1f ms" % (record.method, record.path, header["wallMs"])
-            graph = dotgraph.render(tables, title, self.config.dot_node_threshold, self.config.dot_edge_threshold)
-            write_atomic(self.directory, stem + naming.DOT_SUFFIX, graph.encode("utf-8"))
-        if self.config.write_prof and tables.functions:
-            self._yield_to_recording(deadline)
-            write_atomic(self.directory, stem + naming.PSTATS_SUFFIX, pstats_file.pstats_bytes(tables))
         self._yield_to_recording(deadline)
+        # The profile first: it is what matters, and a side file never exists without
+        # it (retention removes side files left alone by a writer killed in between).
         write_atomic(self.directory, stem + naming.PROFILE_SUFFIX, text.encode("utf-8"))
         self.written += 1
+        if self.config.write_dot and tables.functions:
+            self._yield_to_recording(deadline)
+            self._write_side_file(stem + naming.DOT_SUFFIX, lambda: dotgraph.render(
+                tables, "%s %s  %.1f ms" % (header["method"], header["path"], header["wallMs"]),
+                self.config.dot_node_threshold, self.config.dot_edge_threshold).encode("utf-8", "replace"))
+        if self.config.write_prof and tables.functions:
+            self._yield_to_recording(deadline)
+            self._write_side_file(stem + naming.PSTATS_SUFFIX, lambda: pstats_file.pstats_bytes(tables))
         self._yield_to_recording(deadline)
         self._enforce_retention()
+
+    def _write_side_file(self, name: str, render: Callable[[], bytes]) -> None:
+        """A side file that cannot be made or written is logged (once per kind of
+        failure) and costs nothing else: the profile is already on disk."""
+        try:
+            write_atomic(self.directory, name, render())
+        except Exception as exc:
+            self.failed += 1
+            self._warn_once("side:" + type(exc).__name__,
+                            "request_profiler: could not write %r beside its profile: %s: %s"
+                            % (os.path.join(self.directory, name), type(exc).__name__, exc))
 
     def _enforce_retention(self) -> None:
         now = time.monotonic()
