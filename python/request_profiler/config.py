@@ -1,6 +1,7 @@
 """Middleware options: defaults, coercion of string values (PasteDeploy passes
 every option as a string), the environment switches, and start-up validation."""
 
+import errno
 import os
 import re
 from typing import Any, Dict, List, Optional
@@ -139,3 +140,38 @@ def check_profile_dir(path: str) -> None:
             return
         probe = parent
 
+
+
+class ProfileDirError(OSError):
+    """The profile directory cannot be created or used; the message says why and what to do."""
+
+
+def explain_unusable_dir(path: str, error: OSError) -> str:
+    """What is wrong with path, which os.makedirs could not create: a symbolic link (the
+    directory itself or one above it) to nowhere, or in a loop, is named with its target
+    rather than reported as a bare FileExistsError."""
+    probe = os.path.abspath(path)
+    while True:
+        if os.path.islink(probe) and not os.path.exists(probe):
+            try:
+                target = os.readlink(probe)
+            except OSError:
+                target = "?"
+            try:
+                os.stat(probe)
+                problem = "points to %r, which does not exist" % target
+            except OSError as exc:
+                if exc.errno == errno.ELOOP:
+                    problem = "points to %r, a loop of symbolic links" % target
+                else:
+                    problem = "points to %r, which does not exist" % target
+            return ("request_profiler: profile_dir %r cannot be used: %r is a symbolic link that %s; create "
+                    "the directory it points to, or set profile_dir (or %s) to another directory. Requests are "
+                    "served as usual; their profiles are not written until then"
+                    % (path, probe, problem, ENV_DIR))
+        parent = os.path.dirname(probe)
+        if parent == probe:
+            break
+        probe = parent
+    return ("request_profiler: profile_dir %r cannot be created: %s: %s. Requests are served as usual; their "
+            "profiles are not written until then" % (path, type(error).__name__, error))

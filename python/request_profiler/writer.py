@@ -19,7 +19,7 @@ import time
 from typing import Any, Callable, FrozenSet, Optional, Set
 
 from . import document, dotgraph, hot_path, interpreter, naming, pstats_file, request_environ, retention, stats
-from .config import Config
+from .config import Config, ProfileDirError, explain_unusable_dir
 from .gate import GATE, ProfilingGate
 from .record import RequestRecord
 from .redact import Redactor
@@ -142,6 +142,9 @@ class ProfileWriter:
                 return
             try:
                 self._handle(record)
+            except ProfileDirError as exc:
+                self.failed += 1
+                self._warn_once("dir", str(exc))
             except Exception as exc:  # the writer must survive anything
                 self.failed += 1
                 self._warn_once("write:" + type(exc).__name__,
@@ -221,9 +224,12 @@ class ProfileWriter:
 
     def _ensure_directory(self) -> None:
         if not os.path.isdir(self.directory):
-            os.makedirs(self.directory, mode=0o700, exist_ok=True)
-            # makedirs' mode is filtered by the umask; say it explicitly.
-            os.chmod(self.directory, 0o700)
+            try:
+                os.makedirs(self.directory, mode=0o700, exist_ok=True)
+                # makedirs' mode is filtered by the umask; say it explicitly.
+                os.chmod(self.directory, 0o700)
+            except OSError as exc:
+                raise ProfileDirError(explain_unusable_dir(self.directory, exc)) from None
         if not self._dir_checked:
             self._dir_checked = True
             mode = os.stat(self.directory).st_mode

@@ -164,6 +164,39 @@ class WriterTest(TempDirTestCase):
         # Each child draws 16 bits: all three equal to the parent's by chance is 2**-48.
         self.assertNotEqual(children_bits, [parent_bits] * 3)
 
+    def test_a_dangling_symlink_as_profile_dir_is_explained_and_the_app_keeps_serving(self):
+        os.makedirs(self.tmp, exist_ok=True)
+        target = os.path.join(self.tmp, "mounted", "profiles")
+        os.symlink(target, self.profile_dir)
+        mw = ProfilerMiddleware(app, profile_dir=self.profile_dir)
+        self.addCleanup(mw.writer.close)
+        with self.assertLogs("request_profiler") as logs:
+            for _ in range(3):
+                self.assertEqual(call(mw), b"ok")
+            self.assertTrue(mw.writer.flush(10))
+        self.assertEqual(len(logs.output), 1, logs.output)
+        message = logs.output[0]
+        self.assertIn("symbolic link", message)
+        self.assertIn(target, message)
+        self.assertIn("does not exist", message)
+        self.assertNotIn("FileExistsError", message)
+        self.assertEqual(mw.writer.failed, 3)
+        os.makedirs(target)  # fixed while the app runs: profiles are written again
+        call(mw)
+        self.assertTrue(mw.writer.flush(10))
+        self.assertEqual(len(profile_files(self.profile_dir)), 1)
+
+    def test_a_symlink_loop_as_profile_dir_is_explained(self):
+        os.makedirs(self.tmp, exist_ok=True)
+        os.symlink(self.profile_dir, self.profile_dir)
+        mw = ProfilerMiddleware(app, profile_dir=self.profile_dir)
+        self.addCleanup(mw.writer.close)
+        with self.assertLogs("request_profiler") as logs:
+            self.assertEqual(call(mw), b"ok")
+            self.assertTrue(mw.writer.flush(10))
+        self.assertIn("symbolic link", logs.output[0])
+        self.assertIn("loop", logs.output[0])
+
     def test_atomic_write_leaves_only_the_final_name(self):
         os.makedirs(self.profile_dir)
         write_atomic(self.profile_dir, "x.rprof.json", b"{}")
@@ -214,6 +247,27 @@ class RetentionTest(TempDirTestCase):
         os.utime(stale, (time.time() - 7200, time.time() - 7200))
         retention.enforce(self.profile_dir, 0, 0)
         self.assertEqual(os.listdir(self.profile_dir), [os.path.basename(fresh)])
+
+    def test_orphan_side_files_of_killed_writers_are_removed_after_a_grace_period(self):
+        """A writer killed between the side files and the profile (or a profile removed
+        while its side files were not) leaves a .dot/.prof nobody lists."""
+        os.makedirs(self.profile_dir)
+        old = time.time() - 2 * retention.ORPHAN_GRACE_S
+        names = {
+            "kept": ["20240101T000000.000000-GET-root-1-00000001" + s for s in (".rprof.json", ".dot", ".prof")],
+            "orphans": ["20240101T000000.000000-GET-a-1-00000002.dot", "20240101T000000.000000-GET-b-1-00000003.prof"],
+            "fresh orphan": ["20240101T000000.000000-GET-c-1-00000004.dot"],
+            "not ours": ["graph.dot", "notes.prof", "20240101-GET.dot"],
+        }
+        for group, files in names.items():
+            for name in files:
+                path = os.path.join(self.profile_dir, name)
+                open(path, "w").close()
+                if group != "fresh orphan":
+                    os.utime(path, (old, old))
+        retention.enforce(self.profile_dir, 0, 0)
+        left = sorted(os.listdir(self.profile_dir))
+        self.assertEqual(left, sorted(names["kept"] + names["fresh orphan"] + names["not ours"]))
 
     def test_middleware_applies_retention(self):
         mw = ProfilerMiddleware(app, profile_dir=self.profile_dir, keep_max_files=5)
