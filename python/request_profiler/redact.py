@@ -67,7 +67,9 @@ _URL_LIKE = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*://|/)\S*$")
 _PIECES = re.compile(r"[\s;,&]+")
 
 # Names whose value is a query string, not a URL.
-_QUERY_NAMES = frozenset(("query-string", "redirect-query-string"))
+_QUERY_NAMES = frozenset(("QUERY_STRING", "REDIRECT_QUERY_STRING", "query_string"))
+
+_MAX_VERDICTS = 4096
 
 
 def normalise_name(name: str) -> str:
@@ -94,10 +96,20 @@ class Redactor:
         sources = list(DEFAULT_SECRET_NAMES) + ["(?i:%s)" % p for p in extra_patterns]
         self._names: Pattern[str] = re.compile("|".join("(?:%s)" % p for p in sources))
 
+        # name -> verdict: the same environ keys, headers and parameters come with every
+        # request, and normalising and matching a name is most of the cost of redaction.
+        self._verdicts: Dict[str, bool] = {}
+
     def is_secret(self, name: str) -> bool:
         if not self.enabled:
             return False
-        return self._names.search(normalise_name(name)) is not None
+        verdict = self._verdicts.get(name)
+        if verdict is None:
+            verdict = self._names.search(normalise_name(name)) is not None
+            if len(self._verdicts) >= _MAX_VERDICTS:  # names made up by clients must not grow it
+                self._verdicts.clear()
+            self._verdicts[name] = verdict
+        return verdict
 
     def start(self) -> "Redaction":
         return Redaction(self)
@@ -130,7 +142,7 @@ class Redaction:
         if self.redactor.is_secret(name):
             self._remember(value)
             return REDACTED
-        if normalise_name(name) in _QUERY_NAMES:
+        if name in _QUERY_NAMES:
             return self.query(value)
         return self.text(value)
 
