@@ -53,6 +53,8 @@ class ProfileWriter:
         self.redactor = redactor
         self.written = 0
         self.dropped = 0
+        self.offered = 0  # records submitted: queued or dropped
+        self._reported = False
         self.failed = 0
         self.retention_interval_s = 1.0
         self._last_retention = 0.0
@@ -83,6 +85,7 @@ class ProfileWriter:
     def submit(self, record: RequestRecord) -> bool:
         self._ensure_thread()
         with self._pending_lock:
+            self.offered += 1
             room = self._pending < self.config.queue_size
             if room:
                 self._pending += 1
@@ -111,6 +114,8 @@ class ProfileWriter:
                 self._queue = queue.SimpleQueue()
                 self._pending = 0
                 self._pending_lock = threading.Lock()
+                self.written = self.dropped = self.failed = self.offered = 0  # the parent's
+                self._reported = False
             self._thread = threading.Thread(target=self._run, args=(self._queue,),
                                             name="request-profiler-writer", daemon=True)
             self._thread.start()
@@ -128,11 +133,27 @@ class ProfileWriter:
         return True
 
     def close(self, timeout: float = 5.0) -> None:
-        if self._thread is None or self._pid != os.getpid() or not self._thread.is_alive():
+        """At exit (atexit) or by the owner: write what is queued (for at most timeout
+        seconds), stop the thread, and say how many profiles were lost, if any."""
+        if self._pid != os.getpid():
             return
-        self.flush(timeout)
-        self._queue.put(_STOP)
-        self._thread.join(timeout)
+        unwritten = 0
+        if self._thread is not None and self._thread.is_alive():
+            if not self.flush(timeout):
+                unwritten = self._pending
+            self._queue.put(_STOP)
+            self._thread.join(timeout)
+        self._report_losses(unwritten)
+
+    def _report_losses(self, unwritten: int) -> None:
+        if self._reported or not (self.dropped or unwritten):
+            return
+        self._reported = True
+        message = "request_profiler: %d of %d profiles dropped (queue full)" % (self.dropped, self.offered)
+        if unwritten:
+            message += ", %d more still queued at exit and not written" % unwritten
+        log.warning("%s; raise queue_size (now %d) or sample_every, or lower the request rate",
+                    message, self.config.queue_size)
 
     # -- writer thread --------------------------------------------------------
     def _run(self, jobs: "queue.SimpleQueue[Any]") -> None:

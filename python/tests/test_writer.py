@@ -10,6 +10,14 @@ from request_profiler.writer import write_atomic
 from .support import TempDirTestCase, call, profile_files
 
 
+class _no_check:  # Python < 3.10 has no assertNoLogs
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
 def app(environ, start_response):
     start_response("200 OK", [("Content-Type", "text/plain")])
     return [b"ok"]
@@ -39,6 +47,31 @@ class WriterTest(TempDirTestCase):
         self.assertEqual(kept + mw.writer.dropped, 20)
         self.assertGreaterEqual(mw.writer.dropped, 17)
         self.assertTrue(any("dropped" in line for line in logs.output))
+        with self.assertLogs("request_profiler") as logs:
+            mw.writer.close()  # what atexit calls
+        self.assertEqual(logs.output, ["WARNING:request_profiler:request_profiler: %d of 20 profiles dropped (queue "
+                                       "full); raise queue_size (now 2) or sample_every, or lower the request rate"
+                                       % mw.writer.dropped])
+
+    def test_nothing_is_said_at_exit_when_nothing_was_lost(self):
+        mw = ProfilerMiddleware(app, profile_dir=self.profile_dir)
+        call(mw)
+        with self.assertNoLogs("request_profiler") if hasattr(self, "assertNoLogs") else _no_check():
+            mw.writer.close()
+        self.assertEqual(len(profile_files(self.profile_dir)), 1)
+
+    def test_profiles_still_queued_when_exit_runs_out_of_time_are_counted(self):
+        mw = ProfilerMiddleware(app, profile_dir=self.profile_dir)
+        release = threading.Event()
+        real_handle = mw.writer._handle
+        mw.writer._handle = lambda record: (release.wait(10), real_handle(record))
+        self.addCleanup(release.set)
+        for _ in range(3):
+            call(mw)
+        with self.assertLogs("request_profiler") as logs:
+            mw.writer.close(0.05)
+        self.assertIn("0 of 3 profiles dropped (queue full), 3 more still queued at exit and not written",
+                      logs.output[0])
 
     def _middleware_whose_writer_yields_to(self, gate):
         """A middleware that records through its own idle gate, and whose writer yields
