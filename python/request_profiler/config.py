@@ -67,7 +67,7 @@ class Config:
         "sample_every", "keep_max_files", "keep_max_mb", "write_dot", "write_prof",
         "record_skipped", "redact", "redact_names", "max_wait_s", "queue_size",
         "dot_node_threshold", "dot_edge_threshold", "confine_threads", "profile_child_tasks",
-        "record_server_environ",
+        "record_server_environ", "queue_max_mb",
     )
 
     def __init__(self, profile_dir: str = ".profiles", enabled: Any = True,
@@ -76,9 +76,10 @@ class Config:
                  keep_max_files: Any = 1000, keep_max_mb: Any = 500.0,
                  write_dot: Any = True, write_prof: Any = False, record_skipped: Any = True,
                  redact: Any = True, redact_names: Any = None, max_wait_s: Any = 2.0,
-                 queue_size: Any = 64, dot_node_threshold: Any = 0.005,
+                 queue_size: Any = 1024, dot_node_threshold: Any = 0.005,
                  dot_edge_threshold: Any = 0.001, confine_threads: Any = True,
-                 profile_child_tasks: Any = True, record_server_environ: Any = False) -> None:
+                 profile_child_tasks: Any = True, record_server_environ: Any = False,
+                 queue_max_mb: Any = 64.0) -> None:
         self.profile_dir = os.environ.get(ENV_DIR) or str(profile_dir)
         self.enabled = parse_bool("enabled", enabled) and switch_is_on()
         patterns = list(DEFAULT_IGNORE) if parse_bool("ignore_defaults", ignore_defaults) else []
@@ -98,7 +99,10 @@ class Config:
         self.redact = parse_bool("redact", redact)
         self.redact_names = _parse_list(redact_names)
         self.max_wait_s = _parse_number("max_wait_s", max_wait_s, float, 0)
+        # The writer queue's bounds, in profiles and in (estimated) memory, whichever is
+        # reached first; 0 MB: no memory bound. Defaults measured with bench/writer_queue.py.
         self.queue_size = _parse_number("queue_size", queue_size, int, 1)
+        self.queue_max_mb = _parse_number("queue_max_mb", queue_max_mb, float, 0)
         self.dot_node_threshold = _parse_number("dot_node_threshold", dot_node_threshold, float, 0)
         self.dot_edge_threshold = _parse_number("dot_edge_threshold", dot_edge_threshold, float, 0)
         # 3.12+ only: keep each profile to its request's thread (see thread_filter.py).
@@ -165,7 +169,8 @@ def explain_unusable_dir(path: str, error: OSError) -> str:
                     problem = "points to %r, a loop of symbolic links" % target
                 else:
                     problem = "points to %r, which does not exist" % target
-            return ("request_profiler: profile_dir %r cannot be used: %r is a symbolic link that %s; create "
+            return ("request_profiler: could not write a profile: profile_dir %r cannot be used: %r is a "
+                    "symbolic link that %s; create "
                     "the directory it points to, or set profile_dir (or %s) to another directory. Requests are "
                     "served as usual; their profiles are not written until then"
                     % (path, probe, problem, ENV_DIR))
@@ -173,5 +178,6 @@ def explain_unusable_dir(path: str, error: OSError) -> str:
         if parent == probe:
             break
         probe = parent
-    return ("request_profiler: profile_dir %r cannot be created: %s: %s. Requests are served as usual; their "
+    return ("request_profiler: could not write a profile: profile_dir %r cannot be created: %s: %s. Requests "
+            "are served as usual; their "
             "profiles are not written until then" % (path, type(error).__name__, error))

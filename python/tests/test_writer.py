@@ -7,7 +7,7 @@ from request_profiler import ProfilerMiddleware, naming, retention, writer
 from request_profiler.gate import ProfilingGate
 from request_profiler.writer import write_atomic
 
-from .support import TempDirTestCase, call, profile_files
+from .support import TempDirTestCase, call, load, profile_files
 
 
 class _no_check:  # Python < 3.10 has no assertNoLogs
@@ -52,6 +52,40 @@ class WriterTest(TempDirTestCase):
         self.assertEqual(logs.output, ["WARNING:request_profiler:request_profiler: %d of 20 profiles dropped (queue "
                                        "full); raise queue_size (now 2) or sample_every, or lower the request rate"
                                        % mw.writer.dropped])
+
+    def test_the_queue_is_bounded_by_memory_as_learnt_from_the_profiles_written(self):
+        """queue_max_mb: records hold their profiler (about 1 KiB per distinct function);
+        the writer learns their size from each profile it writes."""
+        mw = ProfilerMiddleware(app, profile_dir=self.profile_dir, queue_size=1000, queue_max_mb=0.05)
+        self.addCleanup(mw.writer.close)
+        self.assertEqual(mw.writer.capacity, 1000)  # nothing learnt yet
+        call(mw)
+        self.assertTrue(mw.writer.flush(10))
+        capacity = mw.writer.capacity
+        functions = len(load(profile_files(self.profile_dir)[0])["profile"]["functions"])
+        record_bytes = writer.RECORD_BASE_BYTES + writer.BYTES_PER_FUNCTION * functions
+        self.assertEqual(capacity, int(0.05 * 1024 * 1024 / record_bytes))
+        self.assertLess(capacity, 20)
+        release = threading.Event()
+        real_handle = mw.writer._handle
+        mw.writer._handle = lambda record: (release.wait(10), real_handle(record))
+        with self.assertLogs("request_profiler") as logs:
+            for _ in range(20):
+                call(mw)
+        release.set()
+        self.assertTrue(mw.writer.flush(10))
+        self.assertEqual(len(profile_files(self.profile_dir)), 1 + capacity)
+        self.assertEqual(mw.writer.dropped, 20 - capacity)
+        self.assertIn("raise queue_max_mb (now 0.05, room for %d profiles" % capacity, logs.output[0])
+
+    def test_big_profiles_leave_room_for_fewer(self):
+        mw = ProfilerMiddleware(app, profile_dir=self.profile_dir)
+        self.assertEqual((mw.config.queue_size, mw.config.queue_max_mb), (1024, 64.0))
+        mw.writer._learn_record_size(20)
+        self.assertEqual(mw.writer.capacity, 1024)
+        for _ in range(30):  # the moving average follows a change of the app's profiles
+            mw.writer._learn_record_size(1000)
+        self.assertEqual(mw.writer.capacity, int(64 * 1024 * 1024 / (writer.RECORD_BASE_BYTES + writer.BYTES_PER_FUNCTION * 1000)))
 
     def test_nothing_is_said_at_exit_when_nothing_was_lost(self):
         mw = ProfilerMiddleware(app, profile_dir=self.profile_dir)
