@@ -35,8 +35,11 @@ APP_MODULE = textwrap.dedent("""
     import json, os, sys
     sys.path.insert(0, %(package_root)r)
     sys.path.insert(0, os.path.join(%(root)r, "demo"))
-    import app as demo
+    # Before the demo app, which puts this checkout's package first on sys.path.
+    import request_profiler
     from request_profiler import ProfilerMiddleware
+    assert request_profiler.__file__.startswith(%(package_root)r), request_profiler.__file__
+    import app as demo
     application = ProfilerMiddleware(demo.build_app(), **json.loads(os.environ["RP_BENCH_OPTIONS"]))
 """)
 
