@@ -125,7 +125,7 @@ class ProfileWriter:
                 self._queue = queue.SimpleQueue()
                 self._pending = 0
                 self._pending_lock = threading.Lock()
-                self.written = self.dropped = self.failed = self.offered = 0  # the parent's
+                self.dropped = self.offered = 0  # the parent's: each process reports its own at exit
                 self._reported = False
             self._thread = threading.Thread(target=self._run, args=(self._queue,),
                                             name="request-profiler-writer", daemon=True)

@@ -110,12 +110,34 @@ class ForkTest(TempDirTestCase):
         self.assertEqual(pids.count(pid), 3)
 
 
+def names_ending(directory, suffix):
+    try:
+        return {name for name in os.listdir(directory) if name.endswith(suffix)}
+    except FileNotFoundError:  # the middleware has not made the directory yet
+        return set()
+
+
+def wait_for_a_new_file(directory, process, suffix, before, limit_s=60):
+    """Returns once a file with the suffix, not among those before, is in the directory, or the writer died."""
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline and process.poll() is None:
+        if names_ending(directory, suffix) - before:
+            return
+        time.sleep(0.002)
+
+
 @unittest.skipUnless(hasattr(signal, "SIGKILL"), "needs SIGKILL")
 class CrashTest(TempDirTestCase):
     def test_processes_killed_while_writing_leave_nothing_a_reader_would_take_for_a_profile(self):
         killed = 0
-        for delay in (0.3, 0.45, 0.6, 0.75, 0.9, 1.05):
+        # Each writer is killed a different while after a write began, or after a profile was
+        # finished: a fixed delay from the start would depend on how long the interpreter takes to
+        # start on a busy machine.
+        for after, delay in ((".tmp", 0.0), (".tmp", 0.05), (".tmp", 0.15),
+                             (".rprof.json", 0.0), (".rprof.json", 0.2), (".rprof.json", 0.4)):
+            before = names_ending(self.profile_dir, after)
             process = start_writer(self.profile_dir, 10 ** 9, funcs=400)
+            wait_for_a_new_file(self.profile_dir, process, after, before)
             time.sleep(delay)
             process.send_signal(signal.SIGKILL)
             process.communicate(timeout=30)
@@ -130,8 +152,9 @@ class CrashTest(TempDirTestCase):
             with open(path, encoding="utf-8") as f:
                 doc = json.load(f)  # complete JSON, never half a file
             self.assertEqual(doc["header"]["functionCount"], len(doc["profile"]["functions"]))
-            stem = path[: -len(".rprof.json")]
-            self.assertTrue(os.path.exists(stem + ".dot"), "the graph is renamed into place before the profile")
+        for name in names:  # the profile is renamed into place first: no graph without its profile
+            if name.endswith(".dot"):
+                self.assertIn(name[: -len(".dot")] + ".rprof.json", names, "a graph without its profile")
         for name in names:
             if not (name.endswith(".rprof.json") or name.endswith(".dot")):
                 self.assertTrue(name.startswith(".") and name.endswith(".tmp"), name)
