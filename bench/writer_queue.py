@@ -10,7 +10,7 @@ the drop rate, and the workers' peak memory (VmHWM, the largest worker).
 
     python3 bench/writer_queue.py [--rate 700] [--seconds 10] [--workers 4]
                                   [--queue-sizes 64,256,1024] [--path /] [--python /usr/bin/python3]
-                                  [--package-root DIR [--package-root DIR2 ...]]
+                                  [--package-root DIR [--package-root DIR2 ...]] [--settle 60]
 """
 
 import argparse
@@ -161,6 +161,15 @@ def run_one(args: argparse.Namespace, package_root: str, queue_size: int, parent
         for p in loaders:
             p.join()
         elapsed = time.time() - start_at
+        # As a server does after a burst: keep running while the writers catch up (until
+        # no profile has been added for 3 s, at most --settle seconds), then stop.
+        settle_until = time.time() + args.settle
+        last, still = -1, 0
+        while time.time() < settle_until and still < 3:
+            count = len(os.listdir(profile_dir))
+            still = still + 1 if count == last else 0
+            last = count
+            time.sleep(1.0)
         peak = max([peak_kib(pid) for pid in worker_pids(server.pid)] or [0])
     finally:
         server.send_signal(signal.SIGTERM)
@@ -182,6 +191,9 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--queue-sizes", default="64,256,1024")
     parser.add_argument("--path", default="/")
+    parser.add_argument("--settle", type=float, default=60.0,
+                        help="seconds the server may keep running after the load for the writers to catch up "
+                             "(0: stop at once, so what is still queued meets the 5 s exit flush)")
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--python", default="/usr/bin/python3")
@@ -193,9 +205,10 @@ def main() -> int:
     args.package_root = args.package_root or [os.path.join(ROOT, "python")]
     version = subprocess.run([args.python, "-c", "import platform, gunicorn; print(platform.python_version(), "
                               "gunicorn.__version__)"], capture_output=True, text=True).stdout.split()
-    print("python %s, gunicorn %s, %d sync workers, %s at %.0f/s for %.0f s (%d x %d client threads); "
+    print("python %s, gunicorn %s, %d sync workers, %s at %.0f/s for %.0f s (%d x %d client threads), "
+          "settle %.0f s; "
           "%d CPUs, load average %.1f" % (version[0], version[1], args.workers, args.path, args.rate, args.seconds,
-                                          args.processes, args.threads, os.cpu_count() or 0, os.getloadavg()[0]))
+                                          args.processes, args.threads, args.settle, os.cpu_count() or 0, os.getloadavg()[0]))
     print("%-28s %10s %9s %7s %8s %8s %8s %7s %14s %9s" % ("package", "queue_size", "answered", "failed", "req/s", "written",
                                                     "dropped", "drop%", "exit log says", "peak MiB"))
     parent = tempfile.mkdtemp(prefix="rp-bench-queue-")

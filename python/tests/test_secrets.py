@@ -168,6 +168,23 @@ class WsgiSecretsTest(SecretsTestCase):
             mw.writer.close()
         self.assert_nowhere([(what, secret) for what, _, secret, _ in cases], len(cases))
 
+    def test_a_secret_the_app_echoes_in_its_error_is_scrubbed(self):
+        secret, cookie = marker(), marker()
+
+        def app(environ, start_response):
+            raise ValueError("login failed for %s with session %s" % (environ["QUERY_STRING"], cookie))
+
+        mw = ProfilerMiddleware(app, profile_dir=self.profile_dir, write_prof=True, dot_node_threshold=0)
+        self.addCleanup(mw.writer.close)
+        environ = make_environ("/login", query="user=bob&password=" + secret, HTTP_COOKIE="sessionid=" + cookie)
+        with self.assertRaises(ValueError):
+            call(mw, environ)
+        self.assertTrue(mw.writer.flush(10))
+        doc = load(profile_files(self.profile_dir)[0])
+        self.assertEqual(doc["error"]["message"], "login failed for user=bob&password=[redacted] with session [redacted]")
+        self.assertIn("[redacted]", doc["error"]["traceback"])
+        self.assert_nowhere([("query", secret), ("cookie", cookie)], 1)
+
     def test_what_is_not_secret_is_kept(self):
         def app(environ, start_response):
             start_response("302 Found", [("Location", "/next?page=3&token=abcdefgh")])
