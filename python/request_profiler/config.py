@@ -1,6 +1,7 @@
 """Middleware options: defaults, coercion of string values (PasteDeploy passes
 every option as a string), the environment switches, and start-up validation."""
 
+import errno
 import os
 import re
 from typing import Any, Dict, List, Optional
@@ -66,6 +67,7 @@ class Config:
         "sample_every", "keep_max_files", "keep_max_mb", "write_dot", "write_prof",
         "record_skipped", "redact", "redact_names", "max_wait_s", "queue_size",
         "dot_node_threshold", "dot_edge_threshold", "confine_threads", "profile_child_tasks",
+        "record_server_environ", "queue_max_mb",
     )
 
     def __init__(self, profile_dir: str = ".profiles", enabled: Any = True,
@@ -74,9 +76,10 @@ class Config:
                  keep_max_files: Any = 1000, keep_max_mb: Any = 500.0,
                  write_dot: Any = True, write_prof: Any = False, record_skipped: Any = True,
                  redact: Any = True, redact_names: Any = None, max_wait_s: Any = 2.0,
-                 queue_size: Any = 64, dot_node_threshold: Any = 0.005,
+                 queue_size: Any = 1024, dot_node_threshold: Any = 0.005,
                  dot_edge_threshold: Any = 0.001, confine_threads: Any = True,
-                 profile_child_tasks: Any = True) -> None:
+                 profile_child_tasks: Any = True, record_server_environ: Any = False,
+                 queue_max_mb: Any = 64.0) -> None:
         self.profile_dir = os.environ.get(ENV_DIR) or str(profile_dir)
         self.enabled = parse_bool("enabled", enabled) and switch_is_on()
         patterns = list(DEFAULT_IGNORE) if parse_bool("ignore_defaults", ignore_defaults) else []
@@ -96,13 +99,19 @@ class Config:
         self.redact = parse_bool("redact", redact)
         self.redact_names = _parse_list(redact_names)
         self.max_wait_s = _parse_number("max_wait_s", max_wait_s, float, 0)
+        # The writer queue's bounds, in profiles and in (estimated) memory, whichever is
+        # reached first; 0 MB: no memory bound. Defaults measured with bench/writer_queue.py.
         self.queue_size = _parse_number("queue_size", queue_size, int, 1)
+        self.queue_max_mb = _parse_number("queue_max_mb", queue_max_mb, float, 0)
         self.dot_node_threshold = _parse_number("dot_node_threshold", dot_node_threshold, float, 0)
         self.dot_edge_threshold = _parse_number("dot_edge_threshold", dot_edge_threshold, float, 0)
         # 3.12+ only: keep each profile to its request's thread (see thread_filter.py).
         self.confine_threads = parse_bool("confine_threads", confine_threads)
         # ASGI only: also step the tasks a request starts (see child_tasks.py).
         self.profile_child_tasks = parse_bool("profile_child_tasks", profile_child_tasks)
+        # WSGI only: also record the server process's environment variables that servers
+        # like wsgiref copy into every environ (redacted); see request_environ.py.
+        self.record_server_environ = parse_bool("record_server_environ", record_server_environ)
         if self.enabled:
             check_profile_dir(self.profile_dir)
 
@@ -135,3 +144,40 @@ def check_profile_dir(path: str) -> None:
             return
         probe = parent
 
+
+
+class ProfileDirError(OSError):
+    """The profile directory cannot be created or used; the message says why and what to do."""
+
+
+def explain_unusable_dir(path: str, error: OSError) -> str:
+    """What is wrong with path, which os.makedirs could not create: a symbolic link (the
+    directory itself or one above it) to nowhere, or in a loop, is named with its target
+    rather than reported as a bare FileExistsError."""
+    probe = os.path.abspath(path)
+    while True:
+        if os.path.islink(probe) and not os.path.exists(probe):
+            try:
+                target = os.readlink(probe)
+            except OSError:
+                target = "?"
+            try:
+                os.stat(probe)
+                problem = "points to %r, which does not exist" % target
+            except OSError as exc:
+                if exc.errno == errno.ELOOP:
+                    problem = "points to %r, a loop of symbolic links" % target
+                else:
+                    problem = "points to %r, which does not exist" % target
+            return ("request_profiler: could not write a profile: profile_dir %r cannot be used: %r is a "
+                    "symbolic link that %s; create "
+                    "the directory it points to, or set profile_dir (or %s) to another directory. Requests are "
+                    "served as usual; their profiles are not written until then"
+                    % (path, probe, problem, ENV_DIR))
+        parent = os.path.dirname(probe)
+        if parent == probe:
+            break
+        probe = parent
+    return ("request_profiler: could not write a profile: profile_dir %r cannot be created: %s: %s. Requests "
+            "are served as usual; their "
+            "profiles are not written until then" % (path, type(error).__name__, error))

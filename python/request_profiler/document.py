@@ -4,9 +4,11 @@ and serialise it with the listing header alone on the first line."""
 import json
 from typing import Any, Dict, List, Optional, Tuple
 
+from . import naming
 from .interpreter import interpreter_paths, python_info
 from .record import RequestRecord
-from .redact import Redactor
+from .redact import Redactor, redact_all
+from .request_environ import server_environ_note, split_wsgi_environ
 from .stats import ProfileTables, extract
 
 FORMAT = "request-profiler"
@@ -44,13 +46,50 @@ def _tables(record: RequestRecord) -> ProfileTables:
     return extract(record.profiler.getstats())
 
 
-def build(record: RequestRecord, redactor: Redactor, profile_id: str) -> Tuple[Dict[str, Any], Dict[str, Any], ProfileTables]:
+def build(record: RequestRecord, redactor: Redactor,
+          record_server_environ: bool = False) -> Tuple[Dict[str, Any], Dict[str, Any], ProfileTables]:
+    """The header and body of the profile, every request and response value redacted
+    (see redact.py); a WSGI environ without the server process's own variables unless
+    record_server_environ. The header's id is the file name's stem, made from the
+    redacted path."""
     tables = _tables(record)
+    redaction = redactor.start()
     content_type = record.response_header("Content-Type")
     content_length = _int_or_none(record.response_header("Content-Length"))
-    query = redactor.query(record.query)
+    path = redaction.url(record.path)
+    query = redaction.query(record.query)
+    notes = list(record.notes)
+    environ = record.environ
+    if record.interface == "wsgi" and not record_server_environ:
+        environ, left_out = split_wsgi_environ(environ)
+        if left_out:
+            notes.append(server_environ_note(left_out))
+    request = {
+        "method": record.method,
+        "path": path,
+        "query": query,
+        "scheme": record.scheme,
+        "host": redaction.text(record.host),
+        "remoteAddr": record.remote_addr,
+        "headers": [list(p) for p in redaction.pairs(record.request_headers)],
+    }
+    response = {
+        "status": record.status,
+        "statusLine": record.status_line,
+        "headers": [[str(k), str(v)] for k, v in redaction.pairs((str(k), str(v)) for k, v in record.response_headers)],
+        "contentType": content_type,
+        "contentLength": content_length,
+        "bytesSent": record.bytes_sent,
+    }
+    environ = redact_all(redaction, environ)
+    error = record.error
+    if error is not None:
+        error = {key: redaction.text(value) if isinstance(value, str) else value for key, value in error.items()}
+    notes = [redaction.text(note) for note in notes]
+    # Last: every secret found above, wherever else it appears.
+    request, response, environ, error, notes = redaction.scrub([request, response, environ, error, notes])
     header = {
-        "id": profile_id,
+        "id": naming.profile_stem(record.start, record.method, request["path"], record.pid, record.unique),
         "start": record.start,
         "wallMs": record.wall_s * 1000.0,
         "cpuMs": record.cpu_s * 1000.0,
@@ -59,8 +98,8 @@ def build(record: RequestRecord, redactor: Redactor, profile_id: str) -> Tuple[D
         "profiled": record.profiler is not None,
         "skipReason": record.skip_reason,
         "method": record.method,
-        "path": record.path,
-        "query": query,
+        "path": request["path"],
+        "query": request["query"],
         "status": record.status,
         "contentType": content_type,
         "contentLength": content_length,
@@ -72,35 +111,14 @@ def build(record: RequestRecord, redactor: Redactor, profile_id: str) -> Tuple[D
         "functionCount": len(tables.functions),
         "edgeCount": len(tables.edges),
     }
-    environ = {}
-    for key, value in record.environ.items():
-        if key in ("QUERY_STRING", "query_string"):
-            environ[key] = redactor.query(value)
-        else:
-            environ[key] = redactor.value(key, value)
     body = {
-        "request": {
-            "method": record.method,
-            "path": record.path,
-            "query": query,
-            "scheme": record.scheme,
-            "host": record.host,
-            "remoteAddr": record.remote_addr,
-            "headers": [list(p) for p in redactor.pairs(record.request_headers)],
-        },
-        "response": {
-            "status": record.status,
-            "statusLine": record.status_line,
-            "headers": [[str(k), str(v)] for k, v in redactor.pairs((str(k), str(v)) for k, v in record.response_headers)],
-            "contentType": content_type,
-            "contentLength": content_length,
-            "bytesSent": record.bytes_sent,
-        },
+        "request": request,
+        "response": response,
         "environ": environ,
-        "error": record.error,
+        "error": error,
         "python": _PYTHON,
         "paths": _paths(),
-        "profile": {"functions": tables.functions, "edges": tables.edges, "notes": list(record.notes)},
+        "profile": {"functions": tables.functions, "edges": tables.edges, "notes": notes},
     }
     return header, body, tables
 

@@ -29,8 +29,11 @@ MAX_NODES = 100
 HOT_NODE_PEN_WIDTH = 3
 HOT_EDGE_EXTRA_WIDTH = 2
 
-_NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f&]')
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Also what UTF-8 cannot carry (lone surrogates: a non-UTF-8 file name or request byte
+# decoded with surrogateescape) and the noncharacters U+FFFE/U+FFFF, which break
+# Graphviz's SVG: shown as U+FFFD, so one odd name never costs the graph or the profile.
+_NEEDS_ESCAPE = re.compile('[\\\\"\x00-\x1f\x7f&\ud800-\udfff\ufffe\uffff]')
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _ENTITY_START = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 
@@ -57,7 +60,8 @@ def dot_string(text: str) -> str:
     """A DOT double-quoted string Graphviz shows as exactly `text` (the same rules as the
     extension's dotString): backslash and quote escaped; line breaks become DOT's centred
     \\n; a tab becomes a space (DOT has no tab escape: "\\t" shows as "t"); other control
-    characters, which a label cannot show, become U+FFFD; an "&" that would start an
+    characters, which a label cannot show, and what UTF-8 or Graphviz cannot carry (lone
+    surrogates, U+FFFE, U+FFFF) become U+FFFD; an "&" that would start an
     HTML entity ("&lt;") becomes "&amp;", so the entity's text is shown."""
     if not _NEEDS_ESCAPE.search(text):
         return '"%s"' % text

@@ -19,6 +19,9 @@ TEMP_PREFIX = "."
 TEMP_SUFFIX = ".tmp"
 SLUG_MAX = 40
 
+# What profile_stem() makes: retention touches nothing else.
+_STEM = re.compile(r"\d{8}T\d{6}\.\d{6}-[A-Z]{1,12}-[A-Za-z0-9_.]{1,%d}-\d+-[0-9a-f]{8}$" % SLUG_MAX)
+
 _sequence = itertools.count()
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.]+")
 _process_bits = os.urandom(2).hex()
@@ -59,3 +62,15 @@ def temp_name(final_name: str) -> str:
 
 def is_profile_name(name: str) -> bool:
     return name.endswith(PROFILE_SUFFIX) and not name.startswith(TEMP_PREFIX)
+
+
+def is_stem(text: str) -> bool:
+    return _STEM.match(text) is not None
+
+
+def side_file_stem(name: str) -> str:
+    """The stem of a side file this package names (<stem>.dot, <stem>.prof), or ""."""
+    for suffix in (DOT_SUFFIX, PSTATS_SUFFIX):
+        if name.endswith(suffix) and is_stem(name[: -len(suffix)]):
+            return name[: -len(suffix)]
+    return ""

@@ -37,9 +37,15 @@ class ConfigTest(TempDirTestCase):
         self.assertTrue(config.is_ignored("/favicon.ico"))
         self.assertFalse(config.is_ignored("/healthy"))
         self.assertEqual(config.redact_names, ["x-tenant", "^account$"])
+        config = Config.from_options({"profile_dir": self.profile_dir, "record_server_environ": "yes",
+                                      "queue_size": "100", "queue_max_mb": "0"})
+        self.assertEqual((config.record_server_environ, config.queue_size, config.queue_max_mb), (True, 100, 0))
+        config = Config(profile_dir=self.profile_dir)
+        self.assertEqual((config.record_server_environ, config.queue_size, config.queue_max_mb), (False, 1024, 64))
 
     def test_bad_values_say_which_option(self):
-        for options in ({"sample_every": "zero"}, {"sample_every": 0}, {"write_dot": "maybe"}, {"ignore_paths": "("}):
+        for options in ({"sample_every": "zero"}, {"sample_every": 0}, {"write_dot": "maybe"}, {"ignore_paths": "("},
+                        {"record_server_environ": "sometimes"}, {"queue_max_mb": "-1"}):
             with self.assertRaises(ConfigError, msg=str(options)) as caught:
                 Config.from_options(dict(options, profile_dir=self.profile_dir))
             self.assertIn(next(iter(options)), str(caught.exception))

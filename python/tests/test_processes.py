@@ -152,8 +152,9 @@ class CrashTest(TempDirTestCase):
             with open(path, encoding="utf-8") as f:
                 doc = json.load(f)  # complete JSON, never half a file
             self.assertEqual(doc["header"]["functionCount"], len(doc["profile"]["functions"]))
-            stem = path[: -len(".rprof.json")]
-            self.assertTrue(os.path.exists(stem + ".dot"), "the graph is renamed into place before the profile")
+        for name in names:  # the profile is renamed into place first: no graph without its profile
+            if name.endswith(".dot"):
+                self.assertIn(name[: -len(".dot")] + ".rprof.json", names, "a graph without its profile")
         for name in names:
             if not (name.endswith(".rprof.json") or name.endswith(".dot")):
                 self.assertTrue(name.startswith(".") and name.endswith(".tmp"), name)

@@ -7,7 +7,15 @@ from request_profiler import ProfilerMiddleware, naming, retention, writer
 from request_profiler.gate import ProfilingGate
 from request_profiler.writer import write_atomic
 
-from .support import TempDirTestCase, call, profile_files
+from .support import TempDirTestCase, call, load, profile_files
+
+
+class _no_check:  # Python < 3.10 has no assertNoLogs
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
 
 
 def app(environ, start_response):
@@ -39,6 +47,65 @@ class WriterTest(TempDirTestCase):
         self.assertEqual(kept + mw.writer.dropped, 20)
         self.assertGreaterEqual(mw.writer.dropped, 17)
         self.assertTrue(any("dropped" in line for line in logs.output))
+        with self.assertLogs("request_profiler") as logs:
+            mw.writer.close()  # what atexit calls
+        self.assertEqual(logs.output, ["WARNING:request_profiler:request_profiler: %d of 20 profiles dropped (queue "
+                                       "full); raise queue_size (now 2) or sample_every, or lower the request rate"
+                                       % mw.writer.dropped])
+
+    def test_the_queue_is_bounded_by_memory_as_learnt_from_the_profiles_written(self):
+        """queue_max_mb: records hold their profiler (about 1 KiB per distinct function);
+        the writer learns their size from each profile it writes."""
+        mw = ProfilerMiddleware(app, profile_dir=self.profile_dir, queue_size=1000, queue_max_mb=0.05)
+        self.addCleanup(mw.writer.close)
+        self.assertEqual(mw.writer.capacity, 1000)  # nothing learnt yet
+        call(mw)
+        self.assertTrue(mw.writer.flush(10))
+        capacity = mw.writer.capacity
+        functions = len(load(profile_files(self.profile_dir)[0])["profile"]["functions"])
+        record_bytes = writer.RECORD_BASE_BYTES + writer.BYTES_PER_FUNCTION * functions
+        self.assertEqual(capacity, int(0.05 * 1024 * 1024 / record_bytes))
+        self.assertLess(capacity, 20)
+        release = threading.Event()
+        real_handle = mw.writer._handle
+        mw.writer._handle = lambda record: (release.wait(10), real_handle(record))
+        with self.assertLogs("request_profiler") as logs:
+            for _ in range(20):
+                call(mw)
+        release.set()
+        self.assertTrue(mw.writer.flush(10))
+        self.assertEqual(len(profile_files(self.profile_dir)), 1 + capacity)
+        self.assertEqual(mw.writer.dropped, 20 - capacity)
+        self.assertIn("raise queue_max_mb (now 0.05, room for %d profiles" % capacity, logs.output[0])
+
+    def test_big_profiles_leave_room_for_fewer(self):
+        mw = ProfilerMiddleware(app, profile_dir=self.profile_dir)
+        self.assertEqual((mw.config.queue_size, mw.config.queue_max_mb), (1024, 64.0))
+        mw.writer._learn_record_size(20)
+        self.assertEqual(mw.writer.capacity, 1024)
+        for _ in range(30):  # the moving average follows a change of the app's profiles
+            mw.writer._learn_record_size(1000)
+        self.assertEqual(mw.writer.capacity, int(64 * 1024 * 1024 / (writer.RECORD_BASE_BYTES + writer.BYTES_PER_FUNCTION * 1000)))
+
+    def test_nothing_is_said_at_exit_when_nothing_was_lost(self):
+        mw = ProfilerMiddleware(app, profile_dir=self.profile_dir)
+        call(mw)
+        with self.assertNoLogs("request_profiler") if hasattr(self, "assertNoLogs") else _no_check():
+            mw.writer.close()
+        self.assertEqual(len(profile_files(self.profile_dir)), 1)
+
+    def test_profiles_still_queued_when_exit_runs_out_of_time_are_counted(self):
+        mw = ProfilerMiddleware(app, profile_dir=self.profile_dir)
+        release = threading.Event()
+        real_handle = mw.writer._handle
+        mw.writer._handle = lambda record: (release.wait(10), real_handle(record))
+        self.addCleanup(release.set)
+        for _ in range(3):
+            call(mw)
+        with self.assertLogs("request_profiler") as logs:
+            mw.writer.close(0.05)
+        self.assertIn("0 of 3 profiles dropped (queue full), 3 more still queued at exit and not written",
+                      logs.output[0])
 
     def _middleware_whose_writer_yields_to(self, gate):
         """A middleware that records through its own idle gate, and whose writer yields
@@ -164,6 +231,39 @@ class WriterTest(TempDirTestCase):
         # Each child draws 16 bits: all three equal to the parent's by chance is 2**-48.
         self.assertNotEqual(children_bits, [parent_bits] * 3)
 
+    def test_a_dangling_symlink_as_profile_dir_is_explained_and_the_app_keeps_serving(self):
+        os.makedirs(self.tmp, exist_ok=True)
+        target = os.path.join(self.tmp, "mounted", "profiles")
+        os.symlink(target, self.profile_dir)
+        mw = ProfilerMiddleware(app, profile_dir=self.profile_dir)
+        self.addCleanup(mw.writer.close)
+        with self.assertLogs("request_profiler") as logs:
+            for _ in range(3):
+                self.assertEqual(call(mw), b"ok")
+            self.assertTrue(mw.writer.flush(10))
+        self.assertEqual(len(logs.output), 1, logs.output)
+        message = logs.output[0]
+        self.assertIn("symbolic link", message)
+        self.assertIn(target, message)
+        self.assertIn("does not exist", message)
+        self.assertNotIn("FileExistsError", message)
+        self.assertEqual(mw.writer.failed, 3)
+        os.makedirs(target)  # fixed while the app runs: profiles are written again
+        call(mw)
+        self.assertTrue(mw.writer.flush(10))
+        self.assertEqual(len(profile_files(self.profile_dir)), 1)
+
+    def test_a_symlink_loop_as_profile_dir_is_explained(self):
+        os.makedirs(self.tmp, exist_ok=True)
+        os.symlink(self.profile_dir, self.profile_dir)
+        mw = ProfilerMiddleware(app, profile_dir=self.profile_dir)
+        self.addCleanup(mw.writer.close)
+        with self.assertLogs("request_profiler") as logs:
+            self.assertEqual(call(mw), b"ok")
+            self.assertTrue(mw.writer.flush(10))
+        self.assertIn("symbolic link", logs.output[0])
+        self.assertIn("loop", logs.output[0])
+
     def test_atomic_write_leaves_only_the_final_name(self):
         os.makedirs(self.profile_dir)
         write_atomic(self.profile_dir, "x.rprof.json", b"{}")
@@ -214,6 +314,27 @@ class RetentionTest(TempDirTestCase):
         os.utime(stale, (time.time() - 7200, time.time() - 7200))
         retention.enforce(self.profile_dir, 0, 0)
         self.assertEqual(os.listdir(self.profile_dir), [os.path.basename(fresh)])
+
+    def test_orphan_side_files_of_killed_writers_are_removed_after_a_grace_period(self):
+        """A writer killed between the side files and the profile (or a profile removed
+        while its side files were not) leaves a .dot/.prof nobody lists."""
+        os.makedirs(self.profile_dir)
+        old = time.time() - 2 * retention.ORPHAN_GRACE_S
+        names = {
+            "kept": ["20240101T000000.000000-GET-root-1-00000001" + s for s in (".rprof.json", ".dot", ".prof")],
+            "orphans": ["20240101T000000.000000-GET-a-1-00000002.dot", "20240101T000000.000000-GET-b-1-00000003.prof"],
+            "fresh orphan": ["20240101T000000.000000-GET-c-1-00000004.dot"],
+            "not ours": ["graph.dot", "notes.prof", "20240101-GET.dot"],
+        }
+        for group, files in names.items():
+            for name in files:
+                path = os.path.join(self.profile_dir, name)
+                open(path, "w").close()
+                if group != "fresh orphan":
+                    os.utime(path, (old, old))
+        retention.enforce(self.profile_dir, 0, 0)
+        left = sorted(os.listdir(self.profile_dir))
+        self.assertEqual(left, sorted(names["kept"] + names["fresh orphan"] + names["not ours"]))
 
     def test_middleware_applies_retention(self):
         mw = ProfilerMiddleware(app, profile_dir=self.profile_dir, keep_max_files=5)
