@@ -242,6 +242,8 @@ function profileTooltip(entry: ReadableEntry): vscode.MarkdownString {
     ['File', entry.file],
   ];
   if (!h.profiled) rows.splice(1, 0, ['Not profiled', h.skipReason ?? 'skipped']);
+  // Header fields of the wrong type were ignored by the reader (src/core/validateProfile.ts): say which.
+  for (const problem of h.problems ?? []) rows.push(['Ignored', problem]);
   const markdown = new vscode.MarkdownString(`**${escapeCell(h.method)} ${escapeCell(h.path || '/')}**\n\n| | |\n|---|---|\n`);
   markdown.appendMarkdown(rows.map(([k, v]) => `| ${escapeCell(k)} | ${escapeCell(v)} |`).join('\n'));
   markdown.supportHtml = false;
