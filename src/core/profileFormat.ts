@@ -48,11 +48,6 @@ export interface ProfileHeader {
   /** Number of functions and edges in the profile (to size work before parsing it). */
   functionCount: number;
   edgeCount: number;
-  /**
-   * Never in a file: set by the reader when header fields had the wrong type and were
-   * ignored (src/core/validateProfile.ts), one message each, naming the field.
-   */
-  problems?: string[];
 }
 
 export interface ProfiledFunction {

@@ -3,9 +3,9 @@
  * and whole documents, checked once against the format's rules (validateProfile.ts).
  * Every way a file can be unusable gives a ProfileReadError whose message a user can act on.
  */
-import { PROFILE_FORMAT, PROFILE_VERSION, type ProfileDocument, type ProfileHeader } from './profileFormat';
+import { PROFILE_FORMAT, PROFILE_VERSION, type ProfileDocument } from './profileFormat';
 import { ProfileReadError } from './profileReadError';
-import { validateHeader, validateProfileDocument } from './validateProfile';
+import { validateHeader, validateProfileDocument, type CheckedHeader } from './validateProfile';
 
 export { ProfileReadError };
 
@@ -20,7 +20,7 @@ function withoutByteOrderMark(text: string): string {
  * Parses the header from the start of a profile file.
  * @param firstChunk the file's first bytes decoded as text (at least its whole first line).
  */
-export function parseProfileHeader(firstChunk: string): ProfileHeader {
+export function parseProfileHeader(firstChunk: string): CheckedHeader {
   firstChunk = withoutByteOrderMark(firstChunk);
   if (firstChunk.length === 0) throw new ProfileReadError('The file is empty (a write may have been interrupted).');
   const newline = firstChunk.indexOf('\n');

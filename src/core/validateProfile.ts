@@ -66,6 +66,18 @@ const SHOWN_HEADER: [keyof ProfileHeader, Rule, unknown][] = [
   ['edgeCount', COUNT, NaN],
 ];
 
+/**
+ * A header as the reader returns it: with `problems` when fields of the wrong type were ignored,
+ * one message each, naming the field. Never in a file, so not part of ProfileHeader (the
+ * format's contract, which the Python tests compare with the JSON Schema).
+ */
+export type CheckedHeader = ProfileHeader & { problems?: string[] };
+
+/** The header fields the reader ignored, each with its reason; none for a sound header. */
+export function headerProblems(header: ProfileHeader): readonly string[] {
+  return (header as CheckedHeader).problems ?? [];
+}
+
 /** The message of a broken rule: "<path>: expected <what>, got <value>". */
 export function ruleMessage(path: string, expected: string, value: unknown): string {
   return `${path}: expected ${expected}, got ${describeValue(value)}`;
@@ -79,7 +91,7 @@ function fail(path: string, expected: string, value: unknown): never {
  * Checks the header object of line 1 (see the module comment for which fields refuse and
  * which are dropped). Returns a new object holding the format's fields only.
  */
-export function validateHeader(value: unknown, path = 'header'): ProfileHeader {
+export function validateHeader(value: unknown, path = 'header'): CheckedHeader {
   const header = objectAt(value, path);
   const checked: Record<string, unknown> = {};
   for (const [key, rule] of REQUIRED_HEADER) {
@@ -98,7 +110,7 @@ export function validateHeader(value: unknown, path = 'header'): ProfileHeader {
     }
   }
   if (problems.length > 0) checked.problems = problems;
-  return checked as unknown as ProfileHeader;
+  return checked as unknown as CheckedHeader;
 }
 
 /**
@@ -106,7 +118,7 @@ export function validateHeader(value: unknown, path = 'header'): ProfileHeader {
  * header of line 1) in place of the document's own. Header problems become profile notes,
  * so the opened profile says what was ignored.
  */
-export function validateProfileDocument(value: unknown, header: ProfileHeader): ProfileDocument {
+export function validateProfileDocument(value: unknown, header: CheckedHeader): ProfileDocument {
   const document = objectAt(value, 'the document');
   if (document.format !== PROFILE_FORMAT) fail('format', JSON.stringify(PROFILE_FORMAT), document.format);
   if (document.version !== PROFILE_VERSION) fail('version', String(PROFILE_VERSION), document.version);
