@@ -7,6 +7,9 @@ the numbers pstats itself reports for it (<file>.json), for the TypeScript reade
 Run it with Debian's python3 (it needs python3-werkzeug); it runs every pyenv interpreter
 from 3.8 on. What it writes:
   cprofile-py<X.Y>.prof    `python -m cProfile -o` on a sample program, one per interpreter
+  cprofile-imports-py<X.Y>.prof  `python -m cProfile -o` on a script whose import does the work
+                           (builtins.exec runs the script and every import: no function is
+                           uncalled); newest interpreter only. `--imports` writes just this one.
   profile-py<X.Y>.prof     the pure-Python `profile` module's Profile.runcall + dump_stats
                            (callers hold plain call counts)
   profile-cli-py<X.Y>.prof `python -m profile -o`: it names its root entry by the script's code
@@ -137,6 +140,44 @@ def {long_name}(i):
 '''
 
 
+IMPORTS_MAIN = '''\
+"""Imports a module that does its work while it is imported, as a settings module might."""
+import heavy_import
+
+print(heavy_import.report())
+'''
+
+HEAVY_IMPORT = '''\
+"""Work done at import time: the import machinery, not the script, calls this module."""
+
+
+def primes_below(n):
+    return [k for k in range(2, n) if all(k % d for d in range(2, int(k ** 0.5) + 1))]
+
+
+TABLE = primes_below(60000)
+
+
+def report():
+    return "%d primes" % len(TABLE)
+'''
+
+
+def write_imports_fixture(python):
+    """`python -m cProfile -o` of a script that imports a module which works as it loads."""
+    root = os.path.join(tempfile.gettempdir(), "request-profiler-pstats-imports")
+    shutil.rmtree(root, ignore_errors=True)
+    os.makedirs(root)
+    for name, text in [("main.py", IMPORTS_MAIN), ("heavy_import.py", HEAVY_IMPORT)]:
+        with open(os.path.join(root, name), "w", encoding="utf-8") as f:
+            f.write(text)
+    target = os.path.join(OUT, "cprofile-imports-py%s.prof" % version_of(python))
+    subprocess.run([python, "-m", "cProfile", "-o", target, "main.py"], cwd=root, env=child_env(),
+                   check=True, stdout=subprocess.DEVNULL)
+    dump_expected(python, target, {"writer": "python -m cProfile -o, a script that imports a module"})
+    shutil.rmtree(root, ignore_errors=True)
+
+
 def write_sample():
     """The sample program, at a fixed path so that fixture file names are stable."""
     shutil.rmtree(SAMPLE_ROOT, ignore_errors=True)
@@ -265,6 +306,9 @@ def main():
     if sys.argv[1:2] == ["--dump-expected"]:
         expected_numbers(sys.argv[2], json.loads(sys.argv[3]) if len(sys.argv) > 3 else None)
         return
+    if sys.argv[1:2] == ["--imports"]:
+        write_imports_fixture(pyenv_interpreters()[-1])
+        return
     if sys.argv[1:2] == ["--werkzeug"]:
         print(json.dumps(werkzeug_profiles(sys.argv[2])))
         return
@@ -279,6 +323,7 @@ def main():
         dump_expected(python, target, {"writer": "python -m cProfile -o"})
 
     newest = interpreters[-1]
+    write_imports_fixture(newest)
     target = os.path.join(OUT, "profile-py%s.prof" % version_of(newest))
     run_pure_profile(newest, target)
     dump_expected(newest, target, {"writer": "profile.Profile().runcall + dump_stats"})

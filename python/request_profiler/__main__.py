@@ -52,11 +52,37 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_to_pstats(args: argparse.Namespace) -> int:
-    with open(args.profile, encoding="utf-8") as f:
-        data = json.load(f)["profile"]
+    try:
+        with open(args.profile, encoding="utf-8-sig") as f:
+            document = json.load(f)
+        header = document["header"]
+        data = document["profile"]
+        functions, edges = data["functions"], data["edges"]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        return _refuse("cannot read %s as a Request Profiler profile: %s" % (args.profile, _reason(error)))
+    if not functions:
+        # pstats refuses a file holding an empty dict ("No stats ... were found"): write nothing.
+        if header.get("profiled") is False:
+            why = "the request was served unprofiled (%s)" % (header.get("skipReason") or "no reason recorded")
+        else:
+            why = "the profile records no function calls"
+        return _refuse("%s: %s, so there is nothing to convert; no pstats file was written." % (args.profile, why))
     with open(args.output, "wb") as out:
-        out.write(pstats_bytes(ProfileTables(data["functions"], data["edges"])))
+        out.write(pstats_bytes(ProfileTables(functions, edges)))
     return 0
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, KeyError):
+        return "it has no %s" % error
+    if isinstance(error, OSError):
+        return error.strerror or str(error)
+    return str(error)
+
+
+def _refuse(message: str) -> int:
+    print("request_profiler to-pstats: " + message, file=sys.stderr)
+    return 1
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -29,7 +29,8 @@
  * `rendered.layoutIn`.)
  */
 import type { CallGraphOptions } from '../core/callGraph';
-import type { ProfileData, ProfileDocument, ProfilePaths } from '../core/profileFormat';
+import type { ProfileData, ProfilePaths } from '../core/profileFormat';
+import { parseProfileDocument } from '../core/profileHeader';
 
 export type ExportFormat = 'dot' | 'svg';
 
@@ -62,10 +63,9 @@ export interface CallGraphProfileBytes extends Omit<CallGraphProfile, 'data'> {
 export function callGraphProfileOf(profile: CallGraphProfile | CallGraphProfileBytes): CallGraphProfile {
   if (!('document' in profile)) return profile;
   const { document, ...rest } = profile;
-  const parsed = JSON.parse(new TextDecoder('utf-8').decode(document)) as Partial<ProfileDocument>;
-  const data = parsed?.profile;
-  if (!data || !Array.isArray(data.functions) || !Array.isArray(data.edges)) throw new Error('the profile document has no "profile" data');
-  return { ...rest, data };
+  // Checked as every loaded document is (src/core/validateProfile.ts): the page builds its model
+  // from these bytes, and a bad index must be a message here, not a crash in the layout.
+  return { ...rest, data: parseProfileDocument(new TextDecoder('utf-8').decode(document)).profile };
 }
 
 /** What the page saves with setState: its thresholds and which profile it shows. */

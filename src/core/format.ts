@@ -1,6 +1,12 @@
 /** Human-readable numbers for labels, descriptions and tooltips. */
 
+/**
+ * "12.5 ms", "1.23 s"; "∞" for a sum that overflowed (times add up in doubles: two of 1e308 s
+ * make Infinity, which must not read as a huge real figure), "?" for no number at all.
+ */
 export function formatMs(ms: number): string {
+  if (ms === Infinity) return '∞';
+  if (ms === -Infinity) return '-∞';
   if (!Number.isFinite(ms)) return '?';
   if (ms >= 10_000) return `${(ms / 1000).toFixed(1)} s`;
   if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;

@@ -10,6 +10,7 @@
  * "1234 ms"; "<0.001 ms" for times that are there but would round to zero.
  */
 export function graphMs(ms: number): string {
+  if (ms === Infinity) return '∞ ms'; // a sum that overflowed
   if (!Number.isFinite(ms)) return '? ms';
   const abs = Math.abs(ms);
   if (abs === 0) return '0 ms';

@@ -1,23 +1,27 @@
 /**
- * Reads a profile's listing fields from the first line of its file, without parsing the rest.
+ * Reads a profile's listing fields from the first line of its file, without parsing the rest,
+ * and whole documents, checked once against the format's rules (validateProfile.ts).
  * Every way a file can be unusable gives a ProfileReadError whose message a user can act on.
  */
-import { PROFILE_FORMAT, PROFILE_VERSION, type ProfileHeader } from './profileFormat';
+import { PROFILE_FORMAT, PROFILE_VERSION, type ProfileDocument } from './profileFormat';
+import { ProfileReadError } from './profileReadError';
+import { validateHeader, validateProfileDocument, type CheckedHeader } from './validateProfile';
 
-export class ProfileReadError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ProfileReadError';
-  }
-}
+export { ProfileReadError };
 
 const HEADER_PREFIX = `{"format":"${PROFILE_FORMAT}","version":`;
+
+/** A byte-order mark some editors add when they save a file: not part of the JSON. */
+function withoutByteOrderMark(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
 
 /**
  * Parses the header from the start of a profile file.
  * @param firstChunk the file's first bytes decoded as text (at least its whole first line).
  */
-export function parseProfileHeader(firstChunk: string): ProfileHeader {
+export function parseProfileHeader(firstChunk: string): CheckedHeader {
+  firstChunk = withoutByteOrderMark(firstChunk);
   if (firstChunk.length === 0) throw new ProfileReadError('The file is empty (a write may have been interrupted).');
   const newline = firstChunk.indexOf('\n');
   if (!firstChunk.startsWith('{')) throw new ProfileReadError('Not JSON: the file does not start with "{".');
@@ -43,38 +47,15 @@ export function parseProfileHeader(firstChunk: string): ProfileHeader {
   return validateHeader(parsed.header);
 }
 
-const REQUIRED: [keyof ProfileHeader, 'string' | 'number'][] = [
-  ['id', 'string'],
-  ['start', 'number'],
-  ['wallMs', 'number'],
-  ['method', 'string'],
-  ['path', 'string'],
-];
-
-function validateHeader(value: unknown): ProfileHeader {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ProfileReadError('The profile has no header object.');
-  }
-  const header = value as Record<string, unknown>;
-  for (const [key, type] of REQUIRED) {
-    if (typeof header[key] !== type) throw new ProfileReadError(`The header's "${key}" is missing or not a ${type}.`);
-  }
-  return header as unknown as ProfileHeader;
-}
-
-/** Parses a whole profile document, checking the parts every view relies on. */
-export function parseProfileDocument(text: string): import('./profileFormat').ProfileDocument {
+/** Parses a whole profile document and checks it against the format (see validateProfile.ts). */
+export function parseProfileDocument(text: string): ProfileDocument {
+  text = withoutByteOrderMark(text);
   const header = parseProfileHeader(text);
-  let document: import('./profileFormat').ProfileDocument;
+  let parsed: unknown;
   try {
-    document = JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new ProfileReadError(`Truncated or corrupt profile: ${(error as Error).message}.`);
   }
-  const data = document.profile;
-  if (!data || !Array.isArray(data.functions) || !Array.isArray(data.edges)) {
-    throw new ProfileReadError('The profile has no "profile.functions" / "profile.edges" data.');
-  }
-  document.header = header;
-  return document;
+  return validateProfileDocument(parsed, header);
 }

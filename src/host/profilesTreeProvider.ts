@@ -9,6 +9,7 @@ import type { ProfileFilter } from '../core/profileFilter';
 import { isFailure, isFilterActive, matchesFilter } from '../core/profileFilter';
 import { groupByEndpoint, groupIntoBursts, type Burst, type EndpointGroup } from '../core/profileGroups';
 import { isReadable, type ProfileEntry, type ReadableEntry } from '../core/profileIndex';
+import { headerProblems } from '../core/validateProfile';
 import type { ProfileLibrary } from '../node/profileLibrary';
 import { PROFILE_VIEW_TYPE } from '../callTree/protocol';
 import type { Settings } from './settings';
@@ -242,6 +243,8 @@ function profileTooltip(entry: ReadableEntry): vscode.MarkdownString {
     ['File', entry.file],
   ];
   if (!h.profiled) rows.splice(1, 0, ['Not profiled', h.skipReason ?? 'skipped']);
+  // Header fields of the wrong type were ignored by the reader (src/core/validateProfile.ts): say which.
+  for (const problem of headerProblems(h)) rows.push(['Ignored', problem]);
   const markdown = new vscode.MarkdownString(`**${escapeCell(h.method)} ${escapeCell(h.path || '/')}**\n\n| | |\n|---|---|\n`);
   markdown.appendMarkdown(rows.map(([k, v]) => `| ${escapeCell(k)} | ${escapeCell(v)} |`).join('\n'));
   markdown.supportHtml = false;

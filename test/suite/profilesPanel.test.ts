@@ -94,6 +94,26 @@ describe('Profiles panel', () => {
     for (const expected of ['Content\\-Type', 'application/json', 'Bytes sent', 'CPU']) assert.ok(text.includes(expected), `tooltip has ${expected}: ${text}`);
   });
 
+  it('lists a header whose query and Content-Type are numbers, and its tooltip says they were ignored', async () => {
+    const profiler = await api();
+    const file = copyFixture('numeric_fields', (h) => {
+      h.id = 'numeric-fields';
+      h.path = '/numeric/fields';
+      h.query = 42;
+      h.contentType = 7;
+    });
+    try {
+      await until(async () => (await allRows(profiler)).some((r) => labelOf(r.item) === 'GET /numeric/fields'), 'the profile row');
+      const row = (await allRows(profiler)).find((r) => labelOf(r.item) === 'GET /numeric/fields')!;
+      assert.equal(row.node.kind, 'profile');
+      const text = (profiler.tree.resolveTreeItem(row.item, row.node).tooltip as vscode.MarkdownString).value;
+      assert.ok(text.includes('header\\.query: expected a string, got 42: ignored'), text);
+      assert.ok(text.includes('header\\.contentType: expected a string or null, got 7: ignored'), text);
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  });
+
   it('shows a new profile within a moment and drops a deleted one', async () => {
     const profiler = await api();
     const file = copyFixture('live_check', (h) => {

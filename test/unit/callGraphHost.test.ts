@@ -10,7 +10,7 @@ import { makeNonce } from '../../src/core/nonce';
 import { callGraphPanelTitle, callGraphTitle, requestName, toCallGraphProfile } from '../../src/callGraph/callGraphProfile';
 import { callGraphProfileOf } from '../../src/callGraph/protocol';
 import type { ProfileDocument, ProfileHeader } from '../../src/core/profileFormat';
-import { parseProfileDocument } from '../../src/core/profileHeader';
+import { parseProfileDocument, ProfileReadError } from '../../src/core/profileHeader';
 
 const FIXTURES = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'profiles');
 const CSP_SOURCE = 'https://file+.vscode-resource.vscode-cdn.net';
@@ -115,7 +115,15 @@ describe('call graph profile sent as the file’s bytes', () => {
 
   it('refuses bytes that are not a profile document', () => {
     const encode = (text: string) => new TextEncoder().encode(text);
-    assert.throws(() => callGraphProfileOf({ id: 'a', title: 'b', document: encode('{"format":"request-profiler"}') }), /no "profile" data/);
-    assert.throws(() => callGraphProfileOf({ id: 'a', title: 'b', document: encode('{"profile":{"functions":[],"edges":') }), SyntaxError);
+    assert.throws(() => callGraphProfileOf({ id: 'a', title: 'b', document: encode('{"format":"request-profiler"}') }), ProfileReadError);
+    assert.throws(() => callGraphProfileOf({ id: 'a', title: 'b', document: encode('{"profile":{"functions":[],"edges":') }), ProfileReadError);
+  });
+
+  it('refuses bad call data with its path, before the page builds a model from it', () => {
+    const text = readFileSync(fixtureFile('-GET-slow-'), 'utf8').replace(/"edges":\[\[\d+,/, '"edges":[[4294967296,');
+    assert.throws(
+      () => callGraphProfileOf({ id: 'a', title: 'b', document: new TextEncoder().encode(text) }),
+      (error: Error) => error instanceof ProfileReadError && /^profile\.edges\[0\]\[0\]: expected a function index .* got 4294967296$/.test(error.message),
+    );
   });
 });

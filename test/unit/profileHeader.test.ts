@@ -21,8 +21,8 @@ describe('parseProfileHeader', () => {
     ['other JSON', '{"a":1}\n', /Not a Request Profiler profile/],
     ['truncated header', profileText(makeHeader()).slice(0, 60), /Truncated/],
     ['wrong version', profileText(makeHeader()).replace('"version":1', '"version":99'), /Unsupported profile version 99/],
-    ['header not an object', '{"format":"request-profiler","version":1,"header":[1],\n"x":1}', /no header object/],
-    ['missing field', profileText({ ...makeHeader(), path: undefined } as never), /"path" is missing/],
+    ['header not an object', '{"format":"request-profiler","version":1,"header":[1],\n"x":1}', /^header: expected an object, got an array of 1 item$/],
+    ['missing field', profileText({ ...makeHeader(), path: undefined } as never), /^header\.path: expected a string, got nothing \(the field is missing\)$/],
   ];
   for (const [name, text, message] of broken) {
     it(`rejects ${name} with a clear message`, () => {

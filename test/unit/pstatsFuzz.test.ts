@@ -122,4 +122,58 @@ describe('pstats reader under hostile input', function () {
     const reason = readOrReason(Uint8Array.from(parts), 'shared callers');
     assert.match(reason ?? '', /callers tables are shared/);
   });
+  /** {('f', 1, 'x'): (1, 1, tt, 0.0, {('f', 1, 'x'): (1, 1, 0.0, callerCt)})}: marshal bytes, floats as 'g'. */
+  function oneFunction(tt: number, callerCt: number): Uint8Array {
+    const parts: number[] = [];
+    const float = (v: number) => {
+      const b = new Uint8Array(8);
+      new DataView(b.buffer).setFloat64(0, v, true);
+      parts.push(0x67, ...b);
+    };
+    const label = () => parts.push(0x29, 3, 0x7a, 1, 0x66, 0x69, 1, 0, 0, 0, 0x7a, 1, 0x78);
+    parts.push(0x7b);
+    label();
+    parts.push(0x29, 5, 0x69, 1, 0, 0, 0, 0x69, 1, 0, 0, 0);
+    float(tt);
+    float(0);
+    parts.push(0x7b);
+    label();
+    parts.push(0x29, 4, 0x69, 1, 0, 0, 0, 0x69, 1, 0, 0, 0);
+    float(0);
+    float(callerCt);
+    parts.push(0x30, 0x30);
+    return Uint8Array.from(parts);
+  }
+
+  it('refuses NaN and infinite times, in a function and in a caller entry', () => {
+    assert.equal(readOrReason(oneFunction(0.5, 0.25), 'finite'), undefined, 'the hand-made file is a profile');
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      assert.match(readOrReason(oneFunction(bad, 0), `tt ${bad}`) ?? '', new RegExp(`f:1\\(x\\) hold ${bad}, not a finite number`));
+      assert.match(readOrReason(oneFunction(0, bad), `caller ct ${bad}`) ?? '', new RegExp(`caller entry of f:1\\(x\\) holds ${bad}, not a finite number`));
+    }
+  });
+
+  it('never gives a non-finite number: every float of two fixtures made NaN or infinite', () => {
+    let refused = 0;
+    // cProfile's caller tuples, and the profile module's plain counts (times estimated from them).
+    for (const { name, bytes: original } of fixtures.filter((f) => ['cprofile-py3.13.prof', 'profile-py3.13.prof'].includes(f.name))) {
+      for (let at = 0; at + 9 <= original.length; at++) {
+        if ((original[at] & 0x7f) !== 0x67) continue; // 'g', maybe with the reference flag
+        for (const bad of [NaN, Infinity, -Infinity]) {
+          const bytes = original.slice();
+          new DataView(bytes.buffer).setFloat64(at + 1, bad, true);
+          const label = `${name} float at ${at} made ${bad}`;
+          if (readOrReason(bytes, label) !== undefined) {
+            refused++;
+            continue;
+          }
+          // Not a float after all (a 'g' byte inside a string or an integer): what was read is still finite.
+          const data = readPstats(bytes);
+          for (const f of data.functions) assert.ok([f.cc, f.nc, f.tt, f.ct].every(Number.isFinite), label);
+          for (const e of data.edges) assert.ok(e.every(Number.isFinite), label);
+        }
+      }
+    }
+    assert.ok(refused > 300, `only ${refused} non-finite floats were refused`);
+  });
 });

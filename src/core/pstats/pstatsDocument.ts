@@ -4,7 +4,7 @@
  *
  * A .prof file records only the cProfile numbers. What the document holds besides them:
  *   known      header.profiled (true), skipReason (null), functionCount, edgeCount,
- *              profiledMs (the roots' cumulative time, as the middleware computes it);
+ *              profiledMs (the sum of own times: pstats' total, what it prints);
  *              from a Werkzeug file name: method, path, wallMs (Werkzeug's "elapsed"),
  *              interface ('wsgi': Werkzeug's middleware is WSGI-only).
  *   estimated  start (Werkzeug's time minus the elapsed time; else the file's modification
@@ -93,7 +93,7 @@ export function pstatsHeader(info: PstatsFileInfo, profile?: ProfileData): { hea
   const werkzeug = info.fileName === undefined ? undefined : parseWerkzeugFileName(info.fileName, info.elapsedDecimals);
 
   let profiledMs = 0;
-  if (profile) profiledMs = rootSeconds(profile) * 1000;
+  if (profile) profiledMs = profiledSeconds(profile) * 1000;
   else unknown.add('profiledMs').add('functionCount').add('edgeCount');
 
   let wallMs: number;
@@ -145,11 +145,18 @@ export function pstatsHeader(info: PstatsFileInfo, profile?: ProfileData): { hea
   };
 }
 
-/** Seconds the profile covers: the cumulative time of functions no other function called. */
-function rootSeconds(profile: ProfileData): number {
-  const called = new Set<number>();
-  for (const [caller, callee] of profile.edges) if (caller !== callee) called.add(callee);
-  return profile.functions.reduce((sum, f, index) => (called.has(index) ? sum : sum + f.ct), 0);
+/**
+ * Seconds the profile covers: the sum of every function's own time, which is pstats' total_tt
+ * (the "in N seconds" it prints). Each moment profiled is some one function's own time, so
+ * the sum holds however the functions call each other. The cumulative time of the functions
+ * nothing calls is the same figure only when there are such functions: under
+ * `python -m cProfile -o`, builtins.exec runs the script and is also called by the import
+ * machinery for every imported module, so nothing is uncalled and that sum was 0.
+ */
+function profiledSeconds(profile: ProfileData): number {
+  let sum = 0;
+  for (const f of profile.functions) sum += f.tt;
+  return sum;
 }
 
 const STDLIB = /^(.*\/lib\/python\d+\.\d+)\//;

@@ -122,6 +122,10 @@ function tupleEdge(caller: number, callee: number, value: MarshalValue, entry: R
     );
   }
   const [nc, cc, tt, ct] = value as number[];
+  const bad = (value as number[]).find((n) => !Number.isFinite(n));
+  if (bad !== undefined) {
+    throw new PstatsReadError(`The caller entry of ${describeLabel(entry.label)} holds ${bad}, not a finite number: the file is damaged.`);
+  }
   return [caller, callee, cc, nc, tt, ct];
 }
 
@@ -130,6 +134,9 @@ function tupleEdge(caller: number, callee: number, value: MarshalValue, entry: R
  * times is estimated by that count (evenly among callers when the callee's count is unknown).
  */
 function estimatedEdge(caller: number, callee: number, calls: number, entry: RawEntry): ProfiledEdge {
+  if (!Number.isFinite(calls)) {
+    throw new PstatsReadError(`The caller entry of ${describeLabel(entry.label)} holds ${calls}, not a finite call count: the file is damaged.`);
+  }
   const share = entry.nc > 0 && calls >= 0 ? calls / entry.nc : 1 / entry.callers.entries.length;
   return [caller, callee, calls, calls, entry.tt * share, entry.ct * share];
 }
@@ -141,6 +148,11 @@ function toEntry(label: Label, value: MarshalValue): RawEntry {
   const [cc, nc, tt, ct, callers] = value as MarshalValue[];
   if (!isNumber(cc) || !isNumber(nc) || !isNumber(tt) || !isNumber(ct)) {
     throw new PstatsReadError(`The numbers of ${describeLabel(label)} are not all numbers.`);
+  }
+  // A marshalled float can be NaN or infinite; shown, it would read as a real time.
+  const bad = [cc, nc, tt, ct].find((n) => !Number.isFinite(n));
+  if (bad !== undefined) {
+    throw new PstatsReadError(`The numbers of ${describeLabel(label)} hold ${bad}, not a finite number: the file is damaged.`);
   }
   if (!(callers instanceof MarshalDict)) {
     throw new PstatsReadError(`The callers of ${describeLabel(label)} are ${describe(callers)}, not a dict.`);

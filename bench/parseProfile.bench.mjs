@@ -1,0 +1,92 @@
+// Benchmarks reading a large profile document: JSON.parse alone next to parseProfileDocument
+// (header, JSON.parse and the check of every field the views rely on), in one run, so the
+// cost of validating a document at load can be read on any machine.
+//
+//   node --expose-gc bench/parseProfile.bench.mjs [functions] [edges] [runs]
+//   (defaults 20,000, 100,000 and 15)
+//
+// Prints the median and min over the runs of: JSON.parse; parseProfileDocument; the validation
+// alone (on an already parsed document); and opening, parseProfileDocument then the profile
+// model, which is what a view waits for. Validation allocates next to nothing, so a collection
+// of the freshly parsed document happens during the model build either way: compare "open".
+import * as esbuild from 'esbuild';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { makeLargeProfileText } from './makeLargeProfile.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Bundles the TypeScript core (no vscode, no Node APIs) into a temporary module and imports it. */
+async function loadCore() {
+  const result = await esbuild.build({
+    stdin: {
+      contents: [
+        "export { parseProfileDocument, parseProfileHeader } from './src/core/profileHeader';",
+        "export { buildProfileModel } from './src/core/profileModel';",
+        // Absent before validation was added: the bench then times the old parse alone.
+        existsSync(join(root, 'src/core/validateProfile.ts')) ? "export { validateProfileDocument } from './src/core/validateProfile';" : '',
+      ].join('\n'),
+      resolveDir: root,
+      loader: 'ts',
+    },
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    write: false,
+  });
+  const file = join(tmpdir(), `request-profiler-parse-${process.pid}.mjs`);
+  writeFileSync(file, result.outputFiles[0].text);
+  try {
+    return await import(pathToFileURL(file).href);
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+
+function time(action) {
+  // A collection before each run, when node runs with --expose-gc: otherwise the garbage of
+  // the previous 10 MB parse is collected during the next one, and the figures swing widely.
+  globalThis.gc?.();
+  const start = performance.now();
+  action();
+  return performance.now() - start;
+}
+
+function summary(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { median: sorted[Math.floor(sorted.length / 2)], min: sorted[0] };
+}
+
+const ms = (value) => `${value.toFixed(1)} ms`;
+
+const [functionCount = 20_000, edgeCount = 100_000, runs = 15] = process.argv.slice(2).map(Number);
+const core = await loadCore();
+const text = makeLargeProfileText(functionCount, edgeCount);
+console.log(`profile: ${functionCount} functions, ${edgeCount} edges, ${(text.length / 1e6).toFixed(1)} MB; ${runs} runs each, interleaved`);
+// Interleaved, so that a busy machine slows all of them alike.
+const parse = [];
+const whole = [];
+const validate = [];
+const open = [];
+const parsed = JSON.parse(text);
+const header = core.parseProfileHeader(text);
+for (let i = 0; i < runs; i++) {
+  parse.push(time(() => JSON.parse(text)));
+  whole.push(time(() => core.parseProfileDocument(text)));
+  open.push(time(() => {
+    const document = core.parseProfileDocument(text);
+    core.buildProfileModel(document.profile, document.paths);
+  }));
+  if (core.validateProfileDocument) validate.push(time(() => core.validateProfileDocument(parsed, header)));
+}
+const show = (label, samples) => {
+  const { median, min } = summary(samples);
+  console.log(`${label.padEnd(24)}median ${ms(median)}, min ${ms(min)}`);
+};
+show('JSON.parse', parse);
+show('parseProfileDocument', whole);
+if (validate.length) show('validation alone', validate);
+show('open (+ profile model)', open);

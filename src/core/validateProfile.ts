@@ -1,0 +1,313 @@
+/**
+ * Checks a parsed profile document against the rules of the format (docs/profile-format.md,
+ * docs/profile.schema.json) once, when it is loaded, so that the views, the call graph and
+ * the source hints only ever see data they can trust. The first value that breaks a rule
+ * refuses the document with its path, e.g.
+ *   profile.functions[12].file: expected a string, got 42
+ * Keys the format does not know are tolerated: the format says a later minor revision may
+ * add some, and a reader of this version must still open such files.
+ *
+ * The header is treated apart (validateHeader): the fields a listing needs to place and name
+ * a profile (id, start, wallMs, method, path) refuse it when wrong; any other field of the
+ * wrong type is dropped (replaced by a value every view shows as unknown) and named in
+ * `header.problems`. A bad Content-Type should not cost the user the whole profile.
+ */
+import { PROFILE_FORMAT, PROFILE_VERSION, type ProfileDocument, type ProfileHeader } from './profileFormat';
+import { ProfileReadError } from './profileReadError';
+
+type Check = (value: unknown) => boolean;
+
+interface Rule {
+  check: Check;
+  /** What the rule wants, for messages: "a string or null". */
+  expected: string;
+}
+
+const STRING: Rule = { check: (v) => typeof v === 'string', expected: 'a string' };
+const NULLABLE_STRING: Rule = { check: (v) => v === null || typeof v === 'string', expected: 'a string or null' };
+const FINITE: Rule = { check: (v) => typeof v === 'number' && Number.isFinite(v), expected: 'a finite number' };
+// `v >= 0` is false for NaN; Infinity is what JSON.parse makes of a number too large (1e309).
+const SECONDS: Rule = { check: (v) => typeof v === 'number' && v >= 0 && v !== Infinity, expected: 'a finite number ≥ 0' };
+const COUNT: Rule = { check: (v) => Number.isInteger(v) && (v as number) >= 0, expected: 'an integer ≥ 0' };
+const INTEGER: Rule = { check: (v) => Number.isInteger(v), expected: 'an integer' };
+const NULLABLE_INTEGER: Rule = { check: (v) => v === null || Number.isInteger(v), expected: 'an integer or null' };
+const BOOLEAN: Rule = { check: (v) => typeof v === 'boolean', expected: 'true or false' };
+const INTERFACE: Rule = { check: (v) => v === 'wsgi' || v === 'asgi', expected: '"wsgi" or "asgi"' };
+
+/** Header fields without which a profile cannot be listed: a wrong one refuses the file. */
+const REQUIRED_HEADER: [keyof ProfileHeader, Rule][] = [
+  ['id', STRING],
+  ['start', FINITE],
+  ['wallMs', SECONDS],
+  ['method', STRING],
+  ['path', STRING],
+];
+
+/**
+ * Header fields that are only shown: a wrong one is replaced by its value here, which every
+ * view shows as unknown ("?", "—", empty), and reported in header.problems.
+ */
+const SHOWN_HEADER: [keyof ProfileHeader, Rule, unknown][] = [
+  ['cpuMs', SECONDS, NaN],
+  ['profiledMs', SECONDS, NaN],
+  ['interface', INTERFACE, 'wsgi'],
+  ['profiled', BOOLEAN, true],
+  ['skipReason', NULLABLE_STRING, null],
+  ['query', STRING, ''],
+  ['status', NULLABLE_INTEGER, null],
+  ['contentType', NULLABLE_STRING, null],
+  ['contentLength', NULLABLE_INTEGER, null],
+  ['bytesSent', COUNT, NaN],
+  ['pid', INTEGER, NaN],
+  ['threadId', INTEGER, NaN],
+  ['threadName', STRING, ''],
+  ['error', NULLABLE_STRING, null],
+  ['functionCount', COUNT, NaN],
+  ['edgeCount', COUNT, NaN],
+];
+
+/**
+ * A header as the reader returns it: with `problems` when fields of the wrong type were ignored,
+ * one message each, naming the field. Never in a file, so not part of ProfileHeader (the
+ * format's contract, which the Python tests compare with the JSON Schema).
+ */
+export type CheckedHeader = ProfileHeader & { problems?: string[] };
+
+/** The header fields the reader ignored, each with its reason; none for a sound header. */
+export function headerProblems(header: ProfileHeader): readonly string[] {
+  return (header as CheckedHeader).problems ?? [];
+}
+
+/** The message of a broken rule: "<path>: expected <what>, got <value>". */
+export function ruleMessage(path: string, expected: string, value: unknown): string {
+  return `${path}: expected ${expected}, got ${describeValue(value)}`;
+}
+
+function fail(path: string, expected: string, value: unknown): never {
+  throw new ProfileReadError(ruleMessage(path, expected, value));
+}
+
+/**
+ * Checks the header object of line 1 (see the module comment for which fields refuse and
+ * which are dropped). Returns a new object holding the format's fields only.
+ */
+export function validateHeader(value: unknown, path = 'header'): CheckedHeader {
+  const header = objectAt(value, path);
+  const checked: Record<string, unknown> = {};
+  for (const [key, rule] of REQUIRED_HEADER) {
+    const field = header[key];
+    if (!rule.check(field)) fail(`${path}.${key}`, rule.expected, field);
+    checked[key] = field;
+  }
+  const problems: string[] = [];
+  for (const [key, rule, unknown] of SHOWN_HEADER) {
+    const field = header[key];
+    if (rule.check(field)) {
+      checked[key] = field;
+    } else {
+      checked[key] = unknown;
+      problems.push(`${ruleMessage(`${path}.${key}`, rule.expected, field)}: ignored`);
+    }
+  }
+  if (problems.length > 0) checked.problems = problems;
+  return checked as unknown as CheckedHeader;
+}
+
+/**
+ * Checks a whole parsed document and returns it, typed, with `header` (the already checked
+ * header of line 1) in place of the document's own. Header problems become profile notes,
+ * so the opened profile says what was ignored.
+ */
+export function validateProfileDocument(value: unknown, header: CheckedHeader): ProfileDocument {
+  const document = objectAt(value, 'the document');
+  if (document.format !== PROFILE_FORMAT) fail('format', JSON.stringify(PROFILE_FORMAT), document.format);
+  if (document.version !== PROFILE_VERSION) fail('version', String(PROFILE_VERSION), document.version);
+  checkRequest(document.request);
+  checkResponse(document.response);
+  checkEnviron(document.environ);
+  checkError(document.error);
+  checkFields(document.python, 'python', [['version', STRING], ['implementation', STRING], ['executable', STRING]]);
+  const paths = checkFields(document.paths, 'paths', [['cwd', STRING]]);
+  for (const key of ['stdlib', 'sitePackages', 'prefixes']) checkStrings(paths[key], `paths.${key}`);
+  checkProfileData(document.profile);
+  document.header = header;
+  const notes = (document.profile as { notes: string[] }).notes;
+  if (header.problems) notes.push(...header.problems);
+  return document as unknown as ProfileDocument;
+}
+
+function checkRequest(value: unknown): void {
+  const request = checkFields(value, 'request', [
+    ['method', STRING],
+    ['path', STRING],
+    ['query', STRING],
+    ['scheme', STRING],
+    ['host', STRING],
+    ['remoteAddr', NULLABLE_STRING],
+  ]);
+  checkPairs(request.headers, 'request.headers');
+}
+
+function checkResponse(value: unknown): void {
+  const response = checkFields(value, 'response', [
+    ['status', NULLABLE_INTEGER],
+    ['statusLine', NULLABLE_STRING],
+    ['contentType', NULLABLE_STRING],
+    ['contentLength', NULLABLE_INTEGER],
+    ['bytesSent', COUNT],
+  ]);
+  checkPairs(response.headers, 'response.headers');
+}
+
+function checkEnviron(value: unknown): void {
+  const environ = objectAt(value, 'environ');
+  for (const key in environ) {
+    if (typeof environ[key] !== 'string') fail(`environ[${JSON.stringify(key)}]`, STRING.expected, environ[key]);
+  }
+}
+
+function checkError(value: unknown): void {
+  if (value === null) return;
+  if (typeof value !== 'object' || Array.isArray(value)) fail('error', 'null or an object', value);
+  checkFields(value, 'error', [['type', STRING], ['message', STRING], ['traceback', STRING]]);
+}
+
+/**
+ * The call data every view is built from, item by item. The loops test inline rather than
+ * through the rules' closures: an edge's times are doubles, and passing each to a function
+ * boxes it (200,000 allocations for 100,000 edges, each able to start a collection of the
+ * freshly parsed document).
+ */
+function checkProfileData(value: unknown): void {
+  const profile = objectAt(value, 'profile');
+  const functions = profile.functions;
+  const edges = profile.edges;
+  if (!Array.isArray(functions)) fail('profile.functions', 'an array', functions);
+  if (!Array.isArray(edges)) fail('profile.edges', 'an array', edges);
+  checkStrings(profile.notes, 'profile.notes');
+  for (let i = 0; i < functions.length; i++) {
+    const fn = functions[i];
+    if (typeof fn !== 'object' || fn === null || Array.isArray(fn)) fail(`profile.functions[${i}]`, 'an object', fn);
+    if (
+      typeof fn.file !== 'string' ||
+      typeof fn.name !== 'string' ||
+      !(fn.qualname === null || typeof fn.qualname === 'string') ||
+      !isCount(fn.line) ||
+      !isCount(fn.cc) ||
+      !isCount(fn.nc) ||
+      !isSeconds(fn.tt) ||
+      !isSeconds(fn.ct)
+    ) {
+      failFunction(fn, i);
+    }
+  }
+  const count = functions.length;
+  for (let i = 0; i < edges.length; i++) {
+    const edge = edges[i];
+    if (!Array.isArray(edge) || edge.length !== 6) fail(`profile.edges[${i}]`, 'an array of 6 numbers [caller, callee, cc, nc, tt, ct]', edge);
+    const caller = edge[0];
+    const callee = edge[1];
+    if (
+      !(isCount(caller) && caller < count) ||
+      !(isCount(callee) && callee < count) ||
+      !isCount(edge[2]) ||
+      !isCount(edge[3]) ||
+      !isSeconds(edge[4]) ||
+      !isSeconds(edge[5])
+    ) {
+      failEdge(edge, i, count);
+    }
+  }
+}
+
+// Small enough to be inlined into the loops above (so a double is never boxed to call them).
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && value >= 0 && Math.floor(value) === value && value !== Infinity;
+}
+
+function isSeconds(value: unknown): value is number {
+  return typeof value === 'number' && value >= 0 && value !== Infinity;
+}
+
+const FUNCTION_FIELDS: [string, Rule][] = [
+  ['file', STRING],
+  ['line', COUNT],
+  ['name', STRING],
+  ['qualname', NULLABLE_STRING],
+  ['cc', COUNT],
+  ['nc', COUNT],
+  ['tt', SECONDS],
+  ['ct', SECONDS],
+];
+
+/** Finds which field of a function that failed the fast check is wrong, in the format's order. */
+function failFunction(fn: Record<string, unknown>, index: number): never {
+  for (const [key, rule] of FUNCTION_FIELDS) {
+    if (!rule.check(fn[key])) fail(`profile.functions[${index}].${key}`, rule.expected, fn[key]);
+  }
+  throw new Error(`profile.functions[${index}] failed a check that no field fails`);
+}
+
+function failEdge(edge: unknown[], index: number, count: number): never {
+  for (let at = 0; at < 2; at++) {
+    const value = edge[at];
+    if (!(COUNT.check(value) && (value as number) < count)) {
+      fail(`profile.edges[${index}][${at}]`, `a function index from 0 to ${count - 1} (there are ${count} functions)`, value);
+    }
+  }
+  for (let at = 2; at < 4; at++) if (!COUNT.check(edge[at])) fail(`profile.edges[${index}][${at}]`, COUNT.expected, edge[at]);
+  for (let at = 4; at < 6; at++) if (!SECONDS.check(edge[at])) fail(`profile.edges[${index}][${at}]`, SECONDS.expected, edge[at]);
+  throw new Error(`profile.edges[${index}] failed a check that no item fails`);
+}
+
+function objectAt(value: unknown, path: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(path, 'an object', value);
+  return value as Record<string, unknown>;
+}
+
+function checkFields(value: unknown, path: string, fields: [string, Rule][]): Record<string, unknown> {
+  const object = objectAt(value, path);
+  for (const [key, rule] of fields) if (!rule.check(object[key])) fail(`${path}.${key}`, rule.expected, object[key]);
+  return object;
+}
+
+function checkStrings(value: unknown, path: string): void {
+  if (!Array.isArray(value)) fail(path, 'an array of strings', value);
+  for (let i = 0; i < value.length; i++) if (typeof value[i] !== 'string') fail(`${path}[${i}]`, STRING.expected, value[i]);
+}
+
+/** [name, value] pairs: request and response headers. */
+function checkPairs(value: unknown, path: string): void {
+  if (!Array.isArray(value)) fail(path, 'an array of [name, value] pairs', value);
+  for (let i = 0; i < value.length; i++) {
+    const pair = value[i];
+    if (!Array.isArray(pair) || pair.length !== 2) fail(`${path}[${i}]`, 'a [name, value] pair', pair);
+    for (let at = 0; at < 2; at++) if (typeof pair[at] !== 'string') fail(`${path}[${i}][${at}]`, STRING.expected, pair[at]);
+  }
+}
+
+/**
+ * A short, safe description of a value for a message: never its whole content, and with
+ * characters that could hide or reorder text (controls, bidi overrides, lone surrogates,
+ * non-characters) written as \u escapes.
+ */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing (the field is missing)';
+  if (value === null) return 'null';
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'boolean') return String(value);
+  if (typeof value === 'string') {
+    const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
+    return `the string "${escapeUnsafe(shown)}"`;
+  }
+  if (Array.isArray(value)) return `an array of ${value.length} item${value.length === 1 ? '' : 's'}`;
+  return 'an object';
+}
+
+// C0/C1 controls, bidi marks and overrides, BOM, non-characters U+FFFE/U+FFFF, and any surrogate
+// (a lone one cannot be shown; a pair is escaped too, which keeps the check a single regex).
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff\ud800-\udfff"\\]/g;
+
+function escapeUnsafe(text: string): string {
+  return text.replace(UNSAFE, (c) => (c === '"' || c === '\\' ? `\\${c}` : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
