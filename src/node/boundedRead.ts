@@ -73,7 +73,7 @@ export function closeFile(fd: number): Promise<void> {
   return new Promise((resolve) => close(fd, () => resolve()));
 }
 
-function readInto(fd: number, buffer: Buffer, length: number, position: number): Promise<number> {
+function readInto(fd: number, buffer: Buffer, length: number, position: number | null): Promise<number> {
   return new Promise((resolve, reject) => read(fd, buffer, 0, length, position, (error, bytesRead) => (error ? reject(error) : resolve(bytesRead))));
 }
 
@@ -84,7 +84,7 @@ export interface PrefixRead {
 }
 
 /**
- * Reads from the start of the file until done(newBytes) is true, the end of the file, or
+ * Reads from the start of a freshly opened file until done(newBytes) is true, the end of the file, or
  * maxBytes (then overLimit). Chunks start at firstChunk bytes and double, so a small read costs
  * one call and a long one few. Throws if the deadline expires between chunks.
  */
@@ -101,7 +101,8 @@ export async function readPrefix(
     const wanted = Math.min(chunkSize, options.maxBytes + 1 - total);
     // Never from Buffer's shared pool: these bytes may be sent to a webview, pool and all.
     const buffer = Buffer.allocUnsafeSlow(wanted);
-    const bytesRead = await readInto(fd, buffer, wanted, total);
+    // From the descriptor's own position (fresh, at 0): sequential, as a pipe or device allows too.
+    const bytesRead = await readInto(fd, buffer, wanted, null);
     if (bytesRead === 0) break;
     const chunk = buffer.subarray(0, bytesRead);
     chunks.push(chunk);

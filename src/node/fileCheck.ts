@@ -37,7 +37,8 @@ export async function checkFile(file: string): Promise<FileCheck> {
 /** A regular file, or the reason why the path is not one (prefixed by what the link points to). */
 export function classify(info: Stats, prefix: string): FileCheck {
   if (info.isFile()) return { kind: 'file', info };
-  return { kind: 'unusable', reason: `${prefix}${describeNonFile(info)}`, info };
+  const description = describeNonFile(info);
+  return { kind: 'unusable', reason: prefix ? `${prefix}${description[0].toLowerCase()}${description.slice(1)}` : description, info };
 }
 
 function describeNonFile(info: Stats): string {
