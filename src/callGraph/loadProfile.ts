@@ -23,6 +23,6 @@ export async function loadProfileDocument(uri: vscode.Uri, limits: ReadLimits): 
     return { document, bytes };
   } catch (error) {
     const message = (error as Error).message;
-    throw new Error(message.includes(name) ? message : `${name}: ${message}`);
+    throw new Error(message.startsWith(name) ? message : `${name}: ${message}`);
   }
 }

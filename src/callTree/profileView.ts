@@ -76,6 +76,11 @@ export class ProfileView implements vscode.Disposable {
     return this.panel.webview.postMessage(message);
   }
 
+  /** What reading the file gave: the profile sent to the page, or the message it shows instead. */
+  loadResult(): Promise<LoadResult> {
+    return this.load();
+  }
+
   private load(): Promise<LoadResult> {
     this.loaded ??= readProfile(this.uri, readLimitsFor(this.hooks.settings().maxProfileSizeMB));
     return this.loaded;

@@ -4,7 +4,8 @@
  * reader. Only a regular file is opened (a FIFO, device or folder is refused by its kind, a
  * dangling link by where it points), and it is read within the size and time limits
  * (readLimits.ts), whatever size the file system claims.
- * Every failure is a ProfileReadError with a message fit for the user.
+ * Every failure is a ProfileReadError with a message fit for the user, which either starts
+ * with the file's name or does not name it (the call graph puts the name in front).
  */
 import { basename } from 'node:path';
 import type { ProfileDocument, ProfileHeader } from '../core/profileFormat';
@@ -69,18 +70,17 @@ export function decodeUtf8(bytes: Uint8Array): string {
 export async function readProfileBytes(file: string, limits: ReadLimits): Promise<{ bytes: Uint8Array; modifiedMs: number }> {
   const name = basename(file);
   const check = await checkFile(file);
-  if (check.kind === 'gone') throw new ProfileReadError(`Cannot read ${name}: the file no longer exists.`);
-  if (check.kind === 'unusable') throw new ProfileReadError(`Cannot open ${name}. ${check.reason}`);
+  if (check.kind === 'gone') throw new ProfileReadError(`${name} no longer exists.`);
+  if (check.kind === 'unusable') throw new ProfileReadError(check.reason);
   if (check.info.size > limits.maxBytes) throw new ProfileReadError(sizeLimitMessage(name, check.info.size, limits.maxBytes));
-  const timeMessage = `Reading ${name} took longer than ${limits.timeoutMs / 1000} s: gave up (the disk or network share may be stalled).`;
+  const timeMessage = `${name} took longer than ${limits.timeoutMs / 1000} s to read: gave up (the disk or network share may be stalled).`;
   return withTimeLimit(limits.timeoutMs, timeMessage, async (deadline) => {
     let opened: OpenFile;
     try {
       opened = await openRegularFile(file);
     } catch (error) {
-      if (error instanceof ProfileReadError) throw new ProfileReadError(`Cannot open ${name}. ${error.message}`);
-      const reason = errorCode(error) === 'ENOENT' ? 'the file no longer exists.' : (error as Error).message;
-      throw new ProfileReadError(`Cannot read ${name}: ${reason}`);
+      if (error instanceof ProfileReadError) throw error;
+      throw new ProfileReadError(errorCode(error) === 'ENOENT' ? `${name} no longer exists.` : `${name} cannot be read: ${(error as Error).message}`);
     }
     const { fd, info } = opened;
     try {
