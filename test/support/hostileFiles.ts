@@ -37,13 +37,14 @@ export function validProfile(path: string): string {
 }
 
 /**
- * Makes the corpus in directory (which must exist and be empty).
+ * Makes the corpus in directory (which must exist).
  * @param maxBytes the size limit the reader under test will use: the huge file is just over it.
+ * @param prefix put before every name, so that several copies can share a folder (the benchmark).
  */
-export async function makeHostileCorpus(directory: string, maxBytes: number): Promise<HostileCorpus> {
+export async function makeHostileCorpus(directory: string, maxBytes: number, prefix = ''): Promise<HostileCorpus> {
   const files: HostileFile[] = [];
-  const at = (name: string) => join(directory, name);
-  const add = (name: string, what: string, listed: Outcome, loaded: Outcome = listed) => files.push({ name, what, listed, loaded });
+  const at = (name: string) => join(directory, prefix + name);
+  const add = (name: string, what: string, listed: Outcome, loaded: Outcome = listed) => files.push({ name: prefix + name, what, listed, loaded });
 
   add('valid.rprof.json', 'a valid profile (the control)', 'profile');
   writeFileSync(at('valid.rprof.json'), validProfile('/valid'));
