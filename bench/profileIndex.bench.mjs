@@ -14,6 +14,10 @@
 //     middleware writes) until the file is in the index, median and max over several files;
 //   - steady traffic: CPU time this process spends while 5 new profiles a second arrive for 5 s
 //     (the watcher's background cost; it grows with the directory if the watcher re-reads it);
+//   - with hostile files present: the cold index again (median of 3) once ten copies of the tests'
+//     hostile-file corpus (FIFOs, sockets, links to /dev/zero, dangling and looping links, sparse
+//     files over the size limit, garbage...) sit among the profiles, each checked to be listed
+//     as the tests expect;
 //   - for comparison: reading and JSON.parse of every file whole (what a naive index would do),
 //     and the heap those parsed documents would hold.
 // Targets (issue 3) on a 2-core machine: cold < 1 s, new file < 100 ms, memory < 50 MB. Exit
@@ -46,7 +50,10 @@ const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const verdict = (ok) => (ok ? 'ok' : 'MISSED');
 const row = (label, value, note = '') => console.log(`  ${label.padEnd(24)}${value.padStart(9)}   ${note}`);
 
-const { ProfileLibrary, DirectoryWatcher } = await loadProfileLibrary(root);
+const { ProfileLibrary, DirectoryWatcher, makeHostileCorpus } = await loadProfileLibrary(root);
+const HOSTILE_COPIES = 10;
+/** The extension's default size limit (src/node/readLimits.ts): the corpus's huge files are just over it. */
+const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
 const templates = loadFixtureProfiles(join(root, 'test', 'fixtures', 'profiles'));
 const temp = mkdtempSync(join(tmpdir(), 'rp-bench-index-'));
 const profileDir = join(temp, '.profiles');
@@ -152,8 +159,32 @@ try {
   console.log(`steady traffic: ${TRAFFIC.perSecond} new profiles a second for ${TRAFFIC.seconds} s`);
   row('CPU of this process', ms(trafficCpuMs), `(${((trafficCpuMs / ((TRAFFIC.seconds + 1.5) * 1000)) * 100).toFixed(0)} % of one core over the ${TRAFFIC.seconds + 1.5} s, writes included)`);
 
+  // --- with hostile files present ---------------------------------------------------------------
+  // They stay for the rest of the run; the comparison below leaves them out by name.
+  const corpora = [];
+  for (let i = 0; i < HOSTILE_COPIES; i++) corpora.push(await makeHostileCorpus(profileDir, DEFAULT_MAX_BYTES, `hostile${i}-`));
+  const hostile = corpora.flatMap((c) => c.files);
+  const hostileRepeats = [];
+  for (let i = 0; i < 3; i++) {
+    const again = await coldIndex();
+    hostileRepeats.push(again.elapsed);
+    if (i === 0) {
+      const expectedSize = nextSerial + hostile.length;
+      if (again.library.index.size !== expectedSize) throw new Error(`with hostile files the index holds ${again.library.index.size} entries, expected ${expectedSize}`);
+      for (const file of hostile) {
+        const entry = again.library.index.get(join(profileDir, file.name));
+        const ok = file.listed === 'profile' ? entry?.header && !entry.error : file.listed.test(entry?.error ?? '');
+        if (!ok) throw new Error(`${file.name} (${file.what}) listed as ${JSON.stringify(entry?.error ?? entry?.header?.path)}`);
+      }
+    }
+    await again.library.dispose();
+  }
+  for (const corpus of corpora) await corpus.close();
+  console.log(`with ${hostile.length} hostile files among the ${nextSerial} profiles (${HOSTILE_COPIES} copies of the tests' corpus, each listed as expected)`);
+  row('cold index, median of 3', ms(median(hostileRepeats)), `(${hostileRepeats.map((r) => ms(r)).join(', ')}; without them: ${ms(median(repeats))})`);
+
   // --- comparison: parse every file whole ------------------------------------------------------
-  const names = readdirSync(profileDir).filter((n) => n.endsWith('.rprof.json'));
+  const names = readdirSync(profileDir).filter((n) => n.endsWith('.rprof.json') && !n.startsWith('hostile'));
   const beforeNaive = settledMemory();
   started = performance.now();
   const documents = names.map((name) => JSON.parse(readFileSync(join(profileDir, name), 'utf8')));

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { isFilterActive } from './core/profileFilter';
 import { ProfileLibrary } from './node/profileLibrary';
+import { readLimitsFor } from './node/readLimits';
 import { registerProfileCommands } from './host/profileCommands';
 import { ProfileDecorationProvider } from './host/profileDecorations';
 import { OPEN_PROFILE_COMMAND, ProfilesTreeProvider, type ProfilesTreeNode } from './host/profilesTreeProvider';
@@ -34,7 +35,7 @@ const AGE_REFRESH_MS = 30_000;
 export function activate(context: vscode.ExtensionContext): RequestProfilerApi {
   const output = vscode.window.createOutputChannel('Request Profiler', { log: true });
   let { settings, problems } = readSettings();
-  const library = new ProfileLibrary();
+  const library = new ProfileLibrary({}, readLimitsFor(settings.maxProfileSizeMB));
   const tree = new ProfilesTreeProvider(library, settings);
   const view = vscode.window.createTreeView<ProfilesTreeNode>('requestProfiler.profiles', {
     treeDataProvider: tree,
@@ -125,7 +126,7 @@ export function activate(context: vscode.ExtensionContext): RequestProfilerApi {
       reportProblems(problems);
       tree.updateSettings(settings);
       decorations.setSlowRequestMs(settings.slowRequestMs);
-      void library.setDirectories(settings.profileDirectories).then(updateViewState);
+      void library.setReadLimits(readLimitsFor(settings.maxProfileSizeMB)).then(() => library.setDirectories(settings.profileDirectories)).then(updateViewState);
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => {
       ({ settings, problems } = readSettings());

@@ -1,6 +1,7 @@
-// Bundles the extension's real profile library (src/node/profileLibrary.ts, with its directory watcher) and
-// the bare directory watcher with esbuild's JS API and loads them, so the benchmark measures the
-// code the extension runs, not a copy of it.
+// Bundles the extension's real profile library (src/node/profileLibrary.ts, with its directory
+// watcher), the bare directory watcher and the tests' hostile-file corpus (test/support/hostileFiles.ts)
+// with esbuild's JS API and loads them, so the benchmark measures the code the extension runs, not
+// a copy of it.
 import * as esbuild from 'esbuild';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -13,6 +14,7 @@ export async function loadProfileLibrary(repoRoot) {
       contents: [
         "export { ProfileLibrary } from './src/node/profileLibrary';",
         "export { DirectoryWatcher } from './src/node/directoryWatcher';",
+        "export { makeHostileCorpus } from './test/support/hostileFiles';",
       ].join('\n'),
       resolveDir: repoRoot,
       loader: 'ts',

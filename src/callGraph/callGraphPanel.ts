@@ -15,6 +15,7 @@ import { callGraphHtml } from './callGraphHtml';
 import { makeNonce } from '../core/nonce';
 import { callGraphPanelTitle, toCallGraphProfile } from './callGraphProfile';
 import { loadProfileDocument, type LoadedCallGraphProfile } from './loadProfile';
+import { readLimitsFor } from '../node/readLimits';
 import {
   isCallGraphToHostMessage,
   type CallGraphPageState,
@@ -303,7 +304,7 @@ export class CallGraphPanels implements vscode.Disposable, vscode.WebviewPanelSe
     }
     let loaded: LoadedCallGraphProfile;
     try {
-      loaded = await loadProfileDocument(uri);
+      loaded = await loadProfileDocument(uri, readLimitsFor(this.services.settings().maxProfileSizeMB));
     } catch (error) {
       void vscode.window.showErrorMessage(`Cannot show the call graph of ${(error as Error).message}`);
       return undefined;
@@ -340,7 +341,7 @@ export class CallGraphPanels implements vscode.Disposable, vscode.WebviewPanelSe
     }
     const callGraph = this.track(new CallGraphPanel(panel, uri, this, this.services, false));
     try {
-      callGraph.setProfile(await loadProfileDocument(uri));
+      callGraph.setProfile(await loadProfileDocument(uri, readLimitsFor(this.services.settings().maxProfileSizeMB)));
     } catch (error) {
       callGraph.dispose();
       void vscode.window.showWarningMessage(`Could not restore the call graph of ${(error as Error).message}`);

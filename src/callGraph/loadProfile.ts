@@ -1,14 +1,13 @@
 /**
- * Reads a profile file for the call graph, naming the file in every error, since the message
- * is shown without the context of the Profiles panel. The middleware's JSON is parsed with
- * parseProfileDocument and its bytes are kept, to be sent to the page as they are (see
- * CallGraphProfileBytes); pstats files go through the views' shared loader.
+ * Reads a profile file for the call graph through the views' one loader
+ * (src/node/loadProfile.ts), naming the file in every error, since the message is shown without
+ * the context of the Profiles panel. The middleware's JSON keeps its bytes, to be sent to the
+ * page as they are (see CallGraphProfileBytes).
  */
-import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { PROFILE_SUFFIX, type ProfileDocument } from '../core/profileFormat';
-import { parseProfileDocument } from '../core/profileHeader';
+import type { ProfileDocument } from '../core/profileFormat';
 import { loadProfile } from '../node/loadProfile';
+import type { ReadLimits } from '../node/readLimits';
 
 export interface LoadedCallGraphProfile {
   document: ProfileDocument;
@@ -16,23 +15,14 @@ export interface LoadedCallGraphProfile {
   bytes?: Uint8Array;
 }
 
-export async function loadProfileDocument(uri: vscode.Uri): Promise<LoadedCallGraphProfile> {
+export async function loadProfileDocument(uri: vscode.Uri, limits: ReadLimits): Promise<LoadedCallGraphProfile> {
   const name = uri.path.split('/').pop() || uri.toString();
   if (uri.scheme !== 'file') throw new Error(`${name}: only files on disk can be opened (this one is ${uri.scheme}:).`);
   try {
-    if (!uri.path.endsWith(PROFILE_SUFFIX)) return { document: (await loadProfile(uri.fsPath)).document };
-    let bytes: Uint8Array;
-    try {
-      const buffer = await readFile(uri.fsPath);
-      // A plain view, not the Buffer: VS Code sends typed arrays to a webview as bytes, but a
-      // Buffer's toJSON turns it into a list of numbers first.
-      bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-    } catch (error) {
-      throw new Error((error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file no longer exists.' : `cannot read the file (${(error as Error).message}).`);
-    }
-    return { document: parseProfileDocument(new TextDecoder('utf-8').decode(bytes)), bytes };
+    const { document, bytes } = await loadProfile(uri.fsPath, limits);
+    return { document, bytes };
   } catch (error) {
     const message = (error as Error).message;
-    throw new Error(message.includes(uri.fsPath) ? message : `${name}: ${message}`);
+    throw new Error(message.startsWith(name) ? message : `${name}: ${message}`);
   }
 }

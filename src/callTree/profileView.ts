@@ -7,10 +7,10 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { readFile } from 'node:fs/promises';
-import { PROFILE_SUFFIX, type ProfileDocument } from '../core/profileFormat';
+import { type ProfileDocument } from '../core/profileFormat';
 import { ProfileReadError, parseProfileDocument, parseProfileHeader } from '../core/profileHeader';
-import { loadProfile } from '../node/loadProfile';
+import { decodeUtf8, readProfileFile } from '../node/loadProfile';
+import { readLimitsFor, sizeLimitMessage, type ReadLimits } from '../node/readLimits';
 import { openFunctionSource } from '../host/openSource';
 import type { Settings } from '../host/settings';
 import { ViewStateStore } from './viewStateStore';
@@ -76,8 +76,13 @@ export class ProfileView implements vscode.Disposable {
     return this.panel.webview.postMessage(message);
   }
 
+  /** What reading the file gave: the profile sent to the page, or the message it shows instead. */
+  loadResult(): Promise<LoadResult> {
+    return this.load();
+  }
+
   private load(): Promise<LoadResult> {
-    this.loaded ??= readProfile(this.uri);
+    this.loaded ??= readProfile(this.uri, readLimitsFor(this.hooks.settings().maxProfileSizeMB));
     return this.loaded;
   }
 
@@ -126,23 +131,28 @@ export class ProfileView implements vscode.Disposable {
   }
 }
 
-/** How much of a file to read to check its first line before sending it. */
-const HEADER_CHECK_BYTES = 64 * 1024;
-
 /**
- * Reads a profile file for the page: the middleware's JSON as bytes, checked only as far as
- * its header line (the page parses the rest, and says so if that fails), or a pstats file as
- * a document built by the shared loader (src/node/loadProfile.ts). Every failure becomes a
- * message the page can show.
+ * Reads a profile file for the page through the views' one loader (src/node/loadProfile.ts):
+ * the middleware's JSON as bytes, checked only as far as its header line (the page parses the
+ * rest, and says so if that fails), or a pstats file as a parsed document. Files not on disk
+ * (another file system provider) are read through VS Code, within the same size limit. Every
+ * failure becomes a message the page can show.
  */
-export async function readProfile(uri: vscode.Uri): Promise<LoadResult> {
+export async function readProfile(uri: vscode.Uri, limits: ReadLimits): Promise<LoadResult> {
   try {
-    if (uri.scheme === 'file' && !uri.path.endsWith(PROFILE_SUFFIX)) return { profile: { document: (await loadProfile(uri.fsPath)).document } };
-    const raw = uri.scheme === 'file' ? await readFile(uri.fsPath) : await vscode.workspace.fs.readFile(uri);
+    if (uri.scheme === 'file') {
+      const content = await readProfileFile(uri.fsPath, limits);
+      return { profile: 'bytes' in content ? { bytes: content.bytes } : { document: content.document } };
+    }
+    const name = path.posix.basename(uri.path);
+    const { size } = await vscode.workspace.fs.stat(uri);
+    if (size > limits.maxBytes) throw new ProfileReadError(sizeLimitMessage(name, size, limits.maxBytes));
+    const bytes = await vscode.workspace.fs.readFile(uri);
+    if (bytes.byteLength > limits.maxBytes) throw new ProfileReadError(sizeLimitMessage(name, undefined, limits.maxBytes));
+    const newline = bytes.indexOf(10);
+    parseProfileHeader(decodeUtf8(newline < 0 ? bytes : bytes.subarray(0, newline + 1)));
     // A plain view, not a Buffer: a Buffer would reach the page as a list of numbers (its toJSON).
-    const bytes = new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
-    parseProfileHeader(new TextDecoder('utf-8').decode(bytes.subarray(0, HEADER_CHECK_BYTES)));
-    return { profile: { bytes } };
+    return { profile: { bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) } };
   } catch (error) {
     if (error instanceof ProfileReadError) return { error: error.message };
     return { error: `The profile could not be read: ${(error as Error).message}` };
@@ -153,7 +163,7 @@ export async function readProfile(uri: vscode.Uri): Promise<LoadResult> {
 function documentOf(payload: ProfilePayload): ProfileDocument | undefined {
   if ('document' in payload) return payload.document;
   try {
-    return parseProfileDocument(new TextDecoder('utf-8').decode(payload.bytes));
+    return parseProfileDocument(decodeUtf8(payload.bytes));
   } catch {
     return undefined;
   }

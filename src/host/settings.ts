@@ -5,6 +5,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { DEFAULT_MAX_PROFILE_SIZE_MB } from '../node/readLimits';
 
 export const SECTION = 'requestProfiler';
 
@@ -23,6 +24,8 @@ export interface Settings {
   hideLibraryFrames: boolean;
   slowRequestMs: number;
   burstGapSeconds: number;
+  /** Profile files larger than this are listed with the reason and never read whole. */
+  maxProfileSizeMB: number;
 }
 
 const DEFAULT_DIRECTORY = '.profiles';
@@ -122,6 +125,7 @@ export function readSettings(): { settings: Settings; problems: string[] } {
     hideLibraryFrames: config.get<boolean>('hideLibraryFrames', true) !== false,
     slowRequestMs: readNumber(config, 'slowRequestMs', 500, 0, problems),
     burstGapSeconds: readNumber(config, 'burstGapSeconds', 5, 0, problems),
+    maxProfileSizeMB: readNumber(config, 'maxProfileSizeMB', DEFAULT_MAX_PROFILE_SIZE_MB, 1, problems),
   };
   return { settings, problems: [...new Set(problems)] };
 }

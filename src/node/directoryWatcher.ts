@@ -13,7 +13,7 @@
  * events, which name each file, are all a profile needs.
  */
 import { watch as fsWatch } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { lstat, stat } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { isProfilePath } from './profileFiles';
 
@@ -215,7 +215,8 @@ export class DirectoryWatcher {
     this.appeared = this.removedDir = this.relist = false;
     await Promise.all(
       files.map(async (file) => {
-        const exists = await stat(file).then((info) => info.isFile(), () => false);
+        // Whatever is there counts, links that lead nowhere and FIFOs included: the list says what is wrong with it.
+        const exists = await lstat(file).then(() => true, () => false);
         (exists ? changes.changed : changes.removed).push(file);
       }),
     );

@@ -9,9 +9,19 @@ import { ProfileIndex } from '../core/profileIndex';
 import { DirectoryWatcher, type DirectoryChanges, type DirectoryState, type DirectoryWatcherOptions } from './directoryWatcher';
 import { inferElapsedDecimals, type ElapsedDecimals } from '../core/pstats/werkzeugFileName';
 import { isProfileFileName, isPstatsFileName, pstatsCompanionsOf, readProfileEntry } from './profileFiles';
+import { DEFAULT_READ_LIMITS, type ReadLimits } from './readLimits';
 
-/** Files read between two yields to the event loop: a few milliseconds of work. */
-const READ_BATCH = 200;
+/**
+ * Files read at once. Each read is a few calls on libuv's threads (four by default); enough in
+ * flight keeps them all busy without queueing thousands of requests at once.
+ */
+const READ_CONCURRENCY = 32;
+
+/** A file to read, and whether the folder listing already said it is a regular file. */
+interface FileToRead {
+  file: string;
+  listedAsFile?: boolean;
+}
 
 export interface DirectoryStatus {
   directory: string;
@@ -31,7 +41,20 @@ export class ProfileLibrary {
   /** Per directory: how Werkzeug formatted durations in its file names (decided from all names). */
   private readonly elapsedDecimals = new Map<string, ElapsedDecimals>();
 
-  constructor(private readonly watcherOptions: DirectoryWatcherOptions = {}) {}
+  constructor(
+    private readonly watcherOptions: DirectoryWatcherOptions = {},
+    private limits: ReadLimits = DEFAULT_READ_LIMITS,
+  ) {}
+
+  /**
+   * The size limit decides which files are listed as too large and how long a first line may
+   * be: when it changes, every folder is read again.
+   */
+  async setReadLimits(limits: ReadLimits): Promise<void> {
+    if (limits.maxBytes === this.limits.maxBytes && limits.timeoutMs === this.limits.timeoutMs) return;
+    this.limits = limits;
+    if (this.watchers.size) await this.rescan();
+  }
 
   onDidChange(listener: Listener<void>): () => void {
     this.changeListeners.add(listener);
@@ -101,16 +124,19 @@ export class ProfileLibrary {
   }
 
   private async scan(directory: string): Promise<void> {
-    let names: string[];
+    let listing: FileToRead[];
     try {
-      names = (await readdir(directory)).filter(isProfileFileName);
+      // The listing's file types come free on most file systems: regular files are opened at
+      // once, everything else (links, FIFOs, folders) is looked at before anything opens it.
+      const dirents = (await readdir(directory, { withFileTypes: true })).filter((d) => isProfileFileName(d.name));
+      listing = dirents.map((d) => ({ file: join(directory, d.name), listedAsFile: d.isFile() }));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // waiting for it to be created
       this.setStatus({ directory, state: this.watchers.get(directory)?.state ?? 'closed', message: `Cannot list ${directory}: ${(error as Error).message}` });
       return;
     }
-    this.elapsedDecimals.set(directory, inferElapsedDecimals(names.filter(isPstatsFileName)));
-    await this.readFiles(directory, names.map((name) => join(directory, name)));
+    this.elapsedDecimals.set(directory, inferElapsedDecimals(listing.map((f) => f.file).filter(isPstatsFileName)));
+    await this.readFiles(directory, listing);
   }
 
   /** Brings the index in line with the directory's listing: reads new files, drops vanished ones. */
@@ -125,24 +151,35 @@ export class ProfileLibrary {
     for (const entry of this.index.list()) {
       if (entry.directory === directory && !present.has(entry.file)) this.index.remove(entry.file);
     }
-    await this.readFiles(directory, [...present].filter((file) => !this.index.get(file)));
+    await this.readFiles(directory, [...present].filter((file) => !this.index.get(file)).map((file) => ({ file })));
   }
 
-  private async readFiles(directory: string, files: string[]): Promise<void> {
-    for (let start = 0; start < files.length; start += READ_BATCH) {
-      if (start > 0) await new Promise((resume) => setImmediate(resume)); // let the host breathe
-      if (!this.watchers.has(directory)) return;
-      for (const file of files.slice(start, start + READ_BATCH)) {
-        const entry = readProfileEntry(file, directory, this.elapsedDecimals.get(directory));
+  /**
+   * Reads files READ_CONCURRENCY at a time, all asynchronous: the host's main thread only
+   * parses first lines. Every read has a time limit, so one stalled file holds up one slot
+   * for a few seconds and is then listed as too slow.
+   */
+  private async readFiles(directory: string, files: FileToRead[]): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < files.length && this.watchers.has(directory)) {
+        const { file, listedAsFile } = files[next++];
+        const entry = await readProfileEntry(file, directory, {
+          elapsedDecimals: this.elapsedDecimals.get(directory),
+          maxBytes: this.limits.maxBytes,
+          listedAsFile,
+        });
+        if (!this.watchers.has(directory)) return;
         // A file deleted while we read it is simply not listed, nor is the .prof copy of a profile.
-        if (!entry || (entry.error?.startsWith('Cannot read the file') && entry.mtimeMs === 0)) {
+        if (!entry) {
           this.index.remove(file);
           continue;
         }
         this.index.upsert(entry);
         for (const companion of pstatsCompanionsOf(file)) this.index.remove(companion);
       }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, worker));
   }
 
   private async applyChanges(directory: string, changes: DirectoryChanges): Promise<void> {
@@ -151,7 +188,7 @@ export class ProfileLibrary {
     for (const file of changes.removed) this.index.remove(file);
     if (changes.directoryAppeared) await this.scan(directory);
     else if (changes.relist) await this.relist(directory);
-    await this.readFiles(directory, changes.changed);
+    await this.readFiles(directory, changes.changed.map((file) => ({ file })));
     this.emitChange();
   }
 

@@ -25,7 +25,7 @@ describe('loadProfile', () => {
     try {
       await writeFile(join(dir, 'bogus.prof'), 'hello');
       const cases: [string, RegExp][] = [
-        [join(dir, 'missing.rprof.json'), /Cannot read/],
+        [join(dir, 'missing.rprof.json'), /^missing\.rprof\.json no longer exists\.$/],
         [join(fixtures, 'profiles', 'broken-truncated.rprof.json'), /Truncated/],
         [join(dir, 'bogus.prof'), /./],
       ];

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { copyFile, mkdtemp, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { copyFile, mkdtemp, mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProfileLibrary } from '../../src/node/profileLibrary';
@@ -162,5 +163,44 @@ describe('DirectoryWatcher when the system runs out of file watches', function (
       await library.dispose();
       await rm(root, { recursive: true, force: true });
     }
+  });
+});
+
+describe('ProfileLibrary and files that are not profiles', function () {
+  this.timeout(15_000);
+  let root: string;
+  let library: ProfileLibrary;
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'rp-lib-odd-'));
+    library = new ProfileLibrary({ coalesceMs: 10 });
+  });
+  afterEach(async () => {
+    await library.dispose();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('lists a FIFO, a folder, a dangling link and a looping link that appear while watching, each with the reason', async () => {
+    await library.setDirectories([root]);
+    execFileSync('mkfifo', [join(root, 'fifo.rprof.json')]);
+    await mkdir(join(root, 'folder.rprof.json'));
+    await symlink(join(root, 'gone', 'x.rprof.json'), join(root, 'dangling.rprof.json'));
+    await symlink(join(root, 'loop.rprof.json'), join(root, 'loop.rprof.json'));
+    await until(library, () => library.index.size === 4, 'all four to be listed');
+    const reason = (name: string) => library.index.get(join(root, name))?.error ?? '';
+    assert.match(reason('fifo.rprof.json'), /named pipe \(FIFO\)/);
+    assert.match(reason('folder.rprof.json'), /folder/);
+    assert.equal(reason('dangling.rprof.json'), `Dangling link to ${join(root, 'gone', 'x.rprof.json')}: nothing is there.`);
+    assert.match(reason('loop.rprof.json'), /The link loops/);
+    await rm(join(root, 'fifo.rprof.json'));
+    await until(library, () => library.index.size === 3, 'the removed FIFO to go');
+  });
+
+  it('lists a file over the size limit with the limit and its setting, and lists it again when the limit is raised', async () => {
+    const file = await writeProfile(root, 'big.rprof.json', profileText(makeHeader({ path: '/big' })));
+    library = new ProfileLibrary({ coalesceMs: 10 }, { maxBytes: 100, timeoutMs: 5000 });
+    await library.setDirectories([root]);
+    assert.match(library.index.get(file)?.error ?? '', /^big\.rprof\.json is [\d.]+ KiB, over the 100 B limit \(requestProfiler\.maxProfileSizeMB\)\.$/);
+    await library.setReadLimits({ maxBytes: 1024 * 1024, timeoutMs: 5000 });
+    assert.equal(library.index.get(file)?.header?.path, '/big');
   });
 });

@@ -1,0 +1,102 @@
+// The views' one loader and its bounded reads: the size limit holds when the file system gives
+// a wrong size, a stalled read is given up at the time limit, a byte-order mark is accepted,
+// and the call graph gets the file's bytes to send on.
+import * as assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, open, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ProfileReadError } from '../../src/core/profileHeader';
+import { readPrefix, withTimeLimit } from '../../src/node/boundedRead';
+import { loadProfile, readProfileFile } from '../../src/node/loadProfile';
+import { readProfileEntry } from '../../src/node/profileFiles';
+import { validProfile } from '../support/hostileFiles';
+
+const fixtures = join(__dirname, '..', '..', '..', 'test', 'fixtures');
+
+describe('bounded profile reads', function () {
+  this.timeout(20_000);
+  let root: string;
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'rp-bounded-'));
+  });
+  afterEach(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('stops at the size limit when the file system says the file is smaller (/proc files say 0 bytes)', async function () {
+    const procFile = '/proc/self/mountinfo';
+    if (!existsSync(procFile) || readFileSync(procFile).length < 300) this.skip();
+    const link = join(root, 'proc.rprof.json');
+    await symlink(procFile, link);
+    await assert.rejects(loadProfile(link, { maxBytes: 256, timeoutMs: 5000 }), (error: Error) =>
+      error instanceof ProfileReadError && /proc\.rprof\.json is larger than it says \(reading stopped at 256 B\), over the 256 B limit \(requestProfiler\.maxProfileSizeMB\)/.test(error.message));
+    // The list reads only up to the first newline, also bounded: a first line over the limit is refused.
+    const entry = await readProfileEntry(link, root, { maxBytes: 16 });
+    assert.match(entry?.error ?? '', /larger than it says/);
+  });
+
+  it('refuses a file over the limit by its size, before reading it', async () => {
+    const file = join(root, 'big.rprof.json');
+    await writeFile(file, validProfile('/big'));
+    const size = readFileSync(file).length;
+    await assert.rejects(readProfileFile(file, { maxBytes: size - 1, timeoutMs: 5000 }), /big\.rprof\.json is .* over the .* limit/);
+    assert.equal((await readProfileFile(file, { maxBytes: size, timeoutMs: 5000 }) as { bytes: Uint8Array }).bytes.length, size, 'exactly at the limit is fine');
+  });
+
+  it('gives up a read that stalls, at the time limit, with a message', async function () {
+    // A FIFO opened for blocking reads while a writer holds it open and writes nothing: a read
+    // that never returns, as on a hung network share.
+    const fifo = join(root, 'stalled');
+    execFileSync('mkfifo', [fifo]);
+    const writer = spawn('sh', ['-c', 'exec 3>"$0"; sleep 30', fifo], { stdio: 'ignore' });
+    try {
+      const handle = await open(fifo, 'r'); // returns once the writer has it open
+      try {
+        const started = Date.now();
+        await assert.rejects(
+          withTimeLimit(300, 'Reading stalled took longer than 0.3 s', (deadline) => readPrefix(handle.fd, { maxBytes: 1024, firstChunk: 64, deadline, timeMessage: 'late' })),
+          (error: Error) => error instanceof ProfileReadError && error.message === 'Reading stalled took longer than 0.3 s',
+        );
+        assert.ok(Date.now() - started < 15_000, 'gave up long before the writer went away');
+      } finally {
+        writer.kill(); // the stalled read now ends (end of file), freeing its thread
+        await handle.close();
+      }
+    } finally {
+      writer.kill();
+    }
+  });
+
+  it('accepts a leading UTF-8 byte-order mark in the list, the call tree and the call graph', async () => {
+    const file = join(root, 'bom.rprof.json');
+    await writeFile(file, '\ufeff' + validProfile('/bom'));
+    assert.equal((await readProfileEntry(file, root))?.header?.path, '/bom');
+    const content = await readProfileFile(file);
+    assert.ok('header' in content && content.header.path === '/bom');
+    assert.equal((await loadProfile(file)).document.header.path, '/bom');
+  });
+
+  it('lists a profile whose header line is over 64 KiB, as the views open it', async () => {
+    const file = join(root, 'long.rprof.json');
+    const path = `/${'p'.repeat(100 * 1024)}`;
+    await writeFile(file, validProfile('/long').replace('"path":"/long"', `"path":"${path}"`));
+    const entry = await readProfileEntry(file, root);
+    assert.equal(entry?.error, undefined);
+    assert.equal(entry?.header?.path, path);
+    assert.equal((await loadProfile(file)).document.header.path, path);
+  });
+
+  it("keeps the JSON file's bytes for the call graph page, as a plain Uint8Array; pstats files have none", async () => {
+    const file = join(root, 'a.rprof.json');
+    const text = validProfile('/a');
+    await writeFile(file, text);
+    const loaded = await loadProfile(file);
+    assert.equal(loaded.bytes?.constructor, Uint8Array, 'not a Buffer: VS Code would send a Buffer as a list of numbers');
+    assert.equal(Buffer.from(loaded.bytes!).toString('utf8'), text);
+    const werkzeug = await loadProfile(join(fixtures, 'pstats', 'werkzeug', 'GET.items.42.0ms.1795625314.prof'));
+    assert.equal(werkzeug.bytes, undefined);
+    assert.ok(werkzeug.pstats);
+  });
+});
