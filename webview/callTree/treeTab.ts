@@ -11,7 +11,7 @@ import { heatCss } from '../../src/core/heat';
 import { expandHotPath, hotPath, requestHotPath } from '../../src/core/hotPath';
 import type { ProfileModel } from '../../src/core/profileModel';
 import { codicon, element } from './dom';
-import { createTreeRow, type TreeRowParts } from './treeRow';
+import { createTreeRow, setRowDepth, type TreeRowParts } from './treeRow';
 import { VirtualList } from './virtualList';
 
 /** Call tree rows: the recursion mark says why a node is not expanded; own time has a column. */
@@ -310,7 +310,7 @@ export class TreeTab {
     if (canExpand) row.setAttribute('aria-expanded', String(expanded));
     else row.removeAttribute('aria-expanded');
 
-    parts.nameCell.style.paddingLeft = `${node.depth * 14}px`;
+    setRowDepth(parts, node.depth, 'Called');
     parts.twistyIcon.hidden = !canExpand;
     parts.twistyIcon.className = `codicon codicon-${expanded ? 'chevron-down' : 'chevron-right'}`;
     if (isFunction && info) {
