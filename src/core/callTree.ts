@@ -2,11 +2,12 @@
  * The top-down call tree of a request, built lazily from cProfile's caller→callee pairs.
  *
  * A node is a function reached along a path from a root; its id is that path of function
- * indices ("3/17/42"), so expansion state survives rebuilding the tree (after a reload, or
- * when the threshold changes). Children are computed only when asked for, so a profile of
- * 20,000 functions costs only what the user opens. There is no depth limit: a function
- * already on its path is shown as a recursive leaf that never expands, which is what ends
- * every branch.
+ * indices ("3/17/42"), or deeper down a short id naming its parent (treePaths.ts), so that
+ * nothing costs more than linear time in the depth. Children are computed only when asked
+ * for, so a profile of 20,000 functions costs only what the user opens. There is no depth
+ * limit: a function already on its path is shown as a recursive leaf that never expands,
+ * which is what ends every branch. Everything here works without recursion: a chain of
+ * 100,000 calls is deeper than the JavaScript call stack.
  *
  * Times are estimates wherever a function has several callers, because cProfile keeps no
  * call paths. A node standing for total T of function F (cumulative time F.ct) runs at
@@ -27,6 +28,7 @@
 import { LibraryFolder } from './libraryFolding';
 import type { ProfileModel } from './profileModel';
 import { directSplit, type TimeSplit } from './timeSplit';
+import { PathMarks, childNodeId, type PathNode } from './treePaths';
 
 export interface CallTreeOptions {
   /** Hide standard-library, site-packages and built-in frames (see libraryFolding.ts). */
@@ -92,9 +94,14 @@ export interface VisibleRow {
 /** Relative slack before numbers count as overlapping: float sums of exact data differ by ~1e-16. */
 const OVERLAP_TOLERANCE = 1e-9;
 
-interface Entry {
+interface Entry extends PathNode {
+  readonly id: string;
+  readonly fn: number;
+  readonly depth: number;
+  /** The entry's number in its tree, for the short ids of deep nodes. */
+  readonly serial: number;
   node: FunctionNode;
-  parent: Entry | null;
+  readonly parent: Entry | null;
   /** The share of the function's recorded time this node stands for. */
   share: number;
   /** Worked out when first needed: reading own time, hasChildren, or expanding. */
@@ -123,17 +130,14 @@ export function otherNodeId(parentId: string | null): string {
   return parentId === null ? 'other' : `${parentId}/other`;
 }
 
-/** The function indices of a function node's id, root first. */
-export function functionPath(id: string): number[] {
-  return id === '' ? [] : id.split('/').map(Number);
-}
-
 export class CallTree {
   readonly options: CallTreeOptions;
   private readonly splits = new Map<number, TimeSplit>();
   private folder?: LibraryFolder;
   private readonly entries = new Map<string, Entry>();
   private rootNodes?: FunctionNode[];
+  /** Which functions are on the path of the node being expanded or laid out. */
+  private readonly marks: PathMarks;
   /** One function shared by every node, rather than two closures per node. */
   private readonly layoutOf = (entry: Entry): Layout => this.layout(entry);
 
@@ -142,6 +146,7 @@ export class CallTree {
     options: Partial<CallTreeOptions> = {},
   ) {
     this.options = { ...DEFAULT_CALL_TREE_OPTIONS, ...options };
+    this.marks = new PathMarks(model.functions.length);
   }
 
   /** Every root, costliest first (not grouped by the threshold). */
@@ -164,7 +169,10 @@ export class CallTree {
     return entry.children;
   }
 
-  /** A node by id, computing the nodes on its path if needed; undefined if no such path exists. */
+  /**
+   * A node by id, computing the nodes on its path if needed; undefined if no such node exists.
+   * Also takes a path of any depth spelt out ("3/17/42/..."), e.g. from a saved state.
+   */
   node(id: string): CallTreeNode | undefined {
     if (id === 'other' || id.endsWith('/other')) {
       const parentId = id === 'other' ? null : id.slice(0, -'/other'.length);
@@ -173,10 +181,44 @@ export class CallTree {
     return this.entry(id)?.node;
   }
 
-  /** The ids of a node's ancestors, root first: what to expand to reveal it. */
+  /** The node at this path of function indices from a root; undefined if there is none. */
+  nodeAt(path: readonly number[]): FunctionNode | undefined {
+    this.roots();
+    let entry: Entry | undefined;
+    for (const fn of path) {
+      if (entry) this.children(entry.id);
+      entry = this.entries.get(childNodeId(entry ?? null, fn));
+      if (!entry) return undefined;
+    }
+    return entry?.node;
+  }
+
+  /** The child of a node (a root when parentId is null) for function fn, if it has one. */
+  child(parentId: string | null, fn: number): FunctionNode | undefined {
+    if (parentId === null) {
+      this.roots();
+      return this.entries.get(String(fn))?.node;
+    }
+    const parent = this.entry(parentId);
+    if (!parent) return undefined;
+    this.children(parent.id);
+    return this.entries.get(childNodeId(parent, fn))?.node;
+  }
+
+  /** The function indices from a root down to a function node, [] for unknown ids. */
+  functionPath(id: string): number[] {
+    const path: number[] = [];
+    for (let e = this.entry(id); e; e = e.parent ?? undefined) path.push(e.fn);
+    return path.reverse();
+  }
+
+  /** The ids of a node's ancestors, root first: what to expand to reveal it; [] for unknown ids. */
   ancestorIds(id: string): string[] {
-    const parts = id.split('/');
-    return parts.slice(0, -1).map((_, i) => parts.slice(0, i + 1).join('/'));
+    const node = this.node(id);
+    if (!node) return [];
+    const ids: string[] = [];
+    for (let e = node.parentId === null ? undefined : this.entry(node.parentId); e; e = e.parent ?? undefined) ids.push(e.id);
+    return ids.reverse();
   }
 
   /**
@@ -194,7 +236,7 @@ export class CallTree {
       kind: 'other',
       id: otherNodeId(parentId),
       parentId,
-      depth: parentId === null ? 0 : functionPath(parentId).length,
+      depth: parentId === null ? 0 : (this.entry(parentId)?.depth ?? 0) + 1,
       functions: small.map((n) => n.fn),
       total: sum(small, (n) => n.total),
       get own() {
@@ -241,13 +283,20 @@ export class CallTree {
   private entry(id: string): Entry | undefined {
     const known = this.entries.get(id);
     if (known) return known;
-    // Not computed yet: compute the path down to it (restoring a saved expansion state).
+    // Not computed yet: compute the path down to it (restoring a saved expansion state). The
+    // deep ids ("~5120/42") name a node of this tree that exists already, or none.
+    if (id.startsWith('~') || !/^\d+(\/\d+)*$/.test(id)) return undefined;
     this.roots();
-    const parts = id.split('/');
-    let entry = this.entries.get(parts[0]);
-    for (let i = 1; entry && i < parts.length; i++) {
-      this.children(entry.node.id);
-      entry = this.entries.get(`${entry.node.id}/${parts[i]}`);
+    let entry: Entry | undefined;
+    let start = 0;
+    while (start <= id.length) {
+      let end = id.indexOf('/', start);
+      if (end < 0) end = id.length;
+      const fn = Number(id.slice(start, end));
+      if (entry) this.children(entry.id);
+      entry = this.entries.get(childNodeId(entry ?? null, fn));
+      if (!entry) return undefined;
+      start = end + 1;
     }
     return entry;
   }
@@ -269,9 +318,10 @@ export class CallTree {
   private computeChildren(parent: Entry): FunctionNode[] {
     if (parent.node.recursive) return [];
     const layout = this.layout(parent, true);
-    const onPath = this.pathOf(parent);
-    const children = this.split(parent.node.fn).callees.map((callee) => {
-      const recursive = onPath.has(callee.fn);
+    const callees = this.split(parent.fn).callees;
+    const onPath = this.marks.pathOf(parent);
+    const children = callees.map((callee) => {
+      const recursive = onPath[callee.fn] === 1;
       const scale = recursive ? layout.recursiveScale : layout.restScale;
       const exact = parent.node.exact && callee.singleCaller && !recursive && scale >= 1 - OVERLAP_TOLERANCE;
       const total = callee.time * parent.share * scale;
@@ -280,27 +330,21 @@ export class CallTree {
     return sortNodes(children);
   }
 
-  /** The functions on a node's path, itself included. */
-  private pathOf(entry: Entry): Set<number> {
-    const onPath = new Set<number>();
-    for (let e: Entry | null = entry; e; e = e.parent) onPath.add(e.node.fn);
-    return onPath;
-  }
-
   /**
    * Creates a node. Its own time and whether it has children need the function's split,
    * which can be costly when folding, so they are worked out only when first read: opening
    * a node with thousands of children lays out only the rows that are drawn.
    */
   private addEntry(parent: Entry | null, fn: number, total: number, cc: number, nc: number, exact: boolean, recursive: boolean): Entry {
-    const id = parent ? `${parent.node.id}/${fn}` : String(fn);
+    const id = childNodeId(parent, fn);
     const info = this.model.functions[fn];
     const totalTime = this.model.totalTime;
-    const entry: Entry = { node: undefined as unknown as FunctionNode, parent, share: info.ct > 0 ? Math.min(1, total / info.ct) : 0 };
+    const depth = parent ? parent.depth + 1 : 0;
+    const entry: Entry = { id, fn, depth, serial: this.entries.size, node: undefined as unknown as FunctionNode, parent, share: info.ct > 0 ? Math.min(1, total / info.ct) : 0 };
     entry.node = new LazyFunctionNode(
       id,
-      parent ? parent.node.id : null,
-      parent ? parent.node.depth + 1 : 0,
+      parent ? parent.id : null,
+      depth,
       fn,
       total,
       cc,
@@ -326,12 +370,13 @@ export class CallTree {
       const own = Math.min(total, folder.foldedOwn(fn) * share);
       return (entry.layout = { own, hasChildren: folder.hasShownCallees(fn), recursiveScale: 1, restScale: 1, provisional: true });
     }
-    const onPath = entry.parent ? this.pathOf(entry.parent) : new Set<number>();
     const split = this.split(fn);
+    // The entry's own function is on its path: a self-call is recursive.
+    const onPath = this.marks.pathOf(entry);
     let recursiveRaw = 0;
     let restRaw = split.own * share;
     for (const callee of split.callees) {
-      if (callee.fn === fn || onPath.has(callee.fn)) recursiveRaw += callee.time * share;
+      if (onPath[callee.fn] === 1) recursiveRaw += callee.time * share;
       else restRaw += callee.time * share;
     }
     let recursiveScale = 1;

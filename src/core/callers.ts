@@ -8,12 +8,18 @@
  * (t × edge.ct / C.ct). Where recursion makes the edges into a function add up to more than
  * its cumulative time, they are scaled to fit, so a node's callers never hold more than it.
  * Self-calls are left out (they bring no time from outside); a caller already in the chain
- * is shown as a recursive leaf that never expands.
+ * is shown as a recursive leaf that never expands. Linear in the depth, as the call tree is
+ * (treePaths.ts): a chain of callers can be 100,000 long.
  */
 import type { ProfileModel } from './profileModel';
+import { PathMarks, childNodeId, type PathNode } from './treePaths';
 
 export interface CallerNode {
-  /** The chain of function indices from the chosen function up: "42" (it), "42/17" (its caller 17)... */
+  /**
+   * The chain of function indices from the chosen function up: "42" (it), "42/17" (its caller
+   * 17)...; further up, where such ids would grow with the depth, the parent's number and the
+   * caller ("~5120/17", see treePaths.ts).
+   */
   readonly id: string;
   readonly parentId: string | null;
   readonly depth: number;
@@ -36,16 +42,27 @@ export interface CallerNode {
 
 const OVERLAP_TOLERANCE = 1e-9;
 
+/** A node with its link up the chain, for ids and the chain's marks. */
+interface Link extends PathNode {
+  readonly id: string;
+  readonly serial: number;
+  readonly node: CallerNode;
+  readonly parent: Link | null;
+}
+
 export class CallersTree {
-  private readonly nodes = new Map<string, CallerNode>();
+  private readonly links = new Map<string, Link>();
   private readonly expanded = new Map<string, CallerNode[]>();
+  /** The functions in the chain of the node being expanded. */
+  private readonly marks: PathMarks;
 
   constructor(
     readonly model: ProfileModel,
     readonly target: number,
   ) {
+    this.marks = new PathMarks(model.functions.length);
     const f = model.functions[target];
-    this.nodes.set(String(target), {
+    this.addLink(null, {
       id: String(target),
       parentId: null,
       depth: 0,
@@ -63,16 +80,17 @@ export class CallersTree {
 
   /** The chosen function itself, at the top of the view. */
   root(): CallerNode {
-    return this.nodes.get(String(this.target))!;
+    return this.links.get(String(this.target))!.node;
   }
 
   /** A node's callers, the biggest share first; [] for roots, recursive leaves and unknown ids. */
   callers(id: string): CallerNode[] {
     const known = this.expanded.get(id);
     if (known) return known;
-    const node = this.node(id);
-    if (!node || node.recursive) return [];
-    const chain = new Set(id.split('/').map(Number));
+    const link = this.link(id);
+    if (!link || link.node.recursive) return [];
+    const node = link.node;
+    const chain = this.marks.pathOf(link);
     const edges = this.outsideCallers(node.fn);
     const info = this.model.functions[node.fn];
     let recorded = 0;
@@ -84,11 +102,10 @@ export class CallersTree {
     const result = edges.map((e): CallerNode => {
       const edge = this.model.edges[e];
       const time = denominator > 0 ? (node.time * edge.ct) / denominator : 0;
-      const recursive = chain.has(edge.caller);
-      const childId = `${id}/${edge.caller}`;
+      const recursive = chain[edge.caller] === 1;
       const caller: CallerNode = {
-        id: childId,
-        parentId: id,
+        id: childNodeId(link, edge.caller),
+        parentId: link.id,
         depth: node.depth + 1,
         fn: edge.caller,
         time,
@@ -100,27 +117,38 @@ export class CallersTree {
         recursive,
         hasCallers: !recursive && this.outsideCallers(edge.caller).length > 0,
       };
-      this.nodes.set(childId, caller);
-      return caller;
+      return this.addLink(link, caller);
     });
     result.sort((a, b) => b.time - a.time || a.fn - b.fn);
     this.expanded.set(id, result);
     return result;
   }
 
-  /** A node by id, computing the chain up to it if needed; undefined if no such chain exists. */
+  /**
+   * A node by id, computing the chain up to it if needed; undefined if no such chain exists.
+   * Also takes a chain of any length spelt out ("42/17/3/..."), e.g. from a saved state.
+   */
   node(id: string): CallerNode | undefined {
-    const known = this.nodes.get(id);
+    return this.link(id)?.node;
+  }
+
+  private link(id: string): Link | undefined {
+    const known = this.links.get(id);
     if (known) return known;
-    const parts = id.split('/');
-    if (parts[0] !== String(this.target)) return undefined;
-    let current = parts[0];
-    for (let i = 1; i < parts.length; i++) {
-      this.callers(current);
-      current = `${current}/${parts[i]}`;
-      if (!this.nodes.has(current)) return undefined;
+    if (!/^\d+(\/\d+)*$/.test(id)) return undefined;
+    const parts = id.split('/').map(Number);
+    if (parts[0] !== this.target) return undefined;
+    let link = this.links.get(String(this.target));
+    for (let i = 1; link && i < parts.length; i++) {
+      this.callers(link.id);
+      link = this.links.get(childNodeId(link, parts[i]));
     }
-    return this.nodes.get(id);
+    return link;
+  }
+
+  private addLink(parent: Link | null, node: CallerNode): CallerNode {
+    this.links.set(node.id, { id: node.id, fn: node.fn, depth: node.depth, serial: this.links.size, node, parent });
+    return node;
   }
 
   /** The rows on screen: the function, then the callers of every expanded node, depth first. */

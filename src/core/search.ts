@@ -2,10 +2,11 @@
  * Search in a profile: the functions whose name, qualified name, module or file contains
  * the query (case-insensitive), and for each the call-tree node that reveals it: the node
  * on its hottest path (hottestPaths.ts), so the view opens the path where the match costs
- * most. Bounded work: one pass over precomputed lower-case text, one shortest-path search
- * per profile (cached), and paths only for the first `limit` matches.
+ * most. Bounded work: one pass over precomputed lower-case text and one shortest-path search
+ * per profile (cached). A match's path is worked out only when it is revealed: paths can be
+ * 100,000 calls long, and a search can match every function.
  */
-import { hottestPathTo } from './hottestPaths';
+import { hottestPathTo, hottestPaths } from './hottestPaths';
 import { isShownWhenFolding } from './libraryFolding';
 import type { ProfileModel } from './profileModel';
 
@@ -18,11 +19,11 @@ export interface SearchOptions {
 
 export interface SearchMatch {
   fn: number;
-  /** The node to reveal, or null when no root reaches the function. */
-  nodeId: string | null;
+  /** Whether a root reaches the function, so that the tree has a node to reveal (revealPath). */
+  reachable: boolean;
   /**
-   * True when the function itself is hidden by library folding: nodeId is then its nearest
-   * shown ancestor, whose own time includes the match.
+   * True when the function itself is hidden by library folding: the node revealed is then its
+   * nearest shown ancestor, whose own time includes the match.
    */
   folded: boolean;
 }
@@ -58,16 +59,26 @@ export function searchFunctions(model: ProfileModel, query: string, options: Par
   const texts = textsOf(model);
   for (let fn = 0; fn < texts.length; fn++) if (texts[fn].includes(needle)) functions.add(fn);
   const ranked = [...functions].sort((a, b) => model.functions[b].ct - model.functions[a].ct || a - b);
-  const matches = ranked.slice(0, limit).map((fn) => revealing(model, fn, foldLibraries));
+  const matches = ranked.slice(0, limit).map((fn) => matchOf(model, fn, foldLibraries));
   return { matches, functions, total: functions.size };
 }
 
-/** The node that reveals fn in a tree with or without library folding. */
-export function revealing(model: ProfileModel, fn: number, foldLibraries: boolean): SearchMatch {
+/** A match, without its path (see revealPath). */
+export function matchOf(model: ProfileModel, fn: number, foldLibraries: boolean): SearchMatch {
+  const { via, estimate } = hottestPaths(model);
+  const reachable = estimate[fn] >= 0;
+  // Folding keeps the root of a path (the request's entry point) and the app's own functions.
+  const folded = foldLibraries && reachable && via[fn] >= 0 && !isShownWhenFolding(model, fn);
+  return { fn, reachable, folded };
+}
+
+/**
+ * The path (function indices from a root) of the node that reveals fn in a tree with or
+ * without library folding; null when no root reaches fn. CallTree.nodeAt finds the node.
+ */
+export function revealPath(model: ProfileModel, fn: number, foldLibraries: boolean): number[] | null {
   const path = hottestPathTo(model, fn);
-  if (!path.length) return { fn, nodeId: null, folded: false };
-  if (!foldLibraries) return { fn, nodeId: path.join('/'), folded: false };
-  // Folding keeps the root (the request's entry point) and the app's own functions.
-  const shown = path.filter((f, i) => i === 0 || isShownWhenFolding(model, f));
-  return { fn, nodeId: shown.join('/'), folded: shown[shown.length - 1] !== fn };
+  if (!path.length) return null;
+  if (!foldLibraries) return path;
+  return path.filter((f, i) => i === 0 || isShownWhenFolding(model, f));
 }

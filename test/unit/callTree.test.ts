@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { CallTree, functionPath, type FunctionNode } from '../../src/core/callTree';
+import { CallTree, type FunctionNode } from '../../src/core/callTree';
 import { buildProfileModel } from '../../src/core/profileModel';
 import { assertMs, assertTreeConsistent, edge, fn, PATHS, profile, SPLIT } from './callTreeSamples';
 
@@ -79,7 +79,7 @@ describe('CallTree: a function with several callers', () => {
     assertMs(node.total, 15, 'restored execute');
     assert.equal(splitTree().node('0/4'), undefined, 'execute is not a child of handler');
     assert.equal(splitTree().node('7'), undefined);
-    assert.deepEqual(functionPath('0/2/3/4'), [0, 2, 3, 4]);
+    assert.deepEqual(splitTree().functionPath('0/2/3/4'), [0, 2, 3, 4]);
     assert.deepEqual(splitTree().ancestorIds('0/2/3/4'), ['0', '0/2', '0/2/3']);
   });
 
@@ -136,11 +136,7 @@ describe('CallTree: edge cases', () => {
     const edges = Array.from({ length: depth - 1 }, (_, i) => edge(i, i + 1, 1, 1, depth - i - 1));
     const tree = new CallTree(buildProfileModel(profile(functions, edges)), { threshold: 0 });
     const expanded = new Set<string>();
-    let id = '0';
-    for (let i = 1; i < depth; i++) {
-      expanded.add(id);
-      id = `${id}/${i}`;
-    }
+    for (let node = tree.roots()[0]; node.hasChildren; node = tree.children(node.id)[0]) expanded.add(node.id);
     const rows = tree.visibleRows(expanded);
     assert.equal(rows.length, depth);
     const last = rows[rows.length - 1].node;

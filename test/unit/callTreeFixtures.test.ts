@@ -11,7 +11,7 @@ import { CallersTree } from '../../src/core/callers';
 import { requestHotPath } from '../../src/core/hotPath';
 import type { ProfileDocument } from '../../src/core/profileFormat';
 import { buildProfileModel, type ProfileModel } from '../../src/core/profileModel';
-import { searchFunctions } from '../../src/core/search';
+import { revealPath, searchFunctions } from '../../src/core/search';
 import { assertTreeConsistent } from './callTreeSamples';
 
 const FIXTURES = resolve(__dirname, '../../../test/fixtures/profiles');
@@ -87,8 +87,9 @@ describe('call tree on the middleware’s real profiles', () => {
     const all = model.functions.find((f) => f.name === '<built-in method builtins.all>')!.index;
     const genexpr = model.functions.find((f) => f.name === '<genexpr>' && f.qualname?.startsWith('is_prime'))?.index ?? named(model, '<genexpr>');
     const tree = new CallTree(model, { foldLibraries: true, threshold: 0 });
-    const id = searchFunctions(model, 'is_prime', { foldLibraries: true }).matches.find((m) => m.fn === isPrime)!.nodeId!;
-    const node = tree.node(id)!;
+    const match = searchFunctions(model, 'is_prime', { foldLibraries: true }).matches.find((m) => m.fn === isPrime)!;
+    const node = tree.nodeAt(revealPath(model, match.fn, true)!)!;
+    const id = node.id;
     assert.equal(node.kind, 'function');
     // is_prime has one caller and runs at share 1: its own time plus all()'s.
     const expectedOwn = model.functions[isPrime].tt + model.functions[all].tt;

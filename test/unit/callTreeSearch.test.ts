@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { CallTree } from '../../src/core/callTree';
 import { hottestPathTo } from '../../src/core/hottestPaths';
 import { buildProfileModel } from '../../src/core/profileModel';
-import { searchFunctions } from '../../src/core/search';
+import { revealPath, searchFunctions } from '../../src/core/search';
 import { edge, fn, PATHS, profile } from './callTreeSamples';
 
 /** handler → a 60 / b 30 → query (two callers) → execute. */
@@ -32,7 +32,7 @@ describe('search', () => {
   it('reveals each match on its hottest path, costliest match first', () => {
     const model = buildProfileModel(SPLIT, PATHS);
     const result = searchFunctions(model, 'db.py');
-    assert.deepEqual(result.matches.map((m) => [m.fn, m.nodeId]), [
+    assert.deepEqual(result.matches.map((m) => [m.fn, revealPath(model, m.fn, false)?.join('/')]), [
       [3, '0/1/3'],
       [4, '0/1/3/4'],
     ]);
@@ -61,7 +61,8 @@ describe('search', () => {
     const viaX = tree.node('0/1/3')!;
     const viaY = tree.node('0/2/3')!;
     assert.ok(viaX.total > viaY.total, `${viaX.total} > ${viaY.total}`);
-    assert.equal(searchFunctions(model, 't').matches.find((m) => m.fn === 3)?.nodeId, '0/1/3');
+    assert.ok(searchFunctions(model, 't').matches.some((m) => m.fn === 3 && m.reachable));
+    assert.deepEqual(revealPath(model, 3, false), [0, 1, 3]);
   });
 
   it('reveals a hidden library match at its nearest shown ancestor when folding', () => {
@@ -80,10 +81,14 @@ describe('search', () => {
       PATHS,
     );
     const folded = { foldLibraries: true };
-    assert.deepEqual(searchFunctions(model, 'index', folded).matches, [{ fn: 2, nodeId: '0/2', folded: false }]);
-    assert.deepEqual(searchFunctions(model, 'builtins.len', folded).matches, [{ fn: 3, nodeId: '0', folded: true }]);
-    assert.deepEqual(searchFunctions(model, 'shortcuts', folded).matches, [{ fn: 4, nodeId: '0/2', folded: true }]);
-    assert.deepEqual(searchFunctions(model, 'shortcuts').matches, [{ fn: 4, nodeId: '0/1/2/4', folded: false }]);
+    assert.deepEqual(searchFunctions(model, 'index', folded).matches, [{ fn: 2, reachable: true, folded: false }]);
+    assert.deepEqual(revealPath(model, 2, true), [0, 2]);
+    assert.deepEqual(searchFunctions(model, 'builtins.len', folded).matches, [{ fn: 3, reachable: true, folded: true }]);
+    assert.deepEqual(revealPath(model, 3, true), [0]);
+    assert.deepEqual(searchFunctions(model, 'shortcuts', folded).matches, [{ fn: 4, reachable: true, folded: true }]);
+    assert.deepEqual(revealPath(model, 4, true), [0, 2]);
+    assert.deepEqual(searchFunctions(model, 'shortcuts').matches, [{ fn: 4, reachable: true, folded: false }]);
+    assert.deepEqual(revealPath(model, 4, false), [0, 1, 2, 4]);
     const tree = new CallTree(model, { foldLibraries: true, threshold: 0 });
     assert.equal(tree.node('0/2')?.kind, 'function');
   });

@@ -8,7 +8,7 @@ import { DEFAULT_CALL_TREE_OPTIONS } from '../../src/core/callTree';
 import type { ProfileDocument } from '../../src/core/profileFormat';
 import { parseProfileDocument } from '../../src/core/profileHeader';
 import { buildProfileModel, type ProfileModel } from '../../src/core/profileModel';
-import { revealing, searchFunctions, type SearchResult } from '../../src/core/search';
+import { revealPath, searchFunctions, type SearchMatch, type SearchResult } from '../../src/core/search';
 import {
   VIEW_TABS,
   isHostToProfileViewMessage,
@@ -34,17 +34,25 @@ export interface WebviewApi {
 }
 
 /** What survives hiding the tab and reloading the window. */
-interface SavedState {
+interface SavedState extends LegacySavedState {
   profileId: string;
   tab: ViewTab;
-  expanded: string[];
-  selectedId: string | null;
+  /** The call tree's expanded nodes (expansionState.ts). States saved before it have `expanded`, a list of path ids. */
+  expansion: number[];
+  /** The selected node's path of function indices (before: `selectedId`, the path as an id). */
+  selectedPath: number[] | null;
   search: string;
   hideLibraryFrames: boolean;
   threshold: number;
   functionsSort: FunctionsSort;
   callersFunction: number | null;
   callersExpanded: string[];
+}
+
+/** What states saved by earlier versions have instead of expansion and selectedPath. */
+interface LegacySavedState {
+  expanded?: string[];
+  selectedId?: string | null;
 }
 
 function isSavedStateOf(value: unknown, profileId: string): boolean {
@@ -165,7 +173,11 @@ export class ProfileViewApp {
 
     this.root.replaceChildren(renderHeader(doc, fileName), this.renderToolbar(), this.renderTabs(doc));
     this.root.removeAttribute('aria-busy');
-    this.tree.build(this.hideLibraryFrames, this.threshold, saved ? { expanded: saved.expanded, selectedId: saved.selectedId } : undefined);
+    this.tree.build(
+      this.hideLibraryFrames,
+      this.threshold,
+      saved ? { expansion: saved.expansion, selectedPath: saved.selectedPath, expanded: saved.expanded, selectedId: saved.selectedId } : undefined,
+    );
     if (this.selectedFunction === null) this.selectedFunction = this.tree.selectedNode?.kind === 'function' ? this.tree.selectedNode.fn : null;
     if (saved?.callersFunction !== undefined && saved.callersFunction !== null) this.callers.showFunction(saved.callersFunction, saved.callersExpanded);
     if (this.searchText) this.runSearch(false);
@@ -299,7 +311,8 @@ export class ProfileViewApp {
     this.searchPosition = 0;
     this.tree.setMatches(this.search?.functions ?? new Set());
     this.functions.setFilter(this.search ? this.search.functions : null);
-    if (reveal && this.search?.matches[0]?.nodeId) this.tree.reveal(this.search.matches[0].nodeId);
+    const first = this.search?.matches[0];
+    if (reveal && first) this.revealMatch(first);
     this.updateSearchStatus();
     this.changed();
   }
@@ -309,11 +322,18 @@ export class ProfileViewApp {
     const count = this.search.matches.length;
     this.searchPosition = (this.searchPosition + step + count) % count;
     const match = this.search.matches[this.searchPosition];
-    if (match.nodeId) {
+    if (match.reachable) {
       this.selectTab('tree');
-      this.tree.reveal(match.nodeId);
+      this.revealMatch(match);
     }
     this.updateSearchStatus();
+  }
+
+  /** Reveals a search match's node; its path is worked out only now (it can be very long). */
+  private revealMatch(match: SearchMatch): void {
+    if (!this.model || !this.tree) return;
+    const path = revealPath(this.model, match.fn, this.hideLibraryFrames);
+    if (path) this.tree.revealPath(path);
   }
 
   private updateSearchStatus(): void {
@@ -329,10 +349,10 @@ export class ProfileViewApp {
 
   private revealFunction(fn: number): void {
     if (!this.model || !this.tree || !this.model.functions[fn]) return;
-    const match = revealing(this.model, fn, this.hideLibraryFrames);
-    if (!match.nodeId) return;
+    const path = revealPath(this.model, fn, this.hideLibraryFrames);
+    if (!path) return;
     this.selectTab('tree');
-    this.tree.reveal(match.nodeId);
+    this.tree.revealPath(path);
     this.tree.focus();
   }
 
@@ -365,8 +385,8 @@ export class ProfileViewApp {
     const saved: SavedState = {
       profileId: state.profileId,
       tab: state.tab,
-      expanded: state.expanded,
-      selectedId: state.selectedId,
+      expansion: this.tree?.savedExpansion ?? [],
+      selectedPath: this.tree?.selectedPath ?? null,
       search: state.search,
       hideLibraryFrames: state.hideLibraryFrames,
       threshold: state.threshold,

@@ -9,7 +9,7 @@ import { formatMs, formatPercent } from '../../src/core/format';
 import { heatCss } from '../../src/core/heat';
 import type { ProfileModel } from '../../src/core/profileModel';
 import { element } from './dom';
-import { createTreeRow, type TreeRowParts } from './treeRow';
+import { createTreeRow, setRowDepth, type TreeRowParts } from './treeRow';
 import { VirtualList } from './virtualList';
 
 /** Callers rows: the recursion mark says why a caller is not expanded; no own-time column. */
@@ -164,7 +164,7 @@ export class CallersTab {
     if (node.hasCallers) row.setAttribute('aria-expanded', String(open));
     else row.removeAttribute('aria-expanded');
     row.setAttribute('title', info.kind === 'builtin' ? info.name : `${info.displayName}\n${info.file}:${info.line}`);
-    parts.nameCell.style.paddingLeft = `${node.depth * 14}px`;
+    setRowDepth(parts, node.depth, 'Caller');
     parts.twistyIcon.hidden = !node.hasCallers;
     parts.twistyIcon.className = `codicon codicon-${open ? 'chevron-down' : 'chevron-right'}`;
     parts.name.className = `name kind-${info.kind}`;

@@ -5,12 +5,13 @@
  * matches are highlighted, and revealing one expands its path and keeps it out of "other".
  */
 import { CallTree, ESTIMATE_NOTE, type CallTreeNode, type VisibleRow } from '../../src/core/callTree';
+import { restoreExpansion, saveExpansion } from '../../src/core/expansionState';
 import { formatMs, formatPercent } from '../../src/core/format';
 import { heatCss } from '../../src/core/heat';
 import { expandHotPath, hotPath, requestHotPath } from '../../src/core/hotPath';
 import type { ProfileModel } from '../../src/core/profileModel';
 import { codicon, element } from './dom';
-import { createTreeRow, type TreeRowParts } from './treeRow';
+import { createTreeRow, setRowDepth, type TreeRowParts } from './treeRow';
 import { VirtualList } from './virtualList';
 
 /** Call tree rows: the recursion mark says why a node is not expanded; own time has a column. */
@@ -25,7 +26,13 @@ export interface TreeTabHooks {
   changed(): void;
 }
 
+/** A saved state to restore (see savedExpansion and selectedPath). */
 export interface TreeRestore {
+  /** Expanded nodes as saveExpansion lists them. */
+  expansion?: unknown;
+  /** The selected node's path of function indices, or null for none. */
+  selectedPath?: readonly number[] | null;
+  /** States saved before the list of paths: expanded node ids and the selected id, as paths ("3/17/42"). */
   expanded?: readonly string[];
   selectedId?: string | null;
 }
@@ -35,6 +42,8 @@ export class TreeTab {
   private tree!: CallTree;
   private rows: VisibleRow[] = [];
   private expanded = new Set<string>();
+  /** savedExpansion, kept until the expansion changes (the view saves its state on every selection). */
+  private savedList?: number[];
   /** Nodes kept out of "other" groups: revealed search matches. */
   private keep = new Set<string>();
   private hot = new Set<string>();
@@ -99,14 +108,17 @@ export class TreeTab {
     this.requestHot = requestHotPath(this.tree);
     this.hot = new Set(this.requestHot);
     const root = this.tree.roots()[0];
-    if (restore?.expanded) {
-      this.expanded = new Set(restore.expanded);
+    if (restore?.expansion !== undefined) {
+      this.expanded = restoreExpansion(this.tree, restore.expansion);
+    } else if (Array.isArray(restore?.expanded)) {
+      this.expanded = new Set(restore.expanded.flatMap((id) => (typeof id === 'string' ? this.tree.node(id)?.id ?? [] : [])));
     } else {
       this.expanded = root ? expandHotPath(this.tree, root.id) : new Set();
     }
     this.keep = new Set();
+    this.savedList = undefined;
     this.rebuildRows();
-    const selectedId = restore?.selectedId !== undefined ? restore.selectedId : this.requestHot[this.requestHot.length - 1];
+    const selectedId = this.restoredSelection(restore);
     const index = selectedId ? this.rows.findIndex((r) => r.node.id === selectedId) : -1;
     this.list.select(index >= 0 ? index : 0, false);
     this.list.reveal(Math.max(0, this.list.selectedIndex), true);
@@ -121,6 +133,19 @@ export class TreeTab {
 
   get expandedIds(): string[] {
     return [...this.expanded];
+  }
+
+  /** The expanded nodes as a list a later tree can restore (TreeRestore.expansion). */
+  get savedExpansion(): number[] {
+    return (this.savedList ??= saveExpansion(this.tree, this.expanded));
+  }
+
+  /** The selected node's path of function indices (for a "other" row, its parent's), or null. */
+  get selectedPath(): number[] | null {
+    const node = this.selectedNode;
+    if (!node) return null;
+    const id = node.kind === 'function' ? node.id : node.parentId;
+    return id === null ? [] : this.tree.functionPath(id);
   }
 
   get rowCount(): number {
@@ -146,9 +171,16 @@ export class TreeTab {
     this.list.refresh();
   }
 
+  /** Reveal the node at this path of function indices from a root (see reveal). */
+  revealPath(path: readonly number[]): void {
+    const node = this.tree.nodeAt(path);
+    if (node) this.reveal(node.id);
+  }
+
   /** Expand the path to a node, keep it out of "other", select it and scroll it to the middle. */
   reveal(id: string): void {
     for (const ancestor of this.tree.ancestorIds(id)) this.expanded.add(ancestor);
+    this.savedList = undefined;
     this.keep = new Set([id]);
     this.rebuildRows();
     const index = this.rows.findIndex((r) => r.node.id === id);
@@ -165,6 +197,7 @@ export class TreeTab {
     const node = this.selectedNode;
     if (!node || node.kind !== 'function') return;
     this.expanded = expandHotPath(this.tree, node.id, this.expanded);
+    this.savedList = undefined;
     const path = hotPath(this.tree, node.id);
     this.hot = new Set([...this.requestHot, ...path]);
     this.generation++;
@@ -176,6 +209,14 @@ export class TreeTab {
     }
     this.list.refresh();
     this.hooks.changed();
+  }
+
+  /** The id of the node to select after build(): the saved one, else the end of the hot path. */
+  private restoredSelection(restore: TreeRestore | undefined): string | null | undefined {
+    if (restore?.selectedPath === null) return null;
+    if (Array.isArray(restore?.selectedPath)) return restore.selectedPath.length ? this.tree.nodeAt(restore.selectedPath)?.id : undefined;
+    if (restore?.selectedId !== undefined) return restore.selectedId === null ? null : this.tree.node(restore.selectedId)?.id;
+    return this.requestHot[this.requestHot.length - 1];
   }
 
   private rebuildRows(): void {
@@ -193,6 +234,7 @@ export class TreeTab {
     const row = this.rows[index];
     if (row.expanded || row.node.kind !== 'function' || !row.node.hasChildren) return;
     this.expanded.add(row.node.id);
+    this.savedList = undefined;
     row.expanded = true;
     insertAt(this.rows, index + 1, this.tree.rowsBelow(row.node.id, this.expanded, this.keep));
     this.list.refresh();
@@ -203,6 +245,7 @@ export class TreeTab {
     const row = this.rows[index];
     if (!row.expanded) return;
     this.expanded.delete(row.node.id);
+    this.savedList = undefined;
     row.expanded = false;
     let end = index + 1;
     while (end < this.rows.length && this.rows[end].node.depth > row.node.depth) end++;
@@ -267,7 +310,7 @@ export class TreeTab {
     if (canExpand) row.setAttribute('aria-expanded', String(expanded));
     else row.removeAttribute('aria-expanded');
 
-    parts.nameCell.style.paddingLeft = `${node.depth * 14}px`;
+    setRowDepth(parts, node.depth, 'Called');
     parts.twistyIcon.hidden = !canExpand;
     parts.twistyIcon.className = `codicon codicon-${expanded ? 'chevron-down' : 'chevron-right'}`;
     if (isFunction && info) {

@@ -1,0 +1,116 @@
+// Benchmarks opening the call tree of a deep call chain (function i calls function i + 1), the
+// way the view opens it: parse the file, build the model, the tree, its hot path (the whole
+// chain), expand it and list the rows, and lay out the rows that are drawn. With library
+// frames shown and folded (every 7th frame a site-packages one).
+//
+//   node bench/callTreeDeep.bench.mjs [depth...] [--limit=seconds]
+//   (defaults 1,000 10,000 100,000; each depth runs in its own worker, stopped after the
+//   limit, 60 s by default, so a depth that never finishes is reported as such)
+//
+// Target (issue 12): a 100,000-deep chain opens in under a second.
+import * as esbuild from 'esbuild';
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { makeDeepChainText } from './makeDeepChain.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const LIBRARY_EVERY = 7;
+/** Rows a virtual list draws at once. */
+const SCREEN_ROWS = 60;
+
+async function bundleCore() {
+  const result = await esbuild.build({
+    stdin: {
+      contents: [
+        "export { parseProfileDocument } from './src/core/profileHeader';",
+        "export { buildProfileModel } from './src/core/profileModel';",
+        "export { CallTree } from './src/core/callTree';",
+        "export { requestHotPath, expandHotPath } from './src/core/hotPath';",
+      ].join('\n'),
+      resolveDir: root,
+      loader: 'ts',
+    },
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    write: false,
+  });
+  const file = join(tmpdir(), `request-profiler-deep-core-${process.pid}.mjs`);
+  writeFileSync(file, result.outputFiles[0].text);
+  return file;
+}
+
+function time(action) {
+  const start = performance.now();
+  const value = action();
+  return [performance.now() - start, value];
+}
+
+/** One depth, in a worker: the open time with all frames and with library frames folded. */
+async function measure({ coreFile, depth }) {
+  const core = await import(pathToFileURL(coreFile).href);
+  const text = makeDeepChainText(depth, LIBRARY_EVERY);
+  const [parseTime, document] = time(() => core.parseProfileDocument(text));
+  const [modelTime, model] = time(() => core.buildProfileModel(document.profile, document.paths));
+  const results = { parseTime, modelTime, modes: [] };
+  for (const foldLibraries of [false, true]) {
+    const [openTime, open] = time(() => {
+      const tree = new core.CallTree(model, { foldLibraries, threshold: 0.005 });
+      const hot = core.requestHotPath(tree);
+      const expanded = core.expandHotPath(tree, hot[0]);
+      const rows = tree.visibleRows(expanded);
+      let checksum = 0;
+      for (const { node } of rows.slice(0, SCREEN_ROWS)) checksum += node.own + node.total + (node.kind === 'function' && node.hasChildren ? 1 : 0);
+      return { hot: hot.length, rows: rows.length, checksum };
+    });
+    results.modes.push({ foldLibraries, openTime, hot: open.hot, rows: open.rows });
+  }
+  parentPort.postMessage(results);
+}
+
+const ms = (value) => `${value.toFixed(value < 10 ? 2 : 0)} ms`;
+
+async function main() {
+  const args = process.argv.slice(2);
+  const limitArg = args.find((a) => a.startsWith('--limit='));
+  const limitSeconds = limitArg ? Number(limitArg.slice('--limit='.length)) : 60;
+  const depths = args.filter((a) => !a.startsWith('--')).map(Number);
+  const coreFile = await bundleCore();
+  try {
+    console.log(`depth     parse    model  | open, all frames     | open, library folded`);
+    for (const depth of depths.length ? depths : [1_000, 10_000, 100_000]) {
+      const worker = new Worker(fileURLToPath(import.meta.url), { workerData: { coreFile, depth }, resourceLimits: { maxOldGenerationSizeMb: 4096 } });
+      const outcome = await new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          worker.terminate();
+          resolve({ timeout: true });
+        }, limitSeconds * 1000);
+        worker.once('message', (results) => {
+          clearTimeout(timer);
+          resolve(results);
+        });
+        worker.once('error', (error) => {
+          clearTimeout(timer);
+          resolve({ error });
+        });
+      });
+      await worker.terminate();
+      const label = String(depth).padEnd(8);
+      if (outcome.timeout) console.log(`${label} did not finish within ${limitSeconds} s`);
+      else if (outcome.error) console.log(`${label} failed: ${outcome.error.message}`);
+      else {
+        const cells = outcome.modes.map((m) => `${ms(m.openTime).padStart(9)} (${m.hot} hot, ${m.rows} rows)`.padEnd(21));
+        console.log(`${label} ${ms(outcome.parseTime).padStart(7)} ${ms(outcome.modelTime).padStart(7)}  | ${cells.join(' | ')}`);
+      }
+    }
+  } finally {
+    rmSync(coreFile, { force: true });
+  }
+}
+
+if (isMainThread) await main();
+else await measure(workerData);

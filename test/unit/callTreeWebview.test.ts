@@ -1,0 +1,141 @@
+/**
+ * The profile view's webview (dist/webview/callTree.js and callTree.css, built by
+ * `node esbuild.mjs`) in headless Chromium, for what only a browser's layout shows: the
+ * rows of a deep call tree keep their function names on screen (issue 12: indenting 14 px a
+ * level pushed names out of the Function column from about level 45).
+ */
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { extname, join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { makeDeepChainText } from '../../bench/makeDeepChain.mjs';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const DIST = join(ROOT, 'dist', 'webview');
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+// Loaded at run time: playwright-core reads its own package files, so it cannot be bundled.
+const { chromium } = createRequire(__filename)('playwright-core') as typeof import('playwright-core');
+const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf' };
+
+const PAGE = `<!DOCTYPE html><html><head><meta charset="utf-8">
+<link id="vscode-codicon-stylesheet" rel="stylesheet" href="/callTree.css">
+<script>
+  window.__messages = [];
+  window.__state = undefined;
+  window.acquireVsCodeApi = () => ({
+    postMessage: (m) => window.__messages.push(m),
+    getState: () => window.__state,
+    setState: (s) => { window.__state = s; },
+  });
+</script>
+</head><body class="vscode-light"><main id="app"></main>
+<script type="module" src="/callTree.js"></script>
+</body></html>`;
+
+/** 300 levels: the hot path opens all of them. */
+const CHAIN_DEPTH = 300;
+
+describe('call tree webview in Chromium', function () {
+  this.timeout(60_000);
+  let server: Server;
+  let origin: string;
+  let browser: Browser;
+  const chain = makeDeepChainText(CHAIN_DEPTH);
+
+  before(async function () {
+    if (!existsSync(CHROMIUM)) this.skip(); // set CHROMIUM_PATH; CI installs Debian's chromium
+    assert.ok(existsSync(join(DIST, 'callTree.js')), 'dist/webview/callTree.js is built (node esbuild.mjs)');
+    server = createServer((request, response) => {
+      const name = (request.url ?? '/').split('?')[0];
+      if (name === '/') {
+        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        response.end(PAGE);
+      } else if (name === '/deep.rprof.json') {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(chain);
+      } else if (/^\/[\w.-]+$/.test(name) && existsSync(join(DIST, name))) {
+        response.writeHead(200, { 'content-type': TYPES[extname(name)] ?? 'application/octet-stream' });
+        response.end(readFileSync(join(DIST, name)));
+      } else {
+        response.writeHead(404);
+        response.end();
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  });
+
+  /** The page with the chain shown (the hot path, every level, expanded), as the host sends it. */
+  async function openChain(width: number): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width, height: 700 } });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(origin);
+    await page.waitForFunction(() => (window as unknown as { __messages: { type: string }[] }).__messages.some((m) => m.type === 'ready'));
+    await page.evaluate(async () => {
+      const bytes = new Uint8Array(await (await fetch('/deep.rprof.json')).arrayBuffer());
+      const show = { type: 'show', fileName: 'deep.rprof.json', profile: { bytes }, defaults: { hideLibraryFrames: false } };
+      window.dispatchEvent(new MessageEvent('message', { data: show }));
+    });
+    await page.waitForSelector('vscode-tab-panel[data-tab="tree"] .vrow');
+    assert.deepEqual(errors, []);
+    return page;
+  }
+
+  /** Scrolls the tree to the row at this depth (row i is at depth i) and reads where its name is drawn. */
+  async function nameAtDepth(page: Page, depth: number) {
+    return page.evaluate(async (depth) => {
+      const list = document.querySelector('vscode-tab-panel[data-tab="tree"] .vlist') as HTMLElement;
+      list.scrollTop = depth * 22 - list.clientHeight / 2;
+      await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+      const row = list.querySelector(`.vrow:not([hidden])[aria-level="${depth + 1}"]`) as HTMLElement | null;
+      if (!row) return null;
+      const name = row.querySelector('.name') as HTMLElement;
+      const cell = row.querySelector('.name-cell') as HTMLElement;
+      const box = name.getBoundingClientRect();
+      const cellBox = cell.getBoundingClientRect();
+      const depthLabel = row.querySelector('.depth') as HTMLElement | null;
+      return {
+        text: name.textContent,
+        box: { left: box.left, right: box.right, top: box.top, bottom: box.bottom, width: box.width },
+        cell: { left: cellBox.left, right: cellBox.right },
+        clipped: name.scrollWidth > name.clientWidth,
+        viewport: { width: window.innerWidth, height: window.innerHeight },
+        depthLabel: !depthLabel || depthLabel.hidden ? null : depthLabel.textContent,
+      };
+    }, depth);
+  }
+
+  for (const width of [1200, 640]) {
+    it(`shows the function name of a row 200 levels deep, in full and on screen (${width} px wide)`, async () => {
+      const page = await openChain(width);
+      try {
+        const labels: [number, string | null][] = [];
+        for (const depth of [0, 19, 45, 200, CHAIN_DEPTH - 1]) {
+          const drawn = await nameAtDepth(page, depth);
+          assert.ok(drawn, `the row at depth ${depth} is drawn`);
+          assert.equal(drawn.text, `level_${depth}`);
+          const { box, cell, viewport } = drawn;
+          const where = `depth ${depth}: name at ${box.left}..${box.right}, cell ${cell.left}..${cell.right}, viewport ${viewport.width}`;
+          assert.ok(box.width > 0 && box.left >= cell.left && box.right <= cell.right, `inside its cell: ${where}`);
+          assert.ok(box.left >= 0 && box.right <= viewport.width && box.top >= 0 && box.bottom <= viewport.height, `inside the viewport: ${where}`);
+          assert.equal(drawn.clipped, false, `not cut short: ${where}`);
+          labels.push([depth, drawn.depthLabel]);
+        }
+        // Deep rows tell their depth, which the indentation no longer shows.
+        assert.deepEqual(labels, [[0, null], [19, null], [45, '45'], [200, '200'], [CHAIN_DEPTH - 1, String(CHAIN_DEPTH - 1)]]);
+      } finally {
+        await page.close();
+      }
+    });
+  }
+});
