@@ -82,6 +82,8 @@ export class CallGraphPanel {
   private drawn!: Promise<void>;
   private markDrawn!: () => void;
   private disposed = false;
+  /** What the page reported as failed, oldest first (tests read it; the user saw each). */
+  readonly pageErrors: string[] = [];
   /** What the loaded page drew last; undefined while the page (re)loads. */
   lastRendered: RenderedMessage | undefined;
 
@@ -191,10 +193,13 @@ export class CallGraphPanel {
       case 'optionsChanged':
         await this.services.memento.update(OPTIONS_KEY, message.options);
         return;
-      case 'error':
-        this.services.log.warn(`call graph of ${this.uri.fsPath}: ${message.message}`);
-        void vscode.window.showErrorMessage(message.message);
+      case 'error': {
+        const text = typeof message.message === 'string' ? message.message : 'the page reported an error without a reason';
+        this.services.log.error(`call graph of ${this.uri.fsPath}: ${text}${typeof message.detail === 'string' ? `\n${message.detail}` : ''}`);
+        this.pageErrors.push(text);
+        void vscode.window.showErrorMessage(`Call graph of ${this.uri.path.split('/').pop()}: ${text}`);
         return;
+      }
     }
   }
 

@@ -134,8 +134,11 @@ export type CallGraphToHostMessage =
   | { type: 'export'; profileId: string; format: ExportFormat; text: string; suggestedName: string }
   /** The user changed the thresholds in the page (the host may remember them). */
   | { type: 'optionsChanged'; options: Required<CallGraphOptions> }
-  /** Something the user should see in a notification, e.g. a failed layout. */
-  | { type: 'error'; message: string };
+  /**
+   * Something the user should see in a notification, e.g. a failed layout or an exception the
+   * page did not catch: the message says what failed and why; detail (a stack) is for the log.
+   */
+  | { type: 'error'; message: string; detail?: string };
 
 const HOST_TYPES = new Set<string>(['show', 'focusFunction', 'requestExport']);
 const PAGE_TYPES = new Set<string>(['ready', 'received', 'rendered', 'openFunction', 'showInCallTree', 'export', 'optionsChanged', 'error']);

@@ -290,6 +290,63 @@ describe('call graph webview in Chromium', function () {
     await page.close();
   });
 
+  it('draws names holding characters XML cannot carry, visibly escaped', async () => {
+    const page = await openPage('light');
+    const odd = ['\ufffe', '\uffff', '\ud800', '\u202e', '\u0001'];
+    const fn = (name: string, file: string, ct: number) => ({ file, line: 1, name, qualname: null, cc: 1, nc: 1, tt: 0.1, ct });
+    const profile: CallGraphProfile = {
+      id: 'odd-names',
+      title: 'GET /odd',
+      data: {
+        functions: [fn('root', '/app/main.py', 10), ...odd.map((c) => fn(`f${c}g`, `/app/odd${c}.py`, 1))],
+        edges: odd.map((_, i) => [0, i + 1, 1, 1, 0.1, 1]),
+        notes: [],
+      },
+    };
+    await send(page, { type: 'show', profile });
+    const rendered = await waitForMessage(page, 'rendered');
+    assert.equal(rendered.nodes, odd.length + 1);
+    assert.deepEqual((await messages(page)).filter((m) => m.type === 'error'), []);
+    const texts = await page.locator('g.node text').allTextContents();
+    for (const shown of ['f\\uFFFEg', 'f\\uFFFFg', 'f\\uD800g', 'f\\u202Eg', 'f\\u0001g']) assert.ok(texts.includes(shown), `${shown} in ${JSON.stringify(texts)}`);
+    const title = await page.locator(`#fn1 title`).textContent();
+    assert.ok(title?.includes('/app/odd\\uFFFE.py'), `the tooltip shows the file escaped: ${title}`);
+    await page.close();
+  });
+
+  it('shows and reports a profile it cannot draw, with the reason', async () => {
+    const page = await openPage('light');
+    const good = fixtureProfile('-GET-slow-');
+    await send(page, { type: 'show', profile: good });
+    await waitForMessage(page, 'rendered');
+    const before = (await messages(page)).length;
+    // An edge to a function that is not there: the page cannot build the graph.
+    const bad = { ...good, id: 'bad-edge', data: { ...good.data, edges: [...good.data.edges, [0, good.data.functions.length + 5, 1, 1, 0, 0]] } };
+    await send(page, { type: 'show', profile: bad });
+    const error = await waitForMessage(page, 'error', before);
+    assert.match(error.message, /^The profile could not be read: .*function/);
+    assert.equal(await page.locator('.status .warning').textContent(), error.message);
+    assert.equal(await page.locator('g.node').count(), 0, 'the previous profile\'s graph is not left on screen');
+    await page.close();
+  });
+
+  it('shows and reports an exception or a rejection nothing caught', async () => {
+    const page = await openPage('light');
+    const before = (await messages(page)).length;
+    await page.evaluate(() => {
+      setTimeout(() => {
+        throw new Error('forced exception');
+      });
+      void Promise.reject(new Error('forced rejection'));
+    });
+    await waitForMatch(page, (m) => m.type === 'error' && m.message.includes('forced exception'), before);
+    const rejection = await waitForMatch(page, (m) => m.type === 'error' && m.message.includes('forced rejection'), before);
+    assert.equal(rejection.type === 'error' && rejection.message, 'The call graph page failed: forced rejection');
+    assert.ok(rejection.type === 'error' && rejection.detail?.includes('forced rejection'), 'the stack goes to the host for its log');
+    assert.match((await page.locator('.status .warning').textContent()) ?? '', /The call graph page failed: forced/);
+    await page.close();
+  });
+
   it('shows hostile function names as text', async () => {
     const page = await openPage('light');
     const profile = fixtureProfile('-GET-b_bold_b-');
