@@ -347,6 +347,52 @@ describe('call graph webview in Chromium', function () {
     await page.close();
   });
 
+  it('refits when the view is resized, unless the user moved it: then it keeps their centre and zoom', async () => {
+    const page = await openPage('light');
+    await send(page, { type: 'show', profile: fixtureProfile('-GET-slow-') });
+    await waitForMessage(page, 'rendered');
+    /** The graph's placement, and the graph point at the viewport's centre. */
+    const view = () =>
+      page.evaluate(() => {
+        const svg = document.querySelector<SVGSVGElement>('.viewport svg')!;
+        const viewport = document.querySelector<HTMLElement>('.viewport')!;
+        const [, x, y, scale] = /translate\(([-\d.e]+)px, ([-\d.e]+)px\) scale\(([-\d.e]+)\)/.exec(svg.style.transform)!.map(Number);
+        const box = svg.getBoundingClientRect();
+        const inside = viewport.getBoundingClientRect();
+        return {
+          scale,
+          fits: box.left >= inside.left - 0.5 && box.top >= inside.top - 0.5 && box.right <= inside.right + 0.5 && box.bottom <= inside.bottom + 0.5,
+          centre: { x: (viewport.clientWidth / 2 - x) / scale, y: (viewport.clientHeight / 2 - y) / scale },
+        };
+      });
+    /** Resizes the page and waits for the graph's placement to follow (or a moment, if it should not). */
+    const resize = async (width: number, height: number) => {
+      const before = await page.evaluate(() => document.querySelector<SVGSVGElement>('.viewport svg')!.style.transform);
+      await page.setViewportSize({ width, height });
+      await page.waitForFunction((t) => document.querySelector<SVGSVGElement>('.viewport svg')!.style.transform !== t, before, { timeout: 2000 }).catch(() => undefined);
+    };
+    const fitted = await view();
+    assert.ok(fitted.fits, 'fitted at first');
+    await resize(500, 300);
+    const smaller = await view();
+    assert.ok(smaller.fits, 'refitted to the smaller view');
+    assert.ok(smaller.scale < fitted.scale, `zoomed out to fit: ${smaller.scale} < ${fitted.scale}`);
+
+    await page.locator('.viewport').focus();
+    await page.keyboard.press('+');
+    await page.keyboard.press('ArrowLeft');
+    const moved = await view();
+    await resize(900, 600);
+    const kept = await view();
+    assert.equal(kept.scale, moved.scale, 'the user\'s zoom is kept');
+    assert.ok(Math.abs(kept.centre.x - moved.centre.x) < 1 && Math.abs(kept.centre.y - moved.centre.y) < 1, `the centre is kept: ${JSON.stringify([moved.centre, kept.centre])}`);
+
+    await page.keyboard.press('0');
+    await resize(400, 300);
+    assert.ok((await view()).fits, 'after Fit (0), resizing fits again');
+    await page.close();
+  });
+
   it('shows hostile function names as text', async () => {
     const page = await openPage('light');
     const profile = fixtureProfile('-GET-b_bold_b-');

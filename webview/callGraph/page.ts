@@ -91,11 +91,6 @@ export class CallGraphPage {
     window.addEventListener('message', (event) => {
       if (isHostToCallGraphMessage(event.data)) this.onMessage(event.data);
     });
-    window.addEventListener('resize', () => {
-      if (this.fitOnNextRender) return;
-      if (this.drawn && !this.drawnFits()) return;
-      this.panZoom.fit();
-    });
     api.postMessage({ type: 'ready' });
   }
 
@@ -299,10 +294,6 @@ export class CallGraphPage {
 
   private setStatus(text: string, warning = false): void {
     this.status.replaceChildren(warning ? element('span', { class: 'warning' }, text) : text);
-  }
-
-  private drawnFits(): boolean {
-    return !!this.drawn && this.panZoom.isVisible({ x: 0, y: 0, width: this.drawn.width, height: this.drawn.height });
   }
 
   /** A node's rectangle in the SVG's own (unscaled) pixels. */
