@@ -25,6 +25,8 @@ export interface ProfileViewHooks {
   onActive(view: ProfileView): void;
   onStateChange(view: ProfileView): void;
   onDispose(view: ProfileView): void;
+  /** Where the page's failures are logged (with their stacks). */
+  log?: vscode.LogOutputChannel;
 }
 
 export class ProfileView implements vscode.Disposable {
@@ -33,6 +35,8 @@ export class ProfileView implements vscode.Disposable {
   private lastState?: ViewState;
   private readonly disposables: vscode.Disposable[] = [];
   private stateWaiters: ((state: ViewState) => void)[] = [];
+  /** What the page reported as failed, oldest first (tests read it; the user saw each). */
+  readonly pageErrors: string[] = [];
 
   constructor(
     readonly uri: vscode.Uri,
@@ -110,6 +114,11 @@ export class ProfileView implements vscode.Disposable {
         await openFunctionSource({ file: message.file, line: message.line, name: message.name }, { paths: document?.paths }, this.hooks.settings());
         return;
       }
+      case 'error':
+        this.pageErrors.push(message.message);
+        this.hooks.log?.error(`profile view of ${this.uri.fsPath}: ${message.message}${typeof message.detail === 'string' ? `\n${message.detail}` : ''}`);
+        void vscode.window.showErrorMessage(`Request Profiler: ${message.message}`);
+        return;
       case 'openRaw':
         // As "Reopen Editor With… Text Editor" does: the text editor takes this tab's place,
         // rather than a second tab of the same name beside it.

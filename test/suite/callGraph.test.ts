@@ -112,6 +112,39 @@ describe('Open Call Graph', () => {
     }
   });
 
+  it('draws a profile whose names and files hold U+FFFE, U+FFFF, a lone surrogate and a bidi override', async () => {
+    const profiler = await api();
+    const { uri: slowUri, document } = slow();
+    const errors: string[] = [];
+    for (const [i, odd] of ['\ufffe', '\uffff', '\ud800', '\u202e'].entries()) {
+      const fn = document.profile.functions.find((f) => (f.qualname ?? f.name) === SLOW_REQUEST_HOT_PATH[i + 1]);
+      assert.ok(fn, SLOW_REQUEST_HOT_PATH[i + 1]);
+      fn.name = `${fn.name}${odd}`;
+      fn.qualname = fn.qualname && `${fn.qualname}${odd}`;
+      fn.file = `${fn.file}${odd}`;
+    }
+    const file = path.join(workspaceDir(), 'unwatched', 'odd-names.rprof.json');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    // As the middleware writes it: the header alone on the first line, the profile on the last.
+    const lines = fs.readFileSync(slowUri.fsPath, 'utf8').trimEnd().split('\n');
+    lines[lines.length - 1] = `"profile":${JSON.stringify(document.profile)}}`;
+    fs.writeFileSync(file, lines.join('\n') + '\n');
+    const uri = vscode.Uri.file(file);
+    const listening = profiler.callGraph.onDidReceiveMessage(({ uri: from, message }) => {
+      if (from.toString() === uri.toString() && message.type === 'error') errors.push(message.message);
+    });
+    try {
+      assert.equal(await vscode.commands.executeCommand<boolean>(OPEN, uri), true);
+      const rendered = await until(() => profiler.callGraph.rendered(uri), 'the graph of the odd names', RENDER_TIMEOUT_MS);
+      // The same graph as the fixture's, odd characters and all.
+      const plain = (name: string) => name.replace(/[\ufffe\uffff\ud800\u202e]/g, '');
+      assert.deepEqual(rendered.hotPath.map((fn) => plain(nameOf(document, fn))), SLOW_REQUEST_HOT_PATH);
+      assert.deepEqual(errors, []);
+    } finally {
+      listening.dispose();
+    }
+  });
+
   it('opens the profile of a Profiles panel row (its context menu passes the row)', async () => {
     const profiler = await api();
     const { uri } = fixture('-GET-root-');

@@ -25,6 +25,7 @@ import { DEFAULT_FUNCTIONS_SORT, FunctionsTab, type FunctionsSort } from './func
 import { renderHeader } from './header';
 import { renderRequestTab } from './requestTab';
 import { TreeTab } from './treeTab';
+import { pageError, reportUncaughtErrors, type PageError } from '../shared/pageErrors';
 
 /** The part of VS Code's webview API the page uses. */
 export interface WebviewApi {
@@ -86,6 +87,7 @@ export class ProfileViewApp {
 
   constructor(private readonly api: WebviewApi) {
     this.root = document.getElementById('app') ?? document.body;
+    reportUncaughtErrors(window, 'The profile view failed', (error) => this.reportError(error));
     window.addEventListener('message', (event) => {
       if (isHostToProfileViewMessage(event.data)) this.onMessage(event.data);
     });
@@ -121,6 +123,7 @@ export class ProfileViewApp {
       doc = 'bytes' in payload ? parseProfileDocument(new TextDecoder('utf-8').decode(payload.bytes)) : payload.document;
     } catch (error) {
       this.showFailure(fileName, (error as Error).message);
+      this.api.postMessage({ type: 'error', ...pageError(`${fileName} cannot be shown`, error) });
       return;
     }
     this.show(doc, fileName, defaults, hostSaved, started);
@@ -132,6 +135,7 @@ export class ProfileViewApp {
       model = buildProfileModel(doc.profile, doc.paths);
     } catch (error) {
       this.showFailure(fileName, `The profile's call data is inconsistent: ${(error as Error).message}`);
+      this.api.postMessage({ type: 'error', ...pageError(`${fileName} cannot be shown: the profile's call data is inconsistent`, error) });
       return;
     }
     // The model holds its own copy of the call data: keep the document without it (the
@@ -340,6 +344,14 @@ export class ProfileViewApp {
     const info = this.model?.functions[fn];
     if (!info) return;
     this.api.postMessage({ type: 'openFunction', function: fn, file: info.file, line: info.line, name: info.displayName });
+  }
+
+  /** An error nothing caught: said above the view (which may still work) and to the host. */
+  private reportError(error: PageError): void {
+    const banner = element('div', { class: 'page-error', role: 'alert' }, codicon('error'), ` ${error.message}`);
+    document.body.querySelector(':scope > .page-error')?.remove();
+    document.body.prepend(banner);
+    this.api.postMessage({ type: 'error', ...error });
   }
 
   private showFailure(fileName: string, message: string): void {
