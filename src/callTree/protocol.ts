@@ -16,6 +16,7 @@
  * Profile data travels only in messages: the page's HTML carries no data, and the page
  * renders every name as text.
  */
+import type { DefinitionLines } from '../core/definitionLine';
 import type { ProfileDocument } from '../core/profileFormat';
 
 /** The custom editor's view type (package.json contributes.customEditors). */
@@ -41,6 +42,8 @@ export type HostToProfileViewMessage =
       defaults: ViewDefaults;
       /** The page's state as it last saved it with `saveState`, for when getState() has none (after a reload). */
       savedState?: unknown;
+      /** The `def` lines of decorated functions, as go-to-source opens them: shown instead of the recorded ones. */
+      definitionLines?: DefinitionLines;
     }
   /** The file is not a usable profile: the page shows why, with a button to open the raw file. */
   | { type: 'failed'; fileName: string; message: string }

@@ -242,6 +242,41 @@ describe('Open Call Graph', () => {
     // not depend on how loaded the machine is.
   });
 
+  it('labels a decorated function with the def line that a click opens', async () => {
+    const profiler = await api();
+    const { uri, document } = slow();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await until(() => !profiler.callGraph.isOpen(uri) || undefined, 'the graph closed');
+    // A local copy of the recorded app where slow_report has two decorators above its def.
+    const fn = document.profile.functions.findIndex((f) => f.name === 'slow_report');
+    const info = document.profile.functions[fn];
+    const localRoot = path.join(workspaceDir(), 'decorated-copy');
+    const local = path.join(localRoot, path.relative(document.paths.cwd, info.file));
+    const lines = Array.from({ length: info.line + 10 }, () => '# filler');
+    lines.splice(info.line - 1, 4, '@timed', '@register(', '    "slow")', 'def slow_report(environ, match):');
+    fs.mkdirSync(path.dirname(local), { recursive: true });
+    fs.writeFileSync(local, lines.join('\n') + '\n');
+    const defLine = info.line + 3;
+    const config = vscode.workspace.getConfiguration('requestProfiler');
+    await config.update('pathMappings', { [document.paths.cwd]: localRoot }, vscode.ConfigurationTarget.Workspace);
+    try {
+      await until(() => profiler.settings().pathMappings.some((m) => m.from === document.paths.cwd) || undefined, 'the mapping to take effect');
+      await vscode.commands.executeCommand(OPEN, uri);
+      await until(() => profiler.callGraph.rendered(uri), 'the graph', RENDER_TIMEOUT_MS);
+      const found = await until(() => {
+        const lines = profiler.callGraph.definitionLines(uri);
+        return lines?.length ? lines : undefined;
+      }, 'the def lines');
+      const shown = new Map(found);
+      assert.equal(shown.get(fn), defLine, 'slow_report is labelled with its def line');
+      await profiler.callGraph.receive(uri, { type: 'openFunction', profileId: document.header.id, function: fn, file: info.file, line: info.line, hasSource: true });
+      const editor = await until(() => (vscode.window.activeTextEditor?.document.uri.fsPath === local ? vscode.window.activeTextEditor : undefined), 'the editor of the copy');
+      assert.equal(editor.selection.active.line + 1, shown.get(fn), 'the click opens the line the label shows');
+    } finally {
+      await config.update('pathMappings', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
   it('opens the clicked function at its def line, through the path mappings, beside the graph', async () => {
     const profiler = await api();
     const { uri, document } = slow();

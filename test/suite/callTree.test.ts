@@ -132,6 +132,11 @@ describe('Profile view (call tree)', () => {
       assert.equal(editor.selection.active.line + 1, defLines.get(name), `${name}: cursor on its def line`);
       assert.match(editor.document.lineAt(editor.selection.active.line).text, new RegExp(`^def ${name}\\(`));
     }
+    // The page was sent the decorated function's def line to show: the line go-to-source opened.
+    const slowReportFn = document.profile.functions.findIndex((f) => f.name === 'slow_report');
+    const shown = new Map(await view.resolveDefinitionLines());
+    assert.equal(shown.get(slowReportFn), defLines.get('slow_report'), 'slow_report shows its def line');
+    assert.equal(shown.has(document.profile.functions.findIndex((f) => f.name === 'primes_below')), false, 'undecorated functions keep their line');
 
     const editorUri = vscode.Uri.file(localApp());
     const hints = await until(() => {

@@ -393,6 +393,29 @@ describe('call graph webview in Chromium', function () {
     await page.close();
   });
 
+  it('labels decorated functions with the def lines the host sends, with show or after it', async () => {
+    const page = await openPage('light');
+    const fn = (name: string, line: number, ct: number) => ({ file: '/app/views.py', line, name, qualname: null, cc: 1, nc: 1, tt: 0.1, ct });
+    const data = { functions: [fn('handler', 10, 2), fn('slow_report', 20, 1), fn('plain', 30, 0.5)], edges: [[0, 1, 1, 1, 1, 1], [0, 2, 1, 1, 0.5, 0.5]], notes: [] };
+    const texts = async () => (await page.locator('g.node text').allTextContents()).join(' | ');
+    await send(page, { type: 'show', profile: { id: 'decorated', title: 'GET /d', data }, definitionLines: [[1, 23]] });
+    await waitForMessage(page, 'rendered');
+    assert.match(await texts(), /views:23/);
+    assert.doesNotMatch(await texts(), /views:20\b/);
+    assert.match((await page.locator('#fn1 title').textContent()) ?? '', /\/app\/views\.py:23/);
+    let before = (await messages(page)).length;
+    await page.locator('#fn1').click();
+    const open = await waitForMessage(page, 'openFunction', before);
+    assert.equal(open.line, 23, 'the click asks for the line the label shows');
+
+    before = (await messages(page)).length;
+    await send(page, { type: 'definitionLines', lines: [[2, 33]] });
+    await waitForMessage(page, 'rendered', before);
+    assert.match(await texts(), /views:33/);
+    assert.match(await texts(), /views:23/);
+    await page.close();
+  });
+
   it('shows hostile function names as text', async () => {
     const page = await openPage('light');
     const profile = fixtureProfile('-GET-b_bold_b-');

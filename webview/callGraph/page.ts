@@ -12,6 +12,7 @@ import {
   type CallGraph,
   type CallGraphOptions,
 } from '../../src/core/callGraph';
+import { applyDefinitionLines } from '../../src/core/definitionLine';
 import { toDot } from '../../src/core/dot';
 import { graphPercent } from '../../src/core/graphLabels';
 import { graphText } from '../../src/core/graphText';
@@ -171,6 +172,8 @@ export class CallGraphPage {
           const profile = callGraphProfileOf(message.profile);
           this.model = buildProfileModel(profile.data, profile.paths);
           this.profile = profile;
+          // Decorated functions: labels and tooltips show the `def` line that a click opens.
+          applyDefinitionLines(this.model.functions, message.definitionLines);
         } catch (error) {
           // Nothing of another profile stays on screen, as if it were this one.
           this.profile = this.model = this.graph = this.drawn = undefined;
@@ -189,6 +192,9 @@ export class CallGraphPage {
         this.searchInput.value = '';
         this.search = { drawn: [], hidden: [] };
         void this.render();
+        return;
+      case 'definitionLines':
+        if (this.model && applyDefinitionLines(this.model.functions, message.lines)) void this.render();
         return;
       case 'focusFunction':
         this.focusFunction(message.function);

@@ -5,6 +5,7 @@
  * was. Messages are those of src/callTree/protocol.ts.
  */
 import { DEFAULT_CALL_TREE_OPTIONS } from '../../src/core/callTree';
+import { applyDefinitionLines } from '../../src/core/definitionLine';
 import type { ProfileDocument } from '../../src/core/profileFormat';
 import { parseProfileDocument } from '../../src/core/profileHeader';
 import { buildProfileModel, type ProfileModel } from '../../src/core/profileModel';
@@ -84,6 +85,7 @@ export class ProfileViewApp {
   private reportTimer?: ReturnType<typeof setTimeout>;
   private searchTimer?: ReturnType<typeof setTimeout>;
   private searchStatus?: HTMLElement;
+  private definitionLines: unknown;
 
   constructor(private readonly api: WebviewApi) {
     this.root = document.getElementById('app') ?? document.body;
@@ -97,6 +99,7 @@ export class ProfileViewApp {
   private onMessage(message: HostToProfileViewMessage): void {
     switch (message.type) {
       case 'show':
+        this.definitionLines = message.definitionLines;
         this.receiveProfile(message.profile, message.fileName, message.defaults, message.savedState);
         return;
       case 'failed':
@@ -138,6 +141,8 @@ export class ProfileViewApp {
       this.api.postMessage({ type: 'error', ...pageError(`${fileName} cannot be shown: the profile's call data is inconsistent`, error) });
       return;
     }
+    // Decorated functions: the location column shows the `def` line that go-to-source opens.
+    applyDefinitionLines(model.functions, this.definitionLines);
     // The model holds its own copy of the call data: keep the document without it (the
     // parsed file's 100,000 edge arrays and their numbers would otherwise stay alive beside
     // the model's, and every major garbage collection of the page walks them). No closure
