@@ -44,8 +44,8 @@ export function activate(context: vscode.ExtensionContext): RequestProfilerApi {
   });
   const decorations = new ProfileDecorationProvider(library, settings.slowRequestMs);
   const statusBar = new ProfilesStatusBar(library);
-  const sourceHints = new SourceHints(() => settings);
-  const profileViews = ProfileEditorProvider.register(context.extensionUri, () => settings, sourceHints, context.workspaceState);
+  const sourceHints = new SourceHints(() => settings, output);
+  const profileViews = ProfileEditorProvider.register(context.extensionUri, () => settings, sourceHints, context.workspaceState, output);
 
   const reportProblems = (list: string[]) => {
     for (const problem of list) output.warn(problem);

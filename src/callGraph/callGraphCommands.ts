@@ -8,6 +8,7 @@
  */
 import * as vscode from 'vscode';
 import { PROFILE_SUFFIX } from '../core/profileFormat';
+import type { DefinitionLines } from '../core/definitionLine';
 import type { ProfilesTreeNode } from '../host/profilesTreeProvider';
 import type { Settings } from '../host/settings';
 import type { ProfileLibrary } from '../node/profileLibrary';
@@ -33,6 +34,8 @@ export interface CallGraphTestHooks {
   /** The last `rendered` the page of this profile posted, if its panel is open. */
   rendered(profile: vscode.Uri): RenderedMessage | undefined;
   isOpen(profile: vscode.Uri): boolean;
+  /** The `def` lines of decorated functions the host found for this profile's open graph. */
+  definitionLines(profile: vscode.Uri): DefinitionLines | undefined;
   /** Handles a message as if the page of this profile had posted it (clicks without a browser). */
   receive(profile: vscode.Uri, message: CallGraphToHostMessage): Promise<void>;
 }
@@ -112,6 +115,7 @@ export function registerCallGraph(
     onDidReceiveMessage: panels.onDidReceiveMessage,
     rendered: (profile) => panels.get(profile)?.lastRendered,
     isOpen: (profile) => panels.get(profile) !== undefined,
+    definitionLines: (profile) => panels.get(profile)?.definitionLines,
     receive: async (profile, message) => {
       const panel = panels.get(profile);
       if (!panel) throw new Error(`no call graph is open for ${profile.toString()}`);

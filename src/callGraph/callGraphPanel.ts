@@ -10,6 +10,8 @@ import * as vscode from 'vscode';
 import type { CallGraphOptions } from '../core/callGraph';
 import type { ProfileDocument } from '../core/profileFormat';
 import { openFunctionSource } from '../host/openSource';
+import { resolveDefinitionLines } from '../host/definitionLines';
+import type { DefinitionLines } from '../core/definitionLine';
 import type { Settings } from '../host/settings';
 import { callGraphHtml } from './callGraphHtml';
 import { makeNonce } from '../core/nonce';
@@ -41,6 +43,11 @@ const EXPORT_TIMEOUT_MS = 60_000;
  * a page whose script ran late may have missed it, and gets it again after this wait.
  */
 const EARLY_SHOW_RECEIPT_MS = 1000;
+/**
+ * How long the first `show` waits for the `def` lines of decorated functions, so that the first
+ * layout has them (the page takes longer than this to load); later ones follow on their own.
+ */
+const SHOW_WAITS_FOR_DEFINITION_LINES_MS = 300;
 
 export type RenderedMessage = Extract<CallGraphToHostMessage, { type: 'rendered' }>;
 
@@ -72,6 +79,10 @@ export class CallGraphPanel {
   /** Thresholds to send with the first `show` only: afterwards the page's own state rules. */
   private initialOptions: CallGraphOptions | undefined;
   private pendingFocus: number | undefined;
+  /** What the views show as decorated functions' lines (resolveDefinitionLines); tests read it. */
+  definitionLines: DefinitionLines = [];
+  /** The profile a `show` went out for (its page then needs later `def` lines as a message). */
+  private shownProfile: CallGraphProfile | undefined;
   private pageReady = false;
   /** The page's HTML was just set: VS Code keeps what we post until the page has loaded. */
   private pageLoading = true;
@@ -83,6 +94,8 @@ export class CallGraphPanel {
   private drawn!: Promise<void>;
   private markDrawn!: () => void;
   private disposed = false;
+  /** What the page reported as failed, oldest first (tests read it; the user saw each). */
+  readonly pageErrors: string[] = [];
   /** What the loaded page drew last; undefined while the page (re)loads. */
   lastRendered: RenderedMessage | undefined;
 
@@ -113,8 +126,20 @@ export class CallGraphPanel {
     this.bytes = bytes;
     this.profile = toCallGraphProfile(document, this.uri.toString());
     this.panel.title = callGraphPanelTitle(document.header);
+    this.definitionLines = [];
+    const profile = this.profile;
+    const resolving = resolveDefinitionLines(document.profile.functions, document.paths, this.services.settings());
+    void resolving.then((lines) => {
+      if (this.profile !== profile || !lines.length) return;
+      this.definitionLines = lines;
+      if (this.shownProfile === profile) this.post({ type: 'definitionLines', lines });
+    });
     // While VS Code still loads the page (about a second), the profile can already travel.
-    if (this.pageReady || this.pageLoading) this.sendShow();
+    void withTimeout(resolving, SHOW_WAITS_FOR_DEFINITION_LINES_MS)
+      .catch(() => undefined)
+      .then(() => {
+        if (this.profile === profile && this.shownProfile !== profile && (this.pageReady || this.pageLoading)) this.sendShow();
+      });
   }
 
   /** Centers a function in the graph (now, or once the graph is drawn). */
@@ -192,10 +217,13 @@ export class CallGraphPanel {
       case 'optionsChanged':
         await this.services.memento.update(OPTIONS_KEY, message.options);
         return;
-      case 'error':
-        this.services.log.warn(`call graph of ${this.uri.fsPath}: ${message.message}`);
-        void vscode.window.showErrorMessage(message.message);
+      case 'error': {
+        const text = typeof message.message === 'string' ? message.message : 'the page reported an error without a reason';
+        this.services.log.error(`call graph of ${this.uri.fsPath}: ${text}${typeof message.detail === 'string' ? `\n${message.detail}` : ''}`);
+        this.pageErrors.push(text);
+        void vscode.window.showErrorMessage(`Call graph of ${this.uri.path.split('/').pop()}: ${text}`);
         return;
+      }
     }
   }
 
@@ -245,7 +273,14 @@ export class CallGraphPanel {
   private sendShow(): void {
     const { id, title, paths, source } = this.profile!;
     const profile = this.bytes ? { id, title, paths, source, document: this.bytes } : this.profile!;
-    const show: HostToCallGraphMessage = { type: 'show', profile, options: this.initialOptions, focusFunction: this.pendingFocus };
+    const show: HostToCallGraphMessage = {
+      type: 'show',
+      profile,
+      options: this.initialOptions,
+      focusFunction: this.pendingFocus,
+      definitionLines: this.definitionLines,
+    };
+    this.shownProfile = this.profile;
     this.confirmEarlyShow();
     if (!this.pageReady) this.earlyShow = show;
     this.post(show);

@@ -47,11 +47,13 @@ export async function pickRecentProfile(library: ProfileLibrary, indexed: Promis
     quickPick.busy = true;
     refresh();
     const stopListening = library.onDidChange(refresh);
-    void indexed.finally(() => {
+    // Also when indexing failed (the index says why): the picker then offers what it has.
+    const indexingDone = () => {
       loading = false;
       quickPick.busy = false;
       refresh();
-    });
+    };
+    indexed.then(indexingDone, indexingDone);
     let chosen: Item | undefined;
     quickPick.onDidAccept(() => {
       chosen = quickPick.selectedItems[0];

@@ -29,6 +29,7 @@
  * `rendered.layoutIn`.)
  */
 import type { CallGraphOptions } from '../core/callGraph';
+import type { DefinitionLines } from '../core/definitionLine';
 import type { ProfileData, ProfilePaths } from '../core/profileFormat';
 import { parseProfileDocument } from '../core/profileHeader';
 
@@ -77,7 +78,16 @@ export interface CallGraphPageState {
 /** Host → webview. */
 export type HostToCallGraphMessage =
   /** Show this profile (replacing any other). Options default to the page's saved ones. */
-  | { type: 'show'; profile: CallGraphProfile | CallGraphProfileBytes; options?: CallGraphOptions; focusFunction?: number }
+  | {
+      type: 'show';
+      profile: CallGraphProfile | CallGraphProfileBytes;
+      options?: CallGraphOptions;
+      focusFunction?: number;
+      /** The `def` lines of decorated functions, as go-to-source opens them: labels show these. */
+      definitionLines?: DefinitionLines;
+    }
+  /** `def` lines found after `show` went out: the page relabels the functions and redraws. */
+  | { type: 'definitionLines'; lines: DefinitionLines }
   /** Center and highlight a function (e.g. from the call tree's "Show in call graph"). */
   | { type: 'focusFunction'; function: number }
   /** Ask for the current graph as DOT or SVG; answered with `export`. */
@@ -134,10 +144,13 @@ export type CallGraphToHostMessage =
   | { type: 'export'; profileId: string; format: ExportFormat; text: string; suggestedName: string }
   /** The user changed the thresholds in the page (the host may remember them). */
   | { type: 'optionsChanged'; options: Required<CallGraphOptions> }
-  /** Something the user should see in a notification, e.g. a failed layout. */
-  | { type: 'error'; message: string };
+  /**
+   * Something the user should see in a notification, e.g. a failed layout or an exception the
+   * page did not catch: the message says what failed and why; detail (a stack) is for the log.
+   */
+  | { type: 'error'; message: string; detail?: string };
 
-const HOST_TYPES = new Set<string>(['show', 'focusFunction', 'requestExport']);
+const HOST_TYPES = new Set<string>(['show', 'definitionLines', 'focusFunction', 'requestExport']);
 const PAGE_TYPES = new Set<string>(['ready', 'received', 'rendered', 'openFunction', 'showInCallTree', 'export', 'optionsChanged', 'error']);
 
 function hasType(value: unknown, types: Set<string>): boolean {

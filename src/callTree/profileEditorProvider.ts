@@ -26,6 +26,7 @@ export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvide
     private readonly settings: () => Settings,
     private readonly hints: SourceHints,
     private readonly states: ViewStateStore,
+    private readonly log?: vscode.LogOutputChannel,
   ) {}
 
   static register(
@@ -33,8 +34,9 @@ export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvide
     settings: () => Settings,
     hints: SourceHints,
     workspaceState: vscode.Memento,
+    log?: vscode.LogOutputChannel,
   ): { provider: ProfileEditorProvider; registration: vscode.Disposable } {
-    const provider = new ProfileEditorProvider(extensionUri, settings, hints, new ViewStateStore(workspaceState));
+    const provider = new ProfileEditorProvider(extensionUri, settings, hints, new ViewStateStore(workspaceState), log);
     const registration = vscode.window.registerCustomEditorProvider(PROFILE_VIEW_TYPE, provider, {
       // One page per editor; hidden pages are rebuilt from their saved state when shown again.
       webviewOptions: { retainContextWhenHidden: false },
@@ -54,6 +56,7 @@ export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvide
       states: this.states,
       onActive: (v) => void this.showHints(v),
       onStateChange: (v) => this.changed.fire(v),
+      log: this.log,
       onDispose: (v) => {
         this.views.delete(v);
         this.hints.clear(v);

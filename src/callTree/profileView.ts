@@ -12,11 +12,20 @@ import { ProfileReadError, parseProfileDocument, parseProfileHeader } from '../c
 import { decodeUtf8, readProfileFile } from '../node/loadProfile';
 import { readLimitsFor, sizeLimitMessage, type ReadLimits } from '../node/readLimits';
 import { openFunctionSource } from '../host/openSource';
+import { resolveDefinitionLines } from '../host/definitionLines';
+import type { DefinitionLines } from '../core/definitionLine';
+import { withTimeout } from '../core/withTimeout';
 import type { Settings } from '../host/settings';
 import { ViewStateStore } from './viewStateStore';
 import { isProfileViewToHostMessage, type HostToProfileViewMessage, type ProfilePayload, type ViewState } from './protocol';
 
 export type LoadResult = { profile: ProfilePayload } | { error: string };
+
+/**
+ * How long `show` waits for the `def` lines of decorated functions (started when the view opens,
+ * they are usually found before the page has loaded); later ones are not shown.
+ */
+const DEFINITION_LINES_WAIT_MS = 1500;
 
 export interface ProfileViewHooks {
   settings(): Settings;
@@ -25,14 +34,19 @@ export interface ProfileViewHooks {
   onActive(view: ProfileView): void;
   onStateChange(view: ProfileView): void;
   onDispose(view: ProfileView): void;
+  /** Where the page's failures are logged (with their stacks). */
+  log?: vscode.LogOutputChannel;
 }
 
 export class ProfileView implements vscode.Disposable {
   private loaded?: Promise<LoadResult>;
   private parsed?: Promise<ProfileDocument | undefined>;
+  private definitionLines?: Promise<DefinitionLines>;
   private lastState?: ViewState;
   private readonly disposables: vscode.Disposable[] = [];
   private stateWaiters: ((state: ViewState) => void)[] = [];
+  /** What the page reported as failed, oldest first (tests read it; the user saw each). */
+  readonly pageErrors: string[] = [];
 
   constructor(
     readonly uri: vscode.Uri,
@@ -46,6 +60,16 @@ export class ProfileView implements vscode.Disposable {
       }),
       panel.onDidDispose(() => this.dispose()),
     );
+    // While VS Code loads the page: the file, and the sources of its decorated functions.
+    void this.resolveDefinitionLines();
+  }
+
+  /** The `def` lines of the profile's decorated functions (empty when the file is broken). */
+  resolveDefinitionLines(): Promise<DefinitionLines> {
+    this.definitionLines ??= this.document().then((document) =>
+      document ? resolveDefinitionLines(document.profile.functions, document.paths, this.hooks.settings()) : [],
+    ).catch(() => []);
+    return this.definitionLines;
   }
 
   /** The page's last reported state, if it has drawn the profile. */
@@ -97,7 +121,8 @@ export class ProfileView implements vscode.Disposable {
           await this.post({ type: 'failed', fileName, message: result.error });
         } else {
           const defaults = { hideLibraryFrames: this.hooks.settings().hideLibraryFrames };
-          await this.post({ type: 'show', fileName, profile: result.profile, defaults, savedState: this.hooks.states.get(this.uri) });
+          const definitionLines = await withTimeout(this.resolveDefinitionLines(), DEFINITION_LINES_WAIT_MS).catch((): DefinitionLines => []);
+          await this.post({ type: 'show', fileName, profile: result.profile, defaults, savedState: this.hooks.states.get(this.uri), definitionLines });
           if (this.panel.active) this.hooks.onActive(this);
         }
         return;
@@ -115,6 +140,11 @@ export class ProfileView implements vscode.Disposable {
         await openFunctionSource({ file: message.file, line: message.line, name: message.name }, { paths: document?.paths }, this.hooks.settings());
         return;
       }
+      case 'error':
+        this.pageErrors.push(message.message);
+        this.hooks.log?.error(`profile view of ${this.uri.fsPath}: ${message.message}${typeof message.detail === 'string' ? `\n${message.detail}` : ''}`);
+        void vscode.window.showErrorMessage(`Request Profiler: ${message.message}`);
+        return;
       case 'openRaw':
         // As "Reopen Editor With… Text Editor" does: the text editor takes this tab's place,
         // rather than a second tab of the same name beside it.

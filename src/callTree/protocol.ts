@@ -16,6 +16,7 @@
  * Profile data travels only in messages: the page's HTML carries no data, and the page
  * renders every name as text.
  */
+import type { DefinitionLines } from '../core/definitionLine';
 import type { ProfileDocument } from '../core/profileFormat';
 
 /** The custom editor's view type (package.json contributes.customEditors). */
@@ -41,6 +42,8 @@ export type HostToProfileViewMessage =
       defaults: ViewDefaults;
       /** The page's state as it last saved it with `saveState`, for when getState() has none (after a reload). */
       savedState?: unknown;
+      /** The `def` lines of decorated functions, as go-to-source opens them: shown instead of the recorded ones. */
+      definitionLines?: DefinitionLines;
     }
   /** The file is not a usable profile: the page shows why, with a button to open the raw file. */
   | { type: 'failed'; fileName: string; message: string }
@@ -83,10 +86,15 @@ export type ProfileViewToHostMessage =
   /** Go to source (Enter, double-click or the row's button). */
   | { type: 'openFunction'; function: number; file: string; line: number; name: string }
   /** From the error view: show the file in a text editor. */
-  | { type: 'openRaw' };
+  | { type: 'openRaw' }
+  /**
+   * The page failed (a profile it cannot read, an exception or rejection it did not catch): it
+   * shows the message, and the host shows and logs it; detail (a stack) is for the log.
+   */
+  | { type: 'error'; message: string; detail?: string };
 
 const HOST_TYPES = new Set<string>(['show', 'failed', 'revealFunction', 'command']);
-const PAGE_TYPES = new Set<string>(['ready', 'viewState', 'saveState', 'openFunction', 'openRaw']);
+const PAGE_TYPES = new Set<string>(['ready', 'viewState', 'saveState', 'openFunction', 'openRaw', 'error']);
 
 function hasType(value: unknown, types: Set<string>): boolean {
   return typeof value === 'object' && value !== null && types.has((value as { type?: unknown }).type as string);
@@ -98,7 +106,8 @@ export function isHostToProfileViewMessage(value: unknown): value is HostToProfi
 
 export function isProfileViewToHostMessage(value: unknown): value is ProfileViewToHostMessage {
   if (!hasType(value, PAGE_TYPES)) return false;
-  const message = value as { type: string; function?: unknown; file?: unknown; line?: unknown; name?: unknown };
+  const message = value as { type: string; function?: unknown; file?: unknown; line?: unknown; name?: unknown; message?: unknown };
+  if (message.type === 'error') return typeof message.message === 'string';
   if (message.type === 'openFunction') {
     // The host acts on these fields (opens files): check their types, not only the tag.
     return typeof message.function === 'number' && typeof message.file === 'string' && typeof message.line === 'number' && typeof message.name === 'string';

@@ -11,9 +11,43 @@ const MAX_DECORATOR_LINES = 300;
 
 const DEFINITION = /^(?:async\s+def|def|class)\s/;
 
+/**
+ * [function index, its `def` line] for a profile's functions whose recorded line is a
+ * decorator's: what the host found in their sources (src/host/definitionLines.ts) and sends to
+ * the views, so that they show the line go-to-source opens.
+ */
+export type DefinitionLines = [fn: number, line: number][];
+
+/**
+ * Gives the model's functions their `def` lines (the views show what the model says). Entries
+ * naming no function, or no positive line, are ignored. Returns whether any line changed.
+ */
+export function applyDefinitionLines(functions: { line: number }[], lines: unknown): boolean {
+  if (!Array.isArray(lines)) return false;
+  let changed = false;
+  for (const entry of lines) {
+    if (!Array.isArray(entry)) continue;
+    const [fn, line] = entry as unknown[];
+    const info = typeof fn === 'number' ? functions[fn] : undefined;
+    if (!info || !Number.isInteger(line) || (line as number) <= 0 || info.line === line) continue;
+    info.line = line as number;
+    changed = true;
+  }
+  return changed;
+}
+
+/** A source's lines, as definitionLineIn takes them (split once for all the functions of a file). */
+export function sourceLines(source: string): string[] {
+  return source.split(/\r\n|\r|\n/);
+}
+
 /** 1-based line numbers in and out. */
 export function definitionLine(source: string, recordedLine: number): number {
-  const lines = source.split(/\r\n|\r|\n/);
+  return definitionLineIn(sourceLines(source), recordedLine);
+}
+
+/** definitionLine for a source already split by sourceLines. */
+export function definitionLineIn(lines: readonly string[], recordedLine: number): number {
   const first = recordedLine - 1;
   if (!(first >= 0 && first < lines.length)) return recordedLine;
   const decorator = lines[first];

@@ -8,6 +8,7 @@
  */
 import type { CallGraph, CallGraphEdge, CallGraphNode } from './callGraph';
 import { HOT_PATH_EXTRA_WIDTH, hotPathColor, strokeColor, type GraphThemeKind } from './graphColors';
+import { graphText } from './graphText';
 
 export interface DotOptions {
   /** Background the graph is drawn on: decides edge and caption colours. Default 'light'. */
@@ -53,19 +54,20 @@ const HOT_NODE_PEN_WIDTH = 3;
  * - backslash and quote are escaped;
  * - line breaks become \n (Graphviz's centred line break); a tab becomes a space, since
  *   Graphviz has no tab escape ("\t" would show as "t");
- * - other control characters, which a label cannot show, become U+FFFD;
+ * - characters Graphviz or its SVG cannot carry, or that would show misleadingly (other
+ *   controls, U+FFFE, lone surrogates, bidi and zero-width characters...), become visible
+ *   escapes such as \uFFFE (graphText.ts);
  * - an "&" that starts something Graphviz would decode as an HTML entity ("&lt;", "&#60;")
  *   becomes "&amp;", so the entity's text is shown rather than the character it names.
  * Angle brackets need no escape inside a quoted string (only <...> labels are HTML-like),
  * and Graphviz escapes them itself when writing SVG.
  */
 export function dotString(text: string): string {
-  const escaped = text
+  const escaped = graphText(text)
     .replace(/\\/g, '\\\\')
     .replace(/"/g, '\\"')
     .replace(/\r\n|\r|\n/g, '\\n')
     .replace(/\t/g, ' ')
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '\ufffd')
     .replace(/&(?=#?[A-Za-z0-9]+;)/g, '&amp;');
   return `"${escaped}"`;
 }

@@ -73,7 +73,8 @@ async function findLocalFile(serverFile: string, serverCwd: string | undefined, 
   return { found: await firstExisting(segmentMatches), tried: all };
 }
 
-async function firstExisting(candidates: readonly SourceCandidate[]): Promise<vscode.Uri | undefined> {
+/** The first candidate that is a file on disk (also how definitionLines.ts finds sources). */
+export async function firstExisting(candidates: readonly SourceCandidate[]): Promise<vscode.Uri | undefined> {
   for (const candidate of candidates) {
     const uri = vscode.Uri.file(candidate.path);
     try {
@@ -88,12 +89,18 @@ async function firstExisting(candidates: readonly SourceCandidate[]): Promise<vs
 
 /** Workspace files with the same base name, for the trailing-segment match. */
 async function filesNamedLike(serverFile: string): Promise<string[]> {
-  const base = serverFile.split(/[\\/]/).pop();
-  if (!base) return [];
+  return workspaceFilesNamed([serverFile], MAX_SEARCH_RESULTS);
+}
+
+/** Workspace files named like any of serverFiles (one bounded search), for trailing-segment matches. */
+export async function workspaceFilesNamed(serverFiles: readonly string[], maxResults: number): Promise<string[]> {
+  const bases = [...new Set(serverFiles.map((file) => file.split(/[\\/]/).pop()).filter((base): base is string => !!base))];
+  if (!bases.length) return [];
+  const glob = bases.length === 1 ? `**/${escapeGlob(bases[0])}` : `**/{${bases.map(escapeGlob).join(',')}}`;
   const cancel = new vscode.CancellationTokenSource();
   const timer = setTimeout(() => cancel.cancel(), SEARCH_TIMEOUT_MS);
   try {
-    const uris = await vscode.workspace.findFiles(`**/${escapeGlob(base)}`, undefined, MAX_SEARCH_RESULTS, cancel.token);
+    const uris = await vscode.workspace.findFiles(glob, undefined, maxResults, cancel.token);
     return uris.filter((u) => u.scheme === 'file').map((u) => u.fsPath);
   } catch {
     return [];
@@ -103,9 +110,9 @@ async function filesNamedLike(serverFile: string): Promise<string[]> {
   }
 }
 
-/** File names may hold glob syntax ([, {, *, ?): match them literally. */
+/** File names may hold glob syntax ([, {, *, ?, and , inside braces): match them literally. */
 function escapeGlob(name: string): string {
-  return name.replace(/[[\]{}*?]/g, (c) => `[${c}]`);
+  return name.replace(/[[\]{}*?,]/g, (c) => `[${c}]`);
 }
 
 async function showAtDefinition(uri: vscode.Uri, recordedLine: number, viewColumn: vscode.ViewColumn): Promise<void> {

@@ -44,7 +44,14 @@ export class SourceHints implements vscode.Disposable {
   private readonly applied = new Map<string, AppliedHint[]>();
   private timer?: ReturnType<typeof setTimeout>;
 
-  constructor(private readonly settings: () => Settings) {
+  /** Why the shown profile's hints could not be drawn, if they could not (tests read it). */
+  problem: string | undefined;
+
+  constructor(
+    private readonly settings: () => Settings,
+    /** Where a profile whose hints cannot be drawn is logged, with the reason. */
+    private readonly log?: vscode.LogOutputChannel,
+  ) {
     this.disposables.push(
       this.decoration,
       vscode.window.onDidChangeVisibleTextEditors(() => this.render()),
@@ -59,10 +66,23 @@ export class SourceHints implements vscode.Disposable {
     );
   }
 
-  /** Show the hints of this profile (replacing another view's). */
+  /**
+   * Show the hints of this profile (replacing another view's). Never throws: a profile whose
+   * data cannot be modelled shows no hints, and the reason is logged (its view says it too).
+   */
   show(owner: object, document: ProfileDocument): void {
     if (this.shown?.owner === owner && this.shown.document === document) return;
-    this.shown = { owner, document, model: buildProfileModel(document.profile, document.paths) };
+    let model: ProfileModel;
+    try {
+      model = buildProfileModel(document.profile, document.paths);
+    } catch (error) {
+      this.shown = undefined;
+      this.fail(`no source hints for ${document.header?.method} ${document.header?.path}: ${(error as Error).message}`);
+      this.render();
+      return;
+    }
+    this.shown = { owner, document, model };
+    this.problem = undefined;
     this.render();
   }
 
@@ -82,6 +102,12 @@ export class SourceHints implements vscode.Disposable {
     return vscode.workspace.getConfiguration(SECTION).get<boolean>(SHOW_SOURCE_HINTS, true) !== false;
   }
 
+  private fail(problem: string): void {
+    this.problem = problem;
+    this.log?.warn(`Source hints: ${problem}`);
+  }
+
+  /** Draws the hints in every visible editor; called from events, so it never throws. */
   private render(): void {
     this.applied.clear();
     const shown = this.enabled() ? this.shown : undefined;
@@ -90,7 +116,14 @@ export class SourceHints implements vscode.Disposable {
         editor.setDecorations(this.decoration, []);
         continue;
       }
-      const hints = this.hintsFor(editor.document, shown);
+      let hints: AppliedHint[];
+      try {
+        hints = this.hintsFor(editor.document, shown);
+      } catch (error) {
+        this.fail(`no source hints in ${editor.document.uri.fsPath}: ${(error as Error).message}`);
+        editor.setDecorations(this.decoration, []);
+        continue;
+      }
       this.applied.set(editor.document.uri.toString(), hints);
       editor.setDecorations(
         this.decoration,

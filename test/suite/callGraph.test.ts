@@ -112,6 +112,39 @@ describe('Open Call Graph', () => {
     }
   });
 
+  it('draws a profile whose names and files hold U+FFFE, U+FFFF, a lone surrogate and a bidi override', async () => {
+    const profiler = await api();
+    const { uri: slowUri, document } = slow();
+    const errors: string[] = [];
+    for (const [i, odd] of ['\ufffe', '\uffff', '\ud800', '\u202e'].entries()) {
+      const fn = document.profile.functions.find((f) => (f.qualname ?? f.name) === SLOW_REQUEST_HOT_PATH[i + 1]);
+      assert.ok(fn, SLOW_REQUEST_HOT_PATH[i + 1]);
+      fn.name = `${fn.name}${odd}`;
+      fn.qualname = fn.qualname && `${fn.qualname}${odd}`;
+      fn.file = `${fn.file}${odd}`;
+    }
+    const file = path.join(workspaceDir(), 'unwatched', 'odd-names.rprof.json');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    // As the middleware writes it: the header alone on the first line, the profile on the last.
+    const lines = fs.readFileSync(slowUri.fsPath, 'utf8').trimEnd().split('\n');
+    lines[lines.length - 1] = `"profile":${JSON.stringify(document.profile)}}`;
+    fs.writeFileSync(file, lines.join('\n') + '\n');
+    const uri = vscode.Uri.file(file);
+    const listening = profiler.callGraph.onDidReceiveMessage(({ uri: from, message }) => {
+      if (from.toString() === uri.toString() && message.type === 'error') errors.push(message.message);
+    });
+    try {
+      assert.equal(await vscode.commands.executeCommand<boolean>(OPEN, uri), true);
+      const rendered = await until(() => profiler.callGraph.rendered(uri), 'the graph of the odd names', RENDER_TIMEOUT_MS);
+      // The same graph as the fixture's, odd characters and all.
+      const plain = (name: string) => name.replace(/[\ufffe\uffff\ud800\u202e]/g, '');
+      assert.deepEqual(rendered.hotPath.map((fn) => plain(nameOf(document, fn))), SLOW_REQUEST_HOT_PATH);
+      assert.deepEqual(errors, []);
+    } finally {
+      listening.dispose();
+    }
+  });
+
   it('opens the profile of a Profiles panel row (its context menu passes the row)', async () => {
     const profiler = await api();
     const { uri } = fixture('-GET-root-');
@@ -207,6 +240,41 @@ describe('Open Call Graph', () => {
     assert.match(rendered.hiddenText, /\d/, 'the pruned part is summarised');
     // Durations are recorded above for the benchmark figures, not asserted: a test's verdict must
     // not depend on how loaded the machine is.
+  });
+
+  it('labels a decorated function with the def line that a click opens', async () => {
+    const profiler = await api();
+    const { uri, document } = slow();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await until(() => !profiler.callGraph.isOpen(uri) || undefined, 'the graph closed');
+    // A local copy of the recorded app where slow_report has two decorators above its def.
+    const fn = document.profile.functions.findIndex((f) => f.name === 'slow_report');
+    const info = document.profile.functions[fn];
+    const localRoot = path.join(workspaceDir(), 'decorated-copy');
+    const local = path.join(localRoot, path.relative(document.paths.cwd, info.file));
+    const lines = Array.from({ length: info.line + 10 }, () => '# filler');
+    lines.splice(info.line - 1, 4, '@timed', '@register(', '    "slow")', 'def slow_report(environ, match):');
+    fs.mkdirSync(path.dirname(local), { recursive: true });
+    fs.writeFileSync(local, lines.join('\n') + '\n');
+    const defLine = info.line + 3;
+    const config = vscode.workspace.getConfiguration('requestProfiler');
+    await config.update('pathMappings', { [document.paths.cwd]: localRoot }, vscode.ConfigurationTarget.Workspace);
+    try {
+      await until(() => profiler.settings().pathMappings.some((m) => m.from === document.paths.cwd) || undefined, 'the mapping to take effect');
+      await vscode.commands.executeCommand(OPEN, uri);
+      await until(() => profiler.callGraph.rendered(uri), 'the graph', RENDER_TIMEOUT_MS);
+      const found = await until(() => {
+        const lines = profiler.callGraph.definitionLines(uri);
+        return lines?.length ? lines : undefined;
+      }, 'the def lines');
+      const shown = new Map(found);
+      assert.equal(shown.get(fn), defLine, 'slow_report is labelled with its def line');
+      await profiler.callGraph.receive(uri, { type: 'openFunction', profileId: document.header.id, function: fn, file: info.file, line: info.line, hasSource: true });
+      const editor = await until(() => (vscode.window.activeTextEditor?.document.uri.fsPath === local ? vscode.window.activeTextEditor : undefined), 'the editor of the copy');
+      assert.equal(editor.selection.active.line + 1, shown.get(fn), 'the click opens the line the label shows');
+    } finally {
+      await config.update('pathMappings', undefined, vscode.ConfigurationTarget.Workspace);
+    }
   });
 
   it('opens the clicked function at its def line, through the path mappings, beside the graph', async () => {

@@ -132,6 +132,11 @@ describe('Profile view (call tree)', () => {
       assert.equal(editor.selection.active.line + 1, defLines.get(name), `${name}: cursor on its def line`);
       assert.match(editor.document.lineAt(editor.selection.active.line).text, new RegExp(`^def ${name}\\(`));
     }
+    // The page was sent the decorated function's def line to show: the line go-to-source opened.
+    const slowReportFn = document.profile.functions.findIndex((f) => f.name === 'slow_report');
+    const shown = new Map(await view.resolveDefinitionLines());
+    assert.equal(shown.get(slowReportFn), defLines.get('slow_report'), 'slow_report shows its def line');
+    assert.equal(shown.has(document.profile.functions.findIndex((f) => f.name === 'primes_below')), false, 'undecorated functions keep their line');
 
     const editorUri = vscode.Uri.file(localApp());
     const hints = await until(() => {
@@ -189,6 +194,33 @@ describe('Profile view (call tree)', () => {
     assert.ok(state.rowCount > 1, 'the tree has rows');
     const document = await view.document();
     assert.ok(document && document.profile.functions.length > 0, 'the pstats data was read');
+  });
+
+  it('a profile whose call data the page cannot use: the page says why, and so does the host', async () => {
+    const profiler = await api();
+    const document = readDocument(fixture('-GET-slow-'));
+    // An edge to a function that is not there. Written outside the watched folders.
+    document.profile.edges.push([0, document.profile.functions.length + 5, 1, 1, 0, 0]);
+    const file = path.join(workspaceDir(), 'unwatched', 'bad-edge.rprof.json');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    // As the middleware writes it: the header alone on the first line, the profile on the last.
+    const lines = fs.readFileSync(fixture('-GET-slow-').fsPath, 'utf8').trimEnd().split('\n');
+    assert.match(lines.at(-1)!, /^"profile":/);
+    lines[lines.length - 1] = `"profile":${JSON.stringify(document.profile)}}`;
+    fs.writeFileSync(file, lines.join('\n') + '\n');
+    const view = await openView(profiler, vscode.Uri.file(file));
+    const reported = await until(() => view.pageErrors[0], 'the page reporting the failure to the host');
+    assert.match(reported, /bad-edge\.rprof\.json cannot be shown.*\d/);
+    assert.equal(view.state, undefined, 'the page drew no tree');
+  });
+
+  it('source hints of a profile whose call data cannot be modelled: none, and the reason, never a throw', async () => {
+    const profiler = await api();
+    const document = readDocument(fixture('-GET-slow-'));
+    (document.profile.functions[1] as { file: unknown }).file = 42;
+    document.profile.edges.push([0, document.profile.functions.length + 5, 1, 1, 0, 0]);
+    assert.doesNotThrow(() => profiler.sourceHints.show({}, document));
+    assert.match(profiler.sourceHints.problem ?? '', /^no source hints for GET \/slow: /);
   });
 
   it('a broken profile opens the view with an error instead of a tree', async () => {

@@ -290,6 +290,132 @@ describe('call graph webview in Chromium', function () {
     await page.close();
   });
 
+  it('draws names holding characters XML cannot carry, visibly escaped', async () => {
+    const page = await openPage('light');
+    const odd = ['\ufffe', '\uffff', '\ud800', '\u202e', '\u0001'];
+    const fn = (name: string, file: string, ct: number) => ({ file, line: 1, name, qualname: null, cc: 1, nc: 1, tt: 0.1, ct });
+    const profile: CallGraphProfile = {
+      id: 'odd-names',
+      title: 'GET /odd',
+      data: {
+        functions: [fn('root', '/app/main.py', 10), ...odd.map((c) => fn(`f${c}g`, `/app/odd${c}.py`, 1))],
+        edges: odd.map((_, i) => [0, i + 1, 1, 1, 0.1, 1]),
+        notes: [],
+      },
+    };
+    await send(page, { type: 'show', profile });
+    const rendered = await waitForMessage(page, 'rendered');
+    assert.equal(rendered.nodes, odd.length + 1);
+    assert.deepEqual((await messages(page)).filter((m) => m.type === 'error'), []);
+    const texts = await page.locator('g.node text').allTextContents();
+    for (const shown of ['f\\uFFFEg', 'f\\uFFFFg', 'f\\uD800g', 'f\\u202Eg', 'f\\u0001g']) assert.ok(texts.includes(shown), `${shown} in ${JSON.stringify(texts)}`);
+    const title = await page.locator(`#fn1 title`).textContent();
+    assert.ok(title?.includes('/app/odd\\uFFFE.py'), `the tooltip shows the file escaped: ${title}`);
+    await page.close();
+  });
+
+  it('shows and reports a profile it cannot draw, with the reason', async () => {
+    const page = await openPage('light');
+    const good = fixtureProfile('-GET-slow-');
+    await send(page, { type: 'show', profile: good });
+    await waitForMessage(page, 'rendered');
+    const before = (await messages(page)).length;
+    // An edge to a function that is not there: the page cannot build the graph.
+    const bad = { ...good, id: 'bad-edge', data: { ...good.data, edges: [...good.data.edges, [0, good.data.functions.length + 5, 1, 1, 0, 0]] } };
+    await send(page, { type: 'show', profile: bad });
+    const error = await waitForMessage(page, 'error', before);
+    assert.match(error.message, /^The profile could not be read: .*function/);
+    assert.equal(await page.locator('.status .warning').textContent(), error.message);
+    assert.equal(await page.locator('g.node').count(), 0, 'the previous profile\'s graph is not left on screen');
+    await page.close();
+  });
+
+  it('shows and reports an exception or a rejection nothing caught', async () => {
+    const page = await openPage('light');
+    const before = (await messages(page)).length;
+    await page.evaluate(() => {
+      setTimeout(() => {
+        throw new Error('forced exception');
+      });
+      void Promise.reject(new Error('forced rejection'));
+    });
+    await waitForMatch(page, (m) => m.type === 'error' && m.message.includes('forced exception'), before);
+    const rejection = await waitForMatch(page, (m) => m.type === 'error' && m.message.includes('forced rejection'), before);
+    assert.equal(rejection.type === 'error' && rejection.message, 'The call graph page failed: forced rejection');
+    assert.ok(rejection.type === 'error' && rejection.detail?.includes('forced rejection'), 'the stack goes to the host for its log');
+    assert.match((await page.locator('.status .warning').textContent()) ?? '', /The call graph page failed: forced/);
+    await page.close();
+  });
+
+  it('refits when the view is resized, unless the user moved it: then it keeps their centre and zoom', async () => {
+    const page = await openPage('light');
+    await send(page, { type: 'show', profile: fixtureProfile('-GET-slow-') });
+    await waitForMessage(page, 'rendered');
+    /** The graph's placement, and the graph point at the viewport's centre. */
+    const view = () =>
+      page.evaluate(() => {
+        const svg = document.querySelector<SVGSVGElement>('.viewport svg')!;
+        const viewport = document.querySelector<HTMLElement>('.viewport')!;
+        const [, x, y, scale] = /translate\(([-\d.e]+)px, ([-\d.e]+)px\) scale\(([-\d.e]+)\)/.exec(svg.style.transform)!.map(Number);
+        const box = svg.getBoundingClientRect();
+        const inside = viewport.getBoundingClientRect();
+        return {
+          scale,
+          fits: box.left >= inside.left - 0.5 && box.top >= inside.top - 0.5 && box.right <= inside.right + 0.5 && box.bottom <= inside.bottom + 0.5,
+          centre: { x: (viewport.clientWidth / 2 - x) / scale, y: (viewport.clientHeight / 2 - y) / scale },
+        };
+      });
+    /** Resizes the page and waits for the graph's placement to follow (or a moment, if it should not). */
+    const resize = async (width: number, height: number) => {
+      const before = await page.evaluate(() => document.querySelector<SVGSVGElement>('.viewport svg')!.style.transform);
+      await page.setViewportSize({ width, height });
+      await page.waitForFunction((t) => document.querySelector<SVGSVGElement>('.viewport svg')!.style.transform !== t, before, { timeout: 2000 }).catch(() => undefined);
+    };
+    const fitted = await view();
+    assert.ok(fitted.fits, 'fitted at first');
+    await resize(500, 300);
+    const smaller = await view();
+    assert.ok(smaller.fits, 'refitted to the smaller view');
+    assert.ok(smaller.scale < fitted.scale, `zoomed out to fit: ${smaller.scale} < ${fitted.scale}`);
+
+    await page.locator('.viewport').focus();
+    await page.keyboard.press('+');
+    await page.keyboard.press('ArrowLeft');
+    const moved = await view();
+    await resize(900, 600);
+    const kept = await view();
+    assert.equal(kept.scale, moved.scale, 'the user\'s zoom is kept');
+    assert.ok(Math.abs(kept.centre.x - moved.centre.x) < 1 && Math.abs(kept.centre.y - moved.centre.y) < 1, `the centre is kept: ${JSON.stringify([moved.centre, kept.centre])}`);
+
+    await page.keyboard.press('0');
+    await resize(400, 300);
+    assert.ok((await view()).fits, 'after Fit (0), resizing fits again');
+    await page.close();
+  });
+
+  it('labels decorated functions with the def lines the host sends, with show or after it', async () => {
+    const page = await openPage('light');
+    const fn = (name: string, line: number, ct: number) => ({ file: '/app/views.py', line, name, qualname: null, cc: 1, nc: 1, tt: 0.1, ct });
+    const data = { functions: [fn('handler', 10, 2), fn('slow_report', 20, 1), fn('plain', 30, 0.5)], edges: [[0, 1, 1, 1, 1, 1], [0, 2, 1, 1, 0.5, 0.5]], notes: [] };
+    const texts = async () => (await page.locator('g.node text').allTextContents()).join(' | ');
+    await send(page, { type: 'show', profile: { id: 'decorated', title: 'GET /d', data }, definitionLines: [[1, 23]] });
+    await waitForMessage(page, 'rendered');
+    assert.match(await texts(), /views:23/);
+    assert.doesNotMatch(await texts(), /views:20\b/);
+    assert.match((await page.locator('#fn1 title').textContent()) ?? '', /\/app\/views\.py:23/);
+    let before = (await messages(page)).length;
+    await page.locator('#fn1').click();
+    const open = await waitForMessage(page, 'openFunction', before);
+    assert.equal(open.line, 23, 'the click asks for the line the label shows');
+
+    before = (await messages(page)).length;
+    await send(page, { type: 'definitionLines', lines: [[2, 33]] });
+    await waitForMessage(page, 'rendered', before);
+    assert.match(await texts(), /views:33/);
+    assert.match(await texts(), /views:23/);
+    await page.close();
+  });
+
   it('shows hostile function names as text', async () => {
     const page = await openPage('light');
     const profile = fixtureProfile('-GET-b_bold_b-');

@@ -31,6 +31,43 @@ function awkwardProfile(): ProfileData {
   };
 }
 
+/**
+ * One or more of each kind of character Graphviz or its SVG cannot carry, or that would show
+ * misleadingly, with the escape the graph shows instead.
+ */
+const UNSHOWABLE: [what: string, characters: string[]][] = [
+  ['NUL (ends Graphviz\'s string)', ['\u0000']],
+  ['C0 controls (not XML characters)', ['\u0001', '\u0008', '\u000b', '\u000c', '\u000e', '\u001b', '\u001f']],
+  ['DEL and C1 controls (invisible)', ['\u007f', '\u0080', '\u0085', '\u009f']],
+  ['U+FFFE and U+FFFF (not XML characters)', ['\ufffe', '\uffff']],
+  ['other noncharacters', ['\ufdd0', '\ufdef', '\u{1fffe}', '\u{1ffff}', '\u{10fffe}', '\u{10ffff}']],
+  ['lone surrogates (Graphviz writes U+FFFD)', ['\ud800', '\udbff', '\udc00', '\udfff']],
+  ['bidi controls (reorder the text)', ['\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069', '\u200e', '\u200f', '\u061c']],
+  ['zero-width and other format characters', ['\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u00ad', '\u{e0001}']],
+  ['line and paragraph separators', ['\u2028', '\u2029']],
+];
+
+/** The escape shown for a character: "\uFFFE", "\u{1FFFE}". */
+function escapeOf(character: string): string {
+  const code = character.codePointAt(0)!;
+  const hex = code.toString(16).toUpperCase();
+  return code > 0xffff ? `\\u{${hex}}` : `\\u${hex.padStart(4, '0')}`;
+}
+
+/** XML 1.0's Char production: what an SVG parsed as XML may hold. */
+function isXmlCharacter(code: number): boolean {
+  return code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+}
+
+/** root -> one function per character, named and filed with it, all drawn. */
+function unshowableProfile(characters: string[]): ProfileData {
+  const functions = [
+    fn('/app/main.py', 1, 'root', characters.length + 1, 1),
+    ...characters.map((c, i) => fn(`/app/odd${c}.py`, i + 1, `f${c}g`, 1, 1)),
+  ];
+  return { functions, edges: characters.map((_, i) => [0, i + 1, 1, 1, 1, 1]), notes: [] };
+}
+
 /** The text of every <text> element of an SVG, XML entities decoded. */
 function svgTexts(svg: string): string[] {
   return [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) =>
@@ -52,7 +89,8 @@ describe('dotString', () => {
     ['backslashes before quotes', 'a\\"', '"a\\\\\\""'],
     ['newlines of any kind', 'a\nb\r\nc\rd', '"a\\nb\\nc\\nd"'],
     ['tabs (Graphviz has no tab escape)', 'a\tb', '"a b"'],
-    ['control characters', 'a\u0000b\u001bc', '"a\ufffdb\ufffdc"'],
+    ['control characters, visibly', 'a\u0000b\u001bc', '"a\\\\u0000b\\\\u001Bc"'],
+    ['U+FFFE and a lone surrogate, visibly', 'a\ufffeb\ud800', '"a\\\\uFFFEb\\\\uD800"'],
     ['entity-like text', '&lt; &#60; &#x3c; a & b', '"&amp;lt; &amp;#60; &amp;#x3c; a & b"'],
     ['angle brackets, unchanged', '<module>', '"<module>"'],
   ];
@@ -122,6 +160,31 @@ describe('toDot', () => {
         for (const line of shown) assert.ok(texts.includes(line), `${JSON.stringify(line)} shown; texts: ${JSON.stringify(texts)}`);
       }
       assert.ok(!svg.includes('<script>'), 'no live markup in the SVG');
+    });
+
+    for (const [what, characters] of UNSHOWABLE) {
+      it(`draws ${what} as visible escapes, in an SVG that is valid XML`, () => {
+        const escaped = buildCallGraph(buildProfileModel(unshowableProfile(characters)), { nodeThreshold: 0, edgeThreshold: 0 });
+        assert.equal(escaped.nodes.length, characters.length + 1);
+        const result = viz.render(toDot(escaped), { format: 'svg' });
+        assert.equal(result.status, 'success', JSON.stringify(result.errors));
+        const svg = result.output!;
+        const invalid = [...svg].map((c) => c.codePointAt(0)!).filter((code) => !isXmlCharacter(code));
+        assert.deepEqual(invalid.map((code) => code.toString(16)), [], 'characters XML does not allow');
+        const texts = svgTexts(svg);
+        for (const c of characters) {
+          assert.ok(!svg.includes(c), `${escapeOf(c)} is not in the SVG as it is`);
+          assert.ok(texts.includes(`f${escapeOf(c)}g`), `f${escapeOf(c)}g shown; texts: ${JSON.stringify(texts)}`);
+          assert.ok(svg.includes(`/app/odd${escapeOf(c)}.py`), `the tooltip shows the file as /app/odd${escapeOf(c)}.py`);
+        }
+      });
+    }
+
+    it('shows other text exactly, astral characters and U+FFFD included', () => {
+      const names = ['café', '名前', '😀', '👨‍👩‍👧'.replace(/\u200d/g, ''), 'a\ufffdb', 'אבג'];
+      const plain = buildCallGraph(buildProfileModel(unshowableProfile(names)), { nodeThreshold: 0, edgeThreshold: 0 });
+      const texts = svgTexts(viz.renderString(toDot(plain), { format: 'svg' }));
+      for (const name of names) assert.ok(texts.includes(`f${name}g`), `f${name}g shown; texts: ${JSON.stringify(texts)}`);
     });
 
     it('gives the SVG elements the ids and classes of the DOT', () => {

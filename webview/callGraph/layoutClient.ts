@@ -26,6 +26,8 @@ export class LayoutClient {
   private busy: { id: number; resolve: (result: LayoutResult | null) => void; reject: (error: Error) => void } | undefined;
   private nextId = 1;
   private pageLayout: Promise<LayoutFunction> | undefined;
+  /** Told of a worker failure while no layout was waiting (else that layout is rejected). */
+  onIdleError: ((error: Error) => void) | undefined;
 
   private constructor(
     private readonly workerUrl: string | undefined,
@@ -89,11 +91,18 @@ export class LayoutClient {
       if ('error' in reply) reject(new Error(reply.error));
       else resolve({ svg: reply.svg, ms: reply.ms });
     };
-    worker.onerror = (event) => {
+    const fail = (error: Error) => {
       const pending = this.busy;
       this.busy = undefined;
-      pending?.reject(new Error(event.message || 'the layout worker failed'));
+      if (pending) pending.reject(error);
+      else this.onIdleError?.(error);
     };
+    worker.onerror = (event) => {
+      // The worker's own uncaught error: not the page's to handle again.
+      event.preventDefault();
+      fail(new Error(event.message || 'the layout worker failed'));
+    };
+    worker.onmessageerror = () => fail(new Error('the layout worker sent a message that could not be read'));
     return worker;
   }
 

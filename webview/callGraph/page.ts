@@ -12,8 +12,10 @@ import {
   type CallGraph,
   type CallGraphOptions,
 } from '../../src/core/callGraph';
+import { applyDefinitionLines } from '../../src/core/definitionLine';
 import { toDot } from '../../src/core/dot';
 import { graphPercent } from '../../src/core/graphLabels';
+import { graphText } from '../../src/core/graphText';
 import { searchGraph, type GraphSearchResult } from '../../src/core/graphSearch';
 import { buildProfileModel, type ProfileModel } from '../../src/core/profileModel';
 import type {
@@ -30,6 +32,7 @@ import { markStartup, startupTimings } from './startupTimings';
 import { adoptStyles } from './styles';
 import { parseGraphSvg, type DrawnGraph } from './svgGraph';
 import { currentTheme, onThemeChange } from './theme';
+import { pageError, reportUncaughtErrors, type PageError } from '../shared/pageErrors';
 
 /** The part of VS Code's webview API the page uses. */
 export interface WebviewApi {
@@ -78,6 +81,8 @@ export class CallGraphPage {
     /** Starting the layout worker takes a moment; the page listens to the host meanwhile. */
     private readonly layoutReady: Promise<LayoutClient>,
   ) {
+    // First, so that nothing the page does later can fail unseen.
+    reportUncaughtErrors(window, 'The call graph page failed', (error) => this.reportError(error));
     const saved = (api.getState() ?? {}) as CallGraphPageState;
     this.options = normaliseOptions(saved.options);
     adoptStyles(document);
@@ -86,11 +91,6 @@ export class CallGraphPage {
     onThemeChange(() => void this.render());
     window.addEventListener('message', (event) => {
       if (isHostToCallGraphMessage(event.data)) this.onMessage(event.data);
-    });
-    window.addEventListener('resize', () => {
-      if (this.fitOnNextRender) return;
-      if (this.drawn && !this.drawnFits()) return;
-      this.panZoom.fit();
     });
     api.postMessage({ type: 'ready' });
   }
@@ -169,15 +169,19 @@ export class CallGraphPage {
         // Before parsing: the host must not send the profile again, even when it cannot be read.
         this.api.postMessage({ type: 'received', profileId: message.profile.id });
         try {
-          this.profile = callGraphProfileOf(message.profile);
+          const profile = callGraphProfileOf(message.profile);
+          this.model = buildProfileModel(profile.data, profile.paths);
+          this.profile = profile;
+          // Decorated functions: labels and tooltips show the `def` line that a click opens.
+          applyDefinitionLines(this.model.functions, message.definitionLines);
         } catch (error) {
-          const text = `The profile could not be read: ${error instanceof Error ? error.message : String(error)}`;
-          this.setStatus(text, true);
-          this.api.postMessage({ type: 'error', message: text });
+          // Nothing of another profile stays on screen, as if it were this one.
+          this.profile = this.model = this.graph = this.drawn = undefined;
+          this.viewport.replaceChildren(element('div', { class: 'placeholder' }, 'Nothing to draw: the profile could not be read.'));
+          this.reportError(pageError('The profile could not be read', error));
           return;
         }
         this.saveState();
-        this.model = buildProfileModel(this.profile.data, this.profile.paths);
         // The model holds its own copy of the call data: keep the profile without it (a big
         // profile's edge arrays would otherwise stay alive for every garbage collection to walk).
         this.profile = { ...this.profile, data: { ...this.profile.data, functions: [], edges: [] } };
@@ -188,6 +192,9 @@ export class CallGraphPage {
         this.searchInput.value = '';
         this.search = { drawn: [], hidden: [] };
         void this.render();
+        return;
+      case 'definitionLines':
+        if (this.model && applyDefinitionLines(this.model.functions, message.lines)) void this.render();
         return;
       case 'focusFunction':
         this.focusFunction(message.function);
@@ -224,10 +231,18 @@ export class CallGraphPage {
     this.maxNodes.value = String(this.options.maxNodes);
   }
 
+  /** Draws the graph; any failure is shown in the status line and reported to the host. */
   private async render(): Promise<void> {
     if (!this.profile || !this.model) return;
-    const profile = this.profile;
-    const graph = buildCallGraph(this.model, this.options);
+    try {
+      await this.draw(this.profile, this.model);
+    } catch (error) {
+      this.reportError(pageError('The call graph could not be drawn', error));
+    }
+  }
+
+  private async draw(profile: CallGraphProfile, model: ProfileModel): Promise<void> {
+    const graph = buildCallGraph(model, this.options);
     const theme = currentTheme();
     // The panel's title names the request and the status line says what is hidden: no caption.
     const dot = toDot(graph, { theme: theme.kind, foreground: theme.foreground, caption: false });
@@ -235,12 +250,11 @@ export class CallGraphPage {
     markStartup('graphBuilt');
     let result;
     const layout = await this.layoutReady;
+    layout.onIdleError ??= (error) => this.reportError(pageError('The layout worker failed', error));
     try {
       result = await layout.layout(dot);
     } catch (error) {
-      const message = `Graphviz could not lay out the call graph: ${error instanceof Error ? error.message : String(error)}`;
-      this.setStatus(message, true);
-      this.api.postMessage({ type: 'error', message });
+      if (profile === this.profile) this.reportError(pageError('Graphviz could not lay out the call graph', error));
       return;
     }
     if (!result || profile !== this.profile) return; // a newer layout or profile took over
@@ -249,7 +263,7 @@ export class CallGraphPage {
     this.drawn = drawn;
     this.viewport.replaceChildren(drawn.svg);
     if (!graph.nodes.length) {
-      const why = this.model.functions.length ? 'no function reaches the node threshold' : 'the request was not profiled';
+      const why = model.functions.length ? 'no function reaches the node threshold' : 'the request was not profiled';
       this.viewport.append(element('div', { class: 'placeholder' }, `Nothing to draw: ${why}.`));
     }
     this.panZoom.setContent(drawn.svg, drawn.width, drawn.height);
@@ -278,12 +292,14 @@ export class CallGraphPage {
     });
   }
 
-  private setStatus(text: string, warning = false): void {
-    this.status.replaceChildren(warning ? element('span', { class: 'warning' }, text) : text);
+  /** Shown in the status line and sent to the host, which shows and logs it. */
+  private reportError(error: PageError): void {
+    this.setStatus(error.message, true);
+    this.api.postMessage({ type: 'error', ...error });
   }
 
-  private drawnFits(): boolean {
-    return !!this.drawn && this.panZoom.isVisible({ x: 0, y: 0, width: this.drawn.width, height: this.drawn.height });
+  private setStatus(text: string, warning = false): void {
+    this.status.replaceChildren(warning ? element('span', { class: 'warning' }, text) : text);
   }
 
   /** A node's rectangle in the SVG's own (unscaled) pixels. */
@@ -317,7 +333,7 @@ export class CallGraphPage {
     const info = this.model?.functions[fn];
     if (!info || !this.graph) return;
     const share = this.model!.totalTime > 0 ? info.ct / this.model!.totalTime : 0;
-    this.setStatus(`${info.displayName} (${graphPercent(share)}) is not drawn: lower the node threshold or raise the node limit to see it.`, true);
+    this.setStatus(`${graphText(info.displayName)} (${graphPercent(share)}) is not drawn: lower the node threshold or raise the node limit to see it.`, true);
   }
 
   private focusHotPath(): void {
@@ -408,6 +424,14 @@ export class CallGraphPage {
   }
 
   private async export(format: ExportFormat): Promise<void> {
+    try {
+      await this.exportGraph(format);
+    } catch (error) {
+      this.reportError(pageError(`The call graph could not be exported as ${format.toUpperCase()}`, error));
+    }
+  }
+
+  private async exportGraph(format: ExportFormat): Promise<void> {
     if (!this.profile || !this.graph) return;
     // Exports are for other tools and documents: always the light theme, with the caption.
     const dot = toDot(this.graph, { theme: 'light', title: this.profile.title });

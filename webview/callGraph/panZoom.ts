@@ -3,6 +3,11 @@
  * drag to pan, Ctrl/Cmd + wheel (and trackpad pinch, which arrives as a Ctrl + wheel) to
  * zoom around the pointer, plain wheel to pan as in xdot; keyboard and buttons call the
  * same methods.
+ *
+ * When the viewport changes size (the editor is resized or split, the window changes), a
+ * view the user has not moved since it was last fitted is fitted again; one they zoomed,
+ * panned or centred on a function keeps the point at its centre where it was, at the same
+ * zoom: their view is not taken from them. Fit (0) makes the view follow the size again.
  */
 const MIN_SCALE = 0.02;
 const MAX_SCALE = 8;
@@ -15,13 +20,25 @@ export class PanZoom {
   private scale = 1;
   private width = 0;
   private height = 0;
+  /** Nothing but fit() has placed the content since it was last fitted (or ever). */
+  private fitted = true;
+  private viewportWidth: number;
+  private viewportHeight: number;
 
   constructor(
     private readonly viewport: HTMLElement,
     private content: SVGElement | undefined = undefined,
   ) {
+    this.viewportWidth = viewport.clientWidth;
+    this.viewportHeight = viewport.clientHeight;
     viewport.addEventListener('wheel', (event) => this.onWheel(event), { passive: false });
     this.attachDrag();
+    new ResizeObserver(() => this.onResize()).observe(viewport);
+  }
+
+  /** Whether the view follows the viewport's size (no zoom, pan or centring since the last fit). */
+  get followsSize(): boolean {
+    return this.fitted;
   }
 
   /** Show new content of this natural size (CSS pixels), keeping the view unless fit is asked. */
@@ -43,6 +60,7 @@ export class PanZoom {
     this.scale = clampScale(Math.min(vw / this.width, vh / this.height, 1) * 0.98);
     this.x = (vw - this.width * this.scale) / 2;
     this.y = Math.max(0, (vh - this.height * this.scale) / 2);
+    this.fitted = true;
     this.apply();
   }
 
@@ -53,12 +71,14 @@ export class PanZoom {
     this.x = atX - (atX - this.x) * applied;
     this.y = atY - (atY - this.y) * applied;
     this.scale = scale;
+    this.fitted = false;
     this.apply();
   }
 
   panBy(dx: number, dy: number): void {
     this.x += dx;
     this.y += dy;
+    this.fitted = false;
     this.apply();
   }
 
@@ -71,6 +91,7 @@ export class PanZoom {
     const { clientWidth: vw, clientHeight: vh } = this.viewport;
     this.x = vw / 2 - (rect.x + rect.width / 2) * this.scale;
     this.y = vh / 2 - (rect.y + rect.height / 2) * this.scale;
+    this.fitted = false;
     this.apply();
   }
 
@@ -84,6 +105,22 @@ export class PanZoom {
       left + rect.width * this.scale <= this.viewport.clientWidth &&
       top + rect.height * this.scale <= this.viewport.clientHeight
     );
+  }
+
+  private onResize(): void {
+    const { clientWidth: vw, clientHeight: vh } = this.viewport;
+    if (vw === this.viewportWidth && vh === this.viewportHeight) return;
+    // A hidden editor has no size: keep the view for when it is shown again at its old size.
+    if (!vw || !vh) return;
+    if (this.fitted) {
+      this.fit();
+    } else if (this.viewportWidth && this.viewportHeight) {
+      this.x += (vw - this.viewportWidth) / 2;
+      this.y += (vh - this.viewportHeight) / 2;
+      this.apply();
+    }
+    this.viewportWidth = vw;
+    this.viewportHeight = vh;
   }
 
   private apply(): void {

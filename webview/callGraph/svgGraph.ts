@@ -4,6 +4,7 @@
  * is parsed as XML (never assigned as HTML), so no text in a function name can become markup.
  */
 import type { CallGraph, CallGraphNode } from '../../src/core/callGraph';
+import { graphText } from '../../src/core/graphText';
 
 export interface DrawnGraph {
   svg: SVGSVGElement;
@@ -36,10 +37,10 @@ export function parseGraphSvg(svgText: string, graph: CallGraph): DrawnGraph {
   return { svg, width, height, nodes };
 }
 
-/** What a screen reader says and a tooltip shows for a node. */
+/** What a screen reader says and a tooltip shows for a node, escaped as the label is. */
 export function describeNode(node: CallGraphNode): string {
   const where = node.hasSource ? `\n${node.file}:${node.line}` : '';
-  return `${node.label.join('\n')}${where}${node.onHotPath ? '\non the hot path' : ''}`;
+  return graphText(`${node.label.join('\n')}${where}${node.onHotPath ? '\non the hot path' : ''}`);
 }
 
 function decorateNode(element: SVGGElement, node: CallGraphNode): void {

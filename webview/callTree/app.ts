@@ -5,6 +5,7 @@
  * was. Messages are those of src/callTree/protocol.ts.
  */
 import { DEFAULT_CALL_TREE_OPTIONS } from '../../src/core/callTree';
+import { applyDefinitionLines } from '../../src/core/definitionLine';
 import type { ProfileDocument } from '../../src/core/profileFormat';
 import { parseProfileDocument } from '../../src/core/profileHeader';
 import { buildProfileModel, type ProfileModel } from '../../src/core/profileModel';
@@ -25,6 +26,7 @@ import { DEFAULT_FUNCTIONS_SORT, FunctionsTab, type FunctionsSort } from './func
 import { renderHeader } from './header';
 import { renderRequestTab } from './requestTab';
 import { TreeTab } from './treeTab';
+import { pageError, reportUncaughtErrors, type PageError } from '../shared/pageErrors';
 
 /** The part of VS Code's webview API the page uses. */
 export interface WebviewApi {
@@ -91,9 +93,11 @@ export class ProfileViewApp {
   private reportTimer?: ReturnType<typeof setTimeout>;
   private searchTimer?: ReturnType<typeof setTimeout>;
   private searchStatus?: HTMLElement;
+  private definitionLines: unknown;
 
   constructor(private readonly api: WebviewApi) {
     this.root = document.getElementById('app') ?? document.body;
+    reportUncaughtErrors(window, 'The profile view failed', (error) => this.reportError(error));
     window.addEventListener('message', (event) => {
       if (isHostToProfileViewMessage(event.data)) this.onMessage(event.data);
     });
@@ -103,6 +107,7 @@ export class ProfileViewApp {
   private onMessage(message: HostToProfileViewMessage): void {
     switch (message.type) {
       case 'show':
+        this.definitionLines = message.definitionLines;
         this.receiveProfile(message.profile, message.fileName, message.defaults, message.savedState);
         return;
       case 'failed':
@@ -129,6 +134,7 @@ export class ProfileViewApp {
       doc = 'bytes' in payload ? parseProfileDocument(new TextDecoder('utf-8').decode(payload.bytes)) : payload.document;
     } catch (error) {
       this.showFailure(fileName, (error as Error).message);
+      this.api.postMessage({ type: 'error', ...pageError(`${fileName} cannot be shown`, error) });
       return;
     }
     this.show(doc, fileName, defaults, hostSaved, started);
@@ -140,8 +146,11 @@ export class ProfileViewApp {
       model = buildProfileModel(doc.profile, doc.paths);
     } catch (error) {
       this.showFailure(fileName, `The profile's call data is inconsistent: ${(error as Error).message}`);
+      this.api.postMessage({ type: 'error', ...pageError(`${fileName} cannot be shown: the profile's call data is inconsistent`, error) });
       return;
     }
+    // Decorated functions: the location column shows the `def` line that go-to-source opens.
+    applyDefinitionLines(model.functions, this.definitionLines);
     // The model holds its own copy of the call data: keep the document without it (the
     // parsed file's 100,000 edge arrays and their numbers would otherwise stay alive beside
     // the model's, and every major garbage collection of the page walks them). No closure
@@ -360,6 +369,14 @@ export class ProfileViewApp {
     const info = this.model?.functions[fn];
     if (!info) return;
     this.api.postMessage({ type: 'openFunction', function: fn, file: info.file, line: info.line, name: info.displayName });
+  }
+
+  /** An error nothing caught: said above the view (which may still work) and to the host. */
+  private reportError(error: PageError): void {
+    const banner = element('div', { class: 'page-error', role: 'alert' }, codicon('error'), ` ${error.message}`);
+    document.body.querySelector(':scope > .page-error')?.remove();
+    document.body.prepend(banner);
+    this.api.postMessage({ type: 'error', ...error });
   }
 
   private showFailure(fileName: string, message: string): void {
