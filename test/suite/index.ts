@@ -21,6 +21,8 @@ export const RESULTS_PATH_ENV = 'REQUEST_PROFILER_SUITE_RESULTS';
 const DEFAULT_RESULTS_PATH = path.join(__dirname, '..', 'results', 'suite.json');
 /** Generous: extension-host tests start servers, open editors and wait for file watchers. */
 const TEST_TIMEOUT_MS = 60_000;
+/** Optional: run only the tests whose full title matches this regular expression (to repeat one part). */
+export const GREP_ENV = 'REQUEST_PROFILER_SUITE_GREP';
 
 export interface SuiteTestResult {
   fullTitle: string;
@@ -84,7 +86,8 @@ async function runMocha(files: string[], tests: SuiteTestResult[]): Promise<void
   // Mocha 12 is an ES module. import() loads it in any extension host; require() would need the
   // require(esm) support of node >= 20.19, which the Electron of some VS Code versions lacks.
   const { default: MochaClass } = await import('mocha');
-  const mocha = new MochaClass({ ui: 'bdd', timeout: TEST_TIMEOUT_MS, color: false, reporter: 'spec' });
+  const grep = process.env[GREP_ENV];
+  const mocha = new MochaClass({ ui: 'bdd', timeout: TEST_TIMEOUT_MS, color: false, reporter: 'spec', ...(grep ? { grep: new RegExp(grep) } : {}) });
   for (const file of files) mocha.addFile(file);
   // Loading first makes a test file that throws reject here, with its stack.
   await mocha.loadFilesAsync();
