@@ -111,7 +111,7 @@ export class CallGraphPanel {
     this.document = document;
     this.bytes = bytes;
     this.profile = toCallGraphProfile(document, this.uri.toString());
-    this.panel.title = callGraphPanelTitle(document.header);
+    this.panel.title = callGraphPanelTitle(document.header, this.uri.fsPath);
     // While VS Code still loads the page (about a second), the profile can already travel.
     if (this.pageReady || this.pageLoading) this.sendShow();
   }
@@ -311,7 +311,7 @@ export class CallGraphPanels implements vscode.Disposable, vscode.WebviewPanelSe
     // Loading took a moment: another request for the same profile may have opened it meanwhile.
     const raced = this.get(uri);
     if (raced) return raced;
-    const panel = vscode.window.createWebviewPanel(CALL_GRAPH_VIEW_TYPE, callGraphPanelTitle(loaded.document.header), options.viewColumn ?? vscode.ViewColumn.Active, {
+    const panel = vscode.window.createWebviewPanel(CALL_GRAPH_VIEW_TYPE, callGraphPanelTitle(loaded.document.header, uri.fsPath), options.viewColumn ?? vscode.ViewColumn.Active, {
       enableScripts: true,
       enableFindWidget: false,
       // Click-to-source opens editors over the graph, and users go back and forth: keep the page
