@@ -5,8 +5,9 @@
 #      needs (scripts/setup-code-server.sh; idempotent),
 #   3. builds and packages the extension into out/request-profiler.vsix,
 #   4. starts the demo app (demo/app.py, standard library only, wrapped by the middleware) writing
-#      profiles into a demo workspace (.demo/workspace), sends it a few requests, installs the
-#      .vsix into code-server and serves that workspace (scripts/demo/demo.mjs),
+#      profiles into a demo workspace outside the repository (~/.cache/request-profiler-demo/
+#      workspace), sends it a few requests, installs the .vsix into code-server and serves that
+#      workspace (scripts/demo/demo.mjs),
 #   5. prints the URLs to open and runs until Ctrl-C.
 #
 #   bash scripts/demo.sh                          the demo, until Ctrl-C

@@ -43,27 +43,36 @@ hung_test() {  # log: the test that was running when the time limit struck
   echo "${started:-an unknown test}${frame:+ ($frame)}"
 }
 
+# Each suite's output is streamed as it runs, one line per test (unittest -v), prefixed with the
+# interpreter; the summary at the end repeats each suite's result. Each suite gets a temporary
+# folder of its own as TMPDIR: whatever a test leaves there fails the suite (a test that makes
+# a temporary folder must remove it), and the folder is removed either way.
 run_suite() {  # label, python, extra env...
   local label=$1 python=$2; shift 2
-  local log status
+  local log status tmp leftovers
   log=$(mktemp)
+  tmp=$(mktemp -d "${TMPDIR:-/tmp}/rp-python-tests-XXXXXX")
   local started=$SECONDS
+  echo "== $label"
   # ulimit -c 0: the SIGABRT must not leave core files behind.
-  (ulimit -c 0; exec env "$@" timeout -s ABRT -k 30 "$SUITE_TIME_LIMIT_S" \
-     "$python" -X faulthandler -m unittest discover -v -s tests -t .) >"$log" 2>&1
-  status=$?
-  if [ $status -eq 0 ]; then
+  (ulimit -c 0; exec env TMPDIR="$tmp" "$@" timeout -s ABRT -k 30 "$SUITE_TIME_LIMIT_S" \
+     "$python" -X faulthandler -m unittest discover -v -s tests -t .) 2>&1 | tee "$log" | sed -u "s/^/[$label] /"
+  status=${PIPESTATUS[0]}
+  leftovers=$(ls -A "$tmp" | head -n 5 | tr '\n' ' ')
+  rm -rf "$tmp"
+  if [ $status -eq 0 ] && [ -z "$leftovers" ]; then
     SUMMARY+=("PASS  $label  $(tail -n 3 "$log" | grep -E '^Ran|^OK' | tr '\n' ' ')($((SECONDS - started))s)")
     rm -f "$log"
     return
   fi
   FAILED=1
-  echo "---- $label output ----"
-  cat "$log"
   if [ $status -eq 124 ] || [ $status -eq 137 ]; then
     SUMMARY+=("FAIL  $label  HUNG: no result after ${SUITE_TIME_LIMIT_S}s; running: $(hung_test "$log")")
-  else
+  elif [ $status -ne 0 ]; then
     SUMMARY+=("FAIL  $label  $(grep -E '^Ran|^FAILED' "$log" | tr '\n' ' ')(exit $status)")
+  fi
+  if [ -n "$leftovers" ]; then
+    SUMMARY+=("FAIL  $label  the tests left files in the temporary folder: $leftovers")
   fi
   rm -f "$log"
 }

@@ -3,7 +3,7 @@
  * Nothing here computes anything about profiles.
  */
 import * as vscode from 'vscode';
-import { isFilterActive } from './core/profileFilter';
+import { filterMessage, isFilterActive } from './core/profileFilter';
 import { ProfileLibrary } from './node/profileLibrary';
 import { readLimitsFor } from './node/readLimits';
 import { registerProfileCommands } from './host/profileCommands';
@@ -20,6 +20,8 @@ import { registerCallGraph, type CallGraphTestHooks } from './callGraph/callGrap
 export interface RequestProfilerApi {
   library: ProfileLibrary;
   tree: ProfilesTreeProvider;
+  /** The Profiles view itself (its description and message say what the filter is). */
+  profilesView: vscode.TreeView<ProfilesTreeNode>;
   settings(): Settings;
   /** Resolves when the directories from the current settings are indexed. */
   ready: Promise<void>;
@@ -60,7 +62,7 @@ export function activate(context: vscode.ExtensionContext): RequestProfilerApi {
     void vscode.commands.executeCommand('setContext', 'requestProfiler.hasProfiles', count > 0);
     const notes = library.directories.map((d) => library.status(d)).filter((s) => s && (s.message || s.state === 'waiting-for-directory'));
     const parts: string[] = [];
-    if (count > 0 && isFilterActive(tree.filter) && tree.visibleProfiles().length === 0) parts.push('No profile matches the filter.');
+    if (count > 0 && isFilterActive(tree.filter)) parts.push(filterMessage(tree.filter, tree.visibleProfiles().length, tree.readableCount()));
     for (const status of notes) {
       if (status!.message) parts.push(status!.message);
       else if (count > 0) parts.push(`Waiting for ${status!.directory} to be created.`);
@@ -134,7 +136,7 @@ export function activate(context: vscode.ExtensionContext): RequestProfilerApi {
     }),
   );
 
-  return { library, tree, settings: () => settings, ready, profileViews: profileViews.provider, sourceHints, callGraph: callGraph.testHooks };
+  return { library, tree, profilesView: view, settings: () => settings, ready, profileViews: profileViews.provider, sourceHints, callGraph: callGraph.testHooks };
 }
 
 export function deactivate(): void {}

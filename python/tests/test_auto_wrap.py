@@ -6,6 +6,7 @@ import asyncio
 import importlib
 import io
 import os
+import shutil
 import sys
 import tempfile
 import textwrap
@@ -176,6 +177,7 @@ class AutoWrapTest(TempDirTestCase):
 class ImportHookTest(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="rp-hook-")
+        self.addCleanup(shutil.rmtree, self.tmp, True)
         sys.path.insert(0, self.tmp)
         self.addCleanup(sys.path.remove, self.tmp)
 

@@ -9,8 +9,8 @@
 // Profiles view (scripts/demo/smoke.mjs), everything stops, and the exit status says whether the
 // check passed. --screenshot (with --smoke) saves the README's pictures into docs/images/
 // (profiles-panel.png, call-tree.png, call-graph.png). REQUEST_PROFILER_VSIX=path uses that .vsix.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { assertCodeServerInstalled, installVsix, startCodeServer, workbenchUrl, tail } from '../../test/runner/codeServer.mjs';
 import { extensionId, repoRoot, testResultsDir, vsixPath as builtVsix } from '../../test/runner/paths.mjs';
@@ -39,9 +39,11 @@ const say = (message) => console.log(`[demo] ${message}`);
 /** A path as short as it can be said: relative inside the repository, absolute elsewhere. */
 const shown = (path) => (relative(repoRoot, path).startsWith('..') ? path : relative(repoRoot, path));
 
-// The interactive demo keeps its folders in .demo/ (git-ignored) so a second run reuses the
+// The interactive demo keeps its folders in the user's cache folder so a second run reuses the
 // editor's state; the smoke test gets a fresh temporary folder so runs never see each other.
-const root = smoke ? mkdtempSync(join(tmpdir(), 'rp-demo-smoke-')) : join(repoRoot, '.demo');
+// Both are outside the repository: a workspace inside it made VS Code find the repository's .git
+// above the folder and ask whether to open that parent repository.
+const root = smoke ? mkdtempSync(join(tmpdir(), 'rp-demo-smoke-')) : join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'request-profiler-demo');
 const workspace = join(root, 'workspace');
 const profileDir = join(workspace, '.profiles');
 const codeServerDir = join(root, 'code-server');
@@ -76,6 +78,7 @@ try {
   // A fresh list of profiles on every run: what is in the panel is what this run requested.
   rmSync(profileDir, { recursive: true, force: true });
   mkdirSync(profileDir, { recursive: true, mode: 0o700 });
+  keepOutOfParentRepositories(workspace);
   if (smoke) rmSync(failureScreenshot, { force: true });
   if (screenshot) mkdirSync(pictureDraftDir, { recursive: true });
 
@@ -137,6 +140,17 @@ try {
   await stopAll();
 }
 process.exit(exitCode);
+
+/**
+ * The cache folder may itself sit in a git repository (a home folder kept in git): the demo
+ * workspace says never to open a repository found in a parent folder, so VS Code does not ask.
+ */
+function keepOutOfParentRepositories(folder) {
+  const settings = join(folder, '.vscode', 'settings.json');
+  if (existsSync(settings)) return;
+  mkdirSync(join(folder, '.vscode'), { recursive: true });
+  writeFileSync(settings, `${JSON.stringify({ 'git.openRepositoryInParentFolders': 'never' }, null, 2)}\n`);
+}
 
 function printWelcome() {
   const vsix = shown(vsixPath);

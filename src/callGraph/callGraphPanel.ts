@@ -125,7 +125,7 @@ export class CallGraphPanel {
     this.document = document;
     this.bytes = bytes;
     this.profile = toCallGraphProfile(document, this.uri.toString());
-    this.panel.title = callGraphPanelTitle(document.header);
+    this.panel.title = callGraphPanelTitle(document.header, this.uri.fsPath);
     this.definitionLines = [];
     const profile = this.profile;
     const resolving = resolveDefinitionLines(document.profile.functions, document.paths, this.services.settings());
@@ -347,7 +347,7 @@ export class CallGraphPanels implements vscode.Disposable, vscode.WebviewPanelSe
     // Loading took a moment: another request for the same profile may have opened it meanwhile.
     const raced = this.get(uri);
     if (raced) return raced;
-    const panel = vscode.window.createWebviewPanel(CALL_GRAPH_VIEW_TYPE, callGraphPanelTitle(loaded.document.header), options.viewColumn ?? vscode.ViewColumn.Active, {
+    const panel = vscode.window.createWebviewPanel(CALL_GRAPH_VIEW_TYPE, callGraphPanelTitle(loaded.document.header, uri.fsPath), options.viewColumn ?? vscode.ViewColumn.Active, {
       enableScripts: true,
       enableFindWidget: false,
       // Click-to-source opens editors over the graph, and users go back and forth: keep the page

@@ -4,6 +4,7 @@
  */
 import { formatMs } from '../core/format';
 import type { ProfileDocument, ProfileHeader } from '../core/profileFormat';
+import { profileTitle } from '../core/profileTitle';
 import type { CallGraphProfile } from './protocol';
 
 /** "GET /users/7?page=2": the request as the Profiles panel names it, with the query. */
@@ -17,9 +18,9 @@ export function callGraphTitle(header: ProfileHeader): string {
   return `${requestName(header)}  ·  ${status}  ·  ${formatMs(header.wallMs)}`;
 }
 
-/** The editor tab: short, since tabs are narrow; the tooltip carries the file. */
-export function callGraphPanelTitle(header: Pick<ProfileHeader, 'method' | 'path'>): string {
-  return `Call Graph: ${header.method} ${header.path}`;
+/** The editor tab: short, since tabs are narrow ("Call Graph: GET /slow", or the pstats file's name). */
+export function callGraphPanelTitle(header: Pick<ProfileHeader, 'method' | 'path'>, file = ''): string {
+  return `Call Graph: ${profileTitle(header, file)}`;
 }
 
 /** @param source the profile file's URI, kept by the page so a reload can reopen it. */

@@ -5,6 +5,7 @@
  * restores its own state with getState(), so no separate webview serializer is needed.
  */
 import * as vscode from 'vscode';
+import { profileTitle } from '../core/profileTitle';
 import type { Settings } from '../host/settings';
 import type { SourceHints } from '../host/sourceHints';
 import { registerCallTreeCommands } from './callTreeCommands';
@@ -66,6 +67,17 @@ export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvide
     this.views.add(view);
     panel.webview.html = profileViewHtml(panel.webview, this.extensionUri);
     this.changed.fire(view);
+    void this.titleWithRequest(view);
+  }
+
+  /**
+   * Names the tab after the request ("GET /slow") instead of the file name; VS Code keeps the file's
+   * path in the tab's tooltip. VS Code honours a custom editor's WebviewPanel.title from 1.106 on
+   * (microsoft/vscode#105299); earlier versions keep showing the file name.
+   */
+  private async titleWithRequest(view: ProfileView): Promise<void> {
+    const document = await view.document();
+    if (document && this.views.has(view)) view.panel.title = profileTitle(document.header, view.uri.fsPath);
   }
 
   /** Open views of a file, oldest first. */

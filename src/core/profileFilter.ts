@@ -14,6 +14,15 @@ export interface ProfileFilter {
 
 export type StatusMatcher = { code: number } | { classDigit: number } | { errorsOnly: true };
 
+/** One comma-separated part of a status filter, or undefined when it is not one. */
+function statusMatcherOf(part: string): StatusMatcher | undefined {
+  const lower = part.toLowerCase();
+  if (lower === 'error' || lower === 'errors') return { errorsOnly: true };
+  if (/^[1-5]xx$/.test(lower)) return { classDigit: Number(lower[0]) };
+  if (/^[1-5]\d\d$/.test(lower)) return { code: Number(lower) };
+  return undefined;
+}
+
 /**
  * Parses "500", "4xx", "5xx,404", "error" (any status >= 400 or an exception).
  * Throws an Error naming the bad part.
@@ -21,13 +30,19 @@ export type StatusMatcher = { code: number } | { classDigit: number } | { errors
 export function parseStatusFilter(input: string): StatusMatcher[] {
   const matchers: StatusMatcher[] = [];
   for (const part of input.split(/[\s,]+/).filter(Boolean)) {
-    const lower = part.toLowerCase();
-    if (lower === 'error' || lower === 'errors') matchers.push({ errorsOnly: true });
-    else if (/^[1-5]xx$/.test(lower)) matchers.push({ classDigit: Number(lower[0]) });
-    else if (/^[1-5]\d\d$/.test(lower)) matchers.push({ code: Number(lower) });
-    else throw new Error(`"${part}" is not a status: use a code (404), a class (5xx) or "error".`);
+    const matcher = statusMatcherOf(part);
+    if (!matcher) throw new Error(`"${part}" is not a status: use a code (404), a class (5xx) or "error".`);
+    matchers.push(matcher);
   }
+  if (!matchers.length) throw new Error('"status:" needs a status after it: a code (404), a class (5xx) or "error".');
   return matchers;
+}
+
+/** A bare word of the filter box that is a status list ("500", "4xx", "error", "5xx,404"), else undefined. */
+function bareStatusWord(word: string): StatusMatcher[] | undefined {
+  const parts = word.split(',').filter(Boolean);
+  const matchers = parts.map(statusMatcherOf);
+  return parts.length && matchers.every((m) => m !== undefined) ? (matchers as StatusMatcher[]) : undefined;
 }
 
 /** Parses "250", "250ms", "1.5s". Throws on anything else. */
@@ -42,11 +57,23 @@ export function isFailure(header: ProfileHeader): boolean {
   return header.error !== null && header.error !== undefined ? true : (header.status ?? 0) >= 500;
 }
 
+/**
+ * The status the client got. A request whose app raised before starting a response is recorded
+ * with `status: null` and the exception, and the server answered it with 500: it is a 500 for
+ * every filter, icon and badge. Null only when nothing says what was sent (pstats files, or a
+ * request without a response and without an exception).
+ */
+export function answeredStatus(header: Pick<ProfileHeader, 'status' | 'error'>): number | null {
+  if (typeof header.status === 'number') return header.status;
+  return header.error ? 500 : null;
+}
+
 function statusMatches(header: ProfileHeader, matcher: StatusMatcher): boolean {
-  if ('errorsOnly' in matcher) return isFailure(header) || (header.status ?? 0) >= 400;
-  if (header.status === null || header.status === undefined) return false;
-  if ('code' in matcher) return header.status === matcher.code;
-  return Math.floor(header.status / 100) === matcher.classDigit;
+  const status = answeredStatus(header);
+  if ('errorsOnly' in matcher) return isFailure(header) || (status ?? 0) >= 400;
+  if (status === null) return false;
+  if ('code' in matcher) return status === matcher.code;
+  return Math.floor(status / 100) === matcher.classDigit;
 }
 
 export function matchesFilter(header: ProfileHeader, filter: ProfileFilter): boolean {
@@ -63,36 +90,47 @@ export function isFilterActive(filter: ProfileFilter): boolean {
   return Boolean(filter.text || filter.statuses?.length || filter.minDurationMs !== undefined);
 }
 
-/** A short summary for the view's description, e.g. "/api · 5xx · ≥ 200 ms". */
-export function describeFilter(filter: ProfileFilter, statusInput?: string): string {
+function describeStatus(matcher: StatusMatcher): string {
+  if ('errorsOnly' in matcher) return 'errors';
+  return 'code' in matcher ? String(matcher.code) : `${matcher.classDigit}xx`;
+}
+
+/** A short summary for the view's description, e.g. `"/api" · 5xx, 404 · ≥ 200 ms`. */
+export function describeFilter(filter: ProfileFilter): string {
   const parts: string[] = [];
   if (filter.text) parts.push(`"${filter.text}"`);
-  if (filter.statuses?.length && statusInput) parts.push(statusInput);
+  if (filter.statuses?.length) parts.push(filter.statuses.map(describeStatus).join(', '));
   if (filter.minDurationMs !== undefined) parts.push(`≥ ${filter.minDurationMs} ms`);
   return parts.join(' · ');
 }
 
 /**
- * Parses the filter box: words are matched against the path; `status:5xx,404` (or `s:`),
- * `>200ms` / `>=1.5s` / `min:200ms` set the other parts. Throws an Error saying what is wrong.
- * Returns the filter and the status text as typed (for the summary).
+ * Parses the filter box, words in any order: a status (`500`, `4xx`, `error`, `5xx,404`, also
+ * written `status:5xx` or `s:5xx`), a minimum duration (`>200ms`, `>=1.5s`, `min:200ms`); every
+ * other word is matched against "METHOD /path?query" (a word with a slash, such as `/error`, is
+ * always path text). Statuses given more than once add up. Throws an Error saying what is wrong.
  */
-export function parseFilterQuery(query: string): { filter: ProfileFilter; statusText?: string } {
+export function parseFilterQuery(query: string): ProfileFilter {
   const filter: ProfileFilter = {};
   const words: string[] = [];
-  let statusText: string | undefined;
+  const statuses: StatusMatcher[] = [];
   for (const token of query.trim().split(/\s+/).filter(Boolean)) {
     const status = /^(?:status|s):(.*)$/i.exec(token);
     const minimum = /^(?:>=?|min:)(.+)$/i.exec(token);
-    if (status) {
-      filter.statuses = parseStatusFilter(status[1]);
-      statusText = status[1];
-    } else if (minimum) {
-      filter.minDurationMs = parseDuration(minimum[1]);
-    } else {
-      words.push(token);
-    }
+    const bare = bareStatusWord(token);
+    if (status) statuses.push(...parseStatusFilter(status[1]));
+    else if (minimum) filter.minDurationMs = parseDuration(minimum[1]);
+    else if (bare) statuses.push(...bare);
+    else words.push(token);
   }
+  if (statuses.length) filter.statuses = statuses;
   if (words.length) filter.text = words.join(' ');
-  return { filter, statusText };
+  return filter;
+}
+
+/** What the view's message says while a filter is on: what it is and how much of the list it hides. */
+export function filterMessage(filter: ProfileFilter, shown: number, total: number): string {
+  const what = `Filter ${describeFilter(filter)}`;
+  if (shown === 0) return `${what}: no profile matches. Clear the filter to see all ${total}.`;
+  return `${what}: ${shown} of ${total} requests shown.`;
 }

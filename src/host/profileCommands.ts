@@ -44,11 +44,12 @@ export function registerProfileCommands(
     vscode.commands.registerCommand('requestProfiler.refresh', async () => {
       await library.rescan();
     }),
-    vscode.commands.registerCommand('requestProfiler.filter', async () => {
-      const query = await vscode.window.showInputBox({
+    // A query given as the argument (a keybinding's args, the tests) is applied without asking.
+    vscode.commands.registerCommand('requestProfiler.filter', async (given?: unknown) => {
+      const query = typeof given === 'string' ? given : await vscode.window.showInputBox({
         title: 'Filter Request Profiles',
-        prompt: 'Path text, status:5xx,404 and >200ms (or min:1.5s), in any order. Empty clears the filter.',
-        placeHolder: '/api status:5xx >200ms',
+        prompt: 'Path text, a status (500, 4xx, error, 5xx,404) and >200ms (or min:1.5s), in any order. Empty clears the filter.',
+        placeHolder: '/api 5xx >200ms',
         value: filterQuery,
         validateInput: (value) => {
           try {
@@ -60,10 +61,16 @@ export function registerProfileCommands(
         },
       });
       if (query === undefined) return;
+      let filter;
+      try {
+        filter = parseFilterQuery(query);
+      } catch (error) {
+        void vscode.window.showErrorMessage(`Filter Request Profiles: ${(error as Error).message}`);
+        return;
+      }
       filterQuery = query;
-      const { filter, statusText } = parseFilterQuery(query);
       tree.filter = filter;
-      view.description = isFilterActive(filter) ? `Filter: ${describeFilter(filter, statusText)}` : undefined;
+      view.description = isFilterActive(filter) ? `Filter: ${describeFilter(filter)}` : undefined;
       await vscode.commands.executeCommand('setContext', 'requestProfiler.filtered', isFilterActive(filter));
       updateViewState();
     }),

@@ -3,8 +3,14 @@
  * requests in the error colour, client errors and slow requests marked too.
  */
 import * as vscode from 'vscode';
-import { isFailure } from '../core/profileFilter';
+import { statusBadge, type BadgeTone } from '../core/statusBadge';
 import type { ProfileLibrary } from '../node/profileLibrary';
+
+const TONE_COLORS: Record<BadgeTone, string> = {
+  error: 'list.errorForeground',
+  warning: 'list.warningForeground',
+  slow: 'charts.orange',
+};
 
 export class ProfileDecorationProvider implements vscode.FileDecorationProvider, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<undefined>();
@@ -34,9 +40,8 @@ export class ProfileDecorationProvider implements vscode.FileDecorationProvider,
     if (!entry) return undefined;
     const header = entry.header;
     if (!header) return new vscode.FileDecoration('?', 'Unreadable profile', new vscode.ThemeColor('list.warningForeground'));
-    if (isFailure(header)) return new vscode.FileDecoration('!', `Failed: ${header.error ?? header.status}`, new vscode.ThemeColor('list.errorForeground'));
-    if ((header.status ?? 0) >= 400) return new vscode.FileDecoration(String(header.status).slice(0, 2), `Status ${header.status}`, new vscode.ThemeColor('list.warningForeground'));
-    if (header.wallMs >= this.slowRequestMs) return new vscode.FileDecoration('S', `Slow: ≥ ${this.slowRequestMs} ms`, new vscode.ThemeColor('charts.orange'));
+    const badge = statusBadge(header, this.slowRequestMs);
+    if (badge) return new vscode.FileDecoration(badge.badge, badge.tooltip, new vscode.ThemeColor(TONE_COLORS[badge.tone]));
     return undefined;
   }
 }

@@ -1,6 +1,7 @@
 /** The status-bar item: how many profiles there are and how long the newest request took. */
 import * as vscode from 'vscode';
 import { formatMs } from '../core/format';
+import { profileTitle } from '../core/profileTitle';
 import type { ProfileLibrary } from '../node/profileLibrary';
 
 export const OPEN_NEWEST_COMMAND = 'requestProfiler.openNewestProfile';
@@ -23,7 +24,7 @@ export class ProfilesStatusBar implements vscode.Disposable {
     }
     this.item.text = newest ? `$(flame) ${count} · ${formatMs(newest.header.wallMs)}` : `$(flame) ${count}`;
     this.item.tooltip = newest
-      ? `${count} request profile${count === 1 ? '' : 's'}. Newest: ${newest.header.method} ${newest.header.path} took ${formatMs(newest.header.wallMs)}. Click to open it.`
+      ? `${count} request profile${count === 1 ? '' : 's'}. Newest: ${profileTitle(newest.header, newest.file)} took ${formatMs(newest.header.wallMs)}. Click to open it.`
       : `${count} profile files, none readable.`;
     this.item.show();
   }

@@ -6,7 +6,9 @@
 import * as vscode from 'vscode';
 import { formatAge, formatBytes, formatClock, formatMs } from '../core/format';
 import type { ProfileFilter } from '../core/profileFilter';
-import { isFailure, isFilterActive, matchesFilter } from '../core/profileFilter';
+import { visibleText } from '../core/displayText';
+import { answeredStatus, isFailure, isFilterActive, matchesFilter } from '../core/profileFilter';
+import { fileNameOf, profileTitle } from '../core/profileTitle';
 import { groupByEndpoint, groupIntoBursts, type Burst, type EndpointGroup } from '../core/profileGroups';
 import { isReadable, type ProfileEntry, type ReadableEntry } from '../core/profileIndex';
 import { headerProblems } from '../core/validateProfile';
@@ -91,6 +93,13 @@ export class ProfilesTreeProvider implements vscode.TreeDataProvider<ProfilesTre
     return readable;
   }
 
+  /** How many readable profiles there are, filtered or not. */
+  readableCount(): number {
+    let count = 0;
+    for (const entry of this.library.index.list()) if (isReadable(entry)) count++;
+    return count;
+  }
+
   private unreadable(): ProfileEntry[] {
     return this.library.index.list().filter((entry) => !isReadable(entry));
   }
@@ -140,7 +149,7 @@ export class ProfilesTreeProvider implements vscode.TreeDataProvider<ProfilesTre
     const header = entry.header;
     const item = new vscode.TreeItem(profileLabel(entry), vscode.TreeItemCollapsibleState.None);
     item.id = `profile:${entry.file}`;
-    const status = entry.format === 'pstats' ? 'pstats' : (header.status ?? (header.error ? header.error : '—'));
+    const status = entry.format === 'pstats' ? 'pstats' : statusText(header);
     const duration = header.profiled ? formatMs(header.wallMs) : `${formatMs(header.wallMs)}, not profiled`;
     item.description = `${status} · ${duration} · ${formatAge(header.start, Date.now())}`;
     item.resourceUri = vscode.Uri.file(entry.file);
@@ -154,30 +163,32 @@ export class ProfilesTreeProvider implements vscode.TreeDataProvider<ProfilesTre
   }
 }
 
-function baseName(file: string): string {
-  return file.split(/[\\/]/).pop() ?? file;
-}
-
 /** "GET /users/7"; a pstats file without a Werkzeug name is known by its file name. */
 export function profileLabel(entry: ReadableEntry): string {
-  const { method, path } = entry.header;
-  return method ? `${method} ${path || '/'}` : baseName(entry.file);
+  return profileTitle(entry.header, entry.file);
+}
+
+/** "404", "500 (ZeroDivisionError)" for a request whose app raised (the server answered 500), "—" when unknown. */
+function statusText(header: ReadableEntry['header']): string {
+  const status = answeredStatus(header);
+  const error = header.error ? ` (${visibleText(header.error)})` : '';
+  return `${status ?? '—'}${error}`;
 }
 
 export function profileIcon(entry: ReadableEntry, slowRequestMs: number): vscode.ThemeIcon {
   const header = entry.header;
   if (!header.profiled) return new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground'));
   if (isFailure(header)) return new vscode.ThemeIcon('error', new vscode.ThemeColor('charts.red'));
-  if ((header.status ?? 0) >= 400) return new vscode.ThemeIcon('warning', new vscode.ThemeColor('charts.yellow'));
+  if ((answeredStatus(header) ?? 0) >= 400) return new vscode.ThemeIcon('warning', new vscode.ThemeColor('charts.yellow'));
   if (header.wallMs >= slowRequestMs) return new vscode.ThemeIcon('flame', new vscode.ThemeColor('charts.orange'));
   return new vscode.ThemeIcon('pulse', new vscode.ThemeColor('charts.green'));
 }
 
 function unreadableItem(entry: ProfileEntry): vscode.TreeItem {
-  const item = new vscode.TreeItem(baseName(entry.file), vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem(visibleText(fileNameOf(entry.file)), vscode.TreeItemCollapsibleState.None);
   item.id = `unreadable:${entry.file}`;
   item.description = 'unreadable';
-  item.tooltip = new vscode.MarkdownString().appendText(`${entry.file}\n\n${entry.error ?? 'Unreadable'}`);
+  item.tooltip = new vscode.MarkdownString().appendText(visibleText(`${entry.file}\n\n${entry.error ?? 'Unreadable'}`).replace(/⟨U\+000A⟩/g, '\n'));
   item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
   item.resourceUri = vscode.Uri.file(entry.file);
   item.contextValue = 'unreadableProfile';
@@ -200,18 +211,25 @@ function burstItem(burst: Burst, expanded: boolean): vscode.TreeItem {
 }
 
 function endpointItem(group: EndpointGroup): vscode.TreeItem {
-  const item = new vscode.TreeItem(group.key, vscode.TreeItemCollapsibleState.Collapsed);
+  const name = visibleText(group.key);
+  const item = new vscode.TreeItem(name, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `endpoint:${group.key}`;
   const { count, medianMs, p95Ms, maxMs } = group.stats;
   item.description = `${count}× · median ${formatMs(medianMs)} · p95 ${formatMs(p95Ms)} · max ${formatMs(maxMs)}`;
-  item.tooltip = `${group.key}\n${count} request${count === 1 ? '' : 's'}\nmedian ${formatMs(medianMs)}, p95 ${formatMs(p95Ms)}, max ${formatMs(maxMs)}`;
+  item.tooltip = `${name}\n${count} request${count === 1 ? '' : 's'}\nmedian ${formatMs(medianMs)}, p95 ${formatMs(p95Ms)}, max ${formatMs(maxMs)}`;
   item.iconPath = new vscode.ThemeIcon('symbol-namespace');
   item.contextValue = 'endpoint';
   return item;
 }
 
-function escapeCell(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`).replace(/\n/g, ' ');
+/** A Markdown table cell showing recorded text as it is: control and bidi characters escaped, Markdown inert. */
+function escapeCell(value: unknown): string {
+  return visibleText(String(value)).replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`).replace(/\n/g, ' ');
+}
+
+function statusRow(h: ReadableEntry['header']): string {
+  if (h.status === null) return h.error ? `500 (the app raised ${h.error}; the server answers 500)` : 'no response';
+  return `${h.status}${h.error ? ` (then the app raised ${h.error})` : ''}`;
 }
 
 function pstatsTooltip(entry: ReadableEntry): vscode.MarkdownString {
@@ -233,7 +251,7 @@ function profileTooltip(entry: ReadableEntry): vscode.MarkdownString {
   const rows: [string, string][] = [
     ['Time', new Date(h.start * 1000).toLocaleString()],
     ['Duration', `${formatMs(h.wallMs)} wall, ${formatMs(h.cpuMs)} CPU${h.interface === 'asgi' ? ' (ASGI: awaits are not in profiled time)' : ''}`],
-    ['Status', h.status === null ? `no response${h.error ? ` (${h.error})` : ''}` : `${h.status}${h.error ? ` (${h.error})` : ''}`],
+    ['Status', statusRow(h)],
     ['Content-Type', h.contentType ?? '—'],
     ['Content-Length', h.contentLength === null ? '—' : formatBytes(h.contentLength)],
     ['Bytes sent', formatBytes(h.bytesSent)],
@@ -245,7 +263,7 @@ function profileTooltip(entry: ReadableEntry): vscode.MarkdownString {
   if (!h.profiled) rows.splice(1, 0, ['Not profiled', h.skipReason ?? 'skipped']);
   // Header fields of the wrong type were ignored by the reader (src/core/validateProfile.ts): say which.
   for (const problem of headerProblems(h)) rows.push(['Ignored', problem]);
-  const markdown = new vscode.MarkdownString(`**${escapeCell(h.method)} ${escapeCell(h.path || '/')}**\n\n| | |\n|---|---|\n`);
+  const markdown = new vscode.MarkdownString(`**${escapeCell(profileLabel(entry))}**\n\n| | |\n|---|---|\n`);
   markdown.appendMarkdown(rows.map(([k, v]) => `| ${escapeCell(k)} | ${escapeCell(v)} |`).join('\n'));
   markdown.supportHtml = false;
   return markdown;

@@ -46,8 +46,15 @@ export async function installVsix({ vsix, extensionsDir, userDataDir, home, exte
   return join(extensionsDir, folders[0]);
 }
 
-/** Settings that keep a fresh profile from opening welcome pages and update checks over the tests. */
+/**
+ * Settings that keep a fresh profile from opening welcome pages and update checks over the tests,
+ * and that make the web workbench behave as desktop VS Code does by default. code-server serves
+ * the web workbench, whose default `files.autoSave` is "afterDelay" (1 s) where desktop VS Code's
+ * is "off": a test that checks an edit is left unsaved for the user to review (Set Up's inserted
+ * lines) then failed whenever more than a second passed before it looked, on a busy machine.
+ */
 const quietSettings = {
+  'files.autoSave': 'off',
   'workbench.startupEditor': 'none',
   'workbench.welcomePage.walkthroughs.openOnInstall': false,
   'workbench.tips.enabled': false,

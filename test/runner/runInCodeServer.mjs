@@ -25,7 +25,7 @@ import {
 } from './paths.mjs';
 import { createPhaseTimer } from './phases.mjs';
 import { createRunSession } from './session.mjs';
-import { printResults, readResults } from './suiteResults.mjs';
+import { printResults, progressFileOf, progressPrinter, readResults } from './suiteResults.mjs';
 import { checkInstalledPackage } from './vsixContents.mjs';
 import { makeTestWorkspace } from './workspace.mjs';
 
@@ -73,6 +73,7 @@ try {
   // path next to the compiled suite, so watch both.
   const resultsFile = join(temp, 'suite-results.json');
   rmSync(defaultSuiteResults, { force: true });
+  for (const file of [resultsFile, defaultSuiteResults]) rmSync(progressFileOf(file), { force: true });
 
   server = session.server = await phases.time('start code-server', () =>
     startCodeServer({
@@ -106,7 +107,7 @@ try {
     if (pageErrors.length) console.error(`page errors:\n  ${pageErrors.join('\n  ')}`);
     console.error(`code-server log (${logFile}), last lines:\n${tail(logFile)}`);
   } else {
-    exitCode = printResults(results);
+    exitCode = printResults(results, { streamed: true });
   }
 } catch (error) {
   console.error(`[code-server suite] ${error instanceof Error ? error.stack : error}`);
@@ -125,7 +126,9 @@ process.exit(exitCode);
 async function waitForResults(files, since, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   let hostExitedAt = null;
+  const printProgress = files.map((file) => progressPrinter(progressFileOf(file), '  '));
   while (Date.now() < deadline) {
+    for (const print of printProgress) print();
     if (server?.hasExited()) throw new Error(`code-server exited while the suite ran; see ${logFile}`);
     if (hostExitedAt === null && /Extension Host Process exited with code/.test(readFileSync(logFile, 'utf8'))) {
       hostExitedAt = Date.now();
@@ -137,6 +140,7 @@ async function waitForResults(files, since, timeoutMs) {
     for (const file of files) {
       // Results written before the workbench opened belong to some other run.
       if (existsSync(file) && statSync(file).mtimeMs >= since - 1000) {
+        for (const print of printProgress) print();
         return readResults(file);
       }
     }

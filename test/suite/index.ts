@@ -21,6 +21,8 @@ export const RESULTS_PATH_ENV = 'REQUEST_PROFILER_SUITE_RESULTS';
 const DEFAULT_RESULTS_PATH = path.join(__dirname, '..', 'results', 'suite.json');
 /** Generous: extension-host tests start servers, open editors and wait for file watchers. */
 const TEST_TIMEOUT_MS = 60_000;
+/** Optional: run only the tests whose full title matches this regular expression (to repeat one part). */
+export const GREP_ENV = 'REQUEST_PROFILER_SUITE_GREP';
 
 export interface SuiteTestResult {
   fullTitle: string;
@@ -44,14 +46,22 @@ export interface SuiteResults {
   tests: SuiteTestResult[];
 }
 
+/**
+ * Beside the results file, one line per test as it finishes, so a runner can show progress
+ * instead of staying silent for minutes (results file + this suffix).
+ */
+export const PROGRESS_SUFFIX = '.progress';
+
 export async function run(): Promise<void> {
   const startedAt = new Date();
   const tests: SuiteTestResult[] = [];
   let error: string | null = null;
+  const resultsPath = process.env[RESULTS_PATH_ENV] || DEFAULT_RESULTS_PATH;
+  const progress = progressWriter(resultsPath + PROGRESS_SUFFIX);
   try {
     const files = compiledTestFilesUnder(__dirname);
     if (files.length === 0) throw new Error(`no *.test.js files under ${__dirname}`);
-    await runMocha(files, tests);
+    await runMocha(files, tests, progress);
   } catch (caught) {
     error = caught instanceof Error ? (caught.stack ?? caught.message) : String(caught);
   }
@@ -66,7 +76,7 @@ export async function run(): Promise<void> {
     error,
     tests,
   };
-  writeResultsAtomically(process.env[RESULTS_PATH_ENV] || DEFAULT_RESULTS_PATH, results);
+  writeResultsAtomically(resultsPath, results);
   if (error) throw new Error(`extension-host suite could not run: ${error}`);
   if (results.failed > 0) throw new Error(`${results.failed} extension-host test(s) failed`);
 }
@@ -80,22 +90,45 @@ function compiledTestFilesUnder(dir: string): string[] {
     .sort();
 }
 
-async function runMocha(files: string[], tests: SuiteTestResult[]): Promise<void> {
+/** Appends a line per finished test; progress is a courtesy, so a write that fails is dropped. */
+function progressWriter(file: string): (result: SuiteTestResult) => void {
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, '');
+  } catch {
+    return () => undefined;
+  }
+  return (result) => {
+    const mark = { passed: 'ok  ', failed: 'FAIL', pending: 'skip' }[result.state];
+    const duration = result.durationMs === null ? '' : ` (${result.durationMs} ms)`;
+    try {
+      fs.appendFileSync(file, `${mark} ${result.fullTitle}${duration}\n`);
+    } catch {
+      // The results file still says everything at the end.
+    }
+  };
+}
+
+async function runMocha(files: string[], tests: SuiteTestResult[], progress: (result: SuiteTestResult) => void): Promise<void> {
   // Mocha 12 is an ES module. import() loads it in any extension host; require() would need the
   // require(esm) support of node >= 20.19, which the Electron of some VS Code versions lacks.
   const { default: MochaClass } = await import('mocha');
-  const mocha = new MochaClass({ ui: 'bdd', timeout: TEST_TIMEOUT_MS, color: false, reporter: 'spec' });
+  const grep = process.env[GREP_ENV];
+  const mocha = new MochaClass({ ui: 'bdd', timeout: TEST_TIMEOUT_MS, color: false, reporter: 'spec', ...(grep ? { grep: new RegExp(grep) } : {}) });
   for (const file of files) mocha.addFile(file);
   // Loading first makes a test file that throws reject here, with its stack.
   await mocha.loadFilesAsync();
-  const record = (test: Mocha.Runnable, state: SuiteTestResult['state'], failure?: Error) =>
-    tests.push({
+  const record = (test: Mocha.Runnable, state: SuiteTestResult['state'], failure?: Error) => {
+    const result: SuiteTestResult = {
       fullTitle: test.fullTitle(),
       file: test.file ?? null,
       state,
       durationMs: test.duration ?? null,
       error: failure ? (failure.stack ?? failure.message) : null,
-    });
+    };
+    tests.push(result);
+    progress(result);
+  };
   await new Promise<void>((resolve) => {
     mocha
       .run(() => resolve())

@@ -366,6 +366,12 @@ describe('Set Up Request Profiling: the lines to add', () => {
       'app.wsgi_app = ProfilerMiddleware(app.wsgi_app, profile_dir=".profiles")',
     ]);
     assert.equal(fs.readFileSync(path.join(copy, 'app.py'), 'utf8').includes('request_profiler'), false, 'the file on disk is untouched until saved');
+    // And it stays so while the user reviews: still unsaved after the editor's auto-save delay.
+    // (The web workbench auto-saves after 1 s by default; the runner turns that off, and this
+    // wait makes a runner that forgets fail every time instead of only on a busy machine.)
+    const autoSaveDelayMs = vscode.workspace.getConfiguration('files').get<number>('autoSaveDelay', 1000);
+    await new Promise((resolve) => setTimeout(resolve, autoSaveDelayMs + 500));
+    assert.equal(fs.readFileSync(path.join(copy, 'app.py'), 'utf8').includes('request_profiler'), false, `the file on disk is still untouched ${autoSaveDelayMs + 500} ms later`);
     await vscode.commands.executeCommand('undo');
     const document = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === path.join(copy, 'app.py'))!;
     assert.equal(document.getText(), fs.readFileSync(path.join(copy, 'app.py'), 'utf8'));

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { ProfileIndex, type ReadableEntry } from '../../src/core/profileIndex';
-import { matchesFilter, parseDuration, parseFilterQuery, parseStatusFilter } from '../../src/core/profileFilter';
+import { matchesFilter, parseDuration, parseStatusFilter } from '../../src/core/profileFilter';
 import { durationStats, endpointKey, groupByEndpoint, groupIntoBursts, percentile } from '../../src/core/profileGroups';
 import { formatAge, formatMs } from '../../src/core/format';
 import { makeHeader } from './profileSamples';
@@ -82,17 +82,5 @@ describe('format', () => {
     assert.equal(formatMs(1534), '1.53 s');
     assert.equal(formatAge(1000, 1000 * 1000 + 1000 * 125), '2 min ago');
     assert.equal(formatAge(1000, 1000 * 1000), 'just now');
-  });
-});
-
-describe('parseFilterQuery', () => {
-  it('splits the filter box into path text, statuses and a minimum duration', () => {
-    const { filter, statusText } = parseFilterQuery('/api status:5xx,404 >200ms');
-    assert.deepEqual(filter, { text: '/api', statuses: [{ classDigit: 5 }, { code: 404 }], minDurationMs: 200 });
-    assert.equal(statusText, '5xx,404');
-    assert.deepEqual(parseFilterQuery('min:1.5s').filter, { minDurationMs: 1500 });
-    assert.deepEqual(parseFilterQuery('  ').filter, {});
-    assert.throws(() => parseFilterQuery('s:abc'), /"abc" is not a status/);
-    assert.throws(() => parseFilterQuery('>fast'), /not a duration/);
   });
 });

@@ -1,3 +1,5 @@
+import { visibleText } from '../../src/core/displayText';
+
 /**
  * Building DOM without HTML strings: every piece of profile data becomes a text node, so a
  * function named `<script>` (or Python's own `<module>`) shows as those characters.
@@ -47,7 +49,8 @@ export function pairsTable(caption: string, pairs: readonly (readonly [string, s
     return section;
   }
   const body = element('tbody');
-  for (const [name, value] of pairs) body.append(element('tr', {}, element('th', { scope: 'row' }, name), element('td', {}, value)));
+  // Recorded names and values: control and bidi characters shown escaped (src/core/displayText.ts).
+  for (const [name, value] of pairs) body.append(element('tr', {}, element('th', { scope: 'row' }, visibleText(name)), element('td', {}, visibleText(value))));
   section.append(element('table', {}, body));
   return section;
 }

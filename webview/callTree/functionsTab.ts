@@ -4,6 +4,7 @@
  * the matching functions. Enter or double-click opens the source; selecting a row makes it
  * the Callers tab's function.
  */
+import { visibleText } from '../../src/core/displayText';
 import { formatMs, formatPercent } from '../../src/core/format';
 import { functionRows, sortFunctionRows, type FunctionColumn, type FunctionRow, type SortDirection } from '../../src/core/functionTable';
 import type { ProfileModel } from '../../src/core/profileModel';
@@ -144,9 +145,9 @@ export class FunctionsTab {
     if (!parts) return;
     const data = this.rows[index];
     row.className = `vrow functions-row${selected ? ' selected' : ''}`;
-    row.setAttribute('title', data.location ? `${data.name}\n${data.location}` : data.name);
+    row.setAttribute('title', data.location ? `${visibleText(data.name)}\n${visibleText(data.location)}` : visibleText(data.name));
     COLUMNS.forEach((column, i) => {
-      parts.cells[i].textContent = column.cell(data);
+      parts.cells[i].textContent = visibleText(column.cell(data));
     });
     parts.cells[NAME_COLUMN].className = `name kind-${data.kind}`;
     parts.goToSource.hidden = !data.hasSource;

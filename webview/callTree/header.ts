@@ -4,6 +4,7 @@
  */
 import { formatBytes, formatClock, formatMs } from '../../src/core/format';
 import type { ProfileDocument } from '../../src/core/profileFormat';
+import { visibleText } from '../../src/core/displayText';
 import { element } from './dom';
 
 const PROFILING_NOTE =
@@ -33,11 +34,11 @@ export function renderHeader(document: ProfileDocument, fileName: string): HTMLE
   const title = element(
     'h1',
     { class: 'request-title' },
-    element('span', { class: 'method' }, h.method),
+    element('span', { class: 'method' }, visibleText(h.method)),
     ' ',
-    element('span', { class: 'path' }, h.query ? `${h.path}?${h.query}` : h.path),
+    element('span', { class: 'path' }, visibleText(h.query ? `${h.path}?${h.query}` : h.path)),
     ' ',
-    element('span', { class: statusClass }, status),
+    element('span', { class: statusClass }, visibleText(status)),
   );
   const fields = element(
     'div',
@@ -45,7 +46,7 @@ export function renderHeader(document: ProfileDocument, fileName: string): HTMLE
     field('Duration', formatMs(h.wallMs), 'Wall-clock time of the whole request, including sending the body'),
     field('CPU', known('cpuMs', formatMs(h.cpuMs)), 'CPU time of the thread over the request'),
     field('Profiled', formatMs(h.profiledMs), 'Time cProfile attributed to the profiled code'),
-    field('Content-Type', known('contentType', h.contentType ?? '—')),
+    field('Content-Type', known('contentType', visibleText(h.contentType ?? '—'))),
     field('Content-Length', known('contentLength', h.contentLength === null ? `— (${formatBytes(h.bytesSent)} sent)` : formatBytes(h.contentLength))),
     field('Time', `${started.toLocaleDateString()} ${formatClock(h.start)}`, fileName),
     field('Functions', String(document.profile.functions.length)),

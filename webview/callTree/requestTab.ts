@@ -1,5 +1,6 @@
 /** The Request tab: the request, the response, the environ or scope and any exception, as tables. */
 import type { ProfileDocument } from '../../src/core/profileFormat';
+import { visibleLines, visibleText } from '../../src/core/displayText';
 import { element, pairsTable } from './dom';
 
 export function renderRequestTab(document: ProfileDocument): HTMLElement {
@@ -7,8 +8,8 @@ export function renderRequestTab(document: ProfileDocument): HTMLElement {
   const body = element('div', { class: 'tab-body request-tab', tabindex: '0', 'aria-label': 'Request details' });
   if (error) {
     const section = element('section', { class: 'pairs exception' }, element('h3', {}, 'Exception'));
-    section.append(element('p', { class: 'error-text' }, `${error.type}: ${error.message}`));
-    if (error.traceback) section.append(element('pre', { class: 'traceback' }, error.traceback));
+    section.append(element('p', { class: 'error-text' }, visibleLines(`${error.type}: ${error.message}`)));
+    if (error.traceback) section.append(element('pre', { class: 'traceback' }, visibleLines(error.traceback)));
     body.append(section);
   }
   body.append(
