@@ -102,7 +102,9 @@ function progressWriter(file: string): (result: SuiteTestResult) => void {
     const mark = { passed: 'ok  ', failed: 'FAIL', pending: 'skip' }[result.state];
     const duration = result.durationMs === null ? '' : ` (${result.durationMs} ms)`;
     try {
-      fs.appendFileSync(file, `${mark} ${result.fullTitle}${duration}\n`);
+      // A failure's reason too: a run cut short by its time limit writes no results file.
+      const reason = result.error ? `\n       ${result.error.split('\n')[0]}` : '';
+      fs.appendFileSync(file, `${mark} ${result.fullTitle}${duration}${reason}\n`);
     } catch {
       // The results file still says everything at the end.
     }
