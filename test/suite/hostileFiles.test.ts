@@ -24,6 +24,9 @@ describe('Hostile files in the profile folder', function () {
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     for (const name of Object.values(names)) fs.rmSync(at(name), { force: true });
+    // The next tests count the panel's rows: wait until the watcher has dropped these.
+    const profiler = await api();
+    await until(() => Object.values(names).every((name) => !profiler.library.index.get(at(name))), 'the hostile files to leave the list');
   });
 
   /** The reason the panel's unreadable row for a file name gives (its tooltip shows it), once listed. */
