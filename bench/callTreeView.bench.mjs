@@ -133,7 +133,10 @@ async function measureInPage({ hideLibraryFrames, expandCount, threshold }) {
     if (i % 10 === 9) list.scrollTop += list.clientHeight / 2;
     await frame();
   }
-  const rowsAfter = window.benchState?.expanded?.length ?? 0;
+  // The saved expansion lists nodes as (parent, function, expanded) triples (expansionState.ts).
+  const saved = window.benchState?.expansion ?? [];
+  let rowsAfter = 0;
+  for (let i = 2; i < saved.length; i += 3) rowsAfter += saved[i];
   return { parseMs, cloneMs, firstPaintMs, rowsInDom, hotRows, times, expandedNodes: rowsAfter, domRowsAfter: list.querySelectorAll('.vrow:not([hidden])').length };
 }
 
