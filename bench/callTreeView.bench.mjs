@@ -4,6 +4,9 @@
 //
 //   node bench/callTreeView.bench.mjs [functions] [edges] [expands] [threshold]
 //   (defaults 20,000, 100,000, 300 and 0: no grouping into "other", the most rows to draw)
+//   node bench/callTreeView.bench.mjs --deep=100000
+//   (instead: a call chain that deep, bench/makeDeepChain.mjs; first paint only, its hot path
+//   opens every level)
 //
 // The page is the real bundle with a stand-in for VS Code's webview API, sent the file's bytes
 // as the host sends them. For library frames shown and folded it prints: JSON.parse of the
@@ -19,10 +22,15 @@ import { tmpdir } from 'node:os';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchChromium } from '../test/runner/browser.mjs';
+import { makeDeepChainText } from './makeDeepChain.mjs';
 import { makeLargeProfileText } from './makeLargeProfile.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const [functionCount = 20_000, edgeCount = 100_000, expandCount = 300, threshold = 0] = process.argv.slice(2).map(Number);
+const deepArg = process.argv.find((a) => a.startsWith('--deep='));
+const deepChain = deepArg ? Number(deepArg.slice('--deep='.length)) : 0;
+const [functionCount = 20_000, edgeCount = 100_000, expandCount = 300, threshold = 0] = deepChain
+  ? [deepChain, deepChain - 1, 0, 0.005]
+  : process.argv.slice(2).filter((a) => !a.startsWith('--')).map(Number);
 
 const STUB = `
 window.benchMessages = [];
@@ -133,7 +141,10 @@ async function measureInPage({ hideLibraryFrames, expandCount, threshold }) {
     if (i % 10 === 9) list.scrollTop += list.clientHeight / 2;
     await frame();
   }
-  const rowsAfter = window.benchState?.expanded?.length ?? 0;
+  // The saved expansion lists nodes as (parent, function, expanded) triples (expansionState.ts).
+  const saved = window.benchState?.expansion ?? [];
+  let rowsAfter = 0;
+  for (let i = 2; i < saved.length; i += 3) rowsAfter += saved[i];
   return { parseMs, cloneMs, firstPaintMs, rowsInDom, hotRows, times, expandedNodes: rowsAfter, domRowsAfter: list.querySelectorAll('.vrow:not([hidden])').length };
 }
 
@@ -152,7 +163,7 @@ let server;
 let browser;
 try {
   await buildPage(dir);
-  const text = makeLargeProfileText(functionCount, edgeCount);
+  const text = deepChain ? makeDeepChainText(deepChain, 7) : makeLargeProfileText(functionCount, edgeCount);
   writeFileSync(join(dir, 'profile.rprof.json'), text);
   server = await serve(dir);
   const url = `http://127.0.0.1:${server.address().port}/index.html`;

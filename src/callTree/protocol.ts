@@ -58,7 +58,7 @@ export type ViewCommand = 'expandHotPathFromSelection' | 'focusTree';
 export interface ViewState {
   profileId: string;
   tab: ViewTab;
-  /** Ids of the expanded call-tree nodes ("3/17/42": function indices from the root). */
+  /** Ids of the expanded call-tree nodes ("3/17/42": function indices from the root; deeper than 64 levels "~5120/42", see src/core/treePaths.ts). */
   expanded: string[];
   /** The hot path's node ids from the costliest root, as highlighted. */
   hotPath: string[];

@@ -2,7 +2,8 @@
  * The profile view's webview (dist/webview/callTree.js and callTree.css, built by
  * `node esbuild.mjs`) in headless Chromium, for what only a browser's layout shows: the
  * rows of a deep call tree keep their function names on screen (issue 12: indenting 14 px a
- * level pushed names out of the Function column from about level 45).
+ * level pushed names out of the Function column from about level 45), and rows that move
+ * keep their elements (an expand or collapse draws only the rows it adds).
  */
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { createRequire } from 'node:module';
 import { extname, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { makeDeepChainText } from '../../bench/makeDeepChain.mjs';
+import type { ProfileData } from '../../src/core/profileFormat';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const DIST = join(ROOT, 'dist', 'webview');
@@ -38,12 +40,33 @@ const PAGE = `<!DOCTYPE html><html><head><meta charset="utf-8">
 /** 300 levels: the hot path opens all of them. */
 const CHAIN_DEPTH = 300;
 
+/**
+ * A 20-deep chain under the root's costliest child, then ten siblings of that child: the view
+ * opens with the chain expanded and the first siblings on screen below it.
+ */
+function chainWithSiblings(): string {
+  const text = makeDeepChainText(22);
+  const newline = text.indexOf('\n');
+  const first = JSON.parse(`${text.slice(0, newline - 1)}}`) as { header: Record<string, unknown> };
+  const rest = JSON.parse(`{${text.slice(newline + 1)}`) as { profile: ProfileData };
+  const { functions, edges } = rest.profile;
+  for (let i = 0; i < 10; i++) {
+    functions.push({ file: '/srv/app/side.py', line: i + 1, name: `side_${i}`, qualname: `side_${i}`, cc: 1, nc: 1, tt: 1e-6, ct: 1e-6 });
+    edges.push([0, functions.length - 1, 1, 1, 1e-6, 1e-6]);
+  }
+  functions[0].ct += 10e-6;
+  first.header.functionCount = functions.length;
+  first.header.edgeCount = edges.length;
+  return `${JSON.stringify(first).slice(0, -1)},\n${JSON.stringify(rest).slice(1)}\n`;
+}
+
 describe('call tree webview in Chromium', function () {
   this.timeout(60_000);
   let server: Server;
   let origin: string;
   let browser: Browser;
   const chain = makeDeepChainText(CHAIN_DEPTH);
+  const siblings = chainWithSiblings();
 
   before(async function () {
     if (!existsSync(CHROMIUM)) this.skip(); // set CHROMIUM_PATH; CI installs Debian's chromium
@@ -53,9 +76,9 @@ describe('call tree webview in Chromium', function () {
       if (name === '/') {
         response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
         response.end(PAGE);
-      } else if (name === '/deep.rprof.json') {
+      } else if (name === '/deep.rprof.json' || name === '/siblings.rprof.json') {
         response.writeHead(200, { 'content-type': 'application/json' });
-        response.end(chain);
+        response.end(name === '/deep.rprof.json' ? chain : siblings);
       } else if (/^\/[\w.-]+$/.test(name) && existsSync(join(DIST, name))) {
         response.writeHead(200, { 'content-type': TYPES[extname(name)] ?? 'application/octet-stream' });
         response.end(readFileSync(join(DIST, name)));
@@ -75,17 +98,17 @@ describe('call tree webview in Chromium', function () {
   });
 
   /** The page with the chain shown (the hot path, every level, expanded), as the host sends it. */
-  async function openChain(width: number): Promise<Page> {
+  async function openChain(width: number, file = '/deep.rprof.json'): Promise<Page> {
     const page = await browser.newPage({ viewport: { width, height: 700 } });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(origin);
     await page.waitForFunction(() => (window as unknown as { __messages: { type: string }[] }).__messages.some((m) => m.type === 'ready'));
-    await page.evaluate(async () => {
-      const bytes = new Uint8Array(await (await fetch('/deep.rprof.json')).arrayBuffer());
+    await page.evaluate(async (file) => {
+      const bytes = new Uint8Array(await (await fetch(file)).arrayBuffer());
       const show = { type: 'show', fileName: 'deep.rprof.json', profile: { bytes }, defaults: { hideLibraryFrames: false } };
       window.dispatchEvent(new MessageEvent('message', { data: show }));
-    });
+    }, file);
     await page.waitForSelector('vscode-tab-panel[data-tab="tree"] .vrow');
     assert.deepEqual(errors, []);
     return page;
@@ -138,4 +161,28 @@ describe('call tree webview in Chromium', function () {
       }
     });
   }
+
+  it('moves the rows below a collapsed node up without drawing them again', async () => {
+    const page = await openChain(1200, '/siblings.rprof.json');
+    try {
+      const moved = await page.evaluate(async () => {
+        const list = document.querySelector('vscode-tab-panel[data-tab="tree"] .vlist') as HTMLElement;
+        list.scrollTop = 0;
+        await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+        const rowOf = (name: string) => [...list.querySelectorAll('.vrow:not([hidden])')].find((r) => r.querySelector('.name')?.textContent === name) as HTMLElement | undefined;
+        const before = rowOf('side_0');
+        const chainTop = rowOf('level_1');
+        if (!before || !chainTop) return { error: 'side_0 or level_1 not drawn' };
+        const indexBefore = before.dataset.index;
+        (chainTop.querySelector('.twisty') as HTMLElement).dispatchEvent(new MouseEvent('click', { bubbles: true }));
+        const after = rowOf('side_0');
+        return { same: after === before, indexBefore, indexAfter: after?.dataset.index };
+      });
+      assert.equal(moved.error, undefined);
+      assert.notEqual(moved.indexBefore, moved.indexAfter, 'side_0 moved up');
+      assert.equal(moved.same, true, `side_0 kept its element (row ${moved.indexBefore} → ${moved.indexAfter})`);
+    } finally {
+      await page.close();
+    }
+  });
 });

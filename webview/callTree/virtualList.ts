@@ -1,9 +1,11 @@
 /**
  * A list that puts only its visible rows in the DOM: rows have one fixed height, a spacer
  * gives the scroll area its full height, and the rows in view are drawn at their offsets.
- * A tree of 100,000 open rows costs the same to draw as one of 40. Row i always uses pool
- * element i mod pool size, so rows that keep their index and key keep their DOM. Used by the call tree,
- * the function table and the callers view, which supply the rows' content and keys.
+ * A tree of 100,000 open rows costs the same to draw as one of 40. A drawn row whose key is
+ * still on screen keeps its element wherever it moves: after an expand, the rows below the
+ * expanded one only move down (a transform, no new content, so no style or layout work for
+ * them), and only the rows inserted are rendered. Used by the call tree, the function table
+ * and the callers view, which supply the rows' content and keys.
  *
  * It owns the selection (one row) and the keys every list shares (up/down, page up/down,
  * Home/End); the owner handles the rest through onKey. Focus stays on the list element and
@@ -145,19 +147,35 @@ export class VirtualList {
       this.element.append(row);
     }
     const size = this.rows.length;
-    const used = new Uint8Array(size);
-    for (let index = first; index < last; index++) {
-      const slot = index % size;
+    // Drawn rows by what they show, to be kept by the rows that still show it.
+    const byKey = new Map<string, number>();
+    for (let slot = 0; slot < size; slot++) {
       const row = this.rows[slot];
+      if (row.dataset.index !== undefined && row.dataset.key !== undefined) byKey.set(row.dataset.key, slot);
+    }
+    const used = new Uint8Array(size);
+    const keys: string[] = [];
+    const unplaced: number[] = [];
+    for (let index = first; index < last; index++) {
+      const key = `${this.source.key(index)}|${index === this.selected}`;
+      keys.push(key);
+      const slot = byKey.get(key);
+      if (slot === undefined || used[slot]) {
+        unplaced.push(index);
+        continue;
+      }
       used[slot] = 1;
+      this.place(this.rows[slot], index);
+    }
+    // The other rows get the elements left over, and their content.
+    let free = 0;
+    for (const index of unplaced) {
+      while (used[free]) free++;
+      used[free] = 1;
+      const row = this.rows[free];
       const selected = index === this.selected;
-      const key = `${this.source.key(index)}|${selected}`;
-      row.hidden = false;
-      if (row.dataset.index === String(index) && row.dataset.key === key) continue;
-      row.dataset.index = String(index);
-      row.dataset.key = key;
-      row.id = `${this.options.name}-row-${index}`;
-      row.style.transform = `translateY(${index * ROW_HEIGHT}px)`;
+      row.dataset.key = keys[index - first];
+      this.place(row, index);
       row.className = selected ? 'vrow selected' : 'vrow';
       row.setAttribute('aria-selected', String(selected));
       if (!this.source.createRow) row.replaceChildren();
@@ -166,6 +184,7 @@ export class VirtualList {
     for (let slot = 0; slot < size; slot++) {
       if (used[slot]) continue;
       const row = this.rows[slot];
+      if (row.hidden) continue;
       row.hidden = true;
       row.removeAttribute('id');
       delete row.dataset.index;
@@ -174,6 +193,16 @@ export class VirtualList {
     this.drawnCount = needed;
     if (this.selected >= first && this.selected < last) this.element.setAttribute('aria-activedescendant', `${this.options.name}-row-${this.selected}`);
     else this.element.removeAttribute('aria-activedescendant');
+  }
+
+  /** Puts a row element at an index (its position, id and index), touching only what changes. */
+  private place(row: HTMLDivElement, index: number): void {
+    row.hidden = false;
+    const indexText = String(index);
+    if (row.dataset.index === indexText) return;
+    row.dataset.index = indexText;
+    row.id = `${this.options.name}-row-${index}`;
+    row.style.transform = `translateY(${index * ROW_HEIGHT}px)`;
   }
 
   private onKeyDown(event: KeyboardEvent): void {
