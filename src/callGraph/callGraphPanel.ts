@@ -369,7 +369,15 @@ export class CallGraphPanels implements vscode.Disposable, vscode.WebviewPanelSe
       panel.dispose();
       return;
     }
-    const uri = vscode.Uri.parse(source, true);
+    let uri: vscode.Uri;
+    try {
+      uri = vscode.Uri.parse(source, true);
+    } catch (error) {
+      // Saved state is the page's: never trusted to be well formed.
+      panel.dispose();
+      this.services.log.warn(`call graph: not restored, its saved profile "${source}" is not a URI (${(error as Error).message})`);
+      return;
+    }
     if (this.get(uri)) {
       panel.dispose();
       return;
