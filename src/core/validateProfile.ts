@@ -14,6 +14,7 @@
  */
 import { PROFILE_FORMAT, PROFILE_VERSION, type ProfileDocument, type ProfileHeader } from './profileFormat';
 import { ProfileReadError } from './profileReadError';
+import { checkTimesAddUp } from './timeSum';
 
 type Check = (value: unknown) => boolean;
 
@@ -130,6 +131,7 @@ export function validateProfileDocument(value: unknown, header: CheckedHeader): 
   const paths = checkFields(document.paths, 'paths', [['cwd', STRING]]);
   for (const key of ['stdlib', 'sitePackages', 'prefixes']) checkStrings(paths[key], `paths.${key}`);
   checkProfileData(document.profile);
+  checkTimesAddUp(document.profile as ProfileDocument['profile']);
   document.header = header;
   const notes = (document.profile as { notes: string[] }).notes;
   if (header.problems) notes.push(...header.problems);

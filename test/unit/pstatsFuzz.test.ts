@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { PstatsReadError } from '../../src/core/pstats/pstatsReadError';
 import { readPstats } from '../../src/core/pstats/readPstats';
+import { readPstatsDocument } from '../../src/core/pstats';
+import { ProfileReadError } from '../../src/core/profileReadError';
 import { seededRandom } from '../../bench/makeLargeProfile.mjs';
 import { loadPstatsFixtures } from '../fixtures/pstats/loadFixtures';
 
@@ -151,6 +153,23 @@ describe('pstats reader under hostile input', function () {
       assert.match(readOrReason(oneFunction(bad, 0), `tt ${bad}`) ?? '', new RegExp(`f:1\\(x\\) hold ${bad}, not a finite number`));
       assert.match(readOrReason(oneFunction(0, bad), `caller ct ${bad}`) ?? '', new RegExp(`caller entry of f:1\\(x\\) holds ${bad}, not a finite number`));
     }
+  });
+
+  it('refuses a file whose times are each finite but add up to more than a double holds', () => {
+    assert.doesNotThrow(() => readPstatsDocument(oneFunction(1e308, 1e308)), 'one function of 1e308 s adds up');
+    // Every float of a real file set to 1e308: each is finite, their sums are not.
+    const bytes = fixtures.find((f) => f.name === 'cprofile-py3.13.prof')!.bytes.slice();
+    let floats = 0;
+    for (let at = 0; at + 9 <= bytes.length; at++) {
+      if ((bytes[at] & 0x7f) !== 0x67) continue;
+      const copy = bytes.slice();
+      new DataView(copy.buffer).setFloat64(at + 1, 1e308, true);
+      if (readOrReason(copy, `float at ${at}`) !== undefined) continue; // a 'g' byte that is not a float
+      bytes.set(copy);
+      floats++;
+    }
+    assert.ok(floats > 10, `only ${floats} floats found`);
+    assert.throws(() => readPstatsDocument(bytes), (error: Error) => error instanceof ProfileReadError && /add up to more than/.test(error.message));
   });
 
   it('never gives a non-finite number: every float of two fixtures made NaN or infinite', () => {

@@ -19,6 +19,7 @@
  * groups, so views can show "?" or "≈" instead of a placeholder.
  */
 import type { ProfileData, ProfileDocument, ProfileHeader, ProfilePaths } from '../profileFormat';
+import { checkTimesAddUp } from '../timeSum';
 import { PROFILE_FORMAT, PROFILE_VERSION } from '../profileFormat';
 import { readPstats } from './readPstats';
 import { parseWerkzeugFileName, type ElapsedDecimals, type WerkzeugFileName } from './werkzeugFileName';
@@ -55,6 +56,7 @@ export const WERKZEUG_NOTE =
 /** Reads a pstats file into a whole document. Throws PstatsReadError when it is not one. */
 export function readPstatsDocument(bytes: Uint8Array, info: PstatsFileInfo = {}): PstatsProfileDocument {
   const profile = readPstats(bytes);
+  checkTimesAddUp(profile);
   const { header, source } = pstatsHeader(info, profile);
   const werkzeug = source.werkzeug;
   if (werkzeug) profile.notes.push(WERKZEUG_NOTE);
