@@ -41,6 +41,10 @@ class RequestRecord:
         # profiling
         self.profiler: Any = None
         self.skip_reason: Optional[str] = None
+        # WSGI: stretches of app code after the app call (body chunks, close()) that
+        # could not get the profiler (3.12+: busy), and why the last one could not.
+        self.unprofiled_stretches = 0
+        self.stretch_refusal: Optional[str] = None
         self.notes: List[str] = []
         self._deferred: Optional[Tuple[Callable[["RequestRecord", Any], None], Any]] = None
 

@@ -178,6 +178,78 @@ class WsgiMiddlewareTest(TempDirTestCase):
         self.assertIn("close", function_names(doc))
         self.assertEqual(doc["header"]["bytesSent"], len(first) + sum(len(c) for c in rest))
 
+    def stream_with_something_between_chunks(self, between, **options):
+        """Serves a 3-chunk streaming body, running between() after the first chunk
+        (outside the app's code, as a server sending it would); returns the body the
+        client got and the profile."""
+        log = []
+
+        def app(environ, start_response):
+            start_response("200 OK", [("Content-Type", "text/plain")])
+            return StreamingBody(log)
+
+        mw = self.middleware(app, **options)
+        result = mw(make_environ("/export"), lambda *a: None)
+        chunks = iter(result)
+        body = [next(chunks)]
+        with between():
+            body.extend(chunks)
+            result.close()
+        _, doc = self.only_profile(mw)
+        return b"".join(body), doc
+
+    @unittest.skipUnless(sys.version_info >= (3, 12), "one profiler per process only on 3.12+")
+    def test_a_body_chunk_that_cannot_get_the_profiler_runs_unprofiled_and_the_notes_count_it(self):
+        import contextlib
+        import threading
+        from request_profiler.gate import GATE
+
+        @contextlib.contextmanager
+        def another_request_recording():
+            taken, done = threading.Event(), threading.Event()
+
+            def hold():
+                if GATE.acquire(10) is None:
+                    taken.set()
+                    done.wait(10)
+                    GATE.release()
+
+            holder = threading.Thread(target=hold, daemon=True)
+            holder.start()
+            self.assertTrue(taken.wait(10))
+            try:
+                yield
+            finally:
+                done.set()
+                holder.join()
+
+        body, doc = self.stream_with_something_between_chunks(another_request_recording, max_wait_s=0.05)
+        self.assertEqual(body, produce_chunk(1) + produce_chunk(2) + produce_chunk(3))
+        self.assertTrue(doc["header"]["profiled"])
+        produce = [f for f in doc["profile"]["functions"] if f["name"] == "produce_chunk"]
+        self.assertEqual(produce[0]["nc"], 1)
+        # Two chunks, the end of the body, and close().
+        self.assertIn("4 stretch(es) of app code after the app call (body chunks, close()) ran unprofiled: busy: ",
+                      "\n".join(doc["profile"]["notes"]))
+
+    @unittest.skipUnless(sys.version_info >= (3, 12), "sys.monitoring's profiler slot only on 3.12+")
+    def test_a_profiler_slot_taken_between_chunks_never_reaches_the_server(self):
+        import contextlib
+        monitoring = sys.monitoring
+
+        @contextlib.contextmanager
+        def another_tool_in_the_profiler_slot():
+            monitoring.use_tool_id(monitoring.PROFILER_ID, "someone else")
+            try:
+                yield
+            finally:
+                monitoring.free_tool_id(monitoring.PROFILER_ID)
+
+        body, doc = self.stream_with_something_between_chunks(another_tool_in_the_profiler_slot)
+        self.assertEqual(body, produce_chunk(1) + produce_chunk(2) + produce_chunk(3))
+        self.assertIn("ran unprofiled: another profiling tool is active in this process",
+                      "\n".join(doc["profile"]["notes"]))
+
     def test_exception_while_streaming_is_recorded_and_close_still_called(self):
         log = []
 
