@@ -69,6 +69,7 @@ def build(record: RequestRecord, redactor: Redactor, profile_id: str) -> Tuple[D
         "threadId": record.thread_id,
         "threadName": record.thread_name,
         "error": record.error["type"] if record.error is not None else None,
+        "clientDisconnected": record.disconnect is not None,
         "functionCount": len(tables.functions),
         "edgeCount": len(tables.edges),
     }
@@ -95,6 +96,7 @@ def build(record: RequestRecord, redactor: Redactor, profile_id: str) -> Tuple[D
             "contentType": content_type,
             "contentLength": content_length,
             "bytesSent": record.bytes_sent,
+            "disconnect": record.disconnect,
         },
         "environ": environ,
         "error": record.error,

@@ -137,7 +137,12 @@ class ProfilerMiddleware:
 
             def counting_write(data: bytes) -> Any:
                 record.bytes_sent += len(data)
-                return write(data)
+                record.chunks_sent += 1
+                try:
+                    return write(data)
+                except OSError as exc:  # BrokenPipeError, ConnectionResetError...
+                    record.note_disconnect("writing to the client failed: %s: %s" % (type(exc).__name__, exc))
+                    raise
             return counting_write
 
         return record, recorder, recording_start_response
@@ -211,6 +216,10 @@ class _ResponseBody:
         self._chunk_recorder = None if _runs_no_app_code(result) else recorder
         self._recorder = recorder
         self._finished = False
+        # How the body ended: a server that closes it before its end and before any
+        # error has stopped sending (PEP 3333 servers do when the client hangs up).
+        self._exhausted = False
+        self._failed = False
 
     def __iter__(self) -> "_ResponseBody":
         return self
@@ -225,9 +234,11 @@ class _ResponseBody:
                 self._iterator = iter(self._result)
             chunk = next(self._iterator)
         except StopIteration:
+            self._exhausted = True
             raise
         except BaseException as exc:
             failure = exc
+            self._failed = True
         finally:
             if recorder is not None:
                 recorder.profiler.disable()
@@ -237,9 +248,13 @@ class _ResponseBody:
             self._record.capture_error(failure)
             raise failure
         self._record.bytes_sent += len(chunk)
+        self._record.chunks_sent += 1
         return chunk
 
     def close(self) -> None:
+        if not self._exhausted and not self._failed and not self._finished:
+            self._record.note_disconnect("the server closed the response before the end of its body "
+                                         "(the client most likely hung up)")
         try:
             close = getattr(self._result, "close", None)
             if close is not None:
