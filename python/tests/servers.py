@@ -26,12 +26,14 @@ SERVER_SOURCE = textwrap.dedent("""
 
     HANDLERS = {"/r%d" % k: make_handler(k) for k in range(6)}
 
+    STREAM_CHUNKS = 60
+
     def stream_chunk(i):
         time.sleep(0.05)               # a slow producer: an SSE feed, a report built row by row
         return b"chunk %d %d\\n" % (i, work(2000))
 
     def stream_body():
-        for i in range(20):
+        for i in range(STREAM_CHUNKS):
             yield stream_chunk(i)
 
     def app(environ, start_response):
@@ -68,7 +70,7 @@ SERVER_SOURCE = textwrap.dedent("""
 """)
 
 EXPECTED = {"/r%d" % k: b"route %d " % k + str(sum(i * i for i in range(3000 + k))).encode() for k in range(6)}
-EXPECTED["/stream"] = b"".join(b"chunk %d %d\n" % (i, sum(j * j for j in range(2000))) for i in range(20))
+EXPECTED["/stream"] = b"".join(b"chunk %d %d\n" % (i, sum(j * j for j in range(2000))) for i in range(60))
 
 
 class ServerProcess:

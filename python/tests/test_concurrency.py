@@ -40,17 +40,34 @@ class ThreadedServerTest(TempDirTestCase):
         self.assertEqual(profiled, 120)
 
     def test_a_slow_streaming_response_leaves_the_profiler_free_between_its_chunks(self):
-        # The stream takes about 1 s (20 chunks, 50 ms apart), twice max_wait_s: had it
-        # held the one profiler (3.12+) from its first chunk to its last, the requests
-        # made meanwhile would have waited for it and been served unprofiled ("busy").
-        server = ServerProcess(self.profile_dir, max_wait_s="0.5")
+        # The stream takes about 3 s (60 chunks, 50 ms apart), three times max_wait_s:
+        # had it held the one profiler (3.12+) from its first chunk to its last, the
+        # requests made meanwhile would have waited for it and been served unprofiled
+        # ("busy"). Waiting for each other's short stretches takes far less than 1 s.
+        import http.client
+        import threading
+        server = ServerProcess(self.profile_dir, max_wait_s="1")
         streamed = []
+        first_chunk = threading.Event()
+
+        def stream():
+            connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+            try:
+                connection.request("GET", "/stream")
+                response = connection.getresponse()
+                first = response.readline()
+                first_chunk.set()
+                streamed.append((response.status, first + response.read()))
+            finally:
+                first_chunk.set()
+                connection.close()
+
         try:
-            import threading
-            stream = threading.Thread(target=lambda: streamed.append(server.get("/stream")))
-            stream.start()
+            streaming = threading.Thread(target=stream)
+            streaming.start()
+            self.assertTrue(first_chunk.wait(60))
             results = run_clients(server, clients=8, requests_each=4)
-            stream.join()
+            streaming.join()
         finally:
             out, err = server.stop()
         self.assertEqual(streamed, [(200, EXPECTED["/stream"])])
@@ -64,7 +81,7 @@ class ThreadedServerTest(TempDirTestCase):
         # The stream's profile holds all of its generator's work, and nothing of the
         # requests recorded between its chunks.
         chunk = [f for f in streaming["profile"]["functions"] if f["name"] == "stream_chunk"]
-        self.assertEqual(chunk[0]["nc"], 20)
+        self.assertEqual(chunk[0]["nc"], 60)
         self.assertEqual([n for n in function_names(streaming) if n.startswith("handler_")], [])
         for doc in docs:
             if doc is not streaming:
