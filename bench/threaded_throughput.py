@@ -230,27 +230,29 @@ def main() -> int:
     def median(key: Tuple[str, str, str]) -> float:
         return statistics.median(results[key])
 
+    def ratio(top: Tuple[str, str, str], bottom: Tuple[str, str, str]) -> str:
+        """Median over the runs of the runs' own ratios (the variants of one run share the
+        machine's state; runs apart may not), with their range."""
+        per_run = [a / b for a, b in zip(results[top], results[bottom])]
+        return "%5.2fx (%4.2f-%4.2f)" % (statistics.median(per_run), min(per_run), max(per_run))
+
     print()
-    print("median requests/s (runs' range); middleware/bare; middleware against the same package on Python %s"
-          % versions[pythons[0]])
-    header = "%-8s %18s" % ("Python", "bare")
-    for name, _ in packages:
-        header += " | %18s %9s %9s" % (name, "/bare", "/" + versions[pythons[0]])
-    print(header)
+    print("requests/s: median (runs' range); ratios: median of the runs' own ratios (range); "
+          "'/%s': against the same package on Python %s" % (versions[pythons[0]], versions[pythons[0]]))
     for python in pythons:
         bare = (python, "-", "bare")
-        line = "%-8s %8.1f (%3.0f-%3.0f)" % (versions[python], median(bare), min(results[bare]), max(results[bare]))
+        line = "Python %-7s bare %6.1f (%3.0f-%3.0f)" % (versions[python], median(bare), min(results[bare]),
+                                                       max(results[bare]))
         for name, _ in packages:
             key = (python, name, "middleware")
-            first = (pythons[0], name, "middleware")
-            line += " | %8.1f (%3.0f-%3.0f) %8.2fx %8.2fx" % (median(key), min(results[key]), max(results[key]),
-                                                            median(key) / median(bare), median(key) / median(first))
+            line += " | %s %6.1f, /bare %s, /%s %s" % (name, median(key), ratio(key, bare), versions[pythons[0]],
+                                                      ratio(key, (pythons[0], name, "middleware")))
         print(line)
     if len(packages) > 1:
         base = packages[-1][0]
         for name, _ in packages[:-1]:
-            print("%s / %s, middleware requests/s: %s" % (name, base, ", ".join(
-                "Python %s %.2fx" % (versions[p], median((p, name, "middleware")) / median((p, base, "middleware")))
+            print("%s / %s, middleware requests/s: %s" % (name, base, "; ".join(
+                "Python %s %s" % (versions[p], ratio((p, name, "middleware"), (p, base, "middleware")))
                 for p in pythons)))
     print("profiles written: %d of %d" % (written, expected))
     return 0 if written == expected else 1
