@@ -103,6 +103,10 @@ class ASGIProfilerMiddleware:
             await self.app(scope, receive, send)
             return
 
+        # Whether the last body message has been sent: an http.disconnect after it is
+        # the normal end of the exchange, before it the client went away.
+        response_complete = [False]
+
         async def recording_send(message: Message) -> None:
             kind = message.get("type")
             if kind == "http.response.start":
@@ -111,12 +115,25 @@ class ASGIProfilerMiddleware:
                 record.response_headers = [(_text(k), _text(v)) for k, v in message.get("headers") or []]
             elif kind == "http.response.body":
                 record.bytes_sent += len(message.get("body") or b"")
-            await send(message)
+                record.chunks_sent += 1
+                if not message.get("more_body", False):
+                    response_complete[0] = True
+            try:
+                await send(message)
+            except OSError as exc:  # uvicorn's ClientDisconnected, a broken pipe...
+                record.note_disconnect("sending to the client failed: %s: %s" % (type(exc).__name__, exc))
+                raise
+
+        async def recording_receive() -> Message:
+            message = await receive()
+            if message.get("type") == "http.disconnect" and not response_complete[0]:
+                record.note_disconnect("the client disconnected before the response was complete (http.disconnect)")
+            return message
 
         follows_children = self.config.profile_child_tasks and child_tasks.install_on_running_loop()
         token = child_tasks.CURRENT.set(steps) if follows_children else None
         try:
-            await steps.run(self.app(scope, receive, recording_send))
+            await steps.run(self.app(scope, recording_receive, recording_send))
         except BaseException as exc:
             record.capture_error(exc)
             raise

@@ -80,6 +80,7 @@ def build(record: RequestRecord, redactor: Redactor,
         "contentType": content_type,
         "contentLength": content_length,
         "bytesSent": record.bytes_sent,
+        "disconnect": record.disconnect,
     }
     environ = redact_all(redaction, environ)
     error = record.error
@@ -108,6 +109,7 @@ def build(record: RequestRecord, redactor: Redactor,
         "threadId": record.thread_id,
         "threadName": record.thread_name,
         "error": record.error["type"] if record.error is not None else None,
+        "clientDisconnected": record.disconnect is not None,
         "functionCount": len(tables.functions),
         "edgeCount": len(tables.edges),
     }

@@ -6,10 +6,13 @@ tool is already active". On 3.11 and earlier each thread's profiler is separate.
 
 The policy (documented in docs/middleware.md):
 
-* 3.12+: one profiled request at a time in the process. A request that wants a
-  profile waits, boundedly (max_wait_s), for the one being recorded; when the wait
-  runs out it is served unprofiled, and its profile file records why
-  (profiled: false, skipReason "busy: ..."). Unprofiled requests never wait.
+* 3.12+: one profiler recording at a time in the process, held only while app code
+  runs: a WSGI request takes it for its app call, for each chunk of its body and for
+  its close(); an ASGI request for each step of its task (steps.py). Between them,
+  while the server sends, other requests record. A request that wants a profile
+  waits, boundedly (max_wait_s), first come first served; when the wait runs out it
+  is served unprofiled, and its profile file records why (profiled: false,
+  skipReason "busy: ..."). Unprofiled requests never wait.
   The recording profiler is confined to its own thread (thread_filter.py, put in
   by thread_tripwire.py while other threads run Python code), so other threads'
   work stays out of it.
@@ -17,14 +20,16 @@ The policy (documented in docs/middleware.md):
 * Everywhere: a thread that is already recording (two middlewares stacked) serves
   the inner request unprofiled ("nested").
 
-ASGI requests take the gate for each step of their task (see steps.py), so
+Taken per stretch of app code, so that a streaming response (a download, an SSE
+feed) does not keep every other request waiting while the server sends it; and
 concurrent tasks on one event loop are all profiled, each with its own work only.
 """
 
 import sys
 import threading
 import time
-from typing import Optional, Set
+from collections import deque
+from typing import Deque, Optional, Set
 
 ONE_PROFILER_PER_PROCESS = sys.version_info >= (3, 12)
 
@@ -34,6 +39,10 @@ class ProfilingGate:
         self.one_per_process = one_per_process
         self._cond = threading.Condition(threading.Lock())
         self._busy = False
+        # Threads waiting for the profiler, in arrival order: the first is served next.
+        # Without the order, a streaming response taking the gate back for its next
+        # chunk could come before requests that were already waiting, again and again.
+        self._waiting: Deque[int] = deque()
         # Threads recording now. Not a threading.local: a profile can be finished from
         # another thread (a body garbage-collected elsewhere) and must clear its owner.
         self._recording: Set[int] = set()
@@ -47,14 +56,32 @@ class ProfilingGate:
         if self.one_per_process:
             deadline = None if timeout is None else time.monotonic() + timeout
             with self._cond:
-                while self._busy:
-                    remaining = None if deadline is None else deadline - time.monotonic()
-                    if remaining is not None and remaining <= 0:
+                if self._busy or self._waiting:
+                    if not self._wait_for_turn(me, deadline):
                         return "busy: another request was being profiled (Python 3.12+ allows one profiler at a time)"
-                    self._cond.wait(remaining)
                 self._busy = True
         self._recording.add(me)
         return None
+
+    def _wait_for_turn(self, me: int, deadline: Optional[float]) -> bool:
+        """With self._cond held: queue up and wait until the profiler is free and this
+        thread is first in line. False when the deadline passed first."""
+        self._waiting.append(me)
+        granted = False
+        try:
+            while self._busy or self._waiting[0] != me:
+                remaining = None if deadline is None else deadline - time.monotonic()
+                if remaining is not None and remaining <= 0:
+                    return False
+                self._cond.wait(remaining)
+            granted = True
+            return True
+        finally:
+            was_first = self._waiting[0] == me
+            self._waiting.remove(me)
+            if was_first and not granted and not self._busy:
+                # Gave up first in line while the profiler is free: the next may go now.
+                self._cond.notify_all()
 
     def release(self, owner: Optional[int] = None) -> None:
         """owner: the thread that acquired (default: this one)."""

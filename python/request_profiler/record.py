@@ -37,10 +37,18 @@ class RequestRecord:
         self.status_line: Optional[str] = None
         self.response_headers: Pairs = []
         self.bytes_sent = 0
+        self.chunks_sent = 0
+        # Set when the client went away before the whole response was sent: what was
+        # seen, in a sentence (the status alone would read as a normal response).
+        self.disconnect: Optional[str] = None
         self.error: Optional[Dict[str, str]] = None
         # profiling
         self.profiler: Any = None
         self.skip_reason: Optional[str] = None
+        # WSGI: stretches of app code after the app call (body chunks, close()) that
+        # could not get the profiler (3.12+: busy), and why the last one could not.
+        self.unprofiled_stretches = 0
+        self.stretch_refusal: Optional[str] = None
         self.notes: List[str] = []
         self._deferred: Optional[Tuple[Callable[["RequestRecord", Any], None], Any]] = None
 
@@ -69,6 +77,11 @@ class RequestRecord:
             return
         lines = traceback.format_exception(type(exc), exc, exc.__traceback__)
         self.error = {"type": type(exc).__name__, "message": str(exc), "traceback": "".join(lines)}
+
+    def note_disconnect(self, what: str) -> None:
+        """Keeps the first sighting: what follows (a close after a failed write) is its consequence."""
+        if self.disconnect is None:
+            self.disconnect = "%s (%d body chunk(s), %d bytes, produced by then)" % (what, self.chunks_sent, self.bytes_sent)
 
     def finish(self) -> None:
         self.wall_s = time.perf_counter() - self.clock_start

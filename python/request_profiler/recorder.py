@@ -77,14 +77,15 @@ class Recorder:
         """Right after self.profiler.disable(): stop watching other threads. Never raises.
 
         later=True: trips change nothing from now on, but the hooks stay up until the
-        next disarm(): taking them down costs a re-instrumentation of every thread's
-        frames, which the WSGI middleware does after the response is sent."""
+        next disarm(), or until the next recording takes them over: taking them down
+        costs a re-instrumentation of every thread's frames, which the WSGI middleware
+        does after the response is sent."""
         if self._confinement is not None:
             self._confinement.stop()
         if self._armed and not later:
             self._armed = False
             try:
-                TRIPWIRE.disarm()
+                TRIPWIRE.disarm(self._confinement)
             except Exception:
                 logging.getLogger("request_profiler").exception("request_profiler: could not remove the thread watch")
 

@@ -2,9 +2,11 @@
 
 The profiler is enabled while the app runs and again while each body chunk is
 produced, so a streaming body is profiled as it is iterated without ever being
-buffered; the time the server spends sending is in the wall time only. The
-profile is finished when the server calls close() (PEP 3333 says it must), which
-is always passed on to the app's iterable.
+buffered; the time the server spends sending is in the wall time only. On 3.12+
+the one profiler of the process (gate.py) is taken for each of these stretches
+of app code and given back between them, so other requests record while the
+server sends a long response. The profile is finished when the server calls
+close() (PEP 3333 says it must), which is always passed on to the app's iterable.
 """
 
 import logging
@@ -85,15 +87,19 @@ class ProfilerMiddleware:
         except BaseException as exc:
             if recorder is not None:
                 recorder.profiler.disable()
+                recorder.disarm()
+                self.gate.release()
             self._fail(record, recorder, exc)
             raise
         if recorder is not None:
             recorder.profiler.disable()
             # A list body records nothing more: the thread watch comes down in
-            # _finish, after the server has sent the response (on 3.12+ that costs
-            # a re-instrumentation of every thread's frames, which need not delay
-            # the client).
+            # _finish, after the server has sent the response, unless the next
+            # recording has taken it over by then (on 3.12+ lifting it costs a
+            # re-instrumentation of every thread's frames, which need not delay the
+            # client).
             recorder.disarm(later=_runs_no_app_code(result))
+            self.gate.release()  # other requests record while the server sends
         return _body_class(result)(self, result, record, recorder)
 
     def _begin(self, environ: dict, start_response: Callable[..., Any]) -> Optional[Tuple[RequestRecord, Optional[Recorder], Callable[..., Any]]]:
@@ -131,7 +137,12 @@ class ProfilerMiddleware:
 
             def counting_write(data: bytes) -> Any:
                 record.bytes_sent += len(data)
-                return write(data)
+                record.chunks_sent += 1
+                try:
+                    return write(data)
+                except OSError as exc:  # BrokenPipeError, ConnectionResetError...
+                    record.note_disconnect("writing to the client failed: %s: %s" % (type(exc).__name__, exc))
+                    raise
             return counting_write
 
         return record, recorder, recording_start_response
@@ -151,18 +162,37 @@ class ProfilerMiddleware:
             return None
 
     def _fail(self, record: RequestRecord, recorder: Optional[Recorder], failure: BaseException) -> None:
-        """The app raised (after the profiler was switched off)."""
+        """The app raised (after the profiler was switched off and the gate released)."""
         record.capture_error(failure)
         self._finish(record, recorder)
 
+    def _take_profiler(self, record: RequestRecord, recorder: Recorder) -> bool:
+        """Before a stretch of app code after the app call (a body chunk, close()):
+        take the gate and switch the profiler on (its last act). False when the
+        stretch runs unprofiled; the profile's notes will count it."""
+        refusal = self.gate.acquire(self.config.max_wait_s)
+        if refusal is None:
+            try:
+                recorder.start()
+                return True
+            except Exception as exc:  # another tool took the profiler slot (3.12+)
+                self.gate.release()
+                refusal = refusal_for(exc)
+        record.unprofiled_stretches += 1
+        record.stretch_refusal = refusal
+        return False
+
     def _finish(self, record: RequestRecord, recorder: Optional[Recorder]) -> None:
-        """Runs exactly once per request, whatever happened; never raises."""
+        """Runs exactly once per request, whatever happened, after its last stretch of
+        app code (the gate is free); never raises."""
         try:
             record.finish()
             record.cpu_s += thread_time()
             if recorder is not None:
-                recorder.disarm()  # before the gate lets the next recording start
-                self.gate.release(record.thread_id)
+                recorder.disarm()  # hooks left up for a list body, unless taken over
+                if record.unprofiled_stretches:
+                    record.notes.append("%d stretch(es) of app code after the app call (body chunks, close()) ran "
+                                        "unprofiled: %s" % (record.unprofiled_stretches, record.stretch_refusal))
                 if recorder.note():
                     record.notes.append(recorder.note())
             if self.writer is not None:
@@ -186,6 +216,10 @@ class _ResponseBody:
         self._chunk_recorder = None if _runs_no_app_code(result) else recorder
         self._recorder = recorder
         self._finished = False
+        # How the body ended: a server that closes it before its end and before any
+        # error has stopped sending (PEP 3333 servers do when the client hangs up).
+        self._exhausted = False
+        self._failed = False
 
     def __iter__(self) -> "_ResponseBody":
         return self
@@ -193,27 +227,34 @@ class _ResponseBody:
     def __next__(self) -> bytes:
         recorder = self._chunk_recorder
         failure: Optional[BaseException] = None
-        if recorder is not None:
-            recorder.start()
+        if recorder is not None and not self._middleware._take_profiler(self._record, recorder):
+            recorder = None
         try:
             if self._iterator is None:
                 self._iterator = iter(self._result)
             chunk = next(self._iterator)
         except StopIteration:
+            self._exhausted = True
             raise
         except BaseException as exc:
             failure = exc
+            self._failed = True
         finally:
             if recorder is not None:
                 recorder.profiler.disable()
                 recorder.disarm()
+                self._middleware.gate.release()
         if failure is not None:
             self._record.capture_error(failure)
             raise failure
         self._record.bytes_sent += len(chunk)
+        self._record.chunks_sent += 1
         return chunk
 
     def close(self) -> None:
+        if not self._exhausted and not self._failed and not self._finished:
+            self._record.note_disconnect("the server closed the response before the end of its body "
+                                         "(the client most likely hung up)")
         try:
             close = getattr(self._result, "close", None)
             if close is not None:
@@ -224,8 +265,8 @@ class _ResponseBody:
     def _profiled_close(self, close: Callable[[], Any]) -> None:
         recorder = self._recorder
         failure: Optional[BaseException] = None
-        if recorder is not None:
-            recorder.start()
+        if recorder is not None and not self._middleware._take_profiler(self._record, recorder):
+            recorder = None
         try:
             close()
         except BaseException as exc:
@@ -234,6 +275,7 @@ class _ResponseBody:
             if recorder is not None:
                 recorder.profiler.disable()
                 recorder.disarm()
+                self._middleware.gate.release()
         if failure is not None:
             self._record.capture_error(failure)
             raise failure

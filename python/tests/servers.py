@@ -26,7 +26,20 @@ SERVER_SOURCE = textwrap.dedent("""
 
     HANDLERS = {"/r%d" % k: make_handler(k) for k in range(6)}
 
+    STREAM_CHUNKS = 60
+
+    def stream_chunk(i):
+        time.sleep(0.05)               # a slow producer: an SSE feed, a report built row by row
+        return b"chunk %d %d\\n" % (i, work(2000))
+
+    def stream_body():
+        for i in range(STREAM_CHUNKS):
+            yield stream_chunk(i)
+
     def app(environ, start_response):
+        if environ["PATH_INFO"] == "/stream":
+            start_response("200 OK", [("Content-Type", "text/plain")])
+            return stream_body()
         body = HANDLERS[environ["PATH_INFO"]](environ)
         start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
         return [body]
@@ -39,7 +52,8 @@ SERVER_SOURCE = textwrap.dedent("""
         def log_message(self, *args):
             pass
 
-    middleware = ProfilerMiddleware(app, profile_dir=sys.argv[2], queue_size=1000, keep_max_files=0)
+    options = dict(arg.split("=", 1) for arg in sys.argv[3:])
+    middleware = ProfilerMiddleware(app, profile_dir=sys.argv[2], queue_size=1000, keep_max_files=0, **options)
     server = make_server("127.0.0.1", 0, middleware, server_class=Server, handler_class=Quiet)
     print(server.server_address[1], flush=True)
     try:
@@ -56,11 +70,14 @@ SERVER_SOURCE = textwrap.dedent("""
 """)
 
 EXPECTED = {"/r%d" % k: b"route %d " % k + str(sum(i * i for i in range(3000 + k))).encode() for k in range(6)}
+EXPECTED["/stream"] = b"".join(b"chunk %d %d\n" % (i, sum(j * j for j in range(2000))) for i in range(60))
 
 
 class ServerProcess:
-    def __init__(self, profile_dir: str, python: str = sys.executable) -> None:
-        self.process = subprocess.Popen([python, "-c", SERVER_SOURCE, PACKAGE_ROOT, profile_dir],
+    def __init__(self, profile_dir: str, python: str = sys.executable, **options: str) -> None:
+        """options: middleware options, as strings (PasteDeploy style)."""
+        arguments = ["%s=%s" % item for item in options.items()]
+        self.process = subprocess.Popen([python, "-c", SERVER_SOURCE, PACKAGE_ROOT, profile_dir] + arguments,
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.port = int(self.process.stdout.readline())
 

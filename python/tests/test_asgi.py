@@ -233,5 +233,111 @@ class AsgiMiddlewareTest(TempDirTestCase):
         self.assertEqual(self.profiles(mw), {})
 
 
+async def feed(scope, receive, send):
+    """Streams until the client goes away, watching receive() for http.disconnect as
+    Starlette's StreamingResponse does."""
+    gone = asyncio.Event()
+
+    async def watch():
+        while (await receive())["type"] != "http.disconnect":
+            pass
+        gone.set()
+
+    watcher = asyncio.ensure_future(watch())
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/event-stream")]})
+    for i in range(100):
+        if gone.is_set():
+            break
+        await send({"type": "http.response.body", "body": b"data: %d\n\n" % i, "more_body": True})
+        await asyncio.sleep(0.005)
+    else:
+        await send({"type": "http.response.body", "body": b""})
+    watcher.cancel()
+
+
+class ClientGone(OSError):
+    """What uvicorn raises from send() once the client has disconnected."""
+
+
+class AsgiClientHangUpTest(TempDirTestCase):
+    def run_feed(self, receive, send):
+        mw = ASGIProfilerMiddleware(feed, profile_dir=self.profile_dir)
+        self.addCleanup(mw.writer.close)
+        failure = None
+        try:
+            asyncio.run(mw(scope_for("/feed"), receive, send))
+        except OSError as exc:
+            failure = exc
+        self.assertTrue(mw.writer.flush(10))
+        (path,) = profile_files(self.profile_dir)
+        return load(path), failure
+
+    def test_an_http_disconnect_before_the_last_body_message_is_recorded(self):
+        sent = Collector()
+        requested = [False]
+
+        async def hangs_up_after_three_chunks():
+            if not requested[0]:
+                requested[0] = True
+                return {"type": "http.request", "body": b"", "more_body": False}
+            while len([m for m in sent.messages if m["type"] == "http.response.body"]) < 3:
+                await asyncio.sleep(0.001)
+            return {"type": "http.disconnect"}
+
+        doc, failure = self.run_feed(hangs_up_after_three_chunks, sent)
+        self.assertIsNone(failure)
+        self.assertEqual(doc["header"]["status"], 200)
+        self.assertIs(doc["header"]["clientDisconnected"], True)
+        self.assertTrue(doc["response"]["disconnect"].startswith(
+            "the client disconnected before the response was complete (http.disconnect) (3 body chunk(s)"),
+            doc["response"]["disconnect"])
+
+    def test_a_send_that_raises_because_the_client_is_gone_is_recorded(self):
+        async def send(message):
+            if message["type"] == "http.response.body" and message["body"].startswith(b"data: 4"):
+                raise ClientGone("the client disconnected")
+
+        asked = [False]
+
+        async def never_disconnects():
+            if asked[0]:
+                await asyncio.sleep(3600)
+            asked[0] = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        doc, failure = self.run_feed(never_disconnects, send)
+        self.assertIsInstance(failure, ClientGone)
+        self.assertIs(doc["header"]["clientDisconnected"], True)
+        self.assertEqual(doc["response"]["disconnect"], "sending to the client failed: ClientGone: the client "
+                         "disconnected (5 body chunk(s), 45 bytes, produced by then)")
+        self.assertEqual(doc["header"]["error"], "ClientGone")
+
+    def test_an_http_disconnect_after_the_response_is_the_normal_end(self):
+        sent = Collector()
+        calls = [0]
+
+        async def disconnects_once_answered():
+            calls[0] += 1
+            if calls[0] == 1:
+                return {"type": "http.request", "body": b"", "more_body": False}
+            while not any(m["type"] == "http.response.body" and not m.get("more_body") for m in sent.messages):
+                await asyncio.sleep(0.001)
+            return {"type": "http.disconnect"}
+
+        async def app(scope, receive, send):
+            await receive()
+            await respond(send, b"done")
+            await receive()  # what servers answer once the response is complete
+
+        mw = ASGIProfilerMiddleware(app, profile_dir=self.profile_dir)
+        self.addCleanup(mw.writer.close)
+        asyncio.run(mw(scope_for("/done"), disconnects_once_answered, sent))
+        self.assertTrue(mw.writer.flush(10))
+        (path,) = profile_files(self.profile_dir)
+        doc = load(path)
+        self.assertIs(doc["header"]["clientDisconnected"], False)
+        self.assertIsNone(doc["response"]["disconnect"])
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -23,12 +23,13 @@ def schema():
         return json.load(f)
 
 
-def ts_fields(interface):
+def ts_fields(interface, optional=False):
+    """The interface's required fields, or (optional=True) its optional ones (`name?:`)."""
     with open(TS_PATH, encoding="utf-8") as f:
         text = f.read()
     body = re.search(r"export interface %s \{(.*?)\n\}" % interface, text, re.S).group(1)
     body = re.sub(r"/\*\*.*?\*/", "", body, flags=re.S)
-    return re.findall(r"^\s*(\w+)\??:", body, re.M)
+    return re.findall(r"^\s*(\w+)\?:" if optional else r"^\s*(\w+):", body, re.M)
 
 
 def app(environ, start_response):
@@ -54,6 +55,8 @@ class FormatContractTest(TempDirTestCase):
                  ("ProfileError", s["properties"]["error"]["oneOf"][1]), ("ProfileData", s["properties"]["profile"])]
         for interface, part in pairs:
             self.assertEqual(sorted(ts_fields(interface)), sorted(part["required"]), interface)
+            self.assertEqual(sorted(ts_fields(interface, optional=True)),
+                             sorted(set(part["properties"]) - set(part["required"])), interface)
         self.assertEqual(list(s["required"][3:]), list(BODY_KEYS))
 
 

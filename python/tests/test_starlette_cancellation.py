@@ -116,6 +116,9 @@ class StarletteCancellationTest(TempDirTestCase):
                 self.assertLess(client.chunks, 10000, "the stream went on after the disconnect")
                 doc = self.only_profile(mw)
                 self.assertEqual((doc["header"]["path"], doc["header"]["status"]), ("/export", 200))
+                # The 200 alone would read as a complete response.
+                self.assertIs(doc["header"]["clientDisconnected"], True)
+                self.assertIn("(http.disconnect)", doc["response"]["disconnect"])
                 self.assertIn("pass_through", function_names(doc))
                 made = [f["nc"] for f in doc["profile"]["functions"] if f["name"] == "chunk_maker"]
                 self.assertEqual(len(made), 1)

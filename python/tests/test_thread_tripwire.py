@@ -291,6 +291,53 @@ class TripwireTest(TempDirTestCase):
         self.assertEqual(self.row(doc, "own_step")["nc"], 1)
         self.assert_left_as_found()
 
+    def test_a_request_recorded_while_another_ones_list_body_is_sent_takes_over_its_thread_watch(self):
+        """Request A's list body is still being sent (its thread watch left up, to be
+        lifted after sending) when request B is recorded in another thread: B gets the
+        profiler at once (A no longer holds it), lays its own watch over A's, and A's
+        close() in the middle of B's recording does not lift B's watch: the calls A's
+        thread makes meanwhile stay out of B's profile."""
+        from request_profiler import ProfilerMiddleware
+        from request_profiler.thread_tripwire import TRIPWIRE
+        from .support import Response, make_environ
+        directory = os.path.join(self.tmp, "profiles")
+        b_recording, a_closed = threading.Event(), threading.Event()
+        watch_during_b = []
+
+        def app(environ, start_response):
+            own_step()
+            if environ["PATH_INFO"] == "/b":
+                b_recording.set()
+                a_closed.wait(WAIT_S)
+                watch_during_b.append(TRIPWIRE.confinement is not None and TRIPWIRE.confinement.active)
+                own_step()
+            start_response("200 OK", [])
+            return [b"ok"]
+
+        # max_wait_s: had A kept the profiler until its close(), B would go unprofiled.
+        mw = ProfilerMiddleware(app, profile_dir=directory, max_wait_s=0.5)
+        self.addCleanup(mw.writer.close)
+        result_a = mw(make_environ("/a"), Response().start_response)
+        b = threading.Thread(target=call, args=(mw, make_environ("/b")))
+        b.start()
+        self.addCleanup(b.join)
+        self.assertTrue(b_recording.wait(WAIT_S))
+        self.assertEqual(list(result_a), [b"ok"])
+        result_a.close()
+        busy_elsewhere()
+        a_closed.set()
+        b.join()
+        mw.writer.flush()
+        docs = {doc["header"]["path"]: doc for doc in map(load, profile_files(directory))}
+        self.assertEqual(sorted(docs), ["/a", "/b"])
+        self.assertTrue(docs["/b"]["header"]["profiled"], docs["/b"]["header"]["skipReason"])
+        self.assertEqual(watch_during_b, [True])
+        for path, own_steps in (("/a", 1), ("/b", 2)):
+            self.assertNotIn("busy_elsewhere", function_names(docs[path]))
+            self.assertEqual(self.row(docs[path], "own_step")["nc"], own_steps)
+            self.assertEqual(self.row(docs[path], "app")["nc"], 1)
+        self.assert_left_as_found()
+
     def test_someone_elses_profile_function_is_kept_and_the_filter_is_on_throughout(self):
         calls = []
 

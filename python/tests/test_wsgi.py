@@ -178,6 +178,78 @@ class WsgiMiddlewareTest(TempDirTestCase):
         self.assertIn("close", function_names(doc))
         self.assertEqual(doc["header"]["bytesSent"], len(first) + sum(len(c) for c in rest))
 
+    def stream_with_something_between_chunks(self, between, **options):
+        """Serves a 3-chunk streaming body, running between() after the first chunk
+        (outside the app's code, as a server sending it would); returns the body the
+        client got and the profile."""
+        log = []
+
+        def app(environ, start_response):
+            start_response("200 OK", [("Content-Type", "text/plain")])
+            return StreamingBody(log)
+
+        mw = self.middleware(app, **options)
+        result = mw(make_environ("/export"), lambda *a: None)
+        chunks = iter(result)
+        body = [next(chunks)]
+        with between():
+            body.extend(chunks)
+            result.close()
+        _, doc = self.only_profile(mw)
+        return b"".join(body), doc
+
+    @unittest.skipUnless(sys.version_info >= (3, 12), "one profiler per process only on 3.12+")
+    def test_a_body_chunk_that_cannot_get_the_profiler_runs_unprofiled_and_the_notes_count_it(self):
+        import contextlib
+        import threading
+        from request_profiler.gate import GATE
+
+        @contextlib.contextmanager
+        def another_request_recording():
+            taken, done = threading.Event(), threading.Event()
+
+            def hold():
+                if GATE.acquire(10) is None:
+                    taken.set()
+                    done.wait(10)
+                    GATE.release()
+
+            holder = threading.Thread(target=hold, daemon=True)
+            holder.start()
+            self.assertTrue(taken.wait(10))
+            try:
+                yield
+            finally:
+                done.set()
+                holder.join()
+
+        body, doc = self.stream_with_something_between_chunks(another_request_recording, max_wait_s=0.05)
+        self.assertEqual(body, produce_chunk(1) + produce_chunk(2) + produce_chunk(3))
+        self.assertTrue(doc["header"]["profiled"])
+        produce = [f for f in doc["profile"]["functions"] if f["name"] == "produce_chunk"]
+        self.assertEqual(produce[0]["nc"], 1)
+        # Two chunks, the end of the body, and close().
+        self.assertIn("4 stretch(es) of app code after the app call (body chunks, close()) ran unprofiled: busy: ",
+                      "\n".join(doc["profile"]["notes"]))
+
+    @unittest.skipUnless(sys.version_info >= (3, 12), "sys.monitoring's profiler slot only on 3.12+")
+    def test_a_profiler_slot_taken_between_chunks_never_reaches_the_server(self):
+        import contextlib
+        monitoring = sys.monitoring
+
+        @contextlib.contextmanager
+        def another_tool_in_the_profiler_slot():
+            monitoring.use_tool_id(monitoring.PROFILER_ID, "someone else")
+            try:
+                yield
+            finally:
+                monitoring.free_tool_id(monitoring.PROFILER_ID)
+
+        body, doc = self.stream_with_something_between_chunks(another_tool_in_the_profiler_slot)
+        self.assertEqual(body, produce_chunk(1) + produce_chunk(2) + produce_chunk(3))
+        self.assertIn("ran unprofiled: another profiling tool is active in this process",
+                      "\n".join(doc["profile"]["notes"]))
+
     def test_exception_while_streaming_is_recorded_and_close_still_called(self):
         log = []
 
@@ -280,6 +352,112 @@ class WsgiMiddlewareTest(TempDirTestCase):
         call(mw2)
         mw2.writer.flush()
         self.assertEqual([n for n in os.listdir(off) if n.endswith(".dot")], [])
+
+
+class ClientHangUpTest(TempDirTestCase):
+    """A client that goes away mid-stream must not leave a profile that reads as a
+    normal 200: wsgiref, a real socket, a client that resets the connection."""
+
+    def serve(self, app):
+        import threading
+        from wsgiref.simple_server import WSGIRequestHandler, make_server
+
+        class Quiet(WSGIRequestHandler):
+            def log_message(self, *args):
+                pass
+
+        mw = ProfilerMiddleware(app, profile_dir=self.profile_dir)
+        self.addCleanup(mw.writer.close)
+        server = make_server("127.0.0.1", 0, mw, handler_class=Quiet)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        self.addCleanup(server.server_close)
+        self.addCleanup(server.shutdown)
+        return mw, server.server_address[1]
+
+    def only_doc(self, mw):
+        self.assertTrue(mw.writer.flush(10))
+        (path,) = profile_files(self.profile_dir)
+        return load(path)
+
+    def test_a_client_hanging_up_mid_stream_is_recorded(self):
+        import socket
+        import struct
+        import threading
+        body_closed = threading.Event()
+
+        def chunks():
+            try:
+                for i in range(200):
+                    time.sleep(0.01)
+                    yield b"%04d" % i + b"." * 1020
+            finally:
+                body_closed.set()
+
+        def app(environ, start_response):
+            start_response("200 OK", [("Content-Type", "text/plain")])
+            return [b"ok"] if environ["PATH_INFO"] == "/after" else chunks()
+
+        import time
+        mw, port = self.serve(app)
+        client = socket.create_connection(("127.0.0.1", port), timeout=10)
+        client.sendall(b"GET /feed HTTP/1.0\r\nHost: test\r\n\r\n")
+        received = b""
+        while b"0002" not in received:
+            received += client.recv(4096)
+        # Reset, not a polite FIN: the server's next writes fail at once.
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        client.close()
+        self.assertTrue(body_closed.wait(10), "the server never closed the body")
+        # wsgiref serves one request at a time: once this one is answered, the hung-up
+        # one is finished and its profile submitted.
+        from .support import http_get
+        self.assertEqual(http_get(port, "/after")[0], 200)
+        self.assertTrue(mw.writer.flush(10))
+        docs = {doc["header"]["path"]: doc for doc in map(load, profile_files(self.profile_dir))}
+        self.assertIs(docs["/after"]["header"]["clientDisconnected"], False)
+        doc = docs["/feed"]
+        self.assertEqual(doc["header"]["status"], 200)
+        self.assertIs(doc["header"]["clientDisconnected"], True)
+        self.assertIn("the server closed the response before the end of its body", doc["response"]["disconnect"])
+        self.assertLess(doc["header"]["bytesSent"], 200 * 1024)
+        self.assertIsNone(doc["error"])
+
+    def test_a_complete_stream_is_not_taken_for_a_hang_up(self):
+        from .support import http_get
+
+        def app(environ, start_response):
+            start_response("200 OK", [("Content-Type", "text/plain")])
+            return (b"%d," % i for i in range(50))
+
+        mw, port = self.serve(app)
+        status, body = http_get(port, "/feed")
+        self.assertEqual((status, body), (200, b"".join(b"%d," % i for i in range(50))))
+        doc = self.only_doc(mw)
+        self.assertIs(doc["header"]["clientDisconnected"], False)
+        self.assertIsNone(doc["response"]["disconnect"])
+
+    def test_a_write_to_a_gone_client_is_recorded_and_still_raised(self):
+        def app(environ, start_response):
+            write = start_response("200 OK", [("Content-Type", "text/plain")])
+            write(b"first")
+            write(b"second")
+            return []
+
+        def start_response(status, headers, exc_info=None):
+            def write(data):
+                if data == b"second":
+                    raise BrokenPipeError(32, "Broken pipe")
+            return write
+
+        mw = ProfilerMiddleware(app, profile_dir=self.profile_dir)
+        self.addCleanup(mw.writer.close)
+        with self.assertRaises(BrokenPipeError):
+            mw(make_environ("/legacy"), start_response)
+        doc = self.only_doc(mw)
+        self.assertIs(doc["header"]["clientDisconnected"], True)
+        self.assertEqual(doc["response"]["disconnect"], "writing to the client failed: BrokenPipeError: [Errno 32] "
+                         "Broken pipe (2 body chunk(s), 11 bytes, produced by then)")
 
 
 if __name__ == "__main__":

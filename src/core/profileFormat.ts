@@ -45,6 +45,8 @@ export interface ProfileHeader {
   threadName: string;
   /** Exception type name when the app raised, else null. */
   error: string | null;
+  /** True when the client went away before the whole response was sent (absent in older files). */
+  clientDisconnected?: boolean;
   /** Number of functions and edges in the profile (to size work before parsing it). */
   functionCount: number;
   edgeCount: number;
@@ -98,6 +100,8 @@ export interface ProfileResponse {
   contentType: string | null;
   contentLength: number | null;
   bytesSent: number;
+  /** What showed that the client went away mid-response, or null (absent in older files). */
+  disconnect?: string | null;
 }
 
 export interface ProfileError {
