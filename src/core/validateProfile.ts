@@ -110,6 +110,12 @@ export function validateHeader(value: unknown, path = 'header'): CheckedHeader {
       problems.push(`${ruleMessage(`${path}.${key}`, rule.expected, field)}: ignored`);
     }
   }
+  // Optional (absent in files of earlier versions): a wrong type is dropped, as above.
+  const disconnected = header.clientDisconnected;
+  if (disconnected !== undefined) {
+    if (BOOLEAN.check(disconnected)) checked.clientDisconnected = disconnected;
+    else problems.push(`${ruleMessage(`${path}.clientDisconnected`, BOOLEAN.expected, disconnected)}: ignored`);
+  }
   if (problems.length > 0) checked.problems = problems;
   return checked as unknown as CheckedHeader;
 }
@@ -159,6 +165,8 @@ function checkResponse(value: unknown): void {
     ['bytesSent', COUNT],
   ]);
   checkPairs(response.headers, 'response.headers');
+  // Optional: absent in files of earlier versions.
+  if (response.disconnect !== undefined && !NULLABLE_STRING.check(response.disconnect)) fail('response.disconnect', NULLABLE_STRING.expected, response.disconnect);
 }
 
 function checkEnviron(value: unknown): void {

@@ -172,7 +172,7 @@ export function profileLabel(entry: ReadableEntry): string {
 function statusText(header: ReadableEntry['header']): string {
   const status = answeredStatus(header);
   const error = header.error ? ` (${visibleText(header.error)})` : '';
-  return `${status ?? '—'}${error}`;
+  return `${status ?? '—'}${error}${header.clientDisconnected ? ', client hung up' : ''}`;
 }
 
 export function profileIcon(entry: ReadableEntry, slowRequestMs: number): vscode.ThemeIcon {
@@ -180,6 +180,8 @@ export function profileIcon(entry: ReadableEntry, slowRequestMs: number): vscode
   if (!header.profiled) return new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground'));
   if (isFailure(header)) return new vscode.ThemeIcon('error', new vscode.ThemeColor('charts.red'));
   if ((answeredStatus(header) ?? 0) >= 400) return new vscode.ThemeIcon('warning', new vscode.ThemeColor('charts.yellow'));
+  // The app answered, but the client did not take the whole response: not a normal request.
+  if (header.clientDisconnected) return new vscode.ThemeIcon('debug-disconnect', new vscode.ThemeColor('charts.yellow'));
   if (header.wallMs >= slowRequestMs) return new vscode.ThemeIcon('flame', new vscode.ThemeColor('charts.orange'));
   return new vscode.ThemeIcon('pulse', new vscode.ThemeColor('charts.green'));
 }
@@ -261,6 +263,7 @@ function profileTooltip(entry: ReadableEntry): vscode.MarkdownString {
     ['File', entry.file],
   ];
   if (!h.profiled) rows.splice(1, 0, ['Not profiled', h.skipReason ?? 'skipped']);
+  if (h.clientDisconnected) rows.splice(3, 0, ['Client', 'hung up before the whole response was sent (the Request tab says when)']);
   // Header fields of the wrong type were ignored by the reader (src/core/validateProfile.ts): say which.
   for (const problem of headerProblems(h)) rows.push(['Ignored', problem]);
   const markdown = new vscode.MarkdownString(`**${escapeCell(profileLabel(entry))}**\n\n| | |\n|---|---|\n`);

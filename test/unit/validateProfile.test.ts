@@ -139,6 +139,24 @@ describe('validating a profile header', () => {
     assert.equal(header.profiled, true);
   });
 
+  it('keeps clientDisconnected when it is true or false, accepts its absence, and ignores another type', () => {
+    assert.equal(parseProfileHeader(profileText({ ...makeHeader(), clientDisconnected: true })).clientDisconnected, true);
+    assert.equal(parseProfileHeader(profileText({ ...makeHeader(), clientDisconnected: false })).clientDisconnected, false);
+    const absent = parseProfileHeader(profileText(makeHeader()));
+    assert.equal('clientDisconnected' in absent, false);
+    assert.equal(absent.problems, undefined);
+    const wrong = parseProfileHeader(profileText({ ...makeHeader(), clientDisconnected: 'yes' } as never));
+    assert.equal(wrong.clientDisconnected, undefined);
+    assert.deepEqual(wrong.problems, ['header.clientDisconnected: expected true or false, got the string "yes": ignored']);
+  });
+
+  it('refuses a response.disconnect that is neither text nor null', () => {
+    const withDisconnect = (value: string) => profileText(makeHeader()).replace('"statusLine":"200 OK"', `"statusLine":"200 OK","disconnect":${value}`);
+    assert.equal(parseProfileDocument(withDisconnect('"the client closed the connection"')).response.disconnect, 'the client closed the connection');
+    assert.equal(parseProfileDocument(withDisconnect('null')).response.disconnect, null);
+    assert.throws(() => parseProfileDocument(withDisconnect('3')), /response\.disconnect: expected a string or null, got 3/);
+  });
+
   const refused: [keyof ReturnType<typeof makeHeader>, unknown, string][] = [
     ['id', 5, 'header.id: expected a string, got 5'],
     ['start', 'yesterday', 'header.start: expected a finite number, got the string "yesterday"'],

@@ -5,6 +5,7 @@
 import { formatBytes, formatClock, formatMs } from '../../src/core/format';
 import type { ProfileDocument } from '../../src/core/profileFormat';
 import { visibleText } from '../../src/core/displayText';
+import { answeredStatus } from '../../src/core/profileFilter';
 import { element } from './dom';
 
 const PROFILING_NOTE =
@@ -28,8 +29,12 @@ export function renderHeader(document: ProfileDocument, fileName: string): HTMLE
   const source = (document as { source?: { kind?: string; unknownFields?: string[] } }).source;
   const unknown = new Set(source?.unknownFields ?? []);
   const known = (key: string, value: string) => (unknown.has(key) ? '?' : value);
-  const status = unknown.has('status') ? '?' : h.status === null ? (h.error ? `no response (${h.error})` : '—') : String(h.status);
-  const statusClass = h.status === null || h.status >= 500 ? 'status error' : h.status >= 400 ? 'status warning' : 'status';
+  // A request whose app raised is a 500 here as in the panel: the server answered 500.
+  const answered = answeredStatus(h);
+  const raised = h.status === null && h.error ? ` (${h.error})` : '';
+  const hungUp = h.clientDisconnected ? ', client hung up' : '';
+  const status = unknown.has('status') ? '?' : answered === null ? '—' : `${answered}${raised}${hungUp}`;
+  const statusClass = answered === null || answered >= 500 ? 'status error' : answered >= 400 || h.clientDisconnected ? 'status warning' : 'status';
   const started = new Date(h.start * 1000);
   const title = element(
     'h1',

@@ -31,6 +31,7 @@ export function renderRequestTab(document: ProfileDocument): HTMLElement {
       [
         ['Status', response?.statusLine ?? (response?.status === null || response?.status === undefined ? 'none (the app raised before responding)' : String(response.status))],
         ['Bytes sent', String(response?.bytesSent ?? document.header.bytesSent)],
+        ...(response?.disconnect ? [['Client hung up', response.disconnect] as [string, string]] : []),
       ],
       '',
     ),
