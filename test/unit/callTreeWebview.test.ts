@@ -67,6 +67,8 @@ describe('call tree webview in Chromium', function () {
   let browser: Browser;
   const chain = makeDeepChainText(CHAIN_DEPTH);
   const siblings = chainWithSiblings();
+  // A name and a file with a right-to-left override: drawn as it is, "level_2" would read reversed.
+  const bidi = makeDeepChainText(4).replaceAll('"name":"level_2","qualname":"level_2"', '"name":"gpj.\\u202Eexe","qualname":"gpj.\\u202Eexe"');
 
   before(async function () {
     if (!existsSync(CHROMIUM)) this.skip(); // set CHROMIUM_PATH; CI installs Debian's chromium
@@ -76,9 +78,9 @@ describe('call tree webview in Chromium', function () {
       if (name === '/') {
         response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
         response.end(PAGE);
-      } else if (name === '/deep.rprof.json' || name === '/siblings.rprof.json') {
+      } else if (name === '/deep.rprof.json' || name === '/siblings.rprof.json' || name === '/bidi.rprof.json') {
         response.writeHead(200, { 'content-type': 'application/json' });
-        response.end(name === '/deep.rprof.json' ? chain : siblings);
+        response.end(name === '/deep.rprof.json' ? chain : name === '/bidi.rprof.json' ? bidi : siblings);
       } else if (/^\/[\w.-]+$/.test(name) && existsSync(join(DIST, name))) {
         response.writeHead(200, { 'content-type': TYPES[extname(name)] ?? 'application/octet-stream' });
         response.end(readFileSync(join(DIST, name)));
@@ -161,6 +163,20 @@ describe('call tree webview in Chromium', function () {
       }
     });
   }
+
+  it('shows a recorded name with a right-to-left override escaped, in the row and its tooltip', async () => {
+    assert.ok(bidi.includes('\\u202E'), 'the sample has the override');
+    const page = await openChain(1200, '/bidi.rprof.json');
+    try {
+      const row = page.locator('vscode-tab-panel[data-tab="tree"] .vrow:not([hidden])[aria-level="3"]');
+      assert.equal(await row.locator('.name').textContent(), 'gpj.⟨U+202E⟩exe');
+      assert.match((await row.getAttribute('title')) ?? '', /^gpj\.⟨U\+202E⟩exe\n/);
+      const texts = await page.locator('vscode-tab-panel[data-tab="tree"] .vrow .name').allTextContents();
+      assert.ok(texts.every((text) => !text.includes('\u202E')), texts.join(' | '));
+    } finally {
+      await page.close();
+    }
+  });
 
   it('moves the rows below a collapsed node up without drawing them again', async () => {
     const page = await openChain(1200, '/siblings.rprof.json');

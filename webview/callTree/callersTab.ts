@@ -5,11 +5,12 @@
  */
 import { CallersTree, type CallerNode } from '../../src/core/callers';
 import { ESTIMATE_NOTE } from '../../src/core/callTree';
+import { visibleText } from '../../src/core/displayText';
 import { formatMs, formatPercent } from '../../src/core/format';
 import { heatCss } from '../../src/core/heat';
 import type { ProfileModel } from '../../src/core/profileModel';
 import { element } from './dom';
-import { createTreeRow, setRowDepth, type TreeRowParts } from './treeRow';
+import { createTreeRow, setRowDepth, showFunction, type TreeRowParts } from './treeRow';
 import { VirtualList } from './virtualList';
 
 /** Callers rows: the recursion mark says why a caller is not expanded; no own-time column. */
@@ -104,7 +105,7 @@ export class CallersTab {
     this.generation++;
     this.expanded = new Set(expanded ?? [String(fn)]);
     const info = this.model.functions[fn];
-    this.title.replaceChildren('Callers of ', element('strong', {}, info.displayName), element('span', { class: 'muted' }, `  ${info.kind === 'builtin' ? 'built-in' : `${info.file}:${info.line}`}`));
+    this.title.replaceChildren('Callers of ', element('strong', {}, visibleText(info.displayName)), element('span', { class: 'muted' }, `  ${info.kind === 'builtin' ? 'built-in' : visibleText(`${info.file}:${info.line}`)}`));
     this.rows = this.tree.visibleRows(this.expanded);
     this.list.select(0, false);
     this.list.refresh();
@@ -163,14 +164,11 @@ export class CallersTab {
     row.setAttribute('aria-level', String(node.depth + 1));
     if (node.hasCallers) row.setAttribute('aria-expanded', String(open));
     else row.removeAttribute('aria-expanded');
-    row.setAttribute('title', info.kind === 'builtin' ? info.name : `${info.displayName}\n${info.file}:${info.line}`);
     setRowDepth(parts, node.depth, 'Caller');
     parts.twistyIcon.hidden = !node.hasCallers;
     parts.twistyIcon.className = `codicon codicon-${open ? 'chevron-down' : 'chevron-right'}`;
-    parts.name.className = `name kind-${info.kind}`;
-    parts.name.textContent = info.displayName;
+    showFunction(row, parts, info);
     parts.recursive.hidden = !node.recursive;
-    parts.where.textContent = info.kind === 'builtin' ? 'built-in' : `${info.module || info.file}:${info.line}`;
     parts.estimate.hidden = node.exact;
     parts.timeText.data = formatMs(node.time * 1000);
     parts.bar.style.width = `${Math.min(100, node.shareOfTarget * 100)}%`;

@@ -4,6 +4,8 @@
  * expanding build no DOM.
  */
 import { ESTIMATE_NOTE } from '../../src/core/callTree';
+import { visibleLines, visibleText } from '../../src/core/displayText';
+import type { FunctionInfo } from '../../src/core/profileModel';
 import { codicon, element, goToSourceButton } from './dom';
 
 /** Indentation of one level of the tree. */
@@ -80,4 +82,15 @@ export function setRowDepth(parts: TreeRowParts, depth: number, what: string): v
     parts.depth.textContent = String(depth);
     parts.depth.title = `${what} ${depth} levels down: rows deeper than ${INDENT_LEVELS} levels are not indented further`;
   }
+}
+
+/**
+ * The row's function: its name, its place ("built-in" or module:line) and the row's tooltip,
+ * with control and bidi characters of recorded names shown escaped (src/core/displayText.ts).
+ */
+export function showFunction(row: HTMLElement, parts: TreeRowParts, info: FunctionInfo): void {
+  parts.name.className = `name kind-${info.kind}`;
+  parts.name.textContent = visibleText(info.displayName);
+  parts.where.textContent = info.kind === 'builtin' ? 'built-in' : visibleText(`${info.module || info.file}:${info.line}`);
+  row.setAttribute('title', visibleLines(info.kind === 'builtin' ? info.name : `${info.displayName}\n${info.file}:${info.line}`));
 }

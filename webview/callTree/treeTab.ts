@@ -11,7 +11,7 @@ import { heatCss } from '../../src/core/heat';
 import { expandHotPath, hotPath, requestHotPath } from '../../src/core/hotPath';
 import type { ProfileModel } from '../../src/core/profileModel';
 import { codicon, element } from './dom';
-import { createTreeRow, setRowDepth, type TreeRowParts } from './treeRow';
+import { createTreeRow, setRowDepth, showFunction, type TreeRowParts } from './treeRow';
 import { VirtualList } from './virtualList';
 
 /** Call tree rows: the recursion mark says why a node is not expanded; own time has a column. */
@@ -314,12 +314,9 @@ export class TreeTab {
     parts.twistyIcon.hidden = !canExpand;
     parts.twistyIcon.className = `codicon codicon-${expanded ? 'chevron-down' : 'chevron-right'}`;
     if (isFunction && info) {
-      parts.name.className = `name kind-${info.kind}`;
-      parts.name.textContent = info.displayName;
+      showFunction(row, parts, info);
       parts.recursive.hidden = !node.recursive;
       parts.where.hidden = false;
-      parts.where.textContent = info.kind === 'builtin' ? 'built-in' : `${info.module || info.file}:${info.line}`;
-      row.setAttribute('title', info.kind === 'builtin' ? info.name : `${info.displayName}\n${info.file}:${info.line}`);
     } else {
       parts.name.className = 'name other';
       parts.name.textContent = node.kind === 'other' ? `other (${node.functions.length} functions under the threshold)` : '';
