@@ -8,7 +8,7 @@
  */
 import type { CallGraph, CallGraphEdge, CallGraphNode } from './callGraph';
 import { HOT_PATH_EXTRA_WIDTH, hotPathColor, strokeColor, type GraphThemeKind } from './graphColors';
-import { graphText } from './graphText';
+import { visibleLines } from './displayText';
 
 export interface DotOptions {
   /** Background the graph is drawn on: decides edge and caption colours. Default 'light'. */
@@ -56,14 +56,16 @@ const HOT_NODE_PEN_WIDTH = 3;
  *   Graphviz has no tab escape ("\t" would show as "t");
  * - characters Graphviz or its SVG cannot carry, or that would show misleadingly (other
  *   controls, U+FFFE, lone surrogates, bidi and zero-width characters...), become visible
- *   escapes such as \uFFFE (graphText.ts);
+ *   escapes such as ⟨U+FFFE⟩ (displayText.ts): Graphviz copies U+0001-U+0008, U+000B, U+000C,
+ *   U+000E-U+001F, U+FFFE and U+FFFF into its SVG, which then fails to parse as XML; NUL ends
+ *   its string early; lone surrogates come out as U+FFFD;
  * - an "&" that starts something Graphviz would decode as an HTML entity ("&lt;", "&#60;")
  *   becomes "&amp;", so the entity's text is shown rather than the character it names.
  * Angle brackets need no escape inside a quoted string (only <...> labels are HTML-like),
  * and Graphviz escapes them itself when writing SVG.
  */
 export function dotString(text: string): string {
-  const escaped = graphText(text)
+  const escaped = visibleLines(text)
     .replace(/\\/g, '\\\\')
     .replace(/"/g, '\\"')
     .replace(/\r\n|\r|\n/g, '\\n')

@@ -13,6 +13,7 @@
  * `header.problems`. A bad Content-Type should not cost the user the whole profile.
  */
 import { PROFILE_FORMAT, PROFILE_VERSION, type ProfileDocument, type ProfileHeader } from './profileFormat';
+import { visibleText } from './displayText';
 import { ProfileReadError } from './profileReadError';
 import { checkTimesAddUp } from './timeSum';
 
@@ -299,7 +300,7 @@ function checkPairs(value: unknown, path: string): void {
 /**
  * A short, safe description of a value for a message: never its whole content, and with
  * characters that could hide or reorder text (controls, bidi overrides, lone surrogates,
- * non-characters) written as \u escapes.
+ * non-characters) shown as ⟨U+XXXX⟩, as everywhere else.
  */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing (the field is missing)';
@@ -314,10 +315,7 @@ export function describeValue(value: unknown): string {
   return 'an object';
 }
 
-// C0/C1 controls, bidi marks and overrides, BOM, non-characters U+FFFE/U+FFFF, and any surrogate
-// (a lone one cannot be shown; a pair is escaped too, which keeps the check a single regex).
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff\ud800-\udfff"\\]/g;
-
+/** A string in a message: quotes and backslashes escaped, hidden characters shown (displayText.ts). */
 function escapeUnsafe(text: string): string {
-  return text.replace(UNSAFE, (c) => (c === '"' || c === '\\' ? `\\${c}` : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  return visibleText(text).replace(/["\\]/g, (c) => `\\${c}`);
 }

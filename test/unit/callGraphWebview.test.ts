@@ -308,9 +308,9 @@ describe('call graph webview in Chromium', function () {
     assert.equal(rendered.nodes, odd.length + 1);
     assert.deepEqual((await messages(page)).filter((m) => m.type === 'error'), []);
     const texts = await page.locator('g.node text').allTextContents();
-    for (const shown of ['f\\uFFFEg', 'f\\uFFFFg', 'f\\uD800g', 'f\\u202Eg', 'f\\u0001g']) assert.ok(texts.includes(shown), `${shown} in ${JSON.stringify(texts)}`);
+    for (const shown of ['f⟨U+FFFE⟩g', 'f⟨U+FFFF⟩g', 'f⟨U+D800⟩g', 'f⟨U+202E⟩g', 'f⟨U+0001⟩g']) assert.ok(texts.includes(shown), `${shown} in ${JSON.stringify(texts)}`);
     const title = await page.locator(`#fn1 title`).textContent();
-    assert.ok(title?.includes('/app/odd\\uFFFE.py'), `the tooltip shows the file escaped: ${title}`);
+    assert.ok(title?.includes('/app/odd⟨U+FFFE⟩.py'), `the tooltip shows the file escaped: ${title}`);
     await page.close();
   });
 

@@ -47,11 +47,9 @@ const UNSHOWABLE: [what: string, characters: string[]][] = [
   ['line and paragraph separators', ['\u2028', '\u2029']],
 ];
 
-/** The escape shown for a character: "\uFFFE", "\u{1FFFE}". */
+/** The escape shown for a character: "⟨U+FFFE⟩", "⟨U+1FFFE⟩" (displayText.ts). */
 function escapeOf(character: string): string {
-  const code = character.codePointAt(0)!;
-  const hex = code.toString(16).toUpperCase();
-  return code > 0xffff ? `\\u{${hex}}` : `\\u${hex.padStart(4, '0')}`;
+  return `⟨U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}⟩`;
 }
 
 /** XML 1.0's Char production: what an SVG parsed as XML may hold. */
@@ -89,8 +87,8 @@ describe('dotString', () => {
     ['backslashes before quotes', 'a\\"', '"a\\\\\\""'],
     ['newlines of any kind', 'a\nb\r\nc\rd', '"a\\nb\\nc\\nd"'],
     ['tabs (Graphviz has no tab escape)', 'a\tb', '"a b"'],
-    ['control characters, visibly', 'a\u0000b\u001bc', '"a\\\\u0000b\\\\u001Bc"'],
-    ['U+FFFE and a lone surrogate, visibly', 'a\ufffeb\ud800', '"a\\\\uFFFEb\\\\uD800"'],
+    ['control characters, visibly', 'a\u0000b\u001bc', '"a⟨U+0000⟩b⟨U+001B⟩c"'],
+    ['U+FFFE and a lone surrogate, visibly', 'a\ufffeb\ud800', '"a⟨U+FFFE⟩b⟨U+D800⟩"'],
     ['entity-like text', '&lt; &#60; &#x3c; a & b', '"&amp;lt; &amp;#60; &amp;#x3c; a & b"'],
     ['angle brackets, unchanged', '<module>', '"<module>"'],
   ];

@@ -77,7 +77,7 @@ describe('validating a profile document', () => {
   it('writes odd characters of a refused value as escapes', () => {
     const document = sampleDocument();
     document.profile.functions[0].line = 'a\u202eb\ud800\ufffe"';
-    assert.equal(refusal(documentText(document)), 'profile.functions[0].line: expected an integer ≥ 0, got the string "a\\u202eb\\ud800\\ufffe\\""');
+    assert.equal(refusal(documentText(document)), 'profile.functions[0].line: expected an integer ≥ 0, got the string "a⟨U+202E⟩b⟨U+D800⟩⟨U+FFFE⟩\\""');
   });
 
   it('tolerates keys the format does not know (a later minor revision may add some)', () => {

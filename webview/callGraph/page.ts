@@ -15,7 +15,7 @@ import {
 import { applyDefinitionLines } from '../../src/core/definitionLine';
 import { toDot } from '../../src/core/dot';
 import { graphPercent } from '../../src/core/graphLabels';
-import { graphText } from '../../src/core/graphText';
+import { visibleText } from '../../src/core/displayText';
 import { searchGraph, type GraphSearchResult } from '../../src/core/graphSearch';
 import { buildProfileModel, type ProfileModel } from '../../src/core/profileModel';
 import type {
@@ -333,7 +333,7 @@ export class CallGraphPage {
     const info = this.model?.functions[fn];
     if (!info || !this.graph) return;
     const share = this.model!.totalTime > 0 ? info.ct / this.model!.totalTime : 0;
-    this.setStatus(`${graphText(info.displayName)} (${graphPercent(share)}) is not drawn: lower the node threshold or raise the node limit to see it.`, true);
+    this.setStatus(`${visibleText(info.displayName)} (${graphPercent(share)}) is not drawn: lower the node threshold or raise the node limit to see it.`, true);
   }
 
   private focusHotPath(): void {

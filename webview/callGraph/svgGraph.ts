@@ -4,7 +4,7 @@
  * is parsed as XML (never assigned as HTML), so no text in a function name can become markup.
  */
 import type { CallGraph, CallGraphNode } from '../../src/core/callGraph';
-import { graphText } from '../../src/core/graphText';
+import { visibleLines } from '../../src/core/displayText';
 
 export interface DrawnGraph {
   svg: SVGSVGElement;
@@ -40,7 +40,7 @@ export function parseGraphSvg(svgText: string, graph: CallGraph): DrawnGraph {
 /** What a screen reader says and a tooltip shows for a node, escaped as the label is. */
 export function describeNode(node: CallGraphNode): string {
   const where = node.hasSource ? `\n${node.file}:${node.line}` : '';
-  return graphText(`${node.label.join('\n')}${where}${node.onHotPath ? '\non the hot path' : ''}`);
+  return visibleLines(`${node.label.join('\n')}${where}${node.onHotPath ? '\non the hot path' : ''}`);
 }
 
 function decorateNode(element: SVGGElement, node: CallGraphNode): void {
