@@ -94,7 +94,14 @@ export interface VisibleRow {
 /** Relative slack before numbers count as overlapping: float sums of exact data differ by ~1e-16. */
 const OVERLAP_TOLERANCE = 1e-9;
 
-interface Entry extends PathNode {
+/**
+ * A node's state in its tree, with its layout in the same object. A deep chain has one entry
+ * per level, so each is kept small: the node's share is worked out from its total when
+ * needed, and the layout's scales are one shared object unless recursion changes them (V8
+ * keeps every fraction stored in a field as an object of its own, which each garbage
+ * collection walks: a 100,000-deep chain spent more time collecting than building).
+ */
+interface Entry extends PathNode, Layout {
   readonly id: string;
   readonly fn: number;
   readonly depth: number;
@@ -102,10 +109,8 @@ interface Entry extends PathNode {
   readonly serial: number;
   node: FunctionNode;
   readonly parent: Entry | null;
-  /** The share of the function's recorded time this node stands for. */
-  share: number;
-  /** Worked out when first needed: reading own time, hasChildren, or expanding. */
-  layout?: Layout;
+  /** Whether the layout fields hold the node's layout (worked out when first needed: reading own time, hasChildren, or expanding). */
+  laidOut: boolean;
   children?: FunctionNode[];
 }
 
@@ -114,8 +119,7 @@ interface Layout {
   own: number;
   hasChildren: boolean;
   /** Scales applied to the raw split of recursive callees and of everything else. */
-  recursiveScale: number;
-  restScale: number;
+  scales: Scales;
   /**
    * Worked out without the function's folded callees (costly to find): own time and
    * hasChildren are final, the scales assume no recursion. Replaced when the node is
@@ -124,7 +128,13 @@ interface Layout {
   provisional: boolean;
 }
 
-const RECURSIVE_LAYOUT: Layout = { own: 0, hasChildren: false, recursiveScale: 1, restScale: 1, provisional: false };
+interface Scales {
+  readonly recursive: number;
+  readonly rest: number;
+}
+
+/** The scales of every node whose recursive callees and own time fit as recorded. */
+const UNSCALED: Scales = { recursive: 1, rest: 1 };
 
 export function otherNodeId(parentId: string | null): string {
   return parentId === null ? 'other' : `${parentId}/other`;
@@ -132,14 +142,15 @@ export function otherNodeId(parentId: string | null): string {
 
 export class CallTree {
   readonly options: CallTreeOptions;
-  private readonly splits = new Map<number, TimeSplit>();
+  /** By function: a function's split is the same under every node of it. */
+  private readonly splits: (TimeSplit | undefined)[] = [];
   private folder?: LibraryFolder;
   private readonly entries = new Map<string, Entry>();
   private rootNodes?: FunctionNode[];
   /** Which functions are on the path of the node being expanded or laid out. */
   private readonly marks: PathMarks;
-  /** One function shared by every node, rather than two closures per node. */
-  private readonly layoutOf = (entry: Entry): Layout => this.layout(entry);
+  /** What every node reads its lazy fields from: one object, rather than closures per node. */
+  private readonly nodeContext: NodeContext;
 
   constructor(
     readonly model: ProfileModel,
@@ -147,6 +158,7 @@ export class CallTree {
   ) {
     this.options = { ...DEFAULT_CALL_TREE_OPTIONS, ...options };
     this.marks = new PathMarks(model.functions.length);
+    this.nodeContext = { layout: (entry) => this.layout(entry), totalTime: model.totalTime };
   }
 
   /** Every root, costliest first (not grouped by the threshold). */
@@ -302,13 +314,19 @@ export class CallTree {
   }
 
   private split(fn: number): TimeSplit {
-    let split = this.splits.get(fn);
+    let split = this.splits[fn];
     if (!split) {
       if (this.options.foldLibraries) split = this.libraryFolder().split(fn);
       else split = directSplit(this.model, fn);
-      this.splits.set(fn, split);
+      this.splits[fn] = split;
     }
     return split;
+  }
+
+  /** The share of the function's recorded time this node stands for. */
+  private shareOf(entry: Entry): number {
+    const ct = this.model.functions[entry.fn].ct;
+    return ct > 0 ? Math.min(1, entry.node.total / ct) : 0;
   }
 
   private libraryFolder(): LibraryFolder {
@@ -317,14 +335,15 @@ export class CallTree {
 
   private computeChildren(parent: Entry): FunctionNode[] {
     if (parent.node.recursive) return [];
-    const layout = this.layout(parent, true);
+    const { scales } = this.layout(parent, true);
     const callees = this.split(parent.fn).callees;
     const onPath = this.marks.pathOf(parent);
+    const share = this.shareOf(parent);
     const children = callees.map((callee) => {
       const recursive = onPath[callee.fn] === 1;
-      const scale = recursive ? layout.recursiveScale : layout.restScale;
+      const scale = recursive ? scales.recursive : scales.rest;
       const exact = parent.node.exact && callee.singleCaller && !recursive && scale >= 1 - OVERLAP_TOLERANCE;
-      const total = callee.time * parent.share * scale;
+      const total = callee.time * share * scale;
       return this.addEntry(parent, callee.fn, total, callee.cc, callee.nc, exact, recursive).node;
     });
     return sortNodes(children);
@@ -337,38 +356,38 @@ export class CallTree {
    */
   private addEntry(parent: Entry | null, fn: number, total: number, cc: number, nc: number, exact: boolean, recursive: boolean): Entry {
     const id = childNodeId(parent, fn);
-    const info = this.model.functions[fn];
-    const totalTime = this.model.totalTime;
     const depth = parent ? parent.depth + 1 : 0;
-    const entry: Entry = { id, fn, depth, serial: this.entries.size, node: undefined as unknown as FunctionNode, parent, share: info.ct > 0 ? Math.min(1, total / info.ct) : 0 };
-    entry.node = new LazyFunctionNode(
+    // Every field set here, in one order: all entries share one shape.
+    const entry: Entry = {
       id,
-      parent ? parent.id : null,
-      depth,
       fn,
-      total,
-      cc,
-      nc,
-      totalTime > 0 ? total / totalTime : 0,
-      exact,
-      recursive,
-      entry,
-      this.layoutOf,
-    );
+      depth,
+      serial: this.entries.size,
+      node: undefined as unknown as FunctionNode,
+      parent,
+      laidOut: false,
+      own: 0,
+      hasChildren: false,
+      scales: UNSCALED,
+      provisional: false,
+      children: undefined,
+    };
+    entry.node = new LazyFunctionNode(id, parent ? parent.id : null, depth, fn, total, cc, nc, exact, recursive, entry, this.nodeContext);
     this.entries.set(id, entry);
     return entry;
   }
 
   /** exact: also when folding, find the callees now (expanding needs them; drawing does not). */
   private layout(entry: Entry, exact = false): Layout {
-    if (entry.layout && !(exact && entry.layout.provisional)) return entry.layout;
-    if (entry.node.recursive) return (entry.layout = RECURSIVE_LAYOUT);
+    if (entry.laidOut && !(exact && entry.provisional)) return entry;
+    entry.laidOut = true;
+    if (entry.node.recursive) return setLayout(entry, 0, false, UNSCALED, false);
     const { fn, total } = entry.node;
-    const { share } = entry;
-    if (this.options.foldLibraries && !exact && !this.splits.has(fn)) {
+    const share = this.shareOf(entry);
+    if (this.options.foldLibraries && !exact && !this.splits[fn]) {
       const folder = this.libraryFolder();
       const own = Math.min(total, folder.foldedOwn(fn) * share);
-      return (entry.layout = { own, hasChildren: folder.hasShownCallees(fn), recursiveScale: 1, restScale: 1, provisional: true });
+      return setLayout(entry, own, folder.hasShownCallees(fn), UNSCALED, true);
     }
     const split = this.split(fn);
     // The entry's own function is on its path: a self-call is recursive.
@@ -384,9 +403,23 @@ export class CallTree {
     if (recursiveRaw > total * (1 + OVERLAP_TOLERANCE)) recursiveScale = total / recursiveRaw;
     const budget = Math.max(0, total - recursiveRaw * recursiveScale);
     if (restRaw > budget * (1 + OVERLAP_TOLERANCE)) restScale = budget / restRaw;
-    entry.layout = { own: split.own * share * restScale, hasChildren: split.callees.length > 0, recursiveScale, restScale, provisional: false };
-    return entry.layout;
+    const scales = recursiveScale === 1 && restScale === 1 ? UNSCALED : { recursive: recursiveScale, rest: restScale };
+    return setLayout(entry, split.own * share * restScale, split.callees.length > 0, scales, false);
   }
+}
+
+function setLayout(entry: Entry, own: number, hasChildren: boolean, scales: Scales, provisional: boolean): Layout {
+  entry.own = own;
+  entry.hasChildren = hasChildren;
+  entry.scales = scales;
+  entry.provisional = provisional;
+  return entry;
+}
+
+/** What a node needs from its tree to work out its lazy fields. */
+interface NodeContext {
+  layout(entry: Entry): Layout;
+  readonly totalTime: number;
 }
 
 /**
@@ -397,7 +430,7 @@ export class CallTree {
 class LazyFunctionNode implements FunctionNode {
   readonly kind = 'function' as const;
   readonly #entry: Entry;
-  readonly #layoutOf: (entry: Entry) => Layout;
+  readonly #context: NodeContext;
 
   constructor(
     readonly id: string,
@@ -407,22 +440,27 @@ class LazyFunctionNode implements FunctionNode {
     readonly total: number,
     readonly cc: number,
     readonly nc: number,
-    readonly fraction: number,
     readonly exact: boolean,
     readonly recursive: boolean,
     entry: Entry,
-    layoutOf: (entry: Entry) => Layout,
+    context: NodeContext,
   ) {
     this.#entry = entry;
-    this.#layoutOf = layoutOf;
+    this.#context = context;
+  }
+
+  /** Worked out when read rather than kept: one object less per node for the collector. */
+  get fraction(): number {
+    const totalTime = this.#context.totalTime;
+    return totalTime > 0 ? this.total / totalTime : 0;
   }
 
   get own(): number {
-    return this.#layoutOf(this.#entry).own;
+    return this.#context.layout(this.#entry).own;
   }
 
   get hasChildren(): boolean {
-    return this.#layoutOf(this.#entry).hasChildren;
+    return this.#context.layout(this.#entry).hasChildren;
   }
 
   toJSON(): PlainFunctionNode {

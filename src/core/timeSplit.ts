@@ -31,10 +31,13 @@ export function sortCallees(callees: SplitCallee[]): SplitCallee[] {
 
 /** The split as recorded: the function's own time and its direct callees. */
 export function directSplit(model: ProfileModel, fn: number): TimeSplit {
-  const byCallee = new Map<number, SplitCallee>();
-  for (const e of model.calleesOf[fn]) {
+  const edgeIds = model.calleesOf[fn];
+  const callees: SplitCallee[] = [];
+  // A Map only for many callees: one per function of a deep chain is most of its memory.
+  const byCallee = edgeIds.length > SCAN_LIMIT ? new Map<number, SplitCallee>() : undefined;
+  for (const e of edgeIds) {
     const edge = model.edges[e];
-    const known = byCallee.get(edge.callee);
+    const known = byCallee ? byCallee.get(edge.callee) : callees.find((c) => c.fn === edge.callee);
     if (known) {
       // The format has one edge per pair; merging keeps a hand-made profile with duplicates sane.
       known.time += edge.ct;
@@ -42,13 +45,19 @@ export function directSplit(model: ProfileModel, fn: number): TimeSplit {
       known.nc += edge.nc;
       continue;
     }
-    byCallee.set(edge.callee, {
+    const callee: SplitCallee = {
       fn: edge.callee,
       time: edge.ct,
       cc: edge.cc,
       nc: edge.nc,
       singleCaller: model.callersOf[edge.callee].length === 1,
-    });
+    };
+    callees.push(callee);
+    byCallee?.set(edge.callee, callee);
   }
-  return { own: model.functions[fn].tt, callees: sortCallees([...byCallee.values()]) };
+  // slice(): an array grown by push keeps spare room (17 slots for one callee), kept as long as the split is cached.
+  return { own: model.functions[fn].tt, callees: sortCallees(callees.slice()) };
 }
+
+/** Up to this many callees, duplicates are found by looking through the list. */
+const SCAN_LIMIT = 8;

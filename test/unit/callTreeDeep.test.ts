@@ -176,3 +176,23 @@ describe('a 100,000-deep call chain', function () {
     assert.equal(new CallersTree(model, DEPTH - 1).node(rows.slice(0, 2000).map((r) => r.fn).join('/'))?.depth, 1999, 'a spelt-out chain');
   });
 });
+
+describe('a profile of many cycles entered from outside it', () => {
+  it('makes a root of each cycle, more of them than a call takes arguments', () => {
+    // 150,000 pairs that call each other and nothing else: no function without callers, so each
+    // pair's costlier function is its entry. Adding them with push(...entries) overflowed the stack.
+    const pairs = 150_000;
+    const functions = [];
+    const edges: [number, number, number, number, number, number][] = [];
+    for (let i = 0; i < pairs; i++) {
+      const ct = 1 + (i % 7);
+      functions.push({ file: '/app/cycle.py', line: 2 * i + 1, name: `a${i}`, qualname: null, cc: 1, nc: 2, tt: ct / 2, ct });
+      functions.push({ file: '/app/cycle.py', line: 2 * i + 2, name: `b${i}`, qualname: null, cc: 1, nc: 1, tt: ct / 2, ct: ct / 2 });
+      edges.push([2 * i, 2 * i + 1, 1, 1, ct / 2, ct / 2], [2 * i + 1, 2 * i, 0, 1, ct / 2, ct / 2]);
+    }
+    const model = buildProfileModel({ functions, edges, notes: [] }, PATHS);
+    assert.equal(model.roots.length, pairs);
+    assert.ok(model.roots.every((fn) => fn % 2 === 0), 'each pair entered at its costlier function');
+    assert.ok(model.roots.every((fn, i) => i === 0 || model.functions[model.roots[i - 1]].ct >= model.functions[fn].ct), 'costliest first');
+  });
+});

@@ -113,7 +113,9 @@ export class TreeTab {
     } else if (Array.isArray(restore?.expanded)) {
       this.expanded = new Set(restore.expanded.flatMap((id) => (typeof id === 'string' ? this.tree.node(id)?.id ?? [] : [])));
     } else {
-      this.expanded = root ? expandHotPath(this.tree, root.id) : new Set();
+      // The request's hot path is expandHotPath from the first root, worked out just above:
+      // not walked a second time (a 100,000-deep chain's path is 100,000 nodes).
+      this.expanded = root ? new Set(this.requestHot) : new Set();
     }
     this.keep = new Set();
     this.savedList = undefined;

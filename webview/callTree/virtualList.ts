@@ -135,10 +135,21 @@ export class VirtualList {
 
   private draw(): void {
     const count = this.source.count();
-    this.spacer.style.height = `${count * ROW_HEIGHT}px`;
-    const height = this.element.clientHeight || ROW_HEIGHT * 30;
-    const first = Math.max(0, Math.floor(this.element.scrollTop / ROW_HEIGHT) - OVERSCAN);
-    const last = Math.min(count, Math.ceil((this.element.scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
+    // Geometry is read before anything is written: a read after a write makes the browser lay
+    // the page out there and then, and again once the rows have changed (two layouts per expand).
+    let height = this.element.clientHeight || ROW_HEIGHT * 30;
+    let scrollTop = this.element.scrollTop;
+    const spacerHeight = `${count * ROW_HEIGHT}px`;
+    if (this.spacer.style.height !== spacerHeight) {
+      this.spacer.style.height = spacerHeight;
+      // Fewer rows than the view showed: the browser pulls the scroll position back, read it again.
+      if (count * ROW_HEIGHT < scrollTop + height) {
+        height = this.element.clientHeight || ROW_HEIGHT * 30;
+        scrollTop = this.element.scrollTop;
+      }
+    }
+    const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
+    const last = Math.min(count, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
     const needed = Math.max(0, last - first);
     while (this.rows.length < needed) {
       const row = element('div', { class: 'vrow', role: this.options.rowRole });
