@@ -9,42 +9,21 @@
 // frames shown and folded, and the median / 95th percentile / max of expanding 1,000 random
 // nodes the way a user does it: a collapsed node that is on screen. Targets (issue 4):
 // first paint < 500 ms, every expand well under one 16 ms frame.
-import * as esbuild from 'esbuild';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { seededRandom, writeLargeProfile } from './makeLargeProfile.mjs';
+import { importCore } from './bundleCore.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Bundles the TypeScript core (no vscode, no Node APIs) into a temporary module and imports it. */
-async function loadCore() {
-  const result = await esbuild.build({
-    stdin: {
-      contents: [
-        "export { buildProfileModel } from './src/core/profileModel';",
-        "export { CallTree } from './src/core/callTree';",
-        "export { requestHotPath } from './src/core/hotPath';",
-        "export { searchFunctions } from './src/core/search';",
-        "export { functionRows, sortFunctionRows } from './src/core/functionTable';",
-      ].join('\n'),
-      resolveDir: root,
-      loader: 'ts',
-    },
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    write: false,
-  });
-  const file = join(tmpdir(), `request-profiler-core-${process.pid}.mjs`);
-  writeFileSync(file, result.outputFiles[0].text);
-  try {
-    return await import(pathToFileURL(file).href);
-  } finally {
-    rmSync(file, { force: true });
-  }
+/** The TypeScript core's modules this bench times. */
+function loadCore() {
+  return importCore([
+    "export { buildProfileModel } from './src/core/profileModel';",
+    "export { CallTree } from './src/core/callTree';",
+    "export { requestHotPath } from './src/core/hotPath';",
+    "export { searchFunctions } from './src/core/search';",
+    "export { functionRows, sortFunctionRows } from './src/core/functionTable';",
+  ]);
 }
 
 function time(action) {

@@ -8,40 +8,25 @@
 //   limit, 60 s by default, so a depth that never finishes is reported as such)
 //
 // Target (issue 12): a 100,000-deep chain opens in under a second.
-import * as esbuild from 'esbuild';
-import { rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { makeDeepChainText } from './makeDeepChain.mjs';
+import { bundleCore } from './bundleCore.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const LIBRARY_EVERY = 7;
 /** Rows a virtual list draws at once. */
 const SCREEN_ROWS = 60;
 
-async function bundleCore() {
-  const result = await esbuild.build({
-    stdin: {
-      contents: [
-        "export { parseProfileDocument } from './src/core/profileHeader';",
-        "export { buildProfileModel } from './src/core/profileModel';",
-        "export { CallTree } from './src/core/callTree';",
-        "export { requestHotPath, expandHotPath } from './src/core/hotPath';",
-      ].join('\n'),
-      resolveDir: root,
-      loader: 'ts',
-    },
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    write: false,
-  });
-  const file = join(tmpdir(), `request-profiler-deep-core-${process.pid}.mjs`);
-  writeFileSync(file, result.outputFiles[0].text);
-  return file;
+/** The TypeScript core's modules this bench times, bundled for the workers to import. */
+function bundleDeepCore() {
+  return bundleCore([
+    "export { parseProfileDocument } from './src/core/profileHeader';",
+    "export { buildProfileModel } from './src/core/profileModel';",
+    "export { CallTree } from './src/core/callTree';",
+    "export { requestHotPath, expandHotPath } from './src/core/hotPath';",
+  ], 'deep-core');
 }
 
 function time(action) {
@@ -79,7 +64,7 @@ async function main() {
   const limitArg = args.find((a) => a.startsWith('--limit='));
   const limitSeconds = limitArg ? Number(limitArg.slice('--limit='.length)) : 60;
   const depths = args.filter((a) => !a.startsWith('--')).map(Number);
-  const coreFile = await bundleCore();
+  const coreFile = await bundleDeepCore();
   try {
     console.log(`depth     parse    model  | open, all frames     | open, library folded`);
     for (const depth of depths.length ? depths : [1_000, 10_000, 100_000]) {

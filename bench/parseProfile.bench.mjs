@@ -9,41 +9,23 @@
 // alone (on an already parsed document); and opening, parseProfileDocument then the profile
 // model, which is what a view waits for. Validation allocates next to nothing, so a collection
 // of the freshly parsed document happens during the model build either way: compare "open".
-import * as esbuild from 'esbuild';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { makeLargeProfileText } from './makeLargeProfile.mjs';
+import { importCore } from './bundleCore.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Bundles the TypeScript core (no vscode, no Node APIs) into a temporary module and imports it. */
-async function loadCore() {
-  const result = await esbuild.build({
-    stdin: {
-      contents: [
-        "export { parseProfileDocument, parseProfileHeader } from './src/core/profileHeader';",
-        "export { buildProfileModel } from './src/core/profileModel';",
-        // Absent before validation was added: the bench then times the old parse alone.
-        existsSync(join(root, 'src/core/validateProfile.ts')) ? "export { validateProfileDocument } from './src/core/validateProfile';" : '',
-      ].join('\n'),
-      resolveDir: root,
-      loader: 'ts',
-    },
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    write: false,
-  });
-  const file = join(tmpdir(), `request-profiler-parse-${process.pid}.mjs`);
-  writeFileSync(file, result.outputFiles[0].text);
-  try {
-    return await import(pathToFileURL(file).href);
-  } finally {
-    rmSync(file, { force: true });
-  }
+/** The TypeScript core's modules this bench times. */
+function loadCore() {
+  return importCore([
+    "export { parseProfileDocument, parseProfileHeader } from './src/core/profileHeader';",
+    "export { buildProfileModel } from './src/core/profileModel';",
+    // Absent before validation was added: the bench then times the old parse alone.
+    existsSync(join(root, 'src/core/validateProfile.ts')) ? "export { validateProfileDocument } from './src/core/validateProfile';" : '',
+  ], 'parse');
 }
 
 function time(action) {
