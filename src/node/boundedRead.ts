@@ -10,6 +10,7 @@
  */
 import { close, constants, fstat, open, read, type Stats } from 'node:fs';
 import { ProfileReadError } from '../core/profileHeader';
+import { withTimeout } from '../core/withTimeout';
 import { classify } from './fileCheck';
 
 /** Set once the time limit has passed: a loop of reads stops at its next chunk. */
@@ -24,21 +25,9 @@ export interface Deadline {
  */
 export function withTimeLimit<T>(ms: number, message: string, work: (deadline: Deadline) => Promise<T>): Promise<T> {
   const deadline: Deadline = { expired: false };
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      deadline.expired = true;
-      reject(new ProfileReadError(message));
-    }, ms);
-    work(deadline).then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
+  return withTimeout(work(deadline), ms, message, (text) => {
+    deadline.expired = true;
+    return new ProfileReadError(text);
   });
 }
 
