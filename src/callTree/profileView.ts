@@ -115,6 +115,10 @@ export class ProfileView implements vscode.Disposable {
     if (!isProfileViewToHostMessage(message)) return;
     switch (message.type) {
       case 'ready': {
+        // A page that (re)loads (a hidden tab's page is torn down) has drawn nothing yet: whoever
+        // waits for it to be shown (Show in Call Tree) must wait for its new state, or their
+        // message reaches a page without a profile and is dropped.
+        this.lastState = undefined;
         const result = await this.load();
         const fileName = path.basename(this.uri.fsPath);
         if ('error' in result) {
