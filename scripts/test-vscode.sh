@@ -25,10 +25,29 @@ bash scripts/setup-code-server.sh
 took "set up code-server" "$started"
 
 failed=()
+reasons=()
+mkdir -p test-results
+
+# Runs one test step with its output both shown and kept in test-results/step-<slug>.log; when it
+# fails, its first failure lines are kept for the summary, because CI shows only the end of the
+# output and "FAILED: call graph UI test" alone does not say why.
+run_step() {
+  local name=$1 slug=$2
+  shift 2
+  local log="test-results/step-$slug.log"
+  local status=0
+  if "$@" 2>&1 | tee "$log"; then status=0; else status=${PIPESTATUS[0]}; fi
+  if [ "$status" -ne 0 ]; then
+    failed+=("$name")
+    local why
+    why=$(grep -E 'FAILED|AssertionError|Error:|failing|[0-9]+\) ' "$log" | grep -v '^\s*at ' | head -n 8 || true)
+    reasons+=("--- $name (exit $status; whole log: $log)" "${why:-(no failure line found; see the log)}")
+  fi
+}
 
 step "extension-host suite in code-server"
 started=$(date +%s)
-node test/runner/runInCodeServer.mjs || failed+=("extension-host suite")
+run_step "extension-host suite" suite node test/runner/runInCodeServer.mjs
 took "extension-host suite (build, package, run)" "$started"
 
 # The UI tests, each driving the packaged extension in code-server as a person would:
@@ -44,7 +63,7 @@ for ui_test in "Profiles view:profilesPanel" "call graph:callGraph" "call tree:c
   started=$(date +%s)
   ui_args=()
   if [ -f out/request-profiler.vsix ]; then ui_args=(--skip-build); fi
-  node "test/ui/${ui_test#*:}.ui.mjs" "${ui_args[@]}" || failed+=("$name UI test")
+  run_step "$name UI test" "ui-${ui_test#*:}" node "test/ui/${ui_test#*:}.ui.mjs" "${ui_args[@]}"
   took "$name UI test" "$started"
 done
 
@@ -54,11 +73,12 @@ started=$(date +%s)
 # so does one made while it is open. Reuses the .vsix packaged above when there is one.
 demo_env=()
 if [ -f out/request-profiler.vsix ]; then demo_env=(SKIP_PACKAGE=1); fi
-env "${demo_env[@]}" bash scripts/demo.sh --smoke </dev/null || failed+=("demo smoke test")
+run_step "demo smoke test" demo env "${demo_env[@]}" bash scripts/demo.sh --smoke </dev/null
 took "demo smoke test" "$started"
 
 if [ ${#failed[@]} -gt 0 ]; then
   printf '\n[test-vscode] FAILED: %s\n' "${failed[*]}"
+  printf '%s\n' "${reasons[@]}"
   exit 1
 fi
 printf '\n[test-vscode] all passed\n'
