@@ -1,0 +1,111 @@
+"""One request's sampled stacks: every distinct stack seen, with the wall time, CPU
+time and number of samples it stood for.
+
+A stack is a tuple of (code, line) pairs from the request's entry point (the first
+frame above the middleware) to the frame that was running, plus whether the request
+was running it or awaiting at it (asyncio). Keys hold code objects, not labels, so a
+sample costs a tuple and a dict lookup; labels are made once, in tables().
+
+Bounded: a request that produces more distinct stacks than max_stacks (a long request
+with deep, varied recursion) keeps counting its time, in the stacks it has, plus an
+"overflow" total that the profile reports instead of growing without end.
+"""
+
+from typing import Any, Dict, List, Optional, Tuple
+
+Frame = Tuple[Any, int]  # (code object, line being executed)
+StackKey = Tuple[Tuple[Frame, ...], bool]  # (frames root to leaf, awaiting)
+
+# A code object's label, as cProfile's tables name functions (stats.py): file, first
+# line, name; qualname where the interpreter has it (3.11+).
+Label = Tuple[str, int, str]
+
+DEFAULT_MAX_STACKS = 50_000
+
+
+class StackTotals:
+    __slots__ = ("wall", "cpu", "samples")
+
+    def __init__(self) -> None:
+        self.wall = 0.0
+        self.cpu = 0.0
+        self.samples = 0
+
+
+class SampledTables:
+    """The format's shape of sampled stacks: functions (file, line, name, qualname) and
+    stacks as [frames, lines, awaiting, wallSeconds, cpuSeconds, samples], frames being
+    function indices root to leaf and lines the line each frame was at."""
+
+    def __init__(self, functions: List[Dict[str, Any]], stacks: List[List[Any]]) -> None:
+        self.functions = functions
+        self.stacks = stacks
+
+
+class StackTable:
+    def __init__(self, max_stacks: int = DEFAULT_MAX_STACKS) -> None:
+        self._stacks: Dict[StackKey, StackTotals] = {}
+        self._max_stacks = max_stacks
+        self.samples = 0
+        self.wall = 0.0
+        self.cpu = 0.0
+        # Time of samples whose stack was new once the table was full.
+        self.overflow_wall = 0.0
+        self.overflow_samples = 0
+        # Samples taken while the request's thread ran none of its own frames, or its
+        # frames were too deep to walk to the entry point (sampler.py says when).
+        self.unattributed_wall = 0.0
+        self.unattributed_samples = 0
+
+    def add(self, frames: Tuple[Frame, ...], awaiting: bool, wall: float, cpu: float) -> None:
+        self.samples += 1
+        self.wall += wall
+        self.cpu += cpu
+        key = (frames, awaiting)
+        totals = self._stacks.get(key)
+        if totals is None:
+            if len(self._stacks) >= self._max_stacks:
+                self.overflow_wall += wall
+                self.overflow_samples += 1
+                return
+            totals = self._stacks[key] = StackTotals()
+        totals.wall += wall
+        totals.cpu += cpu
+        totals.samples += 1
+
+    def add_unattributed(self, wall: float) -> None:
+        self.samples += 1
+        self.wall += wall
+        self.unattributed_wall += wall
+        self.unattributed_samples += 1
+
+    def distinct_stacks(self) -> int:
+        return len(self._stacks)
+
+    def tables(self) -> SampledTables:
+        """Functions indexed in order of first appearance, stacks heaviest first."""
+        index: Dict[Label, int] = {}
+        functions: List[Dict[str, Any]] = []
+
+        def slot(code: Any) -> int:
+            label = _label(code)
+            i = index.get(label)
+            if i is None:
+                i = index[label] = len(functions)
+                functions.append({"file": label[0], "line": label[1], "name": label[2],
+                                  "qualname": _qualname(code)})
+            return i
+
+        stacks: List[List[Any]] = []
+        for (frames, awaiting), totals in sorted(self._stacks.items(), key=lambda item: -item[1].wall):
+            stacks.append([[slot(code) for code, _ in frames], [line for _, line in frames], awaiting,
+                           totals.wall, totals.cpu, totals.samples])
+        return SampledTables(functions, stacks)
+
+
+def _label(code: Any) -> Label:
+    return (code.co_filename, code.co_firstlineno, code.co_name)
+
+
+def _qualname(code: Any) -> Optional[str]:
+    return getattr(code, "co_qualname", None)
