@@ -14,6 +14,7 @@ script rewrites.
 import asyncio
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -29,6 +30,23 @@ from request_profiler import ProfilerMiddleware  # noqa: E402
 from request_profiler.gate import ProfilingGate  # noqa: E402
 
 OUT = os.path.join(ROOT, "test", "fixtures", "profiles")
+
+# The fixtures record where the app and the interpreter were on the machine that made them.
+# Tests must not depend on that machine, so the recorded paths are rewritten to neutral ones,
+# as if the app had run in a container: the repository as /srv/app, the interpreter's prefix
+# as /usr/local, the home folder as /home/app. Longest first, so that a path under two of
+# them takes the more specific one.
+NEUTRAL_PATHS = sorted([(ROOT, "/srv/app"), (sys.base_prefix, "/usr/local"), (sys.prefix, "/usr/local"),
+                        (os.path.expanduser("~"), "/home/app")], key=lambda pair: -len(pair[0]))
+
+
+def neutral(text):
+    """text (a profile's JSON or a .dot) with this machine's paths replaced (NEUTRAL_PATHS).
+    Matched only as whole leading path segments inside strings: "/work/main" must not
+    rewrite "/work/mainline"."""
+    for real, replacement in NEUTRAL_PATHS:
+        text = re.sub(r'(?<=")%s(?=[/"])' % re.escape(real), replacement, text)
+    return text
 
 
 def environ_for(path, **headers):
@@ -183,14 +201,21 @@ def main():
             shutil.rmtree(OUT)
         shutil.copytree(work, OUT)
         for name in os.listdir(OUT):
-            os.chmod(os.path.join(OUT, name), 0o644)  # 0600 is for real profiles, not for a git checkout
+            path = os.path.join(OUT, name)
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(neutral(text))
+            os.chmod(path, 0o644)  # 0600 is for real profiles, not for a git checkout
         os.chmod(OUT, 0o755)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     lines = ["# Profile fixtures", "",
              "Real profiles written by the middleware (`python3 scripts/make-fixtures.py`, Python %s), with their"
              % sys.version.split()[0],
-             "`.dot` call graphs. Regenerating changes the file names (they start with the time).", ""]
+             "`.dot` call graphs. Regenerating changes the file names (they start with the time).",
+             "The paths of this machine are rewritten as if the app had run in a container: the repository",
+             "as `/srv/app`, the interpreter as `/usr/local`, the home folder as `/home/app`.", ""]
     for role, names in roles.items():
         lines.append("- %s: %s" % (role, ", ".join("`%s`" % n for n in names)))
     with open(os.path.join(OUT, "README.md"), "w", encoding="utf-8") as f:

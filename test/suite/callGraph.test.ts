@@ -282,7 +282,7 @@ describe('Open Call Graph', () => {
     const { uri, document } = slow();
     await vscode.commands.executeCommand(OPEN, uri);
     await until(() => profiler.callGraph.rendered(uri), 'the graph', RENDER_TIMEOUT_MS);
-    // The profile recorded the demo app at /work/main/demo/app.py: map that folder to a copy
+    // The profile recorded the demo app under its server's cwd: map that folder to a copy
     // inside the workspace, so the editor must open the copy (the mapping is tried first).
     const recorded = document.profile.functions.findIndex((f) => f.name === 'is_prime');
     const info = document.profile.functions[recorded];

@@ -12,8 +12,6 @@ import type { ViewState } from '../../src/callTree/protocol';
 import { api, until, workspaceDir } from './support';
 
 const VIEW_TYPE = 'requestProfiler.profileView';
-/** Where the fixtures' app ran: the profiles record this directory for demo/app.py. */
-const RECORDED_DEMO_DIR = '/work/main/demo';
 
 function fixture(part: string): vscode.Uri {
   const dir = path.join(workspaceDir(), '.profiles');
@@ -24,6 +22,11 @@ function fixture(part: string): vscode.Uri {
 
 function readDocument(uri: vscode.Uri): ProfileDocument {
   return JSON.parse(fs.readFileSync(uri.fsPath, 'utf8')) as ProfileDocument;
+}
+
+/** Where the fixtures' app ran, as they recorded it (test/fixtures/profiles/README.md): demo/app.py is in here. */
+function recordedDemoDir(document: ProfileDocument): string {
+  return path.posix.join(document.paths.cwd, 'demo');
 }
 
 async function openView(profiler: RequestProfilerApi, uri: vscode.Uri): Promise<ProfileView> {
@@ -48,7 +51,7 @@ function writeLocalApp(document: ProfileDocument, file: string): { defLines: Map
     lines[line - 1] = text;
   };
   for (const fn of document.profile.functions) {
-    if (fn.file !== `${RECORDED_DEMO_DIR}/app.py` || fn.name.startsWith('<')) continue;
+    if (fn.file !== `${recordedDemoDir(document)}/app.py` || fn.name.startsWith('<')) continue;
     if (fn.name === 'slow_report') {
       put(fn.line, '@timed');
       put(fn.line + 1, '@register(');
@@ -118,8 +121,9 @@ describe('Profile view (call tree)', () => {
     const uri = fixture('-GET-slow-');
     const document = readDocument(uri);
     const { defLines } = writeLocalApp(document, localApp());
-    await vscode.workspace.getConfiguration('requestProfiler').update('pathMappings', { [RECORDED_DEMO_DIR]: '${workspaceFolder}/src' }, vscode.ConfigurationTarget.Workspace);
-    await until(() => profiler.settings().pathMappings.some((m) => m.from === RECORDED_DEMO_DIR), 'the path mapping setting');
+    const demoDir = recordedDemoDir(document);
+    await vscode.workspace.getConfiguration('requestProfiler').update('pathMappings', { [demoDir]: '${workspaceFolder}/src' }, vscode.ConfigurationTarget.Workspace);
+    await until(() => profiler.settings().pathMappings.some((m) => m.from === demoDir), 'the path mapping setting');
 
     const view = await openView(profiler, uri);
     await view.nextState();

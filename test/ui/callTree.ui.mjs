@@ -19,8 +19,6 @@ import { createRunSession, Expectation, expect } from '../runner/session.mjs';
 import { fixtureProfileName, makeTestWorkspace } from '../runner/workspace.mjs';
 import { waitForCursorLine } from '../runner/workbench.mjs';
 
-/** Where the fixtures' app ran (see test/fixtures/profiles/README.md). */
-const RECORDED_DEMO_DIR = '/work/main/demo';
 const HOSTILE_NAME = '<script>alert(1)</script>';
 
 const skipBuild = process.argv.includes('--skip-build');
@@ -34,10 +32,14 @@ let server = null;
 let browser = null;
 let page = null;
 
+/** A fixture profile as the middleware wrote it. */
+function fixtureDocument(workspace, part) {
+  return JSON.parse(readFileSync(join(workspace, '.profiles', fixtureProfileName(workspace, part)), 'utf8'));
+}
+
 /** The fixture's function records, to know which line each function is at. */
 function fixtureFunctions(workspace, part) {
-  const name = fixtureProfileName(workspace, part);
-  return JSON.parse(readFileSync(join(workspace, '.profiles', name), 'utf8')).profile.functions;
+  return fixtureDocument(workspace, part).profile.functions;
 }
 
 /** A copy of GET /slow as if the app had run in a container from /srv/container: see writeMovedProfile. */
@@ -50,7 +52,7 @@ const MOVED_FILE_NAME = 'slow_views.py';
  * that no setting, relative path or workspace search finds it: go-to-source must offer to add a
  * path mapping.
  */
-function writeMovedProfile(workspace) {
+function writeMovedProfile(workspace, recordedCwd) {
   const dir = join(workspace, '.profiles');
   const name = fixtureProfileName(workspace, '-GET-slow-');
   const serverDir = '/srv/container';
@@ -60,8 +62,8 @@ function writeMovedProfile(workspace) {
   mkdirSync(join(localDir, 'shop'), { recursive: true });
   copyFileSync(join(repoRoot, 'demo', 'app.py'), localFile);
   const text = readFileSync(join(dir, name), 'utf8')
-    .replaceAll(`"${RECORDED_DEMO_DIR}/app.py"`, JSON.stringify(serverFile))
-    .replaceAll('"cwd":"/work/main"', `"cwd":${JSON.stringify(serverDir)}`)
+    .replaceAll(JSON.stringify(`${recordedCwd}/demo/app.py`), JSON.stringify(serverFile))
+    .replaceAll(`"cwd":${JSON.stringify(recordedCwd)}`, `"cwd":${JSON.stringify(serverDir)}`)
     .replaceAll('"path":"/slow"', `"path":${JSON.stringify(MOVED_PATH)}`)
     .replaceAll('-GET-slow-', '-GET-moved-');
   const profile = JSON.parse(text);
@@ -86,8 +88,11 @@ try {
   mkdirSync(join(workspace, 'src'), { recursive: true });
   copyFileSync(join(repoRoot, 'demo', 'app.py'), join(workspace, 'src', 'app.py'));
   mkdirSync(join(workspace, '.vscode'), { recursive: true });
-  writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'requestProfiler.pathMappings': { [RECORDED_DEMO_DIR]: '${workspaceFolder}/src' } }, null, 2));
-  const moved = writeMovedProfile(workspace);
+  // Where the fixtures' app ran, as they recorded it (test/fixtures/profiles/README.md).
+  const recordedCwd = fixtureDocument(workspace, '-GET-slow-').paths.cwd;
+  const recordedDemoDir = `${recordedCwd}/demo`;
+  writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'requestProfiler.pathMappings': { [recordedDemoDir]: '${workspaceFolder}/src' } }, null, 2));
+  const moved = writeMovedProfile(workspace, recordedCwd);
   const slowFunctions = fixtureFunctions(workspace, '-GET-slow-');
   const primesBelow = slowFunctions.find((f) => f.name === 'primes_below');
   expect(primesBelow, 'the /slow fixture records primes_below');
@@ -207,7 +212,11 @@ try {
     await Promise.all([page.waitForEvent('load', { timeout: 60_000 }), page.keyboard.press('Enter')]);
     await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
     await tree().locator('.vrow.selected .name', { hasText: /^fibonacci$/ }).waitFor({ timeout: 30_000 }).catch(async () => {
-      throw new Expectation('after a reload the profile view is not back with fibonacci selected');
+      // Say what is there instead, so that a failure under load can be told from a lost state.
+      const activeTab = await page.locator('.part.editor .tab.active').first().getAttribute('aria-label').catch(() => 'none');
+      const selected = await tree().locator('.vrow.selected .name').innerText({ timeout: 1000 }).catch(() => 'no selected row');
+      const rows = await tree().locator('.vrow').count().catch(() => 0);
+      throw new Expectation(`after a reload the profile view is not back with fibonacci selected: active tab ${activeTab}, ${rows} rows drawn, selected ${selected}`);
     });
     const query = await view().locator('vscode-textfield.search input').inputValue();
     expect(query === 'fibonacci', `the search box is restored after a reload, got "${query}"`);
@@ -351,7 +360,7 @@ try {
     const settings = JSON.parse(readFileSync(join(workspace, '.vscode', 'settings.json'), 'utf8'));
     const mappings = settings['requestProfiler.pathMappings'] ?? {};
     expect(mappings[moved.serverDir] === moved.localDir, `the workspace settings map ${moved.serverDir} to ${moved.localDir}: ${JSON.stringify(mappings)}`);
-    expect(mappings[RECORDED_DEMO_DIR] === '${workspaceFolder}/src', `the mapping that was there is kept: ${JSON.stringify(mappings)}`);
+    expect(mappings[recordedDemoDir] === '${workspaceFolder}/src', `the mapping that was there is kept: ${JSON.stringify(mappings)}`);
     await page.screenshot({ path: shot('add-mapping-opened') });
 
     // Another function of the same file now opens through the new mapping, with no question.
