@@ -9,71 +9,35 @@
 // --skip-build reuses out/request-profiler.vsix; REQUEST_PROFILER_VSIX=path tests another .vsix
 // (for example a CI artifact). Exits non-zero on failure; code-server and Chromium are always
 // stopped.
-import { rmSync, existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageVsix } from '../runner/build.mjs';
-import { launchChromium } from '../runner/browser.mjs';
-import { assertCodeServerInstalled, installVsix, startCodeServer, workbenchUrl, tail } from '../runner/codeServer.mjs';
-import { extensionId, vsixPath as defaultVsixPath, testResultsDir, PROFILE_SUFFIX } from '../runner/paths.mjs';
-import { createPhaseTimer } from '../runner/phases.mjs';
-import { createRunSession, Expectation, expect } from '../runner/session.mjs';
-import { makeTestWorkspace } from '../runner/workspace.mjs';
+import { PROFILE_SUFFIX } from '../runner/paths.mjs';
+import { Expectation, expect } from '../runner/session.mjs';
+import { runUiTest } from '../runner/uiTest.mjs';
 
 const VIEW_CONTAINER_ID = 'requestProfiler';
 const VIEW_ID = 'requestProfiler.profiles';
 /** How a profile row is labelled: the request's method and path. */
 const ROW_LABEL = /^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS|TRACE|CONNECT) \/\S*/;
 
-const skipBuild = process.argv.includes('--skip-build');
-const phases = createPhaseTimer('profiles panel UI');
-const session = createRunSession('profiles panel UI', 'rp-code-server-ui-', 'code-server-ui.log');
-const { temp, logFile } = session;
-const screenshot = join(testResultsDir, 'profiles-panel.png');
-const failureScreenshot = join(testResultsDir, 'profiles-panel-failure.png');
-rmSync(failureScreenshot, { force: true });
-
-let server = null;
-let browser = null;
-let page = null;
-
-let exitCode = 1;
-try {
-  assertCodeServerInstalled();
-  const vsix = process.env.REQUEST_PROFILER_VSIX || defaultVsixPath;
-  if (!skipBuild && !process.env.REQUEST_PROFILER_VSIX) await phases.time('package .vsix', () => packageVsix());
-  expect(existsSync(vsix), `${vsix} is missing; run without --skip-build`);
-
-  const home = join(temp, 'home');
-  const userDataDir = join(temp, 'user-data');
-  const extensionsDir = join(temp, 'extensions');
-  const installed = await phases.time('install .vsix', () =>
-    installVsix({ vsix, extensionsDir, userDataDir, home, extensionId }));
-
-  // What the installed extension contributes decides what there is to click.
-  const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
-  const container = (manifest.contributes?.viewsContainers?.activitybar ?? []).find((c) => c.id === VIEW_CONTAINER_ID);
-  const view = (manifest.contributes?.views?.[VIEW_CONTAINER_ID] ?? []).find((v) => v.id === VIEW_ID);
-  if (!container || !view) {
-    // The view is still being built: nothing to drive yet. Said loudly, and it stops being a
-    // skip as soon as the manifest contributes the container and the view.
-    console.log(`[profiles panel UI] SKIPPED: the .vsix contributes no activity-bar container '${VIEW_CONTAINER_ID}' with view '${VIEW_ID}' yet`);
-    exitCode = 0;
-  } else {
-    const { workspace, profileCount } = makeTestWorkspace(temp);
+await runUiTest({
+  label: 'profiles panel UI',
+  tempPrefix: 'rp-code-server-ui-',
+  logName: 'code-server-ui.log',
+  shotPrefix: 'profiles-panel',
+  viewport: { width: 1400, height: 900 },
+  prepare({ workspace, installed }) {
+    // What the installed extension contributes decides what there is to click.
+    const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
+    const container = (manifest.contributes?.viewsContainers?.activitybar ?? []).find((c) => c.id === VIEW_CONTAINER_ID);
+    const view = (manifest.contributes?.views?.[VIEW_CONTAINER_ID] ?? []).find((v) => v.id === VIEW_ID);
+    expect(container && view, `the .vsix contributes no activity-bar container '${VIEW_CONTAINER_ID}' with view '${VIEW_ID}'`);
     const expectedLabels = requestLabelsOfProfiles(join(workspace, '.profiles'));
-    expect(profileCount > 0, 'the fixture workspace holds no profile files, so the view has nothing to list');
-
-    server = session.server = await phases.time('start code-server', () =>
-      startCodeServer({ workspace, userDataDir, extensionsDir, home, logFile }));
-    browser = session.browser = await phases.time('launch Chromium', () => launchChromium());
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.setDefaultNavigationTimeout(60_000);
-
-    await phases.time('load workbench', async () => {
-      await page.goto(workbenchUrl(server, { workspace }));
-      await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
-    });
-
+    expect(expectedLabels.length > 0, 'the fixture workspace holds no profile the view could list');
+    return { container, expectedLabels };
+  },
+  async steps({ page, workspace, phases, shot, container, expectedLabels }) {
+    const screenshot = shot('list');
     await phases.time('open the Profiles view', async () => {
       // The activity-bar entry is labelled with the container's title (plus a keybinding, if any).
       const entry = page.locator(`.activitybar a[aria-label^="${container.title}"]`);
@@ -161,17 +125,8 @@ try {
       expect(churn.writes() >= 12, `the folder changed only ${churn.writes()} times while the rows were clicked`);
       console.log(`[profiles panel UI] 12 clicks opened their profiles while the folder changed ${churn.writes()} times`);
     });
-    exitCode = 0;
-  }
-} catch (error) {
-  console.error(`[profiles panel UI] FAILED: ${error instanceof Expectation ? error.message : error?.stack ?? error}`);
-  if (page) await page.screenshot({ path: failureScreenshot }).then(() => console.error(`screenshot: ${failureScreenshot}`), () => {});
-  if (existsSync(logFile)) console.error(`code-server log (${logFile}), last lines:\n${tail(logFile)}`);
-} finally {
-  await phases.time('stop code-server and Chromium', () => session.cleanUp());
-  phases.report();
-}
-process.exit(exitCode);
+  },
+});
 
 /** What a tab is called: its aria-label (file name, then folder) or its text. */
 async function tabLabel(tab) {
