@@ -17,7 +17,7 @@ from .document import FIRST_LINE_PREFIX
 from .naming import is_profile_name
 from .pstats_file import pstats_bytes
 from .stats import ProfileTables
-from .thread_filter import AVAILABLE as CONFINEMENT_AVAILABLE
+from .recording import capabilities_now
 
 
 def read_header(path: str) -> Optional[dict]:
@@ -34,7 +34,7 @@ def read_header(path: str) -> Optional[dict]:
 def cmd_info(args: argparse.Namespace) -> int:
     print(json.dumps({"version": __version__, "python": sys.version.split()[0], "executable": sys.executable,
                       "package": os.path.dirname(os.path.abspath(__file__)),
-                      "threadConfinement": CONFINEMENT_AVAILABLE}))
+                      "threadConfinement": capabilities_now().confinement}))
     return 0
 
 

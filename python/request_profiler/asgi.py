@@ -11,9 +11,8 @@ from typing import Any, Awaitable, Callable, Dict, MutableMapping
 
 from . import child_tasks
 from .config import Config
-from .gate import GATE, ProfilingGate
 from .record import RequestRecord, as_string
-from .recorder import Recorder
+from .recording import GATE, ProfilingGate, Recording
 from .redact import Redactor
 from .selection import RequestSelector
 from .steps import StepProfiler
@@ -94,7 +93,7 @@ class ASGIProfilerMiddleware:
             record = RequestRecord("asgi")
             record.defer_request_fields(fill_from_scope, dict(scope))
             record.notes.append(ASGI_NOTE)
-            steps = StepProfiler(Recorder(self.config.confine_threads), self.gate,
+            steps = StepProfiler(Recording(self.config.confine_threads, self.gate),
                                  min(self.config.max_wait_s, MAX_STEP_WAIT_S))
         except Exception:
             log.exception("request_profiler: could not start profiling; serving the request unprofiled")
@@ -148,6 +147,7 @@ class ASGIProfilerMiddleware:
     def _finish(self, record: RequestRecord, steps: StepProfiler) -> None:
         try:
             record.finish()
+            recording_notes = steps.recording.finish()
             record.cpu_s = steps.cpu_s
             if steps.steps and steps.unprofiled_steps == steps.steps:
                 record.profiler = None
@@ -157,8 +157,7 @@ class ASGIProfilerMiddleware:
                 record.notes.append("%d step(s) of this request's task(s) were profiled" % (steps.steps - steps.unprofiled_steps))
                 if steps.unprofiled_steps:
                     record.notes.append("%d step(s) ran unprofiled: %s" % (steps.unprofiled_steps, steps.last_refusal))
-                if steps.recorder.note():
-                    record.notes.append(steps.recorder.note())
+                record.notes.extend(recording_notes)
             if self.writer is not None:
                 self.writer.submit_if_kept(record)
         except Exception:

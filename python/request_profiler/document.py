@@ -9,6 +9,7 @@ from .interpreter import interpreter_paths, python_info
 from .record import RequestRecord
 from .redact import Redactor, redact_all
 from .request_environ import server_environ_note, split_wsgi_environ
+from .recording import OWN_CALLS
 from .stats import ProfileTables, extract
 
 FORMAT = "request-profiler"
@@ -43,7 +44,7 @@ def _int_or_none(value: Optional[str]) -> Optional[int]:
 def _tables(record: RequestRecord) -> ProfileTables:
     if record.profiler is None:
         return ProfileTables([], [])
-    return extract(record.profiler.getstats())
+    return extract(record.profiler.getstats(), OWN_CALLS)
 
 
 def build(record: RequestRecord, redactor: Redactor,

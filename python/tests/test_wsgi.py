@@ -202,7 +202,7 @@ class WsgiMiddlewareTest(TempDirTestCase):
     def test_a_body_chunk_that_cannot_get_the_profiler_runs_unprofiled_and_the_notes_count_it(self):
         import contextlib
         import threading
-        from request_profiler.gate import GATE
+        from request_profiler.recording.gate import GATE
 
         @contextlib.contextmanager
         def another_request_recording():

@@ -24,13 +24,10 @@ import threading
 from _thread import allocate_lock
 from typing import Any, Callable, List, Tuple
 
-AVAILABLE = sys.version_info >= (3, 12) and hasattr(sys, "monitoring")
-
-# The label cProfile gives our own swap calls; removed from the data like disable().
-NOISE_LABELS = ("<built-in method sys.monitoring.register_callback>",)
+from .capabilities import CALLBACK_TABLE
 
 _get_ident = threading.get_ident
-if AVAILABLE:
+if hasattr(sys, "monitoring"):  # 3.12+; used only when capabilities.CURRENT.confinement
     _register = sys.monitoring.register_callback
     _get_tool = sys.monitoring.get_tool
     _PROFILER_ID = sys.monitoring.PROFILER_ID
@@ -85,33 +82,15 @@ def _forward4(callback: Callable[..., Any], owner: int, on_owner: Any) -> Callab
     return owner_only
 
 
+# Each event's forwarder, by the number of arguments sys.monitoring passes with it.
+_FORWARDER_BY_EVENT = {"PY_START": _forward2, "PY_RESUME": _forward2, "PY_THROW": _forward3,
+                       "PY_RETURN": _forward3, "PY_YIELD": _forward3, "PY_UNWIND": _forward3,
+                       "CALL": _forward4, "C_RETURN": _forward4, "C_RAISE": _forward4}
+
 # (event name, profiler method cProfile registers for it, forwarder of the event's arity)
-_PLAN = (
-    ("PY_START", "_pystart_callback", _forward2),
-    ("PY_RESUME", "_pystart_callback", _forward2),
-    ("PY_THROW", "_pystart_callback", _forward3),
-    ("PY_RETURN", "_pyreturn_callback", _forward3),
-    ("PY_YIELD", "_pyreturn_callback", _forward3),
-    ("PY_UNWIND", "_pyreturn_callback", _forward3),
-    ("CALL", "_ccall_callback", _forward4),
-    ("C_RETURN", "_creturn_callback", _forward4),
-    ("C_RAISE", "_creturn_callback", _forward4),
-)
+_PLAN = tuple((event, method, _FORWARDER_BY_EVENT[event]) for event, method in CALLBACK_TABLE)
 
 Swaps = List[Tuple[int, Callable[..., Any]]]
-
-
-def _cprofile_works_as_expected() -> bool:
-    """Checked once: the callbacks we stand in for exist under these names."""
-    if not AVAILABLE:
-        return False
-    import cProfile
-    events = sys.monitoring.events
-    return (all(hasattr(cProfile.Profile, method) for _, method, _ in _PLAN)
-            and all(hasattr(events, name) for name, _, _ in _PLAN))
-
-
-SUPPORTED = _cprofile_works_as_expected()
 
 
 class ThreadConfinement:

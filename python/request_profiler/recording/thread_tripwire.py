@@ -47,10 +47,8 @@ import threading
 import time
 from typing import Any, Callable, Collection, Dict, FrozenSet, Optional, Tuple
 
+from . import capabilities
 from .thread_filter import DIRECT, RESTORING, ThreadConfinement
-
-AVAILABLE = (sys.version_info >= (3, 12) and hasattr(sys, "monitoring")
-             and hasattr(sys, "_setprofileallthreads"))
 
 # Tool ids sys.monitoring leaves free (0-2 and 5 are named for debuggers, coverage,
 # profilers and optimizers). Tried in this order at the first recording.
@@ -110,7 +108,7 @@ class ThreadTripwire:
         Hooks a finished recording left up are taken over: swapping the profile
         function costs about 2 us, laying it afresh about 20 us (it re-instruments the
         code on every thread's stack)."""
-        if not AVAILABLE:
+        if not capabilities.CURRENT.tripwire:
             return False
         with self._lock:
             watched = self.confinement
