@@ -3,7 +3,7 @@
 info       what the extension's set-up check needs: version, interpreter, location
 list DIR   one line per profile, reading only each file's first line
 to-pstats  convert a profile to the standard pstats file (snakeviz, gprof2dot)
-run        run the app's usual command with every request profiled (run_command.py)
+run        run the app's usual command with every request profiled (run/command.py)
 """
 
 import argparse
@@ -12,7 +12,8 @@ import os
 import sys
 from typing import List, Optional
 
-from . import __version__, run_command
+from . import __version__
+from .run import command as run_command
 from .document import FIRST_LINE_PREFIX
 from .naming import is_profile_name
 from .pstats_file import pstats_bytes

@@ -60,8 +60,8 @@ def _install_profiler() -> None:
     try:
         import json
         settings = json.loads(os.environ[_ENV_RUN])
-        _load_request_profiler(settings.get("package_root") or os.path.dirname(os.path.dirname(_HERE)))
-        from request_profiler import autoinstall
+        _load_request_profiler(settings.get("package_root") or os.path.dirname(os.path.dirname(os.path.dirname(_HERE))))
+        from request_profiler.run import autoinstall
         autoinstall.install(autoinstall.settings_from_environment() or {})
     except Exception as exc:
         try:

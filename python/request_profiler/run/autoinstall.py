@@ -8,7 +8,7 @@ import os
 from typing import Any, Dict, Optional
 
 from . import auto_wrap
-from .config import switch_is_on
+from ..config import switch_is_on
 from .framework_hooks import PATCHES
 from .import_hooks import patch_after_import
 

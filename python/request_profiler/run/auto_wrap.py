@@ -49,10 +49,10 @@ def say_once(line: str) -> None:
 
 def middleware_codes(asgi: bool) -> Set[Any]:
     """The code objects whose frames mean "one of our middlewares handles this request"."""
-    from .wsgi import ProfilerMiddleware
+    from ..wsgi import ProfilerMiddleware
     codes = {ProfilerMiddleware.__call__.__code__}
     if asgi:
-        from .asgi import ASGIProfilerMiddleware
+        from ..asgi import ASGIProfilerMiddleware
         codes.add(ASGIProfilerMiddleware.__call__.__code__)
     return codes
 
@@ -76,10 +76,10 @@ def _make_middleware(app_object: Any, call: Callable[..., Any], asgi: bool, desc
         say_once("request_profiler: %s installs the profiler middleware itself; run leaves it as it is" % description)
         return NO_MIDDLEWARE
     if asgi:
-        from .asgi import ASGIProfilerMiddleware
+        from ..asgi import ASGIProfilerMiddleware
         middleware = ASGIProfilerMiddleware(call, **OPTIONS)
     else:
-        from .wsgi import ProfilerMiddleware
+        from ..wsgi import ProfilerMiddleware
         middleware = ProfilerMiddleware(call, **OPTIONS)
     if middleware.writer is None:
         return NO_MIDDLEWARE  # REQUEST_PROFILER=0: nothing to say, nothing to do
