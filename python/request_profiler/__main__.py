@@ -10,7 +10,7 @@ import argparse
 import json
 import os
 import sys
-from typing import List, Optional
+from typing import Any, Dict, List, Optional
 
 from . import __version__
 from .run import command as run_command
@@ -21,7 +21,7 @@ from .stats import ProfileTables
 from .recording import capabilities_now
 
 
-def read_header(path: str) -> Optional[dict]:
+def read_header(path: str) -> Optional[Dict[str, Any]]:
     with open(path, encoding="utf-8") as f:
         line = f.readline()
     if not line.startswith(FIRST_LINE_PREFIX) or not line.rstrip("\n").endswith(","):
@@ -40,9 +40,10 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    names = sorted(n for n in os.listdir(args.directory) if is_profile_name(n))
+    directory: str = args.directory
+    names = sorted(n for n in os.listdir(directory) if is_profile_name(n))
     for name in names:
-        header = read_header(os.path.join(args.directory, name))
+        header = read_header(os.path.join(directory, name))
         if header is None:
             print("%s  (unreadable)" % name)
             continue
@@ -87,7 +88,7 @@ def _refuse(message: str) -> int:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m request_profiler", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m request_profiler", description=(__doc__ or "").split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("info").set_defaults(run=cmd_info)
     listing = commands.add_parser("list")
@@ -98,7 +99,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     convert.add_argument("output")
     convert.set_defaults(run=cmd_to_pstats)
     launch = commands.add_parser("run", help="run a command with every request of its app profiled",
-                                 description=run_command.__doc__.split("\n\n")[0],
+                                 description=(run_command.__doc__ or "").split("\n\n")[0],
                                  epilog=run_command.EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     run_command.add_arguments(launch)
     launch.set_defaults(run=run_command.run)

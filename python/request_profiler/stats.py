@@ -45,7 +45,8 @@ class ProfileTables:
         called_by_other = [False] * n
         callees: List[List[int]] = [[] for _ in range(n)]
         for edge in self.edges:
-            caller, callee = edge[0], edge[1]
+            caller: int = edge[0]
+            callee: int = edge[1]
             callees[caller].append(callee)
             if caller != callee:
                 called_by_other[callee] = True

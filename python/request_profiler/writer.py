@@ -94,6 +94,7 @@ class ProfileWriter:
 
     def submit(self, record: RequestRecord) -> bool:
         self._ensure_thread()
+        dropped = 0
         with self._pending_lock:
             self.offered += 1
             room = self._pending < self.capacity

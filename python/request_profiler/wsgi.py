@@ -10,7 +10,7 @@ close() (PEP 3333 says it must), which is always passed on to the app's iterable
 
 import logging
 import time
-from typing import Any, Callable, Iterable, Iterator, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 
 from .config import Config
 from .record import RequestRecord, as_string
@@ -20,6 +20,9 @@ from .selection import RequestSelector
 from .writer import ProfileWriter
 
 log = logging.getLogger("request_profiler")
+
+# A PEP 3333 environ: CGI variables (str) and wsgi.* entries (anything).
+Environ = Dict[str, Any]
 
 thread_time = getattr(time, "thread_time", time.process_time)
 
@@ -35,7 +38,7 @@ def _latin1_to_text(value: str) -> str:
         return value
 
 
-def fill_from_environ(record: RequestRecord, environ: dict) -> None:
+def fill_from_environ(record: RequestRecord, environ: Environ) -> None:
     record.method = environ.get("REQUEST_METHOD", "")
     record.path = _latin1_to_text(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""))
     record.query = _latin1_to_text(environ.get("QUERY_STRING", ""))
@@ -45,7 +48,7 @@ def fill_from_environ(record: RequestRecord, environ: dict) -> None:
         host = "%s:%s" % (environ.get("SERVER_NAME", ""), environ.get("SERVER_PORT", ""))
     record.host = host
     record.remote_addr = environ.get("REMOTE_ADDR") or None
-    headers = []
+    headers: List[Tuple[str, str]] = []
     for key, value in environ.items():
         if key.startswith("HTTP_"):
             headers.append((key[5:].replace("_", "-").title(), _latin1_to_text(str(value))))
@@ -66,7 +69,7 @@ class ProfilerMiddleware:
         self.gate: ProfilingGate = GATE
         self.writer: Optional[ProfileWriter] = ProfileWriter(self.config, self.redactor, self.gate) if self.config.enabled else None
 
-    def __call__(self, environ: dict, start_response: Callable[..., Any]) -> Iterable[bytes]:
+    def __call__(self, environ: Environ, start_response: Callable[..., Any]) -> Iterable[bytes]:
         # Kept small: this frame is on the stack each time the profiler is switched
         # on or off, which on 3.12+ re-instruments every thread's stack at about 2 ns
         # per instruction of each frame there. The work before and after the app call
@@ -87,12 +90,12 @@ class ProfilerMiddleware:
             raise
         if recording is not None:
             # A list body records nothing more: what the recording leaves up comes down
-            # in _finish, after the server has sent the response. Inline, not
+            # in finish_request, after the server has sent the response. Inline, not
             # _runs_no_app_code(result): a Python call here would be recorded.
             recording.stop(later=type(result) in _PLAIN_SEQUENCES)
         return _body_class(result)(self, result, record, recording)
 
-    def _begin(self, environ: dict, start_response: Callable[..., Any]) -> Optional[Tuple[RequestRecord, Recording, Callable[..., Any]]]:
+    def _begin(self, environ: Environ, start_response: Callable[..., Any]) -> Optional[Tuple[RequestRecord, Recording, Callable[..., Any]]]:
         """Before the app: None when the request is served unprofiled and unrecorded;
         else its record, its recording (not begun) and the start_response that records
         the response."""
@@ -145,11 +148,11 @@ class ProfilerMiddleware:
     def _fail(self, record: RequestRecord, recording: Optional[Recording], failure: BaseException) -> None:
         """The app raised (after the recording stopped)."""
         record.capture_error(failure)
-        self._finish(record, recording)
+        self.finish_request(record, recording)
 
-    def _take_profiler(self, record: RequestRecord, recording: Recording) -> bool:
-        """Before a stretch of app code after the app call (a body chunk, close()):
-        begin recording again (its last act). False when the stretch runs unprofiled;
+    def begin_stretch(self, record: RequestRecord, recording: Recording) -> bool:
+        """For the response body, before a stretch of app code after the app call (a
+        body chunk, close()): begin recording again (its last act). False when the stretch runs unprofiled;
         the profile's notes will count it."""
         refusal = recording.begin(self.config.max_wait_s)
         if refusal is None:
@@ -158,9 +161,10 @@ class ProfilerMiddleware:
         record.stretch_refusal = refusal
         return False
 
-    def _finish(self, record: RequestRecord, recording: Optional[Recording]) -> None:
-        """Runs exactly once per request, whatever happened, after its last stretch of
-        app code (none recording); never raises."""
+    def finish_request(self, record: RequestRecord, recording: Optional[Recording]) -> None:
+        """Runs exactly once per request (called by the response body, or when the app
+        raised), whatever happened, after its last stretch of app code (none
+        recording); never raises."""
         try:
             record.finish()
             record.cpu_s += thread_time()
@@ -202,7 +206,8 @@ class _ResponseBody:
     def __next__(self) -> bytes:
         recording = self._chunk_recording
         failure: Optional[BaseException] = None
-        if recording is not None and not self._middleware._take_profiler(self._record, recording):
+        chunk = b""
+        if recording is not None and not self._middleware.begin_stretch(self._record, recording):
             recording = None
         try:
             if self._iterator is None:
@@ -238,7 +243,7 @@ class _ResponseBody:
     def _profiled_close(self, close: Callable[[], Any]) -> None:
         recording = self._recording
         failure: Optional[BaseException] = None
-        if recording is not None and not self._middleware._take_profiler(self._record, recording):
+        if recording is not None and not self._middleware.begin_stretch(self._record, recording):
             recording = None
         try:
             close()
@@ -255,7 +260,7 @@ class _ResponseBody:
         if self._finished:
             return
         self._finished = True
-        self._middleware._finish(self._record, self._recording)
+        self._middleware.finish_request(self._record, self._recording)
 
     def __del__(self) -> None:
         # A server that never calls close() must not keep the gate held forever.

@@ -19,7 +19,7 @@ from . import test_thread_tripwire as monitoring_helpers  # a module, so its tes
 PACKAGE_DIR = os.path.dirname(os.path.abspath(capabilities.__file__)).rsplit(os.sep, 1)[0]
 # The middleware's functions around each stretch of app code (the wrappers the app
 # itself calls, start_response and send, are its work and belong in the profile).
-STRETCH_CONTROL = {"begin", "stop", "finish", "_start", "_take_profiler", "_runs_no_app_code", "step", "_begin",
+STRETCH_CONTROL = {"begin", "stop", "finish", "_start", "begin_stretch", "finish_request", "_runs_no_app_code", "step", "_begin",
                    "_end", "__next__", "close", "_profiled_close"}
 PLAIN_MODE = "recording: plain serialised mode (one request recorded at a time, no thread confinement) because "
 
@@ -29,6 +29,7 @@ def checked(**changes):
     found = dict(version=(3, 12, 1), has_monitoring=True, gil_enabled=True, callbacks_missing=[],
                  higher_tool_ids_first=True, can_hook_all_threads=True)
     found.update(changes)
+    found["version"] = tuple(found["version"][:2])
     return decide(**found)
 
 

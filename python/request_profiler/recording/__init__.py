@@ -6,7 +6,7 @@ thread (thread_filter.py, thread_tripwire.py), checked at start-up (capabilities
 The rest of the package uses only what this module exports."""
 
 from contextlib import contextmanager
-from typing import FrozenSet, Iterator
+from typing import FrozenSet, Generator
 
 from .capabilities import Capabilities
 from .gate import GATE, ProfilingGate
@@ -23,7 +23,7 @@ def capabilities_now() -> Capabilities:
 
 
 @contextmanager
-def held_still_while_recording(until: float, files: FrozenSet[str]) -> Iterator[None]:
+def held_still_while_recording(until: float, files: FrozenSet[str]) -> Generator[None, None, None]:
     """For a thread of ours that holds no lock the app could need while it runs code
     from files (the profile writer): on 3.12+, if it wakes in that code while a request
     is recorded, it is held still (running no Python code) until the recording ends or

@@ -13,7 +13,7 @@ saying why (plain_mode_note).
 """
 
 import sys
-from typing import Any, Callable, List, Optional, Sequence, Tuple
+from typing import Any, Callable, List, Optional, Tuple
 
 # The versions whose cProfile the thread confinement was checked against.
 CHECKED_VERSIONS = ((3, 12), (3, 13))
@@ -64,16 +64,16 @@ class Capabilities:
                 % (self.one_profiler_per_process, self.confinement, self.tripwire, self.plain_mode_reason))
 
 
-def decide(version: Sequence[int], has_monitoring: bool, gil_enabled: bool, callbacks_missing: List[str],
+def decide(version: Tuple[int, int], has_monitoring: bool, gil_enabled: bool, callbacks_missing: List[str],
            higher_tool_ids_first: Optional[bool], can_hook_all_threads: bool) -> Capabilities:
     """The capabilities from what was found (probe() finds it; tests pass their own).
 
     callbacks_missing: what is missing of CALLBACK_TABLE (empty: all there).
     higher_tool_ids_first: None when it could not be checked (no free tool ids)."""
-    if not (tuple(version[:2]) >= (3, 12) and has_monitoring):
+    if not (version >= (3, 12) and has_monitoring):
         return Capabilities(False, False, False)
     failed: Optional[str] = None
-    if tuple(version[:2]) not in CHECKED_VERSIONS:
+    if version not in CHECKED_VERSIONS:
         failed = ("the thread confinement was checked on Python %s only, not on %d.%d"
                   % (" and ".join("%d.%d" % v for v in CHECKED_VERSIONS), version[0], version[1]))
     elif not gil_enabled:
@@ -146,9 +146,9 @@ def probe() -> Capabilities:
     """Checks this interpreter (once, at import of the recording package)."""
     has_monitoring = hasattr(sys, "monitoring")
     if not (sys.version_info >= (3, 12) and has_monitoring):
-        return decide(sys.version_info, has_monitoring, True, [], None, False)
+        return decide(sys.version_info[:2], has_monitoring, True, [], None, False)
     is_gil_enabled: Optional[Callable[[], bool]] = getattr(sys, "_is_gil_enabled", None)
-    return decide(sys.version_info, has_monitoring,
+    return decide(sys.version_info[:2], has_monitoring,
                   gil_enabled=is_gil_enabled() if is_gil_enabled is not None else True,
                   callbacks_missing=missing_callbacks(),
                   higher_tool_ids_first=higher_tool_ids_run_first(),

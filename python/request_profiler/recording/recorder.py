@@ -4,16 +4,11 @@ thread that switches it on."""
 
 import cProfile
 import logging
-import sys
 from typing import List, Optional, Set
 
 from . import capabilities
-from .thread_filter import STICKY, ThreadConfinement
+from .thread_filter import PROFILER_ID, STICKY, ThreadConfinement, register_callback
 from .thread_tripwire import TRIPWIRE
-
-if hasattr(sys, "monitoring"):  # 3.12+; used only when capabilities.CURRENT.confinement
-    _register = sys.monitoring.register_callback
-    _PROFILER_ID = sys.monitoring.PROFILER_ID
 
 
 _start_failures_logged: Set[str] = set()
@@ -59,7 +54,7 @@ class Recorder:
         # (state STICKY since) is caught by this check too.
         if confinement is not None and confinement.state is STICKY:
             for event, forwarder in confinement.sticky:
-                _register(_PROFILER_ID, event, forwarder)
+                register_callback(PROFILER_ID, event, forwarder)
 
     def _confine(self) -> Optional[ThreadConfinement]:
         """3.12+, before enable(): lay the thread watch, or filter from the start."""

@@ -22,15 +22,23 @@ The profile is then as exact as on 3.11.
 import sys
 import threading
 from _thread import allocate_lock
-from typing import Any, Callable, List, Tuple
+from typing import Any, Callable, List, Optional, Tuple
 
 from .capabilities import CALLBACK_TABLE
 
 _get_ident = threading.get_ident
-if hasattr(sys, "monitoring"):  # 3.12+; used only when capabilities.CURRENT.confinement
-    _register = sys.monitoring.register_callback
-    _get_tool = sys.monitoring.get_tool
-    _PROFILER_ID = sys.monitoring.PROFILER_ID
+if sys.version_info >= (3, 12):
+    register_callback = sys.monitoring.register_callback
+    get_tool = sys.monitoring.get_tool
+    PROFILER_ID = sys.monitoring.PROFILER_ID
+else:  # no sys.monitoring, so no confinement (capabilities.py): these are never called
+    PROFILER_ID = 2
+
+    def register_callback(tool_id: int, event: int, func: Optional[Callable[..., Any]]) -> Any:
+        raise RuntimeError("thread confinement needs sys.monitoring (Python 3.12+)")
+
+    def get_tool(tool_id: int) -> Optional[str]:
+        raise RuntimeError("thread confinement needs sys.monitoring (Python 3.12+)")
 
 # What is registered for the profiler's events while it is enabled. RESTORING: the
 # recording thread is putting cProfile's callbacks back (some are back already).
@@ -144,11 +152,11 @@ class ThreadConfinement:
             # get_tool: before enable() nothing needs filtering, and what we registered
             # would be overwritten by enable() while state still said TRANSIENT.
             if self.state is not TRANSIENT and self.state is not STICKY and self.active \
-                    and _get_tool(_PROFILER_ID) is not None:
+                    and get_tool(PROFILER_ID) is not None:
                 if not self._transient:
                     self._transient = self._forwarders(self._unfilter)
                 for event, forwarder in self._transient:
-                    _register(_PROFILER_ID, event, forwarder)
+                    register_callback(PROFILER_ID, event, forwarder)
                 self.state = TRANSIENT
 
     def filter_until_disabled(self) -> None:
@@ -158,9 +166,9 @@ class ThreadConfinement:
                 return
             self.sticky = self._forwarders(None)
             self.state = STICKY
-            if _get_tool(_PROFILER_ID) is not None:
+            if get_tool(PROFILER_ID) is not None:
                 for event, forwarder in self.sticky:
-                    _register(_PROFILER_ID, event, forwarder)
+                    register_callback(PROFILER_ID, event, forwarder)
 
     def _unfilter(self) -> None:
         """The owning thread runs again (called in it, from a transient forwarder)."""
@@ -168,10 +176,12 @@ class ThreadConfinement:
             if self.state is TRANSIENT:
                 self.state = RESTORING
                 for event, callback in self._direct:
-                    _register(_PROFILER_ID, event, callback)
+                    register_callback(PROFILER_ID, event, callback)
                 self.state = DIRECT
 
     def _forwarders(self, on_owner: Any) -> Swaps:
+        if sys.version_info < (3, 12):  # built on 3.12+ only (capabilities.CURRENT.confinement)
+            raise RuntimeError("the thread filter needs sys.monitoring (Python 3.12+)")
         if not self._direct:
             events = sys.monitoring.events
             self._direct = [(getattr(events, name), getattr(self._profiler, method)) for name, method, _ in _PLAN]

@@ -61,7 +61,9 @@ def handled_further_out(codes: Set[Any]) -> bool:
     """A frame walk, not a flag: exact whatever the outer middleware decided (profiled,
     ignored, sampled out), and it needs no cooperation from the middleware. Coroutines
     awaiting one another are on the stack too (the request's task runs them nested)."""
-    frame = sys._getframe(2)
+    # sys._getframe: the one way to walk the caller's stack without building a traceback
+    # (inspect.stack() reads every frame's source lines); CPython, which this package targets.
+    frame = sys._getframe(2)  # pyright: ignore[reportPrivateUsage]
     while frame is not None:
         if frame.f_code in codes:
             return True
