@@ -126,6 +126,17 @@ class PlainModeTest(TempDirTestCase):
         self.assertIn(PLAIN_MODE + "the thread confinement was checked on Python 3.12 and 3.13 only, not on 3.14",
                       notes)
 
+    def test_an_asgi_profile_says_so_too(self):
+        with mock.patch.object(capabilities, "CURRENT", checked(gil_enabled=False)):
+            mw = ASGIProfilerMiddleware(asgi_app, profile_dir=self.profile_dir)
+            self.addCleanup(mw.writer.close)
+            run_asgi(mw)
+        mw.writer.flush()
+        (path,) = profile_files(self.profile_dir)
+        notes = load(path)["profile"]["notes"]
+        self.assertIn(PLAIN_MODE + "the GIL is disabled (free-threaded build), and the thread confinement relies on it",
+                      notes)
+
     def test_with_every_check_passed_the_same_request_is_confined_and_has_no_such_note(self):
         doc, seen = self.profile(checked(version=sys.version_info))
         self.assertTrue(seen["filtered"])
@@ -145,6 +156,19 @@ async def asgi_app(scope, receive, send):
     await asyncio.sleep(0)
     await send({"type": "http.response.start", "status": 200, "headers": []})
     await send({"type": "http.response.body", "body": b"ok"})
+
+
+def run_asgi(mw):
+    """One GET / through an ASGI app: the messages it sent."""
+    sent = []
+
+    async def send(message):
+        sent.append(message)
+
+    async def receive():
+        return {"type": "http.request", "body": b""}
+    asyncio.run(mw({"type": "http", "method": "GET", "path": "/", "headers": []}, receive, send))
+    return sent
 
 
 class OwnCallsTest(TempDirTestCase):
@@ -172,12 +196,7 @@ class OwnCallsTest(TempDirTestCase):
         self.addCleanup(mw.writer.close)
         sent = []
 
-        async def send(message):
-            sent.append(message)
-
-        async def receive():
-            return {"type": "http.request", "body": b""}
-        asyncio.run(mw({"type": "http", "method": "GET", "path": "/", "headers": []}, receive, send))
+        self.assertEqual(run_asgi(mw)[0]["status"], 200)
         mw.writer.flush()
         (path,) = profile_files(self.profile_dir)
         doc = load(path)
