@@ -4,7 +4,7 @@ many concurrent clients, bare and through ProfilerMiddleware, for several Python
 versions and middleware copies side by side in one run.
 
 Why: on Python 3.12+ one cProfile profiler records every thread, so the middleware
-lets one request record at a time (gate.py); concurrent requests wait for it. This
+lets one request record at a time (recording/gate.py); concurrent requests wait for it. This
 shows what that costs a busy server: requests per second of the middleware against
 the bare app per interpreter, and against the same middleware on the first
 interpreter listed (3.11, where threads profile independently).

@@ -28,6 +28,9 @@ npx tsc -p . --noEmit || failed+=("typecheck")
 step "unit tests (TypeScript core)"
 npm run --silent test:unit </dev/null || failed+=("unit tests")
 
+step "Python type check (pyright, strict)"
+bash scripts/check-python-types.sh </dev/null || failed+=("Python type check")
+
 step "Python middleware"
 bash scripts/test-python.sh </dev/null || failed+=("Python middleware tests")
 

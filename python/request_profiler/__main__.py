@@ -3,24 +3,25 @@
 info       what the extension's set-up check needs: version, interpreter, location
 list DIR   one line per profile, reading only each file's first line
 to-pstats  convert a profile to the standard pstats file (snakeviz, gprof2dot)
-run        run the app's usual command with every request profiled (run_command.py)
+run        run the app's usual command with every request profiled (run/command.py)
 """
 
 import argparse
 import json
 import os
 import sys
-from typing import List, Optional
+from typing import Any, Dict, List, Optional
 
-from . import __version__, run_command
+from . import __version__
+from .run import command as run_command
 from .document import FIRST_LINE_PREFIX
 from .naming import is_profile_name
 from .pstats_file import pstats_bytes
 from .stats import ProfileTables
-from .thread_filter import AVAILABLE as CONFINEMENT_AVAILABLE
+from .recording import capabilities_now
 
 
-def read_header(path: str) -> Optional[dict]:
+def read_header(path: str) -> Optional[Dict[str, Any]]:
     with open(path, encoding="utf-8") as f:
         line = f.readline()
     if not line.startswith(FIRST_LINE_PREFIX) or not line.rstrip("\n").endswith(","):
@@ -34,14 +35,15 @@ def read_header(path: str) -> Optional[dict]:
 def cmd_info(args: argparse.Namespace) -> int:
     print(json.dumps({"version": __version__, "python": sys.version.split()[0], "executable": sys.executable,
                       "package": os.path.dirname(os.path.abspath(__file__)),
-                      "threadConfinement": CONFINEMENT_AVAILABLE}))
+                      "threadConfinement": capabilities_now().confinement}))
     return 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    names = sorted(n for n in os.listdir(args.directory) if is_profile_name(n))
+    directory: str = args.directory
+    names = sorted(n for n in os.listdir(directory) if is_profile_name(n))
     for name in names:
-        header = read_header(os.path.join(args.directory, name))
+        header = read_header(os.path.join(directory, name))
         if header is None:
             print("%s  (unreadable)" % name)
             continue
@@ -86,7 +88,7 @@ def _refuse(message: str) -> int:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m request_profiler", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m request_profiler", description=(__doc__ or "").split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("info").set_defaults(run=cmd_info)
     listing = commands.add_parser("list")
@@ -97,7 +99,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     convert.add_argument("output")
     convert.set_defaults(run=cmd_to_pstats)
     launch = commands.add_parser("run", help="run a command with every request of its app profiled",
-                                 description=run_command.__doc__.split("\n\n")[0],
+                                 description=(run_command.__doc__ or "").split("\n\n")[0],
                                  epilog=run_command.EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     run_command.add_arguments(launch)
     launch.set_defaults(run=run_command.run)

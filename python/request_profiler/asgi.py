@@ -7,13 +7,12 @@ app.add_middleware(ASGIProfilerMiddleware, profile_dir=".profiles").
 
 import http
 import logging
-from typing import Any, Awaitable, Callable, Dict, MutableMapping
+from typing import Any, Awaitable, Callable, Dict, Iterable, MutableMapping, Tuple
 
 from . import child_tasks
 from .config import Config
-from .gate import GATE, ProfilingGate
 from .record import RequestRecord, as_string
-from .recorder import Recorder
+from .recording import GATE, ProfilingGate, Recording
 from .redact import Redactor
 from .selection import RequestSelector
 from .steps import StepProfiler
@@ -43,6 +42,11 @@ def _utf8(value: Any) -> str:
     return raw.decode("utf-8", "replace")
 
 
+def _header_pairs(headers: Any) -> Iterable[Tuple[Any, Any]]:
+    """A scope's or a message's headers: an iterable of (name, value) byte strings, or nothing."""
+    return headers or []
+
+
 def _status_line(status: int) -> str:
     try:
         return "%d %s" % (status, http.HTTPStatus(status).phrase)
@@ -55,7 +59,7 @@ def fill_from_scope(record: RequestRecord, scope: Scope) -> None:
     record.path = str(scope.get("path", ""))
     record.query = _utf8(scope.get("query_string", b""))
     record.scheme = str(scope.get("scheme", "http"))
-    headers = [(_text(k), _text(v)) for k, v in scope.get("headers") or []]
+    headers = [(_text(k), _text(v)) for k, v in _header_pairs(scope.get("headers"))]
     record.request_headers = headers
     host = next((v for k, v in headers if k.lower() == "host"), None)
     server = scope.get("server")
@@ -94,11 +98,12 @@ class ASGIProfilerMiddleware:
             record = RequestRecord("asgi")
             record.defer_request_fields(fill_from_scope, dict(scope))
             record.notes.append(ASGI_NOTE)
-            steps = StepProfiler(Recorder(self.config.confine_threads), self.gate,
+            steps = StepProfiler(Recording(self.config.confine_threads, self.gate),
                                  min(self.config.max_wait_s, MAX_STEP_WAIT_S))
         except Exception:
             log.exception("request_profiler: could not start profiling; serving the request unprofiled")
-            wanted = False
+            await self.app(scope, receive, send)
+            return
         if not wanted:
             await self.app(scope, receive, send)
             return
@@ -112,7 +117,7 @@ class ASGIProfilerMiddleware:
             if kind == "http.response.start":
                 status = message.get("status")
                 record.status_line = _status_line(int(status)) if status is not None else None
-                record.response_headers = [(_text(k), _text(v)) for k, v in message.get("headers") or []]
+                record.response_headers = [(_text(k), _text(v)) for k, v in _header_pairs(message.get("headers"))]
             elif kind == "http.response.body":
                 record.bytes_sent += len(message.get("body") or b"")
                 record.chunks_sent += 1
@@ -148,6 +153,7 @@ class ASGIProfilerMiddleware:
     def _finish(self, record: RequestRecord, steps: StepProfiler) -> None:
         try:
             record.finish()
+            recording_notes = steps.recording.finish()
             record.cpu_s = steps.cpu_s
             if steps.steps and steps.unprofiled_steps == steps.steps:
                 record.profiler = None
@@ -157,8 +163,7 @@ class ASGIProfilerMiddleware:
                 record.notes.append("%d step(s) of this request's task(s) were profiled" % (steps.steps - steps.unprofiled_steps))
                 if steps.unprofiled_steps:
                     record.notes.append("%d step(s) ran unprofiled: %s" % (steps.unprofiled_steps, steps.last_refusal))
-                if steps.recorder.note():
-                    record.notes.append(steps.recorder.note())
+                record.notes.extend(recording_notes)
             if self.writer is not None:
                 self.writer.submit_if_kept(record)
         except Exception:

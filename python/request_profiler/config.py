@@ -105,7 +105,7 @@ class Config:
         self.queue_max_mb = _parse_number("queue_max_mb", queue_max_mb, float, 0)
         self.dot_node_threshold = _parse_number("dot_node_threshold", dot_node_threshold, float, 0)
         self.dot_edge_threshold = _parse_number("dot_edge_threshold", dot_edge_threshold, float, 0)
-        # 3.12+ only: keep each profile to its request's thread (see thread_filter.py).
+        # 3.12+ only: keep each profile to its request's thread (see recording/thread_filter.py).
         self.confine_threads = parse_bool("confine_threads", confine_threads)
         # ASGI only: also step the tasks a request starts (see child_tasks.py).
         self.profile_child_tasks = parse_bool("profile_child_tasks", profile_child_tasks)

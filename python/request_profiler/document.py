@@ -9,6 +9,7 @@ from .interpreter import interpreter_paths, python_info
 from .record import RequestRecord
 from .redact import Redactor, redact_all
 from .request_environ import server_environ_note, split_wsgi_environ
+from .recording import OWN_CALLS
 from .stats import ProfileTables, extract
 
 FORMAT = "request-profiler"
@@ -23,14 +24,14 @@ BODY_KEYS = ("request", "response", "environ", "error", "python", "paths", "prof
 
 # Static for the life of the process: computed once.
 _PYTHON = python_info()
-_PATHS: Optional[Dict[str, Any]] = None
+_paths_found: Optional[Dict[str, Any]] = None
 
 
 def _paths() -> Dict[str, Any]:
-    global _PATHS
-    if _PATHS is None:
-        _PATHS = interpreter_paths()
-    return _PATHS
+    global _paths_found
+    if _paths_found is None:
+        _paths_found = interpreter_paths()
+    return _paths_found
 
 
 def _int_or_none(value: Optional[str]) -> Optional[int]:
@@ -43,7 +44,7 @@ def _int_or_none(value: Optional[str]) -> Optional[int]:
 def _tables(record: RequestRecord) -> ProfileTables:
     if record.profiler is None:
         return ProfileTables([], [])
-    return extract(record.profiler.getstats())
+    return extract(record.profiler.getstats(), OWN_CALLS)
 
 
 def build(record: RequestRecord, redactor: Redactor,
@@ -85,7 +86,7 @@ def build(record: RequestRecord, redactor: Redactor,
     environ = redact_all(redaction, environ)
     error = record.error
     if error is not None:
-        error = {key: redaction.text(value) if isinstance(value, str) else value for key, value in error.items()}
+        error = {key: redaction.text(value) for key, value in error.items()}
     notes = [redaction.text(note) for note in notes]
     # Last: every secret found above, wherever else it appears.
     request, response, environ, error, notes = redaction.scrub([request, response, environ, error, notes])

@@ -110,7 +110,7 @@ def render(tables: ProfileTables, title: str, node_threshold: float = 0.005,
         lines.append("}")
         return "\n".join(lines) + "\n"
     drawn = drawn_functions(tables, total, node_threshold, max_nodes)
-    edge_drawn = [drawn[caller] and drawn[callee] and ct / total >= edge_threshold
+    edge_drawn: List[bool] = [drawn[caller] and drawn[callee] and ct / total >= edge_threshold
                   for caller, callee, _cc, _nc, _tt, ct in tables.edges]
     hot_functions, hot_edges = find_hot_path(tables.functions, tables.edges, roots,
                                              drawn.__getitem__, edge_drawn.__getitem__)

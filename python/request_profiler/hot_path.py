@@ -8,10 +8,10 @@ the node's cumulative time. Self-calls and calls back into the path are skipped,
 recursion and cycles end the walk instead of looping.
 """
 
-from typing import Callable, List, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Sequence, Tuple
 
 
-def find_hot_path(functions: Sequence[dict], edges: Sequence[Sequence[float]], roots: Sequence[int],
+def find_hot_path(functions: Sequence[Dict[str, Any]], edges: Sequence[Sequence[float]], roots: Sequence[int],
                   is_drawn: Callable[[int], bool],
                   is_edge_drawn: Callable[[int], bool]) -> Tuple[List[int], List[int]]:
     """Returns (function indices root first, edge indices): edges[i] leads from
@@ -22,7 +22,8 @@ def find_hot_path(functions: Sequence[dict], edges: Sequence[Sequence[float]], r
     callees_of: List[List[int]] = [[] for _ in functions]
     for e, edge in enumerate(edges):
         callees_of[int(edge[0])].append(e)
-    path, path_edges = [start], []
+    path: List[int] = [start]
+    path_edges: List[int] = []
     on_path = {start}
     node = start
     while True:

@@ -32,7 +32,7 @@ class RequestRecord:
         self.host = ""
         self.remote_addr: Optional[str] = None
         self.request_headers: Pairs = []
-        self.environ: dict = {}
+        self.environ: Dict[str, str] = {}
         # response
         self.status_line: Optional[str] = None
         self.response_headers: Pairs = []

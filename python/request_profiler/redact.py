@@ -13,7 +13,7 @@ Three layers, each catching what the one before cannot see:
 """
 
 import re
-from typing import Any, Dict, Iterable, List, Optional, Pattern, Set, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Pattern, Set, Tuple, cast
 from urllib.parse import quote, unquote_plus
 
 REDACTED = "[redacted]"
@@ -61,6 +61,13 @@ _FREE_VALUE = re.compile(r"""[^&;\s'"<>]*""")
 _PATH_VALUE = re.compile(r"""[^&;\s'"<>/]*""")  # in a URL's path a value ends at '/' too
 _AUTH_SCHEME = re.compile(r"(?i)(bearer|basic|digest|token|negotiate|hmac|aws4-hmac-sha256)$")
 _WORD = re.compile(r"\S*")
+
+
+def _end_of_match(pattern: Pattern[str], text: str, start: int) -> int:
+    """Where pattern's match at start ends. For the value patterns above, which match
+    the empty string and so always match; start if one ever did not."""
+    match = pattern.match(text, start)
+    return start if match is None else match.end()
 _PATH_PARAMETER = re.compile(r";([^/;=?#]*)=([^/;?#]*)")
 _QUERY_SEPARATORS = re.compile(r"([&;])")
 _URL_LIKE = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*://|/)\S*$")
@@ -203,9 +210,9 @@ class Redaction:
                     text = text.replace(secret, REDACTED)
             return text
         if isinstance(value, dict):
-            return {key: self._scrub(item, secrets) for key, item in value.items()}
+            return {key: self._scrub(item, secrets) for key, item in cast(Dict[Any, Any], value).items()}
         if isinstance(value, (list, tuple)):
-            return [self._scrub(item, secrets) for item in value]
+            return [self._scrub(item, secrets) for item in cast(Iterable[Any], value)]
         return value
 
     # -- pieces ---------------------------------------------------------------------
@@ -253,7 +260,7 @@ class Redaction:
                     continue
             elif "%" in text[start:start + 256]:
                 # A percent-encoded value may hide a URL or a query: look inside.
-                end = value_pattern.match(text, start).end()
+                end = _end_of_match(value_pattern, text, start)
                 raw = text[start:end]
                 if "%" in raw:
                     replaced = self._parameter("", match.group(name_group), raw, depth)
@@ -271,9 +278,9 @@ class Redaction:
         if start < len(text) and text[start] in "'\"":
             close = text.find(text[start], start + 1)
             return len(text) if close < 0 else close + 1
-        end = value_pattern.match(text, start).end()
+        end = _end_of_match(value_pattern, text, start)
         if _AUTH_SCHEME.match(text, start, end) and end < len(text) and text[end] == " ":
-            end = _WORD.match(text, end + 1).end()  # "Authorization=Bearer <token>"
+            end = _end_of_match(_WORD, text, end + 1)  # "Authorization=Bearer <token>"
         return end
 
     def _userinfo(self, match: "re.Match[str]") -> str:

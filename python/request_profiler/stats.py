@@ -7,16 +7,14 @@ cc = primitive calls, nc = all calls, tt = own time, ct = cumulative time; an
 edge carries the callee's numbers for the calls made from that caller.
 """
 
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Collection, Dict, List, Optional, Tuple
 
 Label = Tuple[str, int, str]
 
 # The profiler's own disable() call is recorded as the last call of every profile;
 # it is measurement noise, not the app's work.
-# Python 3.12+ also records our thread-confinement swap (thread_filter.py).
 PROFILER_NOISE = {"<method 'disable' of '_lsprof.Profiler' objects>",
-                  "<built-in method disable>",
-                  "<built-in method sys.monitoring.register_callback>"}
+                  "<built-in method disable>"}
 
 
 def _label(code: Any) -> Label:
@@ -47,7 +45,8 @@ class ProfileTables:
         called_by_other = [False] * n
         callees: List[List[int]] = [[] for _ in range(n)]
         for edge in self.edges:
-            caller, callee = edge[0], edge[1]
+            caller: int = edge[0]
+            callee: int = edge[1]
             callees[caller].append(callee)
             if caller != callee:
                 called_by_other[callee] = True
@@ -78,14 +77,15 @@ class ProfileTables:
         return sum(self.functions[i]["ct"] for i in self.roots())
 
 
-def extract(entries: List[Any]) -> ProfileTables:
-    """entries: the result of Profile.getstats() on a disabled profiler."""
+def extract(entries: List[Any], own_calls: Collection[Label] = ()) -> ProfileTables:
+    """entries: the result of Profile.getstats() on a disabled profiler; own_calls:
+    labels of the recorder's own calls, left out like disable()."""
     index: Dict[Label, int] = {}
     functions: List[Dict[str, Any]] = []
 
     def slot(code: Any) -> Optional[int]:
         label = _label(code)
-        if label[2] in PROFILER_NOISE:
+        if label[2] in PROFILER_NOISE or label in own_calls:
             return None
         i = index.get(label)
         if i is None:

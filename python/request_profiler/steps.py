@@ -4,25 +4,23 @@ request's task runs a step and disabled whenever it suspends.
 cProfile cannot tell tasks apart: enabled for the whole request, it would record
 every other task the event loop runs while this one awaits. Driving the app's
 coroutine ourselves, one send()/throw() at a time, lets each concurrent request
-on a loop keep its own profiler, and keeps the gate (see gate.py) only for the
-length of a step. Time spent suspended is in the wall time, not in the profile.
+on a loop keep its own profiler, and holds the profiler of the process (3.12+)
+only for the length of a step. Time spent suspended is in the wall time, not in the profile.
 """
 
 import inspect
 import time
 from typing import Any, Awaitable, Callable, Optional
 
-from .gate import ProfilingGate
-from .recorder import Recorder, refusal_for
+from .recording import Recording
 
 thread_time = getattr(time, "thread_time", time.process_time)
 
 
 class StepProfiler:
-    def __init__(self, recorder: Recorder, gate: ProfilingGate, step_timeout: float) -> None:
-        self.recorder = recorder
-        self.profiler = recorder.profiler
-        self.gate = gate
+    def __init__(self, recording: Recording, step_timeout: float) -> None:
+        self.recording = recording
+        self.profiler = recording.profiler
         self.step_timeout = step_timeout
         self.steps = 0
         self.unprofiled_steps = 0
@@ -40,25 +38,18 @@ class StepProfiler:
         if self.closed:
             return False
         self.steps += 1
-        refusal = self.gate.acquire(self.step_timeout)
+        self._cpu_start = thread_time()
+        refusal = self.recording.begin(self.step_timeout)
         if refusal is None:
-            try:
-                self._cpu_start = thread_time()
-                self.recorder.start()
-                return True
-            except Exception as exc:  # the profiler slot is taken (3.12+), or anything else
-                self.gate.release()
-                refusal = refusal_for(exc)
+            return True
         self.unprofiled_steps += 1
         self.last_refusal = refusal
         return False
 
     def _end(self, recording: bool) -> None:
-        """Called after the profiler is disabled (disabling inside this method would
-        record the method itself)."""
+        """Called after the recording stopped (stopping in here would record this method)."""
         if recording:
             self.cpu_s += thread_time() - self._cpu_start
-            self.gate.release()
 
     def step(self, resume: Callable[..., Any], *args: Any) -> Any:
         """One step: resume(*args) (the inner coroutine's send or throw) with the profiler on."""
@@ -67,8 +58,7 @@ class StepProfiler:
             return resume(*args)
         finally:
             if recording:
-                self.profiler.disable()
-                self.recorder.disarm()
+                self.recording.stop()
             self._end(recording)
 
 

@@ -20,10 +20,9 @@ from typing import Any, Callable, FrozenSet, Optional, Set
 
 from . import document, dotgraph, hot_path, interpreter, naming, pstats_file, request_environ, retention, stats
 from .config import Config, ProfileDirError, explain_unusable_dir
-from .gate import GATE, ProfilingGate
 from .record import RequestRecord
+from .recording import GATE, ProfilingGate, code_files, held_still_while_recording
 from .redact import Redactor
-from .thread_tripwire import code_files, may_park, must_not_park
 
 log = logging.getLogger("request_profiler")
 
@@ -45,7 +44,7 @@ BYTES_PER_FUNCTION = 1200
 
 def _writing_code_files() -> FrozenSet[str]:
     """Where the writer's own work runs: while it runs there it holds no lock the app
-    could need, so a recording may park it (thread_tripwire.may_park)."""
+    could need, so a recording may hold it still (held_still_while_recording)."""
     return code_files([write_atomic, document.build, stats.extract, dotgraph.render, hot_path.find_hot_path,
                        naming.profile_stem, pstats_file.pstats_bytes, RequestRecord.complete, Redactor.value,
                        request_environ.split_wsgi_environ,
@@ -69,8 +68,8 @@ class ProfileWriter:
         self._start_lock = threading.Lock()
         self._pid: Optional[int] = None
         # A SimpleQueue, whose get() waits in C: the idle writer's stack is then three
-        # small frames, and sys.monitoring re-instruments every thread's stack at each
-        # change (four per recorded request on 3.12+). Its bound is kept here: records
+        # small frames, and on 3.12+ every switch of the profiler re-instruments every
+        # thread's stack (four per recorded request). Its bound is kept here: records
         # submitted and not yet written, counted under _pending_lock.
         self._queue: "queue.SimpleQueue[Any]" = queue.SimpleQueue()
         self._pending = 0
@@ -95,6 +94,7 @@ class ProfileWriter:
 
     def submit(self, record: RequestRecord) -> bool:
         self._ensure_thread()
+        dropped = 0
         with self._pending_lock:
             self.offered += 1
             room = self._pending < self.capacity
@@ -221,12 +221,11 @@ class ProfileWriter:
 
     def _write(self, record: RequestRecord) -> None:
         deadline = time.monotonic() + YIELD_TIMEOUT_S
-        if not self._behind():
-            may_park(deadline, _WRITING_CODE_FILES)
-        try:
+        if self._behind():
             self._write_files(record, deadline)
-        finally:
-            must_not_park()
+            return
+        with held_still_while_recording(deadline, _WRITING_CODE_FILES):
+            self._write_files(record, deadline)
 
     def _write_files(self, record: RequestRecord, deadline: float) -> None:
         record.complete()

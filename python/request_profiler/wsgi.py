@@ -2,26 +2,27 @@
 
 The profiler is enabled while the app runs and again while each body chunk is
 produced, so a streaming body is profiled as it is iterated without ever being
-buffered; the time the server spends sending is in the wall time only. On 3.12+
-the one profiler of the process (gate.py) is taken for each of these stretches
-of app code and given back between them, so other requests record while the
-server sends a long response. The profile is finished when the server calls
+buffered; the time the server spends sending is in the wall time only. Each of
+these stretches of app code is one begin()/stop() of the request's Recording, so
+other requests record while the server sends a long response. The profile is finished when the server calls
 close() (PEP 3333 says it must), which is always passed on to the app's iterable.
 """
 
 import logging
 import time
-from typing import Any, Callable, Iterable, Iterator, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 
 from .config import Config
-from .gate import GATE, ProfilingGate
 from .record import RequestRecord, as_string
-from .recorder import Recorder, refusal_for
+from .recording import GATE, ProfilingGate, Recording
 from .redact import Redactor
 from .selection import RequestSelector
 from .writer import ProfileWriter
 
 log = logging.getLogger("request_profiler")
+
+# A PEP 3333 environ: CGI variables (str) and wsgi.* entries (anything).
+Environ = Dict[str, Any]
 
 thread_time = getattr(time, "thread_time", time.process_time)
 
@@ -37,7 +38,7 @@ def _latin1_to_text(value: str) -> str:
         return value
 
 
-def fill_from_environ(record: RequestRecord, environ: dict) -> None:
+def fill_from_environ(record: RequestRecord, environ: Environ) -> None:
     record.method = environ.get("REQUEST_METHOD", "")
     record.path = _latin1_to_text(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""))
     record.query = _latin1_to_text(environ.get("QUERY_STRING", ""))
@@ -47,7 +48,7 @@ def fill_from_environ(record: RequestRecord, environ: dict) -> None:
         host = "%s:%s" % (environ.get("SERVER_NAME", ""), environ.get("SERVER_PORT", ""))
     record.host = host
     record.remote_addr = environ.get("REMOTE_ADDR") or None
-    headers = []
+    headers: List[Tuple[str, str]] = []
     for key, value in environ.items():
         if key.startswith("HTTP_"):
             headers.append((key[5:].replace("_", "-").title(), _latin1_to_text(str(value))))
@@ -68,44 +69,36 @@ class ProfilerMiddleware:
         self.gate: ProfilingGate = GATE
         self.writer: Optional[ProfileWriter] = ProfileWriter(self.config, self.redactor, self.gate) if self.config.enabled else None
 
-    def __call__(self, environ: dict, start_response: Callable[..., Any]) -> Iterable[bytes]:
-        # Kept small, like Recorder.start: this frame is on the stack each time
-        # sys.monitoring re-instruments every thread's stack (enable, disable and, on
-        # 3.12+, laying and lifting the thread watch), which costs about 2 ns per
-        # instruction of each frame there. The work before and after the app call is in
-        # helpers that return first.
+    def __call__(self, environ: Environ, start_response: Callable[..., Any]) -> Iterable[bytes]:
+        # Kept small: this frame is on the stack each time the profiler is switched
+        # on or off, which on 3.12+ re-instruments every thread's stack at about 2 ns
+        # per instruction of each frame there. The work before and after the app call
+        # is in helpers that return first.
         if self.writer is None:
             return self.app(environ, start_response)
         request = self._begin(environ, start_response)
         if request is None:
             return self.app(environ, start_response)
-        record, recorder, recording_start_response = request
-        if recorder is not None:
-            recorder = self._start(record, recorder)
+        record, recording, recording_start_response = request
+        recording = self._start(record, recording)
         try:
             result = self.app(environ, recording_start_response)
         except BaseException as exc:
-            if recorder is not None:
-                recorder.profiler.disable()
-                recorder.disarm()
-                self.gate.release()
-            self._fail(record, recorder, exc)
+            if recording is not None:
+                recording.stop()
+            self._fail(record, recording, exc)
             raise
-        if recorder is not None:
-            recorder.profiler.disable()
-            # A list body records nothing more: the thread watch comes down in
-            # _finish, after the server has sent the response, unless the next
-            # recording has taken it over by then (on 3.12+ lifting it costs a
-            # re-instrumentation of every thread's frames, which need not delay the
-            # client).
-            recorder.disarm(later=_runs_no_app_code(result))
-            self.gate.release()  # other requests record while the server sends
-        return _body_class(result)(self, result, record, recorder)
+        if recording is not None:
+            # A list body records nothing more: what the recording leaves up comes down
+            # in finish_request, after the server has sent the response. Inline, not
+            # _runs_no_app_code(result): a Python call here would be recorded.
+            recording.stop(later=type(result) in _PLAIN_SEQUENCES)
+        return _body_class(result)(self, result, record, recording)
 
-    def _begin(self, environ: dict, start_response: Callable[..., Any]) -> Optional[Tuple[RequestRecord, Optional[Recorder], Callable[..., Any]]]:
+    def _begin(self, environ: Environ, start_response: Callable[..., Any]) -> Optional[Tuple[RequestRecord, Recording, Callable[..., Any]]]:
         """Before the app: None when the request is served unprofiled and unrecorded;
-        else its record, a recorder when the gate let it record, and the start_response
-        that records the response."""
+        else its record, its recording (not begun) and the start_response that records
+        the response."""
         try:
             path = _latin1_to_text(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""))
             if not self.selector.wants(path):
@@ -114,20 +107,13 @@ class ProfilerMiddleware:
             log.exception("request_profiler: could not inspect the request; serving it unprofiled")
             return None
         record = RequestRecord("wsgi")
-        recorder: Optional[Recorder] = None
         try:
             record.defer_request_fields(fill_from_environ, dict(environ))
             record.notes.append(WSGI_NOTE)
-            refusal = self.gate.acquire(self.config.max_wait_s)
-            if refusal is None:
-                recorder = Recorder(self.config.confine_threads)
-            else:
-                record.skip_reason = refusal
+            recording = Recording(self.config.confine_threads, self.gate)
             record.cpu_s = -thread_time()
         except Exception:
             log.exception("request_profiler: could not start profiling; serving the request unprofiled")
-            if recorder is not None:
-                self.gate.release()
             return None
 
         def recording_start_response(status: str, headers: Any, exc_info: Any = None) -> Callable[[bytes], Any]:
@@ -145,56 +131,49 @@ class ProfilerMiddleware:
                     raise
             return counting_write
 
-        return record, recorder, recording_start_response
+        return record, recording, recording_start_response
 
-    def _start(self, record: RequestRecord, recorder: Recorder) -> Optional[Recorder]:
-        """Switches the profiler on (its last act: what follows is recorded). None when
-        it cannot be (another tool holds the slot on 3.12+): the request is then
-        recorded unprofiled, saying why."""
-        try:
-            record.profiler = recorder.profiler
-            recorder.start()
-            return recorder
-        except Exception as exc:
-            self.gate.release()
+    def _start(self, record: RequestRecord, recording: Recording) -> Optional[Recording]:
+        """Begins the recording (its last act: what follows is recorded). None when it
+        cannot (3.12+: another request kept the profiler past max_wait_s, or another
+        tool holds it): the request is then recorded unprofiled, saying why."""
+        record.profiler = recording.profiler
+        refusal = recording.begin(self.config.max_wait_s)
+        if refusal is not None:
             record.profiler = None
-            record.skip_reason = refusal_for(exc)
+            record.skip_reason = refusal
             return None
+        return recording
 
-    def _fail(self, record: RequestRecord, recorder: Optional[Recorder], failure: BaseException) -> None:
-        """The app raised (after the profiler was switched off and the gate released)."""
+    def _fail(self, record: RequestRecord, recording: Optional[Recording], failure: BaseException) -> None:
+        """The app raised (after the recording stopped)."""
         record.capture_error(failure)
-        self._finish(record, recorder)
+        self.finish_request(record, recording)
 
-    def _take_profiler(self, record: RequestRecord, recorder: Recorder) -> bool:
-        """Before a stretch of app code after the app call (a body chunk, close()):
-        take the gate and switch the profiler on (its last act). False when the
-        stretch runs unprofiled; the profile's notes will count it."""
-        refusal = self.gate.acquire(self.config.max_wait_s)
+    def begin_stretch(self, record: RequestRecord, recording: Recording) -> bool:
+        """For the response body, before a stretch of app code after the app call (a
+        body chunk, close()): begin recording again (its last act). False when the stretch runs unprofiled;
+        the profile's notes will count it."""
+        refusal = recording.begin(self.config.max_wait_s)
         if refusal is None:
-            try:
-                recorder.start()
-                return True
-            except Exception as exc:  # another tool took the profiler slot (3.12+)
-                self.gate.release()
-                refusal = refusal_for(exc)
+            return True
         record.unprofiled_stretches += 1
         record.stretch_refusal = refusal
         return False
 
-    def _finish(self, record: RequestRecord, recorder: Optional[Recorder]) -> None:
-        """Runs exactly once per request, whatever happened, after its last stretch of
-        app code (the gate is free); never raises."""
+    def finish_request(self, record: RequestRecord, recording: Optional[Recording]) -> None:
+        """Runs exactly once per request (called by the response body, or when the app
+        raised), whatever happened, after its last stretch of app code (none
+        recording); never raises."""
         try:
             record.finish()
             record.cpu_s += thread_time()
-            if recorder is not None:
-                recorder.disarm()  # hooks left up for a list body, unless taken over
+            if recording is not None:
+                notes = recording.finish()
                 if record.unprofiled_stretches:
                     record.notes.append("%d stretch(es) of app code after the app call (body chunks, close()) ran "
                                         "unprofiled: %s" % (record.unprofiled_stretches, record.stretch_refusal))
-                if recorder.note():
-                    record.notes.append(recorder.note())
+                record.notes.extend(notes)
             if self.writer is not None:
                 self.writer.submit_if_kept(record)
         except Exception:
@@ -206,15 +185,15 @@ class _ResponseBody:
     always closes the app's iterable, and finishes the profile exactly once."""
 
     def __init__(self, middleware: ProfilerMiddleware, result: Iterable[bytes], record: RequestRecord,
-                 recorder: Optional[Recorder]) -> None:
+                 recording: Optional[Recording]) -> None:
         self._middleware = middleware
         self._result = result
         self._iterator: Optional[Iterator[bytes]] = None
         self._record = record
         # Iterating a plain list or tuple runs no app code: no need to switch the
         # profiler on for each chunk (the common case: one-chunk bodies).
-        self._chunk_recorder = None if _runs_no_app_code(result) else recorder
-        self._recorder = recorder
+        self._chunk_recording = None if _runs_no_app_code(result) else recording
+        self._recording = recording
         self._finished = False
         # How the body ended: a server that closes it before its end and before any
         # error has stopped sending (PEP 3333 servers do when the client hangs up).
@@ -225,10 +204,11 @@ class _ResponseBody:
         return self
 
     def __next__(self) -> bytes:
-        recorder = self._chunk_recorder
+        recording = self._chunk_recording
         failure: Optional[BaseException] = None
-        if recorder is not None and not self._middleware._take_profiler(self._record, recorder):
-            recorder = None
+        chunk = b""
+        if recording is not None and not self._middleware.begin_stretch(self._record, recording):
+            recording = None
         try:
             if self._iterator is None:
                 self._iterator = iter(self._result)
@@ -240,10 +220,8 @@ class _ResponseBody:
             failure = exc
             self._failed = True
         finally:
-            if recorder is not None:
-                recorder.profiler.disable()
-                recorder.disarm()
-                self._middleware.gate.release()
+            if recording is not None:
+                recording.stop()
         if failure is not None:
             self._record.capture_error(failure)
             raise failure
@@ -263,19 +241,17 @@ class _ResponseBody:
             self._finish()
 
     def _profiled_close(self, close: Callable[[], Any]) -> None:
-        recorder = self._recorder
+        recording = self._recording
         failure: Optional[BaseException] = None
-        if recorder is not None and not self._middleware._take_profiler(self._record, recorder):
-            recorder = None
+        if recording is not None and not self._middleware.begin_stretch(self._record, recording):
+            recording = None
         try:
             close()
         except BaseException as exc:
             failure = exc
         finally:
-            if recorder is not None:
-                recorder.profiler.disable()
-                recorder.disarm()
-                self._middleware.gate.release()
+            if recording is not None:
+                recording.stop()
         if failure is not None:
             self._record.capture_error(failure)
             raise failure
@@ -284,7 +260,7 @@ class _ResponseBody:
         if self._finished:
             return
         self._finished = True
-        self._middleware._finish(self._record, self._recorder)
+        self._middleware.finish_request(self._record, self._recording)
 
     def __del__(self) -> None:
         # A server that never calls close() must not keep the gate held forever.
@@ -301,9 +277,12 @@ class _SizedResponseBody(_ResponseBody):
         return len(self._result)  # type: ignore[arg-type]
 
 
+_PLAIN_SEQUENCES = (list, tuple)
+
+
 def _runs_no_app_code(result: Any) -> bool:
     """Iterating a plain list or tuple runs no app code, and neither has close()."""
-    return type(result) in (list, tuple)
+    return type(result) in _PLAIN_SEQUENCES
 
 
 def _body_class(result: Any) -> type:

@@ -162,8 +162,8 @@ class AsgiMiddlewareTest(TempDirTestCase):
 
     def test_a_profiler_that_fails_to_start_leaves_the_steps_unprofiled_not_the_request_failed(self):
         from unittest import mock
-        from request_profiler import recorder
-        from request_profiler.recorder import Recorder
+        from request_profiler.recording import recorder
+        from request_profiler.recording.recorder import Recorder
         mw = self.middleware()
         sent = Collector()
         with mock.patch.object(Recorder, "start", side_effect=RuntimeError("no monitoring here")), \

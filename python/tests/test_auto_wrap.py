@@ -13,8 +13,9 @@ import textwrap
 import unittest
 from contextlib import redirect_stderr
 
-from request_profiler import ASGIProfilerMiddleware, ProfilerMiddleware, auto_wrap
-from request_profiler.import_hooks import patch_after_import
+from request_profiler import ASGIProfilerMiddleware, ProfilerMiddleware
+from request_profiler.run import auto_wrap
+from request_profiler.run.import_hooks import patch_after_import
 
 from .support import TempDirTestCase, call, function_names, load, make_environ, profile_files
 

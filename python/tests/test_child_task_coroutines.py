@@ -15,8 +15,7 @@ import warnings
 
 from request_profiler import ASGIProfilerMiddleware
 from request_profiler.child_tasks import profiled_coroutine
-from request_profiler.gate import GATE
-from request_profiler.recorder import Recorder
+from request_profiler.recording import Recording
 from request_profiler.steps import StepProfiler
 
 from .deadline import run_with_deadline
@@ -181,7 +180,7 @@ class ChildTaskCoroutineTest(TempDirTestCase):
         self.assert_same_as_unprofiled(set_factory=asyncio.eager_task_factory)
 
     def test_a_task_that_never_starts_warns_once_under_the_apps_name(self):
-        steps = StepProfiler(Recorder(), GATE, 0.1)
+        steps = StepProfiler(Recording(), 0.1)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             coroutine = profiled_coroutine(steps, never_started())

@@ -100,7 +100,7 @@ class GateOrderTest(unittest.TestCase):
         # and asks for it again a moment later. A request waiting meanwhile goes first.
         import threading
         import time
-        from request_profiler.gate import ProfilingGate
+        from request_profiler.recording.gate import ProfilingGate
         gate = ProfilingGate(one_per_process=True)
         order = []
         self.assertIsNone(gate.acquire(1))
@@ -124,7 +124,7 @@ class GateOrderTest(unittest.TestCase):
 
     def test_a_waiter_that_gives_up_first_in_line_lets_the_next_one_go(self):
         import threading
-        from request_profiler.gate import ProfilingGate
+        from request_profiler.recording.gate import ProfilingGate
         gate = ProfilingGate(one_per_process=True)
         self.assertIsNone(gate.acquire(1))
         refusals = []

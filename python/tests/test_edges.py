@@ -11,7 +11,7 @@ import unittest
 from wsgiref.util import FileWrapper
 
 from request_profiler import ProfilerMiddleware
-from request_profiler.gate import ProfilingGate
+from request_profiler.recording.gate import ProfilingGate
 
 from .support import TempDirTestCase, call, function_names, load, make_environ, profile_files
 
@@ -175,8 +175,8 @@ class EdgeCasesTest(TempDirTestCase):
 
     def test_a_profiler_that_fails_to_start_means_unprofiled_not_an_error(self):
         from unittest import mock
-        from request_profiler import recorder
-        from request_profiler.recorder import Recorder
+        from request_profiler.recording import recorder
+        from request_profiler.recording.recorder import Recorder
         mw = self.middleware()
         with mock.patch.object(Recorder, "start", side_effect=RuntimeError("no monitoring here")), \
                 mock.patch.object(recorder, "_start_failures_logged", set()):

@@ -212,9 +212,9 @@ class StandardLibraryTest(LaunchTestCase):
         self.assertEqual(run.stdout.decode().splitlines()[1], "True")
 
     def test_without_the_launcher_nothing_is_hooked(self):
-        bootstrap = os.path.join(PACKAGE_ROOT, "request_profiler", "bootstrap")
+        bootstrap = os.path.join(PACKAGE_ROOT, "request_profiler", "run", "bootstrap")
         script = ("import sys; n = len(sys.meta_path)\n"
-                  "import request_profiler, request_profiler.autoinstall, request_profiler.__main__\n"
+                  "import request_profiler, request_profiler.run.autoinstall, request_profiler.__main__\n"
                   "import wsgiref.simple_server as w\n"
                   "print(len(sys.meta_path) == n, hasattr(w.WSGIServer.set_app, '_request_profiler_original'))\n")
         for pythonpath in (PACKAGE_ROOT, os.pathsep.join([bootstrap, PACKAGE_ROOT])):

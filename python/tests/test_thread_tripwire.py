@@ -91,7 +91,7 @@ class TripwireTest(TempDirTestCase):
         wakes up while a request is recorded and runs code of this file. Returns the
         profile, whether the thread had finished its work before the request let go of
         the profiler, and the callback cProfile had for C_RAISE meanwhile."""
-        from request_profiler.thread_tripwire import code_files, may_park, must_not_park
+        from request_profiler.recording.thread_tripwire import code_files, may_park, must_not_park
         wake = threading.Lock()
         wake.acquire()
         done = threading.Event()
@@ -298,7 +298,7 @@ class TripwireTest(TempDirTestCase):
         close() in the middle of B's recording does not lift B's watch: the calls A's
         thread makes meanwhile stay out of B's profile."""
         from request_profiler import ProfilerMiddleware
-        from request_profiler.thread_tripwire import TRIPWIRE
+        from request_profiler.recording.thread_tripwire import TRIPWIRE
         from .support import Response, make_environ
         directory = os.path.join(self.tmp, "profiles")
         b_recording, a_closed = threading.Event(), threading.Event()

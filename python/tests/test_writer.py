@@ -4,7 +4,7 @@ import time
 import unittest
 
 from request_profiler import ProfilerMiddleware, naming, retention, writer
-from request_profiler.gate import ProfilingGate
+from request_profiler.recording.gate import ProfilingGate
 from request_profiler.writer import write_atomic
 
 from .support import TempDirTestCase, call, load, profile_files

@@ -202,7 +202,7 @@ class WsgiMiddlewareTest(TempDirTestCase):
     def test_a_body_chunk_that_cannot_get_the_profiler_runs_unprofiled_and_the_notes_count_it(self):
         import contextlib
         import threading
-        from request_profiler.gate import GATE
+        from request_profiler.recording.gate import GATE
 
         @contextlib.contextmanager
         def another_request_recording():
@@ -413,6 +413,11 @@ class ClientHangUpTest(TempDirTestCase):
         # one is finished and its profile submitted.
         from .support import http_get
         self.assertEqual(http_get(port, "/after")[0], 200)
+        # The client has the whole response before wsgiref calls close(), which submits
+        # the profile: wait for both to be submitted before flushing the writer.
+        deadline = time.monotonic() + 10
+        while mw.writer.offered < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
         self.assertTrue(mw.writer.flush(10))
         docs = {doc["header"]["path"]: doc for doc in map(load, profile_files(self.profile_dir))}
         self.assertIs(docs["/after"]["header"]["clientDisconnected"], False)

@@ -25,18 +25,19 @@ feed) does not keep every other request waiting while the server sends it; and
 concurrent tasks on one event loop are all profiled, each with its own work only.
 """
 
-import sys
 import threading
 import time
 from collections import deque
 from typing import Deque, Optional, Set
 
-ONE_PROFILER_PER_PROCESS = sys.version_info >= (3, 12)
+from . import capabilities
 
 
 class ProfilingGate:
-    def __init__(self, one_per_process: bool = ONE_PROFILER_PER_PROCESS) -> None:
-        self.one_per_process = one_per_process
+    def __init__(self, one_per_process: Optional[bool] = None) -> None:
+        """one_per_process: default, as cProfile works on this interpreter."""
+        self.one_per_process = (capabilities.CURRENT.one_profiler_per_process if one_per_process is None
+                                else one_per_process)
         self._cond = threading.Condition(threading.Lock())
         self._busy = False
         # Threads waiting for the profiler, in arrival order: the first is served next.

@@ -47,10 +47,8 @@ import threading
 import time
 from typing import Any, Callable, Collection, Dict, FrozenSet, Optional, Tuple
 
+from . import capabilities
 from .thread_filter import DIRECT, RESTORING, ThreadConfinement
-
-AVAILABLE = (sys.version_info >= (3, 12) and hasattr(sys, "monitoring")
-             and hasattr(sys, "_setprofileallthreads"))
 
 # Tool ids sys.monitoring leaves free (0-2 and 5 are named for debuggers, coverage,
 # profilers and optimizers). Tried in this order at the first recording.
@@ -59,6 +57,10 @@ _WATCH_TOOL_NAME = "request_profiler thread watch"
 
 _get_ident = threading.get_ident
 _monotonic = time.monotonic
+# Sets a profile function for every thread at once (3.12+). Undocumented, so typeshed
+# does not know it: looked up by name (capabilities.py makes the tripwire depend on it).
+_set_profile_of_all_threads: Optional[Callable[[Optional[Callable[[Any, str, Any], None]]], None]] = getattr(
+    sys, "_setprofileallthreads", None)
 
 # Threads of ours that may be parked while a request is recorded: thread id ->
 # (time.monotonic() until which, the files of the code they may be parked in).
@@ -110,7 +112,9 @@ class ThreadTripwire:
         Hooks a finished recording left up are taken over: swapping the profile
         function costs about 2 us, laying it afresh about 20 us (it re-instruments the
         code on every thread's stack)."""
-        if not AVAILABLE:
+        # The version test also tells the type checker that what follows is 3.12+ code.
+        set_profile_of_all_threads = _set_profile_of_all_threads
+        if sys.version_info < (3, 12) or not capabilities.CURRENT.tripwire or set_profile_of_all_threads is None:
             return False
         with self._lock:
             watched = self.confinement
@@ -130,7 +134,7 @@ class ThreadTripwire:
                 # Also lands on this thread; its own first event takes it off again.
                 self.confinement = confinement
                 self._hook = _profile_hook(confinement, self)
-                sys._setprofileallthreads(self._hook)
+                set_profile_of_all_threads(self._hook)
                 self._hooks_set = True
             except Exception:  # an audit hook refused, or a sys.monitoring that works differently
                 self._lift()
@@ -147,13 +151,15 @@ class ThreadTripwire:
 
     def _lift(self) -> None:
         self.confinement = None
-        if self._hooks_set:
+        if self._hooks_set and _set_profile_of_all_threads is not None:  # only ever set with it
             self._hooks_set = False
-            sys._setprofileallthreads(None)
+            _set_profile_of_all_threads(None)
 
     def _watch_thread_starts(self) -> bool:
         """Make sure our tool watches threading.Thread.start (claimed once, checked each
         time: another tool may have cleared it). False when no tool id is free."""
+        if sys.version_info < (3, 12):  # arm() calls it on 3.12+ only
+            return False
         monitoring = sys.monitoring
         start_code = threading.Thread.start.__code__
         tool = self._watch_tool

@@ -5,10 +5,10 @@ changes nothing."""
 
 import json
 import os
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, cast
 
 from . import auto_wrap
-from .config import switch_is_on
+from ..config import switch_is_on
 from .framework_hooks import PATCHES
 from .import_hooks import patch_after_import
 
@@ -20,13 +20,13 @@ _installed = False
 
 
 def settings_from_environment(environ: Optional[Dict[str, str]] = None) -> Optional[Dict[str, Any]]:
-    text = (os.environ if environ is None else environ).get(ENV_RUN)
+    text = os.environ.get(ENV_RUN) if environ is None else environ.get(ENV_RUN)
     if not text:
         return None
-    settings = json.loads(text)
-    if not isinstance(settings, dict) or not isinstance(settings.get("options", {}), dict):
+    settings: Any = json.loads(text)
+    if not isinstance(settings, dict) or not isinstance(cast(Dict[str, Any], settings).get("options", {}), dict):
         raise ValueError("%s is not a JSON object with an options object" % ENV_RUN)
-    return settings
+    return cast(Dict[str, Any], settings)
 
 
 def install(settings: Dict[str, Any]) -> bool:

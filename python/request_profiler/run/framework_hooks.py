@@ -23,7 +23,7 @@ def _named(kind: str, name: Any) -> str:
 
 
 def patch_flask(module: ModuleType) -> None:
-    from .wsgi import ProfilerMiddleware
+    from ..wsgi import ProfilerMiddleware
 
     def profiles_itself(app: Any) -> bool:  # the documented app.wsgi_app = ProfilerMiddleware(...)
         return isinstance(getattr(app, "wsgi_app", None), ProfilerMiddleware)
@@ -40,7 +40,7 @@ def patch_django_asgi(module: ModuleType) -> None:
 
 
 def patch_starlette(module: ModuleType) -> None:
-    from .asgi import ASGIProfilerMiddleware
+    from ..asgi import ASGIProfilerMiddleware
 
     def profiles_itself(app: Any) -> bool:  # the documented app.add_middleware(ASGIProfilerMiddleware, ...)
         return any(getattr(m, "cls", None) is ASGIProfilerMiddleware for m in getattr(app, "user_middleware", ()))
@@ -61,7 +61,7 @@ def patch_wsgiref(module: ModuleType) -> None:
         return
     original_set_app = server_class.set_app
 
-    from .wsgi import ProfilerMiddleware
+    from ..wsgi import ProfilerMiddleware
 
     def set_app(self: Any, application: Any) -> None:
         hooked = any(is_wrapped(cls) for cls in type(application).__mro__)

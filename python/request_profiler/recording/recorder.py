@@ -4,16 +4,11 @@ thread that switches it on."""
 
 import cProfile
 import logging
-from typing import Optional, Set
+from typing import List, Optional, Set
 
-from .thread_filter import AVAILABLE as CONFINEMENT_AVAILABLE
-from .thread_filter import STICKY, SUPPORTED, ThreadConfinement
+from . import capabilities
+from .thread_filter import PROFILER_ID, STICKY, ThreadConfinement, register_callback
 from .thread_tripwire import TRIPWIRE
-
-if CONFINEMENT_AVAILABLE:
-    import sys
-    _register = sys.monitoring.register_callback
-    _PROFILER_ID = sys.monitoring.PROFILER_ID
 
 
 _start_failures_logged: Set[str] = set()
@@ -35,8 +30,8 @@ def refusal_for(failure: Exception) -> str:
 class Recorder:
     def __init__(self, confine_threads: bool = True) -> None:
         self.profiler = cProfile.Profile()
-        self.confine = confine_threads and CONFINEMENT_AVAILABLE
-        self.confinement_failed = False
+        self.capabilities = capabilities.CURRENT
+        self.confine = confine_threads and self.capabilities.confinement
         self._armed = False
         self._confinement: Optional[ThreadConfinement] = None
 
@@ -44,9 +39,8 @@ class Recorder:
         """Raises ValueError on 3.12+ when another tool holds sys.monitoring's profiler
         slot (refusal_for says why to the profile).
 
-        To stop, call self.profiler.disable() directly at the call site, then
-        self.disarm(): a method called while recording would itself be recorded.
-        Kept small: this frame is on the stack while enable() re-instruments every
+        To stop, Recording.stop() calls self.profiler.disable() first, then
+        self.disarm(). Kept small: this frame is on the stack while enable() re-instruments every
         thread's stack, which costs about 2 ns per instruction of each frame there."""
         confinement = self._confine() if self.confine else None
         try:
@@ -60,13 +54,10 @@ class Recorder:
         # (state STICKY since) is caught by this check too.
         if confinement is not None and confinement.state is STICKY:
             for event, forwarder in confinement.sticky:
-                _register(_PROFILER_ID, event, forwarder)
+                register_callback(PROFILER_ID, event, forwarder)
 
     def _confine(self) -> Optional[ThreadConfinement]:
         """3.12+, before enable(): lay the thread watch, or filter from the start."""
-        if not SUPPORTED:  # a cProfile that works differently: leave it alone
-            self.confinement_failed = True
-            return None
         confinement = self._confinement = ThreadConfinement(self.profiler)
         self._armed = TRIPWIRE.arm(confinement)
         if not self._armed:  # no tripwire: filter from the start
@@ -89,11 +80,16 @@ class Recorder:
             except Exception:
                 logging.getLogger("request_profiler").exception("request_profiler: could not remove the thread watch")
 
-    def note(self) -> str:
-        if not CONFINEMENT_AVAILABLE:
-            return ""
-        if self.confine and not self.confinement_failed:
-            # Wording kept as docs/profile-format.md quotes it.
-            return ("python 3.12+: cProfile sees every thread; this profile was confined to the request's "
-                    "thread, which adds overhead per call")
-        return "python 3.12+: cProfile sees every thread; work of other threads may appear in this profile"
+    def notes(self) -> List[str]:
+        """What the profile must say about how it was recorded (wording kept as
+        docs/profile-format.md quotes it)."""
+        if not self.capabilities.one_profiler_per_process:
+            return []
+        if self.confine:
+            return ["python 3.12+: cProfile sees every thread; this profile was confined to the request's "
+                    "thread, which adds overhead per call"]
+        notes = ["python 3.12+: cProfile sees every thread; work of other threads may appear in this profile"]
+        plain_mode = self.capabilities.plain_mode_note()
+        if plain_mode is not None:
+            notes.append(plain_mode)
+        return notes

@@ -33,7 +33,8 @@ def _run_hidden_sitecustomize() -> None:
     module = importlib.util.module_from_spec(spec)
     # Whoever imports sitecustomize later gets that one, as without us.
     sys.modules["sitecustomize"] = module
-    spec.loader.exec_module(module)
+    # typeshed's Loader before 3.10 lacks exec_module; this spec's loader (a SourceFileLoader) has it.
+    spec.loader.exec_module(module)  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
 
 
 def _load_request_profiler(package_root: str) -> None:
@@ -48,7 +49,8 @@ def _load_request_profiler(package_root: str) -> None:
     module = importlib.util.module_from_spec(spec)
     sys.modules["request_profiler"] = module
     try:
-        spec.loader.exec_module(module)
+        # As above: typeshed's Loader before 3.10 lacks exec_module; a SourceFileLoader has it.
+        spec.loader.exec_module(module)  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
     except BaseException:
         del sys.modules["request_profiler"]
         raise
@@ -60,8 +62,8 @@ def _install_profiler() -> None:
     try:
         import json
         settings = json.loads(os.environ[_ENV_RUN])
-        _load_request_profiler(settings.get("package_root") or os.path.dirname(os.path.dirname(_HERE)))
-        from request_profiler import autoinstall
+        _load_request_profiler(settings.get("package_root") or os.path.dirname(os.path.dirname(os.path.dirname(_HERE))))
+        from request_profiler.run import autoinstall
         autoinstall.install(autoinstall.settings_from_environment() or {})
     except Exception as exc:
         try:

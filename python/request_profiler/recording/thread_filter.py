@@ -22,18 +22,23 @@ The profile is then as exact as on 3.11.
 import sys
 import threading
 from _thread import allocate_lock
-from typing import Any, Callable, List, Tuple
+from typing import Any, Callable, List, Optional, Tuple
 
-AVAILABLE = sys.version_info >= (3, 12) and hasattr(sys, "monitoring")
-
-# The label cProfile gives our own swap calls; removed from the data like disable().
-NOISE_LABELS = ("<built-in method sys.monitoring.register_callback>",)
+from .capabilities import CALLBACK_TABLE
 
 _get_ident = threading.get_ident
-if AVAILABLE:
-    _register = sys.monitoring.register_callback
-    _get_tool = sys.monitoring.get_tool
-    _PROFILER_ID = sys.monitoring.PROFILER_ID
+if sys.version_info >= (3, 12):
+    register_callback = sys.monitoring.register_callback
+    get_tool = sys.monitoring.get_tool
+    PROFILER_ID = sys.monitoring.PROFILER_ID
+else:  # no sys.monitoring, so no confinement (capabilities.py): these are never called
+    PROFILER_ID = 2
+
+    def register_callback(tool_id: int, event: int, func: Optional[Callable[..., Any]]) -> Any:
+        raise RuntimeError("thread confinement needs sys.monitoring (Python 3.12+)")
+
+    def get_tool(tool_id: int) -> Optional[str]:
+        raise RuntimeError("thread confinement needs sys.monitoring (Python 3.12+)")
 
 # What is registered for the profiler's events while it is enabled. RESTORING: the
 # recording thread is putting cProfile's callbacks back (some are back already).
@@ -85,33 +90,15 @@ def _forward4(callback: Callable[..., Any], owner: int, on_owner: Any) -> Callab
     return owner_only
 
 
+# Each event's forwarder, by the number of arguments sys.monitoring passes with it.
+_FORWARDER_BY_EVENT = {"PY_START": _forward2, "PY_RESUME": _forward2, "PY_THROW": _forward3,
+                       "PY_RETURN": _forward3, "PY_YIELD": _forward3, "PY_UNWIND": _forward3,
+                       "CALL": _forward4, "C_RETURN": _forward4, "C_RAISE": _forward4}
+
 # (event name, profiler method cProfile registers for it, forwarder of the event's arity)
-_PLAN = (
-    ("PY_START", "_pystart_callback", _forward2),
-    ("PY_RESUME", "_pystart_callback", _forward2),
-    ("PY_THROW", "_pystart_callback", _forward3),
-    ("PY_RETURN", "_pyreturn_callback", _forward3),
-    ("PY_YIELD", "_pyreturn_callback", _forward3),
-    ("PY_UNWIND", "_pyreturn_callback", _forward3),
-    ("CALL", "_ccall_callback", _forward4),
-    ("C_RETURN", "_creturn_callback", _forward4),
-    ("C_RAISE", "_creturn_callback", _forward4),
-)
+_PLAN = tuple((event, method, _FORWARDER_BY_EVENT[event]) for event, method in CALLBACK_TABLE)
 
 Swaps = List[Tuple[int, Callable[..., Any]]]
-
-
-def _cprofile_works_as_expected() -> bool:
-    """Checked once: the callbacks we stand in for exist under these names."""
-    if not AVAILABLE:
-        return False
-    import cProfile
-    events = sys.monitoring.events
-    return (all(hasattr(cProfile.Profile, method) for _, method, _ in _PLAN)
-            and all(hasattr(events, name) for name, _, _ in _PLAN))
-
-
-SUPPORTED = _cprofile_works_as_expected()
 
 
 class ThreadConfinement:
@@ -165,11 +152,11 @@ class ThreadConfinement:
             # get_tool: before enable() nothing needs filtering, and what we registered
             # would be overwritten by enable() while state still said TRANSIENT.
             if self.state is not TRANSIENT and self.state is not STICKY and self.active \
-                    and _get_tool(_PROFILER_ID) is not None:
+                    and get_tool(PROFILER_ID) is not None:
                 if not self._transient:
                     self._transient = self._forwarders(self._unfilter)
                 for event, forwarder in self._transient:
-                    _register(_PROFILER_ID, event, forwarder)
+                    register_callback(PROFILER_ID, event, forwarder)
                 self.state = TRANSIENT
 
     def filter_until_disabled(self) -> None:
@@ -179,9 +166,9 @@ class ThreadConfinement:
                 return
             self.sticky = self._forwarders(None)
             self.state = STICKY
-            if _get_tool(_PROFILER_ID) is not None:
+            if get_tool(PROFILER_ID) is not None:
                 for event, forwarder in self.sticky:
-                    _register(_PROFILER_ID, event, forwarder)
+                    register_callback(PROFILER_ID, event, forwarder)
 
     def _unfilter(self) -> None:
         """The owning thread runs again (called in it, from a transient forwarder)."""
@@ -189,10 +176,12 @@ class ThreadConfinement:
             if self.state is TRANSIENT:
                 self.state = RESTORING
                 for event, callback in self._direct:
-                    _register(_PROFILER_ID, event, callback)
+                    register_callback(PROFILER_ID, event, callback)
                 self.state = DIRECT
 
     def _forwarders(self, on_owner: Any) -> Swaps:
+        if sys.version_info < (3, 12):  # built on 3.12+ only (capabilities.CURRENT.confinement)
+            raise RuntimeError("the thread filter needs sys.monitoring (Python 3.12+)")
         if not self._direct:
             events = sys.monitoring.events
             self._direct = [(getattr(events, name), getattr(self._profiler, method)) for name, method, _ in _PLAN]

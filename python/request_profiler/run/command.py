@@ -18,11 +18,12 @@ import sys
 from typing import Dict, List, Optional
 
 from .autoinstall import ENV_RUN
-from .config import ENV_DIR, Config, ConfigError
+from ..config import ENV_DIR, Config, ConfigError
 from .framework_hooks import FRAMEWORK_NAMES
 
-PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
-BOOTSTRAP_DIR = os.path.join(PACKAGE_DIR, "bootstrap")
+RUN_DIR = os.path.dirname(os.path.abspath(__file__))
+PACKAGE_DIR = os.path.dirname(RUN_DIR)
+BOOTSTRAP_DIR = os.path.join(RUN_DIR, "bootstrap")
 THIS_INTERPRETER = {"python", "python3"}
 
 EPILOG = """examples:

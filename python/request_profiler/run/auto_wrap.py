@@ -49,10 +49,10 @@ def say_once(line: str) -> None:
 
 def middleware_codes(asgi: bool) -> Set[Any]:
     """The code objects whose frames mean "one of our middlewares handles this request"."""
-    from .wsgi import ProfilerMiddleware
+    from ..wsgi import ProfilerMiddleware
     codes = {ProfilerMiddleware.__call__.__code__}
     if asgi:
-        from .asgi import ASGIProfilerMiddleware
+        from ..asgi import ASGIProfilerMiddleware
         codes.add(ASGIProfilerMiddleware.__call__.__code__)
     return codes
 
@@ -61,7 +61,9 @@ def handled_further_out(codes: Set[Any]) -> bool:
     """A frame walk, not a flag: exact whatever the outer middleware decided (profiled,
     ignored, sampled out), and it needs no cooperation from the middleware. Coroutines
     awaiting one another are on the stack too (the request's task runs them nested)."""
-    frame = sys._getframe(2)
+    # sys._getframe: the one way to walk the caller's stack without building a traceback
+    # (inspect.stack() reads every frame's source lines); CPython, which this package targets.
+    frame = sys._getframe(2)  # pyright: ignore[reportPrivateUsage]
     while frame is not None:
         if frame.f_code in codes:
             return True
@@ -76,10 +78,10 @@ def _make_middleware(app_object: Any, call: Callable[..., Any], asgi: bool, desc
         say_once("request_profiler: %s installs the profiler middleware itself; run leaves it as it is" % description)
         return NO_MIDDLEWARE
     if asgi:
-        from .asgi import ASGIProfilerMiddleware
+        from ..asgi import ASGIProfilerMiddleware
         middleware = ASGIProfilerMiddleware(call, **OPTIONS)
     else:
-        from .wsgi import ProfilerMiddleware
+        from ..wsgi import ProfilerMiddleware
         middleware = ProfilerMiddleware(call, **OPTIONS)
     if middleware.writer is None:
         return NO_MIDDLEWARE  # REQUEST_PROFILER=0: nothing to say, nothing to do

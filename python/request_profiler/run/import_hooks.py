@@ -77,7 +77,7 @@ class PatchAfterImport:
 
 def patch_after_import(patches: Dict[str, Patch]) -> Optional[PatchAfterImport]:
     """Patches imported modules now and the others when they are imported."""
-    pending = {}
+    pending: Dict[str, Patch] = {}
     for name, patch in patches.items():
         module = sys.modules.get(name)
         if module is not None:
