@@ -9,6 +9,7 @@ import type { ProfileDocument } from '../../src/core/profileFormat';
 import type { RequestProfilerApi } from '../../src/extension';
 import type { ProfileView } from '../../src/callTree/profileView';
 import type { ViewState } from '../../src/callTree/protocol';
+import { withTimeout } from '../../src/core/withTimeout';
 import { api, until, workspaceDir } from './support';
 
 const VIEW_TYPE = 'requestProfiler.profileView';
@@ -29,6 +30,11 @@ function readDocument(uri: vscode.Uri): ProfileDocument {
 async function openView(profiler: RequestProfilerApi, uri: vscode.Uri): Promise<ProfileView> {
   await vscode.commands.executeCommand('requestProfiler.openProfile', uri);
   return until(() => profiler.profileViews.viewsOf(uri).at(-1), `a profile view of ${path.basename(uri.fsPath)}`);
+}
+
+/** A state the page reports within 15 s, or a failure naming what did not come. */
+function withDeadline<T>(promise: Promise<T>, what: string): Promise<T> {
+  return withTimeout(promise, 15_000, `timed out waiting for ${what}`);
 }
 
 function activeTabInput(): unknown {
@@ -153,6 +159,45 @@ describe('Profile view (call tree)', () => {
       if (tab.input instanceof vscode.TabInputCustom && tab.input.viewType === VIEW_TYPE) await vscode.window.tabGroups.close(tab);
     }
     await until(() => profiler.sourceHints.hintsIn(editorUri).length === 0, 'hints removed after the view closed');
+  });
+
+  it('shows def lines found after the page drew the profile (a slow source read), keeping expansion and selection', async () => {
+    const profiler = await api();
+    const uri = fixture('-GET-slow-');
+    const document = readDocument(uri);
+    const { defLines } = writeLocalApp(document, localApp());
+    await vscode.workspace.getConfiguration('requestProfiler').update('pathMappings', { [RECORDED_DEMO_DIR]: '${workspaceFolder}/src' }, vscode.ConfigurationTarget.Workspace);
+    await until(() => profiler.settings().pathMappings.some((m) => m.from === RECORDED_DEMO_DIR), 'the path mapping setting');
+    const slowReportFn = document.profile.functions.findIndex((f) => f.name === 'slow_report');
+    const recorded = document.profile.functions[slowReportFn].line;
+    const defLine = defLines.get('slow_report');
+    assert.notEqual(defLine, recorded);
+
+    // The source read (a big workspace, a remote host) finishes only once the page has drawn the profile.
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const reads: string[] = [];
+    const readSource = profiler.profileViews.readSource;
+    profiler.profileViews.readSource = async (file) => {
+      reads.push(file.fsPath);
+      await released;
+      return vscode.workspace.fs.readFile(file);
+    };
+    try {
+      const view = await openView(profiler, uri);
+      await view.nextState();
+      await view.post({ type: 'revealFunction', function: slowReportFn });
+      const drawn = await withDeadline(view.nextState((s) => s.selectedFunction === slowReportFn), 'slow_report selected');
+      assert.match(drawn.selectedLocation ?? '', new RegExp(`:${recorded}$`), 'before its source is read, the recorded line');
+      assert.ok(reads.includes(localApp()), `the read of app.py is under way (reads: ${reads.join(', ')})`);
+      release();
+      const late = await withDeadline(view.nextState((s) => s.selectedLocation?.endsWith(`:${defLine}`) === true), `slow_report at line ${defLine}`);
+      assert.deepEqual(late.expanded, drawn.expanded, 'expansion kept');
+      assert.equal(late.selectedId, drawn.selectedId, 'selection kept');
+    } finally {
+      profiler.profileViews.readSource = readSource;
+      release();
+    }
   });
 
   it('built-ins have no source: nothing opens', async () => {
