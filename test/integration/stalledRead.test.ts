@@ -2,21 +2,16 @@
 // real time and a writer process, hence not a unit test (test/unit/boundedRead.test.ts has the rest).
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtemp, open, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ProfileReadError } from '../../src/core/profileHeader';
 import { readPrefix, withTimeLimit } from '../../src/node/boundedRead';
+import { temporaryFolderEachTest } from '../support/temporaryFolder';
 
 describe('bounded profile reads (stalled)', function () {
   this.timeout(20_000);
-  let root: string;
-  beforeEach(async () => {
-    root = await mkdtemp(join(tmpdir(), 'rp-bounded-'));
-  });
-  afterEach(async () => {
-    await rm(root, { recursive: true, force: true });
-  });
+  let root = '';
+  temporaryFolderEachTest('rp-stalled-', (folder) => (root = folder));
 
   it('gives up a read that stalls, at the time limit, with a message', async function () {
     // A FIFO opened for blocking reads while a writer holds it open and writes nothing: a read

@@ -13,8 +13,6 @@ import { withTimeout } from '../../src/core/withTimeout';
 import { api, until, workspaceDir } from './support';
 
 const VIEW_TYPE = 'requestProfiler.profileView';
-/** Where the fixtures' app ran: the profiles record this directory for demo/app.py. */
-const RECORDED_DEMO_DIR = '/work/main/demo';
 
 function fixture(part: string): vscode.Uri {
   const dir = path.join(workspaceDir(), '.profiles');
@@ -25,6 +23,11 @@ function fixture(part: string): vscode.Uri {
 
 function readDocument(uri: vscode.Uri): ProfileDocument {
   return JSON.parse(fs.readFileSync(uri.fsPath, 'utf8')) as ProfileDocument;
+}
+
+/** Where the fixtures' app ran, as they recorded it (test/fixtures/profiles/README.md): demo/app.py is in here. */
+function recordedDemoDir(document: ProfileDocument): string {
+  return path.posix.join(document.paths.cwd, 'demo');
 }
 
 async function openView(profiler: RequestProfilerApi, uri: vscode.Uri): Promise<ProfileView> {
@@ -54,7 +57,7 @@ function writeLocalApp(document: ProfileDocument, file: string): { defLines: Map
     lines[line - 1] = text;
   };
   for (const fn of document.profile.functions) {
-    if (fn.file !== `${RECORDED_DEMO_DIR}/app.py` || fn.name.startsWith('<')) continue;
+    if (fn.file !== `${recordedDemoDir(document)}/app.py` || fn.name.startsWith('<')) continue;
     if (fn.name === 'slow_report') {
       put(fn.line, '@timed');
       put(fn.line + 1, '@register(');
@@ -119,13 +122,20 @@ describe('Profile view (call tree)', () => {
     assert.match(text.document.lineAt(0).text, /^\{"format":"request-profiler"/);
   });
 
-  it('go-to-source opens the mapped local file at the def line, below decorators, and shows source hints', async () => {
-    const profiler = await api();
+  /** The GET /slow fixture, its app written as a local copy, and the path mapping to that copy. */
+  async function slowProfileWithLocalApp(profiler: RequestProfilerApi) {
     const uri = fixture('-GET-slow-');
     const document = readDocument(uri);
     const { defLines } = writeLocalApp(document, localApp());
-    await vscode.workspace.getConfiguration('requestProfiler').update('pathMappings', { [RECORDED_DEMO_DIR]: '${workspaceFolder}/src' }, vscode.ConfigurationTarget.Workspace);
-    await until(() => profiler.settings().pathMappings.some((m) => m.from === RECORDED_DEMO_DIR), 'the path mapping setting');
+    const demoDir = recordedDemoDir(document);
+    await vscode.workspace.getConfiguration('requestProfiler').update('pathMappings', { [demoDir]: '${workspaceFolder}/src' }, vscode.ConfigurationTarget.Workspace);
+    await until(() => profiler.settings().pathMappings.some((m) => m.from === demoDir), 'the path mapping setting');
+    return { uri, document, defLines };
+  }
+
+  it('go-to-source opens the mapped local file at the def line, below decorators, and shows source hints', async () => {
+    const profiler = await api();
+    const { uri, document, defLines } = await slowProfileWithLocalApp(profiler);
 
     const view = await openView(profiler, uri);
     await view.nextState();
@@ -163,11 +173,7 @@ describe('Profile view (call tree)', () => {
 
   it('shows def lines found after the page drew the profile (a slow source read), keeping expansion and selection', async () => {
     const profiler = await api();
-    const uri = fixture('-GET-slow-');
-    const document = readDocument(uri);
-    const { defLines } = writeLocalApp(document, localApp());
-    await vscode.workspace.getConfiguration('requestProfiler').update('pathMappings', { [RECORDED_DEMO_DIR]: '${workspaceFolder}/src' }, vscode.ConfigurationTarget.Workspace);
-    await until(() => profiler.settings().pathMappings.some((m) => m.from === RECORDED_DEMO_DIR), 'the path mapping setting');
+    const { uri, document, defLines } = await slowProfileWithLocalApp(profiler);
     const slowReportFn = document.profile.functions.findIndex((f) => f.name === 'slow_report');
     const recorded = document.profile.functions[slowReportFn].line;
     const defLine = defLines.get('slow_report');

@@ -3,26 +3,20 @@
 // on. (A read that stalls, given up at the time limit, is test/integration/stalledRead.test.ts.)
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ProfileReadError } from '../../src/core/profileHeader';
-import { readPrefix, withTimeLimit } from '../../src/node/boundedRead';
 import { loadProfile, readProfileFile } from '../../src/node/loadProfile';
 import { readProfileEntry } from '../../src/node/profileFiles';
 import { validProfile } from '../support/hostileFiles';
+import { temporaryFolderEachTest } from '../support/temporaryFolder';
 
 const fixtures = join(__dirname, '..', '..', '..', 'test', 'fixtures');
 
 describe('bounded profile reads', function () {
   this.timeout(20_000);
-  let root: string;
-  beforeEach(async () => {
-    root = await mkdtemp(join(tmpdir(), 'rp-bounded-'));
-  });
-  afterEach(async () => {
-    await rm(root, { recursive: true, force: true });
-  });
+  let root = '';
+  temporaryFolderEachTest('rp-bounded-', (folder) => (root = folder));
 
   it('stops at the size limit when the file system says the file is smaller (/proc files say 0 bytes)', async function () {
     const procFile = '/proc/self/mountinfo';
