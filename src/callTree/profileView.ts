@@ -12,7 +12,7 @@ import { ProfileReadError, parseProfileDocument, parseProfileHeader } from '../c
 import { decodeUtf8, readProfileFile } from '../node/loadProfile';
 import { readLimitsFor, sizeLimitMessage, type ReadLimits } from '../node/readLimits';
 import { openFunctionSource } from '../host/openSource';
-import { resolveDefinitionLines, type SourceReader } from '../host/definitionLines';
+import { resolveDefinitionLines, type SourceReading } from '../host/definitionLines';
 import type { DefinitionLines } from '../core/definitionLine';
 import { withTimeout } from '../core/withTimeout';
 import type { Settings } from '../host/settings';
@@ -31,7 +31,7 @@ const DEFINITION_LINES_WAIT_MS = 1500;
 export interface ProfileViewHooks {
   settings(): Settings;
   /** How decorated functions' sources are read (resolveDefinitionLines). */
-  readSource?: SourceReader;
+  sourceReading?(): SourceReading;
   states: ViewStateStore;
   /** The view was focused or got its profile: the source hints follow it. */
   onActive(view: ProfileView): void;
@@ -71,7 +71,7 @@ export class ProfileView implements vscode.Disposable {
   /** The `def` lines of the profile's decorated functions (empty when the file is broken). */
   resolveDefinitionLines(): Promise<DefinitionLines> {
     this.definitionLines ??= this.document().then((document) =>
-      document ? resolveDefinitionLines(document.profile.functions, document.paths, this.hooks.settings(), this.hooks.readSource) : [],
+      document ? resolveDefinitionLines(document.profile.functions, document.paths, this.hooks.settings(), this.hooks.sourceReading?.()) : [],
     ).catch(() => []);
     return this.definitionLines;
   }

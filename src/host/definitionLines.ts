@@ -27,20 +27,23 @@ export const TIMEOUT_MS = 10_000;
 /** Files read at once. */
 const CONCURRENCY = 8;
 
-/** Reads a source file's bytes: VS Code's file system, unless a test slows it down (ProfileEditorProvider.readSource). */
-export type SourceReader = (file: vscode.Uri) => Thenable<Uint8Array>;
+/** How sources are read: VS Code's file system within TIMEOUT_MS, unless a test holds the reads (ProfileEditorProvider.sourceReading). */
+export interface SourceReading {
+  read(file: vscode.Uri): Thenable<Uint8Array>;
+  timeoutMs: number;
+}
 
-export const readSourceFile: SourceReader = (file) => vscode.workspace.fs.readFile(file);
+export const SOURCE_READING: SourceReading = { read: (file) => vscode.workspace.fs.readFile(file), timeoutMs: TIMEOUT_MS };
 
 export async function resolveDefinitionLines(
   functions: readonly ProfiledFunction[],
   paths: ProfilePaths | undefined,
   settings: Settings,
-  readSource: SourceReader = readSourceFile,
-  timeoutMs = TIMEOUT_MS,
+  reading: SourceReading = SOURCE_READING,
 ): Promise<DefinitionLines> {
   const found: DefinitionLines = [];
-  const work = resolveInto(found, functions, paths, settings, readSource);
+  const work = resolveInto(found, functions, paths, settings, (file) => reading.read(file));
+  const timeoutMs = reading.timeoutMs;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
   // A file that cannot be read is skipped where it fails; this catch is for the unexpected.
@@ -67,7 +70,7 @@ async function resolveInto(
   functions: readonly ProfiledFunction[],
   paths: ProfilePaths | undefined,
   settings: Settings,
-  readSource: SourceReader,
+  readSource: (file: vscode.Uri) => Thenable<Uint8Array>,
 ): Promise<void> {
   const files = filesByCost(functions).slice(0, MAX_FILES);
   if (!files.length) return;
@@ -96,7 +99,7 @@ async function readDefinitionLines(
   fns: number[],
   functions: readonly ProfiledFunction[],
   found: DefinitionLines,
-  readSource: SourceReader,
+  readSource: (file: vscode.Uri) => Thenable<Uint8Array>,
 ): Promise<void> {
   try {
     const stat = await vscode.workspace.fs.stat(local);

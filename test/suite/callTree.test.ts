@@ -183,11 +183,15 @@ describe('Profile view (call tree)', () => {
     let release = () => {};
     const released = new Promise<void>((resolve) => (release = resolve));
     const reads: string[] = [];
-    const readSource = profiler.profileViews.readSource;
-    profiler.profileViews.readSource = async (file) => {
-      reads.push(file.fsPath);
-      await released;
-      return vscode.workspace.fs.readFile(file);
+    const reading = profiler.profileViews.sourceReading;
+    // With a deadline no slow start of the page can reach: the test is about lines that come late, not too late.
+    profiler.profileViews.sourceReading = {
+      read: async (file) => {
+        reads.push(file.fsPath);
+        await released;
+        return vscode.workspace.fs.readFile(file);
+      },
+      timeoutMs: 120_000,
     };
     try {
       const view = await openView(profiler, uri);
@@ -201,7 +205,7 @@ describe('Profile view (call tree)', () => {
       assert.deepEqual(late.expanded, drawn.expanded, 'expansion kept');
       assert.equal(late.selectedId, drawn.selectedId, 'selection kept');
     } finally {
-      profiler.profileViews.readSource = readSource;
+      profiler.profileViews.sourceReading = reading;
       release();
     }
   });
