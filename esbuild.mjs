@@ -2,9 +2,9 @@
 //   node esbuild.mjs               development build (source maps)
 //   node esbuild.mjs --production  minified build for packaging
 //   node esbuild.mjs --watch       rebuild on change
-//   node esbuild.mjs --tests       also bundle test/unit and test/suite into out/test
+//   node esbuild.mjs --tests       also bundle test/unit, test/integration and test/suite into out/test
 import * as esbuild from 'esbuild';
-import { readdirSync, statSync, existsSync } from 'node:fs';
+import { readdirSync, rmSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -70,15 +70,19 @@ for (const entry of filesUnder('webview', 'worker.ts').filter((path) => /[\\/]wo
 }
 
 if (tests) {
-  const unit = filesUnder('test/unit', '.test.ts');
-  if (unit.length) {
+  // The mocha tiers (README, Development): each its own folder of bundles, emptied first so that
+  // a test moved to another tier does not go on running from an old bundle.
+  for (const tier of ['unit', 'integration']) {
+    rmSync(`out/test/${tier}`, { recursive: true, force: true });
+    const entries = filesUnder(`test/${tier}`, '.test.ts');
+    if (!entries.length) continue;
     builds.push({
       ...common,
       sourcemap: 'inline',
       minify: false,
-      entryPoints: unit,
-      outdir: 'out/test/unit',
-      outbase: 'test/unit',
+      entryPoints: entries,
+      outdir: `out/test/${tier}`,
+      outbase: `test/${tier}`,
       platform: 'node',
       format: 'cjs',
       target: 'node18',

@@ -33,13 +33,12 @@ import textwrap
 import time
 from typing import Dict, List
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from bench_server import SERVER_PRELUDE, ServerProcess
 
-SERVER = textwrap.dedent("""
-    import cProfile, os, sys, threading
-    sys.path.insert(0, os.path.join(sys.argv[1], "python"))
-    sys.path.insert(0, os.path.join(sys.argv[1], "demo"))
-    import app as demo
+SERVER = SERVER_PRELUDE + textwrap.dedent("""
+    import cProfile
+    from bench_server import import_package, serve_until_told
+    demo = import_package(sys.argv[1], os.path.join(sys.argv[1], "python"))
     from request_profiler import ProfilerMiddleware
 
     variant, profile_dir = sys.argv[2], sys.argv[3]
@@ -66,26 +65,11 @@ SERVER = textwrap.dedent("""
         app = middleware = ProfilerMiddleware(app, profile_dir=profile_dir + ("-" + variant if variant == "unconfined" else ""),
                                               keep_max_files=0, keep_max_mb=0, queue_size=100000,
                                               confine_threads=variant == "middleware")
-    server = demo.serve(app, 0, quiet=True)
-    print(server.server_address[1], flush=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    sys.stdin.readline()
-    server.shutdown()
-    if middleware is not None:
-        middleware.writer.flush(120)
-        print("written=%d dropped=%d failed=%d" % (middleware.writer.written, middleware.writer.dropped,
-                                                  middleware.writer.failed), flush=True)
-    else:
-        print("written=0 dropped=0 failed=0", flush=True)
+    serve_until_told(app, middleware, flush_s=120)
 """)
 
 PATHS = ["/", "/api/users/7", "/api/users/42", "/", "/api/users/150"]
 VARIANTS = ("bare", "cprofile", "middleware")
-
-
-def start(python: str, variant: str, profile_dir: str) -> subprocess.Popen:
-    return subprocess.Popen([python, "-c", SERVER, ROOT, variant, profile_dir],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
 def request_ms(port: int, path: str) -> float:
@@ -124,9 +108,11 @@ def measure_run(python: str, variants: List[str], requests: int, warmup: int, wo
     """One run: fresh servers, warm-up, `requests` interleaved rounds. Returns the
     timings per variant, the number of profiles written and the writer's report."""
     profile_dir = os.path.join(work, "profiles-%d" % run)
-    servers = {v: start(python, v, profile_dir) for v in variants}
+    servers: Dict[str, ServerProcess] = {}
     try:
-        ports = {v: int(servers[v].stdout.readline()) for v in variants}
+        for v in variants:
+            servers[v] = ServerProcess(python, SERVER, v, v, profile_dir)
+        ports = {v: servers[v].port for v in variants}
         for i in range(warmup):
             for v in variants:
                 request_ms(ports[v], PATHS[i % len(PATHS)])
@@ -137,13 +123,12 @@ def measure_run(python: str, variants: List[str], requests: int, warmup: int, wo
             shuffle(order)  # no variant always goes first after the client's pause
             for v in order:
                 timings[v].append(request_ms(ports[v], PATHS[i % len(PATHS)]))
-        reports = {v: servers[v].communicate(b"\n", timeout=300)[0].decode().strip() for v in variants}
+        reports = {v: servers[v].stop(300) for v in variants}
         written = len([n for n in os.listdir(profile_dir) if n.endswith(".rprof.json")])
     finally:
-        for process in servers.values():
-            if process.poll() is None:
-                process.kill()
-    return timings, written, reports["middleware"].splitlines()[-1]
+        for server in servers.values():
+            server.kill()
+    return timings, written, reports["middleware"]
 
 
 def main() -> int:

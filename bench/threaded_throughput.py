@@ -42,13 +42,12 @@ import threading
 import time
 from typing import Dict, List, Tuple
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from bench_server import ROOT, SERVER_PRELUDE, ServerProcess
 
-SERVER = textwrap.dedent("""
-    import os, sys, threading, time
-    sys.path.insert(0, sys.argv[2])
-    sys.path.insert(0, os.path.join(sys.argv[1], "demo"))
-    import app as demo
+SERVER = SERVER_PRELUDE + textwrap.dedent("""
+    import time
+    from bench_server import import_package, serve_until_told
+    demo = import_package(sys.argv[1], sys.argv[2])
     from request_profiler import ProfilerMiddleware
 
     variant, profile_dir, wait_s = sys.argv[3], sys.argv[4], float(sys.argv[5]) / 1000.0
@@ -64,21 +63,7 @@ SERVER = textwrap.dedent("""
     if variant == "middleware":
         app = middleware = ProfilerMiddleware(app, profile_dir=profile_dir, keep_max_files=0, keep_max_mb=0,
                                               queue_size=100000)
-    class Server(demo.ThreadingWSGIServer):
-        request_queue_size = 128  # listen() backlog: wsgiref's 5 would drop concurrent connects (1 s retries)
-
-    from wsgiref.simple_server import make_server
-    server = make_server("127.0.0.1", 0, app, server_class=Server, handler_class=demo.QuietHandler)
-    print(server.server_address[1], flush=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    sys.stdin.readline()
-    server.shutdown()
-    if middleware is not None:
-        middleware.writer.flush(300)
-        print("written=%d dropped=%d failed=%d" % (middleware.writer.written, middleware.writer.dropped,
-                                                  middleware.writer.failed), flush=True)
-    else:
-        print("written=0 dropped=0 failed=0", flush=True)
+    serve_until_told(app, middleware)
 """)
 
 # The demo's routes: an HTML page from SQLite and a template, JSON details, a
@@ -122,14 +107,12 @@ def hammer(port: int, clients: int, requests_each: int, offset: int) -> Tuple[fl
     return time.perf_counter() - started, wrong[0]
 
 
-class Server:
+class Server(ServerProcess):
     """One server process of one variant, fed in bursts; counts its requests and time."""
 
     def __init__(self, python: str, package: str, variant: str, profile_dir: str, wait_ms: float) -> None:
+        super().__init__(python, SERVER, variant, package, variant, profile_dir, str(wait_ms))
         self.variant = variant
-        self.process = subprocess.Popen([python, "-c", SERVER, ROOT, package, variant, profile_dir, str(wait_ms)],
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        self.port = int(self.process.stdout.readline())
         self.requests = 0
         self.seconds = 0.0
 
@@ -140,18 +123,6 @@ class Server:
         if counted:
             self.requests += clients * requests_each
             self.seconds += seconds
-
-    def stop(self) -> str:
-        """The writer's report (written=... dropped=... failed=...)."""
-        try:
-            out, err = self.process.communicate(b"\n", timeout=600)
-            if self.process.returncode:
-                raise RuntimeError("the %s server exited %s\n%s" % (self.variant, self.process.returncode,
-                                                                   err.decode()[-2000:]))
-            return out.decode().strip().splitlines()[-1]
-        finally:
-            if self.process.poll() is None:
-                self.process.kill()
 
 
 def version_of(python: str) -> str:

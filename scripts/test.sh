@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite (what CI runs through .ci/run). Installs what it needs, idempotently:
 # npm packages, Debian packages (Chromium, ripgrep, the Python frameworks) and code-server.
-#   1. typecheck and unit tests of the TypeScript core (some drive headless Chromium),
+#   1. typecheck, unit tests of the TypeScript core (pure: no other program, no real time) and
+#      integration tests (python3 and the middleware, headless Chromium, real folders and watchers),
 #   2. the Python middleware's tests on every pyenv interpreter and, with real frameworks,
 #      on Debian's python3,
 #   3. the extension-host suite and the UI test inside a real VS Code (code-server).
@@ -18,7 +19,7 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund </dev/null || { echo "npm ci failed"; exit 1; }
 fi
 
-# code-server's set-up also installs Debian's Chromium, which the webview unit tests use.
+# code-server's set-up also installs Debian's Chromium, which the webview integration tests use.
 step "code-server and Debian packages"
 bash scripts/setup-code-server.sh </dev/null || failed+=("set-up of code-server")
 
@@ -27,6 +28,9 @@ npx tsc -p . --noEmit || failed+=("typecheck")
 
 step "unit tests (TypeScript core)"
 npm run --silent test:unit </dev/null || failed+=("unit tests")
+
+step "integration tests (python3, Chromium, real files and watchers)"
+npm run --silent test:integration </dev/null || failed+=("integration tests")
 
 step "Python type check (pyright, strict)"
 bash scripts/check-python-types.sh </dev/null || failed+=("Python type check")

@@ -5,7 +5,7 @@ files written (.rprof.json, .dot, .prof), and every profile must still be writte
 import asyncio
 import os
 import unittest
-from typing import Any, Dict, List, Tuple
+from typing import Any, Callable, Dict, List, NamedTuple, Sequence, Tuple
 from urllib.parse import quote
 
 from request_profiler import ASGIProfilerMiddleware, ProfilerMiddleware
@@ -33,81 +33,68 @@ class UrlRepr:
         return "<Request %r [GET]>" % self.url
 
 
-def wsgi_cases() -> List[Tuple[str, Dict[str, Any], str, List[Tuple[str, str]]]]:
-    """(what, environ additions, the secret, response headers)."""
-    cases = []
+class Case(NamedTuple):
+    what: str
+    secret: str
+    #: WSGI: what the request's environ adds to make_environ's; ASGI: asgi_scope's arguments.
+    request: Dict[str, Any]
+    response_headers: List[Any]
 
-    def add(what, secret, environ=None, response=None):
-        cases.append((what, environ or {}, secret, response or []))
 
-    s = marker()
-    add("REQUEST_URI and RAW_URI repeat the query", s,
-        {"QUERY_STRING": "page=2&password=" + s, "REQUEST_URI": "/login?page=2&password=" + s,
-         "RAW_URI": "/login?page=2&password=" + s})
-    s = marker()
-    add("password in a URL in a query value", s, {"QUERY_STRING": "next=https://u:%s@host/x" % s,
-                                                 "REQUEST_URI": "/login?next=https://u:%s@host/x" % s})
-    s = marker()
-    add("password in a percent-encoded URL in a query value", s,
-        {"QUERY_STRING": "next=" + quote("https://u:%s@host/x" % s, safe="")})
-    s = marker()
-    add("query in a percent-encoded query value", s,
-        {"QUERY_STRING": "next=" + quote("/account?api_key=%s&x=1" % s, safe="")})
-    s = marker()
-    add("semicolon-separated parameters", s, {"QUERY_STRING": "a=1;password=%s;b=2" % s})
-    s = marker()
-    add("percent-encoded parameter name", s, {"QUERY_STRING": "pass%%77ord=%s" % s})
-    s = marker()
-    add("doubly percent-encoded parameter name", s, {"QUERY_STRING": "pass%%2577ord=%s" % s})
-    s = marker()
-    add("bracketed parameter name", s, {"QUERY_STRING": "user%%5Bpassword%%5D=%s" % s})
-    s = marker()
-    add("plus in a parameter name", s, {"QUERY_STRING": "api+key=%s" % s})
-    for name in ("access_token", "id_token", "refresh_token", "apikey", "api-key", "key", "client_secret",
-                 "signature", "sig", "X-Amz-Signature", "X-Amz-Credential", "X-Amz-Security-Token",
-                 "session_id", "PHPSESSID", "jsessionid", "auth", "private_key", "passwd", "pwd", "pass",
-                 "PASSWORD", "jwt", "code", "otp", "dsn", "hmac", "credentials"):
-        s = marker()
-        add("query parameter %s" % name, s, {"QUERY_STRING": "a=1&%s=%s" % (name, s),
-                                             "REQUEST_URI": "/p?a=1&%s=%s" % (name, s)})
-    s = marker()
-    add("path parameter (;jsessionid=)", s, {"PATH_INFO": "/cart;jsessionid=%s/items" % s,
-                                             "REQUEST_URI": "/cart;jsessionid=%s/items" % s})
-    s = marker()
-    add("decoded ? in PATH_INFO", s, {"PATH_INFO": "/a?password=%s" % s, "REQUEST_URI": "/a%%3Fpassword=%s" % s})
-    s = marker()
-    add("Referer with a token in the query", s, {"HTTP_REFERER": "https://site.example/cb?token=%s" % s})
-    s = marker()
-    add("Referer with a token in the fragment", s, {"HTTP_REFERER": "https://site.example/cb#access_token=%s" % s})
-    s = marker()
-    add("Referer with credentials", s, {"HTTP_REFERER": "https://bob:%s@site.example/" % s})
-    s = marker()
-    add("URL whose user part is the key", s, {"HTTP_X_FORWARDED_URL": "https://%s@site.example/" % s})
-    for header in ("HTTP_AUTHORIZATION", "HTTP_PROXY_AUTHORIZATION", "HTTP_COOKIE", "HTTP_X_API_KEY",
-                   "HTTP_X_AUTH_TOKEN", "HTTP_X_CSRFTOKEN", "HTTP_X_HUB_SIGNATURE", "HTTP_X_AMZ_SECURITY_TOKEN",
-                   "HTTP_X_SESSION_ID", "HTTP_AUTH"):
-        s = marker()
-        add("header %s" % header, s, {header: "Bearer %s" % s})
-    s = marker()
-    add("a cookie value echoed elsewhere", s,
-        {"HTTP_COOKIE": "theme=dark; sessionid=%s" % s, "app.note": "resumed session %s" % s})
-    s = marker()
-    add("a framework object whose repr has the URL", s,
-        {"QUERY_STRING": "password=" + s, "werkzeug.request": UrlRepr("http://h/login?password=" + s)})
-    s = marker()
-    add("a dict repr with a secret-named key", s, {"app.settings": {"db_password": s, "debug": True}})
-    s = marker()
-    add("a bearer token shaped like a JWT under an innocent name", s,
-        {"QUERY_STRING": "t=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.%s" % s})
-    s = marker()
-    add("Location with a token", s, response=[("Location", "/welcome?next=/&token=%s" % s)])
-    s = marker()
-    add("Location with a fragment token", s, response=[("Location", "https://app.example/cb#access_token=%s" % s)])
-    s = marker()
-    add("Set-Cookie", s, response=[("Set-Cookie", "sid=%s; HttpOnly" % s)])
-    s = marker()
-    add("Refresh with a URL", s, response=[("Refresh", "0; url=/next?auth=%s" % s)])
-    return cases
+def case(what: str, parts: Callable[[str], Dict[str, Any]]) -> Case:
+    """A case with its own secret: parts(secret) gives the request's parts, and under
+    "response" the response headers the app sends."""
+    secret = marker()
+    request = parts(secret)
+    return Case(what, secret, request, request.pop("response", []))
+
+
+def wsgi_cases() -> List[Case]:
+    return [
+        case("REQUEST_URI and RAW_URI repeat the query", lambda s: {
+            "QUERY_STRING": "page=2&password=" + s, "REQUEST_URI": "/login?page=2&password=" + s,
+            "RAW_URI": "/login?page=2&password=" + s}),
+        case("password in a URL in a query value", lambda s: {
+            "QUERY_STRING": "next=https://u:%s@host/x" % s, "REQUEST_URI": "/login?next=https://u:%s@host/x" % s}),
+        case("password in a percent-encoded URL in a query value", lambda s: {
+            "QUERY_STRING": "next=" + quote("https://u:%s@host/x" % s, safe="")}),
+        case("query in a percent-encoded query value", lambda s: {
+            "QUERY_STRING": "next=" + quote("/account?api_key=%s&x=1" % s, safe="")}),
+        case("semicolon-separated parameters", lambda s: {"QUERY_STRING": "a=1;password=%s;b=2" % s}),
+        case("percent-encoded parameter name", lambda s: {"QUERY_STRING": "pass%%77ord=%s" % s}),
+        case("doubly percent-encoded parameter name", lambda s: {"QUERY_STRING": "pass%%2577ord=%s" % s}),
+        case("bracketed parameter name", lambda s: {"QUERY_STRING": "user%%5Bpassword%%5D=%s" % s}),
+        case("plus in a parameter name", lambda s: {"QUERY_STRING": "api+key=%s" % s}),
+        *[case("query parameter %s" % name, lambda s, name=name: {
+            "QUERY_STRING": "a=1&%s=%s" % (name, s), "REQUEST_URI": "/p?a=1&%s=%s" % (name, s)})
+          for name in ("access_token", "id_token", "refresh_token", "apikey", "api-key", "key", "client_secret",
+                       "signature", "sig", "X-Amz-Signature", "X-Amz-Credential", "X-Amz-Security-Token",
+                       "session_id", "PHPSESSID", "jsessionid", "auth", "private_key", "passwd", "pwd", "pass",
+                       "PASSWORD", "jwt", "code", "otp", "dsn", "hmac", "credentials")],
+        case("path parameter (;jsessionid=)", lambda s: {
+            "PATH_INFO": "/cart;jsessionid=%s/items" % s, "REQUEST_URI": "/cart;jsessionid=%s/items" % s}),
+        case("decoded ? in PATH_INFO", lambda s: {"PATH_INFO": "/a?password=%s" % s, "REQUEST_URI": "/a%%3Fpassword=%s" % s}),
+        case("Referer with a token in the query", lambda s: {"HTTP_REFERER": "https://site.example/cb?token=%s" % s}),
+        case("Referer with a token in the fragment", lambda s: {"HTTP_REFERER": "https://site.example/cb#access_token=%s" % s}),
+        case("Referer with credentials", lambda s: {"HTTP_REFERER": "https://bob:%s@site.example/" % s}),
+        case("URL whose user part is the key", lambda s: {"HTTP_X_FORWARDED_URL": "https://%s@site.example/" % s}),
+        *[case("header %s" % header, lambda s, header=header: {header: "Bearer %s" % s})
+          for header in ("HTTP_AUTHORIZATION", "HTTP_PROXY_AUTHORIZATION", "HTTP_COOKIE", "HTTP_X_API_KEY",
+                         "HTTP_X_AUTH_TOKEN", "HTTP_X_CSRFTOKEN", "HTTP_X_HUB_SIGNATURE", "HTTP_X_AMZ_SECURITY_TOKEN",
+                         "HTTP_X_SESSION_ID", "HTTP_AUTH")],
+        case("a cookie value echoed elsewhere", lambda s: {
+            "HTTP_COOKIE": "theme=dark; sessionid=%s" % s, "app.note": "resumed session %s" % s}),
+        case("a framework object whose repr has the URL", lambda s: {
+            "QUERY_STRING": "password=" + s, "werkzeug.request": UrlRepr("http://h/login?password=" + s)}),
+        case("a dict repr with a secret-named key", lambda s: {"app.settings": {"db_password": s, "debug": True}}),
+        case("a bearer token shaped like a JWT under an innocent name", lambda s: {
+            "QUERY_STRING": "t=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.%s" % s}),
+        case("Location with a token", lambda s: {"response": [("Location", "/welcome?next=/&token=%s" % s)]}),
+        case("Location with a fragment token", lambda s: {
+            "response": [("Location", "https://app.example/cb#access_token=%s" % s)]}),
+        case("Set-Cookie", lambda s: {"response": [("Set-Cookie", "sid=%s; HttpOnly" % s)]}),
+        case("Refresh with a URL", lambda s: {"response": [("Refresh", "0; url=/next?auth=%s" % s)]}),
+    ]
 
 
 def server_environment_cases() -> List[Tuple[str, str, str]]:
@@ -132,6 +119,15 @@ def side_files(directory: str) -> List[str]:
 
 
 class SecretsTestCase(TempDirTestCase):
+    def assert_no_case_leaks(self, cases: List[Case], serve: Callable[[Case], Any]) -> None:
+        """Serves each case's request through the middleware serve(case) makes for it; then
+        every case has its profile and no case's secret is in any file."""
+        for each in cases:
+            mw = serve(each)
+            self.assertTrue(mw.writer.flush(10))
+            mw.writer.close()
+        self.assert_nowhere([(each.what, each.secret) for each in cases], len(cases))
+
     def assert_nowhere(self, secrets, expected_profiles):
         profiles = profile_files(self.profile_dir)
         self.assertEqual(len(profiles), expected_profiles)
@@ -152,21 +148,21 @@ def crunch():
 
 class WsgiSecretsTest(SecretsTestCase):
     def test_no_secret_of_a_hostile_request_reaches_any_file(self):
-        cases = wsgi_cases()
-        for what, extra, secret, response_headers in cases:
-            def app(environ, start_response, response_headers=response_headers):
+        def serve(case: Case) -> ProfilerMiddleware:
+            def app(environ, start_response):
                 crunch()
-                start_response("200 OK", [("Content-Type", "text/plain")] + response_headers)
+                start_response("200 OK", [("Content-Type", "text/plain")] + case.response_headers)
                 return [b"ok"]
 
             mw = ProfilerMiddleware(app, profile_dir=self.profile_dir, write_prof=True, keep_max_files=0,
                                     dot_node_threshold=0, queue_size=1000)
+            extra = dict(case.request)
             environ = make_environ(extra.pop("PATH_INFO", "/p"), query=extra.pop("QUERY_STRING", ""))
             environ.update(extra)
             self.assertEqual(call(mw, environ), b"ok")
-            self.assertTrue(mw.writer.flush(10))
-            mw.writer.close()
-        self.assert_nowhere([(what, secret) for what, _, secret, _ in cases], len(cases))
+            return mw
+
+        self.assert_no_case_leaks(wsgi_cases(), serve)
 
     def test_a_secret_the_app_echoes_in_its_error_is_scrubbed(self):
         secret, cookie = marker(), marker()
@@ -256,10 +252,10 @@ class WsgiSecretsTest(SecretsTestCase):
         self.assertEqual(recorded["SENTRY_DSN"], "[redacted]")
 
 
-def asgi_scope(path: str, query: bytes, headers: List[Tuple[bytes, bytes]], **extra: Any) -> Dict[str, Any]:
+def asgi_scope(path: str = "/p", query: bytes = b"", headers: Sequence[Tuple[bytes, bytes]] = (), **extra: Any) -> Dict[str, Any]:
     scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
              "path": path, "raw_path": path.encode("utf-8", "surrogateescape"), "query_string": query,
-             "root_path": "", "headers": [(b"host", b"testserver")] + headers, "client": ("127.0.0.1", 5000),
+             "root_path": "", "headers": [(b"host", b"testserver")] + list(headers), "client": ("127.0.0.1", 5000),
              "server": ("testserver", 80)}
     scope.update(extra)
     return scope
@@ -273,59 +269,40 @@ async def ignore(message):
     pass
 
 
-def asgi_cases() -> List[Tuple[str, Dict[str, Any], str, List[Tuple[bytes, bytes]]]]:
-    """(what, scope, the secret, response headers)."""
-    cases = []
-
-    def add(what, secret, path="/p", query=b"", headers=(), response=(), **extra):
-        cases.append((what, asgi_scope(path, query, list(headers), **extra), secret, list(response)))
-
-    s = marker()
-    add("password in a URL in a query value", s, query=b"next=https://u:%s@host/" % s.encode())
-    s = marker()
-    add("password in a percent-encoded URL", s, query=("next=" + quote("https://u:%s@host/" % s, safe="")).encode())
-    s = marker()
-    add("semicolon-separated parameters", s, query=b"a=1;password=%s" % s.encode())
-    s = marker()
-    add("percent-encoded parameter name", s, query=b"pass%%77ord=%s" % s.encode())
-    s = marker()
-    add("raw_path with a path parameter", s, path="/cart;jsessionid=%s" % s)
-    s = marker()
-    add("raw_path with an encoded query", s, path="/a?password=%s" % s)
-    s = marker()
-    add("referer", s, headers=[(b"referer", b"https://x.example/?token=%s" % s.encode())])
-    s = marker()
-    add("authorization", s, headers=[(b"authorization", b"Basic %s" % s.encode())])
-    s = marker()
-    add("cookie", s, headers=[(b"cookie", b"a=1; session=%s" % s.encode())])
-    s = marker()
-    add("x-amz-security-token", s, headers=[(b"x-amz-security-token", s.encode())])
-    s = marker()
-    add("session in the scope", s, session={"user": 1, "csrf": s})
-    s = marker()
-    add("state holding a DSN", s, state={"db": "postgresql://app:%s@db/app" % s})
-    s = marker()
-    add("location", s, response=[(b"location", b"/next?access_token=%s" % s.encode())])
-    s = marker()
-    add("set-cookie", s, response=[(b"set-cookie", b"sid=%s" % s.encode())])
-    return cases
+def asgi_cases() -> List[Case]:
+    return [
+        case("password in a URL in a query value", lambda s: {"query": b"next=https://u:%s@host/" % s.encode()}),
+        case("password in a percent-encoded URL", lambda s: {
+            "query": ("next=" + quote("https://u:%s@host/" % s, safe="")).encode()}),
+        case("semicolon-separated parameters", lambda s: {"query": b"a=1;password=%s" % s.encode()}),
+        case("percent-encoded parameter name", lambda s: {"query": b"pass%%77ord=%s" % s.encode()}),
+        case("raw_path with a path parameter", lambda s: {"path": "/cart;jsessionid=%s" % s}),
+        case("raw_path with an encoded query", lambda s: {"path": "/a?password=%s" % s}),
+        case("referer", lambda s: {"headers": [(b"referer", b"https://x.example/?token=%s" % s.encode())]}),
+        case("authorization", lambda s: {"headers": [(b"authorization", b"Basic %s" % s.encode())]}),
+        case("cookie", lambda s: {"headers": [(b"cookie", b"a=1; session=%s" % s.encode())]}),
+        case("x-amz-security-token", lambda s: {"headers": [(b"x-amz-security-token", s.encode())]}),
+        case("session in the scope", lambda s: {"session": {"user": 1, "csrf": s}}),
+        case("state holding a DSN", lambda s: {"state": {"db": "postgresql://app:%s@db/app" % s}}),
+        case("location", lambda s: {"response": [(b"location", b"/next?access_token=%s" % s.encode())]}),
+        case("set-cookie", lambda s: {"response": [(b"set-cookie", b"sid=%s" % s.encode())]}),
+    ]
 
 
 class AsgiSecretsTest(SecretsTestCase):
     def test_no_secret_of_a_hostile_request_reaches_any_file(self):
-        cases = asgi_cases()
-        for what, scope, secret, response_headers in cases:
-            async def app(scope, receive, send, response_headers=response_headers):
+        def serve(case: Case) -> ASGIProfilerMiddleware:
+            async def app(scope, receive, send):
                 crunch()
-                await send({"type": "http.response.start", "status": 200, "headers": response_headers})
+                await send({"type": "http.response.start", "status": 200, "headers": case.response_headers})
                 await send({"type": "http.response.body", "body": b"ok"})
 
             mw = ASGIProfilerMiddleware(app, profile_dir=self.profile_dir, write_prof=True, keep_max_files=0,
                                         dot_node_threshold=0)
-            asyncio.run(mw(scope, receive, ignore))
-            self.assertTrue(mw.writer.flush(10))
-            mw.writer.close()
-        self.assert_nowhere([(what, secret) for what, _, secret, _ in cases], len(cases))
+            asyncio.run(mw(asgi_scope(**case.request), receive, ignore))
+            return mw
+
+        self.assert_no_case_leaks(asgi_cases(), serve)
 
 
 if __name__ == "__main__":

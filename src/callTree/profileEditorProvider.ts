@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { profileTitle } from '../core/profileTitle';
+import { SOURCE_READING, type SourceReading } from '../host/definitionLines';
 import type { Settings } from '../host/settings';
 import type { SourceHints } from '../host/sourceHints';
 import { registerCallTreeCommands } from './callTreeCommands';
@@ -21,6 +22,8 @@ export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvide
   private readonly changed = new vscode.EventEmitter<ProfileView>();
   /** A view opened, reported a new state, or closed. */
   readonly onDidChangeViews = this.changed.event;
+  /** How views read decorated functions' sources for their `def` lines; the suite swaps in reads it holds. */
+  sourceReading: SourceReading = SOURCE_READING;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -54,6 +57,7 @@ export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvide
     panel.webview.options = { enableScripts: true, localResourceRoots: [webviewRoot(this.extensionUri)] };
     const view = new ProfileView(document.uri, panel, {
       settings: this.settings,
+      sourceReading: () => this.sourceReading,
       states: this.states,
       onActive: (v) => void this.showHints(v),
       onStateChange: (v) => this.changed.fire(v),

@@ -12,7 +12,7 @@ import { ProfileReadError, parseProfileDocument, parseProfileHeader } from '../c
 import { decodeUtf8, readProfileFile } from '../node/loadProfile';
 import { readLimitsFor, sizeLimitMessage, type ReadLimits } from '../node/readLimits';
 import { openFunctionSource } from '../host/openSource';
-import { resolveDefinitionLines } from '../host/definitionLines';
+import { resolveDefinitionLines, type SourceReading } from '../host/definitionLines';
 import type { DefinitionLines } from '../core/definitionLine';
 import { withTimeout } from '../core/withTimeout';
 import type { Settings } from '../host/settings';
@@ -23,12 +23,15 @@ export type LoadResult = { profile: ProfilePayload } | { error: string };
 
 /**
  * How long `show` waits for the `def` lines of decorated functions (started when the view opens,
- * they are usually found before the page has loaded); later ones are not shown.
+ * they are usually found before the page has loaded); later ones follow in a `definitionLines`
+ * message, and the page shows them in place.
  */
 const DEFINITION_LINES_WAIT_MS = 1500;
 
 export interface ProfileViewHooks {
   settings(): Settings;
+  /** How decorated functions' sources are read (resolveDefinitionLines). */
+  sourceReading?(): SourceReading;
   states: ViewStateStore;
   /** The view was focused or got its profile: the source hints follow it. */
   onActive(view: ProfileView): void;
@@ -43,6 +46,7 @@ export class ProfileView implements vscode.Disposable {
   private parsed?: Promise<ProfileDocument | undefined>;
   private definitionLines?: Promise<DefinitionLines>;
   private lastState?: ViewState;
+  private disposed = false;
   private readonly disposables: vscode.Disposable[] = [];
   private stateWaiters: ((state: ViewState) => void)[] = [];
   /** What the page reported as failed, oldest first (tests read it; the user saw each). */
@@ -67,7 +71,7 @@ export class ProfileView implements vscode.Disposable {
   /** The `def` lines of the profile's decorated functions (empty when the file is broken). */
   resolveDefinitionLines(): Promise<DefinitionLines> {
     this.definitionLines ??= this.document().then((document) =>
-      document ? resolveDefinitionLines(document.profile.functions, document.paths, this.hooks.settings()) : [],
+      document ? resolveDefinitionLines(document.profile.functions, document.paths, this.hooks.settings(), this.hooks.sourceReading?.()) : [],
     ).catch(() => []);
     return this.definitionLines;
   }
@@ -125,9 +129,11 @@ export class ProfileView implements vscode.Disposable {
           await this.post({ type: 'failed', fileName, message: result.error });
         } else {
           const defaults = { hideLibraryFrames: this.hooks.settings().hideLibraryFrames };
-          const definitionLines = await withTimeout(this.resolveDefinitionLines(), DEFINITION_LINES_WAIT_MS).catch((): DefinitionLines => []);
-          await this.post({ type: 'show', fileName, profile: result.profile, defaults, savedState: this.hooks.states.get(this.uri), definitionLines });
+          const resolving = this.resolveDefinitionLines();
+          const inTime = await withTimeout(resolving, DEFINITION_LINES_WAIT_MS).catch(() => undefined);
+          await this.post({ type: 'show', fileName, profile: result.profile, defaults, savedState: this.hooks.states.get(this.uri), definitionLines: inTime ?? [] });
           if (this.panel.active) this.hooks.onActive(this);
+          if (!inTime) void resolving.then((lines) => this.postLateDefinitionLines(lines));
         }
         return;
       }
@@ -158,7 +164,18 @@ export class ProfileView implements vscode.Disposable {
     }
   }
 
+  /** Lines found after `show`: to the page, unless it has gone (a closed tab's webview refuses messages). */
+  private async postLateDefinitionLines(lines: DefinitionLines): Promise<void> {
+    if (!lines.length || this.disposed) return;
+    try {
+      await this.post({ type: 'definitionLines', lines });
+    } catch {
+      // Closed meanwhile: nothing shows them.
+    }
+  }
+
   dispose(): void {
+    this.disposed = true;
     for (const d of this.disposables.splice(0)) d.dispose();
     this.stateWaiters = [];
     this.hooks.onDispose(this);

@@ -6,7 +6,9 @@
  * Sequence: the page posts `ready` once its script runs; the host reads the profile file and
  * posts `show` with the file's bytes, which the page parses itself (bytes cross to the page as
  * one copy, where a parsed document would be serialised and parsed again), or with a document
- * the host built (a pstats file); `failed` when the file cannot be read.
+ * the host built (a pstats file); `failed` when the file cannot be read. The `def` lines of
+ * decorated functions come with `show` when the host found them in time, else in a
+ * `definitionLines` message once it has.
  * The page builds the model and the call tree itself (src/core has no vscode imports), so
  * expanding, searching and sorting never wait for the host. After it draws the profile, and
  * whenever the tab, the selection or the expansion changes, the page posts `viewState`, which
@@ -45,6 +47,11 @@ export type HostToProfileViewMessage =
       /** The `def` lines of decorated functions, as go-to-source opens them: shown instead of the recorded ones. */
       definitionLines?: DefinitionLines;
     }
+  /**
+   * `def` lines found after `show` was sent (reading sources can take seconds in a big workspace
+   * or on a remote host): the page shows them in place, keeping expansion, selection and scroll.
+   */
+  | { type: 'definitionLines'; lines: DefinitionLines }
   /** The file is not a usable profile: the page shows why, with a button to open the raw file. */
   | { type: 'failed'; fileName: string; message: string }
   /** Reveal and select a function's node in the call tree (its costliest path), e.g. from the call graph. */
@@ -75,6 +82,8 @@ export interface ViewState {
   renderedRows: number;
   /** From receiving `show` (parsing included) to the first drawn tree, milliseconds (performance.now()). */
   firstPaintMs: number;
+  /** The selected call-tree row's location as drawn ("app:42", "built-in"), read from the row itself; null when none is drawn. */
+  selectedLocation: string | null;
 }
 
 /** Webview → host. */
@@ -93,7 +102,7 @@ export type ProfileViewToHostMessage =
    */
   | { type: 'error'; message: string; detail?: string };
 
-const HOST_TYPES = new Set<string>(['show', 'failed', 'revealFunction', 'command']);
+const HOST_TYPES = new Set<string>(['show', 'definitionLines', 'failed', 'revealFunction', 'command']);
 const PAGE_TYPES = new Set<string>(['ready', 'viewState', 'saveState', 'openFunction', 'openRaw', 'error']);
 
 function hasType(value: unknown, types: Set<string>): boolean {

@@ -2,7 +2,7 @@
  * The flat function table: one row per profiled function with its recorded numbers (these
  * are exact, unlike the call tree's apportioned times), sortable by any column.
  */
-import type { FunctionKind, ProfileModel } from './profileModel';
+import type { FunctionInfo, FunctionKind, ProfileModel } from './profileModel';
 
 export interface FunctionRow {
   fn: number;
@@ -42,11 +42,16 @@ export function functionRows(model: ProfileModel): FunctionRow[] {
     nc: f.nc,
     file: f.file,
     line: f.line,
-    location: f.kind === 'builtin' ? '' : `${f.file}:${f.line}`,
+    location: functionLocation(f),
     module: f.module,
     kind: f.kind,
     hasSource: f.hasSource,
   }));
+}
+
+/** "file:line", or "" for a built-in. */
+export function functionLocation(f: Pick<FunctionInfo, 'kind' | 'file' | 'line'>): string {
+  return f.kind === 'builtin' ? '' : `${f.file}:${f.line}`;
 }
 
 /** Kinds ordered from the user's own code outwards, which is what sorting by kind should show. */

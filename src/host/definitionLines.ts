@@ -19,18 +19,31 @@ import type { Settings } from './settings';
 
 export const MAX_FILES = 200;
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
-export const TIMEOUT_MS = 3000;
+/**
+ * The views draw without waiting this long (lines found later reach them in place), so the
+ * deadline only bounds the work: long enough for a big workspace's search or a remote host.
+ */
+export const TIMEOUT_MS = 10_000;
 /** Files read at once. */
 const CONCURRENCY = 8;
+
+/** How sources are read: VS Code's file system within TIMEOUT_MS, unless a test holds the reads (ProfileEditorProvider.sourceReading). */
+export interface SourceReading {
+  read(file: vscode.Uri): Thenable<Uint8Array>;
+  timeoutMs: number;
+}
+
+export const SOURCE_READING: SourceReading = { read: (file) => vscode.workspace.fs.readFile(file), timeoutMs: TIMEOUT_MS };
 
 export async function resolveDefinitionLines(
   functions: readonly ProfiledFunction[],
   paths: ProfilePaths | undefined,
   settings: Settings,
-  timeoutMs = TIMEOUT_MS,
+  reading: SourceReading = SOURCE_READING,
 ): Promise<DefinitionLines> {
   const found: DefinitionLines = [];
-  const work = resolveInto(found, functions, paths, settings);
+  const work = resolveInto(found, functions, paths, settings, (file) => reading.read(file));
+  const timeoutMs = reading.timeoutMs;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
   // A file that cannot be read is skipped where it fails; this catch is for the unexpected.
@@ -52,12 +65,18 @@ function filesByCost(functions: readonly ProfiledFunction[]): [file: string, fns
   return [...byFile].sort((a, b) => b[1].cost - a[1].cost).map(([file, { fns }]) => [file, fns]);
 }
 
-async function resolveInto(found: DefinitionLines, functions: readonly ProfiledFunction[], paths: ProfilePaths | undefined, settings: Settings): Promise<void> {
+async function resolveInto(
+  found: DefinitionLines,
+  functions: readonly ProfiledFunction[],
+  paths: ProfilePaths | undefined,
+  settings: Settings,
+  readSource: (file: vscode.Uri) => Thenable<Uint8Array>,
+): Promise<void> {
   const files = filesByCost(functions).slice(0, MAX_FILES);
   if (!files.length) return;
   const workspaceFolders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
   const lookup = { mappings: settings.pathMappings, workspaceFolders, serverCwd: paths?.cwd };
-  const read = (local: vscode.Uri, fns: number[]) => readDefinitionLines(local, fns, functions, found);
+  const read = (local: vscode.Uri, fns: number[]) => readDefinitionLines(local, fns, functions, found, readSource);
 
   const unmatched: [string, number[]][] = [];
   await eachLimited(files, async ([file, fns]) => {
@@ -75,11 +94,17 @@ async function resolveInto(found: DefinitionLines, functions: readonly ProfiledF
   });
 }
 
-async function readDefinitionLines(local: vscode.Uri, fns: number[], functions: readonly ProfiledFunction[], found: DefinitionLines): Promise<void> {
+async function readDefinitionLines(
+  local: vscode.Uri,
+  fns: number[],
+  functions: readonly ProfiledFunction[],
+  found: DefinitionLines,
+  readSource: (file: vscode.Uri) => Thenable<Uint8Array>,
+): Promise<void> {
   try {
     const stat = await vscode.workspace.fs.stat(local);
     if (!(stat.type & vscode.FileType.File) || stat.size > MAX_FILE_BYTES) return;
-    const lines = sourceLines(new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(local)));
+    const lines = sourceLines(new TextDecoder('utf-8').decode(await readSource(local)));
     for (const fn of fns) {
       const recorded = functions[fn].line;
       const line = definitionLineIn(lines, recorded);

@@ -9,7 +9,7 @@ function run(command, args) {
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${result.status ?? result.signal}`);
 }
 
-/** esbuild --tests: dist/ (development build) plus out/test/unit and out/test/suite. */
+/** esbuild --tests: dist/ (development build) plus out/test/unit, out/test/integration and out/test/suite. */
 export function buildTests() {
   run(process.execPath, ['esbuild.mjs', '--tests']);
   if (!existsSync(suiteEntry)) throw new Error(`the build did not produce ${suiteEntry}`);

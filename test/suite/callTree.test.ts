@@ -9,6 +9,7 @@ import type { ProfileDocument } from '../../src/core/profileFormat';
 import type { RequestProfilerApi } from '../../src/extension';
 import type { ProfileView } from '../../src/callTree/profileView';
 import type { ViewState } from '../../src/callTree/protocol';
+import { withTimeout } from '../../src/core/withTimeout';
 import { api, until, workspaceDir } from './support';
 
 const VIEW_TYPE = 'requestProfiler.profileView';
@@ -32,6 +33,11 @@ function recordedDemoDir(document: ProfileDocument): string {
 async function openView(profiler: RequestProfilerApi, uri: vscode.Uri): Promise<ProfileView> {
   await vscode.commands.executeCommand('requestProfiler.openProfile', uri);
   return until(() => profiler.profileViews.viewsOf(uri).at(-1), `a profile view of ${path.basename(uri.fsPath)}`);
+}
+
+/** A state the page reports within 15 s, or a failure naming what did not come. */
+function withDeadline<T>(promise: Promise<T>, what: string): Promise<T> {
+  return withTimeout(promise, 15_000, `timed out waiting for ${what}`);
 }
 
 function activeTabInput(): unknown {
@@ -116,14 +122,20 @@ describe('Profile view (call tree)', () => {
     assert.match(text.document.lineAt(0).text, /^\{"format":"request-profiler"/);
   });
 
-  it('go-to-source opens the mapped local file at the def line, below decorators, and shows source hints', async () => {
-    const profiler = await api();
+  /** The GET /slow fixture, its app written as a local copy, and the path mapping to that copy. */
+  async function slowProfileWithLocalApp(profiler: RequestProfilerApi) {
     const uri = fixture('-GET-slow-');
     const document = readDocument(uri);
     const { defLines } = writeLocalApp(document, localApp());
     const demoDir = recordedDemoDir(document);
     await vscode.workspace.getConfiguration('requestProfiler').update('pathMappings', { [demoDir]: '${workspaceFolder}/src' }, vscode.ConfigurationTarget.Workspace);
     await until(() => profiler.settings().pathMappings.some((m) => m.from === demoDir), 'the path mapping setting');
+    return { uri, document, defLines };
+  }
+
+  it('go-to-source opens the mapped local file at the def line, below decorators, and shows source hints', async () => {
+    const profiler = await api();
+    const { uri, document, defLines } = await slowProfileWithLocalApp(profiler);
 
     const view = await openView(profiler, uri);
     await view.nextState();
@@ -157,6 +169,45 @@ describe('Profile view (call tree)', () => {
       if (tab.input instanceof vscode.TabInputCustom && tab.input.viewType === VIEW_TYPE) await vscode.window.tabGroups.close(tab);
     }
     await until(() => profiler.sourceHints.hintsIn(editorUri).length === 0, 'hints removed after the view closed');
+  });
+
+  it('shows def lines found after the page drew the profile (a slow source read), keeping expansion and selection', async () => {
+    const profiler = await api();
+    const { uri, document, defLines } = await slowProfileWithLocalApp(profiler);
+    const slowReportFn = document.profile.functions.findIndex((f) => f.name === 'slow_report');
+    const recorded = document.profile.functions[slowReportFn].line;
+    const defLine = defLines.get('slow_report');
+    assert.notEqual(defLine, recorded);
+
+    // The source read (a big workspace, a remote host) finishes only once the page has drawn the profile.
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const reads: string[] = [];
+    const reading = profiler.profileViews.sourceReading;
+    // With a deadline no slow start of the page can reach: the test is about lines that come late, not too late.
+    profiler.profileViews.sourceReading = {
+      read: async (file) => {
+        reads.push(file.fsPath);
+        await released;
+        return vscode.workspace.fs.readFile(file);
+      },
+      timeoutMs: 120_000,
+    };
+    try {
+      const view = await openView(profiler, uri);
+      await view.nextState();
+      await view.post({ type: 'revealFunction', function: slowReportFn });
+      const drawn = await withDeadline(view.nextState((s) => s.selectedFunction === slowReportFn), 'slow_report selected');
+      assert.match(drawn.selectedLocation ?? '', new RegExp(`:${recorded}$`), 'before its source is read, the recorded line');
+      assert.ok(reads.includes(localApp()), `the read of app.py is under way (reads: ${reads.join(', ')})`);
+      release();
+      const late = await withDeadline(view.nextState((s) => s.selectedLocation?.endsWith(`:${defLine}`) === true), `slow_report at line ${defLine}`);
+      assert.deepEqual(late.expanded, drawn.expanded, 'expansion kept');
+      assert.equal(late.selectedId, drawn.selectedId, 'selection kept');
+    } finally {
+      profiler.profileViews.sourceReading = reading;
+      release();
+    }
   });
 
   it('built-ins have no source: nothing opens', async () => {

@@ -2,10 +2,9 @@
 // profiles (test/fixtures/profiles; GET /error raised, so its profile says status null).
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RequestProfilerApi } from '../../src/extension';
-import { api, until, workspaceDir } from './support';
+import { api, copyFixtureProfile, until } from './support';
 
 function labelOf(item: vscode.TreeItem): string {
   return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
@@ -18,22 +17,6 @@ function shownRequests(profiler: RequestProfilerApi): string[] {
 
 async function filterBy(query: string): Promise<void> {
   await vscode.commands.executeCommand('requestProfiler.filter', query);
-}
-
-/** A copy of the GET /slow fixture with its header changed, written atomically as the middleware does. */
-function writeVariant(namePart: string, patch: (header: Record<string, unknown>) => void): string {
-  const dir = path.join(workspaceDir(), '.profiles');
-  const source = fs.readdirSync(dir).find((n) => n.includes('-GET-slow-') && n.endsWith('.rprof.json'));
-  assert.ok(source, 'the /slow fixture is in .profiles');
-  const text = fs.readFileSync(path.join(dir, source), 'utf8');
-  const newline = text.indexOf('\n');
-  const first = JSON.parse(text.slice(0, newline - 1) + '}');
-  patch(first.header);
-  const name = `20991230T000000.000000-GET-${namePart}-1-00000002.rprof.json`;
-  const temporary = path.join(dir, `.${name}.tmp`);
-  fs.writeFileSync(temporary, JSON.stringify(first).slice(0, -1) + ',' + text.slice(newline));
-  fs.renameSync(temporary, path.join(dir, name));
-  return path.join(dir, name);
 }
 
 describe('Profiles panel: filter, labels and titles', () => {
@@ -65,7 +48,7 @@ describe('Profiles panel: filter, labels and titles', () => {
     const profiler = await api();
     const error = profiler.tree.visibleProfiles().find((e) => e.header.path === '/error')!;
     assert.match(String(profiler.tree.getTreeItem({ kind: 'profile', entry: error }).description), /^500 \(RuntimeError\) · /);
-    const file = writeVariant('spoof', (header) => {
+    const file = copyFixtureProfile('spoof', (header) => {
       header.path = '/invoice\u202Efdp.exe';
       header.status = 404;
     });

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RequestProfilerApi } from '../../src/extension';
 import type { ProfilesTreeNode } from '../../src/host/profilesTreeProvider';
-import { api, until, workspaceDir } from './support';
+import { api, copyFixtureProfile, until, workspaceDir } from './support';
 
 /** Top-level rows and, for bursts/groups, their children: every profile row the user can reach. */
 async function allRows(profiler: RequestProfilerApi): Promise<{ node: ProfilesTreeNode; item: vscode.TreeItem }[]> {
@@ -28,22 +28,6 @@ function labelOf(item: vscode.TreeItem): string {
 
 function profilesDir(): string {
   return path.join(workspaceDir(), '.profiles');
-}
-
-/** A copy of a real fixture profile under a new name and id, written atomically like the middleware. */
-function copyFixture(namePart: string, patch: (header: Record<string, unknown>) => void): string {
-  const dir = profilesDir();
-  const source = fs.readdirSync(dir).find((n) => n.includes('-GET-slow-') && n.endsWith('.rprof.json'));
-  assert.ok(source, 'the /slow fixture is in .profiles');
-  const text = fs.readFileSync(path.join(dir, source), 'utf8');
-  const newline = text.indexOf('\n');
-  const first = JSON.parse(text.slice(0, newline - 1) + '}');
-  patch(first.header);
-  const name = `20991231T000000.000000-GET-${namePart}-1-00000001.rprof.json`;
-  const temporary = path.join(dir, `.${name}.tmp`);
-  fs.writeFileSync(temporary, JSON.stringify(first).slice(0, -1) + ',' + text.slice(newline));
-  fs.renameSync(temporary, path.join(dir, name));
-  return path.join(dir, name);
 }
 
 describe('Profiles panel', () => {
@@ -96,7 +80,7 @@ describe('Profiles panel', () => {
 
   it('lists a header whose query and Content-Type are numbers, and its tooltip says they were ignored', async () => {
     const profiler = await api();
-    const file = copyFixture('numeric_fields', (h) => {
+    const file = copyFixtureProfile('numeric_fields', (h) => {
       h.id = 'numeric-fields';
       h.path = '/numeric/fields';
       h.query = 42;
@@ -116,7 +100,7 @@ describe('Profiles panel', () => {
 
   it('shows a new profile within a moment and drops a deleted one', async () => {
     const profiler = await api();
-    const file = copyFixture('live_check', (h) => {
+    const file = copyFixtureProfile('live_check', (h) => {
       h.id = 'live-check';
       h.path = '/live/check';
       h.start = Date.now() / 1000;

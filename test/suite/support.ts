@@ -1,5 +1,7 @@
 /** What the extension-host tests share: the extension's test API, waiting, and the workspace. */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RequestProfilerApi } from '../../src/extension';
 
@@ -37,4 +39,23 @@ export function workspaceDir(): string {
   const folder = vscode.workspace.workspaceFolders?.[0];
   assert.ok(folder, 'the runner opens a workspace folder');
   return folder.uri.fsPath;
+}
+
+/**
+ * A copy of the GET /slow fixture in .profiles with its header changed by patch, under a new
+ * name (with namePart in the request part), written atomically as the middleware does. Returns its path.
+ */
+export function copyFixtureProfile(namePart: string, patch: (header: Record<string, unknown>) => void): string {
+  const dir = path.join(workspaceDir(), '.profiles');
+  const source = fs.readdirSync(dir).find((n) => n.includes('-GET-slow-') && n.endsWith('.rprof.json'));
+  assert.ok(source, 'the /slow fixture is in .profiles');
+  const text = fs.readFileSync(path.join(dir, source), 'utf8');
+  const newline = text.indexOf('\n');
+  const first = JSON.parse(text.slice(0, newline - 1) + '}') as { header: Record<string, unknown> };
+  patch(first.header);
+  const name = `20991231T000000.000000-GET-${namePart}-1-00000001.rprof.json`;
+  const temporary = path.join(dir, `.${name}.tmp`);
+  fs.writeFileSync(temporary, JSON.stringify(first).slice(0, -1) + ',' + text.slice(newline));
+  fs.renameSync(temporary, path.join(dir, name));
+  return path.join(dir, name);
 }

@@ -1,29 +1,22 @@
 // The views' one loader and its bounded reads: the size limit holds when the file system gives
-// a wrong size, a stalled read is given up at the time limit, a byte-order mark is accepted,
-// and the call graph gets the file's bytes to send on.
+// a wrong size, a byte-order mark is accepted, and the call graph gets the file's bytes to send
+// on. (A read that stalls, given up at the time limit, is test/integration/stalledRead.test.ts.)
 import * as assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, open, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ProfileReadError } from '../../src/core/profileHeader';
-import { readPrefix, withTimeLimit } from '../../src/node/boundedRead';
 import { loadProfile, readProfileFile } from '../../src/node/loadProfile';
 import { readProfileEntry } from '../../src/node/profileFiles';
 import { validProfile } from '../support/hostileFiles';
+import { temporaryFolderEachTest } from '../support/temporaryFolder';
 
 const fixtures = join(__dirname, '..', '..', '..', 'test', 'fixtures');
 
 describe('bounded profile reads', function () {
   this.timeout(20_000);
-  let root: string;
-  beforeEach(async () => {
-    root = await mkdtemp(join(tmpdir(), 'rp-bounded-'));
-  });
-  afterEach(async () => {
-    await rm(root, { recursive: true, force: true });
-  });
+  let root = '';
+  temporaryFolderEachTest('rp-bounded-', (folder) => (root = folder));
 
   it('stops at the size limit when the file system says the file is smaller (/proc files say 0 bytes)', async function () {
     const procFile = '/proc/self/mountinfo';
@@ -43,30 +36,6 @@ describe('bounded profile reads', function () {
     const size = readFileSync(file).length;
     await assert.rejects(readProfileFile(file, { maxBytes: size - 1, timeoutMs: 5000 }), /big\.rprof\.json is .* over the .* limit/);
     assert.equal((await readProfileFile(file, { maxBytes: size, timeoutMs: 5000 }) as { bytes: Uint8Array }).bytes.length, size, 'exactly at the limit is fine');
-  });
-
-  it('gives up a read that stalls, at the time limit, with a message', async function () {
-    // A FIFO opened for blocking reads while a writer holds it open and writes nothing: a read
-    // that never returns, as on a hung network share.
-    const fifo = join(root, 'stalled');
-    execFileSync('mkfifo', [fifo]);
-    const writer = spawn('sh', ['-c', 'exec 3>"$0"; sleep 30', fifo], { stdio: 'ignore' });
-    try {
-      const handle = await open(fifo, 'r'); // returns once the writer has it open
-      try {
-        const started = Date.now();
-        await assert.rejects(
-          withTimeLimit(300, 'Reading stalled took longer than 0.3 s', (deadline) => readPrefix(handle.fd, { maxBytes: 1024, firstChunk: 64, deadline, timeMessage: 'late' })),
-          (error: Error) => error instanceof ProfileReadError && error.message === 'Reading stalled took longer than 0.3 s',
-        );
-        assert.ok(Date.now() - started < 15_000, 'gave up long before the writer went away');
-      } finally {
-        writer.kill(); // the stalled read now ends (end of file), freeing its thread
-        await handle.close();
-      }
-    } finally {
-      writer.kill();
-    }
   });
 
   it('accepts a leading UTF-8 byte-order mark in the list, the call tree and the call graph', async () => {

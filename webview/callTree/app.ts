@@ -110,6 +110,9 @@ export class ProfileViewApp {
         this.definitionLines = message.definitionLines;
         this.receiveProfile(message.profile, message.fileName, message.defaults, message.savedState);
         return;
+      case 'definitionLines':
+        this.showDefinitionLines(message.lines);
+        return;
       case 'failed':
         this.showFailure(message.fileName, message.message);
         return;
@@ -193,6 +196,19 @@ export class ProfileViewApp {
     this.selectTab(this.tab);
     this.firstPaintMs = performance.now() - started;
     if (this.tab === 'tree') this.tree.focus();
+    this.changed();
+  }
+
+  /** `def` lines that came after the profile: the locations are drawn again; expansion, selection and scroll stay. */
+  private showDefinitionLines(lines: unknown): void {
+    if (!this.model) {
+      this.definitionLines = lines;
+      return;
+    }
+    if (!applyDefinitionLines(this.model.functions, lines)) return;
+    this.tree?.redrawLocations();
+    this.functions?.redrawLocations(this.model);
+    this.callers?.redrawLocations();
     this.changed();
   }
 
@@ -437,6 +453,7 @@ export class ProfileViewApp {
       rowCount: this.tree.rowCount,
       renderedRows: this.tree.renderedRows,
       firstPaintMs: this.firstPaintMs,
+      selectedLocation: this.tree.selectedLocation,
     };
   }
 }

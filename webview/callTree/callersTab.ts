@@ -91,6 +91,14 @@ export class CallersTab {
     this.list.focus();
   }
 
+  /** Functions' lines changed (late `def` lines): the title and rows again, expansion kept. */
+  redrawLocations(): void {
+    if (!this.tree) return;
+    this.showTitle(this.tree.target);
+    this.generation++;
+    this.list.refresh();
+  }
+
   /** Show the callers of fn (null: ask the user to pick one), expanding the first level. */
   showFunction(fn: number | null, expanded?: readonly string[]): void {
     if (fn === null || !this.model.functions[fn]) {
@@ -104,11 +112,15 @@ export class CallersTab {
     this.tree = new CallersTree(this.model, fn);
     this.generation++;
     this.expanded = new Set(expanded ?? [String(fn)]);
-    const info = this.model.functions[fn];
-    this.title.replaceChildren('Callers of ', element('strong', {}, visibleText(info.displayName)), element('span', { class: 'muted' }, `  ${info.kind === 'builtin' ? 'built-in' : visibleText(`${info.file}:${info.line}`)}`));
+    this.showTitle(fn);
     this.rows = this.tree.visibleRows(this.expanded);
     this.list.select(0, false);
     this.list.refresh();
+  }
+
+  private showTitle(fn: number): void {
+    const info = this.model.functions[fn];
+    this.title.replaceChildren('Callers of ', element('strong', {}, visibleText(info.displayName)), element('span', { class: 'muted' }, `  ${info.kind === 'builtin' ? 'built-in' : visibleText(`${info.file}:${info.line}`)}`));
   }
 
   private toggle(index: number): void {

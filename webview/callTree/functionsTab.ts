@@ -6,7 +6,7 @@
  */
 import { visibleText } from '../../src/core/displayText';
 import { formatMs, formatPercent } from '../../src/core/format';
-import { functionRows, sortFunctionRows, type FunctionColumn, type FunctionRow, type SortDirection } from '../../src/core/functionTable';
+import { functionLocation, functionRows, sortFunctionRows, type FunctionColumn, type FunctionRow, type SortDirection } from '../../src/core/functionTable';
 import type { ProfileModel } from '../../src/core/profileModel';
 import { codicon, element, goToSourceButton } from './dom';
 import { VirtualList } from './virtualList';
@@ -107,6 +107,21 @@ export class FunctionsTab {
 
   focus(): void {
     this.list.focus();
+  }
+
+  /**
+   * Functions' lines changed (late `def` lines): each row takes its function's line, in place.
+   * Not re-sorted, so the selected row stays the selected function.
+   */
+  redrawLocations(model: ProfileModel): void {
+    for (const row of this.all) {
+      const info = model.functions[row.fn];
+      if (row.line === info.line) continue;
+      row.line = info.line;
+      row.location = functionLocation(info);
+    }
+    this.generation++;
+    this.list.refresh();
   }
 
   /** Show only these functions (a search), or all with null. */

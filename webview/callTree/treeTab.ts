@@ -166,6 +166,17 @@ export class TreeTab {
     this.list.focus();
   }
 
+  /** Functions' lines changed (late `def` lines): draw the rows again, as they are. */
+  redrawLocations(): void {
+    this.generation++;
+    this.list.refresh();
+  }
+
+  /** The selected row's location as drawn, or null when no selected row is drawn. */
+  get selectedLocation(): string | null {
+    return this.list.element.querySelector('.vrow.selected:not([hidden]) .where')?.textContent ?? null;
+  }
+
   /** Highlight these functions (search); the view reveals matches itself. */
   setMatches(functions: Set<number>): void {
     this.matches = functions;

@@ -4,7 +4,7 @@ import { copyFile, mkdtemp, mkdir, rename, rm, symlink, writeFile } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProfileLibrary } from '../../src/node/profileLibrary';
-import { makeHeader, profileText } from './profileSamples';
+import { makeHeader, profileText } from '../unit/profileSamples';
 
 /** Resolves when check() holds after a change of the library's profiles or watch state, or fails after timeoutMs. */
 function until(library: ProfileLibrary, check: () => boolean, what = 'the library', timeoutMs = 8000): Promise<void> {

@@ -178,6 +178,60 @@ describe('call tree webview in Chromium', function () {
     }
   });
 
+  it('shows def lines that arrive after the profile in place, keeping expansion, selection and scroll', async () => {
+    const { profile } = JSON.parse(siblings) as { profile: ProfileData };
+    const indexOf = (name: string) => profile.functions.findIndex((f) => f.name === name);
+    const page = await openChain(1200, '/siblings.rprof.json');
+    try {
+      const look = () =>
+        page.evaluate(() => {
+          const tree = document.querySelector('vscode-tab-panel[data-tab="tree"] .vlist') as HTMLElement;
+          const functions = document.querySelector('vscode-tab-panel[data-tab="functions"] .vlist') as HTMLElement;
+          const treeRow = (name: string) => [...tree.querySelectorAll('.vrow:not([hidden])')].find((r) => r.querySelector('.name')?.textContent === name);
+          const functionRow = (name: string) => [...functions.querySelectorAll('.vrow:not([hidden])')].find((r) => r.querySelector('.name')?.textContent === name);
+          const selected = tree.querySelector('.vrow.selected:not([hidden])');
+          const saved = (window as unknown as { __state: { expansion: number[]; selectedPath: number[] } }).__state;
+          return {
+            scrollTop: tree.scrollTop,
+            rows: tree.querySelectorAll('.vrow:not([hidden])').length,
+            selectedName: selected?.querySelector('.name')?.textContent,
+            selectedWhere: selected?.querySelector('.where')?.textContent,
+            side0Where: treeRow('side_0')?.querySelector('.where')?.textContent,
+            side0Function: functionRow('side_0')?.textContent,
+            expansion: saved.expansion,
+            selectedPath: saved.selectedPath,
+          };
+        });
+      await page.evaluate(async () => {
+        const tree = document.querySelector('vscode-tab-panel[data-tab="tree"] .vlist') as HTMLElement;
+        tree.scrollTop = 3 * 22;
+        await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+      });
+      const before = await look();
+      assert.ok(before.selectedName && before.scrollTop > 0, `a selected row and a scrolled list: ${JSON.stringify(before)}`);
+      assert.match(before.side0Where ?? '', /:1$/, 'side_0 shows its recorded line first');
+      const selectedFn = indexOf(before.selectedName);
+      await page.evaluate(
+        (lines) => window.dispatchEvent(new MessageEvent('message', { data: { type: 'definitionLines', lines } })),
+        [[selectedFn, 777], [indexOf('side_0'), 555]],
+      );
+      await page.waitForFunction(() =>
+        (window as unknown as { __messages: { type: string; state?: { selectedLocation: string | null } }[] }).__messages.some((m) => m.type === 'viewState' && m.state?.selectedLocation?.endsWith(':777')),
+      );
+      const after = await look();
+      assert.match(after.selectedWhere ?? '', /:777$/, 'the selected row shows its def line');
+      assert.match(after.side0Where ?? '', /:555$/, 'side_0 shows its def line');
+      assert.match(after.side0Function ?? '', /:555/, 'the Functions tab shows it too');
+      assert.deepEqual(
+        { scrollTop: after.scrollTop, rows: after.rows, selectedName: after.selectedName, expansion: after.expansion, selectedPath: after.selectedPath },
+        { scrollTop: before.scrollTop, rows: before.rows, selectedName: before.selectedName, expansion: before.expansion, selectedPath: before.selectedPath },
+        'expansion, selection and scroll are as they were',
+      );
+    } finally {
+      await page.close();
+    }
+  });
+
   it('moves the rows below a collapsed node up without drawing them again', async () => {
     const page = await openChain(1200, '/siblings.rprof.json');
     try {
