@@ -178,6 +178,21 @@ describe('call tree webview in Chromium', function () {
     }
   });
 
+  it('lists the Functions tab\'s rows only when the tab is first shown', async () => {
+    const page = await openChain(1200);
+    try {
+      const functionRows = 'vscode-tab-panel[data-tab="functions"] .vrow:not([hidden])';
+      // Opening a profile pays for the call tree only (a deep chain's 100,000 function rows were part of its first paint).
+      assert.equal(await page.locator(functionRows).count(), 0, 'no function rows before the tab is shown');
+      await page.locator('vscode-tab-header', { hasText: 'Functions' }).click();
+      await page.locator(functionRows).first().waitFor({ timeout: 10_000 });
+      assert.match((await page.locator(`${functionRows} .name`).first().textContent()) ?? '', /^level_\d+$/);
+      assert.match((await page.locator('vscode-tab-panel[data-tab="functions"] .legend').textContent()) ?? '', new RegExp(`^${CHAIN_DEPTH} functions\\.`));
+    } finally {
+      await page.close();
+    }
+  });
+
   it('moves the rows below a collapsed node up without drawing them again', async () => {
     const page = await openChain(1200, '/siblings.rprof.json');
     try {

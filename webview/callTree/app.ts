@@ -290,6 +290,7 @@ export class ProfileViewApp {
 
   private onTabShown(tab: ViewTab): void {
     this.tab = tab;
+    if (tab === 'functions') this.functions?.show();
     if (tab === 'callers' && this.callers && this.callers.function !== this.selectedFunction) this.callers.showFunction(this.selectedFunction);
     this.changed();
   }
