@@ -193,6 +193,38 @@ describe('call tree webview in Chromium', function () {
     }
   });
 
+  it('writes the date in the header after the first frame (the locale data it loads is not part of the first paint)', async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 700 } });
+    try {
+      // Counts the page's calls of toLocaleDateString: the first loads the locale's data (100+ ms).
+      await page.addInitScript(() => {
+        const original = Date.prototype.toLocaleDateString;
+        (window as unknown as { __dateCalls: number }).__dateCalls = 0;
+        Date.prototype.toLocaleDateString = function (this: Date, ...args: Parameters<Date['toLocaleDateString']>) {
+          (window as unknown as { __dateCalls: number }).__dateCalls++;
+          return original.apply(this, args);
+        };
+      });
+      await page.goto(origin);
+      await page.waitForFunction(() => (window as unknown as { __messages: { type: string }[] }).__messages.some((m) => m.type === 'ready'));
+      const duringShow = await page.evaluate(async () => {
+        const bytes = new Uint8Array(await (await fetch('/deep.rprof.json')).arrayBuffer());
+        const show = { type: 'show', fileName: 'deep.rprof.json', profile: { bytes }, defaults: { hideLibraryFrames: false } };
+        window.dispatchEvent(new MessageEvent('message', { data: show }));
+        return { calls: (window as unknown as { __dateCalls: number }).__dateCalls, rows: document.querySelectorAll('vscode-tab-panel[data-tab="tree"] .vrow').length };
+      });
+      assert.ok(duringShow.rows > 0, 'the tree is drawn when the show message is handled');
+      assert.equal(duringShow.calls, 0, 'no toLocaleDateString while the page is first drawn');
+      const start = JSON.parse(chain.slice(0, chain.indexOf('\n') - 1) + '}').header.start as number;
+      const expected = await page.evaluate((start) => new Date(start * 1000).toLocaleDateString(), start);
+      const value = page.locator('.profile-header .field', { hasText: 'Time' }).locator('.value');
+      await page.waitForFunction((date) => document.querySelector('.profile-header .fields')?.textContent?.includes(date), expected);
+      assert.match((await value.textContent()) ?? '', new RegExp(`^${expected.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} \\d\\d:\\d\\d:\\d\\d$`));
+    } finally {
+      await page.close();
+    }
+  });
+
   it('moves the rows below a collapsed node up without drawing them again', async () => {
     const page = await openChain(1200, '/siblings.rprof.json');
     try {
