@@ -225,6 +225,33 @@ describe('call tree webview in Chromium', function () {
     }
   });
 
+  it('saves and reports its state after the first paint, not inside it', async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 700 } });
+    try {
+      await page.goto(origin);
+      await page.waitForFunction(() => (window as unknown as { __messages: { type: string }[] }).__messages.some((m) => m.type === 'ready'));
+      type Page = { __messages: { type: string; state?: { expanded?: string[] } }[]; __state?: { expansion?: number[] } };
+      const duringShow = await page.evaluate(async () => {
+        const bytes = new Uint8Array(await (await fetch('/deep.rprof.json')).arrayBuffer());
+        const show = { type: 'show', fileName: 'deep.rprof.json', profile: { bytes }, defaults: { hideLibraryFrames: false } };
+        window.dispatchEvent(new MessageEvent('message', { data: show }));
+        const page = window as unknown as Page;
+        return { saved: page.__state !== undefined, reported: page.__messages.filter((m) => m.type !== 'ready').length };
+      });
+      // Saving a 100,000-deep chain's expansion took 200-300 ms of its first paint.
+      assert.deepEqual(duringShow, { saved: false, reported: 0 }, 'nothing saved or posted while the page is first drawn');
+      await page.waitForFunction(() => (window as unknown as Page).__messages.some((m) => m.type === 'saveState'));
+      const after = await page.evaluate(() => {
+        const page = window as unknown as Page;
+        return { expansion: page.__state?.expansion?.length, expanded: page.__messages.find((m) => m.type === 'viewState')?.state?.expanded?.length };
+      });
+      // The hot path opens every level but the last (a leaf): three numbers per node saved.
+      assert.deepEqual(after, { expansion: 3 * (CHAIN_DEPTH - 1), expanded: CHAIN_DEPTH - 1 });
+    } finally {
+      await page.close();
+    }
+  });
+
   it('moves the rows below a collapsed node up without drawing them again', async () => {
     const page = await openChain(1200, '/siblings.rprof.json');
     try {
