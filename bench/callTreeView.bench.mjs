@@ -206,7 +206,9 @@ const median = (values) => stats(values).median;
 function summary(results, figure) {
   return { ms: median(results.map(figure)), ratio: median(results.map((r) => figure(r) / r.parseMs)) };
 }
-const both = ({ ms: value, ratio }) => `${ms(value)} (${ratio.toFixed(1)}× JSON.parse)`;
+/** Two significant digits: an expand is a few hundredths of a JSON.parse. */
+const times = (ratio) => `${ratio >= 10 ? ratio.toFixed(0) : ratio.toPrecision(2)}×`;
+const both = ({ ms: value, ratio }) => `${ms(value)} (${times(ratio)} JSON.parse)`;
 
 function printRuns(label, results) {
   const last = results[results.length - 1];
@@ -265,7 +267,7 @@ try {
     }
     const printed = variants.map((variant, i) => printRuns(variants.length > 1 ? `${mode}: ${variant.label}` : mode, results[i]));
     const current = printed[0];
-    verdicts.push(`${mode}: first paint ${verdict(current.firstPaint.ms, FIRST_PAINT_TARGET_MS)}, ${current.firstPaint.ratio.toFixed(1)}× JSON.parse` +
+    verdicts.push(`${mode}: first paint ${verdict(current.firstPaint.ms, FIRST_PAINT_TARGET_MS)}, ${times(current.firstPaint.ratio)} JSON.parse` +
       (current.p95 ? `; expand p95 ${verdict(current.p95.ms, FRAME_MS)}, max ${verdict(current.max.ms, FRAME_MS)}` : '') +
       (printed[1] ? `; before (${compareRef}): first paint ${both(printed[1].firstPaint)}${printed[1].p95 ? `, expand p95 ${both(printed[1].p95)}, max ${both(printed[1].max)}` : ''}` : ''));
   }
