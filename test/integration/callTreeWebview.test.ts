@@ -202,6 +202,11 @@ describe('call tree webview in Chromium', function () {
             selectedPath: saved.selectedPath,
           };
         });
+      // The Functions tab makes its rows when first shown: show it once, so that its rows exist
+      // and must be updated in place.
+      await page.locator('vscode-tab-header', { hasText: 'Functions' }).click();
+      await page.locator('vscode-tab-panel[data-tab="functions"] .vrow').first().waitFor();
+      await page.locator('vscode-tab-header', { hasText: 'Call tree' }).click();
       await page.evaluate(async () => {
         const tree = document.querySelector('vscode-tab-panel[data-tab="tree"] .vlist') as HTMLElement;
         tree.scrollTop = 3 * 22;
@@ -227,6 +232,105 @@ describe('call tree webview in Chromium', function () {
         { scrollTop: before.scrollTop, rows: before.rows, selectedName: before.selectedName, expansion: before.expansion, selectedPath: before.selectedPath },
         'expansion, selection and scroll are as they were',
       );
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('lists the Functions tab\'s rows only when the tab is first shown', async () => {
+    const page = await openChain(1200);
+    try {
+      const functionRows = 'vscode-tab-panel[data-tab="functions"] .vrow:not([hidden])';
+      // Opening a profile pays for the call tree only (a deep chain's 100,000 function rows were part of its first paint).
+      assert.equal(await page.locator(functionRows).count(), 0, 'no function rows before the tab is shown');
+      await page.locator('vscode-tab-header', { hasText: 'Functions' }).click();
+      await page.locator(functionRows).first().waitFor({ timeout: 10_000 });
+      assert.match((await page.locator(`${functionRows} .name`).first().textContent()) ?? '', /^level_\d+$/);
+      assert.match((await page.locator('vscode-tab-panel[data-tab="functions"] .legend').textContent()) ?? '', new RegExp(`^${CHAIN_DEPTH} functions\\.`));
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('writes the date in the header after the first frame (the locale data it loads is not part of the first paint)', async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 700 } });
+    try {
+      // Counts the page's calls of toLocaleDateString: the first loads the locale's data (100+ ms).
+      await page.addInitScript(() => {
+        const original = Date.prototype.toLocaleDateString;
+        (window as unknown as { __dateCalls: number }).__dateCalls = 0;
+        Date.prototype.toLocaleDateString = function (this: Date, ...args: Parameters<Date['toLocaleDateString']>) {
+          (window as unknown as { __dateCalls: number }).__dateCalls++;
+          return original.apply(this, args);
+        };
+      });
+      await page.goto(origin);
+      await page.waitForFunction(() => (window as unknown as { __messages: { type: string }[] }).__messages.some((m) => m.type === 'ready'));
+      const duringShow = await page.evaluate(async () => {
+        const bytes = new Uint8Array(await (await fetch('/deep.rprof.json')).arrayBuffer());
+        const show = { type: 'show', fileName: 'deep.rprof.json', profile: { bytes }, defaults: { hideLibraryFrames: false } };
+        window.dispatchEvent(new MessageEvent('message', { data: show }));
+        return { calls: (window as unknown as { __dateCalls: number }).__dateCalls, rows: document.querySelectorAll('vscode-tab-panel[data-tab="tree"] .vrow').length };
+      });
+      assert.ok(duringShow.rows > 0, 'the tree is drawn when the show message is handled');
+      assert.equal(duringShow.calls, 0, 'no toLocaleDateString while the page is first drawn');
+      const start = JSON.parse(chain.slice(0, chain.indexOf('\n') - 1) + '}').header.start as number;
+      const expected = await page.evaluate((start) => new Date(start * 1000).toLocaleDateString(), start);
+      const value = page.locator('.profile-header .field', { hasText: 'Time' }).locator('.value');
+      await page.waitForFunction((date) => document.querySelector('.profile-header .fields')?.textContent?.includes(date), expected);
+      assert.match((await value.textContent()) ?? '', new RegExp(`^${expected.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} \\d\\d:\\d\\d:\\d\\d$`));
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('saves a change at once when the page goes away before its save was due (a hidden tab is torn down)', async () => {
+    const page = await openChain(1200, '/siblings.rprof.json');
+    try {
+      type Saved = { __state?: { selectedPath?: number[] | null }; __messages: { type: string }[] };
+      await page.waitForFunction(() => (window as unknown as Saved).__messages.some((m) => m.type === 'saveState'));
+      const result = await page.evaluate(() => {
+        const saved = window as unknown as Saved;
+        const before = JSON.stringify(saved.__state?.selectedPath);
+        const rows = [...document.querySelectorAll('vscode-tab-panel[data-tab="tree"] .vrow:not([hidden]):not(.selected)')];
+        const other = rows[rows.length - 1] as HTMLElement;
+        other.querySelector('.name')!.dispatchEvent(new MouseEvent('mousedown', { bubbles: true }));
+        const afterClick = JSON.stringify(saved.__state?.selectedPath);
+        const selected = document.querySelector('vscode-tab-panel[data-tab="tree"] .vrow.selected') === other;
+        // In the same task: the save (30 ms after a change) is not due yet.
+        window.dispatchEvent(new Event('pagehide'));
+        return { before, afterClick, selected, afterHide: JSON.stringify(saved.__state?.selectedPath) };
+      });
+      assert.ok(result.selected, 'the pressed row is selected');
+      assert.equal(result.afterClick, result.before, 'the click alone saves later, not at once');
+      assert.notEqual(result.afterHide, result.before, `pagehide saves the new selection at once: ${JSON.stringify(result)}`);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('saves and reports its state after the first paint, not inside it', async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 700 } });
+    try {
+      await page.goto(origin);
+      await page.waitForFunction(() => (window as unknown as { __messages: { type: string }[] }).__messages.some((m) => m.type === 'ready'));
+      type Page = { __messages: { type: string; state?: { expanded?: string[] } }[]; __state?: { expansion?: number[] } };
+      const duringShow = await page.evaluate(async () => {
+        const bytes = new Uint8Array(await (await fetch('/deep.rprof.json')).arrayBuffer());
+        const show = { type: 'show', fileName: 'deep.rprof.json', profile: { bytes }, defaults: { hideLibraryFrames: false } };
+        window.dispatchEvent(new MessageEvent('message', { data: show }));
+        const page = window as unknown as Page;
+        return { saved: page.__state !== undefined, reported: page.__messages.filter((m) => m.type !== 'ready').length };
+      });
+      // Saving a 100,000-deep chain's expansion took 200-300 ms of its first paint.
+      assert.deepEqual(duringShow, { saved: false, reported: 0 }, 'nothing saved or posted while the page is first drawn');
+      await page.waitForFunction(() => (window as unknown as Page).__messages.some((m) => m.type === 'saveState'));
+      const after = await page.evaluate(() => {
+        const page = window as unknown as Page;
+        return { expansion: page.__state?.expansion?.length, expanded: page.__messages.find((m) => m.type === 'viewState')?.state?.expanded?.length };
+      });
+      // The hot path opens every level but the last (a leaf): three numbers per node saved.
+      assert.deepEqual(after, { expansion: 3 * (CHAIN_DEPTH - 1), expanded: CHAIN_DEPTH - 1 });
     } finally {
       await page.close();
     }
