@@ -14,7 +14,7 @@ import { resolveDefinitionLines } from '../host/definitionLines';
 import type { DefinitionLines } from '../core/definitionLine';
 import type { Settings } from '../host/settings';
 import { callGraphHtml } from './callGraphHtml';
-import { makeNonce } from '../core/nonce';
+import { makeNonce } from '../host/nonce';
 import { callGraphPanelTitle, toCallGraphProfile } from './callGraphProfile';
 import { loadProfileDocument, type LoadedCallGraphProfile } from './loadProfile';
 import { readLimitsFor } from '../node/readLimits';

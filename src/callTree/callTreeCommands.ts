@@ -20,7 +20,7 @@ export function registerCallTreeCommands(provider: ProfileEditorProvider): vscod
       await vscode.commands.executeCommand('vscode.openWith', uri, PROFILE_VIEW_TYPE);
       const view = provider.viewsOf(uri).find((v) => v.panel.active) ?? provider.viewsOf(uri).pop();
       if (!view) return;
-      const shown = await Promise.race([view.nextState(), new Promise<undefined>((r) => setTimeout(r, VIEW_READY_TIMEOUT_MS))]);
+      const shown = await Promise.race([view.nextState(), new Promise<undefined>((r) => setTimeout(() => r(undefined), VIEW_READY_TIMEOUT_MS))]);
       if (shown) await view.post({ type: 'revealFunction', function: fn });
     }),
     vscode.commands.registerCommand(EXPAND_HOT_PATH_COMMAND, async () => {
