@@ -5,7 +5,7 @@
 //   node bench/callTreeView.bench.mjs [functions] [edges] [expands] [threshold]
 //   (defaults 20,000, 100,000, 300 and 0: no grouping into "other", the most rows to draw)
 //   node bench/callTreeView.bench.mjs --deep=100000
-//   (instead: a call chain that deep, bench/makeDeepChain.mjs; first paint only, its hot path
+//   (instead: a call chain that deep, test/support/makeDeepChain.mjs; first paint only, its hot path
 //   opens every level)
 //
 // The page is the real bundle with a stand-in for VS Code's webview API, sent the file's bytes
@@ -22,8 +22,8 @@ import { tmpdir } from 'node:os';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchChromium } from '../test/runner/browser.mjs';
-import { makeDeepChainText } from './makeDeepChain.mjs';
-import { makeLargeProfileText } from './makeLargeProfile.mjs';
+import { makeDeepChainText } from '../test/support/makeDeepChain.mjs';
+import { makeLargeProfileText } from '../test/support/makeLargeProfile.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const deepArg = process.argv.find((a) => a.startsWith('--deep='));

@@ -8,11 +8,13 @@ import { ProfileLibrary } from './node/profileLibrary';
 import { readLimitsFor } from './node/readLimits';
 import { registerProfileCommands } from './host/profileCommands';
 import { ProfileDecorationProvider } from './host/profileDecorations';
-import { OPEN_PROFILE_COMMAND, ProfilesTreeProvider, type ProfilesTreeNode } from './host/profilesTreeProvider';
-import { OPEN_NEWEST_COMMAND, ProfilesStatusBar } from './host/profilesStatusBar';
+import { ProfilesTreeProvider, type ProfilesTreeNode } from './host/profilesTreeProvider';
+import { ProfilesStatusBar } from './host/profilesStatusBar';
 import { readSettings, SECTION, type Settings } from './host/settings';
 import { registerSetUpCommands } from './setup/setUpCommand';
-import { ProfileEditorProvider, PROFILE_VIEW_TYPE } from './callTree/profileEditorProvider';
+import { ProfileEditorProvider } from './callTree/profileEditorProvider';
+import { registerCallTreeCommands } from './callTree/callTreeCommands';
+import { COMMAND, PROFILES_VIEW, PROFILE_VIEW_TYPE } from './contributions';
 import { SourceHints } from './host/sourceHints';
 import { registerCallGraph, type CallGraphTestHooks } from './callGraph/callGraphCommands';
 
@@ -39,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): RequestProfilerApi {
   let { settings, problems } = readSettings();
   const library = new ProfileLibrary({}, readLimitsFor(settings.maxProfileSizeMB));
   const tree = new ProfilesTreeProvider(library, settings);
-  const view = vscode.window.createTreeView<ProfilesTreeNode>('requestProfiler.profiles', {
+  const view = vscode.window.createTreeView<ProfilesTreeNode>(PROFILES_VIEW, {
     treeDataProvider: tree,
     showCollapseAll: true,
     canSelectMany: true,
@@ -99,6 +101,7 @@ export function activate(context: vscode.ExtensionContext): RequestProfilerApi {
     view,
     sourceHints,
     profileViews.registration,
+    ...registerCallTreeCommands(profileViews.provider),
     tree,
     decorations,
     statusBar,
@@ -107,19 +110,19 @@ export function activate(context: vscode.ExtensionContext): RequestProfilerApi {
     { dispose: () => void library.dispose() },
     ...registerProfileCommands(library, tree, view, updateViewState),
     ...registerSetUpCommands(context),
-    vscode.commands.registerCommand(OPEN_PROFILE_COMMAND, async (target?: vscode.Uri | ProfilesTreeNode) => {
+    vscode.commands.registerCommand(COMMAND.openProfile, async (target?: vscode.Uri | ProfilesTreeNode) => {
       const uri = target instanceof vscode.Uri ? target : target && 'entry' in target ? vscode.Uri.file(target.entry.file) : undefined;
       if (uri) await vscode.commands.executeCommand('vscode.openWith', uri, PROFILE_VIEW_TYPE);
     }),
-    vscode.commands.registerCommand(OPEN_NEWEST_COMMAND, async () => {
+    vscode.commands.registerCommand(COMMAND.openNewestProfile, async () => {
       const newest = library.index.newest();
       if (!newest) {
         void vscode.window.showInformationMessage('There is no request profile yet.');
         return;
       }
-      await vscode.commands.executeCommand(OPEN_PROFILE_COMMAND, vscode.Uri.file(newest.file));
+      await vscode.commands.executeCommand(COMMAND.openProfile, vscode.Uri.file(newest.file));
     }),
-    vscode.commands.registerCommand('requestProfiler.openReadme', async () => {
+    vscode.commands.registerCommand(COMMAND.openReadme, async () => {
       await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(context.extensionUri, 'README.md'));
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {

@@ -5,7 +5,7 @@
  * or build without throwing: the views only ever see valid models.
  */
 import * as assert from 'node:assert/strict';
-import { seededRandom } from '../../bench/makeLargeProfile.mjs';
+import { seededRandom } from '../support/makeLargeProfile.mjs';
 import { buildCallGraph } from '../../src/core/callGraph';
 import { CallersTree } from '../../src/core/callers';
 import { CallTree } from '../../src/core/callTree';
