@@ -290,5 +290,9 @@ export function registerSetUpCommands(context: vscode.ExtensionContext): vscode.
     registerBundledPythonPathCommand(context.extensionUri),
     vscode.commands.registerCommand(COMMAND.setUp, (answers?: SetUpAnswers) =>
       setUpRequestProfiling(context.extensionUri, answers && typeof answers === 'object' && !(answers instanceof vscode.Uri) ? answers : {})),
+    // The set-up guide is the README's: the same text users read on the marketplace.
+    vscode.commands.registerCommand(COMMAND.openReadme, async () => {
+      await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(context.extensionUri, 'README.md'));
+    }),
   ];
 }
