@@ -240,7 +240,7 @@ async function setUpSnippet(folder: vscode.Uri, candidate: FrameworkCandidate, a
   const profileDir = profileDirectoryOf(folder);
   const iniDir = path.posix.dirname(file).replace(/^\.$/, '');
   const iniProfileDir = profileDir.relative !== undefined ? `%(here)s/${profileDirectoryFrom(iniDir, profileDir)}` : profileDir.absolute;
-  const result = snippetFor(candidate.framework, app, file, document.getText(), profileDirectoryFrom(app.root, profileDir), iniProfileDir);
+  const result = snippetFor(candidate.framework, file, document.getText(), profileDirectoryFrom(app.root, profileDir), iniProfileDir);
   if ('problem' in result) {
     void vscode.window.showWarningMessage(`Nothing was added: ${result.problem}`);
     return { action: 'snippet', candidate, inserted: false };
