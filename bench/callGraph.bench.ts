@@ -6,7 +6,7 @@
  *
  *   node bench/callGraph.bench.mjs [functions=20000] [edges=100000]
  *   node bench/callGraph.bench.mjs --file some.rprof.json     (any profile, e.g. a real one)
- * The generated profile is bench/makeLargeProfile.mjs's, the same one the call-tree bench opens.
+ * The generated profile is test/support/makeLargeProfile.mjs's, the same one the call-tree bench opens.
  */
 import { instance } from '@viz-js/viz';
 import { readFileSync } from 'node:fs';
@@ -15,7 +15,7 @@ import { buildCallGraph } from '../src/core/callGraph';
 import { toDot } from '../src/core/dot';
 import type { ProfileData } from '../src/core/profileFormat';
 import { buildProfileModel } from '../src/core/profileModel';
-import { makeLargeProfileText } from './makeLargeProfile.mjs';
+import { makeLargeProfileText } from '../test/support/makeLargeProfile.mjs';
 
 function timed<T>(label: string, work: () => T, times: Map<string, number>): T {
   const start = performance.now();

@@ -11,7 +11,7 @@
 // first paint < 500 ms, every expand well under one 16 ms frame.
 import { readFileSync, rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { seededRandom, writeLargeProfile } from './makeLargeProfile.mjs';
+import { seededRandom, writeLargeProfile } from '../test/support/makeLargeProfile.mjs';
 import { importCore } from './bundleCore.mjs';
 
 

@@ -12,7 +12,7 @@ import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { makeDeepChainText } from './makeDeepChain.mjs';
+import { makeDeepChainText } from '../test/support/makeDeepChain.mjs';
 import { bundleCore } from './bundleCore.mjs';
 
 const LIBRARY_EVERY = 7;

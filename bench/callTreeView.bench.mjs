@@ -5,7 +5,7 @@
 //   node bench/callTreeView.bench.mjs [functions] [edges] [expands] [threshold]
 //   (defaults 20,000, 100,000, 300 and 0: no grouping into "other", the most rows to draw)
 //   node bench/callTreeView.bench.mjs --deep=100000
-//   (instead: a call chain that deep, bench/makeDeepChain.mjs; first paint only, its hot path
+//   (instead: a call chain that deep, test/support/makeDeepChain.mjs; first paint only, its hot path
 //   opens every level)
 //   --compare=REF  also builds the page from git revision REF (e.g. main) and measures both,
 //                  alternating, for before/after figures from one run on one machine
@@ -31,8 +31,8 @@ import { execFileSync } from 'node:child_process';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchChromium } from '../test/runner/browser.mjs';
-import { makeDeepChainText } from './makeDeepChain.mjs';
-import { makeLargeProfileText } from './makeLargeProfile.mjs';
+import { makeDeepChainText } from '../test/support/makeDeepChain.mjs';
+import { makeLargeProfileText } from '../test/support/makeLargeProfile.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const deepArg = process.argv.find((a) => a.startsWith('--deep='));
@@ -110,11 +110,10 @@ async function loadInPage({ threshold }) {
 function parseInPage() {
   let text = new TextDecoder().decode(window.benchBytes);
   const t = performance.now();
-  let parsed = JSON.parse(text);
+  JSON.parse(text);
   const parseMs = performance.now() - t;
-  // Only the page's own objects stay alive, as behind postMessage.
+  // Only the page's own objects stay alive, as behind postMessage (the parsed value is dropped at once).
   text = null;
-  parsed = null;
   return parseMs;
 }
 

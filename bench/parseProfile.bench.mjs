@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { makeLargeProfileText } from './makeLargeProfile.mjs';
+import { makeLargeProfileText } from '../test/support/makeLargeProfile.mjs';
 import { importCore } from './bundleCore.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -29,7 +29,7 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { loadProfileLibrary } from './profileIndex/loadLibrary.mjs';
+import { loadProfileLibrary } from '../test/support/loadProfileLibrary.mjs';
 import { loadFixtureProfiles, profileCopy, writeProfileAtomically, writeProfiles } from './profileIndex/makeProfiles.mjs';
 import { inotifyWatchCount, median, settledMemory, sleep, whenIndexed } from './profileIndex/measure.mjs';
 

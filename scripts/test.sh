@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite (what CI runs through .ci/run). Installs what it needs, idempotently:
 # npm packages, Debian packages (Chromium, ripgrep, the Python frameworks) and code-server.
-#   1. typecheck, unit tests of the TypeScript core (pure: no other program, no real time) and
-#      integration tests (python3 and the middleware, headless Chromium, real folders and watchers),
+#   1. typecheck (each layer with its own compiler settings), lint, unit tests of the TypeScript
+#      core (pure: no other program, no real time) and integration tests (python3 and the
+#      middleware, headless Chromium, real folders and watchers), and pyright on the middleware,
 #   2. the Python middleware's tests on every pyenv interpreter and, with real frameworks,
 #      on Debian's python3,
 #   3. the extension-host suite and the UI test inside a real VS Code (code-server).
@@ -23,8 +24,12 @@ fi
 step "code-server and Debian packages"
 bash scripts/setup-code-server.sh </dev/null || failed+=("set-up of code-server")
 
+# Each layer (src/core, webview, src, and the tests over all) with its own compiler settings.
 step "typecheck"
-npx tsc -p . --noEmit || failed+=("typecheck")
+npm run --silent typecheck </dev/null || failed+=("typecheck")
+
+step "lint"
+npm run --silent lint </dev/null || failed+=("lint")
 
 step "unit tests (TypeScript core)"
 npm run --silent test:unit </dev/null || failed+=("unit tests")

@@ -12,20 +12,10 @@ import type { DefinitionLines } from '../core/definitionLine';
 import type { ProfilesTreeNode } from '../host/profilesTreeProvider';
 import type { Settings } from '../host/settings';
 import type { ProfileLibrary } from '../node/profileLibrary';
-import {
-  CALL_GRAPH_VIEW_TYPE,
-  CallGraphPanels,
-  type CallGraphMessageEvent,
-  type RenderedMessage,
-} from './callGraphPanel';
-import { PROFILE_VIEW_TYPE } from '../callTree/protocol';
+import { CallGraphPanels, type CallGraphMessageEvent, type RenderedMessage } from './callGraphPanel';
+import { CALL_GRAPH_VIEW_TYPE, COMMAND, PROFILE_VIEW_TYPE } from '../contributions';
 import { pickRecentProfile } from './pickProfile';
 import type { CallGraphToHostMessage, ExportFormat } from './protocol';
-
-export const OPEN_CALL_GRAPH_COMMAND = 'requestProfiler.openCallGraph';
-export const EXPORT_CALL_GRAPH_COMMAND = 'requestProfiler.exportCallGraph';
-export const OPEN_NODE_SOURCE_COMMAND = 'requestProfiler.callGraph.openSource';
-export const SHOW_NODE_IN_CALL_TREE_COMMAND = 'requestProfiler.callGraph.showInCallTree';
 
 /** What the extension-host tests need to see of the call graph (RequestProfilerApi.callGraph). */
 export interface CallGraphTestHooks {
@@ -99,13 +89,13 @@ export function registerCallGraph(
   const disposables: vscode.Disposable[] = [
     panels,
     vscode.window.registerWebviewPanelSerializer(CALL_GRAPH_VIEW_TYPE, panels),
-    vscode.commands.registerCommand(OPEN_CALL_GRAPH_COMMAND, openCallGraph),
-    vscode.commands.registerCommand(EXPORT_CALL_GRAPH_COMMAND, exportCallGraph),
-    vscode.commands.registerCommand(OPEN_NODE_SOURCE_COMMAND, async (context?: NodeContext) => {
+    vscode.commands.registerCommand(COMMAND.openCallGraph, openCallGraph),
+    vscode.commands.registerCommand(COMMAND.exportCallGraph, exportCallGraph),
+    vscode.commands.registerCommand(COMMAND.openCallGraphNodeSource, async (context?: NodeContext) => {
       const node = nodeOfContextMenu(context);
       if (node) await node.panel.openSource(node.fn);
     }),
-    vscode.commands.registerCommand(SHOW_NODE_IN_CALL_TREE_COMMAND, async (context?: NodeContext) => {
+    vscode.commands.registerCommand(COMMAND.showCallGraphNodeInCallTree, async (context?: NodeContext) => {
       const node = nodeOfContextMenu(context);
       if (node) await node.panel.showInCallTree(node.fn);
     }),

@@ -14,7 +14,7 @@ export interface CallGraphHtmlInput {
   scriptUri: string;
   /** webview.asWebviewUri(dist/webview/callGraph.worker.js), as a string. */
   layoutScriptUri: string;
-  /** A fresh random value per page load (makeNonce, src/core/nonce.ts). */
+  /** A fresh random value per page load (makeNonce, src/host/nonce.ts). */
   nonce: string;
 }
 

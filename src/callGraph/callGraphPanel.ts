@@ -14,7 +14,7 @@ import { resolveDefinitionLines } from '../host/definitionLines';
 import type { DefinitionLines } from '../core/definitionLine';
 import type { Settings } from '../host/settings';
 import { callGraphHtml } from './callGraphHtml';
-import { makeNonce } from '../core/nonce';
+import { makeNonce } from '../host/nonce';
 import { callGraphPanelTitle, toCallGraphProfile } from './callGraphProfile';
 import { loadProfileDocument, type LoadedCallGraphProfile } from './loadProfile';
 import { readLimitsFor } from '../node/readLimits';
@@ -26,13 +26,9 @@ import {
   type ExportFormat,
   type HostToCallGraphMessage,
 } from './protocol';
-import { PROFILE_VIEW_TYPE } from '../callTree/protocol';
 import { saveExportedGraph } from './saveExport';
 import { withTimeout } from '../core/withTimeout';
-
-export const CALL_GRAPH_VIEW_TYPE = 'requestProfiler.callGraph';
-/** The call tree's reveal command (src/callTree/), used when it exists. */
-export const REVEAL_IN_CALL_TREE_COMMAND = 'requestProfiler.revealInCallTree';
+import { CALL_GRAPH_VIEW_TYPE, COMMAND } from '../contributions';
 
 const OPTIONS_KEY = 'requestProfiler.callGraph.options';
 /** An export the page does not answer by then is reported as failed rather than hanging. */
@@ -238,18 +234,9 @@ export class CallGraphPanel {
     return openFunctionSource(sourceFunction, this.document, this.services.settings(), { viewColumn: vscode.ViewColumn.Beside });
   }
 
-  /** The call tree's reveal command when it exists, else the profile's default view. */
+  /** Opens the profile's call tree with the function revealed (src/callTree/callTreeCommands.ts). */
   async showInCallTree(fn: number): Promise<void> {
-    const commands = await vscode.commands.getCommands(true);
-    if (commands.includes(REVEAL_IN_CALL_TREE_COMMAND)) {
-      await vscode.commands.executeCommand(REVEAL_IN_CALL_TREE_COMMAND, this.uri, fn);
-      return;
-    }
-    try {
-      await vscode.commands.executeCommand('vscode.openWith', this.uri, PROFILE_VIEW_TYPE);
-    } catch {
-      await vscode.commands.executeCommand('vscode.open', this.uri);
-    }
+    await vscode.commands.executeCommand(COMMAND.revealInCallTree, this.uri, fn);
   }
 
   private async saveExport(message: Extract<CallGraphToHostMessage, { type: 'export' }>): Promise<void> {

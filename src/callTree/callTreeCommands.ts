@@ -5,25 +5,22 @@
  */
 import * as vscode from 'vscode';
 import type { ProfileEditorProvider } from './profileEditorProvider';
-import { PROFILE_VIEW_TYPE } from './protocol';
-
-export const REVEAL_IN_CALL_TREE_COMMAND = 'requestProfiler.revealInCallTree';
-export const EXPAND_HOT_PATH_COMMAND = 'requestProfiler.expandHotPath';
+import { COMMAND, PROFILE_VIEW_TYPE } from '../contributions';
 
 /** Long enough for a large profile to open; the reveal is dropped after that. */
 const VIEW_READY_TIMEOUT_MS = 15_000;
 
 export function registerCallTreeCommands(provider: ProfileEditorProvider): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand(REVEAL_IN_CALL_TREE_COMMAND, async (uri: vscode.Uri, fn: number) => {
+    vscode.commands.registerCommand(COMMAND.revealInCallTree, async (uri: vscode.Uri, fn: number) => {
       if (!(uri instanceof vscode.Uri) || typeof fn !== 'number') return;
       await vscode.commands.executeCommand('vscode.openWith', uri, PROFILE_VIEW_TYPE);
       const view = provider.viewsOf(uri).find((v) => v.panel.active) ?? provider.viewsOf(uri).pop();
       if (!view) return;
-      const shown = await Promise.race([view.nextState(), new Promise<undefined>((r) => setTimeout(r, VIEW_READY_TIMEOUT_MS))]);
+      const shown = await Promise.race([view.nextState(), new Promise<undefined>((r) => setTimeout(() => r(undefined), VIEW_READY_TIMEOUT_MS))]);
       if (shown) await view.post({ type: 'revealFunction', function: fn });
     }),
-    vscode.commands.registerCommand(EXPAND_HOT_PATH_COMMAND, async () => {
+    vscode.commands.registerCommand(COMMAND.expandHotPath, async () => {
       const view = provider.allViews().find((v) => v.panel.active);
       if (view) await view.post({ type: 'command', command: 'expandHotPathFromSelection' });
     }),

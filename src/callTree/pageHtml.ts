@@ -4,7 +4,7 @@
  * parsed as HTML. The CSP allows only the nonce'd script and files under dist/.
  */
 import * as vscode from 'vscode';
-import { makeNonce } from '../core/nonce';
+import { makeNonce } from '../host/nonce';
 import { webviewPageHtml } from '../host/webviewPageHtml';
 
 /** The folder the page may load files from. */

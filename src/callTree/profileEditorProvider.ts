@@ -9,13 +9,10 @@ import { profileTitle } from '../core/profileTitle';
 import { SOURCE_READING, type SourceReading } from '../host/definitionLines';
 import type { Settings } from '../host/settings';
 import type { SourceHints } from '../host/sourceHints';
-import { registerCallTreeCommands } from './callTreeCommands';
 import { profileViewHtml, webviewRoot } from './pageHtml';
 import { ProfileView } from './profileView';
-import { PROFILE_VIEW_TYPE } from './protocol';
 import { ViewStateStore } from './viewStateStore';
-
-export { PROFILE_VIEW_TYPE };
+import { PROFILE_VIEW_TYPE } from '../contributions';
 
 export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvider {
   private readonly views = new Set<ProfileView>();
@@ -46,7 +43,7 @@ export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvide
       webviewOptions: { retainContextWhenHidden: false },
       supportsMultipleEditorsPerDocument: true,
     });
-    return { provider, registration: vscode.Disposable.from(registration, provider.changed, ...registerCallTreeCommands(provider)) };
+    return { provider, registration: vscode.Disposable.from(registration, provider.changed) };
   }
 
   openCustomDocument(uri: vscode.Uri): vscode.CustomDocument {

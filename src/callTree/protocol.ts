@@ -21,9 +21,6 @@
 import type { DefinitionLines } from '../core/definitionLine';
 import type { ProfileDocument } from '../core/profileFormat';
 
-/** The custom editor's view type (package.json contributes.customEditors). */
-export const PROFILE_VIEW_TYPE = 'requestProfiler.profileView';
-
 export type ViewTab = 'tree' | 'functions' | 'callers' | 'request';
 export const VIEW_TABS: readonly ViewTab[] = ['tree', 'functions', 'callers', 'request'];
 

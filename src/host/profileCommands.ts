@@ -7,6 +7,7 @@ import { PROFILE_SUFFIX } from '../core/profileFormat';
 import type { ProfileLibrary } from '../node/profileLibrary';
 import type { ProfilesTreeNode, ProfilesTreeProvider } from './profilesTreeProvider';
 import { SECTION } from './settings';
+import { COMMAND } from '../contributions';
 
 /** The files a profile consists of: the JSON and the .dot / .prof written beside it. */
 export function profileFileSet(file: string): string[] {
@@ -41,11 +42,11 @@ export function registerProfileCommands(
   void vscode.commands.executeCommand('setContext', 'requestProfiler.groupBy', tree.groupBy);
 
   return [
-    vscode.commands.registerCommand('requestProfiler.refresh', async () => {
+    vscode.commands.registerCommand(COMMAND.refresh, async () => {
       await library.rescan();
     }),
     // A query given as the argument (a keybinding's args, the tests) is applied without asking.
-    vscode.commands.registerCommand('requestProfiler.filter', async (given?: unknown) => {
+    vscode.commands.registerCommand(COMMAND.filter, async (given?: unknown) => {
       const query = typeof given === 'string' ? given : await vscode.window.showInputBox({
         title: 'Filter Request Profiles',
         prompt: 'Path text, a status (500, 4xx, error, 5xx,404) and >200ms (or min:1.5s), in any order. Empty clears the filter.',
@@ -74,16 +75,16 @@ export function registerProfileCommands(
       await vscode.commands.executeCommand('setContext', 'requestProfiler.filtered', isFilterActive(filter));
       updateViewState();
     }),
-    vscode.commands.registerCommand('requestProfiler.clearFilter', async () => {
+    vscode.commands.registerCommand(COMMAND.clearFilter, async () => {
       filterQuery = '';
       tree.filter = {};
       view.description = undefined;
       await vscode.commands.executeCommand('setContext', 'requestProfiler.filtered', false);
       updateViewState();
     }),
-    vscode.commands.registerCommand('requestProfiler.groupByEndpoint', () => setGroupBy('endpoint')),
-    vscode.commands.registerCommand('requestProfiler.groupByTime', () => setGroupBy('time')),
-    vscode.commands.registerCommand('requestProfiler.deleteProfile', async (target?: ProfilesTreeNode | vscode.Uri, selected?: ProfilesTreeNode[]) => {
+    vscode.commands.registerCommand(COMMAND.groupByEndpoint, () => setGroupBy('endpoint')),
+    vscode.commands.registerCommand(COMMAND.groupByTime, () => setGroupBy('time')),
+    vscode.commands.registerCommand(COMMAND.deleteProfile, async (target?: ProfilesTreeNode | vscode.Uri, selected?: ProfilesTreeNode[]) => {
       const files = (selected?.length ? selected : [target]).map((t) => fileOf(t as ProfilesTreeNode)).filter((f): f is string => Boolean(f));
       if (!files.length) return;
       try {
@@ -92,7 +93,7 @@ export function registerProfileCommands(
         void vscode.window.showErrorMessage(`Could not delete the profile: ${(error as Error).message}`);
       }
     }),
-    vscode.commands.registerCommand('requestProfiler.deleteAllProfiles', async () => {
+    vscode.commands.registerCommand(COMMAND.deleteAllProfiles, async () => {
       const files = library.index.list().map((e) => e.file);
       if (!files.length) {
         void vscode.window.showInformationMessage('There are no request profiles to delete.');
@@ -108,15 +109,15 @@ export function registerProfileCommands(
       const failures = (await Promise.allSettled(files.map(deleteProfileFiles))).filter((r) => r.status === 'rejected');
       if (failures.length) void vscode.window.showErrorMessage(`${failures.length} profiles could not be deleted: ${(failures[0] as PromiseRejectedResult).reason}`);
     }),
-    vscode.commands.registerCommand('requestProfiler.revealProfile', async (target?: ProfilesTreeNode | vscode.Uri) => {
+    vscode.commands.registerCommand(COMMAND.revealProfile, async (target?: ProfilesTreeNode | vscode.Uri) => {
       const file = fileOf(target);
       if (file) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(file));
     }),
-    vscode.commands.registerCommand('requestProfiler.copyProfilePath', async (target?: ProfilesTreeNode | vscode.Uri) => {
+    vscode.commands.registerCommand(COMMAND.copyProfilePath, async (target?: ProfilesTreeNode | vscode.Uri) => {
       const file = fileOf(target);
       if (file) await vscode.env.clipboard.writeText(file);
     }),
-    vscode.commands.registerCommand('requestProfiler.chooseProfileDirectory', async () => {
+    vscode.commands.registerCommand(COMMAND.chooseProfileDirectory, async () => {
       const picked = await vscode.window.showOpenDialog({
         canSelectFiles: false,
         canSelectFolders: true,

@@ -3,15 +3,14 @@ import * as vscode from 'vscode';
 import { formatMs } from '../core/format';
 import { profileTitle } from '../core/profileTitle';
 import type { ProfileLibrary } from '../node/profileLibrary';
-
-export const OPEN_NEWEST_COMMAND = 'requestProfiler.openNewestProfile';
+import { COMMAND } from '../contributions';
 
 export class ProfilesStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('requestProfiler.status', vscode.StatusBarAlignment.Left, 50);
 
   constructor(private readonly library: ProfileLibrary) {
     this.item.name = 'Request Profiler';
-    this.item.command = OPEN_NEWEST_COMMAND;
+    this.item.command = COMMAND.openNewestProfile;
     this.update();
   }
 

@@ -13,7 +13,7 @@ import { groupByEndpoint, groupIntoBursts, type Burst, type EndpointGroup } from
 import { isReadable, type ProfileEntry, type ReadableEntry } from '../core/profileIndex';
 import { headerProblems } from '../core/validateProfile';
 import type { ProfileLibrary } from '../node/profileLibrary';
-import { PROFILE_VIEW_TYPE } from '../callTree/protocol';
+import { PROFILE_VIEW_TYPE } from '../contributions';
 import type { Settings } from './settings';
 
 export type GroupBy = 'time' | 'endpoint';
@@ -24,10 +24,8 @@ export type ProfilesTreeNode =
   | { kind: 'burst'; burst: Burst; expanded: boolean }
   | { kind: 'endpoint'; group: EndpointGroup };
 
-export const OPEN_PROFILE_COMMAND = 'requestProfiler.openProfile';
-
 /**
- * What clicking a profile row runs: VS Code's own `vscode.openWith`, not OPEN_PROFILE_COMMAND.
+ * What clicking a profile row runs: VS Code's own `vscode.openWith`, not COMMAND.openProfile.
  * VS Code keeps an extension command's arguments in the extension host only while the row's
  * tree item lives, and a refresh of the list (every change in the folder) drops them at once,
  * while the old rows are still on screen: a click in that moment failed with "Actual command

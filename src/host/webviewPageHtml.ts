@@ -10,7 +10,7 @@ export interface WebviewPageInput {
   title: string;
   /** The whole policy, e.g. from callGraphContentSecurityPolicy. */
   csp: string;
-  /** A fresh random value per page load (makeNonce, src/core/nonce.ts). */
+  /** A fresh random value per page load (makeNonce, src/host/nonce.ts). */
   nonce: string;
   /** webview.asWebviewUri(the bundled script), as a string. */
   scriptUri: string;

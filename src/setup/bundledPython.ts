@@ -4,12 +4,12 @@
  * instead of an absolute path that changes with every extension version.
  */
 import * as vscode from 'vscode';
-import { BUNDLED_PYTHON_PATH_COMMAND } from './runConfigurations';
+import { COMMAND } from '../contributions';
 
 export function bundledPythonDir(extensionUri: vscode.Uri): string {
   return vscode.Uri.joinPath(extensionUri, 'python').fsPath;
 }
 
 export function registerBundledPythonPathCommand(extensionUri: vscode.Uri): vscode.Disposable {
-  return vscode.commands.registerCommand(BUNDLED_PYTHON_PATH_COMMAND, () => bundledPythonDir(extensionUri));
+  return vscode.commands.registerCommand(COMMAND.bundledPythonPath, () => bundledPythonDir(extensionUri));
 }

@@ -6,14 +6,14 @@
  */
 import { FRAMEWORK_LABELS, type Framework } from '../core/frameworkDetection';
 import { formatCommandLine } from './usualCommand';
+import { COMMAND } from '../contributions';
 
-/** The command whose `${command:...}` variable gives the bundled python/ directory. */
-export const BUNDLED_PYTHON_PATH_COMMAND = 'requestProfiler.bundledPythonPath';
 /**
- * Written into launch.json and tasks.json instead of the absolute path: the installed
- * extension's folder changes with every version, the variable follows it.
+ * The `${command:...}` variable of the command that gives the bundled python/ directory. Written
+ * into launch.json and tasks.json instead of the absolute path: the installed extension's folder
+ * changes with every version, the variable follows it.
  */
-export const BUNDLED_PYTHON_PATH_VARIABLE = `\${command:${BUNDLED_PYTHON_PATH_COMMAND}}`;
+export const BUNDLED_PYTHON_PATH_VARIABLE = `\${command:${COMMAND.bundledPythonPath}}`;
 
 export interface RunPlan {
   framework: Framework;

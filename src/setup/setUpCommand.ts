@@ -13,6 +13,7 @@ import {
   type AppTarget, type Framework, type FrameworkCandidate,
 } from '../core/frameworkDetection';
 import { readSettings } from '../host/settings';
+import { COMMAND } from '../contributions';
 import { bundledPythonDir, registerBundledPythonPathCommand } from './bundledPython';
 import { insertSnippet } from './insertSnippet';
 import { installArguments, installBundledPackage } from './installPackage';
@@ -23,7 +24,6 @@ import { formatCommandLine, splitCommandLine, usualCommand } from './usualComman
 import { readWorkspaceFiles } from './workspaceScan';
 import { writeRunConfigurations } from './writeRunConfigurations';
 
-export const SET_UP_COMMAND = 'requestProfiler.setUp';
 
 export type SetUpAction = 'launch' | 'install' | 'snippet';
 
@@ -208,7 +208,7 @@ async function setUpInstall(folder: vscode.Uri, candidate: FrameworkCandidate, a
   const command = formatCommandLine([interpreter, ...installArguments(bundled)]);
   if (exitCode === 0) {
     void vscode.window.showInformationMessage(`Installed request-profiler into ${interpreter}. Now add the middleware to the app:`, 'Show the Lines').then((choice) => {
-      if (choice) void vscode.commands.executeCommand(SET_UP_COMMAND, { folder, framework: candidate.framework, app: describeApp(candidate), action: 'snippet' } satisfies SetUpAnswers);
+      if (choice) void vscode.commands.executeCommand(COMMAND.setUp, { folder, framework: candidate.framework, app: describeApp(candidate), action: 'snippet' } satisfies SetUpAnswers);
     });
   } else {
     void vscode.window.showErrorMessage(`${command} failed${exitCode === undefined ? '' : ` (exit code ${exitCode})`}; pip's output is in the terminal. Offline, pip needs --no-build-isolation and setuptools 61 or later in that interpreter.`);
@@ -240,7 +240,7 @@ async function setUpSnippet(folder: vscode.Uri, candidate: FrameworkCandidate, a
   const profileDir = profileDirectoryOf(folder);
   const iniDir = path.posix.dirname(file).replace(/^\.$/, '');
   const iniProfileDir = profileDir.relative !== undefined ? `%(here)s/${profileDirectoryFrom(iniDir, profileDir)}` : profileDir.absolute;
-  const result = snippetFor(candidate.framework, app, file, document.getText(), profileDirectoryFrom(app.root, profileDir), iniProfileDir);
+  const result = snippetFor(candidate.framework, file, document.getText(), profileDirectoryFrom(app.root, profileDir), iniProfileDir);
   if ('problem' in result) {
     void vscode.window.showWarningMessage(`Nothing was added: ${result.problem}`);
     return { action: 'snippet', candidate, inserted: false };
@@ -288,7 +288,11 @@ export async function setUpRequestProfiling(extensionUri: vscode.Uri, answers: S
 export function registerSetUpCommands(context: vscode.ExtensionContext): vscode.Disposable[] {
   return [
     registerBundledPythonPathCommand(context.extensionUri),
-    vscode.commands.registerCommand(SET_UP_COMMAND, (answers?: SetUpAnswers) =>
+    vscode.commands.registerCommand(COMMAND.setUp, (answers?: SetUpAnswers) =>
       setUpRequestProfiling(context.extensionUri, answers && typeof answers === 'object' && !(answers instanceof vscode.Uri) ? answers : {})),
+    // The set-up guide is the README's: the same text users read on the marketplace.
+    vscode.commands.registerCommand(COMMAND.openReadme, async () => {
+      await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(context.extensionUri, 'README.md'));
+    }),
   ];
 }

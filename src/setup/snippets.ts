@@ -159,7 +159,7 @@ function pasteDeploySnippet(file: string, text: string, iniProfileDir: string): 
  * `profileDir` is relative to the server's working directory (the app's root) or absolute;
  * `iniProfileDir` is what a PasteDeploy section says (usually with %(here)s).
  */
-export function snippetFor(framework: Framework, app: AppTarget, file: string, text: string, profileDir: string, iniProfileDir: string): SnippetResult {
+export function snippetFor(framework: Framework, file: string, text: string, profileDir: string, iniProfileDir: string): SnippetResult {
   if (/\brequest_profiler\b|request-profiler#/.test(text)) return { problem: `${file} already uses request_profiler.` };
   const dir = pythonString(profileDir);
   const assignment = (call: string) => new RegExp(`^(\\s*)([A-Za-z_]\\w*)\\s*(?::[^=]+)?=\\s*${call}`);

@@ -16,7 +16,7 @@ import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import type { CallGraphProfile, CallGraphToHostMessage } from '../../src/callGraph/protocol';
 import type { ProfileDocument } from '../../src/core/profileFormat';
-import { makeLargeProfileData } from '../../bench/makeLargeProfile.mjs';
+import { makeLargeProfileData } from '../support/makeLargeProfile.mjs';
 import { buildCallGraph } from '../../src/core/callGraph';
 import { buildProfileModel } from '../../src/core/profileModel';
 

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { extname, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { makeDeepChainText } from '../../bench/makeDeepChain.mjs';
+import { makeDeepChainText } from '../support/makeDeepChain.mjs';
 import type { ProfileData } from '../../src/core/profileFormat';
 
 const ROOT = join(__dirname, '..', '..', '..');

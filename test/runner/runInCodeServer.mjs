@@ -20,7 +20,7 @@ import { buildTests, packageVsix } from './build.mjs';
 import { launchChromium } from './browser.mjs';
 import { assertCodeServerInstalled, installVsix, startCodeServer, workbenchUrl, tail, sleep } from './codeServer.mjs';
 import {
-  repoRoot, extensionId, suiteEntry, defaultSuiteResults, vsixPath, testResultsDir,
+  repoRoot, extensionId, suiteEntry, defaultSuiteResults, vsixPath,
   SUITE_RESULTS_ENV, EXPECTED_EXTENSION_PATH_ENV,
 } from './paths.mjs';
 import { createPhaseTimer } from './phases.mjs';

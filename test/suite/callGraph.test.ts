@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { RequestProfilerApi } from '../../src/extension';
 import type { ProfileDocument } from '../../src/core/profileFormat';
 import type { RenderedMessage } from '../../src/callGraph/callGraphPanel';
-import { makeLargeProfileText } from '../../bench/makeLargeProfile.mjs';
+import { makeLargeProfileText } from '../support/makeLargeProfile.mjs';
 import { SLOW_REQUEST_HOT_PATH } from '../fixtures/slowRequestHotPath';
 
 const EXTENSION_ID = 'request-profiler.request-profiler';

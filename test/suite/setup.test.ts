@@ -2,6 +2,7 @@
 // (the command's own test entry), on copies of the sample projects in test/fixtures/setup-workspaces:
 // launch.json/tasks.json written and merged, snippets inserted as undoable edits, pip run as a task,
 // and the written task's command line starting the Flask sample and producing a profile.
+/* eslint-disable @typescript-eslint/no-explicit-any -- launch.json and tasks.json are read as plain JSON; the assertions check their shape */
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';

@@ -3,7 +3,7 @@
 // would stop the test runner's own timers too).
 //
 //   node test/support/indexInChildProcess.mjs <folder> <maxBytes>
-import { loadProfileLibrary } from '../../bench/profileIndex/loadLibrary.mjs';
+import { loadProfileLibrary } from './loadProfileLibrary.mjs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { callGraphContentSecurityPolicy, callGraphHtml } from '../../src/callGraph/callGraphHtml';
-import { makeNonce } from '../../src/core/nonce';
+import { makeNonce } from '../../src/host/nonce';
 import { callGraphPanelTitle, callGraphTitle, requestName, toCallGraphProfile } from '../../src/callGraph/callGraphProfile';
 import { callGraphProfileOf } from '../../src/callGraph/protocol';
 import type { ProfileDocument, ProfileHeader } from '../../src/core/profileFormat';

@@ -6,7 +6,7 @@
  * the stack). Correctness only: speed is measured by bench/callTreeDeep.bench.mjs.
  */
 import * as assert from 'node:assert/strict';
-import { makeDeepChainData } from '../../bench/makeDeepChain.mjs';
+import { makeDeepChainData } from '../support/makeDeepChain.mjs';
 import { CallTree, type CallTreeNode, type FunctionNode } from '../../src/core/callTree';
 import { CallersTree } from '../../src/core/callers';
 import { restoreExpansion, saveExpansion } from '../../src/core/expansionState';

@@ -3,7 +3,7 @@ import { PstatsReadError } from '../../src/core/pstats/pstatsReadError';
 import { readPstats } from '../../src/core/pstats/readPstats';
 import { readPstatsDocument } from '../../src/core/pstats';
 import { ProfileReadError } from '../../src/core/profileReadError';
-import { seededRandom } from '../../bench/makeLargeProfile.mjs';
+import { seededRandom } from '../support/makeLargeProfile.mjs';
 import { loadPstatsFixtures } from '../fixtures/pstats/loadFixtures';
 
 const fixtures = loadPstatsFixtures().filter((f) => f.expected !== undefined);

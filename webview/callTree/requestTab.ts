@@ -1,6 +1,6 @@
 /** The Request tab: the request, the response, the environ or scope and any exception, as tables. */
 import type { ProfileDocument } from '../../src/core/profileFormat';
-import { visibleLines, visibleText } from '../../src/core/displayText';
+import { visibleLines } from '../../src/core/displayText';
 import { element, pairsTable } from './dom';
 
 export function renderRequestTab(document: ProfileDocument): HTMLElement {

@@ -1,7 +1,7 @@
 // Bundles the extension's real profile library (src/node/profileLibrary.ts, with its directory
 // watcher), the bare directory watcher and the tests' hostile-file corpus (test/support/hostileFiles.ts)
-// with esbuild's JS API and loads them, so the benchmark measures the code the extension runs, not
-// a copy of it.
+// with esbuild's JS API and loads them, so that the Profiles index benchmark and the tests that index
+// in a child process (indexInChildProcess.mjs) run the code the extension runs, not a copy of it.
 import * as esbuild from 'esbuild';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
