@@ -11,7 +11,8 @@ Each variant runs in its own server process (wsgiref, threaded) and is measured
 by a client in this process over HTTP, one request at a time, alternating
 between the variants (in shuffled order) in rounds so that drifts of a shared
 machine hit all three alike. A run starts fresh server processes (a process's
-memory layout can make it a few per cent faster or slower for its whole life);
+memory layout can make it faster or slower for its whole life, by as much as what
+is measured; docs/measurements.md);
 several runs give the spread. Prints median and p90 per variant and run, the
 middleware's median ratio to cProfile alone per run and over all runs (target:
 median within 1.05x), and checks that every profile was written.

@@ -100,7 +100,8 @@ class Config:
         self.redact_names = _parse_list(redact_names)
         self.max_wait_s = _parse_number("max_wait_s", max_wait_s, float, 0)
         # The writer queue's bounds, in profiles and in (estimated) memory, whichever is
-        # reached first; 0 MB: no memory bound. Defaults measured with bench/writer_queue.py.
+        # reached first; 0 MB: no memory bound. Defaults chosen from bench/writer_queue.py's
+        # figures (docs/measurements.md).
         self.queue_size = _parse_number("queue_size", queue_size, int, 1)
         self.queue_max_mb = _parse_number("queue_max_mb", queue_max_mb, float, 0)
         self.dot_node_threshold = _parse_number("dot_node_threshold", dot_node_threshold, float, 0)

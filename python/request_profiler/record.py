@@ -54,8 +54,9 @@ class RequestRecord:
 
     def defer_request_fields(self, fill: Callable[["RequestRecord", Any], None], source: Any) -> None:
         """On the request path: keep a shallow copy of the environ or scope (one dict copy)
-        and let the writer turn it into the request fields (complete()): the strings, the
-        headers and the environ's reprs took ~10 us per request on wsgiref's environ."""
+        and let the writer turn it into the request fields (complete()): building the
+        strings, the headers and the environ's reprs costs the request path far more than
+        one copy (docs/measurements.md)."""
         self._deferred = (fill, source)
 
     def complete(self) -> None:

@@ -34,10 +34,10 @@ _STOP = object()
 # response) must still get its profiles written.
 YIELD_TIMEOUT_S = 0.25
 
-# What a queued record holds in memory, mostly its cProfile.Profile: measured with
-# tracemalloc at 0.9-1.2 KiB per distinct function (3.8, 3.11, 3.12, 3.13), about 6 KiB
-# for a 21-function request with its environ copy. Used to keep the queue within
-# queue_max_mb whatever the app's profiles weigh.
+# What a queued record holds in memory, mostly its cProfile.Profile: a base (the record
+# and its environ copy) plus a share per distinct function, as measured with tracemalloc
+# (docs/measurements.md). Used to keep the queue within queue_max_mb whatever the app's
+# profiles weigh.
 RECORD_BASE_BYTES = 6 * 1024
 BYTES_PER_FUNCTION = 1200
 

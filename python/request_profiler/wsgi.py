@@ -71,9 +71,9 @@ class ProfilerMiddleware:
 
     def __call__(self, environ: Environ, start_response: Callable[..., Any]) -> Iterable[bytes]:
         # Kept small: this frame is on the stack each time the profiler is switched
-        # on or off, which on 3.12+ re-instruments every thread's stack at about 2 ns
-        # per instruction of each frame there. The work before and after the app call
-        # is in helpers that return first.
+        # on or off, which on 3.12+ re-instruments every thread's stack at a cost per
+        # instruction of each frame there (docs/measurements.md). The work before and
+        # after the app call is in helpers that return first.
         if self.writer is None:
             return self.app(environ, start_response)
         request = self._begin(environ, start_response)

@@ -4,7 +4,8 @@ cProfile on Python 3.12+ is built on sys.monitoring, which has one profiler slot
 per interpreter: enabling a second profiler raises "ValueError: Another profiling
 tool is already active". On 3.11 and earlier each thread's profiler is separate.
 
-The policy (documented in docs/middleware.md):
+The policy (for users in docs/middleware.md; how it is done in
+docs/middleware-internals.md):
 
 * 3.12+: one profiler recording at a time in the process, held only while app code
   runs: a WSGI request takes it for its app call, for each chunk of its body and for

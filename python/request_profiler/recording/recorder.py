@@ -41,7 +41,7 @@ class Recorder:
 
         To stop, Recording.stop() calls self.profiler.disable() first, then
         self.disarm(). Kept small: this frame is on the stack while enable() re-instruments every
-        thread's stack, which costs about 2 ns per instruction of each frame there."""
+        thread's stack, at a cost per instruction of each frame there (docs/measurements.md)."""
         confinement = self._confine() if self.confine else None
         try:
             self.profiler.enable()

@@ -5,9 +5,9 @@ thread; calls of other threads then land in the profile and, worse, interleave
 with the profiled thread's calls on the profiler's single stack and corrupt its
 numbers (a function called once shows two calls, callers get swapped). The filter
 replaces each of the profiler's sys.monitoring callbacks with a small function that
-forwards only events of the owning thread: one Python call per event, which more
-than doubles cProfile's own cost on call-heavy code. So it is put in only while it
-is needed (thread_tripwire.py says when):
+forwards only events of the owning thread: one Python call per event, which costs
+more than cProfile's own callbacks on call-heavy code (docs/measurements.md). So it
+is put in only while it is needed (thread_tripwire.py says when):
 
 * transiently, while another thread runs Python code: that thread's first event
   puts the forwarders in, and the owning thread's next event puts cProfile's own

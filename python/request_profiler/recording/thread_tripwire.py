@@ -10,9 +10,9 @@ and cProfile's own callbacks can then be left alone. What trips the wire:
   for threads that have one, and calls sys.setprofile's tool before cProfile's for
   the same event, so each event of another thread can put the filter in before
   cProfile sees it (checked on 3.12 and 3.13). In the recording thread the check
-  is a C call per event, not a Python one: 10-15 % of cProfile's own cost per
-  function call, 40-70 % per method call (CPython binds the method before it looks
-  for the thread's hook).
+  is a C call per event, not a Python one: a fraction of cProfile's own cost per
+  function call, more per method call (CPython binds the method before it looks
+  for the thread's hook; docs/measurements.md).
 * a thread started during the recording has no profile function from its first
   event (threading sets its hook only after some of its own code has run), so a
   sys.monitoring tool of ours watches threading.Thread.start, local to that one
@@ -29,11 +29,11 @@ only, it holds nothing the app could wait for (no lock, no import in progress);
 app code it runs (a __del__ under GC, a repr of an environ value) trips as usual.
 
 Fixed cost: laying and lifting the profile functions each change sys.monitoring's
-events, which re-instruments the code on every thread's stack (about 18 us each on
-the demo server, as much as cProfile's own enable() and disable()); for a list body
-the WSGI middleware lifts them after the response is sent, unless the next recording
-(the profiler is free while the server sends) has taken them over by then, which
-only swaps the profile function (about 2 us).
+events, which re-instruments the code on every thread's stack (as much as cProfile's
+own enable() and disable()); for a list body the WSGI middleware lifts them after the
+response is sent, unless the next recording (the profiler is free while the server
+sends) has taken them over by then, which only swaps the profile function, far
+cheaper than laying it afresh (docs/measurements.md).
 
 Not seen: threads started with _thread.start_new_thread by the recording thread
 itself, and native threads that first enter Python during the recording. A profile
@@ -110,8 +110,8 @@ class ThreadTripwire:
         tool id): the caller must then filter from the start.
 
         Hooks a finished recording left up are taken over: swapping the profile
-        function costs about 2 us, laying it afresh about 20 us (it re-instruments the
-        code on every thread's stack)."""
+        function costs far less than laying it afresh, which re-instruments the code on
+        every thread's stack (docs/measurements.md)."""
         # The version test also tells the type checker that what follows is 3.12+ code.
         set_profile_of_all_threads = _set_profile_of_all_threads
         if sys.version_info < (3, 12) or not capabilities.CURRENT.tripwire or set_profile_of_all_threads is None:

@@ -2,7 +2,8 @@
 the request's entry frame, and where a suspended coroutine chain is waiting.
 
 Both walk at most max_depth frames: a sample must cost about the same whatever the app
-does, and a 100,000-deep recursion would otherwise cost milliseconds per sample. What
+does, and a very deep recursion would otherwise make one sample cost far more than the
+sampling interval (docs/measurements.md). What
 lies deeper than that is one marker frame, TRUNCATED, at the root end of the stack.
 """
 

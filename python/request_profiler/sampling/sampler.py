@@ -9,8 +9,9 @@ and its thread. A thread's running stack belongs to the recording whose entry fr
 passes through; under asyncio, every other recording of the loop's thread is awaiting,
 and its task's chain of awaits (frames.awaiting_stack) says where.
 
-Weights: the GIL decides when this thread runs (measured on 3.8-3.13: asking
-for 1 ms gives about 6 ms between samples while the app runs pure Python), so each sample
+Weights: the GIL decides when this thread runs (asking for a short interval gives
+gaps several times longer while the app runs pure Python, set by the switch interval;
+docs/measurements.md), so each sample
 stands for the real time since the recording's previous sample, and each recording
 reports the rate it really got. CPU time per sample comes from the sampled thread's own
 CPU clock (time.pthread_getcpuclockid, where the platform has it): running on the CPU
@@ -18,7 +19,7 @@ and blocked in I/O tell apart by it.
 
 Known bias, not solved yet: an event loop releases the GIL in select() between steps,
 when no request runs; a sampler waiting for the GIL gets it there far more often than at
-random, so awaiting reads high (65-90 % where the truth was 50 %, with 2 ms steps). The
+random, so awaiting reads well above the truth (docs/measurements.md). The
 threaded shares hold (tests/test_sampling.py checks them against timed phases).
 
 Deliberately not here: the middleware's wiring (when a request begins and ends) and the
