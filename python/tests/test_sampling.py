@@ -318,7 +318,7 @@ class ShareTest(unittest.TestCase):
     def test_concurrent_requests_on_one_event_loop_never_mix(self) -> None:
         # Shares are not checked here yet: the loop releases the GIL in select() between
         # steps, when no request runs, and a sampler waiting for the GIL gets it there far
-        # more often than at random (awaiting read 65-90 % where the truth was 50 %).
+        # more often than at random (awaiting reads far above the truth: docs/measurements.md).
         sampler = Sampler(interval_s=0.001, switch_interval_s=0.001)
         results: Dict[str, Any] = {}
         phases: Dict[str, Phases] = {}
