@@ -1,4 +1,4 @@
-// Benchmarks the profile view itself (webview/callTree) in headless Chromium on a large
+// Benchmarks the profile view itself (webview/profileView) in headless Chromium on a large
 // generated profile, next to a JSON.parse of the same file in the same page, so the figures
 // compare on any machine.
 //
@@ -25,7 +25,7 @@
 // both alike: the load average is printed too).
 import * as esbuild from 'esbuild';
 import { createServer } from 'node:http';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { dirname, extname, join } from 'node:path';
@@ -58,11 +58,11 @@ window.acquireVsCodeApi = () => ({
 
 const PAGE = `<!DOCTYPE html>
 <html><head><meta charset="UTF-8">
-<link id="vscode-codicon-stylesheet" rel="stylesheet" href="callTree.css">
+<link id="vscode-codicon-stylesheet" rel="stylesheet" href="profileView.css">
 </head><body>
 <main id="app"></main>
 <script src="stub.js"></script>
-<script type="module" src="callTree.js"></script>
+<script type="module" src="profileView.js"></script>
 </body></html>`;
 
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.json': 'application/json' };
@@ -70,10 +70,11 @@ const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/cs
 /** Builds the page from the sources under sourceRoot (this tree, or a revision's copy) into dir. */
 async function buildPage(dir, sourceRoot = root) {
   await esbuild.build({
-    entryPoints: [join(sourceRoot, 'webview/callTree/main.ts')],
+    // The page's folder was webview/callTree until the profile view got its own name.
+    entryPoints: [['webview/profileView/main.ts', 'webview/callTree/main.ts'].map((p) => join(sourceRoot, p)).find((p) => existsSync(p))],
     // A revision's copy has no node_modules of its own.
     nodePaths: [join(root, 'node_modules')],
-    outfile: join(dir, 'callTree.js'),
+    outfile: join(dir, 'profileView.js'),
     bundle: true,
     minify: true,
     format: 'esm',

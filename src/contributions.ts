@@ -10,14 +10,14 @@
 export const VIEW_CONTAINER = 'requestProfiler';
 export const PROFILES_VIEW = 'requestProfiler.profiles';
 
-/** The custom editor of profile files (contributes.customEditors), src/callTree/. */
+/** The custom editor of profile files (contributes.customEditors), src/profileView/. */
 export const PROFILE_VIEW_TYPE = 'requestProfiler.profileView';
 /** The call graph's webview panel (activationEvents onWebviewPanel, menus' webviewId), src/callGraph/. */
 export const CALL_GRAPH_VIEW_TYPE = 'requestProfiler.callGraph';
 
 /** Every command of contributes.commands, by what it does. */
 export const COMMAND = {
-  // The profile view (src/callTree/).
+  // The profile view (src/profileView/).
   expandHotPath: 'requestProfiler.expandHotPath',
   revealInCallTree: 'requestProfiler.revealInCallTree',
   // The Profiles panel (src/host/).

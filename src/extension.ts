@@ -11,8 +11,8 @@ import type { ProfilesTreeNode, ProfilesTreeProvider } from './host/profilesTree
 import type { Settings } from './host/settings';
 import { SourceHints } from './host/sourceHints';
 import { registerSetUpCommands } from './setup/setUpCommand';
-import { ProfileEditorProvider } from './callTree/profileEditorProvider';
-import { registerCallTreeCommands } from './callTree/callTreeCommands';
+import { ProfileEditorProvider } from './profileView/profileEditorProvider';
+import { registerCallTreeCommands } from './profileView/callTreeCommands';
 import { registerCallGraph, type CallGraphTestHooks } from './callGraph/callGraphCommands';
 
 /** What the extension exposes to its own integration tests (and nothing else relies on). */

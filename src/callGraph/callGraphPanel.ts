@@ -234,7 +234,7 @@ export class CallGraphPanel {
     return openFunctionSource(sourceFunction, this.document, this.services.settings(), { viewColumn: vscode.ViewColumn.Beside });
   }
 
-  /** Opens the profile's call tree with the function revealed (src/callTree/callTreeCommands.ts). */
+  /** Opens the profile's call tree with the function revealed (src/profileView/callTreeCommands.ts). */
   async showInCallTree(fn: number): Promise<void> {
     await vscode.commands.executeCommand(COMMAND.revealInCallTree, this.uri, fn);
   }

@@ -1,5 +1,5 @@
 /**
- * The profile view's webview (dist/webview/callTree.js and callTree.css, built by
+ * The profile view's webview (dist/webview/profileView.js and profileView.css, built by
  * `node esbuild.mjs`) in headless Chromium, for what only a browser's layout shows: the
  * rows of a deep call tree keep their function names on screen (issue 12: indenting 14 px a
  * level pushed names out of the Function column from about level 45), and rows that move
@@ -23,7 +23,7 @@ const { chromium } = createRequire(__filename)('playwright-core') as typeof impo
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf' };
 
 const PAGE = `<!DOCTYPE html><html><head><meta charset="utf-8">
-<link id="vscode-codicon-stylesheet" rel="stylesheet" href="/callTree.css">
+<link id="vscode-codicon-stylesheet" rel="stylesheet" href="/profileView.css">
 <script>
   window.__messages = [];
   window.__state = undefined;
@@ -34,7 +34,7 @@ const PAGE = `<!DOCTYPE html><html><head><meta charset="utf-8">
   });
 </script>
 </head><body class="vscode-light"><main id="app"></main>
-<script type="module" src="/callTree.js"></script>
+<script type="module" src="/profileView.js"></script>
 </body></html>`;
 
 /** 300 levels: the hot path opens all of them. */
@@ -72,7 +72,7 @@ describe('call tree webview in Chromium', function () {
 
   before(async function () {
     if (!existsSync(CHROMIUM)) this.skip(); // set CHROMIUM_PATH; CI installs Debian's chromium
-    assert.ok(existsSync(join(DIST, 'callTree.js')), 'dist/webview/callTree.js is built (node esbuild.mjs)');
+    assert.ok(existsSync(join(DIST, 'profileView.js')), 'dist/webview/profileView.js is built (node esbuild.mjs)');
     server = createServer((request, response) => {
       const name = (request.url ?? '/').split('?')[0];
       if (name === '/') {

@@ -7,8 +7,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProfileDocument } from '../../src/core/profileFormat';
 import type { RequestProfilerApi } from '../../src/extension';
-import type { ProfileView } from '../../src/callTree/profileView';
-import type { ViewState } from '../../src/callTree/protocol';
+import type { ProfileView } from '../../src/profileView/profileView';
+import type { ViewState } from '../../src/profileView/protocol';
 import { withTimeout } from '../../src/core/withTimeout';
 import { api, until, workspaceDir } from './support';
 

@@ -7,8 +7,8 @@ describe('webview page HTML', () => {
     title: 'Request "Profile" <x>',
     csp: "default-src 'none'; script-src 'nonce-n'",
     nonce: 'n',
-    scriptUri: 'https://r/dist/webview/callTree.js?a=1&b="2"',
-    stylesheet: { id: 'vscode-codicon-stylesheet', href: 'https://r/dist/webview/callTree.css?x=<y>' },
+    scriptUri: 'https://r/dist/webview/profileView.js?a=1&b="2"',
+    stylesheet: { id: 'vscode-codicon-stylesheet', href: 'https://r/dist/webview/profileView.css?x=<y>' },
     placeholder: '<main id="app" aria-busy="true"><p class="loading">Loading profile…</p></main>',
   };
 
@@ -24,8 +24,8 @@ describe('webview page HTML', () => {
 
   it('escapes every value it puts in an attribute or the title', () => {
     const html = webviewPageHtml(page);
-    assert.ok(html.includes('src="https://r/dist/webview/callTree.js?a=1&amp;b=&quot;2&quot;"'), html);
-    assert.ok(html.includes('<link id="vscode-codicon-stylesheet" rel="stylesheet" href="https://r/dist/webview/callTree.css?x=&lt;y>">'), html);
+    assert.ok(html.includes('src="https://r/dist/webview/profileView.js?a=1&amp;b=&quot;2&quot;"'), html);
+    assert.ok(html.includes('<link id="vscode-codicon-stylesheet" rel="stylesheet" href="https://r/dist/webview/profileView.css?x=&lt;y>">'), html);
     assert.ok(html.includes(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-n'">`), html);
     assert.ok(html.includes('<title>Request &quot;Profile&quot; &lt;x></title>'), html);
   });

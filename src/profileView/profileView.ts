@@ -1,6 +1,6 @@
 /**
  * One open profile view: a webview panel showing one profile file. It reads and parses the
- * file, answers the page's messages (src/callTree/protocol.ts), opens sources, and keeps the
+ * file, answers the page's messages (src/profileView/protocol.ts), opens sources, and keeps the
  * page's last reported state. The page may be torn down while its tab is hidden (no
  * retainContextWhenHidden): it posts `ready` again when shown, gets the profile again, and
  * restores its own state with getState().

@@ -14,9 +14,9 @@ export function webviewRoot(extensionUri: vscode.Uri): vscode.Uri {
 
 export function profileViewHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
   const root = vscode.Uri.joinPath(webviewRoot(extensionUri), 'webview');
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(root, 'callTree.js'));
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(root, 'profileView.js'));
   // esbuild writes the CSS the app imports (its own and the codicons') beside the script.
-  const styles = webview.asWebviewUri(vscode.Uri.joinPath(root, 'callTree.css'));
+  const styles = webview.asWebviewUri(vscode.Uri.joinPath(root, 'profileView.css'));
   const nonce = makeNonce();
   const csp = [
     "default-src 'none'",

@@ -1,6 +1,6 @@
 /**
- * The messages between the extension host (src/callTree/profileEditorProvider.ts) and the
- * profile view's webview (webview/callTree/). One discriminated union per direction, shared
+ * The messages between the extension host (src/profileView/profileEditorProvider.ts) and the
+ * profile view's webview (webview/profileView/). One discriminated union per direction, shared
  * by both sides; nothing here imports vscode or the DOM.
  *
  * Sequence: the page posts `ready` once its script runs; the host reads the profile file and

@@ -2,7 +2,7 @@
  * The profile view page: header, toolbar (search, library folding, threshold, hot path) and
  * the four tabs. It builds the model from the document the host sends and keeps its state
  * with the webview API's getState/setState, so a hidden or reloaded view comes back as it
- * was. Messages are those of src/callTree/protocol.ts.
+ * was. Messages are those of src/profileView/protocol.ts.
  */
 import { DEFAULT_CALL_TREE_OPTIONS } from '../../src/core/callTree';
 import { applyDefinitionLines } from '../../src/core/definitionLine';
@@ -19,7 +19,7 @@ import {
   type ViewDefaults,
   type ViewState,
   type ViewTab,
-} from '../../src/callTree/protocol';
+} from '../../src/profileView/protocol';
 import { CallersTab } from './callersTab';
 import { codicon, custom, element } from './dom';
 import { DEFAULT_FUNCTIONS_SORT, FunctionsTab, type FunctionsSort } from './functionsTab';
