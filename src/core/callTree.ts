@@ -95,37 +95,20 @@ export interface VisibleRow {
 const OVERLAP_TOLERANCE = 1e-9;
 
 /**
- * A node's state in its tree, with its layout in the same object. A deep chain has one entry
- * per level, so each is kept small: the node's share is worked out from its total when
- * needed, and the layout's scales are one shared object unless recursion changes them (V8
- * keeps every fraction stored in a field as an object of its own, which each garbage
- * collection walks: a 100,000-deep chain spent more time collecting than building).
+ * How a node's own time and children fit in its total: worked out when first needed (reading
+ * own time, hasChildren, or expanding), kept in the node itself.
  */
-interface Entry extends PathNode, Layout {
-  readonly id: string;
-  readonly fn: number;
-  readonly depth: number;
-  /** The entry's number in its tree, for the short ids of deep nodes. */
-  readonly serial: number;
-  node: FunctionNode;
-  readonly parent: Entry | null;
-  /** Whether the layout fields hold the node's layout (worked out when first needed: reading own time, hasChildren, or expanding). */
-  laidOut: boolean;
-  children?: FunctionNode[];
-}
-
-/** How a node's own time and children fit in its total. */
 interface Layout {
-  own: number;
-  hasChildren: boolean;
+  readonly ownTime: number;
+  readonly childrenExist: boolean;
   /** Scales applied to the raw split of recursive callees and of everything else. */
-  scales: Scales;
+  readonly scales: Scales;
   /**
    * Worked out without the function's folded callees (costly to find): own time and
    * hasChildren are final, the scales assume no recursion. Replaced when the node is
    * expanded; only recursion through hidden frames then changes the own time shown.
    */
-  provisional: boolean;
+  readonly provisional: boolean;
 }
 
 interface Scales {
@@ -145,7 +128,7 @@ export class CallTree {
   /** By function: a function's split is the same under every node of it. */
   private readonly splits: (TimeSplit | undefined)[] = [];
   private folder?: LibraryFolder;
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, TreeNode>();
   private rootNodes?: FunctionNode[];
   /** Which functions are on the path of the node being expanded or laid out. */
   private readonly marks: PathMarks;
@@ -166,7 +149,7 @@ export class CallTree {
     if (!this.rootNodes) {
       this.rootNodes = this.model.roots.map((fn) => {
         const info = this.model.functions[fn];
-        return this.addEntry(null, fn, info.ct, info.cc, info.nc, true, false).node;
+        return this.addEntry(null, fn, info.ct, info.cc, info.nc, true, false);
       });
       sortNodes(this.rootNodes);
     }
@@ -190,31 +173,31 @@ export class CallTree {
       const parentId = id === 'other' ? null : id.slice(0, -'/other'.length);
       return this.shownChildren(parentId).find((n) => n.id === id);
     }
-    return this.entry(id)?.node;
+    return this.entry(id);
   }
 
   /** The node at this path of function indices from a root; undefined if there is none. */
   nodeAt(path: readonly number[]): FunctionNode | undefined {
     this.roots();
-    let entry: Entry | undefined;
+    let entry: TreeNode | undefined;
     for (const fn of path) {
       if (entry) this.children(entry.id);
       entry = this.entries.get(childNodeId(entry ?? null, fn));
       if (!entry) return undefined;
     }
-    return entry?.node;
+    return entry;
   }
 
   /** The child of a node (a root when parentId is null) for function fn, if it has one. */
   child(parentId: string | null, fn: number): FunctionNode | undefined {
     if (parentId === null) {
       this.roots();
-      return this.entries.get(String(fn))?.node;
+      return this.entries.get(String(fn));
     }
     const parent = this.entry(parentId);
     if (!parent) return undefined;
     this.children(parent.id);
-    return this.entries.get(childNodeId(parent, fn))?.node;
+    return this.entries.get(childNodeId(parent, fn));
   }
 
   /** The function indices from a root down to a function node, [] for unknown ids. */
@@ -292,14 +275,14 @@ export class CallTree {
     return rows;
   }
 
-  private entry(id: string): Entry | undefined {
+  private entry(id: string): TreeNode | undefined {
     const known = this.entries.get(id);
     if (known) return known;
     // Not computed yet: compute the path down to it (restoring a saved expansion state). The
     // deep ids ("~5120/42") name a node of this tree that exists already, or none.
     if (id.startsWith('~') || !/^\d+(\/\d+)*$/.test(id)) return undefined;
     this.roots();
-    let entry: Entry | undefined;
+    let entry: TreeNode | undefined;
     let start = 0;
     while (start <= id.length) {
       let end = id.indexOf('/', start);
@@ -324,17 +307,17 @@ export class CallTree {
   }
 
   /** The share of the function's recorded time this node stands for. */
-  private shareOf(entry: Entry): number {
+  private shareOf(entry: TreeNode): number {
     const ct = this.model.functions[entry.fn].ct;
-    return ct > 0 ? Math.min(1, entry.node.total / ct) : 0;
+    return ct > 0 ? Math.min(1, entry.total / ct) : 0;
   }
 
   private libraryFolder(): LibraryFolder {
     return (this.folder ??= new LibraryFolder(this.model));
   }
 
-  private computeChildren(parent: Entry): FunctionNode[] {
-    if (parent.node.recursive) return [];
+  private computeChildren(parent: TreeNode): FunctionNode[] {
+    if (parent.recursive) return [];
     const { scales } = this.layout(parent, true);
     const callees = this.split(parent.fn).callees;
     const onPath = this.marks.pathOf(parent);
@@ -342,9 +325,9 @@ export class CallTree {
     const children = callees.map((callee) => {
       const recursive = onPath[callee.fn] === 1;
       const scale = recursive ? scales.recursive : scales.rest;
-      const exact = parent.node.exact && callee.singleCaller && !recursive && scale >= 1 - OVERLAP_TOLERANCE;
+      const exact = parent.exact && callee.singleCaller && !recursive && scale >= 1 - OVERLAP_TOLERANCE;
       const total = callee.time * share * scale;
-      return this.addEntry(parent, callee.fn, total, callee.cc, callee.nc, exact, recursive).node;
+      return this.addEntry(parent, callee.fn, total, callee.cc, callee.nc, exact, recursive);
     });
     return sortNodes(children);
   }
@@ -354,35 +337,17 @@ export class CallTree {
    * which can be costly when folding, so they are worked out only when first read: opening
    * a node with thousands of children lays out only the rows that are drawn.
    */
-  private addEntry(parent: Entry | null, fn: number, total: number, cc: number, nc: number, exact: boolean, recursive: boolean): Entry {
-    const id = childNodeId(parent, fn);
-    const depth = parent ? parent.depth + 1 : 0;
-    // Every field set here, in one order: all entries share one shape.
-    const entry: Entry = {
-      id,
-      fn,
-      depth,
-      serial: this.entries.size,
-      node: undefined as unknown as FunctionNode,
-      parent,
-      laidOut: false,
-      own: 0,
-      hasChildren: false,
-      scales: UNSCALED,
-      provisional: false,
-      children: undefined,
-    };
-    entry.node = new LazyFunctionNode(id, parent ? parent.id : null, depth, fn, total, cc, nc, exact, recursive, entry, this.nodeContext);
-    this.entries.set(id, entry);
-    return entry;
+  private addEntry(parent: TreeNode | null, fn: number, total: number, cc: number, nc: number, exact: boolean, recursive: boolean): TreeNode {
+    const node = new TreeNode(childNodeId(parent, fn), parent, fn, total, cc, nc, exact, recursive, this.entries.size, this.nodeContext);
+    this.entries.set(node.id, node);
+    return node;
   }
 
   /** exact: also when folding, find the callees now (expanding needs them; drawing does not). */
-  private layout(entry: Entry, exact = false): Layout {
+  private layout(entry: TreeNode, exact = false): Layout {
     if (entry.laidOut && !(exact && entry.provisional)) return entry;
-    entry.laidOut = true;
-    if (entry.node.recursive) return setLayout(entry, 0, false, UNSCALED, false);
-    const { fn, total } = entry.node;
+    if (entry.recursive) return setLayout(entry, 0, false, UNSCALED, false);
+    const { fn, total } = entry;
     const share = this.shareOf(entry);
     if (this.options.foldLibraries && !exact && !this.splits[fn]) {
       const folder = this.libraryFolder();
@@ -408,45 +373,64 @@ export class CallTree {
   }
 }
 
-function setLayout(entry: Entry, own: number, hasChildren: boolean, scales: Scales, provisional: boolean): Layout {
-  entry.own = own;
-  entry.hasChildren = hasChildren;
-  entry.scales = scales;
-  entry.provisional = provisional;
+function setLayout(entry: TreeNode, own: number, hasChildren: boolean, scales: Scales, provisional: boolean): Layout {
+  entry.setLayout(own, hasChildren, scales, provisional);
   return entry;
 }
 
 /** What a node needs from its tree to work out its lazy fields. */
 interface NodeContext {
-  layout(entry: Entry): Layout;
+  layout(entry: TreeNode): Layout;
   readonly totalTime: number;
 }
 
+/** TreeNode.flags: the layout's booleans, in one small integer (see TreeNode). */
+const LAID_OUT = 1;
+const CHILDREN_EXIST = 2;
+const PROVISIONAL = 4;
+
 /**
- * A function node whose own time and expander are computed on first read. A class, so that
- * a node costs its fields only (no closures): expanding a node can create thousands. The
- * link back to the tree is private; toJSON gives the plain data, e.g. to post to a webview.
+ * A function node of the tree, and its state there: its path (parent), its number in the
+ * tree (for the short ids of deep nodes), its layout, worked out when own time or hasChildren
+ * is first read, and its children once computed. One object per node, kept small: a deep chain
+ * has one per level, and a 100,000-deep chain spent more time in the garbage collector than in
+ * building when each level had a node and an entry beside it. So the layout's booleans share
+ * one integer, its scales are one shared object unless recursion changes them, the share of
+ * the request is worked out when read, and the link to the tree is one context object (no
+ * closures per node). toJSON gives the plain data, e.g. to post to a webview.
  */
-class LazyFunctionNode implements FunctionNode {
-  readonly kind = 'function' as const;
-  readonly #entry: Entry;
+class TreeNode implements FunctionNode, PathNode, Layout {
+  readonly depth: number;
+  ownTime = 0;
+  scales: Scales = UNSCALED;
+  private flags = 0;
+  children: FunctionNode[] | undefined = undefined;
   readonly #context: NodeContext;
 
   constructor(
     readonly id: string,
-    readonly parentId: string | null,
-    readonly depth: number,
+    readonly parent: TreeNode | null,
     readonly fn: number,
     readonly total: number,
     readonly cc: number,
     readonly nc: number,
     readonly exact: boolean,
     readonly recursive: boolean,
-    entry: Entry,
+    /** The node's number in its tree, for the short ids of deep nodes. */
+    readonly serial: number,
     context: NodeContext,
   ) {
-    this.#entry = entry;
+    this.depth = parent ? parent.depth + 1 : 0;
     this.#context = context;
+  }
+
+  /** On the prototype, not a field of each node. */
+  get kind(): 'function' {
+    return 'function';
+  }
+
+  get parentId(): string | null {
+    return this.parent ? this.parent.id : null;
   }
 
   /** Worked out when read rather than kept: one object less per node for the collector. */
@@ -456,11 +440,30 @@ class LazyFunctionNode implements FunctionNode {
   }
 
   get own(): number {
-    return this.#context.layout(this.#entry).own;
+    return this.#context.layout(this).ownTime;
   }
 
   get hasChildren(): boolean {
-    return this.#context.layout(this.#entry).hasChildren;
+    return this.#context.layout(this).childrenExist;
+  }
+
+  /** Whether the layout fields hold the node's layout. */
+  get laidOut(): boolean {
+    return (this.flags & LAID_OUT) !== 0;
+  }
+
+  get childrenExist(): boolean {
+    return (this.flags & CHILDREN_EXIST) !== 0;
+  }
+
+  get provisional(): boolean {
+    return (this.flags & PROVISIONAL) !== 0;
+  }
+
+  setLayout(own: number, childrenExist: boolean, scales: Scales, provisional: boolean): void {
+    this.ownTime = own;
+    this.scales = scales;
+    this.flags = LAID_OUT | (childrenExist ? CHILDREN_EXIST : 0) | (provisional ? PROVISIONAL : 0);
   }
 
   toJSON(): PlainFunctionNode {
