@@ -47,19 +47,30 @@ export default tseslint.config(
   },
   layer(['src/core/**/*.ts'], {
     paths: [noVscode, ...nodeBuiltins],
-    patterns: [nodePrefixed, sideways(['host', 'node', ...FEATURES, 'extension', 'contributions', ...OUTSIDE_SRC], 'src/core imports only src/core: it is the bottom layer.')],
+    patterns: [
+      nodePrefixed,
+      sideways(['host', 'node', ...FEATURES, 'extension', 'contributions', ...OUTSIDE_SRC], 'src/core imports only src/core: it is the bottom layer.'),
+    ],
   }),
   layer(['src/node/**/*.ts'], {
     paths: [noVscode],
     patterns: [sideways(['host', ...FEATURES, 'extension', 'contributions', ...OUTSIDE_SRC], 'src/node imports only src/core and Node.')],
   }),
   layer(['src/host/**/*.ts'], {
-    patterns: [sideways([...FEATURES, 'extension', ...OUTSIDE_SRC], 'src/host serves the features (src/profileView, src/callGraph, src/setup) and imports none of them.')],
+    patterns: [
+      sideways(
+        [...FEATURES, 'extension', ...OUTSIDE_SRC],
+        'src/host serves the features (src/profileView, src/callGraph, src/setup) and imports none of them.',
+      ),
+    ],
   }),
   ...FEATURES.map((feature) =>
     layer([`src/${feature}/**/*.ts`], {
       patterns: [
-        sideways([...FEATURES.filter((other) => other !== feature), 'extension'], `src/${feature} imports no other feature: shared ids are in src/contributions.ts, shared services in src/host.`),
+        sideways(
+          [...FEATURES.filter((other) => other !== feature), 'extension'],
+          `src/${feature} imports no other feature: shared ids are in src/contributions.ts, shared services in src/host.`,
+        ),
         sideways(OUTSIDE_SRC, 'The extension host does not import the pages, tests or benches.'),
       ],
     }),
@@ -75,5 +86,7 @@ export default tseslint.config(
       },
     ],
   }),
-  layer(['test/**/*.ts', 'test/**/*.mts', 'test/**/*.mjs'], { patterns: [sideways(['bench'], 'Tests do not import benches: shared generators live in test/support.')] }),
+  layer(['test/**/*.ts', 'test/**/*.mts', 'test/**/*.mjs'], {
+    patterns: [sideways(['bench'], 'Tests do not import benches: shared generators live in test/support.')],
+  }),
 );

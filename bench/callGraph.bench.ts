@@ -34,10 +34,7 @@ async function timedAsync<T>(label: string, work: () => Promise<T>, times: Map<s
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const fileFlag = args.indexOf('--file');
-  const text =
-    fileFlag >= 0
-      ? readFileSync(args[fileFlag + 1], 'utf8')
-      : makeLargeProfileText(Number(args[0] ?? 20_000), Number(args[1] ?? 100_000));
+  const text = fileFlag >= 0 ? readFileSync(args[fileFlag + 1], 'utf8') : makeLargeProfileText(Number(args[0] ?? 20_000), Number(args[1] ?? 100_000));
   const times = new Map<string, number>();
 
   const viz = await timedAsync('Graphviz WebAssembly start (once per view)', () => instance(), times);

@@ -14,7 +14,6 @@ import { performance } from 'node:perf_hooks';
 import { seededRandom, writeLargeProfile } from '../test/support/makeLargeProfile.mjs';
 import { importCore } from './bundleCore.mjs';
 
-
 /** The TypeScript core's modules this bench times. */
 function loadCore() {
   return importCore([
@@ -102,7 +101,9 @@ try {
     const label = foldLibraries ? 'library frames folded' : 'all frames';
     const [paintTime, open] = firstPaint(core, model, foldLibraries);
     console.log(`\n[${label}]`);
-    console.log(`first paint          ${ms(paintTime)} (model + first paint ${ms(modelTime + paintTime)}; hot path ${open.hot.length} nodes deep, ${open.rows.length} rows)`);
+    console.log(
+      `first paint          ${ms(paintTime)} (model + first paint ${ms(modelTime + paintTime)}; hot path ${open.hot.length} nodes deep, ${open.rows.length} rows)`,
+    );
     const run = randomExpansions(open.tree, open.expanded, open.rows, 1000, 7);
     console.log(`expand ×${run.count}        median ${ms(run.expand.median)}, p95 ${ms(run.expand.p95)}, max ${ms(run.expand.max)}`);
     console.log(`list all rows        ${ms(run.relist)} (${run.rows} rows after the expansions)`);

@@ -21,12 +21,15 @@ const SCREEN_ROWS = 60;
 
 /** The TypeScript core's modules this bench times, bundled for the workers to import. */
 function bundleDeepCore() {
-  return bundleCore([
-    "export { parseProfileDocument } from './src/core/profileHeader';",
-    "export { buildProfileModel } from './src/core/profileModel';",
-    "export { CallTree } from './src/core/callTree';",
-    "export { requestHotPath, expandHotPath } from './src/core/hotPath';",
-  ], 'deep-core');
+  return bundleCore(
+    [
+      "export { parseProfileDocument } from './src/core/profileHeader';",
+      "export { buildProfileModel } from './src/core/profileModel';",
+      "export { CallTree } from './src/core/callTree';",
+      "export { requestHotPath, expandHotPath } from './src/core/hotPath';",
+    ],
+    'deep-core',
+  );
 }
 
 function time(action) {

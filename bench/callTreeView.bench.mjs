@@ -43,7 +43,10 @@ const runsArg = process.argv.find((a) => a.startsWith('--runs='));
 const runs = runsArg ? Math.max(1, Number(runsArg.slice('--runs='.length))) : compareRef ? 3 : 1;
 const [functionCount = 20_000, edgeCount = 100_000, expandCount = 300, threshold = 0] = deepChain
   ? [deepChain, deepChain - 1, 0, 0.005]
-  : process.argv.slice(2).filter((a) => !a.startsWith('--')).map(Number);
+  : process.argv
+      .slice(2)
+      .filter((a) => !a.startsWith('--'))
+      .map(Number);
 
 const STUB = `
 window.benchMessages = [];
@@ -130,7 +133,9 @@ function showInPage({ hideLibraryFrames }) {
   const bytes = window.benchCloned;
   window.benchCloned = undefined;
   const t = performance.now();
-  window.dispatchEvent(new MessageEvent('message', { data: { type: 'show', fileName: 'bench.rprof.json', profile: { bytes }, defaults: { hideLibraryFrames } } }));
+  window.dispatchEvent(
+    new MessageEvent('message', { data: { type: 'show', fileName: 'bench.rprof.json', profile: { bytes }, defaults: { hideLibraryFrames } } }),
+  );
   document.body.getBoundingClientRect();
   const firstPaintMs = performance.now() - t;
   const list = document.querySelector('vscode-tab-panel[data-tab="tree"] .vlist');
@@ -144,7 +149,7 @@ async function expandInPage({ expandCount }) {
   let t;
   // A seeded choice among the collapsed rows on screen, as a user would click them.
   let seed = 7;
-  const random = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 4294967296);
+  const random = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 4294967296;
   const times = [];
   // Resolves after the next frame is drawn (a task after its animation frame), as a user's next
   // click comes after the scrolled rows are on screen, not between an animation frame and its layout.
@@ -265,9 +270,16 @@ function printRuns(label, results) {
     console.log(
       `expand ×${last.times.length}          median ${both(e('median'))}, p95 ${both(e('p95'))}, max ${both(e('max'))}, ${over} over one frame  (${last.expandedNodes} nodes open, ${last.domRowsAfter} rows in the DOM)`,
     );
-    console.log(`  main-thread CPU    ${ms(median(results.map((r) => r.expandCpuMeanMs)))} per expand on average, with its frame, scrolling and the state saved after it`);
+    console.log(
+      `  main-thread CPU    ${ms(median(results.map((r) => r.expandCpuMeanMs)))} per expand on average, with its frame, scrolling and the state saved after it`,
+    );
   }
-  return { firstPaint, firstPaintCpu, p95: expandCount ? summary(results, (r) => r.expand.p95) : undefined, max: expandCount ? summary(results, (r) => r.expand.max) : undefined };
+  return {
+    firstPaint,
+    firstPaintCpu,
+    p95: expandCount ? summary(results, (r) => r.expand.p95) : undefined,
+    max: expandCount ? summary(results, (r) => r.expand.max) : undefined,
+  };
 }
 
 const FIRST_PAINT_TARGET_MS = deepChain ? 1000 : 500;
@@ -295,9 +307,15 @@ try {
   server = await serve(dir);
   const origin = `http://127.0.0.1:${server.address().port}`;
   browser = await launchChromium();
-  const load = loadavg().map((l) => l.toFixed(1)).join(' ');
-  console.log(`profile: ${functionCount} functions, ${edgeCount} edges, ${(text.length / 1e6).toFixed(1)} MB; threshold ${threshold * 100} %; headless Chromium, viewport 1400×900`);
-  console.log(`machine: ${cpus().length} cores, load average ${load}${compareRef ? `; this tree and ${compareRef} measured in turn, ${runs} run(s) each` : ''}`);
+  const load = loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+  console.log(
+    `profile: ${functionCount} functions, ${edgeCount} edges, ${(text.length / 1e6).toFixed(1)} MB; threshold ${threshold * 100} %; headless Chromium, viewport 1400×900`,
+  );
+  console.log(
+    `machine: ${cpus().length} cores, load average ${load}${compareRef ? `; this tree and ${compareRef} measured in turn, ${runs} run(s) each` : ''}`,
+  );
   const verdicts = [];
   for (const hideLibraryFrames of [false, true]) {
     const mode = hideLibraryFrames ? 'library frames folded' : 'all frames';
@@ -307,11 +325,19 @@ try {
     }
     const printed = variants.map((variant, i) => printRuns(variants.length > 1 ? `${mode}: ${variant.label}` : mode, results[i]));
     const current = printed[0];
-    verdicts.push(`${mode}: first paint ${verdict(current.firstPaint.ms, FIRST_PAINT_TARGET_MS)}, ${times(current.firstPaint.ratio)} JSON.parse (CPU ${times(current.firstPaintCpu.ratio)})` +
-      (current.p95 ? `; expand p95 ${verdict(current.p95.ms, FRAME_MS)}, max ${verdict(current.max.ms, FRAME_MS)}` : '') +
-      (printed[1] ? `; before (${compareRef}): first paint ${both(printed[1].firstPaint)} (CPU ${times(printed[1].firstPaintCpu.ratio)})${printed[1].p95 ? `, expand p95 ${both(printed[1].p95)}, max ${both(printed[1].max)}` : ''}` : ''));
+    verdicts.push(
+      `${mode}: first paint ${verdict(current.firstPaint.ms, FIRST_PAINT_TARGET_MS)}, ${times(current.firstPaint.ratio)} JSON.parse (CPU ${times(current.firstPaintCpu.ratio)})` +
+        (current.p95 ? `; expand p95 ${verdict(current.p95.ms, FRAME_MS)}, max ${verdict(current.max.ms, FRAME_MS)}` : '') +
+        (printed[1]
+          ? `; before (${compareRef}): first paint ${both(printed[1].firstPaint)} (CPU ${times(printed[1].firstPaintCpu.ratio)})${printed[1].p95 ? `, expand p95 ${both(printed[1].p95)}, max ${both(printed[1].max)}` : ''}`
+          : ''),
+    );
   }
-  console.log(`\nverdict against the targets (this tree; load average now ${loadavg().map((l) => l.toFixed(1)).join(' ')}):`);
+  console.log(
+    `\nverdict against the targets (this tree; load average now ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}):`,
+  );
   for (const line of verdicts) console.log(`  ${line}`);
 } finally {
   await browser?.close();

@@ -20,12 +20,15 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The TypeScript core's modules this bench times. */
 function loadCore() {
-  return importCore([
-    "export { parseProfileDocument, parseProfileHeader } from './src/core/profileHeader';",
-    "export { buildProfileModel } from './src/core/profileModel';",
-    // Absent before validation was added: the bench then times the old parse alone.
-    existsSync(join(root, 'src/core/validateProfile.ts')) ? "export { validateProfileDocument } from './src/core/validateProfile';" : '',
-  ], 'parse');
+  return importCore(
+    [
+      "export { parseProfileDocument, parseProfileHeader } from './src/core/profileHeader';",
+      "export { buildProfileModel } from './src/core/profileModel';",
+      // Absent before validation was added: the bench then times the old parse alone.
+      existsSync(join(root, 'src/core/validateProfile.ts')) ? "export { validateProfileDocument } from './src/core/validateProfile';" : '',
+    ],
+    'parse',
+  );
 }
 
 function time(action) {
@@ -58,10 +61,12 @@ const header = core.parseProfileHeader(text);
 for (let i = 0; i < runs; i++) {
   parse.push(time(() => JSON.parse(text)));
   whole.push(time(() => core.parseProfileDocument(text)));
-  open.push(time(() => {
-    const document = core.parseProfileDocument(text);
-    core.buildProfileModel(document.profile, document.paths);
-  }));
+  open.push(
+    time(() => {
+      const document = core.parseProfileDocument(text);
+      core.buildProfileModel(document.profile, document.paths);
+    }),
+  );
   if (core.validateProfileDocument) validate.push(time(() => core.validateProfileDocument(parsed, header)));
 }
 const show = (label, samples) => {

@@ -137,7 +137,11 @@ try {
     repeats.push(again.elapsed);
     await again.library.dispose();
   }
-  const watcher = new DirectoryWatcher(profileDir, () => {}, () => {});
+  const watcher = new DirectoryWatcher(
+    profileDir,
+    () => {},
+    () => {},
+  );
   started = performance.now();
   await watcher.start();
   const watcherMs = performance.now() - started;
@@ -157,7 +161,11 @@ try {
   row('median', ms(median(latencies)), `target < ${TARGETS.newFileMs} ms (max): ${verdict(newFileMax < TARGETS.newFileMs)}`);
   row('max', ms(newFileMax));
   console.log(`steady traffic: ${TRAFFIC.perSecond} new profiles a second for ${TRAFFIC.seconds} s`);
-  row('CPU of this process', ms(trafficCpuMs), `(${((trafficCpuMs / ((TRAFFIC.seconds + 1.5) * 1000)) * 100).toFixed(0)} % of one core over the ${TRAFFIC.seconds + 1.5} s, writes included)`);
+  row(
+    'CPU of this process',
+    ms(trafficCpuMs),
+    `(${((trafficCpuMs / ((TRAFFIC.seconds + 1.5) * 1000)) * 100).toFixed(0)} % of one core over the ${TRAFFIC.seconds + 1.5} s, writes included)`,
+  );
 
   // --- with hostile files present ---------------------------------------------------------------
   // They stay for the rest of the run; the comparison below leaves them out by name.
@@ -170,7 +178,8 @@ try {
     hostileRepeats.push(again.elapsed);
     if (i === 0) {
       const expectedSize = nextSerial + hostile.length;
-      if (again.library.index.size !== expectedSize) throw new Error(`with hostile files the index holds ${again.library.index.size} entries, expected ${expectedSize}`);
+      if (again.library.index.size !== expectedSize)
+        throw new Error(`with hostile files the index holds ${again.library.index.size} entries, expected ${expectedSize}`);
       for (const file of hostile) {
         const entry = again.library.index.get(join(profileDir, file.name));
         const ok = file.listed === 'profile' ? entry?.header && !entry.error : file.listed.test(entry?.error ?? '');

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The fast lane, for before a commit: what can be checked in about two minutes without a VS Code.
-#   TypeScript: each layer's typecheck, ESLint (with the layering rules), the unit tier;
+#   TypeScript: each layer's typecheck, ESLint (with the layering rules), Prettier, the unit tier;
 #   Python: pyright strict (as 3.13) and the middleware's tests on one interpreter
 #   (PYTHON=..., default pyenv's newest 3.13, else python3).
 # The Python tests run beside the TypeScript checks (two cores). The whole suite, what CI runs,
@@ -42,6 +42,7 @@ run() {
 echo "scripts/check.sh: the fast lane (scripts/test.sh is the whole suite)"
 run "typecheck (each layer)" npm run --silent typecheck
 run "lint" npm run --silent lint
+run "format" npm run --silent format:check
 run "unit tests" npm run --silent test:unit
 run "pyright (as 3.13)" npx --no-install pyright -p python --pythonversion 3.13
 

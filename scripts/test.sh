@@ -28,8 +28,9 @@ bash scripts/setup-code-server.sh </dev/null || failed+=("set-up of code-server"
 step "typecheck"
 npm run --silent typecheck </dev/null || failed+=("typecheck")
 
-step "lint"
+step "lint and format"
 npm run --silent lint </dev/null || failed+=("lint")
+npm run --silent format:check </dev/null || failed+=("format (npm run format fixes it)")
 
 step "unit tests (TypeScript core)"
 npm run --silent test:unit </dev/null || failed+=("unit tests")

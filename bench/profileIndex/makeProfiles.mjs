@@ -10,7 +10,9 @@ const PROFILE_SUFFIX = '.rprof.json';
 /** The readable fixture profiles as [header line, request line, rest] (broken fixtures left out). */
 export function loadFixtureProfiles(fixtureDir) {
   const templates = [];
-  for (const name of readdirSync(fixtureDir).filter((n) => n.endsWith(PROFILE_SUFFIX)).sort()) {
+  for (const name of readdirSync(fixtureDir)
+    .filter((n) => n.endsWith(PROFILE_SUFFIX))
+    .sort()) {
     const text = readFileSync(join(fixtureDir, name), 'utf8');
     const lines = text.split('\n');
     try {
@@ -32,12 +34,20 @@ function stamp(startSeconds) {
   const date = new Date(Math.floor(startSeconds * 1000));
   const pad = (n, width = 2) => String(n).padStart(width, '0');
   const micros = Math.round((startSeconds % 1) * 1e6) % 1e6;
-  return `${date.getUTCFullYear()}${pad(date.getUTCMonth() + 1)}${pad(date.getUTCDate())}T`
-    + `${pad(date.getUTCHours())}${pad(date.getUTCMinutes())}${pad(date.getUTCSeconds())}.${pad(micros, 6)}`;
+  return (
+    `${date.getUTCFullYear()}${pad(date.getUTCMonth() + 1)}${pad(date.getUTCDate())}T` +
+    `${pad(date.getUTCHours())}${pad(date.getUTCMinutes())}${pad(date.getUTCSeconds())}.${pad(micros, 6)}`
+  );
 }
 
 function pathSlug(path) {
-  return path.replace(/[^A-Za-z0-9_.]+/g, '_').replace(/^[_.]+|[_.]+$/g, '').slice(0, 40).replace(/[_.]+$/, '') || 'root';
+  return (
+    path
+      .replace(/[^A-Za-z0-9_.]+/g, '_')
+      .replace(/^[_.]+|[_.]+$/g, '')
+      .slice(0, 40)
+      .replace(/[_.]+$/, '') || 'root'
+  );
 }
 
 /**

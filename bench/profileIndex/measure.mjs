@@ -21,7 +21,9 @@ export function inotifyWatchCount() {
         continue; // closed meanwhile
       }
       if (!target.includes('inotify')) continue;
-      watches += readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8').split('\n').filter((line) => line.startsWith('inotify wd:')).length;
+      watches += readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8')
+        .split('\n')
+        .filter((line) => line.startsWith('inotify wd:')).length;
     }
     return watches;
   } catch {

@@ -130,9 +130,12 @@ try {
     }
   }
 } catch (error) {
-  console.error(`[demo] FAILED: ${error instanceof Expectation ? error.message : error?.stack ?? error}`);
+  console.error(`[demo] FAILED: ${error instanceof Expectation ? error.message : (error?.stack ?? error)}`);
   if (smoke && existsSync(failureScreenshot)) console.error(`[demo] screenshot of the failure: ${failureScreenshot}`);
-  for (const [name, file] of [['demo app', appLog], ['code-server', codeServerLog]]) {
+  for (const [name, file] of [
+    ['demo app', appLog],
+    ['code-server', codeServerLog],
+  ]) {
     const lines = tail(file, 20);
     if (lines.trim()) console.error(`[demo] last lines of the ${name} log (${file}):\n${lines}`);
   }

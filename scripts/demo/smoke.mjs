@@ -16,9 +16,7 @@ export class Expectation extends Error {}
 
 /** Profile rows of the Profiles view, by their label ("GET /api/users/7"). */
 function profileRow(page, label) {
-  return page
-    .locator('.part.sidebar .monaco-list-row')
-    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) });
+  return page.locator('.part.sidebar .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) });
 }
 
 function escapeRegExp(text) {
@@ -49,9 +47,12 @@ export async function runSmoke({ server, workspace, app, profileDir, expected, s
     log('Profiles view open');
 
     for (const label of expected) {
-      await profileRow(page, label).first().waitFor({ timeout: 30_000 }).catch(() => {
-        throw new Expectation(`the Profiles view does not list "${label}"`);
-      });
+      await profileRow(page, label)
+        .first()
+        .waitFor({ timeout: 30_000 })
+        .catch(() => {
+          throw new Expectation(`the Profiles view does not list "${label}"`);
+        });
     }
     log(`the view lists the demo's ${expected.length} requests: ${expected.join(', ')}`);
 
@@ -61,9 +62,12 @@ export async function runSmoke({ server, workspace, app, profileDir, expected, s
     const started = Date.now();
     await sendRequests(app.url, [LIVE_REQUEST_PATH]);
     await waitForProfiles(profileDir, [live]);
-    await profileRow(page, live).first().waitFor({ timeout: 15_000 }).catch(() => {
-      throw new Expectation(`"${live}" was profiled but did not appear in the Profiles view within 15 s`);
-    });
+    await profileRow(page, live)
+      .first()
+      .waitFor({ timeout: 15_000 })
+      .catch(() => {
+        throw new Expectation(`"${live}" was profiled but did not appear in the Profiles view within 15 s`);
+      });
     log(`"${live}" appeared ${Date.now() - started} ms after the request was sent`);
 
     if (screenshotDir) await takeScreenshots(page, screenshotDir, { hasCallGraph, log });
@@ -81,7 +85,10 @@ async function runCommand(page, title) {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ timeout: 10_000 });
   await input.fill(`>${title}`);
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: title.split(': ').pop() }).first().waitFor({ timeout: 10_000 });
+  await page
+    .locator('.quick-input-widget .monaco-list-row', { hasText: title.split(': ').pop() })
+    .first()
+    .waitFor({ timeout: 10_000 });
   await page.keyboard.press('Enter');
 }
 
@@ -114,7 +121,9 @@ async function takeScreenshots(page, dir, { hasCallGraph, log }) {
     await profileRow(page, label).first().click();
     await page.locator('.part.editor .tabs-container .tab.active').waitFor({ timeout: 15_000 });
     // The profile view draws its rows once the page has the profile.
-    await lastWebview(page).locator('[role="treegrid"] [role="row"], [role="tree"] [role="treeitem"]').first()
+    await lastWebview(page)
+      .locator('[role="treegrid"] [role="row"], [role="tree"] [role="treeitem"]')
+      .first()
       .waitFor({ timeout: 20_000 })
       .catch(() => log('the profile view drew no tree rows within 20 s; taking the picture anyway'));
     await page.waitForTimeout(1000);
@@ -140,11 +149,18 @@ async function takeScreenshots(page, dir, { hasCallGraph, log }) {
   await page.waitForTimeout(500);
   await runCommand(page, 'Request Profiler: Open Call Graph');
   const graph = lastWebview(page);
-  await graph.locator('svg g[data-function]').first().waitFor({ timeout: 30_000 }).catch(() => {
-    throw new Expectation('the call graph drew no function within 30 s');
-  });
+  await graph
+    .locator('svg g[data-function]')
+    .first()
+    .waitFor({ timeout: 30_000 })
+    .catch(() => {
+      throw new Expectation('the call graph drew no function within 30 s');
+    });
   // The whole graph in view, and no tooltip of the tab clicked above over the picture.
-  await graph.getByRole('button', { name: 'Fit' }).click().catch(() => log('no Fit button in the call graph'));
+  await graph
+    .getByRole('button', { name: 'Fit' })
+    .click()
+    .catch(() => log('no Fit button in the call graph'));
   await page.mouse.move(640, 795);
   await page.waitForTimeout(1500);
   await page.screenshot({ path: join(dir, 'call-graph.png') });

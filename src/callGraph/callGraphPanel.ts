@@ -334,14 +334,19 @@ export class CallGraphPanels implements vscode.Disposable, vscode.WebviewPanelSe
     // Loading took a moment: another request for the same profile may have opened it meanwhile.
     const raced = this.get(uri);
     if (raced) return raced;
-    const panel = vscode.window.createWebviewPanel(CALL_GRAPH_VIEW_TYPE, callGraphPanelTitle(loaded.document.header, uri.fsPath), options.viewColumn ?? vscode.ViewColumn.Active, {
-      enableScripts: true,
-      enableFindWidget: false,
-      // Click-to-source opens editors over the graph, and users go back and forth: keep the page
-      // (its zoom, pan, search and focused node) rather than lay the graph out afresh each time.
-      retainContextWhenHidden: true,
-      localResourceRoots: [vscode.Uri.joinPath(this.services.extensionUri, 'dist')],
-    });
+    const panel = vscode.window.createWebviewPanel(
+      CALL_GRAPH_VIEW_TYPE,
+      callGraphPanelTitle(loaded.document.header, uri.fsPath),
+      options.viewColumn ?? vscode.ViewColumn.Active,
+      {
+        enableScripts: true,
+        enableFindWidget: false,
+        // Click-to-source opens editors over the graph, and users go back and forth: keep the page
+        // (its zoom, pan, search and focused node) rather than lay the graph out afresh each time.
+        retainContextWhenHidden: true,
+        localResourceRoots: [vscode.Uri.joinPath(this.services.extensionUri, 'dist')],
+      },
+    );
     const callGraph = this.track(new CallGraphPanel(panel, uri, this, this.services, true));
     if (options.focusFunction !== undefined) callGraph.focusFunction(options.focusFunction);
     callGraph.setProfile(loaded);

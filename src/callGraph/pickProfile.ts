@@ -36,7 +36,11 @@ export async function pickRecentProfile(library: ProfileLibrary, indexed: Promis
     const browse: Item = { label: '$(folder-opened) Open a Profile File…', browse: true, alwaysShow: true };
     const refresh = () => {
       const now = Date.now();
-      const recent = library.index.list().filter(isReadable).slice(0, MAX_ITEMS).map((entry): Item => recentProfileItem(entry, now));
+      const recent = library.index
+        .list()
+        .filter(isReadable)
+        .slice(0, MAX_ITEMS)
+        .map((entry): Item => recentProfileItem(entry, now));
       quickPick.items = [...recent, { label: '', kind: vscode.QuickPickItemKind.Separator }, browse];
       quickPick.placeholder = recent.length
         ? 'Pick a request (newest first); type to filter by method, path or status'

@@ -41,8 +41,11 @@ export async function saveExportedGraph(graph: ExportedGraph, profileUri: vscode
 
 /** The page suggests a name from the request's title; keep it to one plain path segment. */
 function safeFileName(suggested: string, format: ExportFormat): string {
-  // eslint-disable-next-line no-control-regex -- control characters are what this removes from a file name
-  const base = suggested.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_').replace(/^\.+/, '').trim();
+  const base = suggested
+    // eslint-disable-next-line no-control-regex -- control characters are what this removes from a file name
+    .replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_')
+    .replace(/^\.+/, '')
+    .trim();
   if (!base) return `call-graph.${format}`;
   return base.toLowerCase().endsWith(`.${format}`) ? base : `${base}.${format}`;
 }

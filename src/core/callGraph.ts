@@ -11,14 +11,7 @@
 import type { FunctionKind, ProfileModel } from './profileModel';
 import { heatColor, penWidth } from './graphColors';
 import { findHotPath } from './graphHotPath';
-import {
-  graphCalls,
-  graphLocation,
-  graphMs,
-  graphPercent,
-  hiddenCalleesNote,
-  hiddenCallersNote,
-} from './graphLabels';
+import { graphCalls, graphLocation, graphMs, graphPercent, hiddenCalleesNote, hiddenCallersNote } from './graphLabels';
 
 /** gprof2dot's defaults: nodes under 0.5 % and edges under 0.1 % of the total are not drawn. */
 export const DEFAULT_NODE_THRESHOLD = 0.005;
@@ -157,11 +150,13 @@ export function buildCallGraph(model: ProfileModel, options: CallGraphOptions = 
   // Same tests as the middleware: kept when weight >= threshold (an empty profile draws nothing).
   const drawn = model.functions.map((f) => hasTime && weightOf(f.ct) >= nodeThreshold);
   const overMaxNodes = limitNodes(model, drawn, maxNodes);
-  const edgeDrawn = model.edges.map(
-    (e) => drawn[e.caller] && drawn[e.callee] && weightOf(e.ct) >= edgeThreshold,
-  );
+  const edgeDrawn = model.edges.map((e) => drawn[e.caller] && drawn[e.callee] && weightOf(e.ct) >= edgeThreshold);
 
-  const hot = findHotPath(model, (fn) => drawn[fn], (e) => edgeDrawn[e]);
+  const hot = findHotPath(
+    model,
+    (fn) => drawn[fn],
+    (e) => edgeDrawn[e],
+  );
   const hotFunctions = new Set(hot.functions);
   const hotEdges = new Set(hot.edges);
 
@@ -258,13 +253,7 @@ export function functionOfNodeId(id: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-function hiddenCalls(
-  edgeIndices: number[],
-  otherEnd: (edge: number) => number,
-  self: number,
-  edgeDrawn: boolean[],
-  model: ProfileModel,
-): HiddenCalls {
+function hiddenCalls(edgeIndices: number[], otherEnd: (edge: number) => number, self: number, edgeDrawn: boolean[], model: ProfileModel): HiddenCalls {
   const others = new Set<number>();
   let seconds = 0;
   for (const e of edgeIndices) {

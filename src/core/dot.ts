@@ -76,9 +76,7 @@ export function dotString(text: string): string {
 
 /** A DOT attribute list from name/value pairs; numbers are written with two decimals at most. */
 function attributes(pairs: [string, string | number][]): string {
-  return pairs
-    .map(([name, value]) => `${name}=${typeof value === 'number' ? formatNumber(value) : dotString(value)}`)
-    .join(', ');
+  return pairs.map(([name, value]) => `${name}=${typeof value === 'number' ? formatNumber(value) : dotString(value)}`).join(', ');
 }
 
 function formatNumber(value: number): string {

@@ -30,7 +30,7 @@ export function saveExpansion(tree: CallTree, expanded: Iterable<string>): numbe
     // Up to the nearest listed ancestor (or above the root), then list the way back down.
     pending.length = 0;
     let parentIndex = -1;
-    for (let at: typeof node | undefined = node; at; ) {
+    for (let at: typeof node | undefined = node; at;) {
       pending.push({ id: at.id, fn: at.fn });
       if (at.parentId === null) break;
       const index = listed.get(at.parentId);

@@ -43,7 +43,10 @@ export function hslToRgb([h, s, l]: Hsl): [number, number, number] {
 }
 
 export function rgbHex([r, g, b]: [number, number, number]): string {
-  const byte = (c: number) => Math.round(clamp01(c) * 255).toString(16).padStart(2, '0');
+  const byte = (c: number) =>
+    Math.round(clamp01(c) * 255)
+      .toString(16)
+      .padStart(2, '0');
   return `#${byte(r)}${byte(g)}${byte(b)}`;
 }
 

@@ -20,11 +20,7 @@ export interface HotPath {
 }
 
 /** isDrawn(function index) and isEdgeDrawn(edge index) say what survived the thresholds. */
-export function findHotPath(
-  model: ProfileModel,
-  isDrawn: (fn: number) => boolean,
-  isEdgeDrawn: (edge: number) => boolean,
-): HotPath {
+export function findHotPath(model: ProfileModel, isDrawn: (fn: number) => boolean, isEdgeDrawn: (edge: number) => boolean): HotPath {
   const path: HotPath = { functions: [], edges: [] };
   const start = model.roots.find(isDrawn);
   if (start === undefined) return path;

@@ -22,9 +22,7 @@ export function searchGraph(model: ProfileModel, graph: CallGraph, query: string
   const result: GraphSearchResult = { drawn: [], hidden: [] };
   if (!needle) return result;
   const drawn = new Set(graph.nodes.map((n) => n.function));
-  const matches = model.functions.filter((f) =>
-    [f.displayName, f.name, f.module, `${f.module}:${f.line}`].some((text) => text.toLowerCase().includes(needle)),
-  );
+  const matches = model.functions.filter((f) => [f.displayName, f.name, f.module, `${f.module}:${f.line}`].some((text) => text.toLowerCase().includes(needle)));
   matches.sort((a, b) => b.ct - a.ct || a.index - b.index);
   for (const f of matches) (drawn.has(f.index) ? result.drawn : result.hidden).push(f.index);
   return result;

@@ -102,7 +102,13 @@ export class PathClassifier {
     const std = longestContainingRoot(path, this.stdlib);
     if (std) return { kind: 'stdlib', module: dottedModule(path.slice(std.length + 1)) };
     if (this.cwd && path.startsWith(this.cwd + '/')) return { kind: 'app', module: dottedModule(path.slice(this.cwd.length + 1)) };
-    return { kind: 'app', module: path.split('/').pop()!.replace(/\.pyw?$/, '') };
+    return {
+      kind: 'app',
+      module: path
+        .split('/')
+        .pop()!
+        .replace(/\.pyw?$/, ''),
+    };
   }
 }
 

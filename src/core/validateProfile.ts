@@ -134,7 +134,11 @@ export function validateProfileDocument(value: unknown, header: CheckedHeader): 
   checkResponse(document.response);
   checkEnviron(document.environ);
   checkError(document.error);
-  checkFields(document.python, 'python', [['version', STRING], ['implementation', STRING], ['executable', STRING]]);
+  checkFields(document.python, 'python', [
+    ['version', STRING],
+    ['implementation', STRING],
+    ['executable', STRING],
+  ]);
   const paths = checkFields(document.paths, 'paths', [['cwd', STRING]]);
   for (const key of ['stdlib', 'sitePackages', 'prefixes']) checkStrings(paths[key], `paths.${key}`);
   checkProfileData(document.profile);
@@ -167,7 +171,8 @@ function checkResponse(value: unknown): void {
   ]);
   checkPairs(response.headers, 'response.headers');
   // Optional: absent in files of earlier versions.
-  if (response.disconnect !== undefined && !NULLABLE_STRING.check(response.disconnect)) fail('response.disconnect', NULLABLE_STRING.expected, response.disconnect);
+  if (response.disconnect !== undefined && !NULLABLE_STRING.check(response.disconnect))
+    fail('response.disconnect', NULLABLE_STRING.expected, response.disconnect);
 }
 
 function checkEnviron(value: unknown): void {
@@ -180,7 +185,11 @@ function checkEnviron(value: unknown): void {
 function checkError(value: unknown): void {
   if (value === null) return;
   if (typeof value !== 'object' || Array.isArray(value)) fail('error', 'null or an object', value);
-  checkFields(value, 'error', [['type', STRING], ['message', STRING], ['traceback', STRING]]);
+  checkFields(value, 'error', [
+    ['type', STRING],
+    ['message', STRING],
+    ['traceback', STRING],
+  ]);
 }
 
 /**

@@ -108,7 +108,11 @@ abstract class ChannelEnd<Out extends ChannelSide, In extends ChannelSide> {
   }
 
   /** Sends an ask and waits for its answer. */
-  ask<K extends keyof Out['asks'] & string>(type: K, body: Out['asks'][K]['body'], timeoutMs = this.options.askTimeoutMs ?? DEFAULT_ASK_TIMEOUT_MS): Promise<Out['asks'][K]['answer']> {
+  ask<K extends keyof Out['asks'] & string>(
+    type: K,
+    body: Out['asks'][K]['body'],
+    timeoutMs = this.options.askTimeoutMs ?? DEFAULT_ASK_TIMEOUT_MS,
+  ): Promise<Out['asks'][K]['answer']> {
     if (this.disposed) return Promise.reject(new ChannelError(`"${type}" was not asked: the view is closed`));
     const id = this.nextAskId++;
     return new Promise((resolve, reject) => {
@@ -259,7 +263,11 @@ export class HostChannel<P extends ChannelProtocol> extends ChannelEnd<P['host']
 export class PageChannel<P extends ChannelProtocol> extends ChannelEnd<P['page'], P['host']> {
   readonly pageId: string;
 
-  constructor(transport: ChannelTransport, handlers: ChannelHandlers<P['host']>, options: ChannelOptions & { checks?: Partial<ChannelChecks<P['host']>>; pageId?: string } = {}) {
+  constructor(
+    transport: ChannelTransport,
+    handlers: ChannelHandlers<P['host']>,
+    options: ChannelOptions & { checks?: Partial<ChannelChecks<P['host']>>; pageId?: string } = {},
+  ) {
     super(transport, handlers, options.checks, options);
     this.pageId = options.pageId ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
     transport.post({ rp: 1, kind: 'ready', page: this.pageId });
@@ -305,7 +313,9 @@ export const bodyChecks = {
   /** An index the host gave (a function of the profile, a row...), below count. */
   index(body: unknown, field: string, count: number): string | undefined {
     const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[field] : undefined;
-    return Number.isInteger(value) && (value as number) >= 0 && (value as number) < count ? undefined : `${field} must be an index from 0 to ${count - 1}, not ${JSON.stringify(value)}`;
+    return Number.isInteger(value) && (value as number) >= 0 && (value as number) < count
+      ? undefined
+      : `${field} must be an index from 0 to ${count - 1}, not ${JSON.stringify(value)}`;
   },
   /** One of these strings. */
   oneOf(body: unknown, field: string, values: readonly string[]): string | undefined {

@@ -86,7 +86,10 @@ async function resolveInto(
   });
   if (!unmatched.length || !workspaceFolders.length) return;
   // As go-to-source does when nothing else matched: a workspace file with the same trailing path.
-  const knownFiles = await workspaceFilesNamed(unmatched.map(([file]) => file), MAX_FILES * 5);
+  const knownFiles = await workspaceFilesNamed(
+    unmatched.map(([file]) => file),
+    MAX_FILES * 5,
+  );
   await eachLimited(unmatched, async ([file, fns]) => {
     const segments = sourceCandidates(file, { ...lookup, knownFiles }).candidates.filter((c) => c.reason === 'segments');
     const local = await firstExisting(segments);

@@ -162,9 +162,7 @@ async function offerMapping(fn: SourceFunction, tried: readonly SourceCandidate[
     await addPathMapping(mapping.from, mapping.to);
     void vscode.window.showInformationMessage(`Added the path mapping ${mapping.from} → ${mapping.to}.`);
   } else {
-    void vscode.window.showWarningMessage(
-      `${localFile.fsPath} does not end like ${fn.file}, so no mapping was added; it is opened this once.`,
-    );
+    void vscode.window.showWarningMessage(`${localFile.fsPath} does not end like ${fn.file}, so no mapping was added; it is opened this once.`);
   }
   await showAtDefinition(localFile, fn.line, viewColumn);
   return true;

@@ -47,20 +47,23 @@ export function registerProfileCommands(
     }),
     // A query given as the argument (a keybinding's args, the tests) is applied without asking.
     vscode.commands.registerCommand(COMMAND.filter, async (given?: unknown) => {
-      const query = typeof given === 'string' ? given : await vscode.window.showInputBox({
-        title: 'Filter Request Profiles',
-        prompt: 'Path text, a status (500, 4xx, error, 5xx,404) and >200ms (or min:1.5s), in any order. Empty clears the filter.',
-        placeHolder: '/api 5xx >200ms',
-        value: filterQuery,
-        validateInput: (value) => {
-          try {
-            parseFilterQuery(value);
-            return undefined;
-          } catch (error) {
-            return (error as Error).message;
-          }
-        },
-      });
+      const query =
+        typeof given === 'string'
+          ? given
+          : await vscode.window.showInputBox({
+              title: 'Filter Request Profiles',
+              prompt: 'Path text, a status (500, 4xx, error, 5xx,404) and >200ms (or min:1.5s), in any order. Empty clears the filter.',
+              placeHolder: '/api 5xx >200ms',
+              value: filterQuery,
+              validateInput: (value) => {
+                try {
+                  parseFilterQuery(value);
+                  return undefined;
+                } catch (error) {
+                  return (error as Error).message;
+                }
+              },
+            });
       if (query === undefined) return;
       let filter;
       try {
@@ -107,7 +110,8 @@ export function registerProfileCommands(
       );
       if (answer !== 'Delete All') return;
       const failures = (await Promise.allSettled(files.map(deleteProfileFiles))).filter((r) => r.status === 'rejected');
-      if (failures.length) void vscode.window.showErrorMessage(`${failures.length} profiles could not be deleted: ${(failures[0] as PromiseRejectedResult).reason}`);
+      if (failures.length)
+        void vscode.window.showErrorMessage(`${failures.length} profiles could not be deleted: ${(failures[0] as PromiseRejectedResult).reason}`);
     }),
     vscode.commands.registerCommand(COMMAND.revealProfile, async (target?: ProfilesTreeNode | vscode.Uri) => {
       const file = fileOf(target);

@@ -97,7 +97,10 @@ export function registerProfilesPanel(settings: LiveSettings, output: vscode.Log
     settings.onDidChange((current) => {
       tree.updateSettings(current);
       decorations.setSlowRequestMs(current.slowRequestMs);
-      void library.setReadLimits(readLimitsFor(current.maxProfileSizeMB)).then(() => library.setDirectories(current.profileDirectories)).then(updateViewState);
+      void library
+        .setReadLimits(readLimitsFor(current.maxProfileSizeMB))
+        .then(() => library.setDirectories(current.profileDirectories))
+        .then(updateViewState);
     }),
   ];
   return { library, tree, view, ready, disposables };

@@ -224,7 +224,9 @@ function endpointItem(group: EndpointGroup): vscode.TreeItem {
 
 /** A Markdown table cell showing recorded text as it is: control and bidi characters escaped, Markdown inert. */
 function escapeCell(value: unknown): string {
-  return visibleText(String(value)).replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`).replace(/\n/g, ' ');
+  return visibleText(String(value))
+    .replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`)
+    .replace(/\n/g, ' ');
 }
 
 function statusRow(h: ReadableEntry['header']): string {

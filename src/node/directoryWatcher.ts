@@ -216,7 +216,10 @@ export class DirectoryWatcher {
     await Promise.all(
       files.map(async (file) => {
         // Whatever is there counts, links that lead nowhere and FIFOs included: the list says what is wrong with it.
-        const exists = await lstat(file).then(() => true, () => false);
+        const exists = await lstat(file).then(
+          () => true,
+          () => false,
+        );
         (exists ? changes.changed : changes.removed).push(file);
       }),
     );

@@ -28,9 +28,7 @@ export interface LoadedProfile {
 }
 
 /** A profile as the call tree's page takes it: JSON checked only as far as its header, pstats parsed. */
-export type ProfileFileContent =
-  | { bytes: Uint8Array; header: ProfileHeader }
-  | { document: ProfileDocument; pstats: PstatsSource };
+export type ProfileFileContent = { bytes: Uint8Array; header: ProfileHeader } | { document: ProfileDocument; pstats: PstatsSource };
 
 /** Loads and parses a whole profile (the call graph; the host's own uses of a document). */
 export async function loadProfile(file: string, limits: ReadLimits = DEFAULT_READ_LIMITS): Promise<LoadedProfile> {

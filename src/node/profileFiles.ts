@@ -101,7 +101,14 @@ async function readEntry(
   timeMessage: string,
 ): Promise<ProfileEntry | undefined> {
   const maxBytes = options.maxBytes ?? DEFAULT_READ_LIMITS.maxBytes;
-  const unusable = (reason: string, info?: Stats): ProfileEntry => ({ file, directory, mtimeMs: info?.mtimeMs ?? 0, size: info?.size ?? 0, format, error: reason });
+  const unusable = (reason: string, info?: Stats): ProfileEntry => ({
+    file,
+    directory,
+    mtimeMs: info?.mtimeMs ?? 0,
+    size: info?.size ?? 0,
+    format,
+    error: reason,
+  });
   if (format === 'pstats' && (await hasCompanionProfile(file))) return undefined;
   if (!options.listedAsFile) {
     const check = await checkFile(file);
@@ -116,7 +123,10 @@ async function readEntry(
     // It changed into something else since the listing: say what it is now.
     const check = await checkFile(file);
     if (check.kind === 'gone') return undefined;
-    return unusable(check.kind === 'unusable' ? check.reason : `Cannot read the file: ${(error as Error).message}`, check.kind === 'unusable' ? check.info : undefined);
+    return unusable(
+      check.kind === 'unusable' ? check.reason : `Cannot read the file: ${(error as Error).message}`,
+      check.kind === 'unusable' ? check.info : undefined,
+    );
   }
   const { fd, info } = opened;
   try {
@@ -137,7 +147,13 @@ async function readEntry(
 /** The .prof the middleware wrote beside one of its own profiles is not listed on its own. */
 async function hasCompanionProfile(file: string): Promise<boolean> {
   const companion = companionProfileOf(file);
-  return companion !== undefined && (await lstat(companion).then(() => true, () => false));
+  return (
+    companion !== undefined &&
+    (await lstat(companion).then(
+      () => true,
+      () => false,
+    ))
+  );
 }
 
 /**

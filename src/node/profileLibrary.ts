@@ -151,7 +151,10 @@ export class ProfileLibrary {
     for (const entry of this.index.list()) {
       if (entry.directory === directory && !present.has(entry.file)) this.index.remove(entry.file);
     }
-    await this.readFiles(directory, [...present].filter((file) => !this.index.get(file)).map((file) => ({ file })));
+    await this.readFiles(
+      directory,
+      [...present].filter((file) => !this.index.get(file)).map((file) => ({ file })),
+    );
   }
 
   /**
@@ -188,7 +191,10 @@ export class ProfileLibrary {
     for (const file of changes.removed) this.index.remove(file);
     if (changes.directoryAppeared) await this.scan(directory);
     else if (changes.relist) await this.relist(directory);
-    await this.readFiles(directory, changes.changed.map((file) => ({ file })));
+    await this.readFiles(
+      directory,
+      changes.changed.map((file) => ({ file })),
+    );
     this.emitChange();
   }
 

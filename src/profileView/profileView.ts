@@ -70,9 +70,11 @@ export class ProfileView implements vscode.Disposable {
 
   /** The `def` lines of the profile's decorated functions (empty when the file is broken). */
   resolveDefinitionLines(): Promise<DefinitionLines> {
-    this.definitionLines ??= this.document().then((document) =>
-      document ? resolveDefinitionLines(document.profile.functions, document.paths, this.hooks.settings(), this.hooks.sourceReading?.()) : [],
-    ).catch(() => []);
+    this.definitionLines ??= this.document()
+      .then((document) =>
+        document ? resolveDefinitionLines(document.profile.functions, document.paths, this.hooks.settings(), this.hooks.sourceReading?.()) : [],
+      )
+      .catch(() => []);
     return this.definitionLines;
   }
 
@@ -131,7 +133,14 @@ export class ProfileView implements vscode.Disposable {
           const defaults = { hideLibraryFrames: this.hooks.settings().hideLibraryFrames };
           const resolving = this.resolveDefinitionLines();
           const inTime = await withTimeout(resolving, DEFINITION_LINES_WAIT_MS).catch(() => undefined);
-          await this.post({ type: 'show', fileName, profile: result.profile, defaults, savedState: this.hooks.states.get(this.uri), definitionLines: inTime ?? [] });
+          await this.post({
+            type: 'show',
+            fileName,
+            profile: result.profile,
+            defaults,
+            savedState: this.hooks.states.get(this.uri),
+            definitionLines: inTime ?? [],
+          });
           if (this.panel.active) this.hooks.onActive(this);
           if (!inTime) void resolving.then((lines) => this.postLateDefinitionLines(lines));
         }

@@ -18,7 +18,10 @@ export async function insertSnippet(document: vscode.TextDocument, plan: Snippet
   if (!(await vscode.workspace.applyEdit(edit))) return false;
   const editor = await vscode.window.showTextDocument(document, { preview: false });
   const last = plan.edits[plan.edits.length - 1];
-  const shownLine = Math.min(last.line + plan.edits.slice(0, -1).reduce((n, e) => n + e.text.split('\n').length - 1 - e.removeLines, 0), document.lineCount - 1);
+  const shownLine = Math.min(
+    last.line + plan.edits.slice(0, -1).reduce((n, e) => n + e.text.split('\n').length - 1 - e.removeLines, 0),
+    document.lineCount - 1,
+  );
   editor.revealRange(new vscode.Range(shownLine, 0, shownLine, 0), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   editor.selection = new vscode.Selection(shownLine, 0, shownLine, 0);
   return true;

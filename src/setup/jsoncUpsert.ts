@@ -6,8 +6,14 @@
 // The ES module build: the package's default (UMD) build requires its parts at run time through a
 // wrapper that esbuild cannot follow, so a bundle of it fails with "Cannot find module './impl/format'".
 import {
-  applyEdits, findNodeAtLocation, getNodeValue, modify, parseTree, printParseErrorCode,
-  type FormattingOptions, type ParseError,
+  applyEdits,
+  findNodeAtLocation,
+  getNodeValue,
+  modify,
+  parseTree,
+  printParseErrorCode,
+  type FormattingOptions,
+  type ParseError,
 } from 'jsonc-parser/lib/esm/main';
 
 export interface JsoncTarget {

@@ -9,8 +9,13 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
-  describeApp, detectFrameworks, FRAMEWORK_LABELS, FRAMEWORKS,
-  type AppTarget, type Framework, type FrameworkCandidate,
+  describeApp,
+  detectFrameworks,
+  FRAMEWORK_LABELS,
+  FRAMEWORKS,
+  type AppTarget,
+  type Framework,
+  type FrameworkCandidate,
 } from '../core/frameworkDetection';
 import { readSettings } from '../host/settings';
 import { COMMAND } from '../contributions';
@@ -23,7 +28,6 @@ import { snippetFile, snippetFor, type SnippetPlan } from './snippets';
 import { formatCommandLine, splitCommandLine, usualCommand } from './usualCommand';
 import { readWorkspaceFiles } from './workspaceScan';
 import { writeRunConfigurations } from './writeRunConfigurations';
-
 
 export type SetUpAction = 'launch' | 'install' | 'snippet';
 
@@ -96,17 +100,24 @@ async function chooseCandidate(candidates: FrameworkCandidate[], answers: SetUpA
   }
   const manual = { label: '$(list-selection) Choose the framework yourself…', candidate: undefined };
   const items = [...candidates.map(candidateItem), { label: '', kind: vscode.QuickPickItemKind.Separator, candidate: undefined }, manual];
-  const picked = ask(await vscode.window.showQuickPick(items, {
-    title: 'Set Up Request Profiling',
-    placeHolder: candidates.length ? 'Which app should be profiled?' : 'No Flask, Django, FastAPI, Starlette or Pyramid app was found',
-    matchOnDescription: true,
-    matchOnDetail: true,
-  }));
+  const picked = ask(
+    await vscode.window.showQuickPick(items, {
+      title: 'Set Up Request Profiling',
+      placeHolder: candidates.length ? 'Which app should be profiled?' : 'No Flask, Django, FastAPI, Starlette or Pyramid app was found',
+      matchOnDescription: true,
+      matchOnDetail: true,
+    }),
+  );
   if (picked.candidate) return picked.candidate;
-  const framework = ask(await vscode.window.showQuickPick(FRAMEWORKS.map((f) => ({ label: FRAMEWORK_LABELS[f], framework: f })), {
-    title: 'Set Up Request Profiling',
-    placeHolder: 'Framework of the app',
-  })).framework;
+  const framework = ask(
+    await vscode.window.showQuickPick(
+      FRAMEWORKS.map((f) => ({ label: FRAMEWORK_LABELS[f], framework: f })),
+      {
+        title: 'Set Up Request Profiling',
+        placeHolder: 'Framework of the app',
+      },
+    ),
+  ).framework;
   return manualCandidate(framework);
 }
 
@@ -129,26 +140,45 @@ async function chooseAction(candidate: FrameworkCandidate, answers: SetUpAnswers
     },
   ];
   if (trusted) {
-    items.push({ label: '$(package) Install the middleware into the selected interpreter', detail: 'python -m pip install <the bundled package>, in a terminal.', action: 'install' });
+    items.push({
+      label: '$(package) Install the middleware into the selected interpreter',
+      detail: 'python -m pip install <the bundled package>, in a terminal.',
+      action: 'install',
+    });
   }
-  items.push({ label: '$(code) Show the lines to add to the app', detail: 'See them first; insert them with one click (undo takes them back).', action: 'snippet' });
+  items.push({
+    label: '$(code) Show the lines to add to the app',
+    detail: 'See them first; insert them with one click (undo takes them back).',
+    action: 'snippet',
+  });
   if (!trusted) items.push({ label: UNTRUSTED_INSTALL, kind: vscode.QuickPickItemKind.Separator });
-  return ask(ask(await vscode.window.showQuickPick(items, { title: `Set Up Request Profiling: ${FRAMEWORK_LABELS[candidate.framework]}`, placeHolder: 'How should requests be profiled?' })).action);
+  return ask(
+    ask(
+      await vscode.window.showQuickPick(items, {
+        title: `Set Up Request Profiling: ${FRAMEWORK_LABELS[candidate.framework]}`,
+        placeHolder: 'How should requests be profiled?',
+      }),
+    ).action,
+  );
 }
 
 async function chooseCommandLine(candidate: FrameworkCandidate, answers: SetUpAnswers): Promise<string[]> {
-  const line = answers.command ?? ask(await vscode.window.showInputBox({
-    title: 'The command that starts the app',
-    prompt: 'As you would type it in the app\'s folder; it runs after "python -m request_profiler run --".',
-    value: formatCommandLine(usualCommand(candidate)),
-    validateInput: (value) => {
-      try {
-        return splitCommandLine(value).length ? undefined : 'Type the command that starts the app.';
-      } catch (error) {
-        return `Cannot read this command line: ${(error as Error).message}.`;
-      }
-    },
-  }));
+  const line =
+    answers.command ??
+    ask(
+      await vscode.window.showInputBox({
+        title: 'The command that starts the app',
+        prompt: 'As you would type it in the app\'s folder; it runs after "python -m request_profiler run --".',
+        value: formatCommandLine(usualCommand(candidate)),
+        validateInput: (value) => {
+          try {
+            return splitCommandLine(value).length ? undefined : 'Type the command that starts the app.';
+          } catch (error) {
+            return `Cannot read this command line: ${(error as Error).message}.`;
+          }
+        },
+      }),
+    );
   return splitCommandLine(line);
 }
 
@@ -158,7 +188,9 @@ async function chooseCommandLine(candidate: FrameworkCandidate, answers: SetUpAn
 /** The profile directory as `${workspaceFolder}/…` when it is inside the folder, else absolute. */
 function profileDirectoryOf(folder: vscode.Uri): { absolute: string; relative?: string } {
   const { settings } = readSettings();
-  const inside = settings.profileDirectories.find((dir) => !path.relative(folder.fsPath, dir).startsWith('..') && !path.isAbsolute(path.relative(folder.fsPath, dir)));
+  const inside = settings.profileDirectories.find(
+    (dir) => !path.relative(folder.fsPath, dir).startsWith('..') && !path.isAbsolute(path.relative(folder.fsPath, dir)),
+  );
   const absolute = inside ?? settings.profileDirectories[0] ?? path.join(folder.fsPath, '.profiles');
   const relative = inside ? path.relative(folder.fsPath, inside).split(path.sep).join('/') : undefined;
   return { absolute, relative };
@@ -207,11 +239,21 @@ async function setUpInstall(folder: vscode.Uri, candidate: FrameworkCandidate, a
   const exitCode = await installBundledPackage(vscode.workspace.getWorkspaceFolder(folder), interpreter, bundled);
   const command = formatCommandLine([interpreter, ...installArguments(bundled)]);
   if (exitCode === 0) {
-    void vscode.window.showInformationMessage(`Installed request-profiler into ${interpreter}. Now add the middleware to the app:`, 'Show the Lines').then((choice) => {
-      if (choice) void vscode.commands.executeCommand(COMMAND.setUp, { folder, framework: candidate.framework, app: describeApp(candidate), action: 'snippet' } satisfies SetUpAnswers);
-    });
+    void vscode.window
+      .showInformationMessage(`Installed request-profiler into ${interpreter}. Now add the middleware to the app:`, 'Show the Lines')
+      .then((choice) => {
+        if (choice)
+          void vscode.commands.executeCommand(COMMAND.setUp, {
+            folder,
+            framework: candidate.framework,
+            app: describeApp(candidate),
+            action: 'snippet',
+          } satisfies SetUpAnswers);
+      });
   } else {
-    void vscode.window.showErrorMessage(`${command} failed${exitCode === undefined ? '' : ` (exit code ${exitCode})`}; pip's output is in the terminal. Offline, pip needs --no-build-isolation and setuptools 61 or later in that interpreter.`);
+    void vscode.window.showErrorMessage(
+      `${command} failed${exitCode === undefined ? '' : ` (exit code ${exitCode})`}; pip's output is in the terminal. Offline, pip needs --no-build-isolation and setuptools 61 or later in that interpreter.`,
+    );
   }
   return { action: 'install', candidate, exitCode };
 }
@@ -222,15 +264,23 @@ async function snippetTarget(folder: vscode.Uri, candidate: FrameworkCandidate):
     const file = snippetFile(candidate.framework, candidate.app);
     if (file) return { app: candidate.app, file };
   }
-  const picked = ask(await vscode.window.showOpenDialog({
-    defaultUri: folder,
-    canSelectMany: false,
-    openLabel: 'Add the Middleware Here',
-    title: candidate.framework === 'django' ? 'The project\'s wsgi.py' : candidate.framework === 'pyramid' ? 'The .ini file (or the Python file that makes the app)' : 'The file that creates the app',
-    filters: candidate.framework === 'pyramid' ? { 'PasteDeploy or Python': ['ini', 'py'] } : { Python: ['py'] },
-  }))[0];
+  const picked = ask(
+    await vscode.window.showOpenDialog({
+      defaultUri: folder,
+      canSelectMany: false,
+      openLabel: 'Add the Middleware Here',
+      title:
+        candidate.framework === 'django'
+          ? "The project's wsgi.py"
+          : candidate.framework === 'pyramid'
+            ? 'The .ini file (or the Python file that makes the app)'
+            : 'The file that creates the app',
+      filters: candidate.framework === 'pyramid' ? { 'PasteDeploy or Python': ['ini', 'py'] } : { Python: ['py'] },
+    }),
+  )[0];
   const file = path.relative(folder.fsPath, picked.fsPath).split(path.sep).join('/');
-  const root = candidate.framework === 'django' ? path.posix.dirname(path.posix.dirname(file)).replace(/^\.$/, '') : path.posix.dirname(file).replace(/^\.$/, '');
+  const root =
+    candidate.framework === 'django' ? path.posix.dirname(path.posix.dirname(file)).replace(/^\.$/, '') : path.posix.dirname(file).replace(/^\.$/, '');
   return { app: { root, file, wsgiFile: file }, file };
 }
 
@@ -245,7 +295,9 @@ async function setUpSnippet(folder: vscode.Uri, candidate: FrameworkCandidate, a
     void vscode.window.showWarningMessage(`Nothing was added: ${result.problem}`);
     return { action: 'snippet', candidate, inserted: false };
   }
-  const needsImport = app.file.endsWith('.ini') ? '' : '\n\nThe app must be able to import request_profiler: install it into its interpreter (this command offers that), or put the bundled package on PYTHONPATH.';
+  const needsImport = app.file.endsWith('.ini')
+    ? ''
+    : '\n\nThe app must be able to import request_profiler: install it into its interpreter (this command offers that), or put the bundled package on PYTHONPATH.';
   let insert = answers.insert;
   if (insert === undefined) {
     const choice = await vscode.window.showInformationMessage(
@@ -268,9 +320,8 @@ async function setUpSnippet(folder: vscode.Uri, candidate: FrameworkCandidate, a
 export async function setUpRequestProfiling(extensionUri: vscode.Uri, answers: SetUpAnswers = {}): Promise<SetUpResult | undefined> {
   try {
     const folder = await chooseFolder(answers);
-    const candidates = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: 'Looking for a Python web app…' },
-      async () => detectFrameworks(await readWorkspaceFiles(folder)),
+    const candidates = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Looking for a Python web app…' }, async () =>
+      detectFrameworks(await readWorkspaceFiles(folder)),
     );
     const candidate = await chooseCandidate(candidates, answers);
     const action = await chooseAction(candidate, answers);
@@ -289,7 +340,8 @@ export function registerSetUpCommands(context: vscode.ExtensionContext): vscode.
   return [
     registerBundledPythonPathCommand(context.extensionUri),
     vscode.commands.registerCommand(COMMAND.setUp, (answers?: SetUpAnswers) =>
-      setUpRequestProfiling(context.extensionUri, answers && typeof answers === 'object' && !(answers instanceof vscode.Uri) ? answers : {})),
+      setUpRequestProfiling(context.extensionUri, answers && typeof answers === 'object' && !(answers instanceof vscode.Uri) ? answers : {}),
+    ),
     // The set-up guide is the README's: the same text users read on the marketplace.
     vscode.commands.registerCommand(COMMAND.openReadme, async () => {
       await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(context.extensionUri, 'README.md'));

@@ -70,14 +70,7 @@ function pythonString(value: string): string {
 }
 
 /** The edits for a Python file: an import above, one statement after the line `pattern` matches. */
-function pythonSnippet(
-  file: string,
-  text: string,
-  pattern: RegExp,
-  what: string,
-  importLine: string,
-  statement: (variable: string) => string,
-): SnippetResult {
+function pythonSnippet(file: string, text: string, pattern: RegExp, what: string, importLine: string, statement: (variable: string) => string): SnippetResult {
   const lines = text.split(/\r?\n/);
   const at = lines.findIndex((l) => pattern.test(l));
   if (at < 0) return { problem: `${file} has no ${what} line any more.` };
@@ -133,7 +126,7 @@ function pasteDeploySnippet(file: string, text: string, iniProfileDir: string): 
       shown: `${section}[pipeline:main]\n${value.trim() ? pipelineEdit.text.trimEnd() : `${lines[key]}\n${pipelineEdit.text.trimEnd()}`}\n…`,
       added: `${section}# and request_profiler first in the pipeline of [pipeline:main]`,
       edits: [{ line: pipeline.line, removeLines: 0, text: section }, pipelineEdit],
-      note: 'PasteDeploy finds the filter through the installed package: install it into the app\'s environment first.',
+      note: "PasteDeploy finds the filter through the installed package: install it into the app's environment first.",
     };
   }
   const main = sections.find((s) => /^(app|composite):main$/.test(s.name));
@@ -165,20 +158,44 @@ export function snippetFor(framework: Framework, file: string, text: string, pro
   const assignment = (call: string) => new RegExp(`^(\\s*)([A-Za-z_]\\w*)\\s*(?::[^=]+)?=\\s*${call}`);
   switch (framework) {
     case 'flask':
-      return pythonSnippet(file, text, assignment('(?:flask\\.)?Flask\\s*\\('), '`app = Flask(...)`', 'from request_profiler import ProfilerMiddleware',
-        (app) => `${app}.wsgi_app = ProfilerMiddleware(${app}.wsgi_app, profile_dir=${dir})`);
+      return pythonSnippet(
+        file,
+        text,
+        assignment('(?:flask\\.)?Flask\\s*\\('),
+        '`app = Flask(...)`',
+        'from request_profiler import ProfilerMiddleware',
+        (app) => `${app}.wsgi_app = ProfilerMiddleware(${app}.wsgi_app, profile_dir=${dir})`,
+      );
     case 'fastapi':
     case 'starlette': {
       const constructor = framework === 'fastapi' ? '(?:fastapi\\.)?FastAPI\\s*\\(' : '(?:[\\w.]+\\.)?Starlette\\s*\\(';
-      return pythonSnippet(file, text, assignment(constructor), `\`app = ${framework === 'fastapi' ? 'FastAPI' : 'Starlette'}(...)\``,
-        'from request_profiler import ASGIProfilerMiddleware', (app) => `${app}.add_middleware(ASGIProfilerMiddleware, profile_dir=${dir})`);
+      return pythonSnippet(
+        file,
+        text,
+        assignment(constructor),
+        `\`app = ${framework === 'fastapi' ? 'FastAPI' : 'Starlette'}(...)\``,
+        'from request_profiler import ASGIProfilerMiddleware',
+        (app) => `${app}.add_middleware(ASGIProfilerMiddleware, profile_dir=${dir})`,
+      );
     }
     case 'django':
-      return pythonSnippet(file, text, assignment('get_wsgi_application\\s*\\('), '`application = get_wsgi_application()`',
-        'from request_profiler import ProfilerMiddleware', (app) => `${app} = ProfilerMiddleware(${app}, profile_dir=${dir})`);
+      return pythonSnippet(
+        file,
+        text,
+        assignment('get_wsgi_application\\s*\\('),
+        '`application = get_wsgi_application()`',
+        'from request_profiler import ProfilerMiddleware',
+        (app) => `${app} = ProfilerMiddleware(${app}, profile_dir=${dir})`,
+      );
     case 'pyramid':
       if (file.endsWith('.ini')) return pasteDeploySnippet(file, text, iniProfileDir);
-      return pythonSnippet(file, text, assignment('[A-Za-z_]\\w*\\.make_wsgi_app\\s*\\('), '`app = config.make_wsgi_app()`',
-        'from request_profiler import ProfilerMiddleware', (app) => `${app} = ProfilerMiddleware(${app}, profile_dir=${dir})`);
+      return pythonSnippet(
+        file,
+        text,
+        assignment('[A-Za-z_]\\w*\\.make_wsgi_app\\s*\\('),
+        '`app = config.make_wsgi_app()`',
+        'from request_profiler import ProfilerMiddleware',
+        (app) => `${app} = ProfilerMiddleware(${app}, profile_dir=${dir})`,
+      );
   }
 }

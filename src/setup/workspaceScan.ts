@@ -8,7 +8,8 @@ import type { WorkspaceFile } from '../core/frameworkDetection';
 
 const CANDIDATES = '**/{*.py,*.ini,*.toml,*.cfg,*.txt,*.in,Pipfile}';
 /** Folders that never hold the project's own app (virtual environments are also found by pyvenv.cfg). */
-const EXCLUDE = '**/{node_modules,.git,.hg,.svn,.venv,venv,.env,env,.tox,.nox,__pycache__,site-packages,dist-packages,build,dist,.profiles,.mypy_cache,.pytest_cache,.ruff_cache}/**';
+const EXCLUDE =
+  '**/{node_modules,.git,.hg,.svn,.venv,venv,.env,env,.tox,.nox,__pycache__,site-packages,dist-packages,build,dist,.profiles,.mypy_cache,.pytest_cache,.ruff_cache}/**';
 const MAX_FILES = 4000;
 const MAX_FILE_BYTES = 256 * 1024;
 

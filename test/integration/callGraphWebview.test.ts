@@ -77,11 +77,7 @@ async function messages(page: Page): Promise<CallGraphToHostMessage[]> {
   return page.evaluate(() => (window as unknown as { __messages: CallGraphToHostMessage[] }).__messages);
 }
 
-async function waitForMessage<T extends CallGraphToHostMessage['type']>(
-  page: Page,
-  type: T,
-  after = 0,
-): Promise<Extract<CallGraphToHostMessage, { type: T }>> {
+async function waitForMessage<T extends CallGraphToHostMessage['type']>(page: Page, type: T, after = 0): Promise<Extract<CallGraphToHostMessage, { type: T }>> {
   await page.waitForFunction(
     ([t, n]) => (window as unknown as { __messages: { type: string }[] }).__messages.slice(n as number).some((m) => m.type === t),
     [type, after] as const,
@@ -263,7 +259,9 @@ describe('call graph webview in Chromium', function () {
     const renderedAt = await page.evaluate((i) => (window as unknown as { __postedAt: number[] }).__postedAt[i], index);
     const elapsed = Math.round(renderedAt - start);
     // Printed for the record (issue 5's target is 2 s).
-    console.log(`      20,000 functions, 100,000 calls: ${rendered.nodes} nodes drawn ${elapsed} ms after the message (layout ${Math.round(rendered.layoutMs)} ms, ${rendered.layoutIn})`);
+    console.log(
+      `      20,000 functions, 100,000 calls: ${rendered.nodes} nodes drawn ${elapsed} ms after the message (layout ${Math.round(rendered.layoutMs)} ms, ${rendered.layoutIn})`,
+    );
     // The page draws exactly the pruned graph the core builds for this profile (timing is the
     // benchmark's business: bench/callGraph.bench.mjs prints it; tests assert no durations).
     assert.equal(rendered.nodes, buildCallGraph(buildProfileModel(profile.data)).nodes.length);
@@ -306,9 +304,13 @@ describe('call graph webview in Chromium', function () {
     await send(page, { type: 'show', profile });
     const rendered = await waitForMessage(page, 'rendered');
     assert.equal(rendered.nodes, odd.length + 1);
-    assert.deepEqual((await messages(page)).filter((m) => m.type === 'error'), []);
+    assert.deepEqual(
+      (await messages(page)).filter((m) => m.type === 'error'),
+      [],
+    );
     const texts = await page.locator('g.node text').allTextContents();
-    for (const shown of ['f⟨U+FFFE⟩g', 'f⟨U+FFFF⟩g', 'f⟨U+D800⟩g', 'f⟨U+202E⟩g', 'f⟨U+0001⟩g']) assert.ok(texts.includes(shown), `${shown} in ${JSON.stringify(texts)}`);
+    for (const shown of ['f⟨U+FFFE⟩g', 'f⟨U+FFFF⟩g', 'f⟨U+D800⟩g', 'f⟨U+202E⟩g', 'f⟨U+0001⟩g'])
+      assert.ok(texts.includes(shown), `${shown} in ${JSON.stringify(texts)}`);
     const title = await page.locator(`#fn1 title`).textContent();
     assert.ok(title?.includes('/app/odd⟨U+FFFE⟩.py'), `the tooltip shows the file escaped: ${title}`);
     await page.close();
@@ -326,7 +328,7 @@ describe('call graph webview in Chromium', function () {
     const error = await waitForMessage(page, 'error', before);
     assert.match(error.message, /^The profile could not be read: .*function/);
     assert.equal(await page.locator('.status .warning').textContent(), error.message);
-    assert.equal(await page.locator('g.node').count(), 0, 'the previous profile\'s graph is not left on screen');
+    assert.equal(await page.locator('g.node').count(), 0, "the previous profile's graph is not left on screen");
     await page.close();
   });
 
@@ -369,7 +371,9 @@ describe('call graph webview in Chromium', function () {
     const resize = async (width: number, height: number) => {
       const before = await page.evaluate(() => document.querySelector<SVGSVGElement>('.viewport svg')!.style.transform);
       await page.setViewportSize({ width, height });
-      await page.waitForFunction((t) => document.querySelector<SVGSVGElement>('.viewport svg')!.style.transform !== t, before, { timeout: 2000 }).catch(() => undefined);
+      await page
+        .waitForFunction((t) => document.querySelector<SVGSVGElement>('.viewport svg')!.style.transform !== t, before, { timeout: 2000 })
+        .catch(() => undefined);
     };
     const fitted = await view();
     assert.ok(fitted.fits, 'fitted at first');
@@ -384,8 +388,11 @@ describe('call graph webview in Chromium', function () {
     const moved = await view();
     await resize(900, 600);
     const kept = await view();
-    assert.equal(kept.scale, moved.scale, 'the user\'s zoom is kept');
-    assert.ok(Math.abs(kept.centre.x - moved.centre.x) < 1 && Math.abs(kept.centre.y - moved.centre.y) < 1, `the centre is kept: ${JSON.stringify([moved.centre, kept.centre])}`);
+    assert.equal(kept.scale, moved.scale, "the user's zoom is kept");
+    assert.ok(
+      Math.abs(kept.centre.x - moved.centre.x) < 1 && Math.abs(kept.centre.y - moved.centre.y) < 1,
+      `the centre is kept: ${JSON.stringify([moved.centre, kept.centre])}`,
+    );
 
     await page.keyboard.press('0');
     await resize(400, 300);
@@ -396,7 +403,14 @@ describe('call graph webview in Chromium', function () {
   it('labels decorated functions with the def lines the host sends, with show or after it', async () => {
     const page = await openPage('light');
     const fn = (name: string, line: number, ct: number) => ({ file: '/app/views.py', line, name, qualname: null, cc: 1, nc: 1, tt: 0.1, ct });
-    const data = { functions: [fn('handler', 10, 2), fn('slow_report', 20, 1), fn('plain', 30, 0.5)], edges: [[0, 1, 1, 1, 1, 1], [0, 2, 1, 1, 0.5, 0.5]], notes: [] };
+    const data = {
+      functions: [fn('handler', 10, 2), fn('slow_report', 20, 1), fn('plain', 30, 0.5)],
+      edges: [
+        [0, 1, 1, 1, 1, 1],
+        [0, 2, 1, 1, 0.5, 0.5],
+      ],
+      notes: [],
+    };
     const texts = async () => (await page.locator('g.node text').allTextContents()).join(' | ');
     await send(page, { type: 'show', profile: { id: 'decorated', title: 'GET /d', data }, definitionLines: [[1, 23]] });
     await waitForMessage(page, 'rendered');
@@ -422,7 +436,10 @@ describe('call graph webview in Chromium', function () {
     await send(page, { type: 'show', profile, options: { nodeThreshold: 0, edgeThreshold: 0 } });
     await waitForMessage(page, 'rendered');
     const texts = await page.locator('g.node text').allTextContents();
-    assert.ok(texts.some((t) => t.endsWith('.<script>alert(1)</script>')), JSON.stringify(texts));
+    assert.ok(
+      texts.some((t) => t.endsWith('.<script>alert(1)</script>')),
+      JSON.stringify(texts),
+    );
     assert.ok(texts.includes('<img src=x onerror=alert(1)>:1'), JSON.stringify(texts));
     assert.equal(await page.locator('svg script, svg img').count(), 0);
     await page.close();

@@ -157,7 +157,13 @@ describe('call tree webview in Chromium', function () {
           labels.push([depth, drawn.depthLabel]);
         }
         // Deep rows tell their depth, which the indentation no longer shows.
-        assert.deepEqual(labels, [[0, null], [19, null], [45, '45'], [200, '200'], [CHAIN_DEPTH - 1, String(CHAIN_DEPTH - 1)]]);
+        assert.deepEqual(labels, [
+          [0, null],
+          [19, null],
+          [45, '45'],
+          [200, '200'],
+          [CHAIN_DEPTH - 1, String(CHAIN_DEPTH - 1)],
+        ]);
       } finally {
         await page.close();
       }
@@ -172,7 +178,10 @@ describe('call tree webview in Chromium', function () {
       assert.equal(await row.locator('.name').textContent(), 'gpj.⟨U+202E⟩exe');
       assert.match((await row.getAttribute('title')) ?? '', /^gpj\.⟨U\+202E⟩exe\n/);
       const texts = await page.locator('vscode-tab-panel[data-tab="tree"] .vrow .name').allTextContents();
-      assert.ok(texts.every((text) => !text.includes('\u202E')), texts.join(' | '));
+      assert.ok(
+        texts.every((text) => !text.includes('\u202E')),
+        texts.join(' | '),
+      );
     } finally {
       await page.close();
     }
@@ -188,7 +197,8 @@ describe('call tree webview in Chromium', function () {
           const tree = document.querySelector('vscode-tab-panel[data-tab="tree"] .vlist') as HTMLElement;
           const functions = document.querySelector('vscode-tab-panel[data-tab="functions"] .vlist') as HTMLElement;
           const treeRow = (name: string) => [...tree.querySelectorAll('.vrow:not([hidden])')].find((r) => r.querySelector('.name')?.textContent === name);
-          const functionRow = (name: string) => [...functions.querySelectorAll('.vrow:not([hidden])')].find((r) => r.querySelector('.name')?.textContent === name);
+          const functionRow = (name: string) =>
+            [...functions.querySelectorAll('.vrow:not([hidden])')].find((r) => r.querySelector('.name')?.textContent === name);
           const selected = tree.querySelector('.vrow.selected:not([hidden])');
           const saved = (window as unknown as { __state: { expansion: number[]; selectedPath: number[] } }).__state;
           return {
@@ -218,10 +228,15 @@ describe('call tree webview in Chromium', function () {
       const selectedFn = indexOf(before.selectedName);
       await page.evaluate(
         (lines) => window.dispatchEvent(new MessageEvent('message', { data: { type: 'definitionLines', lines } })),
-        [[selectedFn, 777], [indexOf('side_0'), 555]],
+        [
+          [selectedFn, 777],
+          [indexOf('side_0'), 555],
+        ],
       );
       await page.waitForFunction(() =>
-        (window as unknown as { __messages: { type: string; state?: { selectedLocation: string | null } }[] }).__messages.some((m) => m.type === 'viewState' && m.state?.selectedLocation?.endsWith(':777')),
+        (window as unknown as { __messages: { type: string; state?: { selectedLocation: string | null } }[] }).__messages.some(
+          (m) => m.type === 'viewState' && m.state?.selectedLocation?.endsWith(':777'),
+        ),
       );
       const after = await look();
       assert.match(after.selectedWhere ?? '', /:777$/, 'the selected row shows its def line');
@@ -237,7 +252,7 @@ describe('call tree webview in Chromium', function () {
     }
   });
 
-  it('lists the Functions tab\'s rows only when the tab is first shown', async () => {
+  it("lists the Functions tab's rows only when the tab is first shown", async () => {
     const page = await openChain(1200);
     try {
       const functionRows = 'vscode-tab-panel[data-tab="functions"] .vrow:not([hidden])';
@@ -270,7 +285,10 @@ describe('call tree webview in Chromium', function () {
         const bytes = new Uint8Array(await (await fetch('/deep.rprof.json')).arrayBuffer());
         const show = { type: 'show', fileName: 'deep.rprof.json', profile: { bytes }, defaults: { hideLibraryFrames: false } };
         window.dispatchEvent(new MessageEvent('message', { data: show }));
-        return { calls: (window as unknown as { __dateCalls: number }).__dateCalls, rows: document.querySelectorAll('vscode-tab-panel[data-tab="tree"] .vrow').length };
+        return {
+          calls: (window as unknown as { __dateCalls: number }).__dateCalls,
+          rows: document.querySelectorAll('vscode-tab-panel[data-tab="tree"] .vrow').length,
+        };
       });
       assert.ok(duringShow.rows > 0, 'the tree is drawn when the show message is handled');
       assert.equal(duringShow.calls, 0, 'no toLocaleDateString while the page is first drawn');
@@ -343,7 +361,8 @@ describe('call tree webview in Chromium', function () {
         const list = document.querySelector('vscode-tab-panel[data-tab="tree"] .vlist') as HTMLElement;
         list.scrollTop = 0;
         await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-        const rowOf = (name: string) => [...list.querySelectorAll('.vrow:not([hidden])')].find((r) => r.querySelector('.name')?.textContent === name) as HTMLElement | undefined;
+        const rowOf = (name: string) =>
+          [...list.querySelectorAll('.vrow:not([hidden])')].find((r) => r.querySelector('.name')?.textContent === name) as HTMLElement | undefined;
         const before = rowOf('side_0');
         const chainTop = rowOf('level_1');
         if (!before || !chainTop) return { error: 'side_0 or level_1 not drawn' };

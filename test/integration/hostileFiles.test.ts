@@ -38,10 +38,16 @@ describe('hostile files', function () {
 
   it('the Profiles list finishes and lists every file, as a profile or with the reason', async () => {
     const output = await new Promise<string>((resolve, reject) => {
-      execFile(process.execPath, [join(repoRoot, 'test', 'support', 'indexInChildProcess.mjs'), root, String(MAX_BYTES)], { timeout: HANG_GUARD_MS, cwd: repoRoot }, (error, stdout, stderr) => {
-        if (error) reject(new Error(error.killed ? `the index hung: killed after ${HANG_GUARD_MS / 1000} s` : `the index failed: ${stderr || error.message}`));
-        else resolve(stdout);
-      });
+      execFile(
+        process.execPath,
+        [join(repoRoot, 'test', 'support', 'indexInChildProcess.mjs'), root, String(MAX_BYTES)],
+        { timeout: HANG_GUARD_MS, cwd: repoRoot },
+        (error, stdout, stderr) => {
+          if (error)
+            reject(new Error(error.killed ? `the index hung: killed after ${HANG_GUARD_MS / 1000} s` : `the index failed: ${stderr || error.message}`));
+          else resolve(stdout);
+        },
+      );
     });
     const entries = JSON.parse(output) as { file: string; error?: string; path?: string }[];
     const byName = new Map(entries.map((e) => [basename(e.file), e]));

@@ -10,13 +10,23 @@ import { makeHeader, profileText } from '../unit/profileSamples';
 function until(library: ProfileLibrary, check: () => boolean, what = 'the library', timeoutMs = 8000): Promise<void> {
   return new Promise((resolve, reject) => {
     if (check()) return resolve();
-    const timer = setTimeout(() => { stop(); reject(new Error(`timed out waiting for ${what}`)); }, timeoutMs);
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(`timed out waiting for ${what}`));
+    }, timeoutMs);
     const recheck = () => {
-      if (check()) { clearTimeout(timer); stop(); resolve(); }
+      if (check()) {
+        clearTimeout(timer);
+        stop();
+        resolve();
+      }
     };
     const stopChanges = library.onDidChange(recheck);
     const stopStatus = library.onDidChangeStatus(recheck);
-    const stop = () => { stopChanges(); stopStatus(); };
+    const stop = () => {
+      stopChanges();
+      stopStatus();
+    };
   });
 }
 
@@ -50,7 +60,10 @@ describe('ProfileLibrary (real files, real watcher)', function () {
     await writeFile(join(root, '.c.rprof.json.tmp'), 'partial');
     await library.setDirectories([root]);
     const list = library.index.list();
-    assert.deepEqual(list.map((e) => e.header?.path ?? e.error), ['/b', '/a', 'Truncated: the header line is incomplete.']);
+    assert.deepEqual(
+      list.map((e) => e.header?.path ?? e.error),
+      ['/b', '/a', 'Truncated: the header line is incomplete.'],
+    );
   });
 
   it('reflects new, changed and removed files live, never showing temporary files', async () => {
@@ -66,7 +79,10 @@ describe('ProfileLibrary (real files, real watcher)', function () {
     await until(library, () => library.index.get(file)?.header?.path === '/x2');
     await rm(file);
     await until(library, () => library.index.size === 0);
-    assert.ok(seen.every((size) => size <= 1), 'the temporary file was never listed');
+    assert.ok(
+      seen.every((size) => size <= 1),
+      'the temporary file was never listed',
+    );
   });
 
   it('waits for a directory that does not exist yet, and follows its removal and re-creation', async () => {

@@ -24,7 +24,9 @@ describe('bounded profile reads (stalled)', function () {
       try {
         const started = Date.now();
         await assert.rejects(
-          withTimeLimit(300, 'Reading stalled took longer than 0.3 s', (deadline) => readPrefix(handle.fd, { maxBytes: 1024, firstChunk: 64, deadline, timeMessage: 'late' })),
+          withTimeLimit(300, 'Reading stalled took longer than 0.3 s', (deadline) =>
+            readPrefix(handle.fd, { maxBytes: 1024, firstChunk: 64, deadline, timeMessage: 'late' }),
+          ),
           (error: Error) => error instanceof ProfileReadError && error.message === 'Reading stalled took longer than 0.3 s',
         );
         assert.ok(Date.now() - started < 15_000, 'gave up long before the writer went away');

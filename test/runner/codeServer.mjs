@@ -33,11 +33,10 @@ function codeServerEnv(home, extraEnv) {
 /** Installs a .vsix into extensionsDir and returns the folder it was unpacked to. */
 export async function installVsix({ vsix, extensionsDir, userDataDir, home, extensionId }) {
   mkdirSync(extensionsDir, { recursive: true });
-  await execFileAsync(
-    codeServerBin,
-    ['--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', vsix, '--force'],
-    { env: codeServerEnv(home, {}), timeout: 120_000 },
-  );
+  await execFileAsync(codeServerBin, ['--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', vsix, '--force'], {
+    env: codeServerEnv(home, {}),
+    timeout: 120_000,
+  });
   const prefix = `${extensionId}-`;
   const folders = readdirSync(extensionsDir).filter((name) => name.toLowerCase().startsWith(prefix));
   if (folders.length !== 1) {
@@ -93,14 +92,18 @@ export async function startCodeServer({ workspace, userDataDir, extensionsDir, h
   const port = await freePort();
   const log = openSync(logFile, 'a');
   const args = [
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
     '--disable-getting-started-override',
-    '--user-data-dir', userDataDir,
-    '--extensions-dir', extensionsDir,
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
     workspace,
   ];
   const child = spawn(codeServerBin, args, {

@@ -19,10 +19,7 @@ import { join } from 'node:path';
 import { buildTests, packageVsix } from './build.mjs';
 import { launchChromium } from './browser.mjs';
 import { assertCodeServerInstalled, installVsix, startCodeServer, workbenchUrl, tail, sleep } from './codeServer.mjs';
-import {
-  repoRoot, extensionId, suiteEntry, defaultSuiteResults, vsixPath,
-  SUITE_RESULTS_ENV, EXPECTED_EXTENSION_PATH_ENV,
-} from './paths.mjs';
+import { repoRoot, extensionId, suiteEntry, defaultSuiteResults, vsixPath, SUITE_RESULTS_ENV, EXPECTED_EXTENSION_PATH_ENV } from './paths.mjs';
 import { createPhaseTimer } from './phases.mjs';
 import { createRunSession } from './session.mjs';
 import { printResults, progressFileOf, progressPrinter, readResults } from './suiteResults.mjs';
@@ -56,8 +53,7 @@ try {
   const extensionsDir = join(temp, 'extensions');
   const extensionPath = dev
     ? repoRoot
-    : await phases.time('install .vsix', () =>
-        installVsix({ vsix: vsixPath, extensionsDir, userDataDir, home, extensionId }));
+    : await phases.time('install .vsix', () => installVsix({ vsix: vsixPath, extensionsDir, userDataDir, home, extensionId }));
   console.log(`[code-server suite] extension under test: ${extensionPath}${dev ? ' (repository)' : ' (unpacked .vsix)'}`);
   if (!dev) {
     const { problems, files } = checkInstalledPackage(extensionPath);
@@ -77,9 +73,14 @@ try {
 
   server = session.server = await phases.time('start code-server', () =>
     startCodeServer({
-      workspace, userDataDir, extensionsDir, home, logFile,
+      workspace,
+      userDataDir,
+      extensionsDir,
+      home,
+      logFile,
       env: { [SUITE_RESULTS_ENV]: resultsFile, [EXPECTED_EXTENSION_PATH_ENV]: extensionPath },
-    }));
+    }),
+  );
 
   browser = session.browser = await phases.time('launch Chromium', () => launchChromium());
   const page = await browser.newPage();
@@ -100,8 +101,7 @@ try {
   });
 
   const openedAt = Date.now();
-  const results = await phases.time('run suite in extension host', () =>
-    waitForResults([resultsFile, defaultSuiteResults], openedAt, suiteTimeoutMs));
+  const results = await phases.time('run suite in extension host', () => waitForResults([resultsFile, defaultSuiteResults], openedAt, suiteTimeoutMs));
   if (!results) {
     console.error(`[code-server suite] no results within ${suiteTimeoutMs / 1000} s`);
     if (pageErrors.length) console.error(`page errors:\n  ${pageErrors.join('\n  ')}`);

@@ -20,7 +20,7 @@ export function progressPrinter(file, prefix) {
     const fd = openSync(file, 'r');
     try {
       const buffer = Buffer.alloc(64 * 1024);
-      for (let n; (n = readSync(fd, buffer, 0, buffer.length, offset)) > 0; ) {
+      for (let n; (n = readSync(fd, buffer, 0, buffer.length, offset)) > 0;) {
         offset += n;
         partial += buffer.toString('utf8', 0, n);
       }

@@ -62,7 +62,11 @@ export async function runUiTest({ label, tempPrefix, logName, shotPrefix, viewpo
     exitCode = 0;
   } catch (error) {
     console.error(`[${label}] FAILED: ${error instanceof Expectation ? error.message : (error?.stack ?? error)}`);
-    if (page) await page.screenshot({ path: shot('failure') }).then(() => console.error(`screenshot: ${shot('failure')}`), () => {});
+    if (page)
+      await page.screenshot({ path: shot('failure') }).then(
+        () => console.error(`screenshot: ${shot('failure')}`),
+        () => {},
+      );
     if (existsSync(logFile)) console.error(`code-server log, last lines:\n${tail(logFile)}`);
   } finally {
     await phases.time('stop code-server and Chromium', () => session.cleanUp());

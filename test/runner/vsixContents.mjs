@@ -20,21 +20,21 @@ const ALLOWED = [
 function filesUnder(dir) {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
-    .map((entry) => relative(dir, join(entry.parentPath ?? entry.path, entry.name)).split(sep).join('/'))
+    .map((entry) =>
+      relative(dir, join(entry.parentPath ?? entry.path, entry.name))
+        .split(sep)
+        .join('/'),
+    )
     .sort();
 }
 
 /** Returns the list of problems (empty when the package is right) and the files it holds. */
 export function checkInstalledPackage(folder) {
   const files = filesUnder(folder);
-  const problems = files
-    .filter((file) => !ALLOWED.some((pattern) => pattern.test(file)))
-    .map((file) => `ships ${file}, which .vscodeignore should leave out`);
+  const problems = files.filter((file) => !ALLOWED.some((pattern) => pattern.test(file))).map((file) => `ships ${file}, which .vscodeignore should leave out`);
 
   const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8'));
-  const required = [manifest.main, manifest.icon, 'python/request_profiler/__init__.py']
-    .filter(Boolean)
-    .map((path) => path.replace(/^\.\//, ''));
+  const required = [manifest.main, manifest.icon, 'python/request_profiler/__init__.py'].filter(Boolean).map((path) => path.replace(/^\.\//, ''));
   for (const path of required) {
     // The manifest's main may omit ".js".
     if (!existsSync(join(folder, path)) && !existsSync(join(folder, `${path}.js`))) {

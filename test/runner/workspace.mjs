@@ -22,9 +22,7 @@ export function makeTestWorkspace(parentDir) {
     if (existsSync(fixtureProfiles)) cpSync(fixtureProfiles, join(workspace, '.profiles'), { recursive: true });
   }
   const profilesDir = join(workspace, '.profiles');
-  const profileCount = existsSync(profilesDir)
-    ? readdirSync(profilesDir).filter((name) => name.endsWith(PROFILE_SUFFIX)).length
-    : 0;
+  const profileCount = existsSync(profilesDir) ? readdirSync(profilesDir).filter((name) => name.endsWith(PROFILE_SUFFIX)).length : 0;
   return { workspace, profileCount };
 }
 

@@ -19,10 +19,7 @@ describe('activation', () => {
     const extension = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(extension, `${EXTENSION_ID} is not installed`);
     const required = String(extension.packageJSON.engines.vscode).replace(/^\^/, '');
-    assert.ok(
-      compareVersions(vscode.version, required) >= 0,
-      `VS Code ${vscode.version} is older than the ^${required} the extension declares`,
-    );
+    assert.ok(compareVersions(vscode.version, required) >= 0, `VS Code ${vscode.version} is older than the ^${required} the extension declares`);
   });
 
   it('is loaded from the folder the runner meant to test', function () {

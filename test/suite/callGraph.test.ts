@@ -77,14 +77,23 @@ describe('Open Call Graph', () => {
     assert.ok(profiler.callGraph.isOpen(uri));
     // The tab model reaches the extension host a moment after the panel is created.
     await until(() => callGraphTabs().find((t) => t.label === 'Call Graph: GET /slow'), 'a "Call Graph: GET /slow" tab').catch(() => {
-      throw new Error(`no "Call Graph: GET /slow" tab among: ${callGraphTabs().map((t) => t.label).join(', ') || 'no call graph tabs'}`);
+      throw new Error(
+        `no "Call Graph: GET /slow" tab among: ${
+          callGraphTabs()
+            .map((t) => t.label)
+            .join(', ') || 'no call graph tabs'
+        }`,
+      );
     });
 
     const rendered: RenderedMessage = await until(() => profiler.callGraph.rendered(uri), 'the page to post "rendered"', RENDER_TIMEOUT_MS);
     assert.equal(rendered.profileId, document.header.id);
     assert.ok(rendered.nodes >= 7 && rendered.edges >= 6, `drew ${rendered.nodes} nodes and ${rendered.edges} edges`);
     // The same hot path as the core computes (test/unit/callGraphFixtures.test.ts).
-    assert.deepEqual(rendered.hotPath.map((fn) => nameOf(document, fn)), SLOW_REQUEST_HOT_PATH);
+    assert.deepEqual(
+      rendered.hotPath.map((fn) => nameOf(document, fn)),
+      SLOW_REQUEST_HOT_PATH,
+    );
     // gprof2dot's default thresholds unless the user changed them.
     assert.deepEqual({ node: rendered.options.nodeThreshold, edge: rendered.options.edgeThreshold }, { node: 0.005, edge: 0.001 });
     assert.ok(['worker', 'page'].includes(rendered.layoutIn));
@@ -138,7 +147,10 @@ describe('Open Call Graph', () => {
       const rendered = await until(() => profiler.callGraph.rendered(uri), 'the graph of the odd names', RENDER_TIMEOUT_MS);
       // The same graph as the fixture's, odd characters and all.
       const plain = (name: string) => name.replace(/[\ufffe\uffff\ud800\u202e]/g, '');
-      assert.deepEqual(rendered.hotPath.map((fn) => plain(nameOf(document, fn))), SLOW_REQUEST_HOT_PATH);
+      assert.deepEqual(
+        rendered.hotPath.map((fn) => plain(nameOf(document, fn))),
+        SLOW_REQUEST_HOT_PATH,
+      );
       assert.deepEqual(errors, []);
     } finally {
       listening.dispose();
@@ -196,7 +208,10 @@ describe('Open Call Graph', () => {
     const savedSvg = await vscode.commands.executeCommand<vscode.Uri>(EXPORT, { profile: uri, format: 'svg', target: svgFile });
     assert.equal(savedSvg?.fsPath, svgFile.fsPath);
     const svg = fs.readFileSync(svgFile.fsPath, 'utf8');
-    assert.ok(callGraphTabs().find((t) => t.isActive && t.label === 'Call Graph: GET /'), 'exporting did not bring the /slow graph to the front');
+    assert.ok(
+      callGraphTabs().find((t) => t.isActive && t.label === 'Call Graph: GET /'),
+      'exporting did not bring the /slow graph to the front',
+    );
     assert.match(svg, /<svg\b[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
     assert.match(svg.trimEnd(), /<\/svg>$/);
     assert.equal((svg.match(/<g id="fn\d+" class="node\b/g) ?? []).length, rendered.nodes);
@@ -269,8 +284,18 @@ describe('Open Call Graph', () => {
       }, 'the def lines');
       const shown = new Map(found);
       assert.equal(shown.get(fn), defLine, 'slow_report is labelled with its def line');
-      await profiler.callGraph.receive(uri, { type: 'openFunction', profileId: document.header.id, function: fn, file: info.file, line: info.line, hasSource: true });
-      const editor = await until(() => (vscode.window.activeTextEditor?.document.uri.fsPath === local ? vscode.window.activeTextEditor : undefined), 'the editor of the copy');
+      await profiler.callGraph.receive(uri, {
+        type: 'openFunction',
+        profileId: document.header.id,
+        function: fn,
+        file: info.file,
+        line: info.line,
+        hasSource: true,
+      });
+      const editor = await until(
+        () => (vscode.window.activeTextEditor?.document.uri.fsPath === local ? vscode.window.activeTextEditor : undefined),
+        'the editor of the copy',
+      );
       assert.equal(editor.selection.active.line + 1, shown.get(fn), 'the click opens the line the label shows');
     } finally {
       await config.update('pathMappings', undefined, vscode.ConfigurationTarget.Workspace);
@@ -295,7 +320,14 @@ describe('Open Call Graph', () => {
     await config.update('pathMappings', { [serverRoot]: localRoot }, vscode.ConfigurationTarget.Workspace);
     try {
       await until(() => profiler.settings().pathMappings.some((m) => m.from === serverRoot) || undefined, 'the mapping to take effect');
-      await profiler.callGraph.receive(uri, { type: 'openFunction', profileId: document.header.id, function: recorded, file: info.file, line: info.line, hasSource: true });
+      await profiler.callGraph.receive(uri, {
+        type: 'openFunction',
+        profileId: document.header.id,
+        function: recorded,
+        file: info.file,
+        line: info.line,
+        hasSource: true,
+      });
       const editor = await until(() => vscode.window.activeTextEditor, 'an editor');
       assert.equal(editor.document.uri.fsPath, path.join(localRoot, relative));
       // The source opened in another group, so the graph is still in view to click on.

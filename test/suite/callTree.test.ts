@@ -128,7 +128,9 @@ describe('Profile view (call tree)', () => {
     const document = readDocument(uri);
     const { defLines } = writeLocalApp(document, localApp());
     const demoDir = recordedDemoDir(document);
-    await vscode.workspace.getConfiguration('requestProfiler').update('pathMappings', { [demoDir]: '${workspaceFolder}/src' }, vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace
+      .getConfiguration('requestProfiler')
+      .update('pathMappings', { [demoDir]: '${workspaceFolder}/src' }, vscode.ConfigurationTarget.Workspace);
     await until(() => profiler.settings().pathMappings.some((m) => m.from === demoDir), 'the path mapping setting');
     return { uri, document, defLines };
   }
@@ -197,11 +199,17 @@ describe('Profile view (call tree)', () => {
       const view = await openView(profiler, uri);
       await view.nextState();
       await view.post({ type: 'revealFunction', function: slowReportFn });
-      const drawn = await withDeadline(view.nextState((s) => s.selectedFunction === slowReportFn), 'slow_report selected');
+      const drawn = await withDeadline(
+        view.nextState((s) => s.selectedFunction === slowReportFn),
+        'slow_report selected',
+      );
       assert.match(drawn.selectedLocation ?? '', new RegExp(`:${recorded}$`), 'before its source is read, the recorded line');
       assert.ok(reads.includes(localApp()), `the read of app.py is under way (reads: ${reads.join(', ')})`);
       release();
-      const late = await withDeadline(view.nextState((s) => s.selectedLocation?.endsWith(`:${defLine}`) === true), `slow_report at line ${defLine}`);
+      const late = await withDeadline(
+        view.nextState((s) => s.selectedLocation?.endsWith(`:${defLine}`) === true),
+        `slow_report at line ${defLine}`,
+      );
       assert.deepEqual(late.expanded, drawn.expanded, 'expansion kept');
       assert.equal(late.selectedId, drawn.selectedId, 'selection kept');
     } finally {

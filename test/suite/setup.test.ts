@@ -64,11 +64,13 @@ async function freePort(): Promise<number> {
 
 function get(url: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    http.get(url, (response) => {
-      let body = '';
-      response.on('data', (chunk) => (body += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
-    }).on('error', reject);
+    http
+      .get(url, (response) => {
+        let body = '';
+        response.on('data', (chunk) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      })
+      .on('error', reject);
   });
 }
 
@@ -120,18 +122,40 @@ describe('Set Up Request Profiling: launch configuration and task', () => {
     const copy = copySample('flask');
     const restore = await watchProfilesOf(copy);
     try {
-      const result = await setUp({ folder: vscode.Uri.file(copy), framework: 'flask', action: 'launch', command: 'python -m flask --app app:app run --port 5999', interpreter: DEBIAN_PYTHON });
+      const result = await setUp({
+        folder: vscode.Uri.file(copy),
+        framework: 'flask',
+        action: 'launch',
+        command: 'python -m flask --app app:app run --port 5999',
+        interpreter: DEBIAN_PYTHON,
+      });
       assert.equal(result?.action, 'launch');
       assert.equal(result?.written?.replaced, false);
       const launchText = fs.readFileSync(path.join(copy, '.vscode', 'launch.json'), 'utf8');
-      assert.ok(launchText.includes('// The project\'s own debug configurations: set-up must keep them and this comment.'), launchText);
+      assert.ok(launchText.includes("// The project's own debug configurations: set-up must keep them and this comment."), launchText);
       assert.ok(launchText.includes('"program": "${file}", // whatever file is open'));
       const launch = readJsonc(path.join(copy, '.vscode', 'launch.json'));
-      assert.deepEqual(launch.configurations.map((c: any) => c.name), ['Python: Current File', 'Profile Requests: Flask app:app']);
+      assert.deepEqual(
+        launch.configurations.map((c: any) => c.name),
+        ['Python: Current File', 'Profile Requests: Flask app:app'],
+      );
       const configuration = launch.configurations[1];
       assert.equal(configuration.type, 'debugpy');
       assert.equal(configuration.module, 'request_profiler');
-      assert.deepEqual(configuration.args, ['run', '--profile-dir', '${workspaceFolder}/.profiles', '--', 'python', '-m', 'flask', '--app', 'app:app', 'run', '--port', '5999']);
+      assert.deepEqual(configuration.args, [
+        'run',
+        '--profile-dir',
+        '${workspaceFolder}/.profiles',
+        '--',
+        'python',
+        '-m',
+        'flask',
+        '--app',
+        'app:app',
+        'run',
+        '--port',
+        '5999',
+      ]);
       assert.equal(configuration.cwd, '${workspaceFolder}');
       assert.equal(configuration.env.PYTHONPATH, '${command:requestProfiler.bundledPythonPath}:${env:PYTHONPATH}');
       assert.equal(configuration.windows.env.PYTHONPATH, '${command:requestProfiler.bundledPythonPath};${env:PYTHONPATH}');
@@ -140,7 +164,10 @@ describe('Set Up Request Profiling: launch configuration and task', () => {
       const tasksText = fs.readFileSync(path.join(copy, '.vscode', 'tasks.json'), 'utf8');
       assert.ok(tasksText.includes('/* Lint the app: kept as it is by set-up. */'), tasksText);
       const tasks = readJsonc(path.join(copy, '.vscode', 'tasks.json'));
-      assert.deepEqual(tasks.tasks.map((t: any) => t.label), ['lint', 'Profile Requests: Flask app:app']);
+      assert.deepEqual(
+        tasks.tasks.map((t: any) => t.label),
+        ['lint', 'Profile Requests: Flask app:app'],
+      );
       const task = tasks.tasks[1];
       assert.equal(task.type, 'shell');
       assert.equal(task.command, DEBIAN_PYTHON);
@@ -149,7 +176,13 @@ describe('Set Up Request Profiling: launch configuration and task', () => {
       assert.equal(task.isBackground, true);
 
       // Again, with another command line: the same entries are replaced, the others untouched.
-      const again = await setUp({ folder: vscode.Uri.file(copy), framework: 'flask', action: 'launch', command: 'python -m flask --app app:app run --port 6001 --debug', interpreter: DEBIAN_PYTHON });
+      const again = await setUp({
+        folder: vscode.Uri.file(copy),
+        framework: 'flask',
+        action: 'launch',
+        command: 'python -m flask --app app:app run --port 6001 --debug',
+        interpreter: DEBIAN_PYTHON,
+      });
       assert.equal(again?.written?.replaced, true);
       const relaunch = readJsonc(path.join(copy, '.vscode', 'launch.json'));
       assert.equal(relaunch.configurations.length, 2);
@@ -161,9 +194,15 @@ describe('Set Up Request Profiling: launch configuration and task', () => {
     }
   });
 
-  it('creates both files for Django, with the debugger\'s django switch and manage.py runserver', async () => {
+  it("creates both files for Django, with the debugger's django switch and manage.py runserver", async () => {
     const copy = copySample('django');
-    const result = await setUp({ folder: vscode.Uri.file(copy), framework: 'django', action: 'launch', command: 'python manage.py runserver 8123', interpreter: 'python3' });
+    const result = await setUp({
+      folder: vscode.Uri.file(copy),
+      framework: 'django',
+      action: 'launch',
+      command: 'python manage.py runserver 8123',
+      interpreter: 'python3',
+    });
     assert.equal(result?.plan?.root, '');
     const launch = readJsonc(path.join(copy, '.vscode', 'launch.json'));
     assert.equal(launch.version, '0.2.0');
@@ -180,7 +219,13 @@ describe('Set Up Request Profiling: launch configuration and task', () => {
     const copy = copySample('starlette');
     const restore = await watchProfilesOf(copy);
     try {
-      const result = await setUp({ folder: vscode.Uri.file(copy), framework: 'starlette', action: 'launch', command: 'python -m uvicorn shop.app:app', interpreter: 'python3' });
+      const result = await setUp({
+        folder: vscode.Uri.file(copy),
+        framework: 'starlette',
+        action: 'launch',
+        command: 'python -m uvicorn shop.app:app',
+        interpreter: 'python3',
+      });
       assert.deepEqual(result?.plan?.command, ['python', '-m', 'uvicorn', 'shop.app:app']);
       const configuration = readJsonc(path.join(copy, '.vscode', 'launch.json')).configurations[0];
       assert.equal(configuration.cwd, '${workspaceFolder}/src');
@@ -202,7 +247,7 @@ describe('Set Up Request Profiling: launch configuration and task', () => {
     assert.equal(fs.existsSync(path.join(copy, '.vscode', 'tasks.json')), false);
   });
 
-  it('the bundled-path variable names the installed extension\'s python/ folder, which holds the package', async () => {
+  it("the bundled-path variable names the installed extension's python/ folder, which holds the package", async () => {
     await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
     const dir = await vscode.commands.executeCommand<string>('requestProfiler.bundledPythonPath');
     assert.equal(dir, path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'python'));
@@ -218,7 +263,14 @@ describe('Set Up Request Profiling: the written task and launch configuration st
   });
 
   /** Starts what a written entry runs (resolved as VS Code would), requests /work and waits for its profile. */
-  async function startAndProfile(copy: string, argv: string[], cwd: string, pythonPath: string, port: number, requestPath = '/work'): Promise<Record<string, unknown>> {
+  async function startAndProfile(
+    copy: string,
+    argv: string[],
+    cwd: string,
+    pythonPath: string,
+    port: number,
+    requestPath = '/work',
+  ): Promise<Record<string, unknown>> {
     const commandLine = argv.map(shellQuote).join(' ');
     let output = '';
     server = spawn('/bin/sh', ['-c', `exec ${commandLine}`], {
@@ -230,17 +282,25 @@ describe('Set Up Request Profiling: the written task and launch configuration st
     server.stdout!.on('data', (d) => (output += d));
     server.stderr!.on('data', (d) => (output += d));
     const exited = () => (server!.exitCode !== null ? `the app exited (${server!.exitCode}): ${output}` : undefined);
-    const response = await until(async () => {
-      if (exited()) throw new Error(exited());
-      try {
-        return await get(`http://127.0.0.1:${port}${requestPath}`);
-      } catch {
-        return undefined;
-      }
-    }, `${commandLine} to answer on port ${port}\n${output}`, 30_000);
+    const response = await until(
+      async () => {
+        if (exited()) throw new Error(exited());
+        try {
+          return await get(`http://127.0.0.1:${port}${requestPath}`);
+        } catch {
+          return undefined;
+        }
+      },
+      `${commandLine} to answer on port ${port}\n${output}`,
+      30_000,
+    );
     assert.equal(response.status, 200, response.body);
     const profiles = path.join(copy, '.profiles');
-    const file = await until(() => (fs.existsSync(profiles) ? fs.readdirSync(profiles).find((n) => n.endsWith('.rprof.json')) : undefined), `a profile in ${profiles}\n${output}`, 15_000);
+    const file = await until(
+      () => (fs.existsSync(profiles) ? fs.readdirSync(profiles).find((n) => n.endsWith('.rprof.json')) : undefined),
+      `a profile in ${profiles}\n${output}`,
+      15_000,
+    );
     const firstLine = fs.readFileSync(path.join(profiles, file), 'utf8').split('\n')[0];
     return JSON.parse(`${firstLine.replace(/,$/, '')}}`).header;
   }
@@ -258,19 +318,34 @@ describe('Set Up Request Profiling: the written task and launch configuration st
       const bundled = await vscode.commands.executeCommand<string>('requestProfiler.bundledPythonPath');
       const wrapper = wrapperAvailable(bundled);
       if (!wrapper.ok) {
-        console.log(`    SKIPPED: \`python3 -m request_profiler run --help\` fails with the bundled package (${wrapper.output}): the wrapper has not landed yet`);
+        console.log(
+          `    SKIPPED: \`python3 -m request_profiler run --help\` fails with the bundled package (${wrapper.output}): the wrapper has not landed yet`,
+        );
         this.skip();
       }
       const copy = copySample(sample);
       const restore = await watchProfilesOf(copy);
       try {
         const port = await freePort();
-        const result = await setUp({ folder: vscode.Uri.file(copy), framework, action: 'launch', command: command.replace('PORT', String(port)), interpreter: DEBIAN_PYTHON });
+        const result = await setUp({
+          folder: vscode.Uri.file(copy),
+          framework,
+          action: 'launch',
+          command: command.replace('PORT', String(port)),
+          interpreter: DEBIAN_PYTHON,
+        });
         const label = result?.plan && `Profile Requests: ${result.plan.appName}`;
         const task = readJsonc(path.join(copy, '.vscode', 'tasks.json')).tasks.find((t: any) => t.label.endsWith(` ${result?.plan?.appName}`));
         assert.ok(task, `the task ${label}`);
         const argv = await Promise.all([task.command, ...task.args].map((a: string) => resolveVariables(a, copy)));
-        const header = await startAndProfile(copy, argv, await resolveVariables(task.options.cwd, copy), await resolveVariables(task.options.env.PYTHONPATH, copy), port, request);
+        const header = await startAndProfile(
+          copy,
+          argv,
+          await resolveVariables(task.options.cwd, copy),
+          await resolveVariables(task.options.env.PYTHONPATH, copy),
+          port,
+          request,
+        );
         assert.equal(header.method, 'GET');
         assert.equal(header.path, request);
         assert.equal(header.status, 200);
@@ -292,11 +367,19 @@ describe('Set Up Request Profiling: the written task and launch configuration st
     const port = await freePort();
     const label = 'Profile Requests: Flask app:app';
     const result = await setUp({
-      folder: vscode.workspace.workspaceFolders![0].uri, framework: 'flask', app: `${path.basename(copy)}/app.py`,
-      action: 'launch', command: `python -m flask --app app:app run --port ${port}`, interpreter: DEBIAN_PYTHON,
+      folder: vscode.workspace.workspaceFolders![0].uri,
+      framework: 'flask',
+      app: `${path.basename(copy)}/app.py`,
+      action: 'launch',
+      command: `python -m flask --app app:app run --port ${port}`,
+      interpreter: DEBIAN_PYTHON,
     });
     assert.equal(result?.plan?.root, path.basename(copy));
-    const task = await until(async () => (await vscode.tasks.fetchTasks()).find((t) => t.name === label && t.source === 'Workspace'), 'VS Code to read the written task', 10_000);
+    const task = await until(
+      async () => (await vscode.tasks.fetchTasks()).find((t) => t.name === label && t.source === 'Workspace'),
+      'VS Code to read the written task',
+      10_000,
+    );
     const execution = await vscode.tasks.executeTask(task);
     try {
       const response = await until(async () => get(`http://127.0.0.1:${port}/work`).catch(() => undefined), `the task's app on port ${port}`, 30_000);
@@ -304,7 +387,8 @@ describe('Set Up Request Profiling: the written task and launch configuration st
       const profilesDir = path.join(workspaceRoot(), '.profiles');
       const entry = await until(
         () => api.library.index.list().find((e) => e.header?.path === '/work' && e.file.startsWith(profilesDir)),
-        'the /work profile in the Profiles panel', 15_000,
+        'the /work profile in the Profiles panel',
+        15_000,
       );
       assert.equal(entry.header?.status, 200);
       fs.rmSync(entry.file, { force: true });
@@ -313,7 +397,7 @@ describe('Set Up Request Profiling: the written task and launch configuration st
     }
   });
 
-  it('so does the launch configuration\'s module and arguments (what the debugger runs)', async function () {
+  it("so does the launch configuration's module and arguments (what the debugger runs)", async function () {
     await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
     const bundled = await vscode.commands.executeCommand<string>('requestProfiler.bundledPythonPath');
     if (!wrapperAvailable(bundled).ok) {
@@ -324,10 +408,22 @@ describe('Set Up Request Profiling: the written task and launch configuration st
     const restore = await watchProfilesOf(copy);
     try {
       const port = await freePort();
-      await setUp({ folder: vscode.Uri.file(copy), framework: 'flask', action: 'launch', command: `python -m flask --app app:app run --port ${port}`, interpreter: DEBIAN_PYTHON });
+      await setUp({
+        folder: vscode.Uri.file(copy),
+        framework: 'flask',
+        action: 'launch',
+        command: `python -m flask --app app:app run --port ${port}`,
+        interpreter: DEBIAN_PYTHON,
+      });
       const configuration = readJsonc(path.join(copy, '.vscode', 'launch.json')).configurations.find((c: any) => c.module === 'request_profiler');
       const args = await Promise.all(configuration.args.map((a: string) => resolveVariables(a, copy)));
-      const header = await startAndProfile(copy, [DEBIAN_PYTHON, '-m', configuration.module, ...args], await resolveVariables(configuration.cwd, copy), await resolveVariables(configuration.env.PYTHONPATH, copy), port);
+      const header = await startAndProfile(
+        copy,
+        [DEBIAN_PYTHON, '-m', configuration.module, ...args],
+        await resolveVariables(configuration.cwd, copy),
+        await resolveVariables(configuration.env.PYTHONPATH, copy),
+        port,
+      );
       assert.equal(header.path, '/work');
     } finally {
       await restore();
@@ -340,7 +436,11 @@ describe('Set Up Request Profiling: the lines to add', () => {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
-  async function insertInto(sample: string, answers: Partial<SetUpAnswers>, file: string): Promise<{ copy: string; text: string; result: SetUpResult | undefined }> {
+  async function insertInto(
+    sample: string,
+    answers: Partial<SetUpAnswers>,
+    file: string,
+  ): Promise<{ copy: string; text: string; result: SetUpResult | undefined }> {
     const copy = copySample(sample);
     const restore = await watchProfilesOf(copy);
     try {
@@ -372,7 +472,11 @@ describe('Set Up Request Profiling: the lines to add', () => {
     // wait makes a runner that forgets fail every time instead of only on a busy machine.)
     const autoSaveDelayMs = vscode.workspace.getConfiguration('files').get<number>('autoSaveDelay', 1000);
     await new Promise((resolve) => setTimeout(resolve, autoSaveDelayMs + 500));
-    assert.equal(fs.readFileSync(path.join(copy, 'app.py'), 'utf8').includes('request_profiler'), false, `the file on disk is still untouched ${autoSaveDelayMs + 500} ms later`);
+    assert.equal(
+      fs.readFileSync(path.join(copy, 'app.py'), 'utf8').includes('request_profiler'),
+      false,
+      `the file on disk is still untouched ${autoSaveDelayMs + 500} ms later`,
+    );
     await vscode.commands.executeCommand('undo');
     const document = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === path.join(copy, 'app.py'))!;
     assert.equal(document.getText(), fs.readFileSync(path.join(copy, 'app.py'), 'utf8'));
@@ -397,13 +501,23 @@ describe('Set Up Request Profiling: the lines to add', () => {
 
   it('Pyramid development.ini: a [filter-app:profile] section after [app:main], before the server section', async () => {
     const { text, result } = await insertInto('pyramid', { framework: 'pyramid', app: 'development.ini' }, 'development.ini');
-    assert.ok(text.includes('pyramid.includes =\n\n[filter-app:profile]\nuse = egg:request-profiler#profile\nprofile_dir = %(here)s/.profiles\nnext = main\n\n###\n# wsgi server configuration'), text);
+    assert.ok(
+      text.includes(
+        'pyramid.includes =\n\n[filter-app:profile]\nuse = egg:request-profiler#profile\nprofile_dir = %(here)s/.profiles\nnext = main\n\n###\n# wsgi server configuration',
+      ),
+      text,
+    );
     assert.match(result?.snippet?.note ?? '', /pserve development\.ini -n profile/);
   });
 
   it('Pyramid production.ini: a filter section and request_profiler first in [pipeline:main]', async () => {
     const { text } = await insertInto('pyramid', { framework: 'pyramid', app: 'production.ini' }, 'production.ini');
-    assert.ok(text.includes('[filter:request_profiler]\nuse = egg:request-profiler#profile\nprofile_dir = %(here)s/.profiles\n\n[pipeline:main]\npipeline =\n    request_profiler\n    translogger\n    tutorial\n'), text);
+    assert.ok(
+      text.includes(
+        '[filter:request_profiler]\nuse = egg:request-profiler#profile\nprofile_dir = %(here)s/.profiles\n\n[pipeline:main]\npipeline =\n    request_profiler\n    translogger\n    tutorial\n',
+      ),
+      text,
+    );
   });
 
   it('a file already set up is left alone', async () => {

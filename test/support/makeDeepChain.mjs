@@ -61,4 +61,3 @@ export function makeDeepChainText(depth, libraryEvery = 0) {
   };
   return `{"format":"request-profiler","version":1,"header":${JSON.stringify(header)},\n${JSON.stringify(rest).slice(1)}\n`;
 }
-

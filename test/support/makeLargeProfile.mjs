@@ -67,12 +67,28 @@ function fileOf(kind, group, i) {
  * the standard library more rarely still; everyone calls built-ins.
  */
 const CALLEE_KINDS = {
-  app: [['app', 0.45], ['library', 0.3], ['stdlib', 0.1], ['builtin', 0.15]],
-  library: [['library', 0.77], ['stdlib', 0.08], ['builtin', 0.15]],
-  stdlib: [['stdlib', 0.8], ['builtin', 0.2]],
+  app: [
+    ['app', 0.45],
+    ['library', 0.3],
+    ['stdlib', 0.1],
+    ['builtin', 0.15],
+  ],
+  library: [
+    ['library', 0.77],
+    ['stdlib', 0.08],
+    ['builtin', 0.15],
+  ],
+  stdlib: [
+    ['stdlib', 0.8],
+    ['builtin', 0.2],
+  ],
   // The few library and stdlib functions that call back into the app (view dispatch,
   // signals, template tags, json's default=, sorted's key=).
-  dispatcher: [['app', 0.4], ['library', 0.4], ['builtin', 0.2]],
+  dispatcher: [
+    ['app', 0.4],
+    ['library', 0.4],
+    ['builtin', 0.2],
+  ],
 };
 /** Share of library / stdlib functions that call app code. */
 const DISPATCHERS = 0.03;
@@ -229,10 +245,27 @@ export function makeLargeProfileData(functionCount = 20_000, edgeCount = 100_000
 export function makeLargeProfileText(functionCount, edgeCount) {
   const profile = makeLargeProfileData(functionCount, edgeCount);
   const header = {
-    id: 'bench', start: 1_700_000_000, wallMs: 1600, cpuMs: 1550, profiledMs: 1500, interface: 'wsgi',
-    profiled: true, skipReason: null, method: 'GET', path: '/bench', query: '', status: 200,
-    contentType: 'text/html', contentLength: 10, bytesSent: 10, pid: 1, threadId: 1, threadName: 'MainThread',
-    error: null, functionCount: profile.functions.length, edgeCount: profile.edges.length,
+    id: 'bench',
+    start: 1_700_000_000,
+    wallMs: 1600,
+    cpuMs: 1550,
+    profiledMs: 1500,
+    interface: 'wsgi',
+    profiled: true,
+    skipReason: null,
+    method: 'GET',
+    path: '/bench',
+    query: '',
+    status: 200,
+    contentType: 'text/html',
+    contentLength: 10,
+    bytesSent: 10,
+    pid: 1,
+    threadId: 1,
+    threadName: 'MainThread',
+    error: null,
+    functionCount: profile.functions.length,
+    edgeCount: profile.edges.length,
   };
   const rest = {
     request: { method: 'GET', path: '/bench', query: '', scheme: 'http', host: 'localhost', remoteAddr: null, headers: [] },

@@ -90,19 +90,38 @@ await runUiTest({
     let hot = { nodes: 0, edges: 0 };
     await phases.time('the graph with its hot path', async () => {
       const activeTab = page.locator('.part.editor .editor-group-container.active .tab.active');
-      await page.waitForFunction(() => document.querySelector('.part.editor .editor-group-container.active .tab.active')?.getAttribute('aria-label')?.startsWith('Call Graph: GET /slow'), null, { timeout: 15_000 }).catch(async () => {
-        throw new Expectation(`no "Call Graph: GET /slow" tab; the active tab is ${await activeTab.getAttribute('aria-label')}`);
-      });
-      await view().locator('.viewport svg g.node').first().waitFor({ timeout: 30_000 }).catch(async () => {
-        const status = await view().locator('.status').innerText().catch(() => '(no page)');
-        throw new Expectation(`the call graph drew no node; its status says: ${status}`);
-      });
+      await page
+        .waitForFunction(
+          () =>
+            document.querySelector('.part.editor .editor-group-container.active .tab.active')?.getAttribute('aria-label')?.startsWith('Call Graph: GET /slow'),
+          null,
+          { timeout: 15_000 },
+        )
+        .catch(async () => {
+          throw new Expectation(`no "Call Graph: GET /slow" tab; the active tab is ${await activeTab.getAttribute('aria-label')}`);
+        });
+      await view()
+        .locator('.viewport svg g.node')
+        .first()
+        .waitFor({ timeout: 30_000 })
+        .catch(async () => {
+          const status = await view()
+            .locator('.status')
+            .innerText()
+            .catch(() => '(no page)');
+          throw new Expectation(`the call graph drew no node; its status says: ${status}`);
+        });
       const nodes = await view().locator('.viewport svg g.node').count();
       hot = { nodes: await view().locator('.viewport svg g.node.hot').count(), edges: await view().locator('.viewport svg g.edge.hot').count() };
       console.log(`[call graph UI] ${nodes} nodes drawn; hot path: ${hot.nodes} nodes, ${hot.edges} edges`);
       expect(hot.nodes >= 3 && hot.edges === hot.nodes - 1, `a hot path of nodes joined by hot edges (got ${hot.nodes} nodes, ${hot.edges} edges)`);
-      const hotNames = await view().locator('.viewport svg g.node.hot').evaluateAll((gs) => gs.map((g) => g.getAttribute('aria-label')?.split(',')[0]));
-      expect(hotNames.some((n) => n?.includes('slow_report')) && hotNames.some((n) => n?.includes(CLICKED)), `the hot path runs through slow_report and ${CLICKED}: ${hotNames.join(' > ')}`);
+      const hotNames = await view()
+        .locator('.viewport svg g.node.hot')
+        .evaluateAll((gs) => gs.map((g) => g.getAttribute('aria-label')?.split(',')[0]));
+      expect(
+        hotNames.some((n) => n?.includes('slow_report')) && hotNames.some((n) => n?.includes(CLICKED)),
+        `the hot path runs through slow_report and ${CLICKED}: ${hotNames.join(' > ')}`,
+      );
       const status = (await view().locator('.status').innerText()).trim();
       console.log(`[call graph UI] status: ${status}`);
       expect(/laid out in \d+ ms/.test(status), `the status says how long the layout took: ${status}`);
@@ -110,7 +129,10 @@ await runUiTest({
       await page.screenshot({ path: shot('hot-path') });
     });
 
-    const graphTransform = () => view().locator('.viewport > svg').evaluate((svg) => svg.style.transform);
+    const graphTransform = () =>
+      view()
+        .locator('.viewport > svg')
+        .evaluate((svg) => svg.style.transform);
     /** The zoom, and the graph point at the viewport's centre: what the user sees, whatever the editor's size. */
     const graphView = () =>
       view()
@@ -130,14 +152,22 @@ await runUiTest({
       expect(zoomedView.transform !== fitted, `+ did not zoom the graph (${fitted})`);
       const node = view().locator(`.viewport svg g.node[aria-label^="${CLICKED},"]`).first();
       await node.waitFor({ timeout: 5_000 }).catch(async () => {
-        const labels = await view().locator('.viewport svg g.node').evaluateAll((gs) => gs.map((g) => g.getAttribute('aria-label')));
+        const labels = await view()
+          .locator('.viewport svg g.node')
+          .evaluateAll((gs) => gs.map((g) => g.getAttribute('aria-label')));
         throw new Expectation(`no node for ${CLICKED} among: ${labels.join(' | ')}`);
       });
       await node.locator('polygon').first().click();
       const activeTab = page.locator('.part.editor .editor-group-container.active .tab.active');
-      await page.waitForFunction(() => document.querySelector('.part.editor .editor-group-container.active .tab.active')?.getAttribute('aria-label')?.startsWith('app.py'), null, { timeout: 15_000 }).catch(async () => {
-        throw new Expectation(`clicking ${CLICKED} opened no app.py editor; the active tab is ${await activeTab.getAttribute('aria-label')}`);
-      });
+      await page
+        .waitForFunction(
+          () => document.querySelector('.part.editor .editor-group-container.active .tab.active')?.getAttribute('aria-label')?.startsWith('app.py'),
+          null,
+          { timeout: 15_000 },
+        )
+        .catch(async () => {
+          throw new Expectation(`clicking ${CLICKED} opened no app.py editor; the active tab is ${await activeTab.getAttribute('aria-label')}`);
+        });
       const tabPath = await activeTab.getAttribute('title');
       console.log(`[call graph UI] opened ${tabPath ?? (await activeTab.getAttribute('aria-label'))}`);
       // The source opened beside the graph: the graph is still the tab shown in its own group.
@@ -163,14 +193,28 @@ await runUiTest({
       await node.focus();
       await page.keyboard.press('t');
       // The profile view is the profile file's custom editor: its tab is named for the file.
-      await page.waitForFunction(() => /-GET-slow-.*\.rprof\.json/.test(document.querySelector('.part.editor .editor-group-container.active .tab.active')?.getAttribute('aria-label') ?? ''), null, { timeout: 15_000 }).catch(async () => {
-        throw new Expectation(`T opened no profile view; the active tab is ${await page.locator('.part.editor .editor-group-container.active .tab.active').getAttribute('aria-label')}`);
-      });
+      await page
+        .waitForFunction(
+          () =>
+            /-GET-slow-.*\.rprof\.json/.test(
+              document.querySelector('.part.editor .editor-group-container.active .tab.active')?.getAttribute('aria-label') ?? '',
+            ),
+          null,
+          { timeout: 15_000 },
+        )
+        .catch(async () => {
+          throw new Expectation(
+            `T opened no profile view; the active tab is ${await page.locator('.part.editor .editor-group-container.active .tab.active').getAttribute('aria-label')}`,
+          );
+        });
       const selected = view().locator('.vrow.selected .name');
       await page.waitForTimeout(300);
-      await selected.first().waitFor({ timeout: 15_000 }).catch(() => {
-        throw new Expectation('the call tree selected no row');
-      });
+      await selected
+        .first()
+        .waitFor({ timeout: 15_000 })
+        .catch(() => {
+          throw new Expectation('the call tree selected no row');
+        });
       const name = (await selected.first().innerText()).trim();
       expect(name.includes(CLICKED), `the call tree selected ${CLICKED}, not ${name}`);
       await page.screenshot({ path: shot('call-tree') });
@@ -178,9 +222,17 @@ await runUiTest({
 
     const graphTab = () => page.locator('.part.editor .tab', { hasText: 'Call Graph: GET /slow' }).first();
     const editorAtLine = async (line, what) => {
-      await page.waitForFunction(() => document.querySelector('.part.editor .editor-group-container.active .tab.active')?.getAttribute('aria-label')?.startsWith('app.py'), null, { timeout: 15_000 }).catch(async () => {
-        throw new Expectation(`${what} opened no app.py editor; the active tab is ${await page.locator('.part.editor .editor-group-container.active .tab.active').getAttribute('aria-label')}`);
-      });
+      await page
+        .waitForFunction(
+          () => document.querySelector('.part.editor .editor-group-container.active .tab.active')?.getAttribute('aria-label')?.startsWith('app.py'),
+          null,
+          { timeout: 15_000 },
+        )
+        .catch(async () => {
+          throw new Expectation(
+            `${what} opened no app.py editor; the active tab is ${await page.locator('.part.editor .editor-group-container.active .tab.active').getAttribute('aria-label')}`,
+          );
+        });
       await waitForCursorLine(page, line, what);
     };
 
@@ -197,7 +249,10 @@ await runUiTest({
         throw new Expectation('right-clicking a node showed no context menu');
       });
       const items = (await menu.locator('.action-label').allInnerTexts()).map((t) => t.trim()).filter(Boolean);
-      expect(items.includes('Open Source') && items.includes('Show in Call Tree'), `the node's context menu offers Open Source and Show in Call Tree: ${items.join(', ')}`);
+      expect(
+        items.includes('Open Source') && items.includes('Show in Call Tree'),
+        `the node's context menu offers Open Source and Show in Call Tree: ${items.join(', ')}`,
+      );
       await page.screenshot({ path: shot('context-menu') });
       await menu.locator('.action-label', { hasText: 'Open Source' }).click();
       await editorAtLine(fromMenu.line, `Open Source on ${FROM_MENU}`);
@@ -216,26 +271,41 @@ await runUiTest({
       await page.keyboard.press('Enter');
       await reloaded;
       await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
-      await graphTab().waitFor({ timeout: 30_000 }).catch(() => {
-        throw new Expectation('the call graph tab was not restored after a reload');
-      });
+      await graphTab()
+        .waitFor({ timeout: 30_000 })
+        .catch(() => {
+          throw new Expectation('the call graph tab was not restored after a reload');
+        });
       await graphTab().click();
-      await view().locator('.viewport svg g.node.hot').first().waitFor({ timeout: 30_000 }).catch(async () => {
-        const status = await view().locator('.status').innerText().catch(() => '(no page)');
-        throw new Expectation(`the restored call graph drew no hot path; its status: ${status}`);
-      });
+      await view()
+        .locator('.viewport svg g.node.hot')
+        .first()
+        .waitFor({ timeout: 30_000 })
+        .catch(async () => {
+          const status = await view()
+            .locator('.status')
+            .innerText()
+            .catch(() => '(no page)');
+          throw new Expectation(`the restored call graph drew no hot path; its status: ${status}`);
+        });
       await page.screenshot({ path: shot('restored') });
     });
 
     await phases.time('a dark theme redraws the graph in its colours', async () => {
-      const edgeColours = () => view().locator('.viewport svg g.edge path').evaluateAll((paths) => paths.map((p) => p.getAttribute('stroke')).join(' '));
+      const edgeColours = () =>
+        view()
+          .locator('.viewport svg g.edge path')
+          .evaluateAll((paths) => paths.map((p) => p.getAttribute('stroke')).join(' '));
       const light = await edgeColours();
       const settingsFile = join(workspace, '.vscode', 'settings.json');
       const settings = JSON.parse(readFileSync(settingsFile, 'utf8'));
       writeFileSync(settingsFile, JSON.stringify({ ...settings, 'workbench.colorTheme': 'Default Dark Modern' }, null, 2));
-      await view().locator('body.vscode-dark').waitFor({ timeout: 15_000 }).catch(() => {
-        throw new Expectation('the webview did not switch to the dark theme');
-      });
+      await view()
+        .locator('body.vscode-dark')
+        .waitFor({ timeout: 15_000 })
+        .catch(() => {
+          throw new Expectation('the webview did not switch to the dark theme');
+        });
       let dark = light;
       for (let waited = 0; dark === light && waited < 15_000; waited += 250) {
         await page.waitForTimeout(250);
@@ -259,20 +329,33 @@ await runUiTest({
         element.append(canary);
       });
       await page.waitForTimeout(500);
-      expect(cspViolations.some((text) => /style-src/.test(text)), `the inline style canary raised no CSP violation; seen: ${cspViolations.join(' | ') || 'none'}`);
+      expect(
+        cspViolations.some((text) => /style-src/.test(text)),
+        `the inline style canary raised no CSP violation; seen: ${cspViolations.join(' | ') || 'none'}`,
+      );
     });
 
     await phases.time("the profile view's title bar opens the graph beside it", async () => {
-      await page.locator('.part.editor .tab', { hasText: /-GET-slow-.*\.rprof\.json/ }).first().click();
+      await page
+        .locator('.part.editor .tab', { hasText: /-GET-slow-.*\.rprof\.json/ })
+        .first()
+        .click();
       const button = page.locator('.part.editor .editor-group-container.active .editor-actions .action-label[aria-label*="Open Call Graph"]').first();
       await button.waitFor({ timeout: 10_000 }).catch(async () => {
-        const labels = await page.locator('.part.editor .action-label').evaluateAll((els) => els.map((e) => `${e.getAttribute('aria-label')} (${e.closest('.editor-group-container')?.className})`));
+        const labels = await page
+          .locator('.part.editor .action-label')
+          .evaluateAll((els) => els.map((e) => `${e.getAttribute('aria-label')} (${e.closest('.editor-group-container')?.className})`));
         throw new Expectation(`the profile view's title bar has no Open Call Graph button; title actions: ${labels.join(' | ')}`);
       });
       await button.click();
       const activeTab = page.locator('.part.editor .editor-group-container.active .tab.active');
       await page
-        .waitForFunction(() => document.querySelector('.part.editor .editor-group-container.active .tab.active')?.getAttribute('aria-label')?.startsWith('Call Graph: GET /slow'), null, { timeout: 10_000 })
+        .waitForFunction(
+          () =>
+            document.querySelector('.part.editor .editor-group-container.active .tab.active')?.getAttribute('aria-label')?.startsWith('Call Graph: GET /slow'),
+          null,
+          { timeout: 10_000 },
+        )
         .catch(async () => {
           throw new Expectation(`the button did not bring up the graph; the active group's tab is ${await activeTab.getAttribute('aria-label')}`);
         });

@@ -53,7 +53,10 @@ function writeMovedProfile(workspace, temp, recordedCwd) {
     .replaceAll('"path":"/slow"', `"path":${JSON.stringify(MOVED_PATH)}`)
     .replaceAll('-GET-slow-', '-GET-moved-');
   const profile = JSON.parse(text);
-  expect(profile.profile.functions.some((f) => f.file === serverFile), `the moved profile records ${serverFile}`);
+  expect(
+    profile.profile.functions.some((f) => f.file === serverFile),
+    `the moved profile records ${serverFile}`,
+  );
   const isPrime = profile.profile.functions.find((f) => f.name === 'is_prime' && f.file === serverFile);
   expect(isPrime, 'the moved profile records is_prime');
   writeFileSync(join(dir, name.replace('-GET-slow-', '-GET-moved-')), text);
@@ -72,7 +75,10 @@ await runUiTest({
     // Where the fixtures' app ran, as they recorded it (test/fixtures/profiles/README.md).
     const recordedCwd = fixtureDocument(workspace, '-GET-slow-').paths.cwd;
     const recordedDemoDir = `${recordedCwd}/demo`;
-    writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'requestProfiler.pathMappings': { [recordedDemoDir]: '${workspaceFolder}/src' } }, null, 2));
+    writeFileSync(
+      join(workspace, '.vscode', 'settings.json'),
+      JSON.stringify({ 'requestProfiler.pathMappings': { [recordedDemoDir]: '${workspaceFolder}/src' } }, null, 2),
+    );
     const moved = writeMovedProfile(workspace, temp, recordedCwd);
     const slowFunctions = fixtureFunctions(workspace, '-GET-slow-');
     const primesBelow = slowFunctions.find((f) => f.name === 'primes_below');
@@ -87,7 +93,11 @@ await runUiTest({
     });
   },
   async steps({ page, workspace, phases, shot, recordedDemoDir, moved, primesBelow, dialogs }) {
-    const profileRow = (label) => page.locator('.part.sidebar .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: label }) }).first();
+    const profileRow = (label) =>
+      page
+        .locator('.part.sidebar .monaco-list-row')
+        .filter({ has: page.locator('.label-name', { hasText: label }) })
+        .first();
     await phases.time('open GET /slow from the Profiles panel', async () => {
       const entry = page.locator('.activitybar a[aria-label^="Request Profiler"]');
       await entry.waitFor({ timeout: 30_000 });
@@ -104,7 +114,10 @@ await runUiTest({
       await tree().locator('.vrow.hot').first().waitFor({ timeout: 30_000 });
       const hotNames = (await tree().locator('.vrow.hot .name').allInnerTexts()).map((t) => t.trim());
       console.log(`[call tree UI] hot path: ${hotNames.join(' > ')}`);
-      expect(hotNames.some((n) => n.includes('slow_report')) && hotNames.some((n) => n.includes('primes_below')), `hot path through slow_report and primes_below, got ${hotNames.join(' > ')}`);
+      expect(
+        hotNames.some((n) => n.includes('slow_report')) && hotNames.some((n) => n.includes('primes_below')),
+        `hot path through slow_report and primes_below, got ${hotNames.join(' > ')}`,
+      );
       const selected = (await tree().locator('.vrow.selected .name').innerText()).trim();
       expect(selected === hotNames[hotNames.length - 1], `the hot path's end (${hotNames.at(-1)}) is selected, not ${selected}`);
       const header = await view().locator('.profile-header').innerText();
@@ -133,27 +146,33 @@ await runUiTest({
       await page.keyboard.press('ArrowRight');
       expect((await tree().locator('.vrow:not([hidden])').count()) > collapsed, 'ArrowRight expands it again');
       await page.keyboard.press('h');
-      await tree().locator('.vrow.selected .name', { hasText: 'primes_below' }).waitFor({ timeout: 5_000 }).catch(async () => {
-        const now = await tree().locator('.vrow.selected .name').innerText();
-        // The hot path may end below primes_below (its list comprehension): it must pass through it.
-        expect((await tree().locator('.vrow.hot .name', { hasText: 'primes_below' }).count()) > 0, `H expands the hot path again (selected ${now})`);
-      });
+      await tree()
+        .locator('.vrow.selected .name', { hasText: 'primes_below' })
+        .waitFor({ timeout: 5_000 })
+        .catch(async () => {
+          const now = await tree().locator('.vrow.selected .name').innerText();
+          // The hot path may end below primes_below (its list comprehension): it must pass through it.
+          expect((await tree().locator('.vrow.hot .name', { hasText: 'primes_below' }).count()) > 0, `H expands the hot path again (selected ${now})`);
+        });
     });
 
     await phases.time('go to source with Enter', async () => {
-      const row = tree().locator('.vrow', { has: page.locator('.name', { hasText: /^primes_below$/ }) }).first();
+      const row = tree()
+        .locator('.vrow', { has: page.locator('.name', { hasText: /^primes_below$/ }) })
+        .first();
       await row.locator('.percent').click();
       await page.keyboard.press('Enter');
       const tab = page.locator('.part.editor .tab.active');
-      await page.waitForFunction(() => document.querySelector('.part.editor .tab.active')?.getAttribute('aria-label')?.startsWith('app.py'), null, { timeout: 15_000 }).catch(async () => {
-        throw new Expectation(`Enter on primes_below opened no app.py editor; active tab: ${await tab.getAttribute('aria-label')}`);
-      });
+      await page
+        .waitForFunction(() => document.querySelector('.part.editor .tab.active')?.getAttribute('aria-label')?.startsWith('app.py'), null, { timeout: 15_000 })
+        .catch(async () => {
+          throw new Expectation(`Enter on primes_below opened no app.py editor; active tab: ${await tab.getAttribute('aria-label')}`);
+        });
       await waitForCursorLine(page, primesBelow.line, 'primes_below');
       // End-of-line decorations are CSS ::after content, not text nodes: read their computed content.
       await page
         .waitForFunction(
-          () =>
-            [...document.querySelectorAll('.part.editor .view-lines span')].some((span) => /ms · \d/.test(getComputedStyle(span, '::after').content)),
+          () => [...document.querySelectorAll('.part.editor .view-lines span')].some((span) => /ms · \d/.test(getComputedStyle(span, '::after').content)),
           null,
           { timeout: 10_000 },
         )
@@ -166,9 +185,17 @@ await runUiTest({
     await phases.time('search reveals and highlights', async () => {
       await page.locator('.part.editor .tab', { hasText: 'slow' }).first().click();
       // The page was torn down while hidden (no retainContextWhenHidden): its saved state brings the selection back.
-      await tree().locator('.vrow.selected .name', { hasText: /^primes_below$/ }).waitFor({ timeout: 15_000 }).catch(async () => {
-        throw new Expectation(`after the tab was hidden, the selection is ${await tree().locator('.vrow.selected .name').innerText().catch(() => 'gone')}, not primes_below`);
-      });
+      await tree()
+        .locator('.vrow.selected .name', { hasText: /^primes_below$/ })
+        .waitFor({ timeout: 15_000 })
+        .catch(async () => {
+          throw new Expectation(
+            `after the tab was hidden, the selection is ${await tree()
+              .locator('.vrow.selected .name')
+              .innerText()
+              .catch(() => 'gone')}, not primes_below`,
+          );
+        });
       const search = view().locator('vscode-textfield.search input');
       await search.waitFor({ timeout: 15_000 });
       await search.fill('fibonacci');
@@ -187,13 +214,28 @@ await runUiTest({
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Developer: Reload Window' }).first().waitFor({ timeout: 10_000 });
       await Promise.all([page.waitForEvent('load', { timeout: 60_000 }), page.keyboard.press('Enter')]);
       await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
-      await tree().locator('.vrow.selected .name', { hasText: /^fibonacci$/ }).waitFor({ timeout: 30_000 }).catch(async () => {
-        // Say what is there instead, so that a failure under load can be told from a lost state.
-        const activeTab = await page.locator('.part.editor .tab.active').first().getAttribute('aria-label').catch(() => 'none');
-        const selected = await tree().locator('.vrow.selected .name').innerText({ timeout: 1000 }).catch(() => 'no selected row');
-        const rows = await tree().locator('.vrow').count().catch(() => 0);
-        throw new Expectation(`after a reload the profile view is not back with fibonacci selected: active tab ${activeTab}, ${rows} rows drawn, selected ${selected}`);
-      });
+      await tree()
+        .locator('.vrow.selected .name', { hasText: /^fibonacci$/ })
+        .waitFor({ timeout: 30_000 })
+        .catch(async () => {
+          // Say what is there instead, so that a failure under load can be told from a lost state.
+          const activeTab = await page
+            .locator('.part.editor .tab.active')
+            .first()
+            .getAttribute('aria-label')
+            .catch(() => 'none');
+          const selected = await tree()
+            .locator('.vrow.selected .name')
+            .innerText({ timeout: 1000 })
+            .catch(() => 'no selected row');
+          const rows = await tree()
+            .locator('.vrow')
+            .count()
+            .catch(() => 0);
+          throw new Expectation(
+            `after a reload the profile view is not back with fibonacci selected: active tab ${activeTab}, ${rows} rows drawn, selected ${selected}`,
+          );
+        });
       const query = await view().locator('vscode-textfield.search input').inputValue();
       expect(query === 'fibonacci', `the search box is restored after a reload, got "${query}"`);
     });
@@ -216,7 +258,10 @@ await runUiTest({
         expect(rows.length >= atLeast, `${where}: ${rows.length} rows drawn, expected at least ${atLeast}`);
         for (const row of rows) {
           // A built-in's tooltip is its raw cProfile label, which the name cell may shorten.
-          expect(row.title.split('\n')[0] === row.name || row.file === 'built-in', `${where}: row "${row.name}" has the tooltip of another function: ${row.title}`);
+          expect(
+            row.title.split('\n')[0] === row.name || row.file === 'built-in',
+            `${where}: row "${row.name}" has the tooltip of another function: ${row.title}`,
+          );
           if (row.file === 'built-in') expect(!row.button, `${where}: built-in ${row.name} offers go to source`);
         }
         return rows.map((row) => row.name);
@@ -225,10 +270,19 @@ await runUiTest({
       await view().locator('.callers-title', { hasText: 'fibonacci' }).waitFor({ timeout: 10_000 });
       const callersList = view().locator('vscode-tab-panel[data-tab="callers"] .vlist');
       const callers = await checkDrawnRows(callersList, 'callers of fibonacci', 2);
-      expect(callers.some((n) => n.includes('slow_report')), `fibonacci's callers include slow_report: ${callers.join(', ')}`);
-      await callersList.locator('.vrow', { has: page.locator('.name', { hasText: /^slow_report$/ }) }).locator('.twisty').click();
+      expect(
+        callers.some((n) => n.includes('slow_report')),
+        `fibonacci's callers include slow_report: ${callers.join(', ')}`,
+      );
+      await callersList
+        .locator('.vrow', { has: page.locator('.name', { hasText: /^slow_report$/ }) })
+        .locator('.twisty')
+        .click();
       const expanded = await checkDrawnRows(callersList, 'callers with slow_report expanded', callers.length + 1);
-      expect(expanded.some((n) => n.includes('demo_app')), `slow_report's callers include demo_app: ${expanded.join(', ')}`);
+      expect(
+        expanded.some((n) => n.includes('demo_app')),
+        `slow_report's callers include demo_app: ${expanded.join(', ')}`,
+      );
       await view().locator('vscode-tab-header', { hasText: 'Functions' }).click();
       const functionsList = view().locator('vscode-tab-panel[data-tab="functions"] .vlist');
       await functionsList.locator('.vrow').first().waitFor({ timeout: 10_000 });
@@ -239,8 +293,10 @@ await runUiTest({
       await page.waitForTimeout(200);
       const byName = await checkDrawnRows(functionsList, 'functions sorted by name', 6);
       expect(byName.join() !== byOwnTime.join(), 'sorting by name redrew the rows in another order');
-      expect(byName.join() === [...byName].sort((a, b) => a.localeCompare(b)).join() || byName.join() === [...byName].sort().join(),
-        `sorted by name: ${byName.join(', ')}`);
+      expect(
+        byName.join() === [...byName].sort((a, b) => a.localeCompare(b)).join() || byName.join() === [...byName].sort().join(),
+        `sorted by name: ${byName.join(', ')}`,
+      );
       await functionsHeader.locator('button', { hasText: 'Own' }).click();
       await page.waitForTimeout(200);
       await checkDrawnRows(functionsList, 'functions sorted by own time again', 6);
@@ -257,9 +313,11 @@ await runUiTest({
     });
 
     await phases.time('hostile names are text', async () => {
-      await profileRow('/<b>bold</b>').click().catch(async () => {
-        await profileRow('<b>').click();
-      });
+      await profileRow('/<b>bold</b>')
+        .click()
+        .catch(async () => {
+          await profileRow('<b>').click();
+        });
       await page.waitForTimeout(500);
       const frame = view();
       await frame.locator('.profile-header').waitFor({ timeout: 20_000 });
@@ -289,13 +347,27 @@ await runUiTest({
       expect(/cannot be shown/.test(text) && /Truncated|corrupt/i.test(text), `the error says what is wrong: ${text}`);
       await page.screenshot({ path: shot('broken') });
       await failure.locator('vscode-button.open-raw').click();
-      await page.waitForFunction(() => document.querySelector('.part.editor .tab.active')?.getAttribute('aria-label')?.startsWith('broken-truncated.rprof.json'), null, { timeout: 15_000 });
-      await page.locator('.part.editor .monaco-editor .view-lines').first().waitFor({ timeout: 15_000 }).catch(() => {
-        throw new Expectation('"Open the raw file" opened no text editor');
-      });
+      await page.waitForFunction(
+        () => document.querySelector('.part.editor .tab.active')?.getAttribute('aria-label')?.startsWith('broken-truncated.rprof.json'),
+        null,
+        { timeout: 15_000 },
+      );
+      await page
+        .locator('.part.editor .monaco-editor .view-lines')
+        .first()
+        .waitFor({ timeout: 15_000 })
+        .catch(() => {
+          throw new Expectation('"Open the raw file" opened no text editor');
+        });
       // The text editor took the error page's place: one tab of that name, not two.
-      await page.waitForFunction(() => [...document.querySelectorAll('.part.editor .tab')]
-        .filter((tab) => tab.getAttribute('aria-label')?.startsWith('broken-truncated.rprof.json')).length === 1, null, { timeout: 15_000 })
+      await page
+        .waitForFunction(
+          () =>
+            [...document.querySelectorAll('.part.editor .tab')].filter((tab) => tab.getAttribute('aria-label')?.startsWith('broken-truncated.rprof.json'))
+              .length === 1,
+          null,
+          { timeout: 15_000 },
+        )
         .catch(async () => {
           const labels = await page.locator('.part.editor .tab').evaluateAll((tabs) => tabs.map((t) => t.getAttribute('aria-label')));
           throw new Expectation(`"Open the raw file" left the error page open beside the text: ${JSON.stringify(labels)}`);
@@ -306,12 +378,18 @@ await runUiTest({
       await profileRow(`GET ${MOVED_PATH}`).click();
       const hot = tree().locator('.vrow.hot .name', { hasText: /^primes_below$/ });
       await hot.waitFor({ timeout: 30_000 });
-      await tree().locator('.vrow', { has: page.locator('.name', { hasText: /^primes_below$/ }) }).first().locator('.percent').click();
+      await tree()
+        .locator('.vrow', { has: page.locator('.name', { hasText: /^primes_below$/ }) })
+        .first()
+        .locator('.percent')
+        .click();
       await page.keyboard.press('Enter');
       const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'primes_below' }).last();
       const addMapping = toast.locator('.monaco-button', { hasText: 'Add Path Mapping' });
       await addMapping.waitFor({ timeout: 15_000 }).catch(async () => {
-        throw new Expectation(`no "Add Path Mapping…" offer for a file found nowhere; notifications: ${JSON.stringify(await page.locator('.notifications-toasts .notification-toast').allInnerTexts())}`);
+        throw new Expectation(
+          `no "Add Path Mapping…" offer for a file found nowhere; notifications: ${JSON.stringify(await page.locator('.notifications-toasts .notification-toast').allInnerTexts())}`,
+        );
       });
       const offer = (await toast.innerText()).trim();
       expect(offer.includes(moved.serverFile), `the warning names the recorded file: ${offer}`);
@@ -326,12 +404,20 @@ await runUiTest({
       await pathInput.fill(`${dirname(moved.localFile)}/`);
       const fileItem = page.locator('.quick-input-list .monaco-list-row', { hasText: MOVED_FILE_NAME });
       await fileItem.waitFor({ timeout: 10_000 }).catch(async () => {
-        throw new Expectation(`the file dialog does not list ${MOVED_FILE_NAME} in ${dirname(moved.localFile)}: ${JSON.stringify(await page.locator('.quick-input-list .monaco-list-row').allInnerTexts())}`);
+        throw new Expectation(
+          `the file dialog does not list ${MOVED_FILE_NAME} in ${dirname(moved.localFile)}: ${JSON.stringify(await page.locator('.quick-input-list .monaco-list-row').allInnerTexts())}`,
+        );
       });
       await fileItem.click();
-      await page.waitForFunction((name) => document.querySelector('.part.editor .tab.active')?.getAttribute('aria-label')?.startsWith(name), MOVED_FILE_NAME, { timeout: 15_000 }).catch(async () => {
-        throw new Expectation(`choosing ${moved.localFile} opened no ${MOVED_FILE_NAME} editor; active tab: ${await page.locator('.part.editor .tab.active').getAttribute('aria-label')}`);
-      });
+      await page
+        .waitForFunction((name) => document.querySelector('.part.editor .tab.active')?.getAttribute('aria-label')?.startsWith(name), MOVED_FILE_NAME, {
+          timeout: 15_000,
+        })
+        .catch(async () => {
+          throw new Expectation(
+            `choosing ${moved.localFile} opened no ${MOVED_FILE_NAME} editor; active tab: ${await page.locator('.part.editor .tab.active').getAttribute('aria-label')}`,
+          );
+        });
       await waitForCursorLine(page, primesBelow.line, 'primes_below');
       const settings = JSON.parse(readFileSync(join(workspace, '.vscode', 'settings.json'), 'utf8'));
       const mappings = settings['requestProfiler.pathMappings'] ?? {};
@@ -340,14 +426,25 @@ await runUiTest({
       await page.screenshot({ path: shot('add-mapping-opened') });
 
       // Another function of the same file now opens through the new mapping, with no question.
-      await page.locator('.part.editor .tab', { hasText: MOVED_PATH.slice(1) }).first().click();
-      const isPrime = tree().locator('.vrow', { has: page.locator('.name', { hasText: /^is_prime$/ }) }).first();
+      await page
+        .locator('.part.editor .tab', { hasText: MOVED_PATH.slice(1) })
+        .first()
+        .click();
+      const isPrime = tree()
+        .locator('.vrow', { has: page.locator('.name', { hasText: /^is_prime$/ }) })
+        .first();
       await isPrime.waitFor({ timeout: 15_000 });
       await isPrime.locator('.percent').click();
       await page.keyboard.press('Enter');
-      await page.waitForFunction((name) => document.querySelector('.part.editor .tab.active')?.getAttribute('aria-label')?.startsWith(name), MOVED_FILE_NAME, { timeout: 15_000 }).catch(async () => {
-        throw new Expectation(`with the mapping in place, Enter on is_prime opened no ${MOVED_FILE_NAME}; notifications: ${JSON.stringify(await page.locator('.notifications-toasts .notification-toast').allInnerTexts())}`);
-      });
+      await page
+        .waitForFunction((name) => document.querySelector('.part.editor .tab.active')?.getAttribute('aria-label')?.startsWith(name), MOVED_FILE_NAME, {
+          timeout: 15_000,
+        })
+        .catch(async () => {
+          throw new Expectation(
+            `with the mapping in place, Enter on is_prime opened no ${MOVED_FILE_NAME}; notifications: ${JSON.stringify(await page.locator('.notifications-toasts .notification-toast').allInnerTexts())}`,
+          );
+        });
       await waitForCursorLine(page, moved.isPrimeLine, 'is_prime');
     });
   },

@@ -55,21 +55,14 @@ await runUiTest({
     });
     console.log(`[profiles panel UI] ${rowLabels.length} row(s): ${rowLabels.slice(0, 5).join(' | ')}${rowLabels.length > 5 ? ' ...' : ''}`);
     const clicked = rowLabels.findIndex((label) => expectedLabels.some((expected) => labelNamesRequest(label, expected)));
-    expect(
-      clicked >= 0,
-      `no row names a fixture request; rows: ${JSON.stringify(rowLabels)}, fixtures: ${JSON.stringify(expectedLabels)}`,
-    );
+    expect(clicked >= 0, `no row names a fixture request; rows: ${JSON.stringify(rowLabels)}, fixtures: ${JSON.stringify(expectedLabels)}`);
 
     const activeTab = page.locator('.part.editor .tabs-container .tab.active');
     expect((await activeTab.count()) === 0, 'an editor was open before any row was clicked');
     await phases.time('click a row and screenshot', async () => {
       const row = rows.nth(clicked);
       await row.click();
-      await page.waitForFunction(
-        (element) => element.getAttribute('aria-selected') === 'true',
-        await row.elementHandle(),
-        { timeout: 10_000 },
-      );
+      await page.waitForFunction((element) => element.getAttribute('aria-selected') === 'true', await row.elementHandle(), { timeout: 10_000 });
       // Clicking a profile opens it: an editor (text or a webview) becomes the active tab.
       await activeTab.waitFor({ timeout: 15_000 }).catch(() => {
         throw new Expectation('clicking a profile row opened no editor within 15 s');
@@ -184,8 +177,6 @@ function requestLabelsOfProfiles(dir) {
 function labelNamesRequest(label, request) {
   const [method, pathAndQuery = ''] = label.trim().split(/\s+/);
   const path = pathAndQuery.split('?')[0];
-  const pattern = `${method} ${path}`
-    .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
-    .replace(/\{[^}]*\}/g, '[^/]+');
+  const pattern = `${method} ${path}`.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]*\}/g, '[^/]+');
   return new RegExp(`^${pattern}$`).test(request);
 }

@@ -23,8 +23,12 @@ describe('bounded profile reads', function () {
     if (!existsSync(procFile) || readFileSync(procFile).length < 300) this.skip();
     const link = join(root, 'proc.rprof.json');
     await symlink(procFile, link);
-    await assert.rejects(loadProfile(link, { maxBytes: 256, timeoutMs: 5000 }), (error: Error) =>
-      error instanceof ProfileReadError && /proc\.rprof\.json is larger than it says \(reading stopped at 256 B\), over the 256 B limit \(requestProfiler\.maxProfileSizeMB\)/.test(error.message));
+    await assert.rejects(
+      loadProfile(link, { maxBytes: 256, timeoutMs: 5000 }),
+      (error: Error) =>
+        error instanceof ProfileReadError &&
+        /proc\.rprof\.json is larger than it says \(reading stopped at 256 B\), over the 256 B limit \(requestProfiler\.maxProfileSizeMB\)/.test(error.message),
+    );
     // The list reads only up to the first newline, also bounded: a first line over the limit is refused.
     const entry = await readProfileEntry(link, root, { maxBytes: 16 });
     assert.match(entry?.error ?? '', /larger than it says/);
@@ -35,7 +39,11 @@ describe('bounded profile reads', function () {
     await writeFile(file, validProfile('/big'));
     const size = readFileSync(file).length;
     await assert.rejects(readProfileFile(file, { maxBytes: size - 1, timeoutMs: 5000 }), /big\.rprof\.json is .* over the .* limit/);
-    assert.equal((await readProfileFile(file, { maxBytes: size, timeoutMs: 5000 }) as { bytes: Uint8Array }).bytes.length, size, 'exactly at the limit is fine');
+    assert.equal(
+      ((await readProfileFile(file, { maxBytes: size, timeoutMs: 5000 })) as { bytes: Uint8Array }).bytes.length,
+      size,
+      'exactly at the limit is fine',
+    );
   });
 
   it('accepts a leading UTF-8 byte-order mark in the list, the call tree and the call graph', async () => {

@@ -70,7 +70,10 @@ describe('buildCallGraph', () => {
     const graph = graphOf(REQUEST);
 
     it('draws the functions at or above 0.5 % and the calls between them', () => {
-      assert.deepEqual(graph.nodes.map((n) => n.function), [0, 1, 2, 4]);
+      assert.deepEqual(
+        graph.nodes.map((n) => n.function),
+        [0, 1, 2, 4],
+      );
       assert.deepEqual(edgeKeys(graph), ['0->1', '0->2', '1->2', '1->4']);
       assert.equal(graph.totalMs, 100);
     });
@@ -83,14 +86,7 @@ describe('buildCallGraph', () => {
     });
 
     it('labels nodes with name, module:line, total and own time, calls', () => {
-      assert.deepEqual(node(graph, 0).label, [
-        'UserView.get',
-        'views:10',
-        '100 ms  100.00%',
-        'self 19.9 ms  19.90%',
-        '1×',
-        '+1 more callee, 0.100 ms',
-      ]);
+      assert.deepEqual(node(graph, 0).label, ['UserView.get', 'views:10', '100 ms  100.00%', 'self 19.9 ms  19.90%', '1×', '+1 more callee, 0.100 ms']);
       assert.deepEqual(node(graph, 2).label, ['query', 'db:20', '30.0 ms  30.00%', 'self 30.0 ms  30.00%', '3×']);
     });
 
@@ -103,7 +99,13 @@ describe('buildCallGraph', () => {
 
     it('keeps a function with several callers as one node with one edge per caller', () => {
       const intoQuery = graph.edges.filter((e) => e.callee === 2);
-      assert.deepEqual(intoQuery.map((e) => [e.caller, e.ms, e.calls]), [[0, 20, 2], [1, 10, 1]]);
+      assert.deepEqual(
+        intoQuery.map((e) => [e.caller, e.ms, e.calls]),
+        [
+          [0, 20, 2],
+          [1, 10, 1],
+        ],
+      );
       assert.equal(graph.nodes.filter((n) => n.function === 2).length, 1);
       assert.deepEqual(node(graph, 2).hiddenCallers, { count: 0, ms: 0 });
     });
@@ -119,8 +121,14 @@ describe('buildCallGraph', () => {
     it('follows the hot path while the heaviest call holds most of the time', () => {
       // get -> render carries 60 of 100 ms; render's heaviest call (query, 10 of 60 ms) does not.
       assert.deepEqual(graph.hotPath, [0, 1]);
-      assert.deepEqual(graph.nodes.filter((n) => n.onHotPath).map((n) => n.function), [0, 1]);
-      assert.deepEqual(graph.edges.filter((e) => e.onHotPath).map((e) => [e.caller, e.callee]), [[0, 1]]);
+      assert.deepEqual(
+        graph.nodes.filter((n) => n.onHotPath).map((n) => n.function),
+        [0, 1],
+      );
+      assert.deepEqual(
+        graph.edges.filter((e) => e.onHotPath).map((e) => [e.caller, e.callee]),
+        [[0, 1]],
+      );
     });
 
     it('summarises what the thresholds hid, per node and for the whole graph', () => {
@@ -131,10 +139,7 @@ describe('buildCallGraph', () => {
       assert.ok(Math.abs(graph.hidden.functionsOwnMs - 0.5) < 1e-9);
       assert.equal(graph.hidden.largestFunctionWeight, 0.004);
       assert.equal(graph.hidden.edges, 2);
-      assert.equal(
-        graph.hiddenText,
-        'Not drawn: 2 functions under 0.50% (own time 0.500 ms, 0.50%); 2 calls under 0.10% or to hidden functions.',
-      );
+      assert.equal(graph.hiddenText, 'Not drawn: 2 functions under 0.50% (own time 0.500 ms, 0.50%); 2 calls under 0.10% or to hidden functions.');
     });
 
     it('gives every node a DOT-safe id that maps back to its function', () => {
@@ -172,15 +177,24 @@ describe('buildCallGraph', () => {
 
     it('keeps a node exactly at the threshold, as the middleware does', () => {
       const graph = graphOf(REQUEST, { nodeThreshold: 0.08 });
-      assert.deepEqual(graph.nodes.map((n) => n.function), [0, 1, 2, 4]);
+      assert.deepEqual(
+        graph.nodes.map((n) => n.function),
+        [0, 1, 2, 4],
+      );
       const higher = graphOf(REQUEST, { nodeThreshold: 0.0801 });
-      assert.deepEqual(higher.nodes.map((n) => n.function), [0, 1, 2]);
+      assert.deepEqual(
+        higher.nodes.map((n) => n.function),
+        [0, 1, 2],
+      );
       assert.equal(node(higher, 1).label.at(-1), '+2 more callees, 8.40 ms');
     });
 
     it('draws at most maxNodes functions, the costliest, and says why the rest are missing', () => {
       const graph = graphOf(REQUEST, { maxNodes: 2 });
-      assert.deepEqual(graph.nodes.map((n) => n.function), [0, 1]);
+      assert.deepEqual(
+        graph.nodes.map((n) => n.function),
+        [0, 1],
+      );
       assert.equal(graph.hidden.overMaxNodes, 2); // query and escape pass 0.5 % but not the limit
       assert.equal(graph.hidden.functions, 4);
       assert.match(graph.hiddenText, /^Not drawn: 4 functions under 0\.50% or beyond the 2 costliest \(/);
@@ -191,10 +205,16 @@ describe('buildCallGraph', () => {
     it('breaks ties at the node limit by profile order', () => {
       const data: ProfileData = {
         functions: [fn('/app/a.py', 1, 'root', 1, 0.4, 1), fn('/app/a.py', 5, 'left', 1, 0.3, 0.3), fn('/app/a.py', 9, 'right', 1, 0.3, 0.3)],
-        edges: [[0, 2, 1, 1, 0.3, 0.3], [0, 1, 1, 1, 0.3, 0.3]],
+        edges: [
+          [0, 2, 1, 1, 0.3, 0.3],
+          [0, 1, 1, 1, 0.3, 0.3],
+        ],
         notes: [],
       };
-      assert.deepEqual(graphOf(data, { maxNodes: 2 }).nodes.map((n) => n.function), [0, 1]);
+      assert.deepEqual(
+        graphOf(data, { maxNodes: 2 }).nodes.map((n) => n.function),
+        [0, 1],
+      );
     });
 
     it('falls back to the defaults for invalid thresholds', () => {
@@ -219,46 +239,101 @@ describe('buildCallGraph', () => {
     });
 
     it('goes down through every call that holds more than half of its caller', () => {
-      const graph = graphOf(chain([[0, 1, 0.9], [1, 2, 0.5], [2, 3, 0.3], [0, 4, 0.1]], [1, 0.9, 0.5, 0.3, 0.1]));
+      const graph = graphOf(
+        chain(
+          [
+            [0, 1, 0.9],
+            [1, 2, 0.5],
+            [2, 3, 0.3],
+            [0, 4, 0.1],
+          ],
+          [1, 0.9, 0.5, 0.3, 0.1],
+        ),
+      );
       assert.deepEqual(graph.hotPath, [0, 1, 2, 3]);
     });
 
     it('stops at a call holding exactly half', () => {
-      const graph = graphOf(chain([[0, 1, 0.5], [0, 2, 0.5]], [1, 0.5, 0.5]));
+      const graph = graphOf(
+        chain(
+          [
+            [0, 1, 0.5],
+            [0, 2, 0.5],
+          ],
+          [1, 0.5, 0.5],
+        ),
+      );
       assert.deepEqual(graph.hotPath, [0]);
     });
 
     it('takes the callee with the lower index when two calls weigh the same', () => {
-      const graph = graphOf(chain([[0, 1, 0.9], [1, 3, 0.8], [1, 2, 0.8]], [1, 0.9, 0.8, 0.8]));
+      const graph = graphOf(
+        chain(
+          [
+            [0, 1, 0.9],
+            [1, 3, 0.8],
+            [1, 2, 0.8],
+          ],
+          [1, 0.9, 0.8, 0.8],
+        ),
+      );
       assert.deepEqual(graph.hotPath, [0, 1, 2]);
     });
 
     it('starts at the costliest of several roots', () => {
-      const graph = graphOf(chain([[0, 1, 0.2], [2, 3, 0.7]], [0.2, 0.2, 0.8, 0.7]));
+      const graph = graphOf(
+        chain(
+          [
+            [0, 1, 0.2],
+            [2, 3, 0.7],
+          ],
+          [0.2, 0.2, 0.8, 0.7],
+        ),
+      );
       assert.deepEqual(graph.hotPath, [2, 3]);
       assert.equal(graph.totalMs, 1000);
     });
 
     it('ends at recursion and at calls back into the path instead of looping', () => {
       // main -> a -> b, b calls a back (mutual recursion) and itself.
-      const data = chain([[0, 1, 0.9], [1, 2, 0.8], [2, 1, 0.7], [2, 2, 0.6]], [1, 0.9, 0.8]);
+      const data = chain(
+        [
+          [0, 1, 0.9],
+          [1, 2, 0.8],
+          [2, 1, 0.7],
+          [2, 2, 0.6],
+        ],
+        [1, 0.9, 0.8],
+      );
       data.functions[1].nc = 3;
       const graph = graphOf(data);
       assert.deepEqual(graph.hotPath, [0, 1, 2]);
       assert.deepEqual(edgeKeys(graph), ['0->1', '1->2', '2->1', '2->2']);
       assert.deepEqual(node(graph, 1).label.slice(2, 5), ['900 ms  90.00%', 'self 0 ms  0.00%', '3/1×']);
-      assert.deepEqual(graph.edges.filter((e) => e.onHotPath).map((e) => e.edge), [0, 1]);
+      assert.deepEqual(
+        graph.edges.filter((e) => e.onHotPath).map((e) => e.edge),
+        [0, 1],
+      );
     });
 
     it('builds a cycle entered from outside the profile without hanging', () => {
-      const data = chain([[0, 1, 0.5], [1, 0, 0.4]], [0.5, 0.45]);
+      const data = chain(
+        [
+          [0, 1, 0.5],
+          [1, 0, 0.4],
+        ],
+        [0.5, 0.45],
+      );
       const model = buildProfileModel(data, PATHS);
       const graph = buildCallGraph(model);
       // Nobody outside the cycle calls it: the model either finds no root (no hot path) or
       // takes the costlier function as the cycle's entry; either way the walk ends.
       assert.deepEqual(graph.hotPath, model.roots.length ? [0, 1] : []);
       assert.equal(graph.totalMs, 500);
-      assert.deepEqual(graph.nodes.map((n) => n.weight), [1, 0.9]);
+      assert.deepEqual(
+        graph.nodes.map((n) => n.weight),
+        [1, 0.9],
+      );
     });
   });
 

@@ -29,7 +29,10 @@ describe('CallTree: a function with several callers', () => {
   it('orders children costliest first, with edge calls and path ids', () => {
     const tree = splitTree();
     const children = tree.children('0');
-    assert.deepEqual(children.map((c) => c.id), ['0/1', '0/2']);
+    assert.deepEqual(
+      children.map((c) => c.id),
+      ['0/1', '0/2'],
+    );
     assertMs(children[0].total, 60, 'a');
     assertMs(children[1].total, 30, 'b');
     assert.equal(children[0].fraction, 0.6);
@@ -99,10 +102,13 @@ describe('CallTree: a function with several callers', () => {
 
   it('lists the rows an expand puts below a node, for splicing into the view', () => {
     const tree = splitTree();
-    assert.deepEqual(tree.rowsBelow('0/2', new Set(['0/2/3'])).map((r) => [r.node.id, r.node.depth, r.expanded]), [
-      ['0/2/3', 2, true],
-      ['0/2/3/4', 3, false],
-    ]);
+    assert.deepEqual(
+      tree.rowsBelow('0/2', new Set(['0/2/3'])).map((r) => [r.node.id, r.node.depth, r.expanded]),
+      [
+        ['0/2/3', 2, true],
+        ['0/2/3/4', 3, false],
+      ],
+    );
     assert.deepEqual(tree.rowsBelow('0/1/3/4', new Set()), [], 'a leaf');
   });
 });
@@ -126,7 +132,10 @@ describe('CallTree: edge cases', () => {
 
   it('shows several roots, costliest first', () => {
     const tree = new CallTree(buildProfileModel(profile([fn('/app/a.py', 'small', 1, 1, 2, 2), fn('/app/a.py', 'big', 1, 1, 8, 8)], [])));
-    assert.deepEqual(tree.roots().map((r) => r.id), ['1', '0']);
+    assert.deepEqual(
+      tree.roots().map((r) => r.id),
+      ['1', '0'],
+    );
     assert.equal(tree.roots()[0].fraction, 0.8);
   });
 
@@ -150,7 +159,10 @@ describe('buildProfileModel: edge numbers', () => {
   it('keeps every recorded count as it is, however large, and indices as integers', () => {
     const huge = 2 ** 40;
     const model = buildProfileModel(
-      profile([fn('/app/app.py', 'handler', 1, 1, 10, 100), fn('/app/app.py', 'loop', huge, huge + 1, 90, 90)], [edge(0, 1, huge, huge + 1, 90), edge(0, 0, 0.5, 3, 1)]),
+      profile(
+        [fn('/app/app.py', 'handler', 1, 1, 10, 100), fn('/app/app.py', 'loop', huge, huge + 1, 90, 90)],
+        [edge(0, 1, huge, huge + 1, 90), edge(0, 0, 0.5, 3, 1)],
+      ),
       PATHS,
     );
     assert.deepEqual(

@@ -173,7 +173,16 @@ describe('a 100,000-deep call chain', function () {
     assert.equal(top.recursive, true);
     assert.equal(rows[rows.length - 2].fn, 0);
     assert.ok(Math.max(...rows.map((r) => r.id.length)) <= MAX_ID_LENGTH);
-    assert.equal(new CallersTree(model, DEPTH - 1).node(rows.slice(0, 2000).map((r) => r.fn).join('/'))?.depth, 1999, 'a spelt-out chain');
+    assert.equal(
+      new CallersTree(model, DEPTH - 1).node(
+        rows
+          .slice(0, 2000)
+          .map((r) => r.fn)
+          .join('/'),
+      )?.depth,
+      1999,
+      'a spelt-out chain',
+    );
   });
 });
 
@@ -192,7 +201,13 @@ describe('a profile of many cycles entered from outside it', () => {
     }
     const model = buildProfileModel({ functions, edges, notes: [] }, PATHS);
     assert.equal(model.roots.length, pairs);
-    assert.ok(model.roots.every((fn) => fn % 2 === 0), 'each pair entered at its costlier function');
-    assert.ok(model.roots.every((fn, i) => i === 0 || model.functions[model.roots[i - 1]].ct >= model.functions[fn].ct), 'costliest first');
+    assert.ok(
+      model.roots.every((fn) => fn % 2 === 0),
+      'each pair entered at its costlier function',
+    );
+    assert.ok(
+      model.roots.every((fn, i) => i === 0 || model.functions[model.roots[i - 1]].ct >= model.functions[fn].ct),
+      'costliest first',
+    );
   });
 });

@@ -105,7 +105,10 @@ describe('call tree on the middleware’s real profiles', () => {
     const genexpr = model.functions.find((f) => f.name === '<genexpr>' && model.callersOf[f.index].length === 2)!.index;
     const callers = new CallersTree(model, genexpr).callers(String(genexpr));
     const edgesIn = model.callersOf[genexpr].map((e) => model.edges[e]).sort((a, b) => b.ct - a.ct);
-    assert.deepEqual(callers.map((c) => c.fn), edgesIn.map((e) => e.caller));
+    assert.deepEqual(
+      callers.map((c) => c.fn),
+      edgesIn.map((e) => e.caller),
+    );
     callers.forEach((c, i) => assert.ok(Math.abs(c.time - edgesIn[i].ct) < 1e-12));
   });
 

@@ -34,7 +34,10 @@ const REQUEST = profile(
 describe('CallTree: library folding', () => {
   it('shows every frame when not folding', () => {
     const tree = new CallTree(buildProfileModel(REQUEST, PATHS), { foldLibraries: false, threshold: 0 });
-    assert.deepEqual(tree.children('0/1').map((c) => c.id), ['0/1/2', '0/1/3']);
+    assert.deepEqual(
+      tree.children('0/1').map((c) => c.id),
+      ['0/1/2', '0/1/3'],
+    );
     assert.equal(assertTreeConsistent(tree), 7);
   });
 

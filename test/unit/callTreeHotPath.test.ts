@@ -48,7 +48,10 @@ describe('hot path', () => {
   });
 
   it('stops where the node keeps most of the time in its own code', () => {
-    const own = profile([fn('/app/a.py', 'root', 1, 1, 0, 10), fn('/app/a.py', 'busy', 1, 1, 6, 10), fn('/app/a.py', 'z', 1, 1, 4, 4)], [edge(0, 1, 1, 1, 10), edge(1, 2, 1, 1, 4)]);
+    const own = profile(
+      [fn('/app/a.py', 'root', 1, 1, 0, 10), fn('/app/a.py', 'busy', 1, 1, 6, 10), fn('/app/a.py', 'z', 1, 1, 4, 4)],
+      [edge(0, 1, 1, 1, 10), edge(1, 2, 1, 1, 4)],
+    );
     assert.deepEqual(requestHotPath(new CallTree(buildProfileModel(own))), ['0', '0/1']);
   });
 
@@ -58,7 +61,10 @@ describe('hot path', () => {
       [edge(0, 2, 1, 1, 4), edge(0, 1, 1, 1, 4)],
     );
     const t = new CallTree(buildProfileModel(tie), { threshold: 0 });
-    assert.deepEqual(t.children('0').map((c) => c.id), ['0/1', '0/2']);
+    assert.deepEqual(
+      t.children('0').map((c) => c.id),
+      ['0/1', '0/2'],
+    );
   });
 
   it('expands the ancestors and the whole hot path from a node, keeping what was open', () => {

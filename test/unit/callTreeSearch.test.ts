@@ -32,10 +32,13 @@ describe('search', () => {
   it('reveals each match on its hottest path, costliest match first', () => {
     const model = buildProfileModel(SPLIT, PATHS);
     const result = searchFunctions(model, 'db.py');
-    assert.deepEqual(result.matches.map((m) => [m.fn, revealPath(model, m.fn, false)?.join('/')]), [
-      [3, '0/1/3'],
-      [4, '0/1/3/4'],
-    ]);
+    assert.deepEqual(
+      result.matches.map((m) => [m.fn, revealPath(model, m.fn, false)?.join('/')]),
+      [
+        [3, '0/1/3'],
+        [4, '0/1/3/4'],
+      ],
+    );
     const tree = new CallTree(model, { threshold: 0 });
     assert.equal(tree.node('0/1/3/4')?.kind, 'function', 'the id is a node of the tree');
   });
@@ -43,7 +46,10 @@ describe('search', () => {
   it('gives paths only up to the limit, and counts the rest', () => {
     const result = searchFunctions(buildProfileModel(SPLIT, PATHS), 'db.py', { limit: 1 });
     assert.equal(result.total, 2);
-    assert.deepEqual(result.matches.map((m) => m.fn), [3]);
+    assert.deepEqual(
+      result.matches.map((m) => m.fn),
+      [3],
+    );
     assert.equal(result.functions.size, 2);
   });
 

@@ -22,7 +22,10 @@ function tree(threshold: number): CallTree {
 describe('CallTree: threshold', () => {
   it('groups the children under the threshold into one "other" node', () => {
     const shown = tree(0.005).shownChildren('0');
-    assert.deepEqual(shown.map((n) => n.id), ['0/1', '0/2', '0/other']);
+    assert.deepEqual(
+      shown.map((n) => n.id),
+      ['0/1', '0/2', '0/other'],
+    );
     const other = shown[2] as OtherNode;
     assert.equal(other.kind, 'other');
     assert.deepEqual(other.functions, [3, 4]);
@@ -38,12 +41,20 @@ describe('CallTree: threshold', () => {
 
   it('does not group a single small child', () => {
     // 0.25 %: only tiny2 (0.2 %) is under it; "other (1 function)" would hide nothing.
-    assert.deepEqual(tree(0.0025).shownChildren('0').map((n) => n.id), ['0/1', '0/2', '0/3', '0/4']);
+    assert.deepEqual(
+      tree(0.0025)
+        .shownChildren('0')
+        .map((n) => n.id),
+      ['0/1', '0/2', '0/3', '0/4'],
+    );
   });
 
   it('shows kept nodes (a revealed search match) individually', () => {
     const shown = tree(0.005).shownChildren('0', new Set(['0/4']));
-    assert.deepEqual(shown.map((n) => n.id), ['0/1', '0/2', '0/3', '0/4']);
+    assert.deepEqual(
+      shown.map((n) => n.id),
+      ['0/1', '0/2', '0/3', '0/4'],
+    );
   });
 
   it('can be turned off', () => {
@@ -54,11 +65,14 @@ describe('CallTree: threshold', () => {
     const t = tree(0.005);
     assert.equal(t.node('0/other')?.kind, 'other');
     const rows = t.visibleRows(new Set(['0', '0/other']));
-    assert.deepEqual(rows.map((r) => [r.node.id, r.expanded]), [
-      ['0', true],
-      ['0/1', false],
-      ['0/2', false],
-      ['0/other', false],
-    ]);
+    assert.deepEqual(
+      rows.map((r) => [r.node.id, r.expanded]),
+      [
+        ['0', true],
+        ['0/1', false],
+        ['0/2', false],
+        ['0/other', false],
+      ],
+    );
   });
 });

@@ -16,7 +16,10 @@ describe('CallersTree', () => {
 
   it('gives each direct caller its recorded share, biggest first', () => {
     const callers = new CallersTree(buildProfileModel(SPLIT), 3).callers('3');
-    assert.deepEqual(callers.map((c) => c.id), ['3/1', '3/2']);
+    assert.deepEqual(
+      callers.map((c) => c.id),
+      ['3/1', '3/2'],
+    );
     assertMs(callers[0].time, 40, 'from a');
     assertMs(callers[1].time, 20, 'from b');
     assert.ok(Math.abs(callers[0].shareOfTarget - 2 / 3) < 1e-12);
@@ -41,7 +44,10 @@ describe('CallersTree', () => {
 
   it('lists visible rows and resolves a restored id', () => {
     const tree = new CallersTree(buildProfileModel(SPLIT), 4);
-    assert.deepEqual(tree.visibleRows(new Set(['4', '4/3'])).map((n) => n.id), ['4', '4/3', '4/3/1', '4/3/2']);
+    assert.deepEqual(
+      tree.visibleRows(new Set(['4', '4/3'])).map((n) => n.id),
+      ['4', '4/3', '4/3/1', '4/3/2'],
+    );
     const fresh = new CallersTree(buildProfileModel(SPLIT), 4);
     assertMs(fresh.node('4/3/2/0')!.time, 15, 'restored chain');
     assert.equal(fresh.node('4/1'), undefined, 'a is not a caller of execute');
@@ -72,6 +78,9 @@ describe('CallersTree', () => {
     const tree = new CallersTree(buildProfileModel(SPLIT), 0);
     assert.equal(tree.root().hasCallers, false);
     assert.deepEqual(tree.callers('0'), []);
-    assert.deepEqual(tree.visibleRows(new Set(['0'])).map((n) => n.id), ['0']);
+    assert.deepEqual(
+      tree.visibleRows(new Set(['0'])).map((n) => n.id),
+      ['0'],
+    );
   });
 });

@@ -30,7 +30,10 @@ describe('contributions (ids shared with package.json)', () => {
   });
 
   it('the profile view type is the custom editor of profile files, as the menus name it', () => {
-    assert.deepEqual(contributes.customEditors.map((e) => e.viewType), [PROFILE_VIEW_TYPE]);
+    assert.deepEqual(
+      contributes.customEditors.map((e) => e.viewType),
+      [PROFILE_VIEW_TYPE],
+    );
     const named = comparedWith('activeCustomEditorId');
     assert.ok(named.length > 0);
     for (const viewType of named) assert.equal(viewType, PROFILE_VIEW_TYPE);
@@ -44,11 +47,20 @@ describe('contributions (ids shared with package.json)', () => {
   });
 
   it('the Profiles panel is the one view of the activity bar container', () => {
-    assert.deepEqual(contributes.viewsContainers.activitybar.map((c) => c.id), [VIEW_CONTAINER]);
+    assert.deepEqual(
+      contributes.viewsContainers.activitybar.map((c) => c.id),
+      [VIEW_CONTAINER],
+    );
     const views = contributes.views as Record<string, { id: string }[]>;
     assert.deepEqual(Object.keys(views), [VIEW_CONTAINER]);
-    assert.deepEqual(views[VIEW_CONTAINER].map((v) => v.id), [PROFILES_VIEW]);
-    assert.deepEqual(contributes.viewsWelcome.map((w) => w.view), [PROFILES_VIEW]);
+    assert.deepEqual(
+      views[VIEW_CONTAINER].map((v) => v.id),
+      [PROFILES_VIEW],
+    );
+    assert.deepEqual(
+      contributes.viewsWelcome.map((w) => w.view),
+      [PROFILES_VIEW],
+    );
     for (const view of comparedWith('view')) assert.equal(view, PROFILES_VIEW);
   });
 });

@@ -38,6 +38,9 @@ describe('definition lines in the views', () => {
     const junk: unknown = [[7, 3], [-1, 3], [0.5, 3], ['0', 3], [0, 0], [0, -2], [0, 2.5], [0, '4'], null, 5, [1, 6]];
     assert.equal(applyDefinitionLines(m.functions, junk), false);
     assert.equal(applyDefinitionLines(m.functions, undefined), false);
-    assert.deepEqual(m.functions.map((f) => f.line), [1, 6]);
+    assert.deepEqual(
+      m.functions.map((f) => f.line),
+      [1, 6],
+    );
   });
 });

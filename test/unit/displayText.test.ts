@@ -64,7 +64,11 @@ describe('status badges (at most two characters)', () => {
   });
 
   it('marks a request whose app raised as a 500, and one that raised after its status as failed', () => {
-    assert.deepEqual(badge({ status: null, error: 'ZeroDivisionError' }), { badge: '5x', tooltip: 'Status 500: the app raised ZeroDivisionError', tone: 'error' });
+    assert.deepEqual(badge({ status: null, error: 'ZeroDivisionError' }), {
+      badge: '5x',
+      tooltip: 'Status 500: the app raised ZeroDivisionError',
+      tone: 'error',
+    });
     assert.deepEqual(badge({ status: 200, error: 'BrokenPipeError' }), { badge: '!', tooltip: 'Failed: BrokenPipeError after status 200', tone: 'error' });
     assert.equal(badge({ status: null, error: 'Bad\u202EError' })!.tooltip, 'Status 500: the app raised Bad⟨U+202E⟩Error');
   });

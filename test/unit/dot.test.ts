@@ -11,15 +11,7 @@ function fn(file: string, line: number, name: string, ct: number, tt = 0): Profi
 }
 
 /** Names that break naive DOT writers. */
-const AWKWARD = [
-  '<module>',
-  '<script>alert("x")</script>',
-  'say "hi"',
-  'back\\slash \\N \\G \\l',
-  'two\nlines',
-  'tab\there',
-  'entity &lt; &#60; and a & b',
-];
+const AWKWARD = ['<module>', '<script>alert("x")</script>', 'say "hi"', 'back\\slash \\N \\G \\l', 'two\nlines', 'tab\there', 'entity &lt; &#60; and a & b'];
 
 /** root -> each awkward function, 1 s each, so all are drawn; the first call is the hot one. */
 function awkwardProfile(): ProfileData {
@@ -36,13 +28,16 @@ function awkwardProfile(): ProfileData {
  * misleadingly, with the escape the graph shows instead.
  */
 const UNSHOWABLE: [what: string, characters: string[]][] = [
-  ['NUL (ends Graphviz\'s string)', ['\u0000']],
+  ["NUL (ends Graphviz's string)", ['\u0000']],
   ['C0 controls (not XML characters)', ['\u0001', '\u0008', '\u000b', '\u000c', '\u000e', '\u001b', '\u001f']],
   ['DEL and C1 controls (invisible)', ['\u007f', '\u0080', '\u0085', '\u009f']],
   ['U+FFFE and U+FFFF (not XML characters)', ['\ufffe', '\uffff']],
   ['other noncharacters', ['\ufdd0', '\ufdef', '\u{1fffe}', '\u{1ffff}', '\u{10fffe}', '\u{10ffff}']],
   ['lone surrogates (Graphviz writes U+FFFD)', ['\ud800', '\udbff', '\udc00', '\udfff']],
-  ['bidi controls (reorder the text)', ['\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069', '\u200e', '\u200f', '\u061c']],
+  [
+    'bidi controls (reorder the text)',
+    ['\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069', '\u200e', '\u200f', '\u061c'],
+  ],
   ['zero-width and other format characters', ['\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u00ad', '\u{e0001}']],
   ['line and paragraph separators', ['\u2028', '\u2029']],
 ];
@@ -54,15 +49,19 @@ function escapeOf(character: string): string {
 
 /** XML 1.0's Char production: what an SVG parsed as XML may hold. */
 function isXmlCharacter(code: number): boolean {
-  return code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+  return (
+    code === 0x9 ||
+    code === 0xa ||
+    code === 0xd ||
+    (code >= 0x20 && code <= 0xd7ff) ||
+    (code >= 0xe000 && code <= 0xfffd) ||
+    (code >= 0x10000 && code <= 0x10ffff)
+  );
 }
 
 /** root -> one function per character, named and filed with it, all drawn. */
 function unshowableProfile(characters: string[]): ProfileData {
-  const functions = [
-    fn('/app/main.py', 1, 'root', characters.length + 1, 1),
-    ...characters.map((c, i) => fn(`/app/odd${c}.py`, i + 1, `f${c}g`, 1, 1)),
-  ];
+  const functions = [fn('/app/main.py', 1, 'root', characters.length + 1, 1), ...characters.map((c, i) => fn(`/app/odd${c}.py`, i + 1, `f${c}g`, 1, 1))];
   return { functions, edges: characters.map((_, i) => [0, i + 1, 1, 1, 1, 1]), notes: [] };
 }
 
@@ -168,7 +167,11 @@ describe('toDot', () => {
         assert.equal(result.status, 'success', JSON.stringify(result.errors));
         const svg = result.output!;
         const invalid = [...svg].map((c) => c.codePointAt(0)!).filter((code) => !isXmlCharacter(code));
-        assert.deepEqual(invalid.map((code) => code.toString(16)), [], 'characters XML does not allow');
+        assert.deepEqual(
+          invalid.map((code) => code.toString(16)),
+          [],
+          'characters XML does not allow',
+        );
         const texts = svgTexts(svg);
         for (const c of characters) {
           assert.ok(!svg.includes(c), `${escapeOf(c)} is not in the SVG as it is`);

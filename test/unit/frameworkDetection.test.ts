@@ -1,13 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import {
-  declaredFrameworks,
-  describeApp,
-  detectFrameworks,
-  moduleOf,
-  type WorkspaceFile,
-} from '../../src/core/frameworkDetection';
+import { declaredFrameworks, describeApp, detectFrameworks, moduleOf, type WorkspaceFile } from '../../src/core/frameworkDetection';
 import { formatCommandLine, splitCommandLine, usualCommand } from '../../src/setup/usualCommand';
 
 const SAMPLES = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'setup-workspaces');
@@ -31,7 +25,10 @@ describe('framework detection on the sample workspaces', () => {
     assert.equal(best.confidence, 'high');
     assert.equal(describeApp(best), 'app:app');
     assert.deepEqual({ root: best.app!.root, file: best.app!.file, line: best.app!.line }, { root: '', file: 'app.py', line: 4 });
-    assert.ok(best.evidence.some((e) => e.file === 'requirements.txt' && e.line === 1 && /Flask>=2\.2/.test(e.what)), JSON.stringify(best.evidence));
+    assert.ok(
+      best.evidence.some((e) => e.file === 'requirements.txt' && e.line === 1 && /Flask>=2\.2/.test(e.what)),
+      JSON.stringify(best.evidence),
+    );
     assert.ok(best.evidence.some((e) => e.file === 'app.py' && e.what === 'app = Flask(__name__)'));
     assert.deepEqual(rest, [], 'gunicorn is no framework');
   });
@@ -53,7 +50,10 @@ describe('framework detection on the sample workspaces', () => {
 
   it('FastAPI: main:app from a multi-line FastAPI(...) call; its starlette imports make no Starlette candidate', () => {
     const candidates = detectFrameworks(sample('fastapi'));
-    assert.deepEqual(candidates.map((c) => c.framework), ['fastapi']);
+    assert.deepEqual(
+      candidates.map((c) => c.framework),
+      ['fastapi'],
+    );
     assert.equal(describeApp(candidates[0]), 'main:app');
     assert.equal(candidates[0].confidence, 'high');
     assert.ok(candidates[0].evidence.some((e) => e.file === 'Pipfile' && /^declares fastapi = /.test(e.what)));
@@ -70,10 +70,13 @@ describe('framework detection on the sample workspaces', () => {
 
   it('Pyramid: development.ini first, production.ini (a pipeline) after, both high', () => {
     const candidates = detectFrameworks(sample('pyramid'));
-    assert.deepEqual(candidates.map((c) => [c.framework, c.app?.file, c.confidence]), [
-      ['pyramid', 'development.ini', 'high'],
-      ['pyramid', 'production.ini', 'high'],
-    ]);
+    assert.deepEqual(
+      candidates.map((c) => [c.framework, c.app?.file, c.confidence]),
+      [
+        ['pyramid', 'development.ini', 'high'],
+        ['pyramid', 'production.ini', 'high'],
+      ],
+    );
     assert.equal(candidates[0].app?.line, 5, 'the [app:main] header');
     assert.ok(candidates[0].evidence.some((e) => e.what === 'use = egg:tutorial'));
     assert.ok(candidates[0].evidence.some((e) => e.file === 'setup.py' && e.what === 'declares pyramid'));
@@ -87,11 +90,20 @@ describe('framework detection on the sample workspaces', () => {
 
 describe('framework detection: the shapes projects take', () => {
   it('a Flask factory is pkg:create_app() with lower confidence than a module-level app', () => {
-    const candidates = detectFrameworks(files({
-      'web/__init__.py': 'from flask import Flask\n\n\ndef create_app(config=None):\n    app = Flask(__name__)\n    if config:\n        app.config.update(config)\n    return app\n',
-      'scripts/serve.py': 'import flask\napplication = flask.Flask("x")\n',
-    }));
-    assert.deepEqual(candidates.map((c) => [describeApp(c), c.score]), [['serve:application', 0.7], ['web:create_app()', 0.6]]);
+    const candidates = detectFrameworks(
+      files({
+        'web/__init__.py':
+          'from flask import Flask\n\n\ndef create_app(config=None):\n    app = Flask(__name__)\n    if config:\n        app.config.update(config)\n    return app\n',
+        'scripts/serve.py': 'import flask\napplication = flask.Flask("x")\n',
+      }),
+    );
+    assert.deepEqual(
+      candidates.map((c) => [describeApp(c), c.score]),
+      [
+        ['serve:application', 0.7],
+        ['web:create_app()', 0.6],
+      ],
+    );
     assert.equal(candidates[1].app?.factory, true);
     assert.equal(candidates[1].app?.root, '');
     assert.equal(candidates[0].app?.root, 'scripts');
@@ -100,43 +112,62 @@ describe('framework detection: the shapes projects take', () => {
   it('an app made under `if` at module level is not a factory; one inside a def nested in a block is', () => {
     const [moduleLevel] = detectFrameworks(files({ 'a.py': 'from fastapi import FastAPI\nif True:\n    app = FastAPI()\n' }));
     assert.equal(describeApp(moduleLevel), 'a:app');
-    const [nested] = detectFrameworks(files({ 'b.py': 'from fastapi import FastAPI\ndef build():\n    if True:\n        # comment\n        api = FastAPI()\n    return api\n' }));
+    const [nested] = detectFrameworks(
+      files({ 'b.py': 'from fastapi import FastAPI\ndef build():\n    if True:\n        # comment\n        api = FastAPI()\n    return api\n' }),
+    );
     assert.equal(describeApp(nested), 'b:build()');
   });
 
   it('an annotated assignment and a module-qualified constructor count', () => {
-    const [c] = detectFrameworks(files({ 'svc.py': 'import starlette.applications\napp: starlette.applications.Starlette = starlette.applications.Starlette()\n' }));
+    const [c] = detectFrameworks(
+      files({ 'svc.py': 'import starlette.applications\napp: starlette.applications.Starlette = starlette.applications.Starlette()\n' }),
+    );
     assert.equal(c.framework, 'starlette');
     assert.equal(describeApp(c), 'svc:app');
   });
 
   it('Starlette stays a candidate beside FastAPI when it has an app object of its own', () => {
-    const found = detectFrameworks(files({
-      'api.py': 'from fastapi import FastAPI\napp = FastAPI()\n',
-      'admin.py': 'from starlette.applications import Starlette\nadmin = Starlette()\n',
-    }));
+    const found = detectFrameworks(
+      files({
+        'api.py': 'from fastapi import FastAPI\napp = FastAPI()\n',
+        'admin.py': 'from starlette.applications import Starlette\nadmin = Starlette()\n',
+      }),
+    );
     assert.deepEqual(found.map((c) => describeApp(c)).sort(), ['admin:admin', 'api:app']);
   });
 
   it('an import alone is a low-confidence candidate without an app; a dependency alone a medium one', () => {
-    assert.deepEqual(detectFrameworks(files({ 'x.py': 'from pyramid.config import Configurator\n' })).map((c) => [c.framework, c.confidence, c.app]), [['pyramid', 'low', undefined]]);
-    assert.deepEqual(detectFrameworks(files({ 'requirements/base.txt': 'django==4.2\n' })).map((c) => [c.framework, c.confidence]), [['django', 'medium']]);
+    assert.deepEqual(
+      detectFrameworks(files({ 'x.py': 'from pyramid.config import Configurator\n' })).map((c) => [c.framework, c.confidence, c.app]),
+      [['pyramid', 'low', undefined]],
+    );
+    assert.deepEqual(
+      detectFrameworks(files({ 'requirements/base.txt': 'django==4.2\n' })).map((c) => [c.framework, c.confidence]),
+      [['django', 'medium']],
+    );
   });
 
   it('a Pyramid app made in Python (no .ini) is found by make_wsgi_app', () => {
-    const [c] = detectFrameworks(files({ 'serve.py': 'from pyramid.config import Configurator\nwith Configurator() as config:\n    config.add_route("x", "/")\n    app = config.make_wsgi_app()\n' }));
+    const [c] = detectFrameworks(
+      files({
+        'serve.py':
+          'from pyramid.config import Configurator\nwith Configurator() as config:\n    config.add_route("x", "/")\n    app = config.make_wsgi_app()\n',
+      }),
+    );
     assert.equal(c.framework, 'pyramid');
     assert.equal(describeApp(c), 'serve:app');
   });
 
   it('Django without WSGI_APPLICATION in settings falls back to the wsgi.py beside the settings', () => {
-    const [c] = detectFrameworks(files({
-      'backend/manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings.dev")\n',
-      'backend/proj/__init__.py': '',
-      'backend/proj/settings/__init__.py': '',
-      'backend/proj/settings/dev.py': 'DEBUG = True\n',
-      'backend/proj/wsgi.py': 'from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n',
-    }));
+    const [c] = detectFrameworks(
+      files({
+        'backend/manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings.dev")\n',
+        'backend/proj/__init__.py': '',
+        'backend/proj/settings/__init__.py': '',
+        'backend/proj/settings/dev.py': 'DEBUG = True\n',
+        'backend/proj/wsgi.py': 'from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n',
+      }),
+    );
     assert.equal(c.app?.root, 'backend');
     assert.equal(c.app?.settingsModule, 'proj.settings.dev');
     assert.equal(c.app?.wsgiFile, 'backend/proj/wsgi.py');
@@ -158,25 +189,54 @@ describe('declared dependencies', () => {
   const names = (p: string, text: string) => declaredFrameworks({ path: p, text }).map((d) => [d.framework, d.evidence.line]);
 
   it('requirements files: comments, options, extras, markers and odd spelling', () => {
-    const text = '# comment flask\n-r base.txt\n--hash=sha256:abc\nFlask[async] >= 2 ; python_version > "3.8"\nfast_api\nFastAPI\nstarlette==0.27  # pinned\n-e git+https://example.invalid/pyramid.git#egg=pyramid\n';
-    assert.deepEqual(names('requirements-dev.txt', text), [['flask', 3], ['fastapi', 5], ['starlette', 6]]);
+    const text =
+      '# comment flask\n-r base.txt\n--hash=sha256:abc\nFlask[async] >= 2 ; python_version > "3.8"\nfast_api\nFastAPI\nstarlette==0.27  # pinned\n-e git+https://example.invalid/pyramid.git#egg=pyramid\n';
+    assert.deepEqual(names('requirements-dev.txt', text), [
+      ['flask', 3],
+      ['fastapi', 5],
+      ['starlette', 6],
+    ]);
     assert.deepEqual(names('notes.txt', 'flask\n'), [], 'only requirements files');
   });
 
   it('pyproject.toml: PEP 621 arrays, optional dependencies and Poetry tables; not other sections', () => {
     const text = [
-      '[project]', 'name = "flask-thing"', 'dependencies = ["fastapi>=0.100", \'uvicorn\']', '',
-      '[project.optional-dependencies]', 'web = [', '  "starlette",', ']', '',
-      '[tool.poetry.dependencies]', 'python = "^3.11"', 'Django = "^4.2"', '',
-      '[tool.poetry.group.dev.dependencies]', 'pyramid = "*"', '',
-      '[tool.ruff]', 'flask = 1',
+      '[project]',
+      'name = "flask-thing"',
+      'dependencies = ["fastapi>=0.100", \'uvicorn\']',
+      '',
+      '[project.optional-dependencies]',
+      'web = [',
+      '  "starlette",',
+      ']',
+      '',
+      '[tool.poetry.dependencies]',
+      'python = "^3.11"',
+      'Django = "^4.2"',
+      '',
+      '[tool.poetry.group.dev.dependencies]',
+      'pyramid = "*"',
+      '',
+      '[tool.ruff]',
+      'flask = 1',
     ].join('\n');
-    assert.deepEqual(names('pyproject.toml', text), [['fastapi', 2], ['starlette', 6], ['django', 11], ['pyramid', 14]]);
+    assert.deepEqual(names('pyproject.toml', text), [
+      ['fastapi', 2],
+      ['starlette', 6],
+      ['django', 11],
+      ['pyramid', 14],
+    ]);
   });
 
   it('setup.cfg install_requires on the first line and indented lines; setup.py install_requires', () => {
-    assert.deepEqual(names('setup.cfg', '[options]\ninstall_requires = flask\n    Django>=4\n\n[other]\nx = pyramid\n'), [['flask', 1], ['django', 2]]);
-    assert.deepEqual(names('setup.py', 'setup(\n    name="pyramid-tools",\n    install_requires=["fastapi",\n        "pyramid>=2"],\n)\n'), [['fastapi', 2], ['pyramid', 3]]);
+    assert.deepEqual(names('setup.cfg', '[options]\ninstall_requires = flask\n    Django>=4\n\n[other]\nx = pyramid\n'), [
+      ['flask', 1],
+      ['django', 2],
+    ]);
+    assert.deepEqual(names('setup.py', 'setup(\n    name="pyramid-tools",\n    install_requires=["fastapi",\n        "pyramid>=2"],\n)\n'), [
+      ['fastapi', 2],
+      ['pyramid', 3],
+    ]);
     assert.deepEqual(names('setup.py', 'requires = [\n    "flask",\n]\ntests = ["pyramid"]\nsetup(install_requires=requires)\n'), [['flask', 1]]);
   });
 });
@@ -200,7 +260,18 @@ describe('the usual command a detected app implies', () => {
   });
 
   it('splits what the user edits back into arguments, quotes included', () => {
-    assert.deepEqual(splitCommandLine(`python -m flask --app 'web:create_app()' run --host "0.0.0.0" a\\ b ""`), ['python', '-m', 'flask', '--app', 'web:create_app()', 'run', '--host', '0.0.0.0', 'a b', '']);
+    assert.deepEqual(splitCommandLine(`python -m flask --app 'web:create_app()' run --host "0.0.0.0" a\\ b ""`), [
+      'python',
+      '-m',
+      'flask',
+      '--app',
+      'web:create_app()',
+      'run',
+      '--host',
+      '0.0.0.0',
+      'a b',
+      '',
+    ]);
     assert.throws(() => splitCommandLine('flask "run'), /unterminated double quote/);
     for (const argv of [['x', "it's", 'a b', '$HOME', '']]) assert.deepEqual(splitCommandLine(formatCommandLine(argv)), argv);
   });

@@ -47,14 +47,20 @@ describe('function table', () => {
   ];
   for (const [column, direction, expected] of orders) {
     it(`sorts by ${column}, ${direction}`, () => {
-      assert.deepEqual(sortFunctionRows(rows(), column, direction).map((r) => r.fn), expected);
+      assert.deepEqual(
+        sortFunctionRows(rows(), column, direction).map((r) => r.fn),
+        expected,
+      );
     });
   }
 
   it('does not reorder its input', () => {
     const input = rows();
     sortFunctionRows(input, 'name', 'descending');
-    assert.deepEqual(input.map((r) => r.fn), [0, 1, 2, 3]);
+    assert.deepEqual(
+      input.map((r) => r.fn),
+      [0, 1, 2, 3],
+    );
   });
 
   it('is empty for an empty profile, with 0 % rather than NaN', () => {

@@ -50,7 +50,20 @@ interface Case {
   text: string;
 }
 
-const ODD_STRINGS = ['', '\ud800', 'a\udfffb', '\ufffe\uffff', '\u202eevil\u202c', '\u2066x\u2069', '\u0000\u001b[31m', '<script>alert(1)</script>', '"},{"', '\\', 'é'.repeat(5000), '\ufeff'];
+const ODD_STRINGS = [
+  '',
+  '\ud800',
+  'a\udfffb',
+  '\ufffe\uffff',
+  '\u202eevil\u202c',
+  '\u2066x\u2069',
+  '\u0000\u001b[31m',
+  '<script>alert(1)</script>',
+  '"},{"',
+  '\\',
+  'é'.repeat(5000),
+  '\ufeff',
+];
 const ODD_VALUES: unknown[] = [null, true, 0, -1, 0.5, 2 ** 32, 1e308, -1e308, 'x', [], {}, [[[]]], { a: { b: 1 } }, ...ODD_STRINGS];
 
 function* corpus(): Generator<Case> {

@@ -36,9 +36,7 @@ function rejects(bytes: Uint8Array, message: RegExp): void {
 describe('readMarshal: what CPython writes', () => {
   it('reads ints, floats and singletons', () => {
     // (0, 1, -1, 2**31-1, -2**31, 1.5, -0.0, float('inf'), None, True, False)
-    const value = readMarshal(
-      hex('a90be900000000e901000000e9ffffffffe9ffffff7fe900000080e7000000000000f83fe7000000000000008067000000000000f07f4e5446'),
-    );
+    const value = readMarshal(hex('a90be900000000e901000000e9ffffffffe9ffffff7fe900000080e7000000000000f83fe7000000000000008067000000000000f07f4e5446'));
     assert.deepEqual(value, [0, 1, -1, 2 ** 31 - 1, -(2 ** 31), 1.5, -0, Infinity, null, true, false]);
     assert.ok(Object.is((value as number[])[6], -0));
   });
@@ -57,11 +55,7 @@ describe('readMarshal: what CPython writes', () => {
   it('reads short, long, non-ASCII and surrogate-holding strings', () => {
     // ('', 'abc', 'é', 'grüße', '\U0001F600', 'x'*300, 'a\udcffb')
     const value = readMarshal(
-      hex(
-        'a907da00da03616263f502000000c3a9f5070000006772c3bcc39f65f504000000f09f9880c12c010000' +
-          '78'.repeat(300) +
-          'f50500000061edb3bf62',
-      ),
+      hex('a907da00da03616263f502000000c3a9f5070000006772c3bcc39f65f504000000f09f9880c12c010000' + '78'.repeat(300) + 'f50500000061edb3bf62'),
     );
     assert.deepEqual(value, ['', 'abc', 'é', 'grüße', '\u{1F600}', 'x'.repeat(300), 'a\udcffb']);
   });

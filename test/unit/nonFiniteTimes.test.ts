@@ -25,7 +25,10 @@ describe('times whose sums overflow', () => {
       .replace('"tt":0.001,"ct":0.011', '"tt":1e308,"ct":1e308')
       .replace('"tt":0.01,"ct":0.01}', '"tt":1e308,"ct":1e308}')
       .replace('"edges":[[0,1,3,3,0.01,0.01]]', '"edges":[]');
-    assert.throws(() => parseProfileDocument(text), (error: Error) => error instanceof ProfileReadError && /add up to more than/.test(error.message));
+    assert.throws(
+      () => parseProfileDocument(text),
+      (error: Error) => error instanceof ProfileReadError && /add up to more than/.test(error.message),
+    );
     // One root of 1e308 s still adds up: it opens, and its share is 100 %, not 0.
     const one = profileText(makeHeader()).replace('"tt":0.001,"ct":0.011', '"tt":1e308,"ct":1e308').replace('"edges":[[0,1,3,3,0.01,0.01]]', '"edges":[]');
     const document = parseProfileDocument(one);

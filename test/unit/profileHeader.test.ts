@@ -26,7 +26,10 @@ describe('parseProfileHeader', () => {
   ];
   for (const [name, text, message] of broken) {
     it(`rejects ${name} with a clear message`, () => {
-      assert.throws(() => parseProfileHeader(text), (error: Error) => error instanceof ProfileReadError && message.test(error.message));
+      assert.throws(
+        () => parseProfileHeader(text),
+        (error: Error) => error instanceof ProfileReadError && message.test(error.message),
+      );
     });
   }
 });

@@ -16,10 +16,16 @@ describe('ProfileIndex', () => {
     index.upsert({ file: '/p/bad', directory: '/p', mtimeMs: 99, size: 3, format: 'request-profiler', error: 'Truncated' });
     index.upsert(entry('/p/b', { start: 30 }));
     index.upsert(entry('/p/c', { start: 20 }));
-    assert.deepEqual(index.list().map((e) => e.file), ['/p/b', '/p/c', '/p/a', '/p/bad']);
+    assert.deepEqual(
+      index.list().map((e) => e.file),
+      ['/p/b', '/p/c', '/p/a', '/p/bad'],
+    );
     index.remove('/p/b');
     index.upsert(entry('/p/a', { start: 40 }));
-    assert.deepEqual(index.list().map((e) => e.file), ['/p/a', '/p/c', '/p/bad']);
+    assert.deepEqual(
+      index.list().map((e) => e.file),
+      ['/p/a', '/p/c', '/p/bad'],
+    );
     assert.equal(index.newest()?.file, '/p/a');
     index.removeDirectory('/p');
     assert.equal(index.size, 0);
@@ -48,9 +54,17 @@ describe('filter', () => {
 
 describe('grouping', () => {
   it('splits bursts where the gap between requests exceeds the limit', () => {
-    const list = [entry('/p/1', { start: 100 }), entry('/p/2', { start: 99 }), entry('/p/3', { start: 50, wallMs: 70 }), entry('/p/4', { start: 48, wallMs: 30 })];
+    const list = [
+      entry('/p/1', { start: 100 }),
+      entry('/p/2', { start: 99 }),
+      entry('/p/3', { start: 50, wallMs: 70 }),
+      entry('/p/4', { start: 48, wallMs: 30 }),
+    ];
     const bursts = groupIntoBursts(list, 5);
-    assert.deepEqual(bursts.map((b) => b.entries.length), [2, 2]);
+    assert.deepEqual(
+      bursts.map((b) => b.entries.length),
+      [2, 2],
+    );
     assert.equal(bursts[1].firstStart, 48);
     assert.equal(bursts[1].lastStart, 50);
     assert.equal(bursts[1].maxWallMs, 70);
@@ -65,13 +79,25 @@ describe('grouping', () => {
   it('computes median, p95 and max per endpoint, slowest first', () => {
     assert.deepEqual(durationStats([5, 1, 3, 2, 4]), { count: 5, medianMs: 3, p95Ms: 5, maxMs: 5 });
     assert.equal(durationStats([1, 2, 3, 4]).medianMs, 2.5);
-    assert.equal(percentile(Array.from({ length: 100 }, (_, i) => i + 1), 95), 95);
+    assert.equal(
+      percentile(
+        Array.from({ length: 100 }, (_, i) => i + 1),
+        95,
+      ),
+      95,
+    );
     const groups = groupByEndpoint([
       entry('/p/a', { path: '/fast', wallMs: 1 }),
       entry('/p/b', { path: '/slow/1', wallMs: 100 }),
       entry('/p/c', { path: '/slow/2', wallMs: 300 }),
     ]);
-    assert.deepEqual(groups.map((g) => [g.key, g.stats.count, g.stats.medianMs]), [['GET /slow/{id}', 2, 200], ['GET /fast', 1, 1]]);
+    assert.deepEqual(
+      groups.map((g) => [g.key, g.stats.count, g.stats.medianMs]),
+      [
+        ['GET /slow/{id}', 2, 200],
+        ['GET /fast', 1, 1],
+      ],
+    );
   });
 });
 

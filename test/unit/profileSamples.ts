@@ -35,7 +35,14 @@ export function makeHeader(overrides: Partial<ProfileHeader> = {}): ProfileHeade
 export function profileText(header: ProfileHeader): string {
   const rest = {
     request: { method: header.method, path: header.path, query: header.query, scheme: 'http', host: 'localhost', remoteAddr: '127.0.0.1', headers: [] },
-    response: { status: header.status, statusLine: '200 OK', headers: [], contentType: header.contentType, contentLength: header.contentLength, bytesSent: header.bytesSent },
+    response: {
+      status: header.status,
+      statusLine: '200 OK',
+      headers: [],
+      contentType: header.contentType,
+      contentLength: header.contentLength,
+      bytesSent: header.bytesSent,
+    },
     environ: {},
     error: null,
     python: { version: '3.11.7', implementation: 'CPython', executable: '/usr/bin/python3' },

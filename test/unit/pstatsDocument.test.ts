@@ -13,7 +13,6 @@ function fixture(predicate: (name: string) => boolean) {
   return found as typeof found & { expected: ExpectedNumbers };
 }
 
-
 describe('readPstatsDocument', () => {
   it("takes a Werkzeug file's method, path, duration and time from its name", () => {
     const { name, bytes, expected } = fixture((n) => n.startsWith('werkzeug/GET.items.'));
@@ -30,7 +29,10 @@ describe('readPstatsDocument', () => {
     assert.equal(header.profiled, true);
     assert.equal(header.id, fileName);
     assert.equal(header.functionCount, expected.functions.length);
-    assert.equal(header.edgeCount, expected.functions.reduce((sum, f) => sum + f.callers.length, 0));
+    assert.equal(
+      header.edgeCount,
+      expected.functions.reduce((sum, f) => sum + f.callers.length, 0),
+    );
     assert.equal(header.profiledMs, expected.totalTime * 1000);
     assert.deepEqual(document.profile.notes, [PSTATS_NOTE, WERKZEUG_NOTE]);
     assert.equal(document.source.werkzeug?.method, 'GET');
@@ -91,7 +93,10 @@ describe('readPstatsDocument', () => {
 
   it('gives a ProfileReadError for what is not a pstats file', () => {
     const text = new TextEncoder().encode('{"format":"request-profiler","version":1}\n');
-    assert.throws(() => readPstatsDocument(text), (error: unknown) => error instanceof ProfileReadError);
+    assert.throws(
+      () => readPstatsDocument(text),
+      (error: unknown) => error instanceof ProfileReadError,
+    );
     assert.throws(() => readPstatsDocument(Uint8Array.from([0x4e])), /Not a pstats file: it holds None/);
   });
 });

@@ -35,10 +35,22 @@ describe('pstats fixtures', () => {
       const slug = functions.find((f) => f.name === 'slug' && f.file.endsWith('main.py'));
       const normalise = functions.find((f) => f.name === 'normalise');
       assert.ok(slug && normalise && normalise.callers.length >= 2, `${name}: normalise has several callers`);
-      assert.ok(functions.some((f) => f.name === 'grüße' && f.file.endsWith('données.py')), `${name}: non-ASCII`);
-      assert.ok(functions.some((f) => f.file.includes('\udcff')), `${name}: undecodable file name`);
-      assert.ok(functions.some((f) => f.file.length >= 256), `${name}: long path`);
-      assert.ok(functions.some((f) => f.name.length >= 256), `${name}: long name`);
+      assert.ok(
+        functions.some((f) => f.name === 'grüße' && f.file.endsWith('données.py')),
+        `${name}: non-ASCII`,
+      );
+      assert.ok(
+        functions.some((f) => f.file.includes('\udcff')),
+        `${name}: undecodable file name`,
+      );
+      assert.ok(
+        functions.some((f) => f.file.length >= 256),
+        `${name}: long path`,
+      );
+      assert.ok(
+        functions.some((f) => f.name.length >= 256),
+        `${name}: long name`,
+      );
     }
   });
 
@@ -53,10 +65,19 @@ describe('pstats fixtures', () => {
         );
       });
 
-      it("adds up to the totals pstats prints (calls, primitive calls, seconds)", () => {
-        assert.equal(data.functions.reduce((sum, f) => sum + f.nc, 0), expected.totalCalls);
-        assert.equal(data.functions.reduce((sum, f) => sum + f.cc, 0), expected.primitiveCalls);
-        assert.equal(data.functions.reduce((sum, f) => sum + f.tt, 0), expected.totalTime);
+      it('adds up to the totals pstats prints (calls, primitive calls, seconds)', () => {
+        assert.equal(
+          data.functions.reduce((sum, f) => sum + f.nc, 0),
+          expected.totalCalls,
+        );
+        assert.equal(
+          data.functions.reduce((sum, f) => sum + f.cc, 0),
+          expected.primitiveCalls,
+        );
+        assert.equal(
+          data.functions.reduce((sum, f) => sum + f.tt, 0),
+          expected.totalTime,
+        );
       });
 
       const plainCounts = expected.functions.some((f) => f.callers.some(([, value]) => typeof value === 'number'));
@@ -97,6 +118,9 @@ describe('pstats fixtures', () => {
   it('refuses the code object that "python -m profile -o" writes, naming it', () => {
     const cli = fixtures.find((f) => f.name.startsWith('profile-cli-'));
     assert.ok(cli && cli.expected === undefined);
-    assert.throws(() => readPstats(cli.bytes), (error: unknown) => error instanceof PstatsReadError && /code object/.test(error.message));
+    assert.throws(
+      () => readPstats(cli.bytes),
+      (error: unknown) => error instanceof PstatsReadError && /code object/.test(error.message),
+    );
   });
 });

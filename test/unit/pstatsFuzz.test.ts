@@ -8,7 +8,6 @@ import { loadPstatsFixtures } from '../fixtures/pstats/loadFixtures';
 
 const fixtures = loadPstatsFixtures().filter((f) => f.expected !== undefined);
 
-
 /** Runs readPstats; anything thrown must be a PstatsReadError. Returns its message, if any. */
 function readOrReason(bytes: Uint8Array, label: string): string | undefined {
   try {
@@ -169,7 +168,10 @@ describe('pstats reader under hostile input', function () {
       floats++;
     }
     assert.ok(floats > 10, `only ${floats} floats found`);
-    assert.throws(() => readPstatsDocument(bytes), (error: Error) => error instanceof ProfileReadError && /add up to more than/.test(error.message));
+    assert.throws(
+      () => readPstatsDocument(bytes),
+      (error: Error) => error instanceof ProfileReadError && /add up to more than/.test(error.message),
+    );
   });
 
   it('never gives a non-finite number: every float of two fixtures made NaN or infinite', () => {

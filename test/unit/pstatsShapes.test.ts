@@ -47,7 +47,10 @@ function encode(value: Value, out: number[] = []): number[] {
 const read = (value: Value) => readPstats(Uint8Array.from(encode(value)));
 
 function rejects(value: Value, message: RegExp): void {
-  assert.throws(() => read(value), (error: unknown) => error instanceof PstatsReadError && message.test(error.message));
+  assert.throws(
+    () => read(value),
+    (error: unknown) => error instanceof PstatsReadError && message.test(error.message),
+  );
 }
 
 const f = ['app.py', 10, 'f'];
@@ -56,8 +59,19 @@ const h = ['lib.py', 5, 'h'];
 
 describe('readPstats: the shapes pstats files take', () => {
   it('swaps the callers tuple (nc, cc, tt, ct) into the edge order [cc, nc, tt, ct]', () => {
-    const data = read(new Dict([[f, [3, 5, 0.25, 0.5, new Dict([[g, [5, 3, 0.25, 0.5]]])]], [g, [1, 1, 0.5, 1.0, new Dict([])]]]));
-    assert.deepEqual(data.functions.map((fn) => [fn.name, fn.cc, fn.nc, fn.tt, fn.ct]), [['f', 3, 5, 0.25, 0.5], ['g', 1, 1, 0.5, 1.0]]);
+    const data = read(
+      new Dict([
+        [f, [3, 5, 0.25, 0.5, new Dict([[g, [5, 3, 0.25, 0.5]]])]],
+        [g, [1, 1, 0.5, 1.0, new Dict([])]],
+      ]),
+    );
+    assert.deepEqual(
+      data.functions.map((fn) => [fn.name, fn.cc, fn.nc, fn.tt, fn.ct]),
+      [
+        ['f', 3, 5, 0.25, 0.5],
+        ['g', 1, 1, 0.5, 1.0],
+      ],
+    );
     assert.deepEqual(data.edges, [[1, 0, 3, 5, 0.25, 0.5]]);
     assert.deepEqual(data.notes, [PSTATS_NOTE]);
   });
@@ -73,11 +87,29 @@ describe('readPstats: the shapes pstats files take', () => {
     const data = read(
       new Dict([
         [f, [1, 1, 0.1, 0.1, new Dict([])]],
-        [g, [1, 1, 0.2, 0.2, new Dict([[f, [1, 1, 0.2, 0.2]], [f, [2, 2, 0.3, 0.3]]])]],
+        [
+          g,
+          [
+            1,
+            1,
+            0.2,
+            0.2,
+            new Dict([
+              [f, [1, 1, 0.2, 0.2]],
+              [f, [2, 2, 0.3, 0.3]],
+            ]),
+          ],
+        ],
         [f, [4, 4, 0.4, 0.4, new Dict([])]],
       ]),
     );
-    assert.deepEqual(data.functions.map((fn) => [fn.name, fn.nc]), [['f', 4], ['g', 1]]);
+    assert.deepEqual(
+      data.functions.map((fn) => [fn.name, fn.nc]),
+      [
+        ['f', 4],
+        ['g', 1],
+      ],
+    );
     assert.deepEqual(data.edges, [[0, 1, 2, 2, 0.3, 0.3]]);
   });
 
@@ -86,16 +118,52 @@ describe('readPstats: the shapes pstats files take', () => {
       new Dict([
         [f, [1, 1, 0, 0.1, new Dict([])]],
         [g, [1, 1, 0, 0.1, new Dict([])]],
-        [h, [4, 4, 0.2, 0.8, new Dict([[f, 1], [g, 3]])]],
+        [
+          h,
+          [
+            4,
+            4,
+            0.2,
+            0.8,
+            new Dict([
+              [f, 1],
+              [g, 3],
+            ]),
+          ],
+        ],
       ]),
     );
-    assert.deepEqual(data.edges, [[0, 2, 1, 1, 0.05, 0.2], [1, 2, 3, 3, 0.15000000000000002, 0.6000000000000001]]);
+    assert.deepEqual(data.edges, [
+      [0, 2, 1, 1, 0.05, 0.2],
+      [1, 2, 3, 3, 0.15000000000000002, 0.6000000000000001],
+    ]);
     assert.deepEqual(data.notes, [PSTATS_NOTE, PLAIN_COUNT_NOTE.replace('%d', '2')]);
   });
 
-  it('shares evenly when the callee\'s count is unknown (-1), and notes unknown counts', () => {
-    const data = read(new Dict([[f, [-1, -1, 0, 0.2, new Dict([])]], [g, [-1, -1, 0, 0.2, new Dict([])]], [h, [-1, -1, 0.4, 0.8, new Dict([[f, -1], [g, -1]])]]]));
-    assert.deepEqual(data.edges, [[0, 2, -1, -1, 0.2, 0.4], [1, 2, -1, -1, 0.2, 0.4]]);
+  it("shares evenly when the callee's count is unknown (-1), and notes unknown counts", () => {
+    const data = read(
+      new Dict([
+        [f, [-1, -1, 0, 0.2, new Dict([])]],
+        [g, [-1, -1, 0, 0.2, new Dict([])]],
+        [
+          h,
+          [
+            -1,
+            -1,
+            0.4,
+            0.8,
+            new Dict([
+              [f, -1],
+              [g, -1],
+            ]),
+          ],
+        ],
+      ]),
+    );
+    assert.deepEqual(data.edges, [
+      [0, 2, -1, -1, 0.2, 0.4],
+      [1, 2, -1, -1, 0.2, 0.4],
+    ]);
     assert.ok(data.notes.includes(UNKNOWN_COUNT_NOTE));
   });
 
@@ -107,8 +175,26 @@ describe('readPstats: the shapes pstats files take', () => {
 describe('readPstats: refusals name what is wrong', () => {
   const cases: [string, Value, RegExp][] = [
     ['a top level that is not a dict', [1, 2], /Not a pstats file: it holds a tuple of 2 items, not a dict of functions/],
-    ['a key that is not (file, line, name)', new Dict([[['app.py', 1], [1, 1, 0, 0, new Dict([])]]]), /a function key is a tuple of 2 items/],
-    ['a line that is not an integer', new Dict([[['app.py', 1.5, 'f'], [1, 1, 0, 0, new Dict([])]]]), /not \(file, line, name\)/],
+    [
+      'a key that is not (file, line, name)',
+      new Dict([
+        [
+          ['app.py', 1],
+          [1, 1, 0, 0, new Dict([])],
+        ],
+      ]),
+      /a function key is a tuple of 2 items/,
+    ],
+    [
+      'a line that is not an integer',
+      new Dict([
+        [
+          ['app.py', 1.5, 'f'],
+          [1, 1, 0, 0, new Dict([])],
+        ],
+      ]),
+      /not \(file, line, name\)/,
+    ],
     ['an entry of four numbers', new Dict([[f, [1, 1, 0, 0]]]), /The entry of app\.py:10\(f\) holds a tuple of 4 items/],
     ['a count that is a string', new Dict([[f, ['1', 1, 0, 0, new Dict([])]]]), /numbers of app\.py:10\(f\) are not all numbers/],
     ['a count that is a boolean', new Dict([[f, [true, 1, 0, 0, new Dict([])]]]), /not all numbers/],

@@ -3,7 +3,7 @@ import { inferElapsedDecimals, parseWerkzeugFileName } from '../../src/core/psta
 import { loadPstatsFixtures } from '../fixtures/pstats/loadFixtures';
 
 describe('parseWerkzeugFileName', () => {
-  it("reads the default format, {method}.{path}.{elapsed:.0f}ms.{time:.0f}.prof", () => {
+  it('reads the default format, {method}.{path}.{elapsed:.0f}ms.{time:.0f}.prof', () => {
     assert.deepEqual(parseWerkzeugFileName('GET.root.12ms.1700000000.prof'), {
       method: 'GET',
       path: '/',

@@ -36,12 +36,36 @@ function refusal(text: string): string {
 
 describe('validating a profile document', () => {
   const broken: [string, (d: Record<string, any>) => void, string][] = [
-    ['an edge index past the last function', (d) => (d.profile.edges[0][1] = 2), 'profile.edges[0][1]: expected a function index from 0 to 1 (there are 2 functions), got 2'],
-    ['a negative edge index', (d) => (d.profile.edges[0][0] = -1), 'profile.edges[0][0]: expected a function index from 0 to 1 (there are 2 functions), got -1'],
-    ['a fractional edge index', (d) => (d.profile.edges[0][0] = 0.5), 'profile.edges[0][0]: expected a function index from 0 to 1 (there are 2 functions), got 0.5'],
-    ['an edge index of 2^32', (d) => (d.profile.edges[0][1] = 2 ** 32), 'profile.edges[0][1]: expected a function index from 0 to 1 (there are 2 functions), got 4294967296'],
-    ['an edge that is not an array', (d) => (d.profile.edges[0] = { caller: 0 }), 'profile.edges[0]: expected an array of 6 numbers [caller, callee, cc, nc, tt, ct], got an object'],
-    ['an edge of 5 items', (d) => d.profile.edges[0].pop(), 'profile.edges[0]: expected an array of 6 numbers [caller, callee, cc, nc, tt, ct], got an array of 5 items'],
+    [
+      'an edge index past the last function',
+      (d) => (d.profile.edges[0][1] = 2),
+      'profile.edges[0][1]: expected a function index from 0 to 1 (there are 2 functions), got 2',
+    ],
+    [
+      'a negative edge index',
+      (d) => (d.profile.edges[0][0] = -1),
+      'profile.edges[0][0]: expected a function index from 0 to 1 (there are 2 functions), got -1',
+    ],
+    [
+      'a fractional edge index',
+      (d) => (d.profile.edges[0][0] = 0.5),
+      'profile.edges[0][0]: expected a function index from 0 to 1 (there are 2 functions), got 0.5',
+    ],
+    [
+      'an edge index of 2^32',
+      (d) => (d.profile.edges[0][1] = 2 ** 32),
+      'profile.edges[0][1]: expected a function index from 0 to 1 (there are 2 functions), got 4294967296',
+    ],
+    [
+      'an edge that is not an array',
+      (d) => (d.profile.edges[0] = { caller: 0 }),
+      'profile.edges[0]: expected an array of 6 numbers [caller, callee, cc, nc, tt, ct], got an object',
+    ],
+    [
+      'an edge of 5 items',
+      (d) => d.profile.edges[0].pop(),
+      'profile.edges[0]: expected an array of 6 numbers [caller, callee, cc, nc, tt, ct], got an array of 5 items',
+    ],
     ['edges that are not an array', (d) => (d.profile.edges = { 0: [0, 1, 1, 1, 0, 0] }), 'profile.edges: expected an array, got an object'],
     ['a fractional call count', (d) => (d.profile.edges[0][3] = 1.5), 'profile.edges[0][3]: expected an integer ≥ 0, got 1.5'],
     ['a negative time', (d) => (d.profile.edges[0][5] = -0.1), 'profile.edges[0][5]: expected a finite number ≥ 0, got -0.1'],
@@ -57,7 +81,11 @@ describe('validating a profile document', () => {
     ['a note that is not a string', (d) => (d.profile.notes = [1]), 'profile.notes[0]: expected a string, got 1'],
     ['a path list that is not a list', (d) => (d.paths.stdlib = '/usr/lib'), 'paths.stdlib: expected an array of strings, got the string "/usr/lib"'],
     ['an environ value that is not a string', (d) => (d.environ.PORT = 8000), 'environ["PORT"]: expected a string, got 8000'],
-    ['a request header that is not a pair', (d) => (d.request.headers = [['Host']]), 'request.headers[0]: expected a [name, value] pair, got an array of 1 item'],
+    [
+      'a request header that is not a pair',
+      (d) => (d.request.headers = [['Host']]),
+      'request.headers[0]: expected a [name, value] pair, got an array of 1 item',
+    ],
     ['a response status that is a string', (d) => (d.response.status = '200'), 'response.status: expected an integer or null, got the string "200"'],
     ['an error without a traceback', (d) => (d.error = { type: 'E', message: 'm' }), 'error.traceback: expected a string, got nothing (the field is missing)'],
     ['python that is a string', (d) => (d.python = '3.12'), 'python: expected an object, got the string "3.12"'],
@@ -117,10 +145,7 @@ describe('validating a profile header', () => {
     const header = parseProfileHeader(profileText({ ...makeHeader(), query: 42, contentType: 7 } as never));
     assert.equal(header.query, '');
     assert.equal(header.contentType, null);
-    assert.deepEqual(header.problems, [
-      'header.query: expected a string, got 42: ignored',
-      'header.contentType: expected a string or null, got 7: ignored',
-    ]);
+    assert.deepEqual(header.problems, ['header.query: expected a string, got 42: ignored', 'header.contentType: expected a string or null, got 7: ignored']);
   });
 
   it('opens such a profile, with the ignored fields in its notes', () => {
@@ -167,7 +192,10 @@ describe('validating a profile header', () => {
   ];
   for (const [key, value, message] of refused) {
     it(`refuses a header whose ${key} is wrong (the listing needs it)`, () => {
-      assert.throws(() => parseProfileHeader(profileText({ ...makeHeader(), [key]: value } as never)), (error: Error) => error instanceof ProfileReadError && error.message === message);
+      assert.throws(
+        () => parseProfileHeader(profileText({ ...makeHeader(), [key]: value } as never)),
+        (error: Error) => error instanceof ProfileReadError && error.message === message,
+      );
     });
   }
 });

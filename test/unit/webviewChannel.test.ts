@@ -208,7 +208,7 @@ describe('webview channel', () => {
     assert.deepEqual(shown, ['while hidden']);
   });
 
-  it('refuses what a page sends that fails the host\'s checks: the handler never sees it, the problem is reported', async () => {
+  it("refuses what a page sends that fails the host's checks: the handler never sees it, the problem is reported", async () => {
     const { wire, makePage, opened, problems } = makeEnds();
     const page = makePage('page-1');
     await wire.settle();
@@ -241,14 +241,24 @@ describe('webview channel', () => {
     await wire.settle();
     for (const type of ['deleteEverything', 'constructor', '__proto__', 'toString']) wire.inject('host', { rp: 1, kind: 'note', type, body: {} });
     await wire.settle();
-    assert.deepEqual(problems, ['deleteEverything', 'constructor', '__proto__', 'toString'].map((type) => `a note "${type}" that nothing handles was refused`));
+    assert.deepEqual(
+      problems,
+      ['deleteEverything', 'constructor', '__proto__', 'toString'].map((type) => `a note "${type}" that nothing handles was refused`),
+    );
   });
 
   it('ignores what is not a message of this channel', async () => {
     const { wire, host, makePage, problems, opened } = makeEnds();
     makePage('page-1');
     await wire.settle();
-    for (const message of [null, 'ready', { type: 'openFunction', function: 1 }, { rp: 2, kind: 'note', type: 'openFunction', body: { function: 1 } }, { rp: 1, kind: 'ask', type: 'pickColour', id: 1.5 }, { rp: 1, kind: 'ready', page: '' }]) {
+    for (const message of [
+      null,
+      'ready',
+      { type: 'openFunction', function: 1 },
+      { rp: 2, kind: 'note', type: 'openFunction', body: { function: 1 } },
+      { rp: 1, kind: 'ask', type: 'pickColour', id: 1.5 },
+      { rp: 1, kind: 'ready', page: '' },
+    ]) {
       wire.inject('host', message);
     }
     await wire.settle();

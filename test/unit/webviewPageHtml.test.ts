@@ -12,7 +12,7 @@ describe('webview page HTML', () => {
     placeholder: '<main id="app" aria-busy="true"><p class="loading">Loading profile…</p></main>',
   };
 
-  it('has one nonce\'d module script, after the placeholder, with no inline code', () => {
+  it("has one nonce'd module script, after the placeholder, with no inline code", () => {
     const html = webviewPageHtml(page);
     const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
     assert.equal(scripts.length, 1);

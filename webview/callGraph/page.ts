@@ -18,13 +18,7 @@ import { graphPercent } from '../../src/core/graphLabels';
 import { visibleText } from '../../src/core/displayText';
 import { searchGraph, type GraphSearchResult } from '../../src/core/graphSearch';
 import { buildProfileModel, type ProfileModel } from '../../src/core/profileModel';
-import type {
-  CallGraphPageState,
-  CallGraphProfile,
-  CallGraphToHostMessage,
-  ExportFormat,
-  HostToCallGraphMessage,
-} from '../../src/callGraph/protocol';
+import type { CallGraphPageState, CallGraphProfile, CallGraphToHostMessage, ExportFormat, HostToCallGraphMessage } from '../../src/callGraph/protocol';
 import { callGraphProfileOf, isHostToCallGraphMessage } from '../../src/callGraph/protocol';
 import { LayoutClient } from './layoutClient';
 import { PanZoom } from './panZoom';
@@ -71,9 +65,20 @@ export class CallGraphPage {
   private readonly searchStatus = element('span', { class: 'search-status', 'aria-live': 'polite' });
   private readonly nodeThreshold = percentInput('node-threshold', 'Functions under this share of the request are not drawn');
   private readonly edgeThreshold = percentInput('edge-threshold', 'Calls under this share of the request are not drawn');
-  private readonly maxNodes = element('input', { id: 'max-nodes', type: 'number', min: '0', step: '10', title: 'Draw at most this many functions (0: no limit)' });
+  private readonly maxNodes = element('input', {
+    id: 'max-nodes',
+    type: 'number',
+    min: '0',
+    step: '10',
+    title: 'Draw at most this many functions (0: no limit)',
+  });
   private readonly status = element('div', { class: 'status', role: 'status', 'aria-live': 'polite' });
-  private readonly viewport = element('div', { class: 'viewport', tabindex: '0', 'aria-label': 'Call graph: arrows pan, + and - zoom, 0 fits, H shows the hot path, Tab moves between functions, Enter opens a function\'s source, T shows it in the call tree' });
+  private readonly viewport = element('div', {
+    class: 'viewport',
+    tabindex: '0',
+    'aria-label':
+      "Call graph: arrows pan, + and - zoom, 0 fits, H shows the hot path, Tab moves between functions, Enter opens a function's source, T shows it in the call tree",
+  });
   private readonly panZoom = new PanZoom(this.viewport);
 
   constructor(

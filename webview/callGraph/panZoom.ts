@@ -99,12 +99,7 @@ export class PanZoom {
   isVisible(rect: { x: number; y: number; width: number; height: number }): boolean {
     const left = this.x + rect.x * this.scale;
     const top = this.y + rect.y * this.scale;
-    return (
-      left >= 0 &&
-      top >= 0 &&
-      left + rect.width * this.scale <= this.viewport.clientWidth &&
-      top + rect.height * this.scale <= this.viewport.clientHeight
-    );
+    return left >= 0 && top >= 0 && left + rect.width * this.scale <= this.viewport.clientWidth && top + rect.height * this.scale <= this.viewport.clientHeight;
   }
 
   private onResize(): void {

@@ -33,7 +33,11 @@ export function toHexColor(css: string): string | undefined {
     return `#${digits.toLowerCase()}`;
   }
   const rgb = /^rgba?\(\s*(\d+)[\s,]+(\d+)[\s,]+(\d+)/i.exec(css);
-  if (rgb) return `#${rgb.slice(1, 4).map((c) => Math.min(255, Number(c)).toString(16).padStart(2, '0')).join('')}`;
+  if (rgb)
+    return `#${rgb
+      .slice(1, 4)
+      .map((c) => Math.min(255, Number(c)).toString(16).padStart(2, '0'))
+      .join('')}`;
   return undefined;
 }
 

@@ -253,7 +253,10 @@ export class ProfileViewApp {
       b.addEventListener('click', action);
       return b;
     };
-    const libraries = custom<Checkbox>('vscode-checkbox', { label: 'Hide library frames', title: 'Fold standard-library, site-packages and built-in frames into their callers' });
+    const libraries = custom<Checkbox>('vscode-checkbox', {
+      label: 'Hide library frames',
+      title: 'Fold standard-library, site-packages and built-in frames into their callers',
+    });
     libraries.checked = this.hideLibraryFrames;
     libraries.addEventListener('change', () => {
       this.hideLibraryFrames = libraries.checked;
@@ -278,7 +281,14 @@ export class ProfileViewApp {
     return element(
       'div',
       { class: 'toolbar', role: 'toolbar', 'aria-label': 'Profile tools' },
-      element('span', { class: 'group' }, search, this.searchStatus, button('arrow-up', 'Previous match (Shift+Enter)', () => this.nextMatch(-1)), button('arrow-down', 'Next match (Enter)', () => this.nextMatch(1))),
+      element(
+        'span',
+        { class: 'group' },
+        search,
+        this.searchStatus,
+        button('arrow-up', 'Previous match (Shift+Enter)', () => this.nextMatch(-1)),
+        button('arrow-down', 'Next match (Enter)', () => this.nextMatch(1)),
+      ),
       element('span', { class: 'group' }, libraries),
       element('label', { class: 'group' }, 'Fold under', threshold, '%'),
       button('flame', 'Expand the hot path from the selected node (H)', () => {

@@ -120,7 +120,11 @@ export class CallersTab {
 
   private showTitle(fn: number): void {
     const info = this.model.functions[fn];
-    this.title.replaceChildren('Callers of ', element('strong', {}, visibleText(info.displayName)), element('span', { class: 'muted' }, `  ${info.kind === 'builtin' ? 'built-in' : visibleText(`${info.file}:${info.line}`)}`));
+    this.title.replaceChildren(
+      'Callers of ',
+      element('strong', {}, visibleText(info.displayName)),
+      element('span', { class: 'muted' }, `  ${info.kind === 'builtin' ? 'built-in' : visibleText(`${info.file}:${info.line}`)}`),
+    );
   }
 
   private toggle(index: number): void {

@@ -196,9 +196,7 @@ interface FunctionRowParts {
 
 /** Builds a pooled row's cells once: one per column, then the go-to-source button. */
 function createFunctionRow(row: HTMLElement): FunctionRowParts {
-  const cells = COLUMNS.map((column) =>
-    element('span', { class: column.numeric ? 'num' : column.key === 'name' ? 'name' : 'where muted', role: 'gridcell' }),
-  );
+  const cells = COLUMNS.map((column) => element('span', { class: column.numeric ? 'num' : column.key === 'name' ? 'name' : 'where muted', role: 'gridcell' }));
   const goToSource = goToSourceButton();
   row.append(...cells, element('span', { class: 'actions' }, goToSource));
   return { cells, goToSource };

@@ -11,11 +11,9 @@ import { element } from './dom';
 const PROFILING_NOTE =
   'Profiled time is not production time: cProfile adds overhead to every Python call, so call-heavy code looks slower than it runs unprofiled. Compare shares, not absolute times.';
 
-const ASGI_NOTE =
-  'ASGI: time spent awaiting (database, network, sleeps) is not in the profile, so profiled time can be much less than the wall time.';
+const ASGI_NOTE = 'ASGI: time spent awaiting (database, network, sleeps) is not in the profile, so profiled time can be much less than the wall time.';
 
-const PSTATS_NOTE =
-  'A pstats file: it records only cProfile\'s numbers, so the request\'s details marked ? are unknown.';
+const PSTATS_NOTE = "A pstats file: it records only cProfile's numbers, so the request's details marked ? are unknown.";
 
 function field(label: string, value: string, title?: string): HTMLElement {
   const attributes: Record<string, string> = { class: 'field' };

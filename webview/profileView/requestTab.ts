@@ -29,7 +29,11 @@ export function renderRequestTab(document: ProfileDocument): HTMLElement {
     pairsTable(
       'Response',
       [
-        ['Status', response?.statusLine ?? (response?.status === null || response?.status === undefined ? 'none (the app raised before responding)' : String(response.status))],
+        [
+          'Status',
+          response?.statusLine ??
+            (response?.status === null || response?.status === undefined ? 'none (the app raised before responding)' : String(response.status)),
+        ],
         ['Bytes sent', String(response?.bytesSent ?? document.header.bytesSent)],
         ...(response?.disconnect ? [['Client hung up', response.disconnect] as [string, string]] : []),
       ],

@@ -93,7 +93,13 @@ export class TreeTab {
     const legend = element(
       'div',
       { class: 'legend muted' },
-      element('span', { title: ESTIMATE_NOTE }, element('span', { class: 'estimate-mark' }, '~'), ' estimated where a function has several callers', codicon('info', ESTIMATE_NOTE)),
+      element(
+        'span',
+        { title: ESTIMATE_NOTE },
+        element('span', { class: 'estimate-mark' }, '~'),
+        ' estimated where a function has several callers',
+        codicon('info', ESTIMATE_NOTE),
+      ),
       element('span', {}, codicon('sync'), ' recursive call (shown, not expanded again)'),
       element('span', {}, element('span', { class: 'hot-swatch' }), ' hot path'),
       element('span', {}, 'Keys: arrows, Home/End, Enter opens the source, H expands the hot path from the selected node'),
@@ -111,7 +117,7 @@ export class TreeTab {
     if (restore?.expansion !== undefined) {
       this.expanded = restoreExpansion(this.tree, restore.expansion);
     } else if (Array.isArray(restore?.expanded)) {
-      this.expanded = new Set(restore.expanded.flatMap((id) => (typeof id === 'string' ? this.tree.node(id)?.id ?? [] : [])));
+      this.expanded = new Set(restore.expanded.flatMap((id) => (typeof id === 'string' ? (this.tree.node(id)?.id ?? []) : [])));
     } else {
       // The request's hot path is expandHotPath from the first root, worked out just above:
       // not walked a second time (a 100,000-deep chain's path is 100,000 nodes).

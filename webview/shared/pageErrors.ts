@@ -17,7 +17,7 @@ export function errorReason(error: unknown): string {
   if (error instanceof Error) return error.message || error.name;
   if (error instanceof ErrorEvent) return error.message || 'script error';
   try {
-    return typeof error === 'string' ? error : JSON.stringify(error) ?? String(error);
+    return typeof error === 'string' ? error : (JSON.stringify(error) ?? String(error));
   } catch {
     return String(error);
   }

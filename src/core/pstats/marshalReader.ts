@@ -247,10 +247,7 @@ class MarshalReader {
   private need(count: number, what: string, start: number): void {
     const remaining = this.bytes.length - this.position;
     if (count > remaining) {
-      throw new PstatsReadError(
-        `Truncated or corrupt: ${what} needs ${count} more byte(s) but only ${remaining} remain in the file.`,
-        start,
-      );
+      throw new PstatsReadError(`Truncated or corrupt: ${what} needs ${count} more byte(s) but only ${remaining} remain in the file.`, start);
     }
   }
 
@@ -283,5 +280,8 @@ function unsupported(byte: number, offset: number): PstatsReadError {
     return new PstatsReadError(`Unknown marshal type code ${printable}: not a pstats file, or a corrupt one.`, offset);
   }
   const hint = code === 'c' ? ' Files written by "python -m profile -o" hold one (the script\'s code); "python -m cProfile -o" files do not.' : '';
-  return new PstatsReadError(`Unsupported marshal type code ${printable} (${known}): pstats files hold only dicts, tuples, numbers and strings.${hint}`, offset);
+  return new PstatsReadError(
+    `Unsupported marshal type code ${printable} (${known}): pstats files hold only dicts, tuples, numbers and strings.${hint}`,
+    offset,
+  );
 }

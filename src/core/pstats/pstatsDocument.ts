@@ -89,7 +89,16 @@ export function readPstatsDocument(bytes: Uint8Array, info: PstatsFileInfo = {})
  */
 export function pstatsHeader(info: PstatsFileInfo, profile?: ProfileData): { header: ProfileHeader; source: PstatsSource } {
   const unknown = new Set<keyof ProfileHeader>([
-    'cpuMs', 'query', 'status', 'contentType', 'contentLength', 'bytesSent', 'pid', 'threadId', 'threadName', 'error',
+    'cpuMs',
+    'query',
+    'status',
+    'contentType',
+    'contentLength',
+    'bytesSent',
+    'pid',
+    'threadId',
+    'threadName',
+    'error',
   ]);
   const estimated = new Set<keyof ProfileHeader>();
   const werkzeug = info.fileName === undefined ? undefined : parseWerkzeugFileName(info.fileName, info.elapsedDecimals);

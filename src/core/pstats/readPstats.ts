@@ -15,7 +15,7 @@ import { PstatsReadError } from './pstatsReadError';
 
 export const PSTATS_NOTE = 'pstats: read from a .prof file, which records no qualified names and no request data';
 export const PLAIN_COUNT_NOTE =
-  'pstats: the file gives only call counts for %d caller entries (the pure-Python profile module); their times are the callee\'s, shared out in proportion to the calls';
+  "pstats: the file gives only call counts for %d caller entries (the pure-Python profile module); their times are the callee's, shared out in proportion to the calls";
 export const UNKNOWN_COUNT_NOTE = 'pstats: call counts of -1 mean the tool that wrote the file did not count calls';
 export const MISSING_CALLER_NOTE = 'pstats: %d caller(s) have no entry of their own in the file; they are shown with zero times';
 
@@ -117,9 +117,7 @@ export function pstatsToProfileData(root: MarshalValue, fileSize: number): Profi
 /** The caller tuple (nc, cc, tt, ct) as an edge [caller, callee, cc, nc, tt, ct]. */
 function tupleEdge(caller: number, callee: number, value: MarshalValue, entry: RawEntry): ProfiledEdge {
   if (!Array.isArray(value) || value.length !== 4 || !value.every(isNumber)) {
-    throw new PstatsReadError(
-      `The caller entry of ${describeLabel(entry.label)} holds ${describe(value)}, not (nc, cc, tt, ct) or a call count.`,
-    );
+    throw new PstatsReadError(`The caller entry of ${describeLabel(entry.label)} holds ${describe(value)}, not (nc, cc, tt, ct) or a call count.`);
   }
   const [nc, cc, tt, ct] = value as number[];
   const bad = (value as number[]).find((n) => !Number.isFinite(n));
@@ -167,13 +165,7 @@ function toFunction(entry: RawEntry): ProfiledFunction {
 
 /** what: names the value in the error message; only built when there is one. */
 function toLabel(value: MarshalValue, what: () => string): Label {
-  if (
-    Array.isArray(value) &&
-    value.length === 3 &&
-    typeof value[0] === 'string' &&
-    Number.isInteger(value[1]) &&
-    typeof value[2] === 'string'
-  ) {
+  if (Array.isArray(value) && value.length === 3 && typeof value[0] === 'string' && Number.isInteger(value[1]) && typeof value[2] === 'string') {
     return value as unknown as Label;
   }
   throw new PstatsReadError(`Not a pstats file: ${what()} is ${describe(value)}, not (file, line, name).`);
