@@ -1,6 +1,6 @@
 """The hot path of a call graph: the chain of calls that holds most of the request's time.
 
-The extension draws the same path (src/core/graphHotPath.ts), so the rule is the same:
+The extension draws the same path (src/core/hotPath.ts), so the rule is the same:
 start at the costliest drawn root; from each node on the path take its heaviest drawn
 call (largest cumulative time; on a tie the callee with the lower function index) to a
 function not yet on the path, and follow it while that call carries more than half of

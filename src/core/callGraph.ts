@@ -10,7 +10,7 @@
  */
 import type { FunctionKind, ProfileModel } from './profileModel';
 import { heatColor, penWidth } from './graphColors';
-import { findHotPath } from './graphHotPath';
+import { findHotPath } from './hotPath';
 import { graphCalls, graphLocation, graphMs, graphPercent, hiddenCalleesNote, hiddenCallersNote } from './graphLabels';
 
 /** gprof2dot's defaults: nodes under 0.5 % and edges under 0.1 % of the total are not drawn. */
