@@ -2,6 +2,22 @@
 import { Expectation } from './session.mjs';
 
 const CURSOR_POSITION = '.statusbar [id="status.editor.selection"]';
+/** The tab shown in the editor group that has the focus. */
+export const ACTIVE_GROUP_TAB = '.part.editor .editor-group-container.active .tab.active';
+
+/**
+ * Waits until the focused editor group shows a tab whose label starts with prefix; failing, the
+ * Expectation says what did not happen (failure) and which tab is shown instead.
+ */
+export async function waitForActiveTab(page, prefix, failure, timeout = 15_000) {
+  await page
+    .waitForFunction(([selector, start]) => document.querySelector(selector)?.getAttribute('aria-label')?.startsWith(start), [ACTIVE_GROUP_TAB, prefix], {
+      timeout,
+    })
+    .catch(async () => {
+      throw new Expectation(`${failure}; the active tab is ${await page.locator(ACTIVE_GROUP_TAB).getAttribute('aria-label')}`);
+    });
+}
 
 /** Waits until the active editor's cursor (the status bar's "Ln N, Col M") is on line; what (the function, the action) leads the failure. */
 export async function waitForCursorLine(page, line, what) {

@@ -14,7 +14,7 @@ import { repoRoot } from '../runner/paths.mjs';
 import { Expectation, expect } from '../runner/session.mjs';
 import { runUiTest } from '../runner/uiTest.mjs';
 import { fixtureProfileName } from '../runner/workspace.mjs';
-import { waitForCursorLine } from '../runner/workbench.mjs';
+import { ACTIVE_GROUP_TAB, waitForActiveTab, waitForCursorLine } from '../runner/workbench.mjs';
 
 const COMMAND_TITLE = 'Request Profiler: Open Call Graph';
 /** The function whose node we click: on the hot path of GET /slow, with a plain def line. */
@@ -89,17 +89,7 @@ await runUiTest({
     const view = () => page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
     let hot = { nodes: 0, edges: 0 };
     await phases.time('the graph with its hot path', async () => {
-      const activeTab = page.locator('.part.editor .editor-group-container.active .tab.active');
-      await page
-        .waitForFunction(
-          () =>
-            document.querySelector('.part.editor .editor-group-container.active .tab.active')?.getAttribute('aria-label')?.startsWith('Call Graph: GET /slow'),
-          null,
-          { timeout: 15_000 },
-        )
-        .catch(async () => {
-          throw new Expectation(`no "Call Graph: GET /slow" tab; the active tab is ${await activeTab.getAttribute('aria-label')}`);
-        });
+      await waitForActiveTab(page, 'Call Graph: GET /slow', 'no "Call Graph: GET /slow" tab');
       await view()
         .locator('.viewport svg g.node')
         .first()
@@ -158,16 +148,8 @@ await runUiTest({
         throw new Expectation(`no node for ${CLICKED} among: ${labels.join(' | ')}`);
       });
       await node.locator('polygon').first().click();
-      const activeTab = page.locator('.part.editor .editor-group-container.active .tab.active');
-      await page
-        .waitForFunction(
-          () => document.querySelector('.part.editor .editor-group-container.active .tab.active')?.getAttribute('aria-label')?.startsWith('app.py'),
-          null,
-          { timeout: 15_000 },
-        )
-        .catch(async () => {
-          throw new Expectation(`clicking ${CLICKED} opened no app.py editor; the active tab is ${await activeTab.getAttribute('aria-label')}`);
-        });
+      await waitForActiveTab(page, 'app.py', `clicking ${CLICKED} opened no app.py editor`);
+      const activeTab = page.locator(ACTIVE_GROUP_TAB);
       const tabPath = await activeTab.getAttribute('title');
       console.log(`[call graph UI] opened ${tabPath ?? (await activeTab.getAttribute('aria-label'))}`);
       // The source opened beside the graph: the graph is still the tab shown in its own group.
@@ -348,17 +330,7 @@ await runUiTest({
         throw new Expectation(`the profile view's title bar has no Open Call Graph button; title actions: ${labels.join(' | ')}`);
       });
       await button.click();
-      const activeTab = page.locator('.part.editor .editor-group-container.active .tab.active');
-      await page
-        .waitForFunction(
-          () =>
-            document.querySelector('.part.editor .editor-group-container.active .tab.active')?.getAttribute('aria-label')?.startsWith('Call Graph: GET /slow'),
-          null,
-          { timeout: 10_000 },
-        )
-        .catch(async () => {
-          throw new Expectation(`the button did not bring up the graph; the active group's tab is ${await activeTab.getAttribute('aria-label')}`);
-        });
+      await waitForActiveTab(page, 'Call Graph: GET /slow', 'the button did not bring up the graph', 10_000);
       const groups = await page.locator('.part.editor .editor-group-container').count();
       expect(groups === 2, `the graph moved beside the profile view (${groups} editor groups)`);
       await page.screenshot({ path: shot('beside-call-tree') });
