@@ -396,5 +396,114 @@ class TripwireTest(TempDirTestCase):
             self.assertEqual(monitoring.get_tool(tool), "another tool")
 
 
+@unittest.skipUnless(sys.version_info >= (3, 12), "cProfile sees other threads only on 3.12+")
+class LastLookTest(unittest.TestCase):
+    """The GIL can pass between any two calls: an event of another thread may go on to
+    the profiler's callbacks only on a look at the filter's state with no call after it.
+    Each race below is forced here; with a 1 µs switch interval they happened on their
+    own (a profile with another thread's calls in it, a count off by one)."""
+
+    def setUp(self):
+        import cProfile
+        from request_profiler.recording.thread_filter import ThreadConfinement
+        from request_profiler.recording.thread_tripwire import ThreadTripwire, _profile_hook
+        self.profiler = cProfile.Profile()
+        self.confinement = ThreadConfinement(self.profiler)
+        self.tripwire = ThreadTripwire()  # not the process's one: nothing is laid
+        self.tripwire.confinement = self.confinement
+        self.hook = _profile_hook(self.confinement, self.tripwire)
+        self.addCleanup(self.profiler.disable)
+
+    def enable(self):
+        from request_profiler.recording.thread_filter import DIRECT, ENABLING
+        self.profiler.enable()
+        if self.confinement.state is ENABLING:
+            self.confinement.state = DIRECT
+
+    def in_another_thread(self, function, confinement=None):
+        """Run function in a new thread and return the filter's state and the registered
+        C_RAISE callback as that thread saw them right after: this thread (the owner)
+        puts cProfile's callbacks back at its next event."""
+        confinement = confinement or self.confinement
+        seen = []
+
+        def run():
+            try:
+                function()
+                seen.append((confinement.state, registered_for_c_raise()))
+            except BaseException as exc:  # reported by the test's thread
+                seen.append(exc)
+        thread = threading.Thread(target=run)
+        thread.start()
+        thread.join(WAIT_S)
+        self.assertFalse(thread.is_alive())
+        (result,) = seen
+        self.assertIsInstance(result, tuple, result)
+        return result
+
+    def run_hook(self):
+        self.hook(sys._getframe(), "call", None)
+
+    def test_callbacks_put_back_before_the_hook_returns_are_filtered_again(self):
+        """The recording thread's next event puts cProfile's callbacks back; it may run
+        right after the filter released its lock, before the other thread's hook returned."""
+        from request_profiler.recording.thread_filter import TRANSIENT
+        self.enable()
+        confinement = self.confinement
+        filter_transiently = confinement.filter_transiently
+        calls = []
+
+        def filter_then_owner_runs():
+            filter_transiently()
+            calls.append(confinement.state)
+            if len(calls) == 1:
+                confinement._unfilter()  # what the owner's forwarder does (on_owner)
+        confinement.filter_transiently = filter_then_owner_runs
+        state, callback = self.in_another_thread(self.run_hook)
+        self.assertEqual(calls, [TRANSIENT, TRANSIENT])
+        self.assertIs(state, TRANSIENT)
+        self.assertFalse(is_cprofile_callback(callback), callback)
+
+    def test_a_recording_begun_while_the_hook_of_an_ended_one_runs_is_filtered(self):
+        """The hook of a finished stretch can still be running when the next stretch (a
+        new confinement, laid by a new hook) has enabled the profiler."""
+        from request_profiler.recording.thread_filter import DIRECT, TRANSIENT, ThreadConfinement
+        self.confinement.stop()
+        later = ThreadConfinement(self.profiler)
+        self.tripwire.confinement = later
+        self.profiler.enable()
+        later.state = DIRECT
+        state, callback = self.in_another_thread(self.run_hook, later)
+        self.assertIs(state, TRANSIENT)
+        self.assertFalse(is_cprofile_callback(callback), callback)
+
+    def test_a_thread_tripping_between_arm_and_enable_waits_for_enable(self):
+        """Forwarders registered before enable() would be overwritten by it."""
+        from request_profiler.recording.thread_filter import ENABLING, TRANSIENT
+        seen = []
+
+        def trip():
+            self.confinement.filter_transiently()
+            seen.append((self.confinement.state, registered_for_c_raise()))
+        waiting = threading.Thread(target=trip)
+        waiting.start()
+        time.sleep(0.05)
+        self.assertTrue(waiting.is_alive())
+        self.assertIs(self.confinement.state, ENABLING)
+        self.enable()
+        waiting.join(WAIT_S)
+        self.assertFalse(waiting.is_alive())
+        ((state, callback),) = seen
+        self.assertIs(state, TRANSIENT)
+        self.assertFalse(is_cprofile_callback(callback), callback)
+
+    def test_after_disable_the_filter_knows_the_profiler_is_off(self):
+        from request_profiler.recording.thread_filter import OFF
+        self.enable()
+        self.profiler.disable()
+        state, _ = self.in_another_thread(self.run_hook)
+        self.assertIs(state, OFF)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -7,7 +7,7 @@ import logging
 from typing import List, Optional, Set
 
 from . import capabilities
-from .thread_filter import PROFILER_ID, STICKY, ThreadConfinement, register_callback
+from .thread_filter import DIRECT, ENABLING, PROFILER_ID, ThreadConfinement, register_callback
 from .thread_tripwire import TRIPWIRE
 
 
@@ -50,11 +50,15 @@ class Recorder:
             raise
         # Inline on purpose: from here on every Python call is recorded, and this
         # frame (entered before enable) is not. register_callback itself is dropped
-        # from the data as profiler noise. A thread started between arm() and here
-        # (state STICKY since) is caught by this check too.
-        if confinement is not None and confinement.state is STICKY:
-            for event, forwarder in confinement.sticky:
-                register_callback(PROFILER_ID, event, forwarder)
+        # from the data as profiler noise.
+        if confinement is not None:
+            if not self._armed:  # filter from the start (state STICKY)
+                for event, forwarder in confinement.sticky:
+                    register_callback(PROFILER_ID, event, forwarder)
+            elif confinement.state is ENABLING:
+                # No call between the look and the change: other threads filter
+                # (thread_filter.py) by this state from now on.
+                confinement.state = DIRECT
 
     def _confine(self) -> Optional[ThreadConfinement]:
         """3.12+, before enable(): lay the thread watch, or filter from the start."""

@@ -13,6 +13,9 @@ is put in only while it is needed (thread_tripwire.py says when):
   puts the forwarders in, and the owning thread's next event puts cProfile's own
   callbacks back (the other thread has then stopped, or been switched out; its
   next event trips the wire again). Each switch is nine register_callback calls.
+  The GIL can pass between any two calls, so whoever decides that an event may go
+  on to the callbacks registered now must look at the state last, with no call
+  between that look and the event's dispatch (thread_tripwire._profile_hook).
 * for the rest of the recording, once a thread is started (its first events
   cannot be caught), or from the start when the tripwire cannot be laid.
 
@@ -21,6 +24,7 @@ The profile is then as exact as on 3.11.
 
 import sys
 import threading
+import time
 from _thread import allocate_lock
 from typing import Any, Callable, List, Optional, Tuple
 
@@ -40,9 +44,15 @@ else:  # no sys.monitoring, so no confinement (capabilities.py): these are never
     def get_tool(tool_id: int) -> Optional[str]:
         raise RuntimeError("thread confinement needs sys.monitoring (Python 3.12+)")
 
-# What is registered for the profiler's events while it is enabled. RESTORING: the
+# What is registered for the profiler's events. ENABLING: from before enable() until
+# the recording thread has seen it return, so the profiler may be off or on with
+# cProfile's own callbacks. DIRECT: on, cProfile's own callbacks. RESTORING: the
 # recording thread is putting cProfile's callbacks back (some are back already).
-DIRECT, TRANSIENT, RESTORING, STICKY = "direct", "transient", "restoring", "sticky"
+# OFF: the profiler has been switched off (for good: each stretch of recording has
+# its own confinement).
+ENABLING, DIRECT, TRANSIENT, RESTORING, STICKY, OFF = "enabling", "direct", "transient", "restoring", "sticky", "off"
+# States in which an event of another thread may go on to the profiler's callbacks.
+FILTERED = frozenset((TRANSIENT, STICKY, OFF))
 
 
 def _forward2(callback: Callable[..., Any], owner: int, on_owner: Any) -> Callable[..., Any]:
@@ -110,7 +120,7 @@ class ThreadConfinement:
 
     def __init__(self, profiler: Any) -> None:
         self.owner = _get_ident()
-        self.state = DIRECT
+        self.state = ENABLING
         # False once the recording thread has disabled the profiler: trips then
         # change nothing (the hooks may stay up until the response is sent).
         self.active = True
@@ -148,27 +158,36 @@ class ThreadConfinement:
 
     def filter_transiently(self) -> None:
         """Another thread is about to run Python code (called in that thread)."""
-        with self._switching:
-            # get_tool: before enable() nothing needs filtering, and what we registered
-            # would be overwritten by enable() while state still said TRANSIENT.
-            if self.state is not TRANSIENT and self.state is not STICKY and self.active \
-                    and get_tool(PROFILER_ID) is not None:
-                if not self._transient:
-                    self._transient = self._forwarders(self._unfilter)
-                for event, forwarder in self._transient:
-                    register_callback(PROFILER_ID, event, forwarder)
-                self.state = TRANSIENT
+        self._filter(sticky=False)
 
     def filter_until_disabled(self) -> None:
         """A thread is being started: filter for the rest of this recording."""
-        with self._switching:
-            if self.state is STICKY or not self.active:
+        self._filter(sticky=True)
+
+    def _filter(self, sticky: bool) -> None:
+        while True:
+            with self._switching:
+                state = self.state
+                if not self.active or state is STICKY or state is OFF or (state is TRANSIENT and not sticky):
+                    return
+                # Forwarders registered before enable() would be overwritten by it.
+                if get_tool(PROFILER_ID) is not None:
+                    if sticky:
+                        self.sticky = self._forwarders(None)
+                    elif not self._transient:
+                        self._transient = self._forwarders(self._unfilter)
+                    for event, forwarder in (self.sticky if sticky else self._transient):
+                        register_callback(PROFILER_ID, event, forwarder)
+                    self.state = STICKY if sticky else TRANSIENT
+                    return
+                if state is not ENABLING:  # switched off since: nothing to filter, ever
+                    self.state = OFF
+                    return
+            # The recording thread is between arm() and enable(), running only our code:
+            # let it on (sleep(0) hands over the GIL) and look again.
+            if _get_ident() == self.owner:
                 return
-            self.sticky = self._forwarders(None)
-            self.state = STICKY
-            if get_tool(PROFILER_ID) is not None:
-                for event, forwarder in self.sticky:
-                    register_callback(PROFILER_ID, event, forwarder)
+            time.sleep(0)
 
     def _unfilter(self) -> None:
         """The owning thread runs again (called in it, from a transient forwarder)."""

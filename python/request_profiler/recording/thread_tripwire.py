@@ -48,7 +48,7 @@ import time
 from typing import Any, Callable, Collection, Dict, FrozenSet, Optional, Tuple
 
 from . import capabilities
-from .thread_filter import DIRECT, RESTORING, ThreadConfinement
+from .thread_filter import FILTERED, ThreadConfinement
 
 # Tool ids sys.monitoring leaves free (0-2 and 5 are named for debuggers, coverage,
 # profilers and optimizers). Tried in this order at the first recording.
@@ -204,25 +204,28 @@ def _profile_hook(confinement: ThreadConfinement, tripwire: ThreadTripwire) -> C
         if ident == owner:
             setprofile(None)
             return
-        watched = confinement
-        if not watched.active:  # left up after its recording, until the response is sent
-            return
         parking = parkable.get(ident)
-        if parking is not None and watched.active and frame.f_code.co_filename in parking[1]:
-            remaining = parking[0] - _monotonic()
-            if remaining > 0 and watched.wait_stopped(remaining):
-                # This event still goes on to cProfile's callback once we return: if
-                # a new recording began meanwhile (its own hooks cannot see an event
-                # already dispatched to ours), filter it. No call after this check,
-                # so the GIL cannot pass to the new recording before we return.
-                watched = tripwire.confinement  # type: ignore[assignment]
-                if watched is None or not watched.active:
-                    return
-        if watched.state is DIRECT or watched.state is RESTORING:
+        if parking is not None:
+            watched = tripwire.confinement
+            if watched is not None and watched.active and frame.f_code.co_filename in parking[1]:
+                remaining = parking[0] - _monotonic()
+                if remaining > 0:
+                    watched.wait_stopped(remaining)
+        # This event goes on to the profiler's callbacks as they are when we return,
+        # and the GIL may pass to other threads at any call before that: the
+        # recording thread can put cProfile's callbacks back (its next event does),
+        # or end this recording and begin another. So the last look, with no call
+        # after it, decides; any call means another look.
+        while True:
+            watched = tripwire.confinement
+            if watched is None or not watched.active or watched.owner == ident:
+                return
+            if watched.state in FILTERED:
+                return
             try:
                 watched.filter_transiently()
             except Exception:  # never raise into the app's thread
-                pass
+                return
     return hook
 
 
