@@ -1,16 +1,26 @@
 /**
- * The request profile file format, version 1, as written by the bundled Python
+ * The request profile file format, versions 1 and 2, as written by the bundled Python
  * middleware (python/request_profiler) and documented in docs/profile-format.md.
+ * Version 1 is a cProfile profile; version 2 adds sampled profiles (engine "sample": the same
+ * functions and edges, in samples and seconds, plus the sampled stacks themselves).
  *
  * A profile is one JSON document whose FIRST LINE is
- *   {"format":"request-profiler","version":1,"header":<header JSON>,
+ *   {"format":"request-profiler","version":<1 or 2>,"header":<header JSON>,
  * so that a directory listing needs to read and parse only that line. The rest of
  * the document (request, response, environ, profile ...) follows on later lines.
  * All times are seconds (floats), as cProfile records them, unless named *Ms.
  */
 
 export const PROFILE_FORMAT = 'request-profiler';
+/** The version of profiles recorded with cProfile (and of pstats files read as profiles). */
 export const PROFILE_VERSION = 1;
+/** The version of sampled profiles: a reader of version 1 would take their samples for calls. */
+export const SAMPLED_PROFILE_VERSION = 2;
+/** Every version this reader opens. */
+export const READABLE_PROFILE_VERSIONS: readonly number[] = [PROFILE_VERSION, SAMPLED_PROFILE_VERSION];
+
+/** What recorded the profile: cProfile (every call, caller→callee pairs) or the sampler (stacks). */
+export type ProfileEngine = 'cprofile' | 'sample';
 /** Final profile files end with this; temporary files of a write in progress never do. */
 export const PROFILE_SUFFIX = '.rprof.json';
 
@@ -50,8 +60,15 @@ export interface ProfileHeader {
   /** Number of functions and edges in the profile (to size work before parsing it). */
   functionCount: number;
   edgeCount: number;
+  /** Absent means cProfile (every version 1 file). */
+  engine?: ProfileEngine;
 }
 
+/**
+ * A function of the profile. In a sampled profile the same fields hold samples and sampled
+ * time: cc = nc = samples with the function on the stack, tt = seconds it was the running
+ * (leaf) frame, ct = seconds it was on the stack (once per stack, also when recursive).
+ */
 export interface ProfiledFunction {
   /** co_filename as the server saw it ('~' for built-ins). */
   file: string;
@@ -71,14 +88,58 @@ export interface ProfiledFunction {
   ct: number;
 }
 
-/** [callerIndex, calleeIndex, cc, nc, tt, ct]: the callee's numbers for calls from that caller. */
+/**
+ * [callerIndex, calleeIndex, cc, nc, tt, ct]: the callee's numbers for calls from that caller
+ * (in a sampled profile: samples, and the callee's own and total seconds under that caller).
+ */
 export type ProfiledEdge = [number, number, number, number, number, number];
+
+/**
+ * One distinct stack of a sampled profile: [frames, lines, awaiting, wallSeconds, cpuSeconds,
+ * samples]. frames are function indices from the request's entry point (root) to the running
+ * frame (leaf); lines[i] is the line frames[i] was at; awaiting is true when an asyncio request
+ * was waiting at that await rather than running.
+ */
+export type SampledStack = [number[], number[], boolean, number, number, number];
+
+/** How the sampling went, as the sampler measured it (docs/profile-format.md). */
+export interface SamplingStats {
+  /** The interval asked for. */
+  intervalMs: number;
+  samples: number;
+  /** The rate really got: the GIL delays samples while the app runs pure Python. */
+  rateHz: number;
+  /** The longest gap between two samples of this request. */
+  maxGapMs: number;
+  /** The time the samples stand for (each weighted by the real time since the previous one). */
+  sampledMs: number;
+  /** CPU time of the sampled stacks, or null where the platform has no per-thread CPU clock. */
+  cpuMs: number | null;
+  /** From the last sample to the end of the request: too short to be sampled. */
+  unsampledTailMs: number;
+  /** Samples of the request's thread running none of the request's own frames. */
+  unattributedMs: number;
+  /** Time of stacks left out once the request had too many distinct ones. */
+  overflowMs: number;
+  distinctStacks: number;
+}
 
 export interface ProfileData {
   functions: ProfiledFunction[];
   edges: ProfiledEdge[];
   /** What the numbers mean: e.g. "asgi: coroutine resumptions count as calls; awaits excluded". */
   notes: string[];
+  /** Absent means cProfile. */
+  engine?: ProfileEngine;
+  /** Sampled profiles only. */
+  sampling?: SamplingStats;
+  /** Sampled profiles only: every distinct stack, heaviest first. */
+  stacks?: SampledStack[];
+}
+
+/** True for a profile recorded by the sampler (it has stacks). */
+export function isSampled(profile: ProfileData): profile is ProfileData & { engine: 'sample'; sampling: SamplingStats; stacks: SampledStack[] } {
+  return profile.engine === 'sample';
 }
 
 export interface ProfileRequest {

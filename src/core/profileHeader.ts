@@ -3,7 +3,7 @@
  * and whole documents, checked once against the format's rules (validateProfile.ts).
  * Every way a file can be unusable gives a ProfileReadError whose message a user can act on.
  */
-import { PROFILE_FORMAT, PROFILE_VERSION, type ProfileDocument } from './profileFormat';
+import { PROFILE_FORMAT, READABLE_PROFILE_VERSIONS, type ProfileDocument } from './profileFormat';
 import { ProfileReadError } from './profileReadError';
 import { validateHeader, validateProfileDocument, type CheckedHeader } from './validateProfile';
 
@@ -39,9 +39,9 @@ export function parseProfileHeader(firstChunk: string): CheckedHeader {
   } catch (error) {
     throw new ProfileReadError(`The header line is not valid JSON (${(error as Error).message}).`);
   }
-  if (parsed.version !== PROFILE_VERSION) {
+  if (typeof parsed.version !== 'number' || !READABLE_PROFILE_VERSIONS.includes(parsed.version)) {
     throw new ProfileReadError(
-      `Unsupported profile version ${JSON.stringify(parsed.version)}: this extension reads version ${PROFILE_VERSION}. Update the extension or the middleware so they match.`,
+      `Unsupported profile version ${JSON.stringify(parsed.version)}: this extension reads versions ${READABLE_PROFILE_VERSIONS.join(' and ')}. Update the extension or the middleware so they match.`,
     );
   }
   return validateHeader(parsed.header);

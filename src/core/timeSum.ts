@@ -21,7 +21,10 @@ export function checkTimesAddUp(profile: ProfileData): void {
     edgeOwn += edge[4];
     edgeCumulative += edge[5];
   }
-  if (!Number.isFinite(own) || !Number.isFinite(cumulative) || !Number.isFinite(edgeOwn) || !Number.isFinite(edgeCumulative)) {
+  // A sampled profile's stacks are added up too (the flame graph's widths, search shares).
+  let stackTime = 0;
+  for (const stack of profile.stacks ?? []) stackTime += stack[3] + stack[4];
+  if (![own, cumulative, edgeOwn, edgeCumulative, stackTime].every(Number.isFinite)) {
     throw new ProfileReadError(
       'profile: its times add up to more than the largest number a double holds (about 1.8e308 s), so no total or share could be shown: not a real profile.',
     );

@@ -12,7 +12,7 @@
  * wrong type is dropped (replaced by a value every view shows as unknown) and named in
  * `header.problems`. A bad Content-Type should not cost the user the whole profile.
  */
-import { PROFILE_FORMAT, PROFILE_VERSION, type ProfileDocument, type ProfileHeader } from './profileFormat';
+import { PROFILE_FORMAT, READABLE_PROFILE_VERSIONS, SAMPLED_PROFILE_VERSION, type ProfileDocument, type ProfileHeader } from './profileFormat';
 import { visibleText } from './displayText';
 import { ProfileReadError } from './profileReadError';
 import { checkTimesAddUp } from './timeSum';
@@ -35,6 +35,8 @@ const INTEGER: Rule = { check: (v) => Number.isInteger(v), expected: 'an integer
 const NULLABLE_INTEGER: Rule = { check: (v) => v === null || Number.isInteger(v), expected: 'an integer or null' };
 const BOOLEAN: Rule = { check: (v) => typeof v === 'boolean', expected: 'true or false' };
 const INTERFACE: Rule = { check: (v) => v === 'wsgi' || v === 'asgi', expected: '"wsgi" or "asgi"' };
+const ENGINE: Rule = { check: (v) => v === 'cprofile' || v === 'sample', expected: '"cprofile" or "sample"' };
+const NULLABLE_SECONDS: Rule = { check: (v) => v === null || SECONDS.check(v), expected: 'a finite number ≥ 0 or null' };
 
 /** Header fields without which a profile cannot be listed: a wrong one refuses the file. */
 const REQUIRED_HEADER: [keyof ProfileHeader, Rule][] = [
@@ -66,6 +68,12 @@ const SHOWN_HEADER: [keyof ProfileHeader, Rule, unknown][] = [
   ['error', NULLABLE_STRING, null],
   ['functionCount', COUNT, NaN],
   ['edgeCount', COUNT, NaN],
+];
+
+/** Header fields absent in files of earlier versions: a wrong one is dropped and reported. */
+const OPTIONAL_HEADER: [keyof ProfileHeader, Rule][] = [
+  ['clientDisconnected', BOOLEAN],
+  ['engine', ENGINE],
 ];
 
 /**
@@ -112,10 +120,11 @@ export function validateHeader(value: unknown, path = 'header'): CheckedHeader {
     }
   }
   // Optional (absent in files of earlier versions): a wrong type is dropped, as above.
-  const disconnected = header.clientDisconnected;
-  if (disconnected !== undefined) {
-    if (BOOLEAN.check(disconnected)) checked.clientDisconnected = disconnected;
-    else problems.push(`${ruleMessage(`${path}.clientDisconnected`, BOOLEAN.expected, disconnected)}: ignored`);
+  for (const [key, rule] of OPTIONAL_HEADER) {
+    const field = header[key];
+    if (field === undefined) continue;
+    if (rule.check(field)) checked[key] = field;
+    else problems.push(`${ruleMessage(`${path}.${key}`, rule.expected, field)}: ignored`);
   }
   if (problems.length > 0) checked.problems = problems;
   return checked as unknown as CheckedHeader;
@@ -129,7 +138,7 @@ export function validateHeader(value: unknown, path = 'header'): CheckedHeader {
 export function validateProfileDocument(value: unknown, header: CheckedHeader): ProfileDocument {
   const document = objectAt(value, 'the document');
   if (document.format !== PROFILE_FORMAT) fail('format', JSON.stringify(PROFILE_FORMAT), document.format);
-  if (document.version !== PROFILE_VERSION) fail('version', String(PROFILE_VERSION), document.version);
+  if (!READABLE_PROFILE_VERSIONS.includes(document.version as number)) fail('version', READABLE_PROFILE_VERSIONS.join(' or '), document.version);
   checkRequest(document.request);
   checkResponse(document.response);
   checkEnviron(document.environ);
@@ -142,6 +151,7 @@ export function validateProfileDocument(value: unknown, header: CheckedHeader): 
   const paths = checkFields(document.paths, 'paths', [['cwd', STRING]]);
   for (const key of ['stdlib', 'sitePackages', 'prefixes']) checkStrings(paths[key], `paths.${key}`);
   checkProfileData(document.profile);
+  checkEngine(document.profile as Record<string, unknown>, document.version as number);
   checkTimesAddUp(document.profile as ProfileDocument['profile']);
   document.header = header;
   const notes = (document.profile as { notes: string[] }).notes;
@@ -238,6 +248,54 @@ function checkProfileData(value: unknown): void {
       failEdge(edge, i, count);
     }
   }
+}
+
+/**
+ * Version 2 is the sampled profile: its engine says so, and it carries the sampling's figures and
+ * the stacks, each frame a function index and each number what the format says. A version 1 file
+ * is a cProfile profile, whatever else it holds.
+ */
+function checkEngine(profile: Record<string, unknown>, version: number): void {
+  const engine = profile.engine;
+  if (version !== SAMPLED_PROFILE_VERSION) {
+    if (engine !== undefined && engine !== 'cprofile') fail('profile.engine', `"cprofile" or nothing in a version ${version} profile`, engine);
+    return;
+  }
+  if (engine !== 'sample') fail('profile.engine', `"sample" in a version ${SAMPLED_PROFILE_VERSION} profile`, engine);
+  checkFields(profile.sampling, 'profile.sampling', SAMPLING_FIELDS);
+  const stacks = profile.stacks;
+  if (!Array.isArray(stacks)) fail('profile.stacks', 'an array', stacks);
+  const count = (profile.functions as unknown[]).length;
+  for (let i = 0; i < stacks.length; i++) checkStack(stacks[i], `profile.stacks[${i}]`, count);
+}
+
+const SAMPLING_FIELDS: [string, Rule][] = [
+  ['intervalMs', SECONDS],
+  ['samples', COUNT],
+  ['rateHz', SECONDS],
+  ['maxGapMs', SECONDS],
+  ['sampledMs', SECONDS],
+  ['cpuMs', NULLABLE_SECONDS],
+  ['unsampledTailMs', SECONDS],
+  ['unattributedMs', SECONDS],
+  ['overflowMs', SECONDS],
+  ['distinctStacks', COUNT],
+];
+
+function checkStack(stack: unknown, path: string, count: number): void {
+  if (!Array.isArray(stack) || stack.length !== 6) fail(path, 'an array [frames, lines, awaiting, wallSeconds, cpuSeconds, samples]', stack);
+  const [frames, lines, awaiting, wall, cpu, samples] = stack as unknown[];
+  if (!Array.isArray(frames) || frames.length === 0) fail(`${path}[0]`, 'a non-empty array of function indices', frames);
+  for (let at = 0; at < frames.length; at++) {
+    const frame: unknown = frames[at];
+    if (!(isCount(frame) && frame < count)) fail(`${path}[0][${at}]`, `a function index from 0 to ${count - 1} (there are ${count} functions)`, frame);
+  }
+  if (!Array.isArray(lines) || lines.length !== frames.length) fail(`${path}[1]`, `an array of ${frames.length} line numbers, one per frame`, lines);
+  for (let at = 0; at < lines.length; at++) if (!isCount(lines[at])) fail(`${path}[1][${at}]`, COUNT.expected, lines[at]);
+  if (!BOOLEAN.check(awaiting)) fail(`${path}[2]`, BOOLEAN.expected, awaiting);
+  if (!isSeconds(wall)) fail(`${path}[3]`, SECONDS.expected, wall);
+  if (!isSeconds(cpu)) fail(`${path}[4]`, SECONDS.expected, cpu);
+  if (!isCount(samples)) fail(`${path}[5]`, COUNT.expected, samples);
 }
 
 // Small enough to be inlined into the loops above (so a double is never boxed to call them).
