@@ -40,6 +40,25 @@ const deepChain = deepArg ? Number(deepArg.slice('--deep='.length)) : 0;
 const compareArg = process.argv.find((a) => a.startsWith('--compare='));
 const compareRef = compareArg ? compareArg.slice('--compare='.length) : undefined;
 const runsArg = process.argv.find((a) => a.startsWith('--runs='));
+// --cpu-profile=FILE: the first paint's CPU profile (DevTools format, one file per library setting),
+// and its functions with the most own time printed, to see where a first paint goes.
+const cpuProfileArg = process.argv.find((a) => a.startsWith('--cpu-profile='))?.slice('--cpu-profile='.length);
+
+function writeCpuProfile(profile, hideLibraryFrames) {
+  const file = cpuProfileArg.replace(/(\.cpuprofile)?$/, hideLibraryFrames ? '.folded.cpuprofile' : '.cpuprofile');
+  writeFileSync(file, JSON.stringify(profile));
+  const own = new Map();
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const deltas = profile.timeDeltas;
+  profile.samples.forEach((id, i) => {
+    const { functionName, url, lineNumber } = byId.get(id).callFrame;
+    const key = `${functionName || '(anonymous)'} ${url.split('/').pop()}:${lineNumber + 1}`;
+    own.set(key, (own.get(key) ?? 0) + (deltas[i] ?? 0) / 1000);
+  });
+  const total = [...own.values()].reduce((a, b) => a + b, 0);
+  console.log(`\nfirst paint CPU profile (${hideLibraryFrames ? 'folded' : 'all frames'}) → ${file}; own time, top 15 of ${total.toFixed(0)} ms:`);
+  for (const [key, value] of [...own].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`  ${value.toFixed(1).padStart(7)} ms  ${key}`);
+}
 const runs = runsArg ? Math.max(1, Number(runsArg.slice('--runs='.length))) : compareRef ? 3 : 1;
 const [functionCount = 20_000, edgeCount = 100_000, expandCount = 300, threshold = 0] = deepChain
   ? [deepChain, deepChain - 1, 0, 0.005]
@@ -79,7 +98,8 @@ async function buildPage(dir, sourceRoot = root) {
     nodePaths: [join(root, 'node_modules')],
     outfile: join(dir, 'profileView.js'),
     bundle: true,
-    minify: true,
+    // Readable names and lines in a CPU profile.
+    minify: !cpuProfileArg,
     format: 'esm',
     platform: 'browser',
     target: 'es2022',
@@ -229,7 +249,13 @@ async function measureOnce(browser, url, hideLibraryFrames) {
     await page.evaluate(loadInPage, { threshold });
     const [parseMs, parseCpuMs] = await step(parseInPage);
     const cloneMs = await page.evaluate(cloneInPage);
+    if (cpuProfileArg)
+      await cdp
+        .send('Profiler.enable')
+        .then(() => cdp.send('Profiler.setSamplingInterval', { interval: 100 }))
+        .then(() => cdp.send('Profiler.start'));
     const [shown, firstPaintCpuMs] = await step(showInPage, { hideLibraryFrames });
+    if (cpuProfileArg) writeCpuProfile((await cdp.send('Profiler.stop')).profile, hideLibraryFrames);
     const [expanded, expandCpuMs] = await step(expandInPage, { expandCount });
     if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
     // What the view keeps alive: the page's JavaScript heap after a full collection.
