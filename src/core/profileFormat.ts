@@ -181,6 +181,16 @@ export interface ProfilePaths {
   prefixes: string[];
 }
 
+/** Present on aggregate profiles only: several requests merged by the extension (mergeProfiles.ts). */
+export interface ProfileAggregate {
+  /** How many profiles were merged: every number is a sum over them. */
+  requests: number;
+  /** The header ids of the merged profiles. */
+  ids: string[];
+  /** Requests that were served unprofiled and left out. */
+  skipped: number;
+}
+
 export interface ProfileDocument {
   format: typeof PROFILE_FORMAT;
   version: number;
@@ -193,4 +203,6 @@ export interface ProfileDocument {
   python: { version: string; implementation: string; executable: string };
   paths: ProfilePaths;
   profile: ProfileData;
+  /** Aggregates only (never in a file the middleware writes). */
+  aggregate?: ProfileAggregate;
 }
