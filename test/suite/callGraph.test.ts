@@ -288,9 +288,6 @@ describe('Open Call Graph', () => {
         type: 'openFunction',
         profileId: document.header.id,
         function: fn,
-        file: info.file,
-        line: info.line,
-        hasSource: true,
       });
       const editor = await until(
         () => (vscode.window.activeTextEditor?.document.uri.fsPath === local ? vscode.window.activeTextEditor : undefined),
@@ -324,9 +321,6 @@ describe('Open Call Graph', () => {
         type: 'openFunction',
         profileId: document.header.id,
         function: recorded,
-        file: info.file,
-        line: info.line,
-        hasSource: true,
       });
       const editor = await until(() => vscode.window.activeTextEditor, 'an editor');
       assert.equal(editor.document.uri.fsPath, path.join(localRoot, relative));
