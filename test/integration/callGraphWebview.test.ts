@@ -374,6 +374,21 @@ describe('call graph webview in Chromium', function () {
     await page.close();
   });
 
+  it('shows and reports a message from the host it cannot handle, and answers a failed ask with the reason', async () => {
+    const page = await openPage('light');
+    let before = (await messages(page)).length;
+    await page.evaluate((m) => window.postMessage(m, '*'), { rp: 1, kind: 'note', type: 'bogus', body: {} });
+    const error = await waitForMessage(page, 'error', before);
+    assert.equal(error.message, 'The call graph page failed: a note "bogus" that nothing handles was refused');
+    assert.equal(await page.locator('.status .warning').textContent(), error.message);
+    // Asked before it has a graph: the answer says why, under the ask's id.
+    before = (await messages(page)).length;
+    await page.evaluate((m) => window.postMessage(m, '*'), { rp: 1, kind: 'ask', id: 77, type: 'exportGraph', body: { format: 'svg' } });
+    const answer = await waitForMatch(page, (m) => m.type === 'answer', before);
+    assert.deepEqual(answer, { type: 'answer', rp: 1, kind: 'answer', id: 77, ok: false, error: 'there is no graph to export yet' });
+    await page.close();
+  });
+
   it('refits when the view is resized, unless the user moved it: then it keeps their centre and zoom', async () => {
     const page = await openPage('light');
     await send(page, 'show', { profile: fixtureProfile('-GET-slow-') });
