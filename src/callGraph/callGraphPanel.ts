@@ -155,10 +155,7 @@ export class CallGraphPanel {
     await (this.handlers.notes[type] as (body: unknown) => Promise<void>)(body);
   }
 
-  /**
-   * The handlers of what the page sends (the channel has checked each body). Each tells the
-   * test hooks once it is done; a failure is logged and shown with its reason.
-   */
+  /** The handlers of what the page sends (the channel has checked each body first). */
   private pageHandlers(): PageHandlers {
     const handlers = {
       notes: {
@@ -181,24 +178,28 @@ export class CallGraphPanel {
       },
       asks: {},
     } satisfies PageHandlers;
-    return {
-      notes: Object.fromEntries(
-        Object.entries(handlers.notes).map(([type, handle]) => [
-          type,
-          async (body: unknown) => {
-            try {
-              await (handle as (body: unknown) => unknown)(body);
-            } catch (error) {
-              this.services.log.error(`call graph: handling "${type}" failed: ${(error as Error).stack ?? error}`);
-              void vscode.window.showErrorMessage(`Call graph: ${(error as Error).message}`);
-            } finally {
-              this.owner.fireMessage({ uri: this.uri, message: { type, ...(body as object) } as CallGraphPageNote });
-            }
-          },
-        ]),
-      ) as PageHandlers['notes'],
-      asks: handlers.asks,
-    };
+    return { notes: this.shownAndHeard(handlers.notes), asks: handlers.asks };
+  }
+
+  /**
+   * Each note handler, such that its failure is logged and shown with its reason, and the test
+   * hooks hear of the note once it is handled.
+   */
+  private shownAndHeard(notes: PageHandlers['notes']): PageHandlers['notes'] {
+    const wrapped: Record<string, (body: unknown) => Promise<void>> = {};
+    for (const [type, handle] of Object.entries(notes) as [string, (body: unknown) => unknown][]) {
+      wrapped[type] = async (body) => {
+        try {
+          await handle(body);
+        } catch (error) {
+          this.services.log.error(`call graph: handling "${type}" failed: ${(error as Error).stack ?? error}`);
+          void vscode.window.showErrorMessage(`Call graph: ${(error as Error).message}`);
+        } finally {
+          this.owner.fireMessage({ uri: this.uri, message: { type, ...(body as object) } as CallGraphPageNote });
+        }
+      };
+    }
+    return wrapped as PageHandlers['notes'];
   }
 
   /**
