@@ -15,7 +15,7 @@ import type { ProfileLibrary } from '../node/profileLibrary';
 import { CallGraphPanels, type CallGraphMessageEvent, type RenderedMessage } from './callGraphPanel';
 import { CALL_GRAPH_VIEW_TYPE, COMMAND, PROFILE_VIEW_TYPE } from '../contributions';
 import { pickRecentProfile } from './pickProfile';
-import type { CallGraphToHostMessage, ExportFormat } from './protocol';
+import type { CallGraphPageNote, ExportFormat } from './protocol';
 
 /** What the extension-host tests need to see of the call graph (RequestProfilerApi.callGraph). */
 export interface CallGraphTestHooks {
@@ -26,8 +26,8 @@ export interface CallGraphTestHooks {
   isOpen(profile: vscode.Uri): boolean;
   /** The `def` lines of decorated functions the host found for this profile's open graph. */
   definitionLines(profile: vscode.Uri): DefinitionLines | undefined;
-  /** Handles a message as if the page of this profile had posted it (clicks without a browser). */
-  receive(profile: vscode.Uri, message: CallGraphToHostMessage): Promise<void>;
+  /** Handles a note as if the page of this profile had sent it, checks and all (clicks without a browser). */
+  receive(profile: vscode.Uri, message: CallGraphPageNote): Promise<void>;
 }
 
 /** The argument of exportCallGraph; `target` skips the save dialog (tests, scripts). */
@@ -78,7 +78,13 @@ export function registerCallGraph(
     }
     const format = options.format ?? (await pickFormat());
     if (!format) return undefined;
-    return panel.export(format, options.target);
+    try {
+      return await panel.export(format, options.target);
+    } catch (error) {
+      log.error(`call graph: exporting ${panel.uri.fsPath} as ${format} failed: ${(error as Error).stack ?? error}`);
+      void vscode.window.showErrorMessage(`Could not export the call graph as ${format.toUpperCase()}: ${(error as Error).message}`);
+      return undefined;
+    }
   };
 
   const nodeOfContextMenu = (context: NodeContext | undefined) => {
@@ -109,7 +115,7 @@ export function registerCallGraph(
     receive: async (profile, message) => {
       const panel = panels.get(profile);
       if (!panel) throw new Error(`no call graph is open for ${profile.toString()}`);
-      await panel.onMessage(message);
+      await panel.receive(message);
     },
   };
   return { disposables, testHooks };

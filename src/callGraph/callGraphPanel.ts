@@ -9,23 +9,19 @@
 import * as vscode from 'vscode';
 import type { CallGraphOptions } from '../core/callGraph';
 import type { ProfileDocument } from '../core/profileFormat';
+import { HostChannel, type ChannelHandlers } from '../core/webviewChannel';
 import { openFunctionSource } from '../host/openSource';
 import { resolveDefinitionLines } from '../host/definitionLines';
 import type { DefinitionLines } from '../core/definitionLine';
 import type { Settings } from '../host/settings';
+import { webviewTransport } from '../host/webviewTransport';
 import { callGraphHtml } from './callGraphHtml';
 import { makeNonce } from '../host/nonce';
 import { callGraphPanelTitle, toCallGraphProfile } from './callGraphProfile';
 import { loadProfileDocument, type LoadedCallGraphProfile } from './loadProfile';
 import { readLimitsFor } from '../node/readLimits';
-import {
-  isCallGraphToHostMessage,
-  type CallGraphPageState,
-  type CallGraphProfile,
-  type CallGraphToHostMessage,
-  type ExportFormat,
-  type HostToCallGraphMessage,
-} from './protocol';
+import { callGraphPageChecks } from './pageChecks';
+import type { CallGraphPageNote, CallGraphPageState, CallGraphProfile, CallGraphProtocol, CallGraphRendered, ExportFormat } from './protocol';
 import { saveExportedGraph } from './saveExport';
 import { withTimeout } from '../core/withTimeout';
 import { CALL_GRAPH_VIEW_TYPE, COMMAND } from '../contributions';
@@ -34,22 +30,16 @@ const OPTIONS_KEY = 'requestProfiler.callGraph.options';
 /** An export the page does not answer by then is reported as failed rather than hanging. */
 const EXPORT_TIMEOUT_MS = 60_000;
 /**
- * How long after `ready` the page may take to confirm a `show` posted while it loaded. VS Code
- * hands queued messages over when the page's load event fires, just after our script has run;
- * a page whose script ran late may have missed it, and gets it again after this wait.
- */
-const EARLY_SHOW_RECEIPT_MS = 1000;
-/**
  * How long the first `show` waits for the `def` lines of decorated functions, so that the first
- * layout has them (the page takes longer than this to load); later ones follow on their own.
+ * layout has them when the page is ready before they are found; later ones follow on their own.
  */
 const SHOW_WAITS_FOR_DEFINITION_LINES_MS = 300;
 
-export type RenderedMessage = Extract<CallGraphToHostMessage, { type: 'rendered' }>;
+export type RenderedMessage = CallGraphRendered;
 
 export interface CallGraphMessageEvent {
   uri: vscode.Uri;
-  message: CallGraphToHostMessage;
+  message: CallGraphPageNote;
 }
 
 export interface CallGraphServices {
@@ -60,12 +50,7 @@ export interface CallGraphServices {
   log: vscode.LogOutputChannel;
 }
 
-interface PendingExport {
-  format: ExportFormat;
-  target?: vscode.Uri;
-  resolve(saved: vscode.Uri | undefined): void;
-  reject(error: Error): void;
-}
+type PageHandlers = ChannelHandlers<CallGraphProtocol['page']>;
 
 export class CallGraphPanel {
   private document: ProfileDocument | undefined;
@@ -77,15 +62,12 @@ export class CallGraphPanel {
   private pendingFocus: number | undefined;
   /** What the views show as decorated functions' lines (resolveDefinitionLines); tests read it. */
   definitionLines: DefinitionLines = [];
-  /** The profile a `show` went out for (its page then needs later `def` lines as a message). */
+  /** The profile the page that is loaded now was sent (it then needs later `def` lines as a note). */
   private shownProfile: CallGraphProfile | undefined;
-  private pageReady = false;
-  /** The page's HTML was just set: VS Code keeps what we post until the page has loaded. */
-  private pageLoading = true;
-  /** A `show` posted while the page loaded, until the page confirms it (`received`). */
-  private earlyShow: HostToCallGraphMessage | undefined;
-  private earlyShowTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly pendingExports: PendingExport[] = [];
+  private readonly channel: HostChannel<CallGraphProtocol>;
+  private readonly handlers = this.pageHandlers();
+  /** What the host accepts from the page: functions of the profile it was sent, by index. */
+  private readonly checks = callGraphPageChecks(() => this.shownProfile && { id: this.shownProfile.id, functions: this.shownProfile.data.functions.length });
   /** Resolves when the page that is loaded now has drawn the graph. */
   private drawn!: Promise<void>;
   private markDrawn!: () => void;
@@ -106,7 +88,10 @@ export class CallGraphPanel {
     this.initialOptions = fresh ? services.memento.get<CallGraphOptions>(OPTIONS_KEY) : undefined;
     const distUri = vscode.Uri.joinPath(services.extensionUri, 'dist');
     panel.webview.options = { enableScripts: true, localResourceRoots: [distUri] };
-    panel.webview.onDidReceiveMessage((message: unknown) => void this.onMessage(message));
+    this.channel = new HostChannel<CallGraphProtocol>(webviewTransport(panel.webview), this.handlers, this.checks, () => this.onPageReady(), {
+      askTimeoutMs: EXPORT_TIMEOUT_MS,
+      report: (problem) => services.log.warn(`call graph of ${uri.fsPath}: ${problem}`),
+    });
     panel.onDidDispose(() => this.dispose());
     panel.webview.html = callGraphHtml({
       cspSource: panel.webview.cspSource,
@@ -128,19 +113,20 @@ export class CallGraphPanel {
     void resolving.then((lines) => {
       if (this.profile !== profile || !lines.length) return;
       this.definitionLines = lines;
-      if (this.shownProfile === profile) this.post({ type: 'definitionLines', lines });
+      if (this.shownProfile === profile) this.channel.note('definitionLines', { lines });
     });
-    // While VS Code still loads the page (about a second), the profile can already travel.
+    // A page that is ready already (a restored panel's, while the file was read) gets the
+    // profile now, with its `def` lines if they come soon; any other gets it when it is ready.
     void withTimeout(resolving, SHOW_WAITS_FOR_DEFINITION_LINES_MS)
       .catch(() => undefined)
       .then(() => {
-        if (this.profile === profile && this.shownProfile !== profile && (this.pageReady || this.pageLoading)) this.sendShow();
+        if (this.profile === profile && this.shownProfile !== profile && this.channel.pageId !== undefined) this.sendShow();
       });
   }
 
   /** Centers a function in the graph (now, or once the graph is drawn). */
   focusFunction(fn: number): void {
-    if (this.lastRendered) this.post({ type: 'focusFunction', function: fn });
+    if (this.lastRendered) this.channel.note('focusFunction', { function: fn });
     else this.pendingFocus = fn;
   }
 
@@ -152,75 +138,68 @@ export class CallGraphPanel {
   async export(format: ExportFormat, target?: vscode.Uri): Promise<vscode.Uri | undefined> {
     // A hidden page is kept (retainContextWhenHidden) and answers; one that has not loaded yet
     // (a restored panel never shown) loads only when visible.
-    if (!this.panel.visible && !this.pageReady) this.panel.reveal(this.panel.viewColumn, true);
+    if (!this.panel.visible && this.channel.pageId === undefined) this.panel.reveal(this.panel.viewColumn, true);
     await withTimeout(this.drawn, EXPORT_TIMEOUT_MS, 'the call graph was not drawn in time');
-    const reply = new Promise<vscode.Uri | undefined>((resolve, reject) => this.pendingExports.push({ format, target, resolve, reject }));
-    this.post({ type: 'requestExport', format });
-    return withTimeout(reply, EXPORT_TIMEOUT_MS, `the page did not export the ${format.toUpperCase()} in time`);
+    const graph = await this.channel.ask('exportGraph', { format });
+    return saveExportedGraph({ format, ...graph }, this.uri, target);
   }
 
-  /** Handles a message as if the page had posted it (also the test hook's way in). */
-  async onMessage(message: unknown): Promise<void> {
-    if (!isCallGraphToHostMessage(message)) return;
-    try {
-      await this.handle(message);
-    } catch (error) {
-      this.services.log.error(`call graph: handling "${message.type}" failed: ${(error as Error).stack ?? error}`);
-      void vscode.window.showErrorMessage(`Call graph: ${(error as Error).message}`);
-    } finally {
-      this.owner.fireMessage({ uri: this.uri, message });
-    }
+  /**
+   * Handles a note as if the page had sent it, through the same checks (the test hooks' way in:
+   * clicks without a browser). A refused note is an error that says why.
+   */
+  async receive(note: CallGraphPageNote): Promise<void> {
+    const { type, ...body } = note;
+    const problem = this.checks.notes[type](body);
+    if (problem !== undefined) throw new Error(`the call graph refused "${type}": ${problem}`);
+    await (this.handlers.notes[type] as (body: unknown) => Promise<void>)(body);
   }
 
-  private async handle(message: CallGraphToHostMessage): Promise<void> {
-    switch (message.type) {
-      case 'ready':
-        // Also when the page loads again (a restored panel, a reloaded webview): it starts afresh.
-        if (this.lastRendered) this.expectNewPage();
-        this.pageReady = true;
-        this.pageLoading = false;
-        if (this.earlyShow) {
-          const early = this.earlyShow;
-          this.earlyShowTimer = setTimeout(() => {
-            if (this.earlyShow !== early) return;
-            this.services.log.info(`call graph of ${this.uri.fsPath}: the page did not confirm the profile sent while it loaded; sending it again`);
-            this.earlyShow = undefined;
-            this.post(early);
-          }, EARLY_SHOW_RECEIPT_MS);
-          return;
+  /** The handlers of what the page sends (the channel has checked each body first). */
+  private pageHandlers(): PageHandlers {
+    const handlers = {
+      notes: {
+        rendered: (rendered) => {
+          this.lastRendered = rendered;
+          this.markDrawn();
+          // Asked for while the page was drawing: `show` had gone out without it.
+          if (this.pendingFocus !== undefined) this.channel.note('focusFunction', { function: this.pendingFocus });
+          this.pendingFocus = undefined;
+        },
+        openFunction: async ({ function: fn }) => void (await this.openSource(fn)),
+        showInCallTree: ({ function: fn }) => this.showInCallTree(fn),
+        saveGraph: async ({ format }) => void (await this.export(format)),
+        optionsChanged: async ({ options }) => await this.services.memento.update(OPTIONS_KEY, options),
+        error: ({ message, detail }) => {
+          this.services.log.error(`call graph of ${this.uri.fsPath}: ${message}${detail ? `\n${detail}` : ''}`);
+          this.pageErrors.push(message);
+          void vscode.window.showErrorMessage(`Call graph of ${this.uri.path.split('/').pop()}: ${message}`);
+        },
+      },
+      asks: {},
+    } satisfies PageHandlers;
+    return { notes: this.shownAndHeard(handlers.notes), asks: handlers.asks };
+  }
+
+  /**
+   * Each note handler, such that its failure is logged and shown with its reason, and the test
+   * hooks hear of the note once it is handled.
+   */
+  private shownAndHeard(notes: PageHandlers['notes']): PageHandlers['notes'] {
+    const wrapped: Record<string, (body: unknown) => Promise<void>> = {};
+    for (const [type, handle] of Object.entries(notes) as [string, (body: unknown) => unknown][]) {
+      wrapped[type] = async (body) => {
+        try {
+          await handle(body);
+        } catch (error) {
+          this.services.log.error(`call graph: handling "${type}" failed: ${(error as Error).stack ?? error}`);
+          void vscode.window.showErrorMessage(`Call graph: ${(error as Error).message}`);
+        } finally {
+          this.owner.fireMessage({ uri: this.uri, message: { type, ...(body as object) } as CallGraphPageNote });
         }
-        if (this.profile) this.sendShow();
-        return;
-      case 'received':
-        this.confirmEarlyShow();
-        return;
-      case 'rendered':
-        this.lastRendered = message;
-        this.markDrawn();
-        // Asked for while the page was drawing: `show` had gone out without it.
-        if (this.pendingFocus !== undefined) this.post({ type: 'focusFunction', function: this.pendingFocus });
-        this.pendingFocus = undefined;
-        return;
-      case 'openFunction':
-        await this.openSource(message.function);
-        return;
-      case 'showInCallTree':
-        await this.showInCallTree(message.function);
-        return;
-      case 'export':
-        await this.saveExport(message);
-        return;
-      case 'optionsChanged':
-        await this.services.memento.update(OPTIONS_KEY, message.options);
-        return;
-      case 'error': {
-        const text = typeof message.message === 'string' ? message.message : 'the page reported an error without a reason';
-        this.services.log.error(`call graph of ${this.uri.fsPath}: ${text}${typeof message.detail === 'string' ? `\n${message.detail}` : ''}`);
-        this.pageErrors.push(text);
-        void vscode.window.showErrorMessage(`Call graph of ${this.uri.path.split('/').pop()}: ${text}`);
-        return;
-      }
+      };
     }
+    return wrapped as PageHandlers['notes'];
   }
 
   /**
@@ -239,20 +218,14 @@ export class CallGraphPanel {
     await vscode.commands.executeCommand(COMMAND.revealInCallTree, this.uri, fn);
   }
 
-  private async saveExport(message: Extract<CallGraphToHostMessage, { type: 'export' }>): Promise<void> {
-    const index = this.pendingExports.findIndex((p) => p.format === message.format);
-    const pending = index >= 0 ? this.pendingExports.splice(index, 1)[0] : undefined;
-    try {
-      const saved = await saveExportedGraph(message, this.uri, pending?.target);
-      pending?.resolve(saved);
-    } catch (error) {
-      if (!pending) throw error;
-      pending.reject(error as Error);
-    }
+  /** A page said it is ready: on the first load, and on every reload, which starts afresh. */
+  private onPageReady(): void {
+    if (this.lastRendered) this.expectNewPage();
+    this.shownProfile = undefined;
+    if (this.profile) this.sendShow();
   }
 
   private expectNewPage(): void {
-    this.pageReady = false;
     this.lastRendered = undefined;
     this.drawn = new Promise((resolve) => (this.markDrawn = resolve));
   }
@@ -260,36 +233,21 @@ export class CallGraphPanel {
   private sendShow(): void {
     const { id, title, paths, source } = this.profile!;
     const profile = this.bytes ? { id, title, paths, source, document: this.bytes } : this.profile!;
-    const show: HostToCallGraphMessage = {
-      type: 'show',
+    this.channel.note('show', {
       profile,
       options: this.initialOptions,
       focusFunction: this.pendingFocus,
       definitionLines: this.definitionLines,
-    };
+    });
     this.shownProfile = this.profile;
-    this.confirmEarlyShow();
-    if (!this.pageReady) this.earlyShow = show;
-    this.post(show);
     this.initialOptions = undefined;
     this.pendingFocus = undefined;
-  }
-
-  private confirmEarlyShow(): void {
-    this.earlyShow = undefined;
-    clearTimeout(this.earlyShowTimer);
-    this.earlyShowTimer = undefined;
-  }
-
-  private post(message: HostToCallGraphMessage): void {
-    if (!this.disposed) void this.panel.webview.postMessage(message);
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.confirmEarlyShow();
-    for (const pending of this.pendingExports.splice(0)) pending.reject(new Error('the call graph was closed'));
+    this.channel.dispose();
     this.owner.forget(this);
     this.panel.dispose();
   }

@@ -1,19 +1,18 @@
 /**
- * The messages between the extension host and the call graph webview
- * (webview/callGraph/main.ts). One discriminated union per direction, shared by both sides;
- * nothing here imports vscode or the DOM.
+ * The call graph's protocol (src/core/webviewChannel.ts): what the extension host
+ * (callGraphPanel.ts) and the call graph page (webview/callGraph/page.ts) send each other,
+ * declared once and imported by both; nothing here imports vscode or the DOM.
  *
- * Sequence: the page posts `ready` once its script runs (again whenever it is reloaded); the
- * host then posts `show` with the profile's data or its file's bytes. A new panel's host posts
- * `show` at once instead, while VS Code still loads the page (it keeps messages until the page
- * has loaded), so that the profile travels meanwhile; the page answers `received`, and a host
- * that got `ready` but no `received` soon after (the page missed it) posts `show` again. (the page builds the
- * model, the graph and the DOT itself, so threshold changes need no round trip). After each
- * layout the page posts `rendered`. Clicking (or pressing Enter on) a node posts
- * `openFunction`, and the host opens its source; T on a node (or its context menu) posts
- * `showInCallTree`. `export` carries DOT or SVG text for the host to save, either
- * because the user pressed an export button in the page or because the host sent
- * `requestExport`.
+ * Sequence: the page's channel says `ready` once its script runs (again whenever it is
+ * reloaded); the host's channel holds what the host sends until then, and the host answers each
+ * ready with `show` (the profile's data or its file's bytes), so a reloaded page shows its profile
+ * again. The page builds the model, the graph and the DOT itself (threshold changes need no round
+ * trip) and after each layout notes `rendered`. Clicking (or pressing Enter on) a node notes
+ * `openFunction`, and the host opens its source; T on a node (or its context menu) notes
+ * `showInCallTree`. Both name the function by its index in the profile the host sent, never by a
+ * file or line: the host looks the function up in its own copy (callGraphPageChecks refuses
+ * anything else). Export is the host's ask `exportGraph`, answered with the DOT or SVG text and
+ * matched by the ask's id; the page's Save buttons note `saveGraph`, and the host asks in turn.
  *
  * The page's HTML is the host's (callGraphHtml.ts): a `<script type="module" nonce=...>`
  * loading dist/webview/callGraph.js, under the CSP
@@ -75,24 +74,6 @@ export interface CallGraphPageState {
   source?: string;
 }
 
-/** Host → webview. */
-export type HostToCallGraphMessage =
-  /** Show this profile (replacing any other). Options default to the page's saved ones. */
-  | {
-      type: 'show';
-      profile: CallGraphProfile | CallGraphProfileBytes;
-      options?: CallGraphOptions;
-      focusFunction?: number;
-      /** The `def` lines of decorated functions, as go-to-source opens them: labels show these. */
-      definitionLines?: DefinitionLines;
-    }
-  /** `def` lines found after `show` went out: the page relabels the functions and redraws. */
-  | { type: 'definitionLines'; lines: DefinitionLines }
-  /** Center and highlight a function (e.g. from the call tree's "Show in call graph"). */
-  | { type: 'focusFunction'; function: number }
-  /** Ask for the current graph as DOT or SVG; answered with `export`. */
-  | { type: 'requestExport'; format: ExportFormat };
-
 /**
  * Milestones of the page's start-up in milliseconds since the webview's page began loading
  * (performance.now() in the page); absent for a step not reached yet.
@@ -117,50 +98,84 @@ export interface CallGraphPageTimings {
   drawn?: number;
 }
 
-/** Webview → host. */
-export type CallGraphToHostMessage =
-  | { type: 'ready' }
-  /** A `show` arrived (the host posted one before the page had loaded; this says it got there). */
-  | { type: 'received'; profileId: string }
-  | {
-      type: 'rendered';
-      profileId: string;
-      /** Drawn nodes and edges, and what the thresholds hid. */
-      nodes: number;
-      edges: number;
-      hiddenText: string;
-      /** Function indices of the hot path, root first. */
-      hotPath: number[];
-      options: Required<CallGraphOptions>;
-      layoutMs: number;
-      layoutIn: 'worker' | 'page';
-      /** When the page reached each step of its start-up, for the figures tests record. */
-      timings?: CallGraphPageTimings;
-    }
-  /** A node was clicked or activated with the keyboard. */
-  | { type: 'openFunction'; profileId: string; function: number; file: string; line: number; hasSource: boolean }
-  /** Show this function in the call tree view (the T key on a node). */
-  | { type: 'showInCallTree'; profileId: string; function: number }
-  | { type: 'export'; profileId: string; format: ExportFormat; text: string; suggestedName: string }
-  /** The user changed the thresholds in the page (the host may remember them). */
-  | { type: 'optionsChanged'; options: Required<CallGraphOptions> }
-  /**
-   * Something the user should see in a notification, e.g. a failed layout or an exception the
-   * page did not catch: the message says what failed and why; detail (a stack) is for the log.
-   */
-  | { type: 'error'; message: string; detail?: string };
-
-const HOST_TYPES = new Set<string>(['show', 'definitionLines', 'focusFunction', 'requestExport']);
-const PAGE_TYPES = new Set<string>(['ready', 'received', 'rendered', 'openFunction', 'showInCallTree', 'export', 'optionsChanged', 'error']);
-
-function hasType(value: unknown, types: Set<string>): boolean {
-  return typeof value === 'object' && value !== null && types.has((value as { type?: unknown }).type as string);
+/** The profile to show (replacing any other). Options default to the page's saved ones. */
+export interface CallGraphShow {
+  profile: CallGraphProfile | CallGraphProfileBytes;
+  options?: CallGraphOptions;
+  focusFunction?: number;
+  /** The `def` lines of decorated functions, as go-to-source opens them: labels show these. */
+  definitionLines?: DefinitionLines;
 }
 
-export function isHostToCallGraphMessage(value: unknown): value is HostToCallGraphMessage {
-  return hasType(value, HOST_TYPES);
+/** What the page drew, after each layout. */
+export interface CallGraphRendered {
+  profileId: string;
+  /** Drawn nodes and edges, and what the thresholds hid. */
+  nodes: number;
+  edges: number;
+  hiddenText: string;
+  /** Function indices of the hot path, root first. */
+  hotPath: number[];
+  options: Required<CallGraphOptions>;
+  layoutMs: number;
+  layoutIn: 'worker' | 'page';
+  /** When the page reached each step of its start-up, for the figures tests record. */
+  timings?: CallGraphPageTimings;
 }
 
-export function isCallGraphToHostMessage(value: unknown): value is CallGraphToHostMessage {
-  return hasType(value, PAGE_TYPES);
+/** A function of the profile the host sent, by its index there: never by its file or line. */
+export interface CallGraphFunctionRef {
+  profileId: string;
+  function: number;
 }
+
+/** The graph as text for another tool, and the file name the page suggests for it. */
+export interface ExportedGraphText {
+  text: string;
+  suggestedName: string;
+}
+
+/**
+ * Something the user should see in a notification, e.g. a failed layout or an exception the
+ * page did not catch: the message says what failed and why; detail (a stack) is for the log.
+ */
+export interface CallGraphPageFailure {
+  message: string;
+  detail?: string;
+}
+
+export interface CallGraphProtocol {
+  host: {
+    notes: {
+      show: CallGraphShow;
+      /** `def` lines found after `show` went out: the page relabels the functions and redraws. */
+      definitionLines: { lines: DefinitionLines };
+      /** Center and highlight a function (e.g. from the call tree's "Show in call graph"). */
+      focusFunction: { function: number };
+    };
+    asks: {
+      /** The current graph as DOT or SVG (the light theme, with its caption). */
+      exportGraph: { body: { format: ExportFormat }; answer: ExportedGraphText };
+    };
+  };
+  page: {
+    notes: {
+      rendered: CallGraphRendered;
+      /** A node was clicked or activated with the keyboard: open its source. */
+      openFunction: CallGraphFunctionRef;
+      /** Show this function in the call tree view (the T key on a node). */
+      showInCallTree: CallGraphFunctionRef;
+      /** The user pressed a Save button: the host asks for the graph and saves it. */
+      saveGraph: { format: ExportFormat };
+      /** The user changed the thresholds in the page (the host remembers them for new graphs). */
+      optionsChanged: { options: Required<CallGraphOptions> };
+      error: CallGraphPageFailure;
+    };
+    asks: Record<never, never>;
+  };
+}
+
+type PageNotes = CallGraphProtocol['page']['notes'];
+
+/** A note of the page with its type, as the host's test hooks see it (and tests send it). */
+export type CallGraphPageNote = { [K in keyof PageNotes]: { type: K } & PageNotes[K] }[keyof PageNotes];

@@ -179,6 +179,25 @@ describe('Open Call Graph', () => {
     await until(() => callGraphTabs().find((t) => /^Call Graph: GET \/items/.test(t.label)), 'a tab named for the request in the Werkzeug file name');
   });
 
+  it('draws the graph again when its page is reloaded: the new page says ready and is sent the profile', async () => {
+    const profiler = await api();
+    const { uri, document } = slow();
+    await vscode.commands.executeCommand(OPEN, uri);
+    const first = await until(() => profiler.callGraph.rendered(uri), 'the graph', RENDER_TIMEOUT_MS);
+    // "Developer: Reload Webviews": the page starts afresh, with nothing but its saved state.
+    await vscode.commands.executeCommand('workbench.action.webview.reloadWebviewAction');
+    const again = await until(
+      () => {
+        const rendered = profiler.callGraph.rendered(uri);
+        return rendered !== first ? rendered : undefined;
+      },
+      'the reloaded page to draw the graph',
+      RENDER_TIMEOUT_MS,
+    );
+    assert.equal(again.profileId, document.header.id);
+    assert.deepEqual(again.hotPath, first.hotPath);
+  });
+
   it('exports DOT and SVG to a given file without the save dialog', async () => {
     const profiler = await api();
     const { uri, document } = slow();
@@ -288,9 +307,6 @@ describe('Open Call Graph', () => {
         type: 'openFunction',
         profileId: document.header.id,
         function: fn,
-        file: info.file,
-        line: info.line,
-        hasSource: true,
       });
       const editor = await until(
         () => (vscode.window.activeTextEditor?.document.uri.fsPath === local ? vscode.window.activeTextEditor : undefined),
@@ -324,9 +340,6 @@ describe('Open Call Graph', () => {
         type: 'openFunction',
         profileId: document.header.id,
         function: recorded,
-        file: info.file,
-        line: info.line,
-        hasSource: true,
       });
       const editor = await until(() => vscode.window.activeTextEditor, 'an editor');
       assert.equal(editor.document.uri.fsPath, path.join(localRoot, relative));

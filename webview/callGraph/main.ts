@@ -4,12 +4,14 @@
  * host in the script tag's data-layout-script attribute, and layoutClient.ts starts it.
  */
 import { LayoutClient } from './layoutClient';
-import { CallGraphPage, type WebviewApi } from './page';
+import type { CallGraphPageState } from '../../src/callGraph/protocol';
+import { CallGraphPage } from './page';
+import type { WebviewApi } from '../shared/vscodeApi';
 import { markStartup } from './startupTimings';
 
 markStartup('scriptStarted');
 
-declare function acquireVsCodeApi(): WebviewApi;
+declare function acquireVsCodeApi(): WebviewApi<CallGraphPageState>;
 
 /** Where the host says the layout script is (see src/callGraph/callGraphHtml.ts). */
 function layoutScriptUrl(): string | undefined {

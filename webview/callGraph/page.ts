@@ -1,8 +1,9 @@
 /**
  * The call graph page: toolbar (search, thresholds, view and export buttons), a status
  * line, and the graph's SVG in a pan/zoom viewport. It builds the model, the graph and the
- * DOT from the profile data the host sends (src/callGraph/protocol.ts), lays it out with
- * Graphviz (layoutClient.ts) and reports clicks to the host.
+ * DOT from the profile data the host sends (src/callGraph/protocol.ts, over the channel of
+ * src/core/webviewChannel.ts), lays it out with Graphviz (layoutClient.ts) and reports clicks
+ * to the host, naming functions by their index in that profile.
  */
 import {
   buildCallGraph,
@@ -18,8 +19,9 @@ import { graphPercent } from '../../src/core/graphLabels';
 import { visibleText } from '../../src/core/displayText';
 import { searchGraph, type GraphSearchResult } from '../../src/core/graphSearch';
 import { buildProfileModel, type ProfileModel } from '../../src/core/profileModel';
-import type { CallGraphPageState, CallGraphProfile, CallGraphToHostMessage, ExportFormat, HostToCallGraphMessage } from '../../src/callGraph/protocol';
-import { callGraphProfileOf, isHostToCallGraphMessage } from '../../src/callGraph/protocol';
+import type { CallGraphPageState, CallGraphProfile, CallGraphProtocol, CallGraphShow, ExportedGraphText, ExportFormat } from '../../src/callGraph/protocol';
+import { callGraphProfileOf } from '../../src/callGraph/protocol';
+import { PageChannel, type ChannelHandlers } from '../../src/core/webviewChannel';
 import { LayoutClient } from './layoutClient';
 import { PanZoom } from './panZoom';
 import { markStartup, startupTimings } from './startupTimings';
@@ -27,13 +29,8 @@ import { adoptStyles } from './styles';
 import { parseGraphSvg, type DrawnGraph } from './svgGraph';
 import { currentTheme, onThemeChange } from './theme';
 import { pageError, reportUncaughtErrors, type PageError } from '../shared/pageErrors';
-
-/** The part of VS Code's webview API the page uses. */
-export interface WebviewApi {
-  postMessage(message: CallGraphToHostMessage): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
+import { pageTransport } from '../shared/pageTransport';
+import type { WebviewApi } from '../shared/vscodeApi';
 
 const KEY_PAN_PX = 60;
 const ZOOM_STEP = 1.25;
@@ -80,24 +77,40 @@ export class CallGraphPage {
       "Call graph: arrows pan, + and - zoom, 0 fits, H shows the hot path, Tab moves between functions, Enter opens a function's source, T shows it in the call tree",
   });
   private readonly panZoom = new PanZoom(this.viewport);
+  private readonly channel: PageChannel<CallGraphProtocol>;
 
   constructor(
-    private readonly api: WebviewApi,
+    private readonly api: WebviewApi<CallGraphPageState>,
     /** Starting the layout worker takes a moment; the page listens to the host meanwhile. */
     private readonly layoutReady: Promise<LayoutClient>,
   ) {
     // First, so that nothing the page does later can fail unseen.
     reportUncaughtErrors(window, 'The call graph page failed', (error) => this.reportError(error));
-    const saved = (api.getState() ?? {}) as CallGraphPageState;
-    this.options = normaliseOptions(saved.options);
+    // Its `ready` asks the host for the profile (again, after a reload). What the host sends
+    // arrives as message events, so not before this constructor has built the page.
+    this.channel = new PageChannel<CallGraphProtocol>(pageTransport(api, window), this.hostHandlers(), {
+      report: (problem) => this.reportError({ message: `The call graph page failed: ${problem.split('\n')[0]}`, detail: problem }),
+    });
+    this.options = normaliseOptions(api.getState()?.options);
     adoptStyles(document);
     this.buildDom();
     this.showOptions();
     onThemeChange(() => void this.render());
-    window.addEventListener('message', (event) => {
-      if (isHostToCallGraphMessage(event.data)) this.onMessage(event.data);
-    });
-    api.postMessage({ type: 'ready' });
+  }
+
+  private hostHandlers(): ChannelHandlers<CallGraphProtocol['host']> {
+    return {
+      notes: {
+        show: (show) => this.show(show),
+        definitionLines: ({ lines }) => {
+          if (this.model && applyDefinitionLines(this.model.functions, lines)) void this.render();
+        },
+        focusFunction: ({ function: fn }) => this.focusFunction(fn),
+      },
+      asks: {
+        exportGraph: ({ format }) => this.exportGraph(format),
+      },
+    } satisfies ChannelHandlers<CallGraphProtocol['host']>;
   }
 
   private buildDom(): void {
@@ -124,8 +137,8 @@ export class CallGraphPage {
     );
     const exports = element('span', { class: 'group' });
     exports.append(
-      button('Save .dot', 'Save the graph as Graphviz DOT', () => void this.export('dot')),
-      button('Save .svg', 'Save the graph as SVG', () => void this.export('svg')),
+      button('Save .dot', 'Save the graph as Graphviz DOT', () => this.saveGraph('dot')),
+      button('Save .svg', 'Save the graph as SVG', () => this.saveGraph('svg')),
     );
     toolbar.append(searchGroup, nodeLabel, edgeLabel, maxLabel, view, exports);
     this.viewport.append(element('div', { class: 'placeholder' }, 'Waiting for a profile…'));
@@ -167,47 +180,32 @@ export class CallGraphPage {
     });
   }
 
-  private onMessage(message: HostToCallGraphMessage): void {
-    switch (message.type) {
-      case 'show':
-        markStartup('showReceived');
-        // Before parsing: the host must not send the profile again, even when it cannot be read.
-        this.api.postMessage({ type: 'received', profileId: message.profile.id });
-        try {
-          const profile = callGraphProfileOf(message.profile);
-          this.model = buildProfileModel(profile.data, profile.paths);
-          this.profile = profile;
-          // Decorated functions: labels and tooltips show the `def` line that a click opens.
-          applyDefinitionLines(this.model.functions, message.definitionLines);
-        } catch (error) {
-          // Nothing of another profile stays on screen, as if it were this one.
-          this.profile = this.model = this.graph = this.drawn = undefined;
-          this.viewport.replaceChildren(element('div', { class: 'placeholder' }, 'Nothing to draw: the profile could not be read.'));
-          this.reportError(pageError('The profile could not be read', error));
-          return;
-        }
-        this.saveState();
-        // The model holds its own copy of the call data: keep the profile without it (a big
-        // profile's edge arrays would otherwise stay alive for every garbage collection to walk).
-        this.profile = { ...this.profile, data: { ...this.profile.data, functions: [], edges: [] } };
-        if (message.options) this.options = normaliseOptions({ ...this.options, ...message.options });
-        this.showOptions();
-        this.fitOnNextRender = true;
-        this.pendingFocus = message.focusFunction;
-        this.searchInput.value = '';
-        this.search = { drawn: [], hidden: [] };
-        void this.render();
-        return;
-      case 'definitionLines':
-        if (this.model && applyDefinitionLines(this.model.functions, message.lines)) void this.render();
-        return;
-      case 'focusFunction':
-        this.focusFunction(message.function);
-        return;
-      case 'requestExport':
-        void this.export(message.format);
-        return;
+  private show(message: CallGraphShow): void {
+    markStartup('showReceived');
+    try {
+      const profile = callGraphProfileOf(message.profile);
+      this.model = buildProfileModel(profile.data, profile.paths);
+      this.profile = profile;
+      // Decorated functions: labels and tooltips show the `def` line that a click opens.
+      applyDefinitionLines(this.model.functions, message.definitionLines);
+    } catch (error) {
+      // Nothing of another profile stays on screen, as if it were this one.
+      this.profile = this.model = this.graph = this.drawn = undefined;
+      this.viewport.replaceChildren(element('div', { class: 'placeholder' }, 'Nothing to draw: the profile could not be read.'));
+      this.reportError(pageError('The profile could not be read', error));
+      return;
     }
+    this.saveState();
+    // The model holds its own copy of the call data: keep the profile without it (a big
+    // profile's edge arrays would otherwise stay alive for every garbage collection to walk).
+    this.profile = { ...this.profile, data: { ...this.profile.data, functions: [], edges: [] } };
+    if (message.options) this.options = normaliseOptions({ ...this.options, ...message.options });
+    this.showOptions();
+    this.fitOnNextRender = true;
+    this.pendingFocus = message.focusFunction;
+    this.searchInput.value = '';
+    this.search = { drawn: [], hidden: [] };
+    void this.render();
   }
 
   private readOptions(): void {
@@ -220,7 +218,7 @@ export class CallGraphPage {
     this.options = options;
     this.showOptions();
     this.saveState();
-    this.api.postMessage({ type: 'optionsChanged', options });
+    this.channel.note('optionsChanged', { options });
     void this.render();
   }
 
@@ -283,8 +281,7 @@ export class CallGraphPage {
       this.focusFunction(focus);
     }
     markStartup('drawn');
-    this.api.postMessage({
-      type: 'rendered',
+    this.channel.note('rendered', {
       profileId: profile.id,
       nodes: graph.nodes.length,
       edges: graph.edges.length,
@@ -300,7 +297,7 @@ export class CallGraphPage {
   /** Shown in the status line and sent to the host, which shows and logs it. */
   private reportError(error: PageError): void {
     this.setStatus(error.message, true);
-    this.api.postMessage({ type: 'error', ...error });
+    this.channel.note('error', error);
   }
 
   private setStatus(text: string, warning = false): void {
@@ -392,7 +389,7 @@ export class CallGraphPage {
     const info = this.model?.functions[fn];
     if (!info || !this.profile) return;
     this.setCurrent(fn);
-    this.api.postMessage({ type: 'openFunction', profileId: this.profile.id, function: fn, file: info.file, line: info.line, hasSource: info.hasSource });
+    this.channel.note('openFunction', { profileId: this.profile.id, function: fn });
   }
 
   private onKey(event: KeyboardEvent): void {
@@ -425,30 +422,27 @@ export class CallGraphPage {
 
   private showInCallTree(node: Element | null | undefined): void {
     if (!(node instanceof SVGGElement) || !this.profile) return;
-    this.api.postMessage({ type: 'showInCallTree', profileId: this.profile.id, function: Number(node.dataset.function) });
+    this.channel.note('showInCallTree', { profileId: this.profile.id, function: Number(node.dataset.function) });
   }
 
-  private async export(format: ExportFormat): Promise<void> {
-    try {
-      await this.exportGraph(format);
-    } catch (error) {
-      this.reportError(pageError(`The call graph could not be exported as ${format.toUpperCase()}`, error));
-    }
+  /** The host asks for the graph (exportGraph) and saves it where the user chooses. */
+  private saveGraph(format: ExportFormat): void {
+    if (this.profile && this.graph) this.channel.note('saveGraph', { format });
   }
 
-  private async exportGraph(format: ExportFormat): Promise<void> {
-    if (!this.profile || !this.graph) return;
+  private async exportGraph(format: ExportFormat): Promise<ExportedGraphText> {
+    if (!this.profile || !this.graph) throw new Error('there is no graph to export yet');
     // Exports are for other tools and documents: always the light theme, with the caption.
     const dot = toDot(this.graph, { theme: 'light', title: this.profile.title });
     let text = dot;
     if (format === 'svg') {
       const result = await (await this.layoutReady).layout(dot);
-      if (!result) return;
+      if (!result) throw new Error('a newer layout replaced the export; export again');
       text = result.svg;
       void this.render(); // the export's layout may have replaced the view's pending one
     }
     const base = this.profile.title.replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '') || this.profile.id;
-    this.api.postMessage({ type: 'export', profileId: this.profile.id, format, text, suggestedName: `${base}.${format}` });
+    return { text, suggestedName: `${base}.${format}` };
   }
 }
 
