@@ -10,9 +10,9 @@
 // nodes the way a user does it: a collapsed node that is on screen. Targets (issue 4):
 // first paint < 500 ms, every expand well under one 16 ms frame.
 import { readFileSync, rmSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
 import { seededRandom, writeLargeProfile } from '../test/support/makeLargeProfile.mjs';
 import { importCore } from './bundleCore.mjs';
+import { ms, spread, timed } from './timing.mjs';
 
 /** The TypeScript core's modules this bench times. */
 function loadCore() {
@@ -25,20 +25,6 @@ function loadCore() {
   ]);
 }
 
-function time(action) {
-  const start = performance.now();
-  const value = action();
-  return [performance.now() - start, value];
-}
-
-function stats(samples) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-  return { median: at(0.5), p95: at(0.95), max: sorted[sorted.length - 1] };
-}
-
-const ms = (value) => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
-
 /** Rows a virtual list draws at once (a tall editor shows about 50 rows of 22 px). */
 const SCREEN_ROWS = 60;
 
@@ -50,7 +36,7 @@ function draw(nodes) {
 }
 
 function firstPaint(core, model, foldLibraries) {
-  return time(() => {
+  return timed(() => {
     const tree = new core.CallTree(model, { foldLibraries, threshold: THRESHOLD });
     const hot = core.requestHotPath(tree);
     const expanded = new Set(hot);
@@ -73,7 +59,7 @@ function randomExpansions(tree, expanded, initialRows, count, seed) {
     // What an expand costs the view: the rows to insert below the node (its children,
     // small ones grouped), and drawing the new rows that fit on screen.
     expanded.add(node.id);
-    const [expandTime, children] = time(() => {
+    const [expandTime, children] = timed(() => {
       const inserted = tree.rowsBelow(node.id, expanded, expanded).map((row) => row.node);
       draw(inserted);
       return inserted;
@@ -82,17 +68,17 @@ function randomExpansions(tree, expanded, initialRows, count, seed) {
     for (const child of children) if (child.kind === 'function' && child.hasChildren) candidates.push(child);
   }
   // For comparison, once at the end: a view that lists every visible row again.
-  const [relist, rows] = time(() => tree.visibleRows(expanded, expanded));
-  return { expand: stats(expandTimes), relist, count: expandTimes.length, rows: rows.length };
+  const [relist, rows] = timed(() => tree.visibleRows(expanded, expanded));
+  return { expand: spread(expandTimes), relist, count: expandTimes.length, rows: rows.length };
 }
 
 const [functionCount = 20_000, edgeCount = 100_000, THRESHOLD = 0] = process.argv.slice(2).map(Number);
 const core = await loadCore();
 const path = writeLargeProfile(functionCount, edgeCount);
 try {
-  const [readTime, text] = time(() => readFileSync(path, 'utf8'));
-  const [parseTime, document] = time(() => JSON.parse(text));
-  const [modelTime, model] = time(() => core.buildProfileModel(document.profile, document.paths));
+  const [readTime, text] = timed(() => readFileSync(path, 'utf8'));
+  const [parseTime, document] = timed(() => JSON.parse(text));
+  const [modelTime, model] = timed(() => core.buildProfileModel(document.profile, document.paths));
   console.log(`profile: ${model.functions.length} functions, ${model.edges.length} edges, ${(text.length / 1e6).toFixed(1)} MB, ${model.roots.length} root(s)`);
   console.log(`read file            ${ms(readTime)}`);
   console.log(`JSON.parse           ${ms(parseTime)}`);
@@ -109,10 +95,10 @@ try {
     console.log(`list all rows        ${ms(run.relist)} (${run.rows} rows after the expansions)`);
   }
   if (core.searchFunctions) {
-    const [searchTime, found] = time(() => core.searchFunctions(model, 'func_19', { limit: 100 }));
+    const [searchTime, found] = timed(() => core.searchFunctions(model, 'func_19', { limit: 100 }));
     console.log(`\nsearch "func_19"     ${ms(searchTime)} (${found.total} matches, ${found.matches.length} with a path)`);
   }
-  const [tableTime, rows] = time(() => core.sortFunctionRows(core.functionRows(model), 'own', 'descending'));
+  const [tableTime, rows] = timed(() => core.sortFunctionRows(core.functionRows(model), 'own', 'descending'));
   console.log(`function table       ${ms(tableTime)} (${rows.length} rows, built and sorted by own time)`);
 } finally {
   rmSync(path, { force: true });

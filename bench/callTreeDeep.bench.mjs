@@ -9,11 +9,11 @@
 //
 // Target (issue 12): a 100,000-deep chain opens in under a second.
 import { rmSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { makeDeepChainText } from '../test/support/makeDeepChain.mjs';
 import { bundleCore } from './bundleCore.mjs';
+import { ms, timed } from './timing.mjs';
 
 const LIBRARY_EVERY = 7;
 /** Rows a virtual list draws at once. */
@@ -32,21 +32,15 @@ function bundleDeepCore() {
   );
 }
 
-function time(action) {
-  const start = performance.now();
-  const value = action();
-  return [performance.now() - start, value];
-}
-
 /** One depth, in a worker: the open time with all frames and with library frames folded. */
 async function measure({ coreFile, depth }) {
   const core = await import(pathToFileURL(coreFile).href);
   const text = makeDeepChainText(depth, LIBRARY_EVERY);
-  const [parseTime, document] = time(() => core.parseProfileDocument(text));
-  const [modelTime, model] = time(() => core.buildProfileModel(document.profile, document.paths));
+  const [parseTime, document] = timed(() => core.parseProfileDocument(text));
+  const [modelTime, model] = timed(() => core.buildProfileModel(document.profile, document.paths));
   const results = { parseTime, modelTime, modes: [] };
   for (const foldLibraries of [false, true]) {
-    const [openTime, open] = time(() => {
+    const [openTime, open] = timed(() => {
       const tree = new core.CallTree(model, { foldLibraries, threshold: 0.005 });
       const hot = core.requestHotPath(tree);
       const expanded = core.expandHotPath(tree, hot[0]);
@@ -59,8 +53,6 @@ async function measure({ coreFile, depth }) {
   }
   parentPort.postMessage(results);
 }
-
-const ms = (value) => `${value.toFixed(value < 10 ? 2 : 0)} ms`;
 
 async function main() {
   const args = process.argv.slice(2);

@@ -33,6 +33,7 @@ import { fileURLToPath } from 'node:url';
 import { launchChromium } from '../test/runner/browser.mjs';
 import { makeDeepChainText } from '../test/support/makeDeepChain.mjs';
 import { makeLargeProfileText } from '../test/support/makeLargeProfile.mjs';
+import { median, ms, spread } from './timing.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const deepArg = process.argv.find((a) => a.startsWith('--deep='));
@@ -206,15 +207,8 @@ async function expandInPage({ expandCount }) {
   return { times, expandedNodes: rowsAfter, domRowsAfter: list.querySelectorAll('.vrow:not([hidden])').length };
 }
 
-function stats(samples) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-  return { median: at(0.5), p95: at(0.95), max: sorted[sorted.length - 1] ?? NaN };
-}
-
 /** One frame at 60 Hz. */
 const FRAME_MS = 1000 / 60;
-const ms = (value) => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
 
 /** The sources of a git revision, copied into dir (what the page is built from). */
 function checkOutRevision(ref, dir) {
@@ -263,13 +257,12 @@ async function measureOnce(browser, url, hideLibraryFrames) {
     const { usedSize } = await cdp.send('Runtime.getHeapUsage');
     await cdp.detach();
     const expandCpuMeanMs = expanded.times.length ? expandCpuMs / expanded.times.length : NaN;
-    return { parseMs, parseCpuMs, cloneMs, ...shown, firstPaintCpuMs, ...expanded, expandCpuMeanMs, heapMb: usedSize / 1e6, expand: stats(expanded.times) };
+    return { parseMs, parseCpuMs, cloneMs, ...shown, firstPaintCpuMs, ...expanded, expandCpuMeanMs, heapMb: usedSize / 1e6, expand: spread(expanded.times) };
   } finally {
     await page.close();
   }
 }
 
-const median = (values) => stats(values).median;
 /** The median over runs of a figure, and of its ratio to the same run's JSON.parse. */
 function summary(results, figure) {
   return { ms: median(results.map(figure)), ratio: median(results.map((r) => figure(r) / r.parseMs)) };

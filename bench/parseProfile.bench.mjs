@@ -11,10 +11,10 @@
 // of the freshly parsed document happens during the model build either way: compare "open".
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { makeLargeProfileText } from '../test/support/makeLargeProfile.mjs';
 import { importCore } from './bundleCore.mjs';
+import { ms, spread, timed } from './timing.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -31,22 +31,6 @@ function loadCore() {
   );
 }
 
-function time(action) {
-  // A collection before each run, when node runs with --expose-gc: otherwise the garbage of
-  // the previous 10 MB parse is collected during the next one, and the figures swing widely.
-  globalThis.gc?.();
-  const start = performance.now();
-  action();
-  return performance.now() - start;
-}
-
-function summary(samples) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return { median: sorted[Math.floor(sorted.length / 2)], min: sorted[0] };
-}
-
-const ms = (value) => `${value.toFixed(1)} ms`;
-
 const [functionCount = 20_000, edgeCount = 100_000, runs = 15] = process.argv.slice(2).map(Number);
 const core = await loadCore();
 const text = makeLargeProfileText(functionCount, edgeCount);
@@ -59,18 +43,18 @@ const open = [];
 const parsed = JSON.parse(text);
 const header = core.parseProfileHeader(text);
 for (let i = 0; i < runs; i++) {
-  parse.push(time(() => JSON.parse(text)));
-  whole.push(time(() => core.parseProfileDocument(text)));
+  parse.push(timed(() => JSON.parse(text))[0]);
+  whole.push(timed(() => core.parseProfileDocument(text))[0]);
   open.push(
-    time(() => {
+    timed(() => {
       const document = core.parseProfileDocument(text);
       core.buildProfileModel(document.profile, document.paths);
-    }),
+    })[0],
   );
-  if (core.validateProfileDocument) validate.push(time(() => core.validateProfileDocument(parsed, header)));
+  if (core.validateProfileDocument) validate.push(timed(() => core.validateProfileDocument(parsed, header))[0]);
 }
 const show = (label, samples) => {
-  const { median, min } = summary(samples);
+  const { median, min } = spread(samples);
   console.log(`${label.padEnd(24)}median ${ms(median)}, min ${ms(min)}`);
 };
 show('JSON.parse', parse);

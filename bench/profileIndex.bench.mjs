@@ -31,7 +31,8 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { loadProfileLibrary } from '../test/support/loadProfileLibrary.mjs';
 import { loadFixtureProfiles, profileCopy, writeProfileAtomically, writeProfiles } from './profileIndex/makeProfiles.mjs';
-import { inotifyWatchCount, median, settledMemory, sleep, whenIndexed } from './profileIndex/measure.mjs';
+import { inotifyWatchCount, settledMemory, sleep, whenIndexed } from './profileIndex/measure.mjs';
+import { median, ms } from './timing.mjs';
 
 // Heap figures need a full GC on demand: run again with --expose-gc when started without it.
 if (typeof globalThis.gc !== 'function') {
@@ -45,7 +46,6 @@ const newFileSamples = Number(process.argv[3] ?? 20);
 const TARGETS = { coldMs: 1000, newFileMs: 100, memoryMb: 50 };
 const TRAFFIC = { perSecond: 5, seconds: 5 };
 
-const ms = (value) => `${value.toFixed(value < 10 ? 2 : 0)} ms`;
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const verdict = (ok) => (ok ? 'ok' : 'MISSED');
 const row = (label, value, note = '') => console.log(`  ${label.padEnd(24)}${value.padStart(9)}   ${note}`);

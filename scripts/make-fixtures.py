@@ -27,7 +27,7 @@ sys.path.insert(0, os.path.join(ROOT, "demo"))
 
 import app as demo  # noqa: E402
 from request_profiler import ProfilerMiddleware  # noqa: E402
-from request_profiler.gate import ProfilingGate  # noqa: E402
+from request_profiler.recording.gate import ProfilingGate  # noqa: E402
 
 OUT = os.path.join(ROOT, "test", "fixtures", "profiles")
 

@@ -20,6 +20,13 @@ from 3.8 on. What it writes:
   unknown-counts.prof      a real profile with every call count -1, as pyinstrument writes
 The last two are rewritten from a real profile with marshal.dump, because no program makes
 2**40 calls and pyinstrument is not installable here; pstats reads them like any other.
+
+Every file is then rewritten once more, by the interpreter that wrote it, with the paths of
+this machine replaced by neutral ones (as scripts/make-fixtures.py does for the JSON
+profiles): the sample as /srv/app/sample, the import sample as /srv/app/imports, this
+repository as /srv/app, a pyenv interpreter's prefix as /usr/local, the home folder as
+/home/app (Debian's /usr stays: it is no one machine's). No test may depend on, or show, the
+machine the fixtures were made on (test/unit/fixturePaths.test.ts).
 """
 
 import glob
@@ -30,11 +37,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import types
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(REPO, "test", "fixtures", "pstats")
 # A fixed place, so regenerated fixtures differ only in their timings.
 SAMPLE_ROOT = os.path.join(tempfile.gettempdir(), "request-profiler-pstats-sample")
+IMPORTS_ROOT = os.path.join(tempfile.gettempdir(), "request-profiler-pstats-imports")
 # Components of 64 characters: the module's path is over 256 characters, which marshal
 # writes with the 'a'/'A' codes (32-bit length) instead of 'z'/'Z' (8-bit length).
 LONG_DIRS = [("deeply_nested_package_directory_for_a_long_path_%02d_" % i).ljust(64, "x") for i in range(4)]
@@ -165,7 +174,7 @@ def report():
 
 def write_imports_fixture(python):
     """`python -m cProfile -o` of a script that imports a module which works as it loads."""
-    root = os.path.join(tempfile.gettempdir(), "request-profiler-pstats-imports")
+    root = IMPORTS_ROOT
     shutil.rmtree(root, ignore_errors=True)
     os.makedirs(root)
     for name, text in [("main.py", IMPORTS_MAIN), ("heavy_import.py", HEAVY_IMPORT)]:
@@ -188,7 +197,7 @@ def write_sample():
     with open(os.path.join(SAMPLE_ROOT, "données.py"), "w", encoding="utf-8") as f:
         f.write(DONNEES)
     module = os.path.join(long_dir, "long_path_module.py")
-    assert len(module) >= 256, module
+    assert len(neutral_path(module, neutral_paths())) >= 256, module
     with open(module, "w", encoding="utf-8") as f:
         f.write(LONG_PATH_MODULE.format(long_name=LONG_NAME))
 
@@ -228,8 +237,67 @@ def run_pure_profile(python, target):
     subprocess.run([python, "-c", script], cwd=SAMPLE_ROOT, env=child_env(), check=True)
 
 
+def neutral_paths():
+    """(this machine's path, what a fixture says instead), longest first, so that a path
+    under two of them takes the more specific one. For the interpreter running this."""
+    pairs = [(SAMPLE_ROOT, "/srv/app/sample"), (IMPORTS_ROOT, "/srv/app/imports"), (REPO, "/srv/app"),
+             (os.path.expanduser("~"), "/home/app")]
+    pairs += [(prefix, "/usr/local") for prefix in {sys.base_prefix, sys.prefix} if prefix not in ("/usr", "/usr/local")]
+    return sorted(pairs, key=lambda pair: -len(pair[0]))
+
+
+def neutral_path(text, pairs):
+    for real, replacement in pairs:
+        if text == real or text.startswith(real + os.sep):
+            return replacement + text[len(real):]
+    return text
+
+
+def rewrite_neutral(prof):
+    """prof, read and written again by this interpreter with neutral paths (neutral_paths):
+    in the labels' file names and in any code object (python -m profile writes one). Each
+    object is rewritten once, so what the file shared (a marshal reference) stays shared,
+    and a changed string stays interned when the original was."""
+    pairs = neutral_paths()
+    done = {}
+
+    def interned(text):
+        return sys.intern(text[:1] + text[1:]) is text  # an equal copy: never interns `text` itself
+
+    def rewrite(value):
+        key = id(value)
+        if key not in done:
+            if isinstance(value, str):
+                new = neutral_path(value, pairs)
+                done[key] = (value, sys.intern(new) if new != value and interned(value) else new)
+            elif isinstance(value, tuple):
+                done[key] = (value, tuple(rewrite(item) for item in value))
+            elif isinstance(value, dict):
+                done[key] = (value, {rewrite(k): rewrite(v) for k, v in value.items()})
+            elif isinstance(value, types.CodeType):
+                done[key] = (value, value.replace(co_filename=rewrite(value.co_filename),
+                                                  co_consts=rewrite(value.co_consts)))
+            else:
+                done[key] = (value, value)
+        return done[key][1]
+
+    with open(prof, "rb") as f:
+        stats = marshal.load(f)
+    rewritten = rewrite(stats)
+    done.clear()  # no extra reference left: marshal marks an object shared by its reference count
+    with open(prof, "wb") as f:
+        marshal.dump(rewritten, f)
+
+
+def neutralise(python, prof):
+    """Has `python` (the interpreter that wrote prof) rewrite it with neutral paths."""
+    subprocess.run([python, os.path.abspath(__file__), "--neutral", prof], env=child_env(), check=True)
+
+
 def dump_expected(python, prof, extra=None):
-    """Has `python` (the interpreter that wrote prof) dump what its pstats reads."""
+    """Has `python` (the interpreter that wrote prof) give it neutral paths, then dump what
+    its pstats reads."""
+    neutralise(python, prof)
     command = [python, os.path.abspath(__file__), "--dump-expected", prof]
     if extra:
         command.append(json.dumps(extra))
@@ -306,6 +374,9 @@ def main():
     if sys.argv[1:2] == ["--dump-expected"]:
         expected_numbers(sys.argv[2], json.loads(sys.argv[3]) if len(sys.argv) > 3 else None)
         return
+    if sys.argv[1:2] == ["--neutral"]:
+        rewrite_neutral(sys.argv[2])
+        return
     if sys.argv[1:2] == ["--imports"]:
         write_imports_fixture(pyenv_interpreters()[-1])
         return
@@ -314,8 +385,9 @@ def main():
         return
 
     write_sample()
-    shutil.rmtree(OUT, ignore_errors=True)
-    os.makedirs(os.path.join(OUT, "werkzeug"))
+    for old in glob.glob(os.path.join(OUT, "**", "*.prof*"), recursive=True):  # not loadFixtures.ts
+        os.remove(old)
+    os.makedirs(os.path.join(OUT, "werkzeug"), exist_ok=True)
     interpreters = pyenv_interpreters()
     for python in interpreters:
         target = os.path.join(OUT, "cprofile-py%s.prof" % version_of(python))
@@ -327,7 +399,9 @@ def main():
     target = os.path.join(OUT, "profile-py%s.prof" % version_of(newest))
     run_pure_profile(newest, target)
     dump_expected(newest, target, {"writer": "profile.Profile().runcall + dump_stats"})
-    run_profiler(newest, "profile", os.path.join(OUT, "profile-cli-py%s.prof" % version_of(newest)))
+    cli = os.path.join(OUT, "profile-cli-py%s.prof" % version_of(newest))
+    run_profiler(newest, "profile", cli)
+    neutralise(newest, cli)
 
     real = os.path.join(OUT, "cprofile-py%s.prof" % version_of(newest))
     for name, change, writer in [("large-counts.prof", lambda n: n * 2 ** 40, "counts multiplied by 2**40"),

@@ -31,11 +31,6 @@ export function inotifyWatchCount() {
   }
 }
 
-export function median(samples) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
 /** Resolves with the time from `started` until check() holds after one of the library's changes. */
 export function whenIndexed(library, check, started, timeoutMs = 15_000) {
   return new Promise((resolve, reject) => {

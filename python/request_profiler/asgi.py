@@ -10,13 +10,10 @@ import logging
 from typing import Any, Awaitable, Callable, Dict, Iterable, MutableMapping, Tuple
 
 from . import child_tasks
-from .config import Config
+from .middleware_parts import MiddlewareParts
 from .record import RequestRecord, as_string
-from .recording import GATE, ProfilingGate, Recording
-from .redact import Redactor
-from .selection import RequestSelector
+from .recording import Recording
 from .steps import StepProfiler
-from .writer import ProfileWriter
 
 log = logging.getLogger("request_profiler")
 
@@ -78,16 +75,11 @@ def fill_from_scope(record: RequestRecord, scope: Scope) -> None:
     record.environ = environ
 
 
-class ASGIProfilerMiddleware:
+class ASGIProfilerMiddleware(MiddlewareParts):
     def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]], profile_dir: str = ".profiles",
                  **options: Any) -> None:
         self.app = app
-        options["profile_dir"] = profile_dir
-        self.config = Config.from_options(options)
-        self.redactor = Redactor(self.config.redact, self.config.redact_names)
-        self.selector = RequestSelector(self.config)
-        self.gate: ProfilingGate = GATE
-        self.writer = ProfileWriter(self.config, self.redactor, self.gate) if self.config.enabled else None
+        super().__init__(profile_dir, options)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.writer is None or scope.get("type") != "http":

@@ -18,10 +18,10 @@ import threading
 import time
 from typing import Any, Callable, FrozenSet, Optional, Set
 
-from . import document, dotgraph, hot_path, interpreter, naming, pstats_file, request_environ, retention, stats
+from . import document, dotgraph, naming, pstats_file, recording, retention
 from .config import Config, ProfileDirError, explain_unusable_dir
 from .record import RequestRecord
-from .recording import GATE, ProfilingGate, code_files, held_still_while_recording
+from .recording import GATE, ProfilingGate, held_still_while_recording
 from .redact import Redactor
 
 log = logging.getLogger("request_profiler")
@@ -43,12 +43,22 @@ BYTES_PER_FUNCTION = 1200
 
 
 def _writing_code_files() -> FrozenSet[str]:
-    """Where the writer's own work runs: while it runs there it holds no lock the app
-    could need, so a recording may hold it still (held_still_while_recording)."""
-    return code_files([write_atomic, document.build, stats.extract, dotgraph.render, hot_path.find_hot_path,
-                       naming.profile_stem, pstats_file.pstats_bytes, RequestRecord.complete, Redactor.value,
-                       request_environ.split_wsgi_environ,
-                       retention.enforce, interpreter.python_info])
+    """Where the writer may be held still while a request is recorded
+    (held_still_while_recording): every source file of this package but the recording
+    subpackage's. The writer's work runs in the package (its own steps, and the request
+    fields wsgi.py and asgi.py leave to it, RequestRecord.defer_request_fields), where it
+    holds no lock the app could need; in recording/ it waits for the gate, whose lock a
+    recording needs. Derived rather than listed, so that code the writer comes to run is
+    covered (tests/test_writer.py ParkableCodeTest watches what it runs)."""
+    package_dir = os.path.dirname(__file__)
+    recording_dir = os.path.dirname(recording.__file__)
+    files: Set[str] = set()
+    for directory, subdirectories, names in os.walk(package_dir):
+        if directory == recording_dir:
+            subdirectories[:] = []
+            continue
+        files.update(os.path.join(directory, name) for name in names if name.endswith(".py"))
+    return frozenset(files)
 
 
 class ProfileWriter:

@@ -12,12 +12,9 @@ import logging
 import time
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 
-from .config import Config
+from .middleware_parts import MiddlewareParts
 from .record import RequestRecord, as_string
-from .recording import GATE, ProfilingGate, Recording
-from .redact import Redactor
-from .selection import RequestSelector
-from .writer import ProfileWriter
+from .recording import Recording
 
 log = logging.getLogger("request_profiler")
 
@@ -59,15 +56,10 @@ def fill_from_environ(record: RequestRecord, environ: Environ) -> None:
                       for k, v in environ.items()}
 
 
-class ProfilerMiddleware:
+class ProfilerMiddleware(MiddlewareParts):
     def __init__(self, app: Callable[..., Iterable[bytes]], profile_dir: str = ".profiles", **options: Any) -> None:
         self.app = app
-        options["profile_dir"] = profile_dir
-        self.config = Config.from_options(options)
-        self.redactor = Redactor(self.config.redact, self.config.redact_names)
-        self.selector = RequestSelector(self.config)
-        self.gate: ProfilingGate = GATE
-        self.writer: Optional[ProfileWriter] = ProfileWriter(self.config, self.redactor, self.gate) if self.config.enabled else None
+        super().__init__(profile_dir, options)
 
     def __call__(self, environ: Environ, start_response: Callable[..., Any]) -> Iterable[bytes]:
         # Kept small: this frame is on the stack each time the profiler is switched

@@ -91,13 +91,13 @@ class TripwireTest(TempDirTestCase):
         wakes up while a request is recorded and runs code of this file. Returns the
         profile, whether the thread had finished its work before the request let go of
         the profiler, and the callback cProfile had for C_RAISE meanwhile."""
-        from request_profiler.recording.thread_tripwire import code_files, may_park, must_not_park
+        from request_profiler.recording.thread_tripwire import may_park, must_not_park
         wake = threading.Lock()
         wake.acquire()
         done = threading.Event()
 
         def ours():
-            may_park(time.monotonic() + park_until_s, code_files([ours, busy_elsewhere]))
+            may_park(time.monotonic() + park_until_s, frozenset({ours.__code__.co_filename}))
             try:
                 # A C call from this frame: its first event on waking is in this file.
                 if wake.acquire(timeout=WAIT_S):

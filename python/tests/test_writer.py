@@ -1,13 +1,17 @@
+import asyncio
 import os
+import sys
 import threading
 import time
 import unittest
 
-from request_profiler import ProfilerMiddleware, naming, retention, writer
+import request_profiler
+from request_profiler import ASGIProfilerMiddleware, ProfilerMiddleware, naming, recording, retention, writer
+from request_profiler.recording import thread_tripwire
 from request_profiler.recording.gate import ProfilingGate
 from request_profiler.writer import write_atomic
 
-from .support import TempDirTestCase, call, load, profile_files
+from .support import TempDirTestCase, call, load, make_environ, profile_files
 
 
 class _no_check:  # Python < 3.10 has no assertNoLogs
@@ -280,6 +284,69 @@ class WriterTest(TempDirTestCase):
         self.assertEqual(naming.path_slug("/users/42/edit"), "users_42_edit")
         self.assertRegex(naming.path_slug("/<script>/é/" + "x" * 80), r"^[A-Za-z0-9_.]{1,40}$")
         self.assertEqual(naming.method_slug("get"), "GET")
+
+
+class ParkableCodeTest(TempDirTestCase):
+    """On 3.12+ the writer, woken in its own code while a request is recorded, is held
+    still rather than filtered (thread_tripwire.may_park), in the files it declares
+    (writer._WRITING_CODE_FILES). A file of ours it runs and did not declare costs the
+    recording a filter at every such wake-up."""
+
+    def test_every_file_of_ours_the_writer_runs_while_it_may_park_lets_it_park(self):
+        ran = set()  # the source file of every frame with an event (call, return, C call)
+        requests_over = threading.Event()
+
+        def watch(frame, event, arg):
+            if threading.get_ident() in thread_tripwire._PARKABLE:  # while it may park
+                ran.add(frame.f_code.co_filename)
+
+        def watched(handle):
+            def watched_handle(record):
+                requests_over.wait(10)  # no recording's hooks come and go while watched
+                sys.setprofile(watch)
+                try:
+                    handle(record)
+                finally:
+                    sys.setprofile(None)
+            return watched_handle
+
+        def asgi_app(scope, receive, send):
+            async def respond():
+                await send({"type": "http.response.start", "status": 200, "headers": [(b"set-cookie", b"s=1")]})
+                await send({"type": "http.response.body", "body": b"ok"})
+            return respond()
+
+        async def receive():
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message):
+            pass
+
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
+                 "scheme": "http", "path": "/b", "raw_path": b"/b", "query_string": b"token=t", "root_path": "",
+                 "headers": [(b"host", b"h"), (b"cookie", b"c=1")], "client": ("127.0.0.1", 5000),
+                 "server": ("h", 80)}
+        wsgi = ProfilerMiddleware(app, profile_dir=self.profile_dir, keep_max_files=1)
+        asgi = ASGIProfilerMiddleware(asgi_app, profile_dir=self.profile_dir, keep_max_files=1)
+        for mw in (wsgi, asgi):
+            self.addCleanup(mw.writer.close)
+            mw.writer.retention_interval_s = 0
+            mw.writer._handle = watched(mw.writer._handle)
+        for _ in range(2):  # the second profile of each makes retention remove one
+            call(wsgi, make_environ("/a", query="token=t&x=1", HTTP_COOKIE="c=1", HTTP_AUTHORIZATION="Bearer t"))
+            asyncio.run(asgi(dict(scope), receive, send))
+        requests_over.set()
+        self.assertTrue(wsgi.writer.flush(10) and asgi.writer.flush(10))
+        self.assertEqual(len(profile_files(self.profile_dir)), 1)  # retention ran
+        package_dir = os.path.dirname(request_profiler.__file__)
+        ours = {f for f in ran if f.startswith(package_dir + os.sep)}
+        self.assertIn(writer.document.__file__, ours)  # the watch saw the writer's work
+        # Where the writer waits for what a recording needs (the gate's lock) or marks
+        # itself parkable: never held still there.
+        recording_dir = os.path.dirname(recording.__file__)
+        not_parkable = {f for f in ours if f.startswith(recording_dir + os.sep)}
+        self.assertEqual(sorted(ours - not_parkable - writer._WRITING_CODE_FILES), [])
+        self.assertEqual(not_parkable & writer._WRITING_CODE_FILES, set())
 
 
 class RetentionTest(TempDirTestCase):

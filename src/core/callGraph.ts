@@ -19,9 +19,8 @@ export const DEFAULT_EDGE_THRESHOLD = 0.001;
 /**
  * At most this many nodes are drawn by default. Thresholds alone do not bound the graph:
  * cumulative times overlap, so a deep profile can have hundreds of functions above 0.5 %,
- * which is neither readable nor quick to lay out (bench/callGraph.bench.ts, 20,000
- * functions: 581 nodes above 0.5 % took Graphviz over a minute, the 150 costliest 1-2.4 s, the
- * 100 costliest 0.6 s on a loaded 2-core machine).
+ * which is neither readable nor quick to lay out: Graphviz's time grows steeply with the
+ * nodes (bench/callGraph.bench.ts; docs/measurements.md, "How many nodes the call graph draws").
  */
 export const DEFAULT_MAX_NODES = 100;
 

@@ -32,9 +32,9 @@ export interface DotOptions {
 }
 
 /**
- * Above this many nodes 'auto' layout is quick. Measured on a benchmark graph of 106 nodes
- * and 345 edges: 1.4-2.2 s at full effort, 0.55-0.65 s quick; a 40-node graph lays out in
- * about 0.2 s at full effort.
+ * Above this many nodes 'auto' layout is quick: full effort on a graph of a hundred nodes
+ * takes seconds, quick a fraction of that, and a graph of a few dozen nodes is fast either way
+ * (docs/measurements.md, "How many nodes the call graph draws").
  */
 export const QUICK_LAYOUT_NODES = 60;
 

@@ -5,8 +5,8 @@
  * limit. All asynchronous: nothing here blocks the extension host's main thread.
  *
  * File descriptors and Node's callback API rather than fs/promises' FileHandle: the list reads
- * thousands of files, and per read FileHandle took about 1.5 times the CPU (10,000 files: open,
- * fstat, read, close took 800-1,400 ms of CPU through FileHandle, 580-920 ms through callbacks).
+ * thousands of files, and per read FileHandle costs more CPU (docs/measurements.md, "Reading
+ * many small files").
  */
 import { close, constants, fstat, open, read, type Stats } from 'node:fs';
 import { ProfileReadError } from '../core/profileHeader';

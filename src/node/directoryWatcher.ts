@@ -5,10 +5,9 @@
  * where it falls back to polling and says so.
  *
  * Why Node's fs.watch and not chokidar: chokidar 4 puts a watch on every file of the folder
- * and, even with every file ignored, stats all of them at start and again after each event.
- * Measured on 10,000 profiles (bench/profileIndex.bench.mjs): 10,002 inotify watches, 2 s to
- * start, new files reported 400 ms late, and 74 % of a core while 5 profiles a second arrive;
- * with one fs.watch on the folder: 2 watches, 5 ms to start, 31 ms, and 29 ms of CPU. The
+ * and, even with every file ignored, stats all of them at start and again after each event:
+ * on a big folder it is slower to start, later to report a new file and busy under steady
+ * traffic (docs/measurements.md, "Watching a profile folder"). The
  * middleware writes atomically (a temporary name renamed into place), so the folder's own
  * events, which name each file, are all a profile needs.
  */

@@ -2,8 +2,9 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { copyFile, mkdtemp, mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { ProfileLibrary } from '../../src/node/profileLibrary';
+import { pstatsFixturePath } from '../fixtures/pstats/loadFixtures';
 import { makeHeader, profileText } from '../unit/profileSamples';
 
 /** Resolves when check() holds after a change of the library's profiles or watch state, or fails after timeoutMs. */
@@ -127,14 +128,18 @@ describe('ProfileLibrary with pstats files', function () {
   });
 
   it("lists Werkzeug's profiles with method, path and time from their names", async () => {
-    for (const name of ['GET.root.0ms.1795625314.prof', 'DELETE.users.7.0ms.1795625314.prof']) {
-      await copyFile(join(werkzeugFixtures, name), join(root, name));
-    }
+    // Werkzeug's default name, {method}.{path}.{elapsed:.0f}ms.{time:.0f}.prof: the request began elapsed before time.
+    const startOf = (name: string) => {
+      const [, elapsedMs, time] = /\.(\d+)ms\.(\d+)\.prof$/.exec(name)!;
+      return Number(time) - Number(elapsedMs) / 1000;
+    };
+    const [getRoot, deleteUser] = ['werkzeug/GET.root.', 'werkzeug/DELETE.users.7.'].map((prefix) => basename(pstatsFixturePath(prefix)));
+    for (const name of [getRoot, deleteUser]) await copyFile(join(werkzeugFixtures, name), join(root, name));
     await library.setDirectories([root]);
     const rows = library.index.list().map((e) => [e.format, e.header?.method, e.header?.path, e.header?.start]);
     assert.deepEqual(rows.sort(), [
-      ['pstats', 'DELETE', '/users/7', 1795625314],
-      ['pstats', 'GET', '/', 1795625314],
+      ['pstats', 'DELETE', '/users/7', startOf(deleteUser)],
+      ['pstats', 'GET', '/', startOf(getRoot)],
     ]);
   });
 

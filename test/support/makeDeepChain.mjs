@@ -7,7 +7,9 @@
 // Times add up as cProfile's do: each level has 1 µs of its own time, cumulative time is its
 // own plus everything below. Used by bench/callTreeDeep.bench.mjs and test/unit/callTreeDeep.test.ts.
 
-const SITE = '/usr/local/lib/python3.11/site-packages';
+import { CONTAINER_PATHS, documentHeader, profileDocumentText } from './profileDocument.mjs';
+
+const [SITE] = CONTAINER_PATHS.sitePackages;
 const MICROSECOND = 1e-6;
 
 export function makeDeepChainData(depth, libraryEvery = 0) {
@@ -26,38 +28,7 @@ export function makeDeepChainData(depth, libraryEvery = 0) {
 /** A whole profile document (header on line 1, as the middleware writes it) around the chain. */
 export function makeDeepChainText(depth, libraryEvery = 0) {
   const profile = makeDeepChainData(depth, libraryEvery);
-  const total = profile.functions[0]?.ct ?? 0;
-  const header = {
-    id: `deep-${depth}`,
-    start: 1_700_000_000,
-    wallMs: total * 1000,
-    cpuMs: total * 1000,
-    profiledMs: total * 1000,
-    interface: 'wsgi',
-    profiled: true,
-    skipReason: null,
-    method: 'GET',
-    path: `/deep/${depth}`,
-    query: '',
-    status: 200,
-    contentType: 'text/plain',
-    contentLength: 2,
-    bytesSent: 2,
-    pid: 1,
-    threadId: 1,
-    threadName: 'MainThread',
-    error: null,
-    functionCount: profile.functions.length,
-    edgeCount: profile.edges.length,
-  };
-  const rest = {
-    request: { method: 'GET', path: header.path, query: '', scheme: 'http', host: 'localhost', remoteAddr: '127.0.0.1', headers: [] },
-    response: { status: 200, statusLine: '200 OK', headers: [], contentType: 'text/plain', contentLength: 2, bytesSent: 2 },
-    environ: {},
-    error: null,
-    python: { version: '3.11.7', implementation: 'CPython', executable: '/usr/bin/python3' },
-    paths: { cwd: '/srv/app', stdlib: ['/usr/local/lib/python3.11'], sitePackages: [SITE], prefixes: ['/usr/local'] },
-    profile,
-  };
-  return `{"format":"request-profiler","version":1,"header":${JSON.stringify(header)},\n${JSON.stringify(rest).slice(1)}\n`;
+  const totalMs = (profile.functions[0]?.ct ?? 0) * 1000;
+  const header = documentHeader(profile, { id: `deep-${depth}`, wallMs: totalMs, cpuMs: totalMs, profiledMs: totalMs, path: `/deep/${depth}` });
+  return profileDocumentText(header, profile, CONTAINER_PATHS);
 }

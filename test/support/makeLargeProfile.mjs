@@ -10,6 +10,7 @@
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CONTAINER_PATHS, documentHeader, profileDocumentText } from './profileDocument.mjs';
 
 /**
  * mulberry32: a small seeded generator, so every run benchmarks the same profile (and the
@@ -29,8 +30,8 @@ export function seededRandom(seed) {
 const LEVELS = 60;
 const PACKAGES = 23;
 const STDLIB_MODULES = 11;
-const SITE = '/usr/local/lib/python3.11/site-packages';
-const STDLIB = '/usr/local/lib/python3.11';
+const [SITE] = CONTAINER_PATHS.sitePackages;
+const [STDLIB] = CONTAINER_PATHS.stdlib;
 
 function kindOf(random) {
   const r = random();
@@ -244,39 +245,8 @@ export function makeLargeProfileData(functionCount = 20_000, edgeCount = 100_000
 /** A whole profile document, laid out as the middleware writes it (header on the first line). */
 export function makeLargeProfileText(functionCount, edgeCount) {
   const profile = makeLargeProfileData(functionCount, edgeCount);
-  const header = {
-    id: 'bench',
-    start: 1_700_000_000,
-    wallMs: 1600,
-    cpuMs: 1550,
-    profiledMs: 1500,
-    interface: 'wsgi',
-    profiled: true,
-    skipReason: null,
-    method: 'GET',
-    path: '/bench',
-    query: '',
-    status: 200,
-    contentType: 'text/html',
-    contentLength: 10,
-    bytesSent: 10,
-    pid: 1,
-    threadId: 1,
-    threadName: 'MainThread',
-    error: null,
-    functionCount: profile.functions.length,
-    edgeCount: profile.edges.length,
-  };
-  const rest = {
-    request: { method: 'GET', path: '/bench', query: '', scheme: 'http', host: 'localhost', remoteAddr: null, headers: [] },
-    response: { status: 200, statusLine: '200 OK', headers: [], contentType: 'text/html', contentLength: 10, bytesSent: 10 },
-    environ: {},
-    error: null,
-    python: { version: '3.11.7', implementation: 'CPython', executable: '/usr/local/bin/python3' },
-    paths: { cwd: '/srv/app', stdlib: [STDLIB], sitePackages: [SITE], prefixes: ['/usr/local'] },
-    profile,
-  };
-  return `{"format":"request-profiler","version":1,"header":${JSON.stringify(header)},\n${JSON.stringify(rest).slice(1)}\n`;
+  const header = documentHeader(profile, { id: 'bench', wallMs: 1600, cpuMs: 1550, profiledMs: 1500, path: '/bench' });
+  return profileDocumentText(header, profile, CONTAINER_PATHS);
 }
 
 /** Writes the profile to a temp file and returns its path. */

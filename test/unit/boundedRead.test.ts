@@ -6,12 +6,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ProfileReadError } from '../../src/core/profileHeader';
+import { pstatsFixturePath } from '../fixtures/pstats/loadFixtures';
 import { loadProfile, readProfileFile } from '../../src/node/loadProfile';
 import { readProfileEntry } from '../../src/node/profileFiles';
 import { validProfile } from '../support/hostileFiles';
 import { temporaryFolderEachTest } from '../support/temporaryFolder';
-
-const fixtures = join(__dirname, '..', '..', '..', 'test', 'fixtures');
 
 describe('bounded profile reads', function () {
   this.timeout(20_000);
@@ -72,7 +71,7 @@ describe('bounded profile reads', function () {
     const loaded = await loadProfile(file);
     assert.equal(loaded.bytes?.constructor, Uint8Array, 'not a Buffer: VS Code would send a Buffer as a list of numbers');
     assert.equal(Buffer.from(loaded.bytes!).toString('utf8'), text);
-    const werkzeug = await loadProfile(join(fixtures, 'pstats', 'werkzeug', 'GET.items.42.0ms.1795625314.prof'));
+    const werkzeug = await loadProfile(pstatsFixturePath('werkzeug/GET.items.42.'));
     assert.equal(werkzeug.bytes, undefined);
     assert.ok(werkzeug.pstats);
   });

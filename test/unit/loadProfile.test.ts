@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProfileReadError } from '../../src/core/profileHeader';
+import { pstatsFixturePath } from '../fixtures/pstats/loadFixtures';
 import { loadProfile } from '../../src/node/loadProfile';
 
 const fixtures = join(__dirname, '..', '..', '..', 'test', 'fixtures');
@@ -14,7 +15,7 @@ describe('loadProfile', () => {
     const ours = await loadProfile(join(fixtures, 'profiles', slow));
     assert.equal(ours.document.header.path, '/slow');
     assert.equal(ours.pstats, undefined);
-    const werkzeug = await loadProfile(join(fixtures, 'pstats', 'werkzeug', 'GET.items.42.0ms.1795625314.prof'));
+    const werkzeug = await loadProfile(pstatsFixturePath('werkzeug/GET.items.42.'));
     assert.equal(werkzeug.document.header.method, 'GET');
     assert.ok(werkzeug.document.profile.functions.length > 0);
     assert.ok(werkzeug.pstats?.unknownFields.includes('status'));

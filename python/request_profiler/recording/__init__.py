@@ -11,10 +11,10 @@ from typing import FrozenSet, Generator
 from .capabilities import Capabilities
 from .gate import GATE, ProfilingGate
 from .recording import OWN_CALLS, Recording
-from .thread_tripwire import code_files, may_park, must_not_park
+from .thread_tripwire import may_park, must_not_park
 
 __all__ = ["Capabilities", "GATE", "OWN_CALLS", "ProfilingGate", "Recording", "capabilities_now",
-           "held_still_while_recording", "code_files"]
+           "held_still_while_recording"]
 
 
 def capabilities_now() -> Capabilities:

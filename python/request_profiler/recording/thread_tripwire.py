@@ -45,7 +45,7 @@ then stand aside and the caller filters from the start).
 import sys
 import threading
 import time
-from typing import Any, Callable, Collection, Dict, FrozenSet, Optional, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Optional, Tuple
 
 from . import capabilities
 from .thread_filter import FILTERED, ThreadConfinement
@@ -76,11 +76,6 @@ def may_park(until: float, files: FrozenSet[str]) -> None:
 
 def must_not_park() -> None:
     _PARKABLE.pop(_get_ident(), None)
-
-
-def code_files(functions: Collection[Callable[..., Any]]) -> FrozenSet[str]:
-    """The source files of these functions' code objects, as sys.monitoring sees them."""
-    return frozenset(f.__code__.co_filename for f in functions)
 
 
 class ThreadTripwire:

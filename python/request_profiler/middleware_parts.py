@@ -1,0 +1,21 @@
+"""What the WSGI and the ASGI middleware are both made of, made the same way from their
+options: the configuration, the redactor, the request selector, the one-profiler gate and
+the profile writer (none when the middleware is disabled)."""
+
+from typing import Any, Dict, Optional
+
+from .config import Config
+from .recording import GATE, ProfilingGate
+from .redact import Redactor
+from .selection import RequestSelector
+from .writer import ProfileWriter
+
+
+class MiddlewareParts:
+    def __init__(self, profile_dir: str, options: Dict[str, Any]) -> None:
+        options["profile_dir"] = profile_dir
+        self.config = Config.from_options(options)
+        self.redactor = Redactor(self.config.redact, self.config.redact_names)
+        self.selector = RequestSelector(self.config)
+        self.gate: ProfilingGate = GATE
+        self.writer: Optional[ProfileWriter] = ProfileWriter(self.config, self.redactor, self.gate) if self.config.enabled else None
