@@ -9,7 +9,7 @@ import http
 import logging
 from typing import Any, Awaitable, Callable, Dict, Iterable, MutableMapping, Tuple
 
-from . import child_tasks
+from . import child_tasks, routes
 from .config import Config
 from .record import RequestRecord, as_string
 from .recording import GATE, ProfilingGate, Recording
@@ -88,6 +88,7 @@ class ASGIProfilerMiddleware:
         self.selector = RequestSelector(self.config)
         self.gate: ProfilingGate = GATE
         self.writer = ProfileWriter(self.config, self.redactor, self.gate) if self.config.enabled else None
+        self.route_lookup = routes.asgi_lookup(app)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.writer is None or scope.get("type") != "http":
@@ -148,9 +149,9 @@ class ASGIProfilerMiddleware:
                 child_tasks.CURRENT.reset(token)
             if not follows_children:
                 record.notes.append("tasks started by this request were not profiled")
-            self._finish(record, steps)
+            self._finish(record, steps, scope)
 
-    def _finish(self, record: RequestRecord, steps: StepProfiler) -> None:
+    def _finish(self, record: RequestRecord, steps: StepProfiler, scope: Scope) -> None:
         try:
             record.finish()
             recording_notes = steps.recording.finish()
@@ -164,6 +165,7 @@ class ASGIProfilerMiddleware:
                 if steps.unprofiled_steps:
                     record.notes.append("%d step(s) ran unprofiled: %s" % (steps.unprofiled_steps, steps.last_refusal))
                 record.notes.extend(recording_notes)
+            record.route = routes.find(self.route_lookup, record.request_source(), scope)
             if self.writer is not None:
                 self.writer.submit_if_kept(record)
         except Exception:
