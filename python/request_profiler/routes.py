@@ -14,6 +14,7 @@ never an error in the app. Frameworks are recognised by class names, never impor
 here (the package is standard library only).
 """
 
+import importlib
 import logging
 from typing import Any, Callable, Dict, Iterable, Optional
 
@@ -92,10 +93,10 @@ def _django_lookup(environ: Dict[str, Any], request: Any) -> Optional[Route]:
     else:
         # No request to read (a file_wrapper body is not the response): resolve the
         # path against ROOT_URLCONF, as Django does unless a middleware set request.urlconf.
-        from django.urls import Resolver404, resolve  # the app is Django: it is importable
+        urls: Any = importlib.import_module("django.urls")  # the app is Django: it is importable
         try:
-            match = resolve(environ.get("PATH_INFO", "") or "/")
-        except Resolver404:
+            match = urls.resolve(environ.get("PATH_INFO", "") or "/")
+        except urls.Resolver404:
             return None
     if match is None:
         return None
