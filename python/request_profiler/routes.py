@@ -164,19 +164,28 @@ def _starlette_route(router: Any, scope: Dict[str, Any]) -> Optional[Route]:
     return None
 
 
-def _starlette_lookup(scope: Dict[str, Any], live_scope: Any) -> Optional[Route]:
-    # Starlette's router records itself in the scope it is given (the app's scope when
-    # this middleware is outside the app, the same dict when it was added with
-    # add_middleware); the app's scope as it arrived is matched against its routes.
-    router = live_scope.get("router") if hasattr(live_scope, "get") else None
-    if router is None or not hasattr(router, "routes"):
-        return None
-    return _starlette_route(router, scope)
+def _starlette_lookup(app_router: Any) -> Lookup:
+    def lookup(scope: Dict[str, Any], live_scope: Any) -> Optional[Route]:
+        # Starlette's router records itself in the scope it is given, unless one is there
+        # already: the live scope's is the app's when this middleware is outside the app or
+        # added with add_middleware (the same dict). One in the scope as it arrived is an
+        # outer app's (this middleware wraps an app mounted in it): the wrapped app's own
+        # router then, whose routes are relative to the mount.
+        if "router" in scope:
+            router = app_router
+        else:
+            router = live_scope.get("router") if hasattr(live_scope, "get") else None
+            router = router if router is not None else app_router
+        if router is None or not hasattr(router, "routes"):
+            return None
+        return _starlette_route(router, scope)
+    return lookup
 
 
 def asgi_lookup(app: Any) -> Optional[Lookup]:
-    """For every ASGI app: Starlette and FastAPI are told by the scope they leave."""
-    return _starlette_lookup
+    """For every ASGI app: Starlette and FastAPI are told by the scope they leave, or
+    by the wrapped app's router (a Starlette or FastAPI app's `router`)."""
+    return _starlette_lookup(getattr(app, "router", None))
 
 
 def find(lookup: Optional[Lookup], request: Optional[Dict[str, Any]], left: Any) -> Optional[Route]:

@@ -269,6 +269,32 @@ class StarletteRouteTest(TempDirTestCase):
         self.assertEqual(headers_by_path(self, middleware)[("GET", "/users/4")]["route"]["template"],
                          "/users/{user_id:int}")
 
+    def test_an_app_mounted_in_another_wrapped_alone_has_its_own_routes(self):
+        need("starlette", "httpx")
+        from starlette.applications import Starlette
+        from starlette.responses import PlainTextResponse
+        from starlette.routing import Mount, Route
+        from starlette.testclient import TestClient
+
+        async def outer_user(request):
+            return PlainTextResponse("outer")
+
+        async def sub_user(request):
+            return PlainTextResponse("sub %s" % request.path_params["user_id"])
+
+        sub = Starlette(routes=[Route("/users/{user_id:int}", sub_user, name="sub_user")])
+        profiled = ASGIProfilerMiddleware(sub, profile_dir=self.profile_dir)
+        self.addCleanup(profiled.writer.close)
+        outer = Starlette(routes=[Route("/users/{user_id:int}", outer_user, name="outer_user"),
+                                  Mount("/sub", app=profiled)])
+        with TestClient(outer) as client:
+            self.assertEqual(client.get("/sub/users/9").text, "sub 9")
+        # The sub-app's route, relative to its mount (the outer router's would be outer_user).
+        # (Its path: what Starlette gives a mounted app, "/users/9" in 0.26, the whole path later.)
+        (header,) = headers_by_path(self, profiled).values()
+        self.assertEqual(header["route"],
+                         {"template": "/users/{user_id:int}", "name": "sub_user", "framework": "starlette"})
+
     def test_fastapi_routes_and_included_routers(self):
         need("fastapi", "httpx")
         from fastapi import APIRouter, FastAPI
