@@ -54,16 +54,6 @@ export interface ProfileHeader {
   edgeCount: number;
 }
 
-/** An endpoint as the framework knows it: its template, never the values matched. */
-export interface ProfileRoute {
-  /** As the framework writes it: '/users/<int:id>' (Flask), 'users/<int:id>/' (Django), '/users/{id}'. */
-  template: string;
-  /** Flask's endpoint, Django's view_name, Pyramid's or Starlette's route name; null when none. */
-  name: string | null;
-  /** 'flask', 'django', 'pyramid', 'starlette', 'fastapi' (a later version may add others). */
-  framework: string;
-}
-
 export interface ProfiledFunction {
   /** co_filename as the server saw it ('~' for built-ins). */
   file: string;
@@ -114,6 +104,16 @@ export interface ProfileResponse {
   bytesSent: number;
   /** What showed that the client went away mid-response, or null (absent in older files). */
   disconnect?: string | null;
+}
+
+/** An endpoint as the framework knows it: its template, never the values matched. */
+export interface ProfileRoute {
+  /** As the framework writes it: '/users/<int:id>' (Flask), 'users/<int:id>/' (Django), '/users/{id}'. */
+  template: string;
+  /** Flask's endpoint, Django's view_name, Pyramid's or Starlette's route name; null when none. */
+  name: string | null;
+  /** 'flask', 'django', 'pyramid', 'starlette', 'fastapi' (a later version may add others). */
+  framework: string;
 }
 
 export interface ProfileError {

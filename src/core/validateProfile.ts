@@ -12,10 +12,11 @@
  * wrong type is dropped (replaced by a value every view shows as unknown) and named in
  * `header.problems`. A bad Content-Type should not cost the user the whole profile.
  */
-import { PROFILE_FORMAT, PROFILE_VERSION, type ProfileDocument, type ProfileHeader, type ProfileRoute } from './profileFormat';
+import { PROFILE_FORMAT, PROFILE_VERSION, type ProfileDocument, type ProfileHeader } from './profileFormat';
 import { visibleText } from './displayText';
 import { ProfileReadError } from './profileReadError';
 import { checkTimesAddUp } from './timeSum';
+import type { ProfileRoute } from './profileFormat';
 
 type Check = (value: unknown) => boolean;
 
