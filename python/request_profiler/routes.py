@@ -87,20 +87,38 @@ def wsgi_left(result: Any) -> Any:
     return None
 
 
-def _django_lookup(environ: Dict[str, Any], request: Any) -> Optional[Route]:
-    if request is not None:
-        match = request.resolver_match  # None: nothing matched (a 404)
-    else:
-        # No request to read (a file_wrapper body is not the response): resolve the
-        # path against ROOT_URLCONF, as Django does unless a middleware set request.urlconf.
-        urls: Any = importlib.import_module("django.urls")  # the app is Django: it is importable
-        try:
-            match = urls.resolve(environ.get("PATH_INFO", "") or "/")
-        except urls.Resolver404:
-            return None
-    if match is None:
+def _django_resolve(path_info: str) -> Optional[Route]:
+    """Django's match for a path against ROOT_URLCONF (what Django does unless a
+    middleware set request.urlconf), or None."""
+    urls: Any = importlib.import_module("django.urls")  # the app is Django: it is importable
+    try:
+        match = urls.resolve(path_info or "/")
+    except urls.Resolver404:
+        return None
+    return _django_route(match)
+
+
+def _django_route(match: Any) -> Optional[Route]:
+    if match is None:  # nothing matched (a 404)
         return None
     return make_route(getattr(match, "route", None), getattr(match, "view_name", None), "django")
+
+
+def _django_lookup(environ: Dict[str, Any], request: Any) -> Optional[Route]:
+    if request is not None:
+        return _django_route(request.resolver_match)
+    # No request to read (a file_wrapper body is not the response).
+    return _django_resolve(environ.get("PATH_INFO", ""))
+
+
+def _django_asgi_lookup(scope: Dict[str, Any], live_scope: Any) -> Optional[Route]:
+    # Django's ASGI request is out of reach: its path as Django reads it (the scope's
+    # path without root_path), resolved.
+    path = str(scope.get("path", ""))
+    root = str(scope.get("root_path", "") or "")
+    if root and path.startswith(root):
+        path = path[len(root):]
+    return _django_resolve(path)
 
 
 def _pyramid_lookup(router: Any) -> Lookup:
@@ -183,8 +201,10 @@ def _starlette_lookup(app_router: Any) -> Lookup:
 
 
 def asgi_lookup(app: Any) -> Optional[Lookup]:
-    """For every ASGI app: Starlette and FastAPI are told by the scope they leave, or
-    by the wrapped app's router (a Starlette or FastAPI app's `router`)."""
+    """Django's ASGI application; any other app is looked at as Starlette or FastAPI,
+    told by the scope they leave, or by the wrapped app's router (their `router`)."""
+    if _is_a(app, "django.core.handlers.asgi", "ASGIHandler"):
+        return _django_asgi_lookup
     return _starlette_lookup(getattr(app, "router", None))
 
 

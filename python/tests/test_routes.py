@@ -166,6 +166,28 @@ class DjangoRouteTest(TempDirTestCase):
                          {"template": "file/", "name": "file", "framework": "django"})
 
 
+class DjangoAsgiRouteTest(TempDirTestCase):
+    def test_the_path_resolved_against_the_root_urlconf(self):
+        configure_django()
+        import asyncio
+        from django.core.asgi import get_asgi_application
+        from django.test.utils import override_settings
+
+        from .test_asgi import Collector, receive, scope_for
+
+        with override_settings(ROOT_URLCONF=__name__):
+            application = ASGIProfilerMiddleware(get_asgi_application(), profile_dir=self.profile_dir)
+            self.addCleanup(application.writer.close)
+            for path in ("/users/5/", "/missing/"):
+                sent = Collector()
+                asyncio.run(application(scope_for(path), receive, sent))
+                self.assertEqual(sent.messages[0]["status"], 200 if path == "/users/5/" else 404)
+            headers = headers_by_path(self, application)
+        self.assertEqual(headers[("GET", "/users/5/")]["route"],
+                         {"template": "users/<int:user_id>/", "name": "user-detail", "framework": "django"})
+        self.assertNotIn("route", headers[("GET", "/missing/")])
+
+
 class FileWrapper:
     """A server's wsgi.file_wrapper (PEP 3333): iterates the file in blocks."""
 
