@@ -48,17 +48,11 @@ def make_route(template: Any, name: Any, framework: str) -> Optional[Route]:
     }
 
 
-class _EnvironOnly:
-    """What Flask's create_url_adapter reads of a request: its environ."""
-
-    def __init__(self, environ: Dict[str, Any]) -> None:
-        self.environ = environ
-
-
 def _flask_lookup(app: Any) -> Lookup:
     def lookup(environ: Dict[str, Any], result: Any) -> Optional[Route]:
-        # The app's own binding (server name, subdomain and host matching as configured).
-        adapter = app.create_url_adapter(_EnvironOnly(environ))
+        # The app's own binding (server name, subdomain and host matching, trusted hosts as
+        # configured), for a request of the app's own class over the request as it arrived.
+        adapter = app.create_url_adapter(app.request_class(environ))
         if adapter is None:
             return None
         try:
