@@ -9,7 +9,8 @@ import http
 import logging
 from typing import Any, Awaitable, Callable, Dict, Iterable, MutableMapping, Tuple
 
-from . import child_tasks, routes
+from . import routes
+from . import child_tasks
 from .config import Config
 from .record import RequestRecord, as_string
 from .recording import GATE, ProfilingGate, Recording
@@ -81,6 +82,7 @@ def fill_from_scope(record: RequestRecord, scope: Scope) -> None:
 class ASGIProfilerMiddleware:
     def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]], profile_dir: str = ".profiles",
                  **options: Any) -> None:
+        self.route_lookup = routes.asgi_lookup(app)
         self.app = app
         options["profile_dir"] = profile_dir
         self.config = Config.from_options(options)
@@ -88,7 +90,6 @@ class ASGIProfilerMiddleware:
         self.selector = RequestSelector(self.config)
         self.gate: ProfilingGate = GATE
         self.writer = ProfileWriter(self.config, self.redactor, self.gate) if self.config.enabled else None
-        self.route_lookup = routes.asgi_lookup(app)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.writer is None or scope.get("type") != "http":
