@@ -13,6 +13,7 @@ import time
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 
 from . import routes
+
 from .config import Config
 from .record import RequestRecord, as_string
 from .recording import GATE, ProfilingGate, Recording
@@ -62,6 +63,7 @@ def fill_from_environ(record: RequestRecord, environ: Environ) -> None:
 
 class ProfilerMiddleware:
     def __init__(self, app: Callable[..., Iterable[bytes]], profile_dir: str = ".profiles", **options: Any) -> None:
+        self.route_lookup = routes.wsgi_lookup(app)
         self.app = app
         options["profile_dir"] = profile_dir
         self.config = Config.from_options(options)
@@ -69,7 +71,6 @@ class ProfilerMiddleware:
         self.selector = RequestSelector(self.config)
         self.gate: ProfilingGate = GATE
         self.writer: Optional[ProfileWriter] = ProfileWriter(self.config, self.redactor, self.gate) if self.config.enabled else None
-        self.route_lookup = routes.wsgi_lookup(app)
 
     def __call__(self, environ: Environ, start_response: Callable[..., Any]) -> Iterable[bytes]:
         # Kept small: this frame is on the stack each time the profiler is switched
