@@ -11,7 +11,7 @@ close() (PEP 3333 says it must), which is always passed on to the app's iterable
 import logging
 import time
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple
-from . import routes  # (apart from the block below, which other work reshapes)
+from . import routes
 
 from .config import Config
 from .record import RequestRecord, as_string
