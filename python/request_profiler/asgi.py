@@ -9,6 +9,7 @@ import http
 import logging
 from typing import Any, Awaitable, Callable, Dict, Iterable, MutableMapping, Tuple
 
+from . import routes
 from . import child_tasks
 from .middleware_parts import MiddlewareParts
 from .record import RequestRecord, as_string
@@ -78,6 +79,7 @@ def fill_from_scope(record: RequestRecord, scope: Scope) -> None:
 class ASGIProfilerMiddleware(MiddlewareParts):
     def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]], profile_dir: str = ".profiles",
                  **options: Any) -> None:
+        self.route_lookup = routes.asgi_lookup(app)
         self.app = app
         super().__init__(profile_dir, options)
 
@@ -140,9 +142,9 @@ class ASGIProfilerMiddleware(MiddlewareParts):
                 child_tasks.CURRENT.reset(token)
             if not follows_children:
                 record.notes.append("tasks started by this request were not profiled")
-            self._finish(record, steps)
+            self._finish(record, steps, scope)
 
-    def _finish(self, record: RequestRecord, steps: StepProfiler) -> None:
+    def _finish(self, record: RequestRecord, steps: StepProfiler, scope: Scope) -> None:
         try:
             record.finish()
             recording_notes = steps.recording.finish()
@@ -156,6 +158,7 @@ class ASGIProfilerMiddleware(MiddlewareParts):
                 if steps.unprofiled_steps:
                     record.notes.append("%d step(s) ran unprofiled: %s" % (steps.unprofiled_steps, steps.last_refusal))
                 record.notes.extend(recording_notes)
+            record.route = routes.find(self.route_lookup, record.request_source(), scope)
             if self.writer is not None:
                 self.writer.submit_if_kept(record)
         except Exception:

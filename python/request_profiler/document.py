@@ -114,6 +114,8 @@ def build(record: RequestRecord, redactor: Redactor,
         "functionCount": len(tables.functions),
         "edgeCount": len(tables.edges),
     }
+    if record.route is not None:
+        header["route"] = record.route
     body = {
         "request": request,
         "response": response,

@@ -50,6 +50,8 @@ class RequestRecord:
         self.unprofiled_stretches = 0
         self.stretch_refusal: Optional[str] = None
         self.notes: List[str] = []
+        # The route the framework matched (routes.py), found after the recording.
+        self.route: Optional[Dict[str, Optional[str]]] = None
         self._deferred: Optional[Tuple[Callable[["RequestRecord", Any], None], Any]] = None
 
     def defer_request_fields(self, fill: Callable[["RequestRecord", Any], None], source: Any) -> None:
@@ -58,6 +60,10 @@ class RequestRecord:
         strings, the headers and the environ's reprs costs the request path far more than
         one copy (docs/measurements.md)."""
         self._deferred = (fill, source)
+
+    def request_source(self) -> Any:
+        """The environ or scope copy kept by defer_request_fields, until complete()."""
+        return self._deferred[1] if self._deferred is not None else None
 
     def complete(self) -> None:
         """In the writer, before anything reads the request fields. Never raises: a profile

@@ -11,6 +11,7 @@ close() (PEP 3333 says it must), which is always passed on to the app's iterable
 import logging
 import time
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple
+from . import routes
 
 from .middleware_parts import MiddlewareParts
 from .record import RequestRecord, as_string
@@ -58,6 +59,7 @@ def fill_from_environ(record: RequestRecord, environ: Environ) -> None:
 
 class ProfilerMiddleware(MiddlewareParts):
     def __init__(self, app: Callable[..., Iterable[bytes]], profile_dir: str = ".profiles", **options: Any) -> None:
+        self.route_lookup = routes.wsgi_lookup(app)
         self.app = app
         super().__init__(profile_dir, options)
 
@@ -153,10 +155,10 @@ class ProfilerMiddleware(MiddlewareParts):
         record.stretch_refusal = refusal
         return False
 
-    def finish_request(self, record: RequestRecord, recording: Optional[Recording]) -> None:
-        """Runs exactly once per request (called by the response body, or when the app
-        raised), whatever happened, after its last stretch of app code (none
-        recording); never raises."""
+    def finish_request(self, record: RequestRecord, recording: Optional[Recording], left: Any = None) -> None:
+        """Runs exactly once per request (called by the response body, with what the
+        app's result told of the route, or when the app raised), whatever happened,
+        after its last stretch of app code (none recording); never raises."""
         try:
             record.finish()
             record.cpu_s += thread_time()
@@ -166,6 +168,7 @@ class ProfilerMiddleware(MiddlewareParts):
                     record.notes.append("%d stretch(es) of app code after the app call (body chunks, close()) ran "
                                         "unprofiled: %s" % (record.unprofiled_stretches, record.stretch_refusal))
                 record.notes.extend(notes)
+            record.route = routes.find(self.route_lookup, record.request_source(), left)
             if self.writer is not None:
                 self.writer.submit_if_kept(record)
         except Exception:
@@ -191,6 +194,7 @@ class _ResponseBody:
         # error has stopped sending (PEP 3333 servers do when the client hangs up).
         self._exhausted = False
         self._failed = False
+        self._left: Any = None  # routes.wsgi_left(result), taken before the result is closed
 
     def __iter__(self) -> "_ResponseBody":
         return self
@@ -225,6 +229,8 @@ class _ResponseBody:
         if not self._exhausted and not self._failed and not self._finished:
             self._record.note_disconnect("the server closed the response before the end of its body "
                                          "(the client most likely hung up)")
+        if self._middleware.route_lookup is not None:
+            self._left = routes.wsgi_left(self._result)
         try:
             close = getattr(self._result, "close", None)
             if close is not None:
@@ -252,7 +258,7 @@ class _ResponseBody:
         if self._finished:
             return
         self._finished = True
-        self._middleware.finish_request(self._record, self._recording)
+        self._middleware.finish_request(self._record, self._recording, self._left)
 
     def __del__(self) -> None:
         # A server that never calls close() must not keep the gate held forever.

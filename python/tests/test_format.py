@@ -52,7 +52,8 @@ class FormatContractTest(TempDirTestCase):
         pairs = [("ProfileDocument", s), ("ProfileHeader", s["$defs"]["header"]),
                  ("ProfiledFunction", s["$defs"]["function"]), ("ProfileRequest", s["$defs"]["request"]),
                  ("ProfileResponse", s["$defs"]["response"]), ("ProfilePaths", s["properties"]["paths"]),
-                 ("ProfileError", s["properties"]["error"]["oneOf"][1]), ("ProfileData", s["properties"]["profile"])]
+                 ("ProfileError", s["properties"]["error"]["oneOf"][1]), ("ProfileData", s["properties"]["profile"]),
+                 ("ProfileRoute", s["$defs"]["route"])]
         for interface, part in pairs:
             self.assertEqual(sorted(ts_fields(interface)), sorted(part["required"]), interface)
             self.assertEqual(sorted(ts_fields(interface, optional=True)),

@@ -57,6 +57,8 @@ export interface ProfileHeader {
   error: string | null;
   /** True when the client went away before the whole response was sent (absent in older files). */
   clientDisconnected?: boolean;
+  /** The route the framework matched; absent when unknown (no match, another framework, older files). */
+  route?: ProfileRoute;
   /** Number of functions and edges in the profile (to size work before parsing it). */
   functionCount: number;
   edgeCount: number;
@@ -163,6 +165,16 @@ export interface ProfileResponse {
   bytesSent: number;
   /** What showed that the client went away mid-response, or null (absent in older files). */
   disconnect?: string | null;
+}
+
+/** An endpoint as the framework knows it: its template, never the values matched. */
+export interface ProfileRoute {
+  /** As the framework writes it: '/users/<int:id>' (Flask), 'users/<int:id>/' (Django), '/users/{id}'. */
+  template: string;
+  /** Flask's endpoint, Django's view_name, Pyramid's or Starlette's route name; null when none. */
+  name: string | null;
+  /** 'flask', 'django', 'pyramid', 'starlette', 'fastapi' (a later version may add others). */
+  framework: string;
 }
 
 export interface ProfileError {

@@ -3,7 +3,7 @@
  * counterpart of Dozer's age-shaded rows, which showed clumps of requests), and by endpoint
  * with duration statistics.
  */
-import type { ProfileHeader } from './profileFormat';
+import type { ProfileHeader, ProfileRoute } from './profileFormat';
 import type { ReadableEntry } from './profileIndex';
 
 export interface Burst {
@@ -52,15 +52,27 @@ function isIdSegment(segment: string): boolean {
 }
 
 /**
- * The endpoint a request belongs to: method and path with id-like segments (numbers, UUIDs,
- * long hex) replaced by "{id}", since a profile records the path, not the framework's route.
+ * The endpoint a request belongs to, as shown: the route the framework matched when the
+ * profile carries one (method and template, e.g. "GET /users/<int:id>"); otherwise a
+ * guess from the path, id-like segments (numbers, UUIDs, long hex) replaced by "{id}".
  */
-export function endpointKey(header: Pick<ProfileHeader, 'method' | 'path'>): string {
+export function endpointKey(header: Pick<ProfileHeader, 'method' | 'path' | 'route'>): string {
+  if (header.route) return `${header.method} ${header.route.template}`;
   const path = header.path
     .split('/')
     .map((segment) => (isIdSegment(segment) ? '{id}' : segment))
     .join('/');
   return `${header.method} ${path || '/'}`;
+}
+
+/**
+ * What a group is told apart by: a framework's route and a guessed pattern that read the
+ * same ("GET /users/{id}" from Pyramid, and from folding /users/7) are different groups,
+ * and so are routes of two frameworks (two apps writing to one folder).
+ */
+function groupId(header: Pick<ProfileHeader, 'method' | 'path' | 'route'>): string {
+  const key = endpointKey(header);
+  return header.route ? `route:${header.route.framework}:${key}` : `path:${key}`;
 }
 
 export interface DurationStats {
@@ -84,22 +96,47 @@ export function durationStats(durationsMs: readonly number[]): DurationStats {
   return { count: sorted.length, medianMs: median, p95Ms: percentile(sorted, 95), maxMs: sorted[sorted.length - 1] };
 }
 
-export interface EndpointGroup {
-  key: string;
-  entries: ReadableEntry[];
-  stats: DurationStats;
+/** A request that failed: the app raised, or answered a server error (5xx). */
+export function isFailedRequest(header: Pick<ProfileHeader, 'status' | 'error'>): boolean {
+  return header.error !== null || (header.status !== null && header.status >= 500);
 }
 
-/** Groups by endpoint, slowest median first. */
+export interface EndpointStats extends DurationStats {
+  /** Requests that failed (isFailedRequest). */
+  errorCount: number;
+}
+
+/** Count, median, p95 and max of the wall times, and the failed requests, of one endpoint's requests. */
+export function endpointStats(headers: readonly Pick<ProfileHeader, 'wallMs' | 'status' | 'error'>[]): EndpointStats {
+  return { ...durationStats(headers.map((h) => h.wallMs)), errorCount: headers.filter(isFailedRequest).length };
+}
+
+export interface EndpointGroup {
+  /** Unique among the groups (see groupId). */
+  id: string;
+  /** What the row shows: method and template, or method and guessed pattern. */
+  key: string;
+  /** The framework's route, when the group's profiles carry one; else grouped by guessed pattern. */
+  route?: ProfileRoute;
+  entries: ReadableEntry[];
+  stats: EndpointStats;
+}
+
+/** Groups by endpoint (the framework's route where known), slowest median first. */
 export function groupByEndpoint(entries: readonly ReadableEntry[]): EndpointGroup[] {
   const groups = new Map<string, ReadableEntry[]>();
   for (const entry of entries) {
-    const key = endpointKey(entry.header);
-    let list = groups.get(key);
-    if (!list) groups.set(key, (list = []));
+    const id = groupId(entry.header);
+    let list = groups.get(id);
+    if (!list) groups.set(id, (list = []));
     list.push(entry);
   }
   return [...groups]
-    .map(([key, list]) => ({ key, entries: list, stats: durationStats(list.map((e) => e.header.wallMs)) }))
-    .sort((a, b) => b.stats.medianMs - a.stats.medianMs || a.key.localeCompare(b.key));
+    .map(([id, list]): EndpointGroup => {
+      const { route } = list[0].header;
+      const group: EndpointGroup = { id, key: endpointKey(list[0].header), entries: list, stats: endpointStats(list.map((e) => e.header)) };
+      if (route) group.route = route;
+      return group;
+    })
+    .sort((a, b) => b.stats.medianMs - a.stats.medianMs || a.key.localeCompare(b.key) || a.id.localeCompare(b.id));
 }

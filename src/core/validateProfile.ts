@@ -16,6 +16,7 @@ import { PROFILE_FORMAT, READABLE_PROFILE_VERSIONS, SAMPLED_PROFILE_VERSION, typ
 import { visibleText } from './displayText';
 import { ProfileReadError } from './profileReadError';
 import { checkTimesAddUp } from './timeSum';
+import type { ProfileRoute } from './profileFormat';
 
 type Check = (value: unknown) => boolean;
 
@@ -126,8 +127,31 @@ export function validateHeader(value: unknown, path = 'header'): CheckedHeader {
     if (rule.check(field)) checked[key] = field;
     else problems.push(`${ruleMessage(`${path}.${key}`, rule.expected, field)}: ignored`);
   }
+  if (header.route !== undefined) {
+    const route = checkRoute(header.route, `${path}.route`);
+    if (typeof route === 'string') problems.push(`${route}: ignored (the profile is grouped by its path)`);
+    else checked.route = route;
+  }
   if (problems.length > 0) checked.problems = problems;
   return checked as unknown as CheckedHeader;
+}
+
+const ROUTE_FIELDS: [keyof ProfileRoute, Rule][] = [
+  ['template', STRING],
+  ['name', NULLABLE_STRING],
+  ['framework', STRING],
+];
+
+/** The header's optional route, its fields only; or why it is unusable (the first rule broken). */
+function checkRoute(value: unknown, path: string): ProfileRoute | string {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return ruleMessage(path, 'an object', value);
+  const route = value as Record<string, unknown>;
+  const checked: Record<string, unknown> = {};
+  for (const [key, rule] of ROUTE_FIELDS) {
+    if (!rule.check(route[key])) return ruleMessage(`${path}.${key}`, rule.expected, route[key]);
+    checked[key] = route[key];
+  }
+  return checked as unknown as ProfileRoute;
 }
 
 /**

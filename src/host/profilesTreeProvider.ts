@@ -213,11 +213,16 @@ function burstItem(burst: Burst, expanded: boolean): vscode.TreeItem {
 function endpointItem(group: EndpointGroup): vscode.TreeItem {
   const name = visibleText(group.key);
   const item = new vscode.TreeItem(name, vscode.TreeItemCollapsibleState.Collapsed);
-  item.id = `endpoint:${group.key}`;
-  const { count, medianMs, p95Ms, maxMs } = group.stats;
-  item.description = `${count}× · median ${formatMs(medianMs)} · p95 ${formatMs(p95Ms)} · max ${formatMs(maxMs)}`;
-  item.tooltip = `${name}\n${count} request${count === 1 ? '' : 's'}\nmedian ${formatMs(medianMs)}, p95 ${formatMs(p95Ms)}, max ${formatMs(maxMs)}`;
-  item.iconPath = new vscode.ThemeIcon('symbol-namespace');
+  item.id = `endpoint:${group.id}`;
+  const { count, medianMs, p95Ms, maxMs, errorCount } = group.stats;
+  const errors = `${errorCount} error${errorCount === 1 ? '' : 's'}`;
+  item.description = `${count}× · median ${formatMs(medianMs)} · p95 ${formatMs(p95Ms)} · max ${formatMs(maxMs)} · ${errors}`;
+  const route = group.route;
+  const source = route
+    ? `${visibleText(route.framework)} route${route.name === null ? '' : ` ${visibleText(route.name)}`}`
+    : 'grouped by path, ids folded (these profiles record no route)';
+  item.tooltip = `${name}\n${source}\n${count} request${count === 1 ? '' : 's'}, ${errors} (raised or 5xx)\nmedian ${formatMs(medianMs)}, p95 ${formatMs(p95Ms)}, max ${formatMs(maxMs)}`;
+  item.iconPath = new vscode.ThemeIcon(route ? 'symbol-method' : 'symbol-namespace');
   item.contextValue = 'endpoint';
   return item;
 }

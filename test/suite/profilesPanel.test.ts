@@ -127,6 +127,39 @@ describe('Profiles panel', () => {
     }
   });
 
+  it('groups profiles that carry a route by it, with their errors, beside the path-pattern groups', async () => {
+    const profiler = await api();
+    const route = { template: '/items/<int:item_id>', name: 'item_detail', framework: 'flask' };
+    const files = [1, 2, 3].map((n) =>
+      copyFixtureProfile(`items_${n}`, (h) => {
+        h.id = `items-${n}`;
+        h.path = `/items/${n}`;
+        h.wallMs = n * 10;
+        h.route = route;
+        if (n === 3) [h.status, h.error] = [500, 'RuntimeError'];
+      }),
+    );
+    await vscode.commands.executeCommand('requestProfiler.groupByEndpoint');
+    try {
+      const endpoint = async () => {
+        const top = await profiler.tree.getChildren(undefined);
+        return top.map((n) => ({ n, item: profiler.tree.getTreeItem(n) })).find((r) => labelOf(r.item) === 'GET /items/<int:item_id>');
+      };
+      await until(async () => (await endpoint())?.item.description?.toString().startsWith('3×') === true, 'the three routed profiles in one endpoint row');
+      const row = (await endpoint())!;
+      assert.match(String(row.item.description), /^3× · median 20(\.0+)? ms · p95 30(\.0+)? ms · max 30(\.0+)? ms · 1 error$/);
+      assert.match(String(row.item.tooltip), /flask route item_detail/);
+      assert.equal((await profiler.tree.getChildren(row.n)).length, 3);
+      // Fixtures without a route keep the guessed grouping.
+      const top = await profiler.tree.getChildren(undefined);
+      assert.ok(top.some((n) => labelOf(profiler.tree.getTreeItem(n)) === 'GET /api/users/{id}'));
+    } finally {
+      await vscode.commands.executeCommand('requestProfiler.groupByTime');
+      for (const file of files) fs.rmSync(file, { force: true });
+      await until(async () => !(await allRows(profiler)).some((r) => labelOf(r.item).startsWith('GET /items/')), 'the routed copies to go');
+    }
+  });
+
   it('applies settings without a reload: maxProfiles and the watched folders', async () => {
     const profiler = await api();
     const config = vscode.workspace.getConfiguration('requestProfiler');

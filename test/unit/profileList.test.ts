@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { ProfileIndex, type ReadableEntry } from '../../src/core/profileIndex';
 import { matchesFilter, parseDuration, parseStatusFilter } from '../../src/core/profileFilter';
-import { durationStats, endpointKey, groupByEndpoint, groupIntoBursts, percentile } from '../../src/core/profileGroups';
+import { durationStats, endpointKey, endpointStats, groupByEndpoint, groupIntoBursts, isFailedRequest, percentile } from '../../src/core/profileGroups';
 import { formatAge, formatMs } from '../../src/core/format';
 import { makeHeader } from './profileSamples';
 
@@ -98,6 +98,53 @@ describe('grouping', () => {
         ['GET /fast', 1, 1],
       ],
     );
+  });
+});
+
+describe('endpoints from routes', () => {
+  const flaskUser = { template: '/users/<int:id>', name: 'user', framework: 'flask' };
+
+  it('names an endpoint by its route when the profile has one, by its folded path otherwise', () => {
+    assert.equal(endpointKey({ method: 'GET', path: '/users/7', route: flaskUser }), 'GET /users/<int:id>');
+    assert.equal(endpointKey({ method: 'GET', path: '/users/7' }), 'GET /users/{id}');
+  });
+
+  it('counts as failed the requests that raised or answered 5xx', () => {
+    assert.equal(isFailedRequest({ status: 500, error: null }), true);
+    assert.equal(isFailedRequest({ status: null, error: 'ValueError' }), true);
+    assert.equal(isFailedRequest({ status: 200, error: 'BrokenPipeError' }), true);
+    assert.equal(isFailedRequest({ status: 404, error: null }), false);
+    assert.equal(isFailedRequest({ status: null, error: null }), false);
+  });
+
+  it('gives count, median, p95, max and errors of one endpoint', () => {
+    const headers = [10, 20, 30, 40].map((wallMs, i) => ({ wallMs, status: i === 3 ? 503 : 200, error: null }));
+    assert.deepEqual(endpointStats(headers), { count: 4, medianMs: 25, p95Ms: 40, maxMs: 40, errorCount: 1 });
+  });
+
+  it('groups by route, apart from guessed patterns and other frameworks that read the same', () => {
+    const pyramidItem = { template: '/items/{id}', name: 'item', framework: 'pyramid' };
+    const groups = groupByEndpoint([
+      entry('/p/1', { path: '/users/1', wallMs: 10, route: flaskUser }),
+      entry('/p/2', { path: '/users/2', wallMs: 30, route: flaskUser, status: 500 }),
+      // A path the route's converter refused (a 404): no route, so its own guessed group.
+      entry('/p/3', { path: '/users/x', wallMs: 1, status: 404 }),
+      entry('/p/4', { path: '/items/5', wallMs: 5, route: pyramidItem }),
+      entry('/p/5', { path: '/items/6', wallMs: 7 }),
+      entry('/p/6', { path: '/items/7', wallMs: 9, route: { ...pyramidItem, framework: 'starlette' } }),
+    ]);
+    assert.deepEqual(
+      groups.map((g) => [g.key, g.route?.framework ?? null, g.stats.count, g.stats.medianMs, g.stats.errorCount]),
+      [
+        ['GET /users/<int:id>', 'flask', 2, 20, 1],
+        ['GET /items/{id}', 'starlette', 1, 9, 0],
+        ['GET /items/{id}', null, 1, 7, 0],
+        ['GET /items/{id}', 'pyramid', 1, 5, 0],
+        ['GET /users/x', null, 1, 1, 0],
+      ],
+    );
+    assert.equal(new Set(groups.map((g) => g.id)).size, groups.length, 'every group its own id');
+    assert.deepEqual(groups[0].route, flaskUser);
   });
 });
 

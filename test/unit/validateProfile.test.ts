@@ -176,6 +176,26 @@ describe('validating a profile header', () => {
     assert.deepEqual(wrong.problems, ['header.clientDisconnected: expected true or false, got the string "yes": ignored']);
   });
 
+  it('keeps a route of the right shape, its fields only, and ignores a wrong one with the reason', () => {
+    const route = { template: '/users/<int:id>', name: 'user', framework: 'flask' };
+    assert.deepEqual(parseProfileHeader(profileText({ ...makeHeader(), route: { ...route, later: 1 } } as never)).route, route);
+    assert.deepEqual(parseProfileHeader(profileText({ ...makeHeader(), route: { ...route, name: null } })).route, { ...route, name: null });
+    const absent = parseProfileHeader(profileText(makeHeader()));
+    assert.equal('route' in absent, false);
+    assert.equal(absent.problems, undefined);
+    const wrongs: [unknown, string][] = [
+      ['/users', 'header.route: expected an object, got the string "/users"'],
+      [{ ...route, template: 42 }, 'header.route.template: expected a string, got 42'],
+      [{ ...route, name: 7 }, 'header.route.name: expected a string or null, got 7'],
+      [{ template: '/x', name: null }, 'header.route.framework: expected a string, got nothing (the field is missing)'],
+    ];
+    for (const [value, message] of wrongs) {
+      const header = parseProfileHeader(profileText({ ...makeHeader(), route: value } as never));
+      assert.equal('route' in header, false, message);
+      assert.deepEqual(header.problems, [`${message}: ignored (the profile is grouped by its path)`]);
+    }
+  });
+
   it('refuses a response.disconnect that is neither text nor null', () => {
     const withDisconnect = (value: string) => profileText(makeHeader()).replace('"statusLine":"200 OK"', `"statusLine":"200 OK","disconnect":${value}`);
     assert.equal(parseProfileDocument(withDisconnect('"the client closed the connection"')).response.disconnect, 'the client closed the connection');
