@@ -14,6 +14,8 @@ from .config import Config
 from .record import RequestRecord, as_string
 from .recording import GATE, ProfilingGate, Recording
 from .redact import Redactor
+from .sampling import shared_sampler
+from .sampling.asgi_steps import SampledSteps
 from .selection import RequestSelector
 from .steps import StepProfiler
 from .writer import ProfileWriter
@@ -28,6 +30,11 @@ Send = Callable[[Message], Awaitable[None]]
 ASGI_NOTE = ("asgi: the profiler ran only while this request's task (and tasks it started) ran; time spent "
              "awaiting is in wallMs, not in profiledMs or cpuMs; every resumption of a coroutine counts as a "
              "call; work in other threads (thread-pool endpoints) is not recorded")
+
+ASGI_SAMPLED_NOTE = ("asgi: sampled; the request's running and awaiting times are measured exactly at each "
+                     "step of its task (and tasks it started), and samples divide each among stacks; work in "
+                     "other threads (thread-pool endpoints, run_in_executor) is not sampled: it shows as "
+                     "awaiting at the await that waits for it")
 
 # A step cannot wait long: it blocks the event loop. Longer waits make the step unprofiled.
 MAX_STEP_WAIT_S = 0.25
@@ -87,6 +94,7 @@ class ASGIProfilerMiddleware:
         self.redactor = Redactor(self.config.redact, self.config.redact_names)
         self.selector = RequestSelector(self.config)
         self.gate: ProfilingGate = GATE
+        self.sampler = shared_sampler(self.config.sample_interval_ms / 1000.0) if self.config.engine == "sample" else None
         self.writer = ProfileWriter(self.config, self.redactor, self.gate) if self.config.enabled else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -97,9 +105,14 @@ class ASGIProfilerMiddleware:
             wanted = self.selector.wants(str(scope.get("path", "")))
             record = RequestRecord("asgi")
             record.defer_request_fields(fill_from_scope, dict(scope))
-            record.notes.append(ASGI_NOTE)
-            steps = StepProfiler(Recording(self.config.confine_threads, self.gate),
-                                 min(self.config.max_wait_s, MAX_STEP_WAIT_S))
+            steps: Any
+            if self.sampler is not None:
+                record.notes.append(ASGI_SAMPLED_NOTE)
+                steps = SampledSteps(self.sampler)
+            else:
+                record.notes.append(ASGI_NOTE)
+                steps = StepProfiler(Recording(self.config.confine_threads, self.gate),
+                                     min(self.config.max_wait_s, MAX_STEP_WAIT_S))
         except Exception:
             log.exception("request_profiler: could not start profiling; serving the request unprofiled")
             await self.app(scope, receive, send)
@@ -150,7 +163,7 @@ class ASGIProfilerMiddleware:
                 record.notes.append("tasks started by this request were not profiled")
             self._finish(record, steps)
 
-    def _finish(self, record: RequestRecord, steps: StepProfiler) -> None:
+    def _finish(self, record: RequestRecord, steps: Any) -> None:
         try:
             record.finish()
             recording_notes = steps.recording.finish()

@@ -114,6 +114,12 @@ class SteppedAwait:
             val = val.with_traceback(tb)
         return self._steps.step(self._inner.throw, val)
 
+    @property
+    def resumable(self) -> Any:
+        """The coroutine (or iterator) this steps through: where the request waits
+        between steps (the sampling engine follows its awaits)."""
+        return self._inner
+
     def close(self) -> None:
         # Unprofiled: a close comes from garbage collection as often as from the app,
         # at any time and on any thread.

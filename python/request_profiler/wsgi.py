@@ -16,6 +16,8 @@ from .config import Config
 from .record import RequestRecord, as_string
 from .recording import GATE, ProfilingGate, Recording
 from .redact import Redactor
+from .sampling import shared_sampler
+from .sampling.wsgi_recording import SampledRecording
 from .selection import RequestSelector
 from .writer import ProfileWriter
 
@@ -67,6 +69,7 @@ class ProfilerMiddleware:
         self.redactor = Redactor(self.config.redact, self.config.redact_names)
         self.selector = RequestSelector(self.config)
         self.gate: ProfilingGate = GATE
+        self.sampler = shared_sampler(self.config.sample_interval_ms / 1000.0) if self.config.engine == "sample" else None
         self.writer: Optional[ProfileWriter] = ProfileWriter(self.config, self.redactor, self.gate) if self.config.enabled else None
 
     def __call__(self, environ: Environ, start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -110,7 +113,8 @@ class ProfilerMiddleware:
         try:
             record.defer_request_fields(fill_from_environ, dict(environ))
             record.notes.append(WSGI_NOTE)
-            recording = Recording(self.config.confine_threads, self.gate)
+            recording: Any = (SampledRecording(self.sampler) if self.sampler is not None
+                              else Recording(self.config.confine_threads, self.gate))
             record.cpu_s = -thread_time()
         except Exception:
             log.exception("request_profiler: could not start profiling; serving the request unprofiled")

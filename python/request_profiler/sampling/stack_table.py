@@ -56,16 +56,21 @@ class StackTable:
         # frames were too deep to walk to the entry point (sampler.py says when).
         self.unattributed_wall = 0.0
         self.unattributed_samples = 0
+        # Wall time of the samples running (False) and awaiting (True), overflow included.
+        self.wall_by_kind = {False: 0.0, True: 0.0}
+        self.overflow_by_kind = {False: 0.0, True: 0.0}
 
     def add(self, frames: Tuple[Frame, ...], awaiting: bool, wall: float, cpu: float) -> None:
         self.samples += 1
         self.wall += wall
         self.cpu += cpu
+        self.wall_by_kind[awaiting] += wall
         key = (frames, awaiting)
         totals = self._stacks.get(key)
         if totals is None:
             if len(self._stacks) >= self._max_stacks:
                 self.overflow_wall += wall
+                self.overflow_by_kind[awaiting] += wall
                 self.overflow_samples += 1
                 return
             totals = self._stacks[key] = StackTotals()
@@ -78,6 +83,28 @@ class StackTable:
         self.wall += wall
         self.unattributed_wall += wall
         self.unattributed_samples += 1
+
+    def rescale(self, running: float, awaiting: float) -> None:
+        """Makes the running stacks add up to running seconds and the awaiting ones to
+        awaiting seconds, each stack keeping its share of its kind. A kind with time
+        but no sample is unattributed time; unattributed samples (none under a step
+        driver) are dropped, their time being in one of the two."""
+        targets = {False: running, True: awaiting}
+        factors: Dict[bool, float] = {}
+        self.unattributed_wall = 0.0
+        for kind, target in targets.items():
+            sampled = self.wall_by_kind[kind]
+            if sampled > 0:
+                factors[kind] = target / sampled
+            else:
+                factors[kind] = 0.0
+                self.unattributed_wall += target
+            self.overflow_by_kind[kind] *= factors[kind]
+            self.wall_by_kind[kind] = target if sampled > 0 else 0.0
+        for (_, awaiting_stack), totals in self._stacks.items():
+            totals.wall *= factors[awaiting_stack]
+        self.overflow_wall = sum(self.overflow_by_kind.values())
+        self.wall = running + awaiting
 
     def distinct_stacks(self) -> int:
         return len(self._stacks)
