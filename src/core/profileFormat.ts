@@ -50,6 +50,8 @@ export interface ProfileHeader {
   /** Number of functions and edges in the profile (to size work before parsing it). */
   functionCount: number;
   edgeCount: number;
+  /** Version 2: "sample" when the sampling engine profiled the request (absent in cProfile profiles). */
+  engine?: 'sample';
 }
 
 export interface ProfiledFunction {
@@ -75,11 +77,37 @@ export interface ProfiledFunction {
 export type ProfiledEdge = [number, number, number, number, number, number];
 
 export interface ProfileData {
+  /** Version 2: "sample" (then tt/ct are sampled self/inclusive wall seconds, cc = nc samples). */
+  engine?: 'sample';
   functions: ProfiledFunction[];
   edges: ProfiledEdge[];
+  /** Version 2: how the sampling went. */
+  sampling?: SamplingStats;
+  /** Version 2: every distinct sampled stack, heaviest first. */
+  stacks?: SampledStack[];
   /** What the numbers mean: e.g. "asgi: coroutine resumptions count as calls; awaits excluded". */
   notes: string[];
 }
+
+/** Version 2: how the sampling went; times in milliseconds (docs/profile-format.md). */
+export interface SamplingStats {
+  intervalMs: number;
+  samples: number;
+  rateHz: number;
+  maxGapMs: number;
+  sampledMs: number;
+  cpuMs: number | null;
+  unsampledTailMs: number;
+  unattributedMs: number;
+  overflowMs: number;
+  distinctStacks: number;
+  /** ASGI only: exactly measured running and awaiting time. */
+  runningMs?: number;
+  awaitingMs?: number;
+}
+
+/** [function indices root to leaf, line of each frame, awaiting, wallSeconds, cpuSeconds, samples]. */
+export type SampledStack = [number[], number[], boolean, number, number, number];
 
 export interface ProfileRequest {
   method: string;

@@ -1,0 +1,280 @@
+"""The sampling engine behind the middlewares (engine="sample"): how it is chosen, the
+version 2 profile it writes, where its stacks start, and that nothing it does can cost
+the app a request."""
+
+import asyncio
+import json
+import os
+import sys
+import time
+import unittest
+from typing import Any, Dict, List
+from unittest import mock
+
+from tests.support import TempDirTestCase, call, make_environ, profile_files
+from tests.schema_check import errors
+
+from request_profiler import ASGIProfilerMiddleware, ProfilerMiddleware
+from request_profiler.__main__ import read_header
+from request_profiler.config import Config, ConfigError
+from request_profiler.paste import paste_filter_app_factory
+from request_profiler.run.command import add_arguments, middleware_options
+from request_profiler.sampling import Sampler, StackTable
+from request_profiler.sampling.profile_tables import function_tables
+from request_profiler.sampling.sampler import SamplingResult, shared_sampler
+from request_profiler.sampling.stack_table import SampledTables
+
+SAMPLED_PREFIX = '{"format":"request-profiler","version":2,"header":'
+SCHEMA_PATH = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                           "docs", "profile.schema.json")
+
+
+def load_sampled(path: str) -> Dict[str, Any]:
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    assert text.startswith(SAMPLED_PREFIX), text[:80]
+    return json.loads(text)
+
+
+def spin(seconds: float) -> None:
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        pass
+
+
+def stack_names(doc: Dict[str, Any]) -> List[List[str]]:
+    functions = doc["profile"]["functions"]
+    return [[functions[i]["name"] for i in row[0]] for row in doc["profile"]["stacks"]]
+
+
+class EngineChoiceTest(TempDirTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self._engine_env = os.environ.pop("REQUEST_PROFILER_ENGINE", None)
+        self.addCleanup(self._restore_engine_env)
+
+    def _restore_engine_env(self) -> None:
+        os.environ.pop("REQUEST_PROFILER_ENGINE", None)
+        if self._engine_env is not None:
+            os.environ["REQUEST_PROFILER_ENGINE"] = self._engine_env
+
+    def test_cprofile_is_the_default_and_sample_is_chosen_by_option_paste_or_environment(self) -> None:
+        self.assertEqual(Config(profile_dir=self.profile_dir).engine, "cprofile")
+        self.assertEqual(Config(profile_dir=self.profile_dir, engine="sample").engine, "sample")
+        paste = paste_filter_app_factory(lambda e, s: [], {}, profile_dir=self.profile_dir, engine=" Sample ",
+                                         sample_interval_ms="2.5")
+        self.assertEqual((paste.config.engine, paste.config.sample_interval_ms), ("sample", 2.5))
+        self.assertIsNotNone(paste.sampler)
+        os.environ["REQUEST_PROFILER_ENGINE"] = "sample"
+        self.assertEqual(Config(profile_dir=self.profile_dir).engine, "sample")
+
+    def test_a_wrong_engine_or_interval_fails_at_start_up_saying_what_to_use(self) -> None:
+        with self.assertRaises(ConfigError) as caught:
+            ProfilerMiddleware(lambda e, s: [], self.profile_dir, engine="pyspy")
+        self.assertIn("cprofile or sample", str(caught.exception))
+        os.environ["REQUEST_PROFILER_ENGINE"] = "sampled"
+        with self.assertRaises(ConfigError) as caught:
+            ASGIProfilerMiddleware(lambda s, r, w: None, self.profile_dir)
+        self.assertIn("REQUEST_PROFILER_ENGINE", str(caught.exception))
+        os.environ.pop("REQUEST_PROFILER_ENGINE")
+        for bad in ("0", "-1", "fast"):
+            with self.assertRaises(ConfigError, msg=bad) as caught:
+                ProfilerMiddleware(lambda e, s: [], self.profile_dir, engine="sample", sample_interval_ms=bad)
+            self.assertIn("sample_interval_ms", str(caught.exception))
+
+    def test_the_run_wrapper_takes_engine_and_interval_flags(self) -> None:
+        import argparse
+        parser = argparse.ArgumentParser()
+        add_arguments(parser)
+        args = parser.parse_args(["--engine", "sample", "--sample-interval-ms", "2", "--", "flask", "run"])
+        options = middleware_options(args)
+        self.assertEqual(options, {"engine": "sample", "sample_interval_ms": "2"})
+        self.assertEqual(Config.from_options(dict(options, profile_dir=self.profile_dir)).engine, "sample")
+
+
+class ProfileTablesTest(unittest.TestCase):
+    def test_functions_and_edges_mean_self_inclusive_and_samples_counted_once_per_stack(self) -> None:
+        functions = [{"file": "f.py", "line": n, "name": name, "qualname": name}
+                     for n, name in enumerate(["main", "walk", "leaf"])]
+        # main > walk > walk > leaf (recursive), main > walk (self), main (self, awaiting).
+        stacks = [[[0, 1, 1, 2], [1, 2, 2, 3], False, 0.5, 0.4, 5],
+                  [[0, 1], [1, 2], False, 0.25, 0.25, 2],
+                  [[0], [7], True, 0.125, 0.0, 1]]
+        tables = function_tables(SampledTables(functions, stacks))
+        by_name = {f["name"]: f for f in tables.functions}
+        self.assertEqual((by_name["main"]["tt"], by_name["main"]["ct"], by_name["main"]["nc"]), (0.125, 0.875, 8))
+        self.assertEqual((by_name["walk"]["tt"], by_name["walk"]["ct"], by_name["walk"]["cc"]), (0.25, 0.75, 7))
+        self.assertEqual((by_name["leaf"]["tt"], by_name["leaf"]["ct"], by_name["leaf"]["nc"]), (0.5, 0.5, 5))
+        edges = {(e[0], e[1]): e[2:] for e in tables.edges}
+        self.assertEqual(edges[(0, 1)], [7, 7, 0.25, 0.75])
+        self.assertEqual(edges[(1, 1)], [5, 5, 0.0, 0.5])
+        self.assertEqual(edges[(1, 2)], [5, 5, 0.5, 0.5])
+        self.assertEqual(len(edges), 3)
+
+    def test_exact_running_and_awaiting_times_are_divided_by_the_samples_of_each(self) -> None:
+        a, b, c = spin.__code__, stack_names.__code__, load_sampled.__code__
+        table = StackTable()
+        table.add(((a, 1),), False, 0.01, 0.01)
+        table.add(((b, 1),), False, 0.03, 0.03)
+        table.add(((c, 1),), True, 0.06, 0.0)
+        table.rescale(0.2, 0.3)
+        tables = table.tables()
+        walls = {tables.functions[row[0][0]]["name"]: row[3] for row in tables.stacks}
+        self.assertAlmostEqual(walls["spin"], 0.05)
+        self.assertAlmostEqual(walls["stack_names"], 0.15)
+        self.assertAlmostEqual(walls["load_sampled"], 0.3)
+        self.assertAlmostEqual(table.wall, 0.5)
+        self.assertEqual(table.unattributed_wall, 0.0)
+        lonely = StackTable()
+        lonely.add(((c, 1),), True, 0.06, 0.0)
+        lonely.rescale(0.2, 0.3)
+        self.assertAlmostEqual(lonely.unattributed_wall, 0.2, msg="running time with no running sample")
+
+
+def wsgi_app(environ: Dict[str, Any], start_response: Any) -> Any:
+    spin(0.03)
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    if environ["PATH_INFO"] == "/stream":
+        return streamed_body()
+    return [b"ok"]
+
+
+def streamed_body() -> Any:
+    for _ in range(2):
+        spin(0.02)
+        yield b"chunk"
+
+
+class SampledWsgiProfileTest(TempDirTestCase):
+    def middleware(self, **options: Any) -> ProfilerMiddleware:
+        mw = ProfilerMiddleware(wsgi_app, self.profile_dir, engine="sample", **options)
+        assert mw.writer is not None
+        self.addCleanup(mw.writer.close)
+        return mw
+
+    def written(self, mw: ProfilerMiddleware) -> Dict[str, Any]:
+        assert mw.writer is not None
+        mw.writer.flush()
+        (path,) = profile_files(self.profile_dir)
+        doc = load_sampled(path)
+        self.assertEqual(read_header(path), doc["header"], "the listing reads version 2 headers too")
+        return doc
+
+    def test_a_sampled_profile_is_version_2_with_stacks_stats_and_no_pstats_file(self) -> None:
+        mw = self.middleware(write_prof=True)
+        self.assertEqual(call(mw, make_environ("/stream")), b"chunkchunk")
+        doc = self.written(mw)
+        header, profile = doc["header"], doc["profile"]
+        self.assertEqual((doc["version"], header["engine"], profile["engine"]), (2, "sample", "sample"))
+        self.assertTrue(header["profiled"])
+        sampling = profile["sampling"]
+        self.assertEqual(sorted(sampling), sorted([
+            "intervalMs", "samples", "rateHz", "maxGapMs", "sampledMs", "cpuMs", "unsampledTailMs",
+            "unattributedMs", "overflowMs", "distinctStacks"]))
+        self.assertGreater(sampling["samples"], 5)
+        self.assertEqual(sampling["distinctStacks"], len(profile["stacks"]))
+        self.assertEqual(header["functionCount"], len(profile["functions"]))
+        self.assertAlmostEqual(sum(row[3] for row in profile["stacks"]) * 1000, header["profiledMs"], places=6)
+        names = os.listdir(self.profile_dir)
+        self.assertTrue(any(n.endswith(".dot") for n in names), names)
+        self.assertFalse(any(n.endswith(".prof") for n in names), "sample counts would read as calls in pstats")
+        if os.path.exists(SCHEMA_PATH):
+            with open(SCHEMA_PATH, encoding="utf-8") as f:
+                self.assertEqual(errors(json.load(f), doc), [])
+
+    def test_stacks_start_at_the_app_and_at_the_body_and_never_show_the_middleware(self) -> None:
+        mw = self.middleware()
+        call(mw, make_environ("/stream"))
+        stacks = stack_names(self.written(mw))
+        roots = {names[0] for names in stacks if names}
+        self.assertEqual(roots, {"wsgi_app", "streamed_body"}, stacks)
+        self.assertIn(["wsgi_app", "spin"], stacks)
+        self.assertIn(["streamed_body", "spin"], stacks)
+
+    def test_time_between_stretches_is_not_sampled(self) -> None:
+        # The server's time between body chunks is not the app's: it weighs in no sample.
+        mw = self.middleware()
+        result = mw(make_environ("/stream"), lambda status, headers, exc_info=None: None)
+        chunks = []
+        for chunk in result:
+            chunks.append(chunk)
+            time.sleep(0.05)
+        result.close()
+        doc = self.written(mw)
+        self.assertLess(doc["profile"]["sampling"]["sampledMs"], doc["header"]["wallMs"] - 90)
+
+    def test_a_sampler_that_cannot_start_leaves_the_request_served_and_says_why(self) -> None:
+        mw = self.middleware()
+        assert mw.sampler is not None
+        with mock.patch.object(mw.sampler, "begin", side_effect=RuntimeError("no threads left")):
+            self.assertEqual(call(mw), b"ok")
+        assert mw.writer is not None
+        mw.writer.flush()
+        (path,) = profile_files(self.profile_dir)
+        header = read_header(path)
+        assert header is not None
+        self.assertFalse(header["profiled"])
+        self.assertIn("no threads left", header["skipReason"])
+
+    def test_failing_samples_leave_the_request_served_and_the_profile_says_so(self) -> None:
+        mw = self.middleware()
+        assert mw.sampler is not None
+        with mock.patch("request_profiler.sampling.sampler.running_stack", side_effect=RuntimeError("walk failed")):
+            self.assertEqual(call(mw), b"ok")
+        doc = self.written(mw)
+        self.assertTrue(any("could not be taken" in n and "walk failed" in n for n in doc["profile"]["notes"]),
+                        doc["profile"]["notes"])
+
+
+class SampledAsgiProfileTest(TempDirTestCase):
+    def test_an_asgi_request_is_sampled_running_and_awaiting_at_its_own_awaits(self) -> None:
+        async def waits_here() -> None:
+            await asyncio.sleep(0.04)
+
+        async def app(scope: Any, receive: Any, send: Any) -> None:
+            spin(0.03)
+            await waits_here()
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            await send({"type": "http.response.body", "body": b"ok"})
+
+        mw = ASGIProfilerMiddleware(app, self.profile_dir, engine="sample")
+        assert mw.writer is not None
+        self.addCleanup(mw.writer.close)
+
+        async def main() -> None:
+            async def receive() -> Dict[str, Any]:
+                return {"type": "http.request"}
+
+            async def send(message: Any) -> None:
+                pass
+            await mw({"type": "http", "method": "GET", "path": "/", "headers": []}, receive, send)
+
+        asyncio.run(main())
+        mw.writer.flush()
+        (path,) = profile_files(self.profile_dir)
+        doc = load_sampled(path)
+        profile = doc["profile"]
+        stacks = stack_names(doc)
+        self.assertIn(["app", "spin"], stacks)
+        self.assertIn(["app", "waits_here", "sleep"], stacks)
+        sampling = profile["sampling"]
+        awaiting = sum(row[3] for row in profile["stacks"] if row[2]) * 1000
+        running = sum(row[3] for row in profile["stacks"] if not row[2]) * 1000
+        self.assertAlmostEqual(awaiting, sampling["awaitingMs"], places=6)
+        self.assertAlmostEqual(running, sampling["runningMs"], places=6)
+        self.assertAlmostEqual(running + awaiting + sampling["unattributedMs"],
+                               sampling["sampledMs"], places=6)
+        self.assertGreater(sampling["awaitingMs"], 35)
+        self.assertGreater(sampling["runningMs"], 25)
+
+
+class SharedSamplerTest(unittest.TestCase):
+    def test_one_sampler_per_interval_lowering_the_switch_interval_only_below_it(self) -> None:
+        self.assertIs(shared_sampler(0.001), shared_sampler(0.001))
+        self.assertIsNot(shared_sampler(0.001), shared_sampler(0.002))
+        self.assertAlmostEqual(shared_sampler(0.001).switch_interval_s or 0, 0.001)
+        self.assertIsNone(shared_sampler(0.010).switch_interval_s)
+
+
+if __name__ == "__main__":
+    unittest.main()
