@@ -111,12 +111,26 @@ class ProfileTablesTest(unittest.TestCase):
         self.assertEqual(edges[(1, 2)], [5, 5, 0.5, 0.5])
         self.assertEqual(len(edges), 3)
 
+    def test_a_sample_shares_its_time_with_the_previous_stack_and_the_tail_likewise(self) -> None:
+        a, b = spin.__code__, stack_names.__code__
+        table = StackTable()
+        table.add(((a, 1),), False, 0.02, 0.02)
+        table.add(((b, 1),), False, 0.04, 0.04)  # the switch from a to b fell somewhere in these 40 ms
+        table.add(((b, 1),), True, 0.02, 0.0)
+        table.end_stretch(0.01)
+        tables = table.tables()
+        got = {(tables.functions[row[0][0]]["name"], row[2]): (round(row[3], 9), round(row[4], 9), row[5])
+               for row in tables.stacks}
+        self.assertEqual(got, {("spin", False): (0.04, 0.04, 1), ("stack_names", False): (0.03, 0.02, 1),
+                               ("stack_names", True): (0.015, 0.0, 1)})
+        self.assertAlmostEqual(table.wall, 0.085)
+
     def test_exact_running_and_awaiting_times_are_divided_by_the_samples_of_each(self) -> None:
         a, b, c = spin.__code__, stack_names.__code__, load_sampled.__code__
         table = StackTable()
-        table.add(((a, 1),), False, 0.01, 0.01)
-        table.add(((b, 1),), False, 0.03, 0.03)
-        table.add(((c, 1),), True, 0.06, 0.0)
+        for code, awaiting, wall in ((a, False, 0.01), (b, False, 0.03), (c, True, 0.06)):
+            table.new_stretch()  # each sample on its own, not sharing its time with the one before
+            table.add(((code, 1),), awaiting, wall, 0.0 if awaiting else wall)
         table.rescale(0.2, 0.3)
         tables = table.tables()
         walls = {tables.functions[row[0][0]]["name"]: row[3] for row in tables.stacks}

@@ -138,7 +138,8 @@ class ThreadAttributionTest(unittest.TestCase):
             result = sampler.finish(one.recording)
             sampler.sample_once()
         self.assertEqual(result.table.samples, 2)
-        self.assertAlmostEqual(result.table.wall, 2.0)
+        # The 0.25 s after the last sample: half goes to the last stack, as between samples.
+        self.assertAlmostEqual(result.table.wall, 2.125)
         self.assertAlmostEqual(result.wall_seconds, 2.25)
         self.assertAlmostEqual(result.unsampled_tail_seconds, 0.25)
         self.assertAlmostEqual(result.max_gap_s, 1.5)

@@ -75,7 +75,10 @@ class Recording:
         if self.active:
             self.active = False
             self.active_seconds += now - self.active_since
-            self.unsampled_seconds += max(0.0, now - self.last_sample_at)
+            tail = max(0.0, now - self.last_sample_at)
+            self.unsampled_seconds += tail
+            self.max_gap = max(self.max_gap, tail)
+            self.table.end_stretch(tail)
 
 
 class SamplingResult:
@@ -255,6 +258,7 @@ class Sampler:
             now = self._clock()
             recording.root = root
             recording.last_sample_at = now
+            recording.table.new_stretch()
             recording.active = True
             recording.active_since = now
             self._add(recording)
