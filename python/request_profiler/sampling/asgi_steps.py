@@ -72,7 +72,7 @@ class SampledSteps:
             return resume(*args)
         self.steps += 1
         outer = recording.root
-        recording.root = sys._getframe()
+        recording.root = sys._getframe()  # pyright: ignore[reportPrivateUsage]
         began = self._clock()
         cpu_began = thread_time()
         try:

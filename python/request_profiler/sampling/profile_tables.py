@@ -18,7 +18,10 @@ from .stack_table import SampledTables
 def function_tables(sampled: SampledTables) -> ProfileTables:
     functions: List[Dict[str, Any]] = [dict(f, cc=0, nc=0, tt=0.0, ct=0.0) for f in sampled.functions]
     edges: Dict[Tuple[int, int], List[Any]] = {}
-    for frames, _lines, _awaiting, wall, _cpu, samples in sampled.stacks:
+    for row in sampled.stacks:
+        frames: List[int] = row[0]
+        wall: float = row[3]
+        samples: int = row[5]
         if not frames:
             continue
         leaf = functions[frames[-1]]

@@ -31,7 +31,7 @@ class SampledRecording:
         """Called by the middleware's helper (wsgi.py: _start, begin_stretch) that the
         frame running the stretch called: that frame, two up, is the root of the samples."""
         try:
-            root = sys._getframe(2)
+            root = sys._getframe(2)  # pyright: ignore[reportPrivateUsage]
             if self._recording is None:
                 self._recording = self.sampler.begin(root)
             else:
