@@ -282,6 +282,39 @@ class SampledAsgiProfileTest(TempDirTestCase):
         self.assertGreater(sampling["runningMs"], 25)
 
 
+    def test_a_task_the_request_starts_runs_in_its_profile_while_the_request_awaits_it(self) -> None:
+        async def child_work() -> None:
+            spin(0.04)
+
+        async def app(scope: Any, receive: Any, send: Any) -> None:
+            await asyncio.ensure_future(child_work())
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            await send({"type": "http.response.body", "body": b"ok"})
+
+        mw = ASGIProfilerMiddleware(app, self.profile_dir, engine="sample")
+        assert mw.writer is not None
+        self.addCleanup(mw.writer.close)
+
+        async def main() -> None:
+            async def receive() -> Dict[str, Any]:
+                return {"type": "http.request"}
+
+            async def send(message: Any) -> None:
+                pass
+            await mw({"type": "http", "method": "GET", "path": "/", "headers": []}, receive, send)
+
+        asyncio.run(main())
+        mw.writer.flush()
+        (path,) = profile_files(self.profile_dir)
+        doc = load_sampled(path)
+        running = [names for names, row in zip(stack_names(doc), doc["profile"]["stacks"]) if not row[2]]
+        self.assertIn(["child_work", "spin"], running)
+        sampling = doc["profile"]["sampling"]
+        self.assertGreater(sampling["runningMs"], 35, "the child task's steps are the request's running time")
+        assert mw.sampler is not None
+        self.assertEqual(mw.sampler.recording_count(), 0, "one recording, finished: the child task began none")
+
+
 class SharedSamplerTest(unittest.TestCase):
     def test_one_sampler_per_interval_lowering_the_switch_interval_only_below_it(self) -> None:
         self.assertIs(shared_sampler(0.001), shared_sampler(0.001))

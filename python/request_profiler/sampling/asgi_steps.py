@@ -51,7 +51,11 @@ class SampledSteps:
         return self
 
     def run(self, awaitable: Awaitable[Any]) -> SteppedAwait:
+        """The request's coroutine (its first call, from asgi.py: sampling begins), or a
+        task it started (child_tasks.py: stepped under the same recording)."""
         stepped = SteppedAwait(self, awaitable)
+        if self._recording is not None or self.last_refusal is not None:
+            return stepped
         try:
             task = asyncio.current_task()
             self._recording = self.sampler.begin(None, task)

@@ -246,6 +246,11 @@ class Sampler:
         if not self._recordings:
             self._restore_switch_interval()
 
+    def recording_count(self) -> int:
+        """Recordings being sampled now (begun or resumed, not paused or finished)."""
+        with self._lock:
+            return len(self._recordings)
+
     def pause(self, recording: Recording) -> None:
         """Between stretches of app code (a WSGI body chunk and the next): no samples,
         and no weight for the time until resume."""
