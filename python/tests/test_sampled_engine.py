@@ -42,6 +42,18 @@ def spin(seconds: float) -> None:
         pass
 
 
+def spin_until_sampled(seconds: float, samples: int = 3) -> None:
+    """Spins for at least seconds and until the shared sampler (the middlewares' at the
+    default interval) has taken `samples` more samples: a machine busy enough to starve
+    the sampler thread makes the test wait longer, not fail."""
+    sampler = shared_sampler(0.001)
+    wanted = sampler.ticks + samples
+    deadline = time.perf_counter() + 10
+    spin(seconds)
+    while sampler.ticks < wanted and time.perf_counter() < deadline:
+        spin(0.001)
+
+
 def stack_names(doc: Dict[str, Any]) -> List[List[str]]:
     functions = doc["profile"]["functions"]
     return [[functions[i]["name"] for i in row[0]] for row in doc["profile"]["stacks"]]
@@ -146,7 +158,7 @@ class ProfileTablesTest(unittest.TestCase):
 
 
 def wsgi_app(environ: Dict[str, Any], start_response: Any) -> Any:
-    spin(0.03)
+    spin_until_sampled(0.03)
     start_response("200 OK", [("Content-Type", "text/plain")])
     if environ["PATH_INFO"] == "/stream":
         return streamed_body()
@@ -155,7 +167,7 @@ def wsgi_app(environ: Dict[str, Any], start_response: Any) -> Any:
 
 def streamed_body() -> Any:
     for _ in range(2):
-        spin(0.02)
+        spin_until_sampled(0.02)
         yield b"chunk"
 
 
@@ -202,8 +214,24 @@ class SampledWsgiProfileTest(TempDirTestCase):
         stacks = stack_names(self.written(mw))
         roots = {names[0] for names in stacks if names}
         self.assertEqual(roots, {"wsgi_app", "streamed_body"}, stacks)
-        self.assertIn(["wsgi_app", "spin"], stacks)
-        self.assertIn(["streamed_body", "spin"], stacks)
+        self.assertIn(["wsgi_app", "spin_until_sampled", "spin"], stacks)
+        self.assertIn(["streamed_body", "spin_until_sampled", "spin"], stacks)
+
+    def test_the_middleware_s_code_around_each_stretch_is_left_out_of_the_stacks(self) -> None:
+        mw = self.middleware()
+        sampler = mw.sampler
+        assert sampler is not None
+        finished: List[Any] = []
+        real_finish = sampler.finish
+
+        def finish(recording: Any) -> Any:
+            finished.append(recording)
+            return real_finish(recording)
+
+        with mock.patch.object(sampler, "finish", finish):
+            call(mw, make_environ("/stream"))
+        (recording,) = finished
+        self.assertEqual({code.co_name for code in recording.own_codes}, {"_start", "begin_stretch", "begin", "stop"})
 
     def test_time_between_stretches_is_not_sampled(self) -> None:
         # The server's time between body chunks is not the app's: it weighs in no sample.
@@ -234,7 +262,8 @@ class SampledWsgiProfileTest(TempDirTestCase):
         mw = self.middleware()
         assert mw.sampler is not None
         with mock.patch("request_profiler.sampling.sampler.running_stack", side_effect=RuntimeError("walk failed")):
-            self.assertEqual(call(mw), b"ok")
+            self.assertEqual(call(mw), b"ok")  # its app spins until the sampler has ticked, failing
+        self.assertGreater(mw.sampler.failures, 0)
         doc = self.written(mw)
         self.assertTrue(any("could not be taken" in n and "walk failed" in n for n in doc["profile"]["notes"]),
                         doc["profile"]["notes"])
@@ -246,7 +275,7 @@ class SampledAsgiProfileTest(TempDirTestCase):
             await asyncio.sleep(0.04)
 
         async def app(scope: Any, receive: Any, send: Any) -> None:
-            spin(0.03)
+            spin_until_sampled(0.03)
             await waits_here()
             await send({"type": "http.response.start", "status": 200, "headers": []})
             await send({"type": "http.response.body", "body": b"ok"})
@@ -269,7 +298,7 @@ class SampledAsgiProfileTest(TempDirTestCase):
         doc = load_sampled(path)
         profile = doc["profile"]
         stacks = stack_names(doc)
-        self.assertIn(["app", "spin"], stacks)
+        self.assertIn(["app", "spin_until_sampled", "spin"], stacks)
         self.assertIn(["app", "waits_here", "sleep"], stacks)
         sampling = profile["sampling"]
         awaiting = sum(row[3] for row in profile["stacks"] if row[2]) * 1000
@@ -284,7 +313,7 @@ class SampledAsgiProfileTest(TempDirTestCase):
 
     def test_a_task_the_request_starts_runs_in_its_profile_while_the_request_awaits_it(self) -> None:
         async def child_work() -> None:
-            spin(0.04)
+            spin_until_sampled(0.04)
 
         async def app(scope: Any, receive: Any, send: Any) -> None:
             await asyncio.ensure_future(child_work())
@@ -308,7 +337,7 @@ class SampledAsgiProfileTest(TempDirTestCase):
         (path,) = profile_files(self.profile_dir)
         doc = load_sampled(path)
         running = [names for names, row in zip(stack_names(doc), doc["profile"]["stacks"]) if not row[2]]
-        self.assertIn(["child_work", "spin"], running)
+        self.assertIn(["child_work", "spin_until_sampled", "spin"], running)
         sampling = doc["profile"]["sampling"]
         self.assertGreater(sampling["runningMs"], 35, "the child task's steps are the request's running time")
         assert mw.sampler is not None

@@ -126,6 +126,16 @@ class ThreadAttributionTest(unittest.TestCase):
         self.assertEqual(result.table.unattributed_samples, 1)
         self.assertEqual(result.table.tables().stacks, [])
 
+    def test_a_stack_starting_in_the_middleware_s_own_code_is_not_the_app_s(self) -> None:
+        sampler = Sampler(start_thread=False)
+        with ParkedThread(sampler, "handler_one") as one:
+            # As when a sample falls while the middleware begins or ends a stretch.
+            one.recording.own_codes.add(ParkedThread.handler_one.__code__)
+            sampler.sample_once()
+            result = sampler.finish(one.recording)
+        self.assertEqual(result.table.unattributed_samples, 1)
+        self.assertEqual(result.table.tables().stacks, [])
+
     def test_sampling_stops_at_finish_and_each_sample_weighs_the_time_since_the_last(self) -> None:
         now = [100.0]
         sampler = Sampler(start_thread=False, clock=lambda: now[0])

@@ -30,7 +30,7 @@ import os
 import sys
 import threading
 import time
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Set
 
 from .frames import DEFAULT_MAX_DEPTH, awaiting_stack, running_stack
 from .stack_table import DEFAULT_MAX_STACKS, StackTable
@@ -52,6 +52,9 @@ class Recording:
         # Set by a step driver (asgi_steps.py): the request's own coroutine, whose whole
         # chain of awaits is where it waits while it does not run (root is then its step).
         self.coroutine: Any = None
+        # Code of the middleware that can run just above root while a stretch begins or
+        # ends: samples that find it there are not the app's.
+        self.own_codes: Set[Any] = set()
         self.table = table
         self.begun_at = now
         self.last_sample_at = now
@@ -331,7 +334,10 @@ class Sampler:
             recording.last_sample_at = now
             if wall > recording.max_gap:
                 recording.max_gap = wall
-            if recording is owner:
+            if recording is owner and stack and stack[0][0] in recording.own_codes:
+                # The middleware's own code between stretches (beginning or ending one).
+                recording.table.add_unattributed(wall)
+            elif recording is owner:
                 recording.table.add(stack or (), False, wall, cpu)
             elif recording.task is not None or recording.coroutine is not None:
                 waiting = self._awaiting(recording)

@@ -31,11 +31,14 @@ class SampledRecording:
         """Called by the middleware's helper (wsgi.py: _start, begin_stretch) that the
         frame running the stretch called: that frame, two up, is the root of the samples."""
         try:
-            root = sys._getframe(2)  # pyright: ignore[reportPrivateUsage]
+            helper = sys._getframe(1)  # pyright: ignore[reportPrivateUsage]
+            root = helper.f_back
             if self._recording is None:
                 self._recording = self.sampler.begin(root)
+                self._recording.own_codes.update(OWN_CODES)
             else:
                 self.sampler.resume(self._recording, root)
+            self._recording.own_codes.add(helper.f_code)
         except Exception as exc:  # never costs the request: it is served, the profile says why
             return "the sampler could not start: %s: %s" % (type(exc).__name__, exc)
         return None
@@ -49,3 +52,8 @@ class SampledRecording:
             return []
         self.result = self.sampler.finish(self._recording)
         return self.result.notes()
+
+
+# What runs above the root after a stretch ends (stop) or before it begins (begin, under
+# the helper that called it).
+OWN_CODES = (SampledRecording.begin.__code__, SampledRecording.stop.__code__)
