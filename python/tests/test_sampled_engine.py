@@ -13,6 +13,8 @@ from unittest import mock
 
 from tests.support import TempDirTestCase, call, make_environ, profile_files
 from tests.schema_check import errors
+from tests.servers import EXPECTED, ServerProcess, run_clients
+from tests.test_frameworks import need
 
 from request_profiler import ASGIProfilerMiddleware, ProfilerMiddleware
 from request_profiler.__main__ import read_header
@@ -342,6 +344,84 @@ class SampledAsgiProfileTest(TempDirTestCase):
         self.assertGreater(sampling["runningMs"], 35, "the child task's steps are the request's running time")
         assert mw.sampler is not None
         self.assertEqual(mw.sampler.recording_count(), 0, "one recording, finished: the child task began none")
+
+
+class SampledThreadedServerTest(TempDirTestCase):
+    def test_a_threaded_server_s_concurrent_requests_are_all_sampled_each_with_its_own_handler(self) -> None:
+        server = ServerProcess(self.profile_dir, engine="sample")
+        try:
+            results = run_clients(server, clients=8, requests_each=6)
+        finally:
+            out, err = server.stop()
+        for path, status, body in results:
+            self.assertEqual((status, body), (200, EXPECTED[path]))
+        self.assertNotIn("Traceback", err)
+        self.assertIn("dropped=0 failed=0 written=48", out)
+        with_own_handler = 0
+        for path in profile_files(self.profile_dir):
+            doc = load_sampled(path)
+            self.assertTrue(doc["header"]["profiled"], "no gate: nobody waits, nobody is turned away")
+            own = "handler_%s" % doc["header"]["path"][2:]
+            handlers = {f["name"] for f in doc["profile"]["functions"] if f["name"].startswith("handler_")}
+            self.assertLessEqual(handlers, {own}, path)
+            with_own_handler += handlers == {own}
+        # Each request lasts a few milliseconds: a starved sampler may miss some, not most.
+        self.assertGreater(with_own_handler, 24)
+
+
+class SampledStarletteTest(TempDirTestCase):
+    """Debian's python3 has Starlette (scripts/test-python.sh requires it there)."""
+
+    def test_child_tasks_streaming_and_a_thread_pool_endpoint_under_starlette(self) -> None:
+        need("starlette", "httpx")
+        from starlette.applications import Starlette
+        from starlette.responses import PlainTextResponse, StreamingResponse
+        from starlette.routing import Route
+        from starlette.testclient import TestClient
+
+        def chunk_maker(i: int) -> bytes:
+            spin_until_sampled(0.005)
+            return b"%d\n" % i
+
+        async def rows() -> Any:
+            for i in range(3):
+                await asyncio.sleep(0)
+                yield chunk_maker(i)
+
+        async def export(request: Any) -> Any:
+            return StreamingResponse(rows(), media_type="text/csv")
+
+        def blocking(request: Any) -> Any:  # a plain def endpoint: Starlette runs it in a thread pool
+            time.sleep(0.03)
+            return PlainTextResponse("done")
+
+        app = Starlette(routes=[Route("/export", export), Route("/blocking", blocking)])
+
+        @app.middleware("http")
+        async def add_header(request: Any, call_next: Any) -> Any:  # the app runs in a child task
+            response = await call_next(request)
+            response.headers["X-Seen"] = "1"
+            return response
+
+        app.add_middleware(ASGIProfilerMiddleware, profile_dir=self.profile_dir, engine="sample")
+        with TestClient(app) as client:
+            self.assertEqual(client.get("/export").text, "0\n1\n2\n")
+            self.assertEqual(client.get("/blocking").text, "done")
+        node = app.middleware_stack
+        while node is not None and not isinstance(node, ASGIProfilerMiddleware):
+            node = getattr(node, "app", None)
+        assert node is not None and node.writer is not None
+        node.writer.flush(10)
+        docs = {load_sampled(p)["header"]["path"]: load_sampled(p) for p in profile_files(self.profile_dir)}
+        self.assertEqual(sorted(docs), ["/blocking", "/export"])
+        exported = [names for names in stack_names(docs["/export"]) if "chunk_maker" in names]
+        self.assertTrue(exported, stack_names(docs["/export"]))
+        blocking_doc = docs["/blocking"]
+        self.assertTrue(any("thread-pool endpoints" in n for n in blocking_doc["profile"]["notes"]))
+        self.assertNotIn("blocking", {f["name"] for f in blocking_doc["profile"]["functions"]},
+                         "a thread pool's work is not sampled (the note says so)")
+        self.assertGreater(blocking_doc["profile"]["sampling"]["awaitingMs"], 25,
+                           "the request awaits the thread pool meanwhile")
 
 
 class SharedSamplerTest(unittest.TestCase):
