@@ -17,10 +17,14 @@ reports the rate it really got. CPU time per sample comes from the sampled threa
 CPU clock (time.pthread_getcpuclockid, where the platform has it): running on the CPU
 and blocked in I/O tell apart by it.
 
-Known bias, not solved yet: an event loop releases the GIL in select() between steps,
-when no request runs; a sampler waiting for the GIL gets it there far more often than at
-random, so awaiting reads well above the truth (docs/measurements.md). The
-threaded shares hold (tests/test_sampling.py checks them against timed phases).
+Known bias: an event loop releases the GIL in select() between steps, when no request
+runs; a sampler waiting for the GIL gets it there far more often than at random, so the
+samples' own split reads awaiting well above the truth. The ASGI middleware therefore
+measures each request's running and awaiting time exactly at its steps, and the samples
+only divide each part among stacks (asgi_steps.py, SamplingResult.divide_exact_times).
+A starved sampler (a busy machine, many threads wanting the GIL) takes fewer samples:
+each shares its time with the previous one's stack (stack_table.py), and the profile
+reports the longest gap. tests/test_sampling_accuracy.py checks the shares.
 
 Deliberately not here: the middleware's wiring (when a request begins and ends) and the
 document's shape (stack_table.SampledTables is the format's, document.py writes it).
