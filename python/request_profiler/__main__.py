@@ -63,6 +63,9 @@ def cmd_to_pstats(args: argparse.Namespace) -> int:
         functions, edges = data["functions"], data["edges"]
     except (OSError, ValueError, KeyError, TypeError) as error:
         return _refuse("cannot read %s as a Request Profiler profile: %s" % (args.profile, _reason(error)))
+    if header.get("engine") == "sample":
+        return _refuse("%s is a sampled profile (engine sample): its counts are samples, not calls, which pstats "
+                       "readers would show as calls; no pstats file was written." % args.profile)
     if not functions:
         # pstats refuses a file holding an empty dict ("No stats ... were found"): write nothing.
         if header.get("profiled") is False:

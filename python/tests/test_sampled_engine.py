@@ -210,6 +210,21 @@ class SampledWsgiProfileTest(TempDirTestCase):
             with open(SCHEMA_PATH, encoding="utf-8") as f:
                 self.assertEqual(errors(json.load(f), doc), [])
 
+    def test_to_pstats_refuses_a_sampled_profile_saying_why(self) -> None:
+        import contextlib
+        import io
+        from request_profiler.__main__ import main
+        mw = self.middleware()
+        call(mw)
+        self.written(mw)
+        (path,) = profile_files(self.profile_dir)
+        output = os.path.join(self.tmp, "out.prof")
+        stderr = io.StringIO()
+        with contextlib.redirect_stderr(stderr):
+            self.assertEqual(main(["to-pstats", path, output]), 1)
+        self.assertIn("sampled profile", stderr.getvalue())
+        self.assertFalse(os.path.exists(output))
+
     def test_stacks_start_at_the_app_and_at_the_body_and_never_show_the_middleware(self) -> None:
         mw = self.middleware()
         call(mw, make_environ("/stream"))
