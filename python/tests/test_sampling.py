@@ -136,6 +136,32 @@ class ThreadAttributionTest(unittest.TestCase):
         self.assertEqual(result.table.unattributed_samples, 1)
         self.assertEqual(result.table.tables().stacks, [])
 
+    def test_other_threads_stacks_are_read_with_the_garbage_collector_off_and_it_is_put_back(self) -> None:
+        # python/cpython#106883: a collection started inside sys._current_frames() can
+        # deadlock the process (sampler.current_frames says how).
+        import gc
+        from unittest import mock
+        seen = []
+
+        def current_frames() -> Dict[int, Any]:
+            seen.append(gc.isenabled())
+            return real()
+
+        real = sys._current_frames
+        sampler = Sampler(start_thread=False)
+        self.assertTrue(gc.isenabled())
+        with ParkedThread(sampler, "handler_one") as one, mock.patch.object(sys, "_current_frames", current_frames):
+            sampler.sample_once()
+            gc.disable()
+            try:
+                sampler.sample_once()
+                self.assertFalse(gc.isenabled(), "an app's choice to keep it off is kept")
+            finally:
+                gc.enable()
+            sampler.finish(one.recording)
+        self.assertEqual(seen, [False, False])
+        self.assertTrue(gc.isenabled())
+
     def test_a_full_stack_table_keeps_counting_time_and_the_profile_says_so(self) -> None:
         sampler = Sampler(start_thread=False, max_stacks=1)
         with ParkedThread(sampler, "handler_one") as one:

@@ -30,6 +30,7 @@ Deliberately not here: the middleware's wiring (when a request begins and ends) 
 document's shape (stack_table.SampledTables is the format's, document.py writes it).
 """
 
+import gc
 import os
 import sys
 import threading
@@ -182,6 +183,26 @@ class ThreadCpuClocks:
         self._clock_ids.clear()
 
 
+def current_frames() -> Dict[int, Any]:
+    """Every thread's running frame: sys._current_frames(), the one way to read other
+    threads' stacks from Python (documented, but underscored as CPython-specific), with
+    the garbage collector off while it runs. It holds the interpreter's thread-list lock
+    while it makes frame objects; an allocation there can start a collection, whose
+    finalizers may let the GIL go (an sqlite3 statement does), and a thread that then
+    takes the GIL and starts or ends a thread waits for that lock forever
+    (python/cpython#106883, not fixed in 3.11; seen here on 3.11.7: a threaded demo
+    server, sqlite3, a new thread per request). Off only if it was on: an app that
+    turned it off keeps it off."""
+    was_enabled = gc.isenabled()
+    if was_enabled:
+        gc.disable()
+    try:
+        return sys._current_frames()  # pyright: ignore[reportPrivateUsage]
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 class Sampler:
     """Samples the recordings begun with it from one daemon thread, which runs only while
     there are recordings. switch_interval_s, when given, is set as the interpreter's
@@ -313,9 +334,7 @@ class Sampler:
 
     def sample_once(self) -> None:
         """Takes one sample of every recording (the sampler thread calls it; tests may too)."""
-        # The one way to read other threads' stacks from Python (documented, but underscored
-        # as CPython-specific): the sampling engine rests on it.
-        top_frames = sys._current_frames()  # pyright: ignore[reportPrivateUsage]
+        top_frames = current_frames()
         with self._lock:
             now = self._clock()
             self.ticks += 1
