@@ -147,10 +147,17 @@ class ThreadAttributionTest(unittest.TestCase):
             seen.append(gc.isenabled())
             return real()
 
+        class Clock:
+            def __call__(self) -> float:  # read under the sampler's lock
+                seen.append(gc.isenabled())
+                return time.perf_counter()
+
         real = sys._current_frames
         sampler = Sampler(start_thread=False)
         self.assertTrue(gc.isenabled())
         with ParkedThread(sampler, "handler_one") as one, mock.patch.object(sys, "_current_frames", current_frames):
+            sampler._clock = Clock()
+            seen.clear()
             sampler.sample_once()
             gc.disable()
             try:
@@ -158,8 +165,9 @@ class ThreadAttributionTest(unittest.TestCase):
                 self.assertFalse(gc.isenabled(), "an app's choice to keep it off is kept")
             finally:
                 gc.enable()
+            sampler._clock = time.perf_counter
             sampler.finish(one.recording)
-        self.assertEqual(seen, [False, False])
+        self.assertEqual(seen, [False] * 4)
         self.assertTrue(gc.isenabled())
 
     def test_a_full_stack_table_keeps_counting_time_and_the_profile_says_so(self) -> None:

@@ -30,12 +30,13 @@ Deliberately not here: the middleware's wiring (when a request begins and ends) 
 document's shape (stack_table.SampledTables is the format's, document.py writes it).
 """
 
+import contextlib
 import gc
 import os
 import sys
 import threading
 import time
-from typing import Any, Callable, Dict, List, Optional, Set
+from typing import Any, Callable, Dict, Generator, List, Optional, Set
 
 from .frames import DEFAULT_MAX_DEPTH, awaiting_stack, running_stack
 from .stack_table import DEFAULT_MAX_STACKS, StackTable
@@ -183,21 +184,22 @@ class ThreadCpuClocks:
         self._clock_ids.clear()
 
 
-def current_frames() -> Dict[int, Any]:
-    """Every thread's running frame: sys._current_frames(), the one way to read other
-    threads' stacks from Python (documented, but underscored as CPython-specific), with
-    the garbage collector off while it runs. It holds the interpreter's thread-list lock
-    while it makes frame objects; an allocation there can start a collection, whose
-    finalizers may let the GIL go (an sqlite3 statement does), and a thread that then
-    takes the GIL and starts or ends a thread waits for that lock forever
-    (python/cpython#106883, not fixed in 3.11; seen here on 3.11.7: a threaded demo
-    server, sqlite3, a new thread per request). Off only if it was on: an app that
-    turned it off keeps it off."""
+@contextlib.contextmanager
+def collector_paused() -> Generator[None, None, None]:
+    """The garbage collector off for a moment, if it was on (an app that turned it off
+    keeps it off). Around sys._current_frames(), which holds the interpreter's
+    thread-list lock while it makes frame objects: an allocation there can start a
+    collection, whose finalizers may let the GIL go (an sqlite3 statement does), and a
+    thread that then takes the GIL and starts or ends a thread waits for that lock
+    forever (python/cpython#106883, not fixed in 3.11; seen here on 3.11.7: a threaded
+    demo server, sqlite3, a thread per request). And around the sampler's own locked
+    work: a finalizer run there (a response body never closed finishes its request)
+    would wait for the sampler's lock on the thread that holds it."""
     was_enabled = gc.isenabled()
     if was_enabled:
         gc.disable()
     try:
-        return sys._current_frames()  # pyright: ignore[reportPrivateUsage]
+        yield
     finally:
         if was_enabled:
             gc.enable()
@@ -334,16 +336,21 @@ class Sampler:
 
     def sample_once(self) -> None:
         """Takes one sample of every recording (the sampler thread calls it; tests may too)."""
-        top_frames = current_frames()
-        with self._lock:
-            now = self._clock()
-            self.ticks += 1
-            by_thread: Dict[int, List[Recording]] = {}
-            for recording in self._recordings:
-                by_thread.setdefault(recording.thread_id, []).append(recording)
-            for thread_id, recordings in by_thread.items():
-                self._sample_thread(top_frames.get(thread_id), thread_id, recordings, now)
-        del top_frames  # frames keep their locals alive: let go at once
+        with collector_paused():
+            # The one way to read other threads' stacks from Python (documented, but
+            # underscored as CPython-specific): the sampling engine rests on it.
+            top_frames = sys._current_frames()  # pyright: ignore[reportPrivateUsage]
+            with self._lock:
+                now = self._clock()
+                self.ticks += 1
+                by_thread: Dict[int, List[Recording]] = {}
+                for recording in self._recordings:
+                    by_thread.setdefault(recording.thread_id, []).append(recording)
+                for thread_id, recordings in by_thread.items():
+                    self._sample_thread(top_frames.get(thread_id), thread_id, recordings, now)
+        # Frames keep their locals alive: let go at once, outside the lock (what they
+        # free may finish a request, which takes it).
+        del top_frames
 
     def _sample_thread(self, top: Any, thread_id: int, recordings: List[Recording], now: float) -> None:
         cpu = self._cpu_since_last(thread_id)
