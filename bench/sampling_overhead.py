@@ -16,7 +16,9 @@ system time (/proc/PID/stat) over the bursts, so this bench runs on Linux.
 
 sample-unwritten samples every request but keeps no profile (min_duration_ms huge): the
 sampler's own cost, without the writer thread's (building and writing one profile per
-request), which the server's CPU includes for the other variants.
+request), which the server's CPU includes for the other variants. A variant ending in
+-switch5 (e.g. sample-unwritten-switch5) leaves the interpreter's switch interval at its
+5 ms default instead of lowering it to the sampling interval while sampling.
 
 Ratios are the median over the runs of each run's own ratio to the bare app (range in
 brackets). Targets (issue #14): latency and CPU with the sampler <= 1.05x the bare app,
@@ -48,9 +50,13 @@ SERVER = SERVER_PRELUDE + textwrap.dedent("""
     kind, variant, profile_dir = sys.argv[3], sys.argv[4], sys.argv[5]
     options = dict(profile_dir=profile_dir, keep_max_files=0, keep_max_mb=0, queue_size=100000,
                    engine="cprofile" if variant == "cprofile" else "sample")
-    if variant == "sample-unwritten":
+    if variant.startswith("sample-unwritten"):
         # Sampled, but no profile kept (none is that long): the sampler's cost without the writer's.
         options["min_duration_ms"] = 1e9
+    if variant.endswith("-switch5"):
+        # The interpreter's switch interval left at its 5 ms default while sampling.
+        import request_profiler.sampling.sampler
+        request_profiler.sampling.sampler.MIN_SWITCH_INTERVAL_S = 0.005
 
     def work():
         return sum(i * i for i in range(20000))
@@ -214,7 +220,7 @@ def main() -> int:
             for key, server in servers.items():
                 results[key].append((statistics.median(server.latencies), server.cpu / server.requests,
                                      server.requests / server.seconds))
-                if key[2] not in ("bare", "sample-unwritten") and "dropped=0 failed=0" not in reports[key]:
+                if key[2] != "bare" and not key[2].startswith("sample-unwritten") and "dropped=0 failed=0" not in reports[key]:
                     print("  %s %s %s: %s" % (versions[key[0]], key[1], key[2], reports[key]))
             print("run %d done" % run, flush=True)
     finally:
