@@ -286,6 +286,50 @@ class SampledWsgiProfileTest(TempDirTestCase):
                         doc["profile"]["notes"])
 
 
+    @unittest.skipUnless(hasattr(os, "fork"), "needs fork")
+    def test_a_forked_child_samples_although_the_sampler_s_lock_was_held_at_the_fork(self) -> None:
+        import threading
+        mw = self.middleware()
+        sampler = mw.sampler
+        assert sampler is not None and mw.writer is not None
+        call(mw)  # the parent's sampler thread has run
+        mw.writer.flush()
+        held, release = threading.Event(), threading.Event()
+
+        def hold_the_lock() -> None:  # as the sampler thread does while it samples
+            with sampler._lock:
+                held.set()
+                release.wait(10)
+
+        holder = threading.Thread(target=hold_the_lock)
+        holder.start()
+        held.wait(10)
+        pid = os.fork()
+        if pid == 0:  # child: the holder does not exist here, its lock would stay held
+            code = 1
+            try:
+                call(mw)
+                code = 0 if mw.writer.flush(10) and sampler.recording_count() == 0 else 2
+            finally:
+                os._exit(code)
+        release.set()
+        holder.join(10)
+        deadline = time.monotonic() + 30
+        status = 0
+        while True:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+            if time.monotonic() > deadline:
+                os.kill(pid, 9)
+                os.waitpid(pid, 0)
+                self.fail("the forked child hung on the sampler's lock")
+            time.sleep(0.05)
+        self.assertEqual(os.WEXITSTATUS(status), 0)
+        pids = sorted(load_sampled(p)["header"]["pid"] for p in profile_files(self.profile_dir))
+        self.assertEqual(pids, sorted([os.getpid(), pid]))
+
+
 class SampledAsgiProfileTest(TempDirTestCase):
     def test_an_asgi_request_is_sampled_running_and_awaiting_at_its_own_awaits(self) -> None:
         async def waits_here() -> None:

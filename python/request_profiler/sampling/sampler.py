@@ -36,6 +36,7 @@ import os
 import sys
 import threading
 import time
+import weakref
 from typing import Any, Callable, Dict, Generator, List, Optional, Set
 
 from .frames import DEFAULT_MAX_DEPTH, awaiting_stack, running_stack
@@ -236,6 +237,28 @@ class Sampler:
         # recording active meanwhile, so its profile says so.
         self.failures = 0
         self.last_failure: Optional[str] = None
+        if hasattr(os, "register_at_fork"):
+            me = weakref.ref(self)
+
+            def after_fork_in_child() -> None:
+                sampler = me()
+                if sampler is not None:
+                    sampler._after_fork()
+            os.register_at_fork(after_in_child=after_fork_in_child)
+
+    def _after_fork(self) -> None:
+        """In a forked child (gunicorn's preload, multiprocessing): the sampler thread and
+        the threads of the parent's requests do not exist here, and the lock may have been
+        held by the sampler thread at the fork. Start clean; the next request starts a thread."""
+        self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)
+        self._recordings = []
+        self._thread = None
+        self._cpu_seen.clear()
+        self._thread_cpu.forget_all()
+        saved, self._saved_switch_interval = self._saved_switch_interval, None
+        if saved is not None:
+            sys.setswitchinterval(saved)
 
     @property
     def has_cpu_clock(self) -> bool:
