@@ -14,7 +14,7 @@ from typing import Any, Dict, List, Optional
 
 from . import __version__
 from .run import command as run_command
-from .document import FIRST_LINE_PREFIX
+from .document import FIRST_LINE_PREFIXES
 from .naming import is_profile_name
 from .pstats_file import pstats_bytes
 from .stats import ProfileTables
@@ -24,10 +24,11 @@ from .recording import capabilities_now
 def read_header(path: str) -> Optional[Dict[str, Any]]:
     with open(path, encoding="utf-8") as f:
         line = f.readline()
-    if not line.startswith(FIRST_LINE_PREFIX) or not line.rstrip("\n").endswith(","):
+    prefix = next((p for p in FIRST_LINE_PREFIXES if line.startswith(p)), None)
+    if prefix is None or not line.rstrip("\n").endswith(","):
         return None
     try:
-        return json.loads(line[len(FIRST_LINE_PREFIX):].rstrip("\n")[:-1])
+        return json.loads(line[len(prefix):].rstrip("\n")[:-1])
     except ValueError:
         return None
 
@@ -62,6 +63,9 @@ def cmd_to_pstats(args: argparse.Namespace) -> int:
         functions, edges = data["functions"], data["edges"]
     except (OSError, ValueError, KeyError, TypeError) as error:
         return _refuse("cannot read %s as a Request Profiler profile: %s" % (args.profile, _reason(error)))
+    if header.get("engine") == "sample":
+        return _refuse("%s is a sampled profile (engine sample): its counts are samples, not calls, which pstats "
+                       "readers would show as calls; no pstats file was written." % args.profile)
     if not functions:
         # pstats refuses a file holding an empty dict ("No stats ... were found"): write nothing.
         if header.get("profiled") is False:

@@ -14,6 +14,7 @@ from . import child_tasks
 from .middleware_parts import MiddlewareParts
 from .record import RequestRecord, as_string
 from .recording import Recording
+from .sampling.asgi_steps import SampledSteps
 from .steps import StepProfiler
 
 log = logging.getLogger("request_profiler")
@@ -26,6 +27,11 @@ Send = Callable[[Message], Awaitable[None]]
 ASGI_NOTE = ("asgi: the profiler ran only while this request's task (and tasks it started) ran; time spent "
              "awaiting is in wallMs, not in profiledMs or cpuMs; every resumption of a coroutine counts as a "
              "call; work in other threads (thread-pool endpoints) is not recorded")
+
+ASGI_SAMPLED_NOTE = ("asgi: sampled; the request's running and awaiting times are measured exactly at each "
+                     "step of its task (and tasks it started), and samples divide each among stacks; work in "
+                     "other threads (thread-pool endpoints, run_in_executor) is not sampled: it shows as "
+                     "awaiting at the await that waits for it")
 
 # A step cannot wait long: it blocks the event loop. Longer waits make the step unprofiled.
 MAX_STEP_WAIT_S = 0.25
@@ -91,9 +97,14 @@ class ASGIProfilerMiddleware(MiddlewareParts):
             wanted = self.selector.wants(str(scope.get("path", "")))
             record = RequestRecord("asgi")
             record.defer_request_fields(fill_from_scope, dict(scope))
-            record.notes.append(ASGI_NOTE)
-            steps = StepProfiler(Recording(self.config.confine_threads, self.gate),
-                                 min(self.config.max_wait_s, MAX_STEP_WAIT_S))
+            steps: Any
+            if self.sampler is not None:
+                record.notes.append(ASGI_SAMPLED_NOTE)
+                steps = SampledSteps(self.sampler)
+            else:
+                record.notes.append(ASGI_NOTE)
+                steps = StepProfiler(Recording(self.config.confine_threads, self.gate),
+                                     min(self.config.max_wait_s, MAX_STEP_WAIT_S))
         except Exception:
             log.exception("request_profiler: could not start profiling; serving the request unprofiled")
             await self.app(scope, receive, send)
@@ -144,7 +155,7 @@ class ASGIProfilerMiddleware(MiddlewareParts):
                 record.notes.append("tasks started by this request were not profiled")
             self._finish(record, steps, scope)
 
-    def _finish(self, record: RequestRecord, steps: StepProfiler, scope: Scope) -> None:
+    def _finish(self, record: RequestRecord, steps: Any, scope: Scope) -> None:
         try:
             record.finish()
             recording_notes = steps.recording.finish()

@@ -8,6 +8,11 @@ from typing import Any, Dict, List, Optional
 
 ENV_SWITCH = "REQUEST_PROFILER"
 ENV_DIR = "REQUEST_PROFILER_DIR"
+ENV_ENGINE = "REQUEST_PROFILER_ENGINE"
+
+# cProfile: every call counted, exact; sample: real stacks of every request at once,
+# by a sampler thread (sampling/). cProfile stays the default.
+ENGINES = ("cprofile", "sample")
 
 # Requests nobody wants to profile: browsers ask for these on their own.
 DEFAULT_IGNORE = (r"^/favicon\.ico$", r"^/robots\.txt$", r"^/apple-touch-icon.*\.png$")
@@ -41,6 +46,14 @@ def _parse_number(name: str, value: Any, kind: type, minimum: float) -> Any:
     return number
 
 
+def parse_engine(value: Any) -> str:
+    text = str(value).strip().lower()
+    if text not in ENGINES:
+        raise ConfigError("request_profiler: engine=%r is not an engine; use %s (option engine, or %s)"
+                          % (value, " or ".join(ENGINES), ENV_ENGINE))
+    return text
+
+
 def _parse_list(value: Any) -> List[str]:
     """A list, or a string of items separated by newlines or commas (the PasteDeploy way)."""
     if value is None:
@@ -67,7 +80,7 @@ class Config:
         "sample_every", "keep_max_files", "keep_max_mb", "write_dot", "write_prof",
         "record_skipped", "redact", "redact_names", "max_wait_s", "queue_size",
         "dot_node_threshold", "dot_edge_threshold", "confine_threads", "profile_child_tasks",
-        "record_server_environ", "queue_max_mb",
+        "record_server_environ", "queue_max_mb", "engine", "sample_interval_ms",
     )
 
     def __init__(self, profile_dir: str = ".profiles", enabled: Any = True,
@@ -79,7 +92,7 @@ class Config:
                  queue_size: Any = 1024, dot_node_threshold: Any = 0.005,
                  dot_edge_threshold: Any = 0.001, confine_threads: Any = True,
                  profile_child_tasks: Any = True, record_server_environ: Any = False,
-                 queue_max_mb: Any = 64.0) -> None:
+                 queue_max_mb: Any = 64.0, engine: Any = "cprofile", sample_interval_ms: Any = 1.0) -> None:
         self.profile_dir = os.environ.get(ENV_DIR) or str(profile_dir)
         self.enabled = parse_bool("enabled", enabled) and switch_is_on()
         patterns = list(DEFAULT_IGNORE) if parse_bool("ignore_defaults", ignore_defaults) else []
@@ -113,6 +126,8 @@ class Config:
         # WSGI only: also record the server process's environment variables that servers
         # like wsgiref copy into every environ (redacted); see request_environ.py.
         self.record_server_environ = parse_bool("record_server_environ", record_server_environ)
+        self.engine = parse_engine(os.environ.get(ENV_ENGINE) or engine)
+        self.sample_interval_ms = _parse_number("sample_interval_ms", sample_interval_ms, float, 0.1)
         if self.enabled:
             check_profile_dir(self.profile_dir)
 

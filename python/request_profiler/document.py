@@ -10,13 +10,20 @@ from .record import RequestRecord
 from .redact import Redactor, redact_all
 from .request_environ import server_environ_note, split_wsgi_environ
 from .recording import OWN_CALLS
+from .sampling.profile_tables import function_tables
+from .sampling.stack_table import SampledTables
 from .stats import ProfileTables, extract
 
 FORMAT = "request-profiler"
 VERSION = 1
+# Profiles of the sampling engine: the same sections, functions and edges, plus the
+# sampled stacks and how the sampling went (docs/profile-format.md).
+SAMPLED_VERSION = 2
 
 # Every file starts with exactly these bytes; a reader can check them cheaply.
 FIRST_LINE_PREFIX = '{"format":"%s","version":%d,"header":' % (FORMAT, VERSION)
+SAMPLED_FIRST_LINE_PREFIX = '{"format":"%s","version":%d,"header":' % (FORMAT, SAMPLED_VERSION)
+FIRST_LINE_PREFIXES = (FIRST_LINE_PREFIX, SAMPLED_FIRST_LINE_PREFIX)
 _COMPACT = (",", ":")
 
 # Order of the document's sections after the header line.
@@ -41,7 +48,16 @@ def _int_or_none(value: Optional[str]) -> Optional[int]:
         return None
 
 
-def _tables(record: RequestRecord) -> ProfileTables:
+def _sampled(record: RequestRecord) -> Any:
+    """The sampling engine's result (sampler.SamplingResult) when the request was sampled."""
+    if getattr(record.profiler, "engine", None) == "sample":
+        return record.profiler.result
+    return None
+
+
+def _tables(record: RequestRecord, stacks: Optional[SampledTables]) -> ProfileTables:
+    if stacks is not None:
+        return function_tables(stacks)
     if record.profiler is None:
         return ProfileTables([], [])
     return extract(record.profiler.getstats(), OWN_CALLS)
@@ -53,7 +69,10 @@ def build(record: RequestRecord, redactor: Redactor,
     (see redact.py); a WSGI environ without the server process's own variables unless
     record_server_environ. The header's id is the file name's stem, made from the
     redacted path."""
-    tables = _tables(record)
+    sampled = _sampled(record)
+    # Made once: the function and edge tables index the stacks' functions.
+    stacks = sampled.table.tables() if sampled is not None else None
+    tables = _tables(record, stacks)
     redaction = redactor.start()
     content_type = record.response_header("Content-Type")
     content_length = _int_or_none(record.response_header("Content-Length"))
@@ -125,6 +144,11 @@ def build(record: RequestRecord, redactor: Redactor,
         "paths": _paths(),
         "profile": {"functions": tables.functions, "edges": tables.edges, "notes": notes},
     }
+    if sampled is not None and stacks is not None:
+        header["engine"] = "sample"
+        header["profiledMs"] = sum(row[3] for row in stacks.stacks if row[0]) * 1000.0
+        body["profile"] = {"engine": "sample", "functions": tables.functions, "edges": tables.edges,
+                           "sampling": sampled.stats(), "stacks": stacks.stacks, "notes": notes}
     return header, body, tables
 
 
@@ -139,7 +163,8 @@ def _dumps(value: Any) -> str:
 def serialise(header: Dict[str, Any], body: Dict[str, Any]) -> str:
     """Line 1 is the format marker and the header; every later section gets its own
     line (profile data last, as it is the bulk)."""
-    parts: List[str] = [FIRST_LINE_PREFIX, _dumps(header), ",\n"]
+    prefix = SAMPLED_FIRST_LINE_PREFIX if header.get("engine") == "sample" else FIRST_LINE_PREFIX
+    parts: List[str] = [prefix, _dumps(header), ",\n"]
     for i, key in enumerate(BODY_KEYS):
         parts.append('"%s":%s' % (key, _dumps(body[key])))
         parts.append(",\n" if i < len(BODY_KEYS) - 1 else "}\n")

@@ -10,7 +10,7 @@ only for the length of a step. Time spent suspended is in the wall time, not in 
 
 import inspect
 import time
-from typing import Any, Awaitable, Callable, Optional
+from typing import Any, Awaitable, Callable, Optional, Protocol
 
 from .recording import Recording
 
@@ -62,6 +62,12 @@ class StepProfiler:
             self._end(recording)
 
 
+class Stepper(Protocol):
+    """What drives the steps: StepProfiler, or the sampling engine's SampledSteps."""
+
+    def step(self, resume: Callable[..., Any], *args: Any) -> Any: ...
+
+
 def _resumable(awaitable: Any) -> Any:
     """What has send/throw/close for this awaitable: a native coroutine or a
     generator-based one (which asyncio 3.8-3.10 still runs as a task) is its own;
@@ -81,7 +87,7 @@ class SteppedAwait:
     never this object. A throw or close reaches the inner coroutine exactly as it
     would without the profiler."""
 
-    def __init__(self, steps: StepProfiler, awaitable: Awaitable[Any]) -> None:
+    def __init__(self, steps: Stepper, awaitable: Awaitable[Any]) -> None:
         self._steps = steps
         self._awaitable = awaitable
         self._inner = _resumable(awaitable)
@@ -113,6 +119,12 @@ class SteppedAwait:
         if tb is not None:
             val = val.with_traceback(tb)
         return self._steps.step(self._inner.throw, val)
+
+    @property
+    def resumable(self) -> Any:
+        """The coroutine (or iterator) this steps through: where the request waits
+        between steps (the sampling engine follows its awaits)."""
+        return self._inner
 
     def close(self) -> None:
         # Unprofiled: a close comes from garbage collection as often as from the app,

@@ -257,7 +257,8 @@ class ProfileWriter:
             self._write_side_file(stem + naming.DOT_SUFFIX, lambda: dotgraph.render(
                 tables, "%s %s  %.1f ms" % (header["method"], header["path"], header["wallMs"]),
                 self.config.dot_node_threshold, self.config.dot_edge_threshold).encode("utf-8", "replace"))
-        if self.config.write_prof and tables.functions:
+        # Not for sampled profiles: pstats readers would take their sample counts for calls.
+        if self.config.write_prof and tables.functions and header.get("engine") != "sample":
             self._yield_to_recording(deadline)
             self._write_side_file(stem + naming.PSTATS_SUFFIX, lambda: pstats_file.pstats_bytes(tables))
         self._yield_to_recording(deadline)

@@ -16,6 +16,7 @@ from . import routes
 from .middleware_parts import MiddlewareParts
 from .record import RequestRecord, as_string
 from .recording import Recording
+from .sampling.wsgi_recording import SampledRecording
 
 log = logging.getLogger("request_profiler")
 
@@ -104,7 +105,8 @@ class ProfilerMiddleware(MiddlewareParts):
         try:
             record.defer_request_fields(fill_from_environ, dict(environ))
             record.notes.append(WSGI_NOTE)
-            recording = Recording(self.config.confine_threads, self.gate)
+            recording: Any = (SampledRecording(self.sampler) if self.sampler is not None
+                              else Recording(self.config.confine_threads, self.gate))
             record.cpu_s = -thread_time()
         except Exception:
             log.exception("request_profiler: could not start profiling; serving the request unprofiled")

@@ -99,8 +99,9 @@ export type ProfiledEdge = [number, number, number, number, number, number];
 /**
  * One distinct stack of a sampled profile: [frames, lines, awaiting, wallSeconds, cpuSeconds,
  * samples]. frames are function indices from the request's entry point (root) to the running
- * frame (leaf); lines[i] is the line frames[i] was at; awaiting is true when an asyncio request
- * was waiting at that await rather than running.
+ * frame (leaf), empty for samples of the request's thread running none of its own frames;
+ * lines[i] is the line frames[i] was at; awaiting is true when an asyncio request was waiting
+ * at that await rather than running.
  */
 export type SampledStack = [number[], number[], boolean, number, number, number];
 
@@ -124,6 +125,9 @@ export interface SamplingStats {
   /** Time of stacks left out once the request had too many distinct ones. */
   overflowMs: number;
   distinctStacks: number;
+  /** ASGI only: the request's running and awaiting time, measured exactly by its step driver. */
+  runningMs?: number;
+  awaitingMs?: number;
 }
 
 export interface ProfileData {

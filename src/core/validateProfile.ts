@@ -286,7 +286,11 @@ function checkEngine(profile: Record<string, unknown>, version: number): void {
     return;
   }
   if (engine !== 'sample') fail('profile.engine', `"sample" in a version ${SAMPLED_PROFILE_VERSION} profile`, engine);
-  checkFields(profile.sampling, 'profile.sampling', SAMPLING_FIELDS);
+  const sampling = checkFields(profile.sampling, 'profile.sampling', SAMPLING_FIELDS);
+  // ASGI only: the request's running and awaiting time, measured exactly.
+  for (const key of ['runningMs', 'awaitingMs']) {
+    if (sampling[key] !== undefined && !SECONDS.check(sampling[key])) fail(`profile.sampling.${key}`, SECONDS.expected, sampling[key]);
+  }
   const stacks = profile.stacks;
   if (!Array.isArray(stacks)) fail('profile.stacks', 'an array', stacks);
   const count = (profile.functions as unknown[]).length;
@@ -309,7 +313,8 @@ const SAMPLING_FIELDS: [string, Rule][] = [
 function checkStack(stack: unknown, path: string, count: number): void {
   if (!Array.isArray(stack) || stack.length !== 6) fail(path, 'an array [frames, lines, awaiting, wallSeconds, cpuSeconds, samples]', stack);
   const [frames, lines, awaiting, wall, cpu, samples] = stack as unknown[];
-  if (!Array.isArray(frames) || frames.length === 0) fail(`${path}[0]`, 'a non-empty array of function indices', frames);
+  // Empty: samples of the request's thread running none of the request's own frames.
+  if (!Array.isArray(frames)) fail(`${path}[0]`, 'an array of function indices', frames);
   for (let at = 0; at < frames.length; at++) {
     const frame: unknown = frames[at];
     if (!(isCount(frame) && frame < count)) fail(`${path}[0][${at}]`, `a function index from 0 to ${count - 1} (there are ${count} functions)`, frame);

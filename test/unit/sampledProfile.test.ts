@@ -74,6 +74,16 @@ describe('reading a sampled profile (version 2)', () => {
     assert.equal(document.profile.sampling.rateHz, 1000);
   });
 
+  it('opens a stack without frames (samples of the thread running none of the request’s own code), and ASGI’s exact split', () => {
+    const document = sampledDocument();
+    document.profile.stacks.push([[], [], false, 0.001, 0.001, 1]);
+    document.profile.sampling.runningMs = 12;
+    document.profile.sampling.awaitingMs = 18;
+    const opened = parseProfileDocument(documentText(document));
+    assert.deepEqual(opened.profile.stacks?.[4], [[], [], false, 0.001, 0.001, 1]);
+    assert.equal(opened.profile.sampling?.awaitingMs, 18);
+  });
+
   it('lists from its first line alone', () => {
     const header = parseProfileHeader(documentText(sampledDocument()));
     assert.equal(header.engine, 'sample');
@@ -123,7 +133,12 @@ describe('reading a sampled profile (version 2)', () => {
       (d) => (d.profile.stacks[2][0][1] = 3),
       'profile.stacks[2][0][1]: expected a function index from 0 to 2 (there are 3 functions), got 3',
     ],
-    ['an empty stack', (d) => (d.profile.stacks[0][0] = []), 'profile.stacks[0][0]: expected a non-empty array of function indices, got an array of 0 items'],
+    ['frames that are not an array', (d) => (d.profile.stacks[0][0] = 3), 'profile.stacks[0][0]: expected an array of function indices, got 3'],
+    [
+      'an ASGI running time that is not a number',
+      (d) => (d.profile.sampling.runningMs = 'x'),
+      'profile.sampling.runningMs: expected a finite number ≥ 0, got the string "x"',
+    ],
     [
       'fewer lines than frames',
       (d) => (d.profile.stacks[1][1] = [14]),

@@ -67,7 +67,7 @@ def awaiting_stack(coroutine: Any, root: Any, max_depth: int = DEFAULT_MAX_DEPTH
     coroutine (a Future, another Task): its awaiting frame is the leaf. None when root is
     not in the chain (the request's coroutine is running, finished, or not in this task)."""
     frames: List[Frame] = []
-    inside = False
+    inside = root is None
     awaitable = coroutine
     steps = 0
     while awaitable is not None and steps < max_depth * 4:

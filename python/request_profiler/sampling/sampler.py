@@ -17,20 +17,27 @@ reports the rate it really got. CPU time per sample comes from the sampled threa
 CPU clock (time.pthread_getcpuclockid, where the platform has it): running on the CPU
 and blocked in I/O tell apart by it.
 
-Known bias, not solved yet: an event loop releases the GIL in select() between steps,
-when no request runs; a sampler waiting for the GIL gets it there far more often than at
-random, so awaiting reads well above the truth (docs/measurements.md). The
-threaded shares hold (tests/test_sampling.py checks them against timed phases).
+Known bias: an event loop releases the GIL in select() between steps, when no request
+runs; a sampler waiting for the GIL gets it there far more often than at random, so the
+samples' own split reads awaiting well above the truth. The ASGI middleware therefore
+measures each request's running and awaiting time exactly at its steps, and the samples
+only divide each part among stacks (asgi_steps.py, SamplingResult.divide_exact_times).
+A starved sampler (a busy machine, many threads wanting the GIL) takes fewer samples:
+each shares its time with the previous one's stack (stack_table.py), and the profile
+reports the longest gap. tests/test_sampling_accuracy.py checks the shares.
 
 Deliberately not here: the middleware's wiring (when a request begins and ends) and the
 document's shape (stack_table.SampledTables is the format's, document.py writes it).
 """
 
+import contextlib
+import gc
 import os
 import sys
 import threading
 import time
-from typing import Any, Callable, Dict, List, Optional
+import weakref
+from typing import Any, Callable, Dict, Generator, List, Optional, Set
 
 from .frames import DEFAULT_MAX_DEPTH, awaiting_stack, running_stack
 from .stack_table import DEFAULT_MAX_STACKS, StackTable
@@ -49,14 +56,39 @@ class Recording:
         # between stretches of app code (set_root), or clear it while no app code runs.
         self.root = root
         self.task = task
+        # Set by a step driver (asgi_steps.py): the request's own coroutine, whose whole
+        # chain of awaits is where it waits while it does not run (root is then its step).
+        self.coroutine: Any = None
+        # Code of the middleware that can run just above root while a stretch begins or
+        # ends: samples that find it there are not the app's.
+        self.own_codes: Set[Any] = set()
         self.table = table
         self.begun_at = now
         self.last_sample_at = now
         self.finished_at: Optional[float] = None
         self.max_gap = 0.0
+        # Sampled stretches (begin/resume to pause/finish): their total length, and the
+        # part of it after each stretch's last sample, too short to have been sampled.
+        self.active = True
+        self.active_since = now
+        self.active_seconds = 0.0
+        self.unsampled_seconds = 0.0
+        # Samples the sampler thread failed to take while this recording was active.
+        self.failures_at_begin = 0
+        self.failures = 0
+        self.last_failure: Optional[str] = None
 
     def set_root(self, root: Any) -> None:
         self.root = root
+
+    def close_stretch(self, now: float) -> None:
+        if self.active:
+            self.active = False
+            self.active_seconds += now - self.active_since
+            tail = max(0.0, now - self.last_sample_at)
+            self.unsampled_seconds += tail
+            self.max_gap = max(self.max_gap, tail)
+            self.table.end_stretch(tail)
 
 
 class SamplingResult:
@@ -66,16 +98,37 @@ class SamplingResult:
         self.table = recording.table
         finished = recording.finished_at if recording.finished_at is not None else recording.last_sample_at
         self.wall_seconds = finished - recording.begun_at
-        # Between the last sample and the end: too short to have been sampled.
-        self.unsampled_tail_seconds = finished - recording.last_sample_at
+        # Time sampled stretches lasted (the request's wall time when it was never paused).
+        self.active_seconds = recording.active_seconds
+        # After the last sample of each stretch: too short to have been sampled.
+        self.unsampled_tail_seconds = recording.unsampled_seconds
         self.interval_s = interval_s
         self.max_gap_s = recording.max_gap
         self.cpu_clock = cpu_clock
+        self.failures = recording.failures
+        self.last_failure = recording.last_failure
+        # Set by a step driver that timed the request's running and awaiting exactly.
+        self.running_seconds: Optional[float] = None
+        self.awaiting_seconds: Optional[float] = None
+
+    def notes(self) -> List[str]:
+        """What the profile must say about how the sampling went, when it went wrong."""
+        notes: List[str] = []
+        if self.failures:
+            notes.append("sampling: %d sample(s) could not be taken (%s); their time is in the next sample taken"
+                         % (self.failures, self.last_failure))
+        if self.table.samples == 0:
+            notes.append("sampling: no sample was taken (the request lasted %.1f ms, sampled every %g ms); "
+                         "its time is in wallMs only" % (self.wall_seconds * 1000, self.interval_s * 1000))
+        if self.table.overflow_samples:
+            notes.append("sampling: the request had more distinct stacks than the table holds; %.1f ms of samples "
+                         "with new stacks are counted in sampling.overflowMs only" % (self.table.overflow_wall * 1000))
+        return notes
 
     def stats(self) -> Dict[str, Any]:
         table = self.table
-        rate = table.samples / self.wall_seconds if self.wall_seconds > 0 else 0.0
-        return {
+        rate = table.samples / self.active_seconds if self.active_seconds > 0 else 0.0
+        stats = {
             "intervalMs": self.interval_s * 1000,
             "samples": table.samples,
             "rateHz": rate,
@@ -87,6 +140,19 @@ class SamplingResult:
             "overflowMs": table.overflow_wall * 1000,
             "distinctStacks": table.distinct_stacks(),
         }
+        if self.running_seconds is not None and self.awaiting_seconds is not None:
+            stats["runningMs"] = self.running_seconds * 1000
+            stats["awaitingMs"] = self.awaiting_seconds * 1000
+        return stats
+
+    def divide_exact_times(self, running_seconds: float, awaiting_seconds: float) -> None:
+        """Under asyncio the step driver knows exactly how long the request ran and how
+        long it awaited; samples then only divide each of the two among its stacks (the
+        sampler gets the GIL far more often while the loop waits in select() than at
+        random, so the samples' own split is biased; sampler.py)."""
+        self.running_seconds = running_seconds
+        self.awaiting_seconds = awaiting_seconds
+        self.table.rescale(running_seconds, awaiting_seconds)
 
 
 class ThreadCpuClocks:
@@ -119,6 +185,27 @@ class ThreadCpuClocks:
         self._clock_ids.clear()
 
 
+@contextlib.contextmanager
+def collector_paused() -> Generator[None, None, None]:
+    """The garbage collector off for a moment, if it was on (an app that turned it off
+    keeps it off). Around sys._current_frames(), which holds the interpreter's
+    thread-list lock while it makes frame objects: an allocation there can start a
+    collection, whose finalizers may let the GIL go (an sqlite3 statement does), and a
+    thread that then takes the GIL and starts or ends a thread waits for that lock
+    forever (python/cpython#106883, not fixed in 3.11; seen here on 3.11.7: a threaded
+    demo server, sqlite3, a thread per request). And around the sampler's own locked
+    work: a finalizer run there (a response body never closed finishes its request)
+    would wait for the sampler's lock on the thread that holds it."""
+    was_enabled = gc.isenabled()
+    if was_enabled:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 class Sampler:
     """Samples the recordings begun with it from one daemon thread, which runs only while
     there are recordings. switch_interval_s, when given, is set as the interpreter's
@@ -146,6 +233,32 @@ class Sampler:
         # Each sampled thread's CPU time at its previous sample.
         self._cpu_seen: Dict[int, float] = {}
         self.ticks = 0
+        # Samples that failed (an exception in sample_once): counted into each
+        # recording active meanwhile, so its profile says so.
+        self.failures = 0
+        self.last_failure: Optional[str] = None
+        if hasattr(os, "register_at_fork"):
+            me = weakref.ref(self)
+
+            def after_fork_in_child() -> None:
+                sampler = me()
+                if sampler is not None:
+                    sampler._after_fork()
+            os.register_at_fork(after_in_child=after_fork_in_child)
+
+    def _after_fork(self) -> None:
+        """In a forked child (gunicorn's preload, multiprocessing): the sampler thread and
+        the threads of the parent's requests do not exist here, and the lock may have been
+        held by the sampler thread at the fork. Start clean; the next request starts a thread."""
+        self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)
+        self._recordings = []
+        self._thread = None
+        self._cpu_seen.clear()
+        self._thread_cpu.forget_all()
+        saved, self._saved_switch_interval = self._saved_switch_interval, None
+        if saved is not None:
+            sys.setswitchinterval(saved)
 
     @property
     def has_cpu_clock(self) -> bool:
@@ -157,25 +270,62 @@ class Sampler:
         thread_id = threading.get_ident()
         recording = Recording(thread_id, root, task, StackTable(self.max_stacks), self._clock())
         with self._lock:
-            if not any(r.thread_id == thread_id for r in self._recordings):
-                # The thread's CPU time counts from here, not from its previous request.
-                self._cpu_seen[thread_id] = time.thread_time()
-            if not self._recordings and self.switch_interval_s is not None:
-                self._saved_switch_interval = sys.getswitchinterval()
-                sys.setswitchinterval(self.switch_interval_s)
-            self._recordings.append(recording)
-            self._ensure_thread()
-            self._wake.notify()
+            recording.failures_at_begin = self.failures
+            self._add(recording)
         return recording
+
+    def _add(self, recording: Recording) -> None:
+        """Under the lock: recording joins the sampled ones."""
+        thread_id = recording.thread_id
+        if not any(r.thread_id == thread_id for r in self._recordings):
+            # The thread's CPU time counts from here, not from its previous request.
+            self._cpu_seen[thread_id] = time.thread_time()
+        if not self._recordings and self.switch_interval_s is not None:
+            self._saved_switch_interval = sys.getswitchinterval()
+            sys.setswitchinterval(self.switch_interval_s)
+        self._recordings.append(recording)
+        self._ensure_thread()
+        self._wake.notify()
+
+    def _remove(self, recording: Recording, now: float) -> None:
+        """Under the lock: recording leaves the sampled ones (its stretch ends at now)."""
+        recording.close_stretch(now)
+        recording.failures += self.failures - recording.failures_at_begin
+        recording.failures_at_begin = self.failures
+        if self.last_failure is not None and recording.failures:
+            recording.last_failure = self.last_failure
+        if recording in self._recordings:
+            self._recordings.remove(recording)
+        if not self._recordings:
+            self._restore_switch_interval()
+
+    def recording_count(self) -> int:
+        """Recordings being sampled now (begun or resumed, not paused or finished)."""
+        with self._lock:
+            return len(self._recordings)
+
+    def pause(self, recording: Recording) -> None:
+        """Between stretches of app code (a WSGI body chunk and the next): no samples,
+        and no weight for the time until resume."""
+        with self._lock:
+            self._remove(recording, self._clock())
+
+    def resume(self, recording: Recording, root: Any) -> None:
+        """On the request's thread, before its next stretch of app code above root."""
+        with self._lock:
+            now = self._clock()
+            recording.root = root
+            recording.last_sample_at = now
+            recording.table.new_stretch()
+            recording.active = True
+            recording.active_since = now
+            self._add(recording)
 
     def finish(self, recording: Recording) -> SamplingResult:
         """Stops sampling the request; its samples so far are its result."""
         with self._lock:
             recording.finished_at = self._clock()
-            if recording in self._recordings:
-                self._recordings.remove(recording)
-            if not self._recordings:
-                self._restore_switch_interval()
+            self._remove(recording, recording.finished_at)
         return SamplingResult(recording, self.interval_s, self.has_cpu_clock)
 
     def _restore_switch_interval(self) -> None:
@@ -202,23 +352,28 @@ class Sampler:
             time.sleep(self.interval_s)
             try:
                 self.sample_once()
-            except Exception:  # never let one bad sample stop the sampling of every request
-                pass
+            except Exception as exc:  # never let one bad sample stop the sampling of every request
+                with self._lock:
+                    self.failures += 1
+                    self.last_failure = "%s: %s" % (type(exc).__name__, exc)
 
     def sample_once(self) -> None:
         """Takes one sample of every recording (the sampler thread calls it; tests may too)."""
-        # The one way to read other threads' stacks from Python (documented, but underscored
-        # as CPython-specific): the sampling engine rests on it.
-        top_frames = sys._current_frames()  # pyright: ignore[reportPrivateUsage]
-        with self._lock:
-            now = self._clock()
-            self.ticks += 1
-            by_thread: Dict[int, List[Recording]] = {}
-            for recording in self._recordings:
-                by_thread.setdefault(recording.thread_id, []).append(recording)
-            for thread_id, recordings in by_thread.items():
-                self._sample_thread(top_frames.get(thread_id), thread_id, recordings, now)
-        del top_frames  # frames keep their locals alive: let go at once
+        with collector_paused():
+            # The one way to read other threads' stacks from Python (documented, but
+            # underscored as CPython-specific): the sampling engine rests on it.
+            top_frames = sys._current_frames()  # pyright: ignore[reportPrivateUsage]
+            with self._lock:
+                now = self._clock()
+                self.ticks += 1
+                by_thread: Dict[int, List[Recording]] = {}
+                for recording in self._recordings:
+                    by_thread.setdefault(recording.thread_id, []).append(recording)
+                for thread_id, recordings in by_thread.items():
+                    self._sample_thread(top_frames.get(thread_id), thread_id, recordings, now)
+        # Frames keep their locals alive: let go at once, outside the lock (what they
+        # free may finish a request, which takes it).
+        del top_frames
 
     def _sample_thread(self, top: Any, thread_id: int, recordings: List[Recording], now: float) -> None:
         cpu = self._cpu_since_last(thread_id)
@@ -232,15 +387,20 @@ class Sampler:
             recording.last_sample_at = now
             if wall > recording.max_gap:
                 recording.max_gap = wall
-            if recording is owner:
+            if recording is owner and stack and stack[0][0] in recording.own_codes:
+                # The middleware's own code between stretches (beginning or ending one).
+                recording.table.add_unattributed(wall)
+            elif recording is owner:
                 recording.table.add(stack or (), False, wall, cpu)
-            elif recording.task is not None:
+            elif recording.task is not None or recording.coroutine is not None:
                 waiting = self._awaiting(recording)
                 recording.table.add(waiting if waiting is not None else (), True, wall, 0.0)
             else:
                 recording.table.add_unattributed(wall)
 
     def _awaiting(self, recording: Recording) -> Any:
+        if recording.coroutine is not None:
+            return awaiting_stack(recording.coroutine, None, self.max_depth)
         try:
             coroutine = recording.task.get_coro()
         except Exception:
@@ -256,23 +416,34 @@ class Sampler:
         return now - before if before is not None else 0.0
 
 
-_shared: Optional[Sampler] = None
 _shared_lock = threading.Lock()
 
 
+# The interpreter's default switch interval (5 ms): a sampler thread gets the GIL about
+# that often while the app runs Python, and at hand-offs that line up with what the app
+# does (sampling-facts). While requests are sampled, the switch interval is lowered to
+# the sampling interval, down to this floor (docs/measurements.md says what it costs).
+MIN_SWITCH_INTERVAL_S = 0.0005
+
+_shared: Dict[float, Sampler] = {}
+
+
 def shared_sampler(interval_s: float = DEFAULT_INTERVAL_S) -> Sampler:
-    """The process's sampler for this interval (one thread samples every request)."""
-    global _shared
+    """The process's sampler for this interval (one thread samples every request of
+    every middleware that asks for this interval)."""
     with _shared_lock:
-        if _shared is None or _shared.interval_s != interval_s:
-            _shared = Sampler(interval_s)
-        return _shared
+        sampler = _shared.get(interval_s)
+        if sampler is None:
+            switch = max(interval_s, MIN_SWITCH_INTERVAL_S) if interval_s < sys.getswitchinterval() else None
+            sampler = _shared[interval_s] = Sampler(interval_s, switch_interval_s=switch)
+        return sampler
 
 
 def _forget_after_fork() -> None:
     # The sampler thread does not survive a fork (gunicorn's preload): the child starts its own.
-    global _shared
-    _shared = None
+    global _shared_lock
+    _shared.clear()
+    _shared_lock = threading.Lock()
 
 
 if hasattr(os, "register_at_fork"):

@@ -22,6 +22,8 @@ Label = Tuple[str, int, str]
 
 DEFAULT_MAX_STACKS = 50_000
 
+UNATTRIBUTED = object()
+
 
 class StackTotals:
     __slots__ = ("wall", "cpu", "samples")
@@ -56,28 +58,99 @@ class StackTable:
         # frames were too deep to walk to the entry point (sampler.py says when).
         self.unattributed_wall = 0.0
         self.unattributed_samples = 0
+        # Wall time of the samples running (False) and awaiting (True), overflow included.
+        self.wall_by_kind = {False: 0.0, True: 0.0}
+        self.overflow_by_kind = {False: 0.0, True: 0.0}
+        # Where the previous sample of this stretch went: a stack's totals and its kind,
+        # UNATTRIBUTED, or None (none yet, or it overflowed).
+        self._previous: Any = None
+
+    def end_stretch(self, tail: float) -> None:
+        """A stretch ended tail seconds after its last sample: the previous stack gets half,
+        as between two samples (the app's frames are gone by now; where it moved in the
+        tail is unknown); the other half is in no stack."""
+        previous = self._previous
+        if previous is not None and previous is not UNATTRIBUTED and tail > 0:
+            totals, kind = previous
+            totals.wall += tail / 2
+            self.wall_by_kind[kind] += tail / 2
+            self.wall += tail / 2
+        self._previous = None
+
+    def new_stretch(self) -> None:
+        """The next sample follows a pause: it has no previous one to share its time with."""
+        self._previous = None
+
+    def _share_with_previous(self, wall: float, cpu: float) -> Tuple[float, float]:
+        """A sample stands for the time since the previous one, and where the thread went
+        from the previous stack to this one in between is unknown: half the time goes to
+        each (the middle is the unbiased guess; giving it all to this one would move every
+        boundary between two phases by a whole gap, which a starved sampler makes long)."""
+        previous = self._previous
+        if previous is None:
+            return wall, cpu
+        half_wall = wall / 2
+        if previous is UNATTRIBUTED:
+            self.unattributed_wall += half_wall
+            return wall - half_wall, cpu
+        totals, kind = previous
+        totals.wall += half_wall
+        self.wall_by_kind[kind] += half_wall
+        # CPU time is the sampled thread's: an awaiting request used none of it.
+        half_cpu = 0.0 if kind else cpu / 2
+        totals.cpu += half_cpu
+        return wall - half_wall, cpu - half_cpu
 
     def add(self, frames: Tuple[Frame, ...], awaiting: bool, wall: float, cpu: float) -> None:
         self.samples += 1
         self.wall += wall
         self.cpu += cpu
+        wall, cpu = self._share_with_previous(wall, cpu)
+        self.wall_by_kind[awaiting] += wall
         key = (frames, awaiting)
         totals = self._stacks.get(key)
         if totals is None:
             if len(self._stacks) >= self._max_stacks:
                 self.overflow_wall += wall
+                self.overflow_by_kind[awaiting] += wall
                 self.overflow_samples += 1
+                self._previous = None
                 return
             totals = self._stacks[key] = StackTotals()
         totals.wall += wall
         totals.cpu += cpu
         totals.samples += 1
+        self._previous = (totals, awaiting)
 
     def add_unattributed(self, wall: float) -> None:
         self.samples += 1
         self.wall += wall
+        wall, _ = self._share_with_previous(wall, 0.0)
         self.unattributed_wall += wall
         self.unattributed_samples += 1
+        self._previous = UNATTRIBUTED
+
+    def rescale(self, running: float, awaiting: float) -> None:
+        """Makes the running stacks add up to running seconds and the awaiting ones to
+        awaiting seconds, each stack keeping its share of its kind. A kind with time
+        but no sample is unattributed time; unattributed samples (none under a step
+        driver) are dropped, their time being in one of the two."""
+        targets = {False: running, True: awaiting}
+        factors: Dict[bool, float] = {}
+        self.unattributed_wall = 0.0
+        for kind, target in targets.items():
+            sampled = self.wall_by_kind[kind]
+            if sampled > 0:
+                factors[kind] = target / sampled
+            else:
+                factors[kind] = 0.0
+                self.unattributed_wall += target
+            self.overflow_by_kind[kind] *= factors[kind]
+            self.wall_by_kind[kind] = target if sampled > 0 else 0.0
+        for (_, awaiting_stack), totals in self._stacks.items():
+            totals.wall *= factors[awaiting_stack]
+        self.overflow_wall = sum(self.overflow_by_kind.values())
+        self.wall = running + awaiting
 
     def distinct_stacks(self) -> int:
         return len(self._stacks)
