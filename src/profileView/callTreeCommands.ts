@@ -18,11 +18,11 @@ export function registerCallTreeCommands(provider: ProfileEditorProvider): vscod
       const view = provider.viewsOf(uri).find((v) => v.panel.active) ?? provider.viewsOf(uri).pop();
       if (!view) return;
       const shown = await Promise.race([view.nextState(), new Promise<undefined>((r) => setTimeout(() => r(undefined), VIEW_READY_TIMEOUT_MS))]);
-      if (shown) await view.post({ type: 'revealFunction', function: fn });
+      if (shown) view.note('revealFunction', { function: fn });
     }),
-    vscode.commands.registerCommand(COMMAND.expandHotPath, async () => {
+    vscode.commands.registerCommand(COMMAND.expandHotPath, () => {
       const view = provider.allViews().find((v) => v.panel.active);
-      if (view) await view.post({ type: 'command', command: 'expandHotPathFromSelection' });
+      view?.note('command', { command: 'expandHotPathFromSelection' });
     }),
   ];
 }

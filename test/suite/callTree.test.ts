@@ -8,7 +8,8 @@ import * as vscode from 'vscode';
 import type { ProfileDocument } from '../../src/core/profileFormat';
 import type { RequestProfilerApi } from '../../src/extension';
 import type { ProfileView } from '../../src/profileView/profileView';
-import type { ViewState } from '../../src/profileView/protocol';
+import type { ProfileViewProtocol, ViewState } from '../../src/profileView/protocol';
+import type { ChannelMessage } from '../../src/core/webviewChannel';
 import { withTimeout } from '../../src/core/withTimeout';
 import { api, until, workspaceDir } from './support';
 
@@ -38,6 +39,11 @@ async function openView(profiler: RequestProfilerApi, uri: vscode.Uri): Promise<
 /** A state the page reports within 15 s, or a failure naming what did not come. */
 function withDeadline<T>(promise: Promise<T>, what: string): Promise<T> {
   return withTimeout(promise, 15_000, `timed out waiting for ${what}`);
+}
+
+/** A note as the profile view's page sends it over the channel (src/core/webviewChannel.ts). */
+function pageNote<K extends keyof ProfileViewProtocol['page']['notes'] & string>(type: K, body: ProfileViewProtocol['page']['notes'][K]): ChannelMessage {
+  return { rp: 1, kind: 'note', type, body };
 }
 
 function activeTabInput(): unknown {
@@ -143,8 +149,7 @@ describe('Profile view (call tree)', () => {
     await view.nextState();
     for (const name of ['primes_below', 'slow_report']) {
       const fn = document.profile.functions.findIndex((f) => f.name === name);
-      const info = document.profile.functions[fn];
-      await view.receive({ type: 'openFunction', function: fn, file: info.file, line: info.line, name: info.qualname ?? info.name });
+      await view.receive(pageNote('openFunction', { function: fn }));
       const editor = await until(() => vscode.window.activeTextEditor, 'an editor');
       assert.equal(editor.document.uri.fsPath, localApp(), `${name} opens the mapped copy, not the recorded path`);
       assert.equal(editor.selection.active.line + 1, defLines.get(name), `${name}: cursor on its def line`);
@@ -198,7 +203,7 @@ describe('Profile view (call tree)', () => {
     try {
       const view = await openView(profiler, uri);
       await view.nextState();
-      await view.post({ type: 'revealFunction', function: slowReportFn });
+      view.note('revealFunction', { function: slowReportFn });
       const drawn = await withDeadline(
         view.nextState((s) => s.selectedFunction === slowReportFn),
         'slow_report selected',
@@ -226,8 +231,7 @@ describe('Profile view (call tree)', () => {
     await view.nextState();
     const fn = document.profile.functions.findIndex((f) => f.file === '~');
     assert.ok(fn >= 0, 'the fixture has a built-in');
-    const info = document.profile.functions[fn];
-    await view.receive({ type: 'openFunction', function: fn, file: info.file, line: info.line, name: info.name });
+    await view.receive(pageNote('openFunction', { function: fn }));
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(vscode.window.activeTextEditor, undefined, 'no editor opened for a built-in');
   });

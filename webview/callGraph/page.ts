@@ -27,13 +27,7 @@ import { adoptStyles } from './styles';
 import { parseGraphSvg, type DrawnGraph } from './svgGraph';
 import { currentTheme, onThemeChange } from './theme';
 import { pageError, reportUncaughtErrors, type PageError } from '../shared/pageErrors';
-
-/** The part of VS Code's webview API the page uses. */
-export interface WebviewApi {
-  postMessage(message: CallGraphToHostMessage): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
+import type { WebviewApi } from '../shared/webviewApi';
 
 const KEY_PAN_PX = 60;
 const ZOOM_STEP = 1.25;
@@ -82,7 +76,7 @@ export class CallGraphPage {
   private readonly panZoom = new PanZoom(this.viewport);
 
   constructor(
-    private readonly api: WebviewApi,
+    private readonly api: WebviewApi<CallGraphToHostMessage>,
     /** Starting the layout worker takes a moment; the page listens to the host meanwhile. */
     private readonly layoutReady: Promise<LayoutClient>,
   ) {

@@ -11,8 +11,10 @@ import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import { ProfileViewApp, type WebviewApi } from './app';
+import type { ChannelMessage } from '../../src/core/webviewChannel';
+import type { WebviewApi } from '../shared/webviewApi';
+import { ProfileViewApp } from './app';
 
-declare function acquireVsCodeApi(): WebviewApi;
+declare function acquireVsCodeApi(): WebviewApi<ChannelMessage>;
 
 new ProfileViewApp(acquireVsCodeApi());
