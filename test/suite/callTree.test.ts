@@ -248,6 +248,30 @@ describe('Profile view (call tree)', () => {
     assert.equal(state.selectedFunction, fibonacci);
   });
 
+  it('"Show in Call Tree" on a hidden view waits for its page to load again and show the profile, then reveals', async () => {
+    const profiler = await api();
+    // A copy no view has opened before: no saved state selects fibonacci already.
+    const original = fixture('-GET-slow-');
+    const uri = vscode.Uri.file(path.join(workspaceDir(), 'hidden-tab', path.basename(original.fsPath)));
+    fs.mkdirSync(path.dirname(uri.fsPath), { recursive: true });
+    fs.copyFileSync(original.fsPath, uri.fsPath);
+    const document = readDocument(uri);
+    const fibonacci = document.profile.functions.findIndex((f) => f.name === 'fibonacci');
+    const view = await openView(profiler, uri);
+    const first = await view.nextState((s) => s.hotPath.length > 0);
+    assert.notEqual(first.selectedFunction, fibonacci, 'the hot path ends elsewhere');
+    // The file's text editor over it in the same group: the hidden tab's page is torn down (no retainContextWhenHidden).
+    await vscode.commands.executeCommand('vscode.openWith', uri, 'default');
+    await until(() => !view.panel.visible, 'the profile view hidden');
+    await vscode.commands.executeCommand('requestProfiler.revealInCallTree', uri, fibonacci);
+    const state = await withDeadline(
+      view.nextState((s) => s.selectedFunction === fibonacci),
+      'fibonacci selected in the page loaded again',
+    );
+    assert.equal(state.selectedId?.split('/').pop(), String(fibonacci));
+    assert.ok(state.rowCount > 1, 'the new page shows the profile');
+  });
+
   it('opens a standard pstats (.prof) file in the same view', async () => {
     const profiler = await api();
     // The compiled suite runs from out/test/suite in the repository, beside test/fixtures.
