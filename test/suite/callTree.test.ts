@@ -223,6 +223,20 @@ describe('Profile view (call tree)', () => {
     }
   });
 
+  it('go-to-source from a page that names a file beside the function is refused; by the index alone it opens', async () => {
+    const profiler = await api();
+    const { uri, document } = await slowProfileWithLocalApp(profiler);
+    const view = await openView(profiler, uri);
+    await view.nextState();
+    const fn = document.profile.functions.findIndex((f) => f.name === 'slow_report');
+    // As the page sent it before: the host would have opened the page's file at the page's line.
+    await view.receive({ rp: 1, kind: 'note', type: 'openFunction', body: { function: fn, file: localApp(), line: 1, name: 'slow_report' } });
+    assert.equal(vscode.window.activeTextEditor, undefined, 'nothing opened for a note carrying a path');
+    await view.receive(pageNote('openFunction', { function: fn }));
+    const editor = await until(() => vscode.window.activeTextEditor, 'an editor');
+    assert.equal(editor.document.uri.fsPath, localApp());
+  });
+
   it('built-ins have no source: nothing opens', async () => {
     const profiler = await api();
     const uri = fixture('-GET-slow-');
