@@ -27,8 +27,10 @@ const PAGE = `<!DOCTYPE html><html><head><meta charset="utf-8">
 <script>
   window.__messages = [];
   window.__state = undefined;
+  // The page talks over the views' channel (src/core/webviewChannel.ts), and the host sends it
+  // notes as { rp: 1, kind: 'note', type, body }: what it posts is kept as { type, ...body }.
   window.acquireVsCodeApi = () => ({
-    postMessage: (m) => window.__messages.push(m),
+    postMessage: (m) => window.__messages.push(m.kind === 'note' ? { type: m.type, ...m.body } : { type: m.kind }),
     getState: () => window.__state,
     setState: (s) => { window.__state = s; },
   });
@@ -108,8 +110,8 @@ describe('call tree webview in Chromium', function () {
     await page.waitForFunction(() => (window as unknown as { __messages: { type: string }[] }).__messages.some((m) => m.type === 'ready'));
     await page.evaluate(async (file) => {
       const bytes = new Uint8Array(await (await fetch(file)).arrayBuffer());
-      const show = { type: 'show', fileName: 'deep.rprof.json', profile: { bytes }, defaults: { hideLibraryFrames: false } };
-      window.dispatchEvent(new MessageEvent('message', { data: show }));
+      const show = { fileName: 'deep.rprof.json', profile: { bytes }, defaults: { hideLibraryFrames: false } };
+      window.dispatchEvent(new MessageEvent('message', { data: { rp: 1, kind: 'note', type: 'show', body: show } }));
     }, file);
     await page.waitForSelector('vscode-tab-panel[data-tab="tree"] .vrow');
     assert.deepEqual(errors, []);
@@ -227,7 +229,7 @@ describe('call tree webview in Chromium', function () {
       assert.match(before.side0Where ?? '', /:1$/, 'side_0 shows its recorded line first');
       const selectedFn = indexOf(before.selectedName);
       await page.evaluate(
-        (lines) => window.dispatchEvent(new MessageEvent('message', { data: { type: 'definitionLines', lines } })),
+        (lines) => window.dispatchEvent(new MessageEvent('message', { data: { rp: 1, kind: 'note', type: 'definitionLines', body: { lines } } })),
         [
           [selectedFn, 777],
           [indexOf('side_0'), 555],
@@ -283,8 +285,8 @@ describe('call tree webview in Chromium', function () {
       await page.waitForFunction(() => (window as unknown as { __messages: { type: string }[] }).__messages.some((m) => m.type === 'ready'));
       const duringShow = await page.evaluate(async () => {
         const bytes = new Uint8Array(await (await fetch('/deep.rprof.json')).arrayBuffer());
-        const show = { type: 'show', fileName: 'deep.rprof.json', profile: { bytes }, defaults: { hideLibraryFrames: false } };
-        window.dispatchEvent(new MessageEvent('message', { data: show }));
+        const show = { fileName: 'deep.rprof.json', profile: { bytes }, defaults: { hideLibraryFrames: false } };
+        window.dispatchEvent(new MessageEvent('message', { data: { rp: 1, kind: 'note', type: 'show', body: show } }));
         return {
           calls: (window as unknown as { __dateCalls: number }).__dateCalls,
           rows: document.querySelectorAll('vscode-tab-panel[data-tab="tree"] .vrow').length,
@@ -335,8 +337,8 @@ describe('call tree webview in Chromium', function () {
       type Page = { __messages: { type: string; state?: { expanded?: string[] } }[]; __state?: { expansion?: number[] } };
       const duringShow = await page.evaluate(async () => {
         const bytes = new Uint8Array(await (await fetch('/deep.rprof.json')).arrayBuffer());
-        const show = { type: 'show', fileName: 'deep.rprof.json', profile: { bytes }, defaults: { hideLibraryFrames: false } };
-        window.dispatchEvent(new MessageEvent('message', { data: show }));
+        const show = { fileName: 'deep.rprof.json', profile: { bytes }, defaults: { hideLibraryFrames: false } };
+        window.dispatchEvent(new MessageEvent('message', { data: { rp: 1, kind: 'note', type: 'show', body: show } }));
         const page = window as unknown as Page;
         return { saved: page.__state !== undefined, reported: page.__messages.filter((m) => m.type !== 'ready').length };
       });
