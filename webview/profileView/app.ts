@@ -92,6 +92,11 @@ export class ProfileViewApp {
   private searchTimer?: ReturnType<typeof setTimeout>;
   private searchStatus?: HTMLElement;
   private definitionLines: unknown;
+  /**
+   * A function to reveal that came before the profile: "Show in Call Tree" on a view whose page
+   * loads (again, after its tab was hidden) gets here before `show`.
+   */
+  private revealWhenShown: number | undefined;
   private readonly channel: PageChannel<ProfileViewProtocol>;
 
   constructor(private readonly api: WebviewApi<ChannelMessage>) {
@@ -201,6 +206,9 @@ export class ProfileViewApp {
     this.selectTab(this.tab);
     this.firstPaintMs = performance.now() - started;
     if (this.tab === 'tree') this.tree.focus();
+    const reveal = this.revealWhenShown;
+    this.revealWhenShown = undefined;
+    if (reveal !== undefined) this.revealFunction(reveal);
     this.changed();
   }
 
@@ -388,8 +396,13 @@ export class ProfileViewApp {
     }
   }
 
+  /** Reveals a function's costliest node; asked before the profile is drawn, once it is. */
   private revealFunction(fn: number): void {
-    if (!this.model || !this.tree || !this.model.functions[fn]) return;
+    if (!this.model || !this.tree) {
+      this.revealWhenShown = fn;
+      return;
+    }
+    if (!this.model.functions[fn]) return;
     const path = revealPath(this.model, fn, this.hideLibraryFrames);
     if (!path) return;
     this.selectTab('tree');
