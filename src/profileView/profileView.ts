@@ -73,8 +73,8 @@ export class ProfileView implements vscode.Disposable {
     this.disposables.push(
       panel.onDidChangeViewState(() => {
         // A hidden tab's page is torn down: what is sent meanwhile waits for the next page, and
-        // the old page's state is forgotten, so that whoever waits for the view to be shown
-        // (Show in Call Tree) waits for the new page's state, not for one of a page that is gone.
+        // the old page's state is forgotten, so that whoever waits for a state (nextState)
+        // waits for the new page's, not for one of a page that is gone.
         if (!panel.visible) this.pageGone();
         if (panel.active) this.hooks.onActive(this);
       }),
@@ -105,7 +105,7 @@ export class ProfileView implements vscode.Disposable {
     return this.parsed;
   }
 
-  /** Resolves with the next state the page reports that satisfies check (for tests and commands). */
+  /** Resolves with the next state the page reports that satisfies check (the integration tests wait with it). */
   nextState(check: (state: ViewState) => boolean = () => true): Promise<ViewState> {
     if (this.lastState && check(this.lastState)) return Promise.resolve(this.lastState);
     return new Promise((resolve) => {
@@ -144,8 +144,8 @@ export class ProfileView implements vscode.Disposable {
 
   /** A page said it is ready (the first, or a reload): it gets the profile, or why there is none. */
   private async showProfile(page: string): Promise<void> {
-    // A page that (re)loads has drawn nothing yet: whoever waits for it to be shown (Show in
-    // Call Tree) must wait for its new state, or their note reaches a page without a profile.
+    // A page that (re)loads has drawn nothing yet: whoever waits for a state (nextState) waits
+    // for the new page's.
     this.lastState = undefined;
     const result = await this.load();
     const fileName = path.basename(this.uri.fsPath);
