@@ -15,16 +15,17 @@ import { decodeUtf8, readProfileFile } from '../node/loadProfile';
 import { readLimitsFor, sizeLimitMessage, type ReadLimits } from '../node/readLimits';
 import { openFunctionSource } from '../host/openSource';
 import { resolveDefinitionLines, type SourceReading } from '../host/definitionLines';
-import { WebviewTransport } from '../host/webviewTransport';
+import { webviewTransport } from '../host/webviewTransport';
 import type { DefinitionLines } from '../core/definitionLine';
 import { withTimeout } from '../core/withTimeout';
 import type { Settings } from '../host/settings';
 import { ViewStateStore } from './viewStateStore';
-import { PAGE_CHECKS, type ProfilePayload, type ProfileViewProtocol, type ViewState } from './protocol';
+import { PAGE_CHECKS, type ProfilePayload, type ProfileViewPageNote, type ProfileViewProtocol, type ViewState } from './protocol';
 
 export type LoadResult = { profile: ProfilePayload } | { error: string };
 
 type HostNotes = ProfileViewProtocol['host']['notes'];
+type PageHandlers = ChannelHandlers<ProfileViewProtocol['page']>;
 
 /**
  * How long `show` waits for the `def` lines of decorated functions (started when the view opens,
@@ -54,10 +55,8 @@ export class ProfileView implements vscode.Disposable {
   private disposed = false;
   private readonly disposables: vscode.Disposable[] = [];
   private stateWaiters: ((state: ViewState) => void)[] = [];
-  private readonly transport: WebviewTransport;
+  private readonly handlers: PageHandlers = this.pageHandlers();
   private readonly channel: HostChannel<ProfileViewProtocol>;
-  /** Handlers of the page's notes still running (receive() waits for them). */
-  private readonly running = new Set<Promise<void>>();
   /** What the page reported as failed, oldest first (tests read it; the user saw each). */
   readonly pageErrors: string[] = [];
 
@@ -66,8 +65,7 @@ export class ProfileView implements vscode.Disposable {
     readonly panel: vscode.WebviewPanel,
     private readonly hooks: ProfileViewHooks,
   ) {
-    this.transport = new WebviewTransport(panel.webview);
-    this.channel = new HostChannel<ProfileViewProtocol>(this.transport, this.tracked(this.pageHandlers()), PAGE_CHECKS, (page) => void this.showProfile(page), {
+    this.channel = new HostChannel<ProfileViewProtocol>(webviewTransport(panel.webview), this.handlers, PAGE_CHECKS, (page) => void this.showProfile(page), {
       report: (problem) => this.hooks.log?.warn(`profile view of ${this.uri.fsPath}: ${problem}`),
     });
     this.disposables.push(
@@ -129,12 +127,14 @@ export class ProfileView implements vscode.Disposable {
   }
 
   /**
-   * Takes a message as if the page had posted it, through the same checks, and resolves once it
-   * is handled (integration tests act as the page with it).
+   * Handles a note as if the page had sent it, through the same checks (integration tests act as
+   * the page with it). A refused note is an error that says why.
    */
-  async receive(message: unknown): Promise<void> {
-    this.transport.receiveAsFromPage(message);
-    await Promise.allSettled([...this.running]);
+  async receive(note: ProfileViewPageNote): Promise<void> {
+    const { type, ...body } = note;
+    const problem = PAGE_CHECKS.notes[type](body);
+    if (problem !== undefined) throw new Error(`the profile view refused "${type}": ${problem}`);
+    await (this.handlers.notes[type] as (body: unknown) => void | Promise<void>)(body);
   }
 
   private load(): Promise<LoadResult> {
@@ -164,7 +164,7 @@ export class ProfileView implements vscode.Disposable {
   }
 
   /** What the host does with each note of the page, once the page's checks (PAGE_CHECKS) passed. */
-  private pageHandlers() {
+  private pageHandlers(): PageHandlers {
     return {
       notes: {
         viewState: ({ state }) => {
@@ -202,23 +202,6 @@ export class ProfileView implements vscode.Disposable {
       return;
     }
     await openFunctionSource({ file: info.file, line: info.line, name: info.qualname || info.name }, document, this.hooks.settings());
-  }
-
-  /** The same handlers, each call remembered while it runs (see receive()). */
-  private tracked(handlers: ChannelHandlers<ProfileViewProtocol['page']>): ChannelHandlers<ProfileViewProtocol['page']> {
-    const notes = Object.fromEntries(
-      Object.entries(handlers.notes).map(([type, handle]) => [
-        type,
-        (body: never) => {
-          const running = (async () => (handle as (body: never) => void | Promise<void>)(body))();
-          this.running.add(running);
-          const done = () => void this.running.delete(running);
-          running.then(done, done);
-          return running;
-        },
-      ]),
-    ) as ChannelHandlers<ProfileViewProtocol['page']>['notes'];
-    return { notes, asks: handlers.asks };
   }
 
   private pageGone(): void {

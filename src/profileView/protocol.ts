@@ -112,6 +112,11 @@ export interface ProfileViewProtocol {
   };
 }
 
+type PageNotes = ProfileViewProtocol['page']['notes'];
+
+/** A note of the page with its type, as the host's test hook takes it (and tests send it). */
+export type ProfileViewPageNote = { [K in keyof PageNotes]: { type: K } & PageNotes[K] }[keyof PageNotes];
+
 /** The longest error message or detail the host takes from a page (a stack is a few KB). */
 const MAX_ERROR_TEXT = 20_000;
 

@@ -8,8 +8,7 @@ import * as vscode from 'vscode';
 import type { ProfileDocument } from '../../src/core/profileFormat';
 import type { RequestProfilerApi } from '../../src/extension';
 import type { ProfileView } from '../../src/profileView/profileView';
-import type { ProfileViewProtocol, ViewState } from '../../src/profileView/protocol';
-import type { ChannelMessage } from '../../src/core/webviewChannel';
+import type { ProfileViewPageNote, ViewState } from '../../src/profileView/protocol';
 import { withTimeout } from '../../src/core/withTimeout';
 import { api, until, workspaceDir } from './support';
 
@@ -48,11 +47,6 @@ async function openView(profiler: RequestProfilerApi, uri: vscode.Uri): Promise<
 /** A state the page reports within 15 s, or a failure naming what did not come. */
 function withDeadline<T>(promise: Promise<T>, what: string): Promise<T> {
   return withTimeout(promise, 15_000, `timed out waiting for ${what}`);
-}
-
-/** A note as the profile view's page sends it over the channel (src/core/webviewChannel.ts). */
-function pageNote<K extends keyof ProfileViewProtocol['page']['notes'] & string>(type: K, body: ProfileViewProtocol['page']['notes'][K]): ChannelMessage {
-  return { rp: 1, kind: 'note', type, body };
 }
 
 function activeTabInput(): unknown {
@@ -155,7 +149,7 @@ describe('Profile view (call tree)', () => {
     await view.nextState();
     for (const name of ['primes_below', 'slow_report']) {
       const fn = document.profile.functions.findIndex((f) => f.name === name);
-      await view.receive(pageNote('openFunction', { function: fn }));
+      await view.receive({ type: 'openFunction', function: fn });
       const editor = await until(() => vscode.window.activeTextEditor, 'an editor');
       assert.equal(editor.document.uri.fsPath, localApp(), `${name} opens the mapped copy, not the recorded path`);
       assert.equal(editor.selection.active.line + 1, defLines.get(name), `${name}: cursor on its def line`);
@@ -236,9 +230,10 @@ describe('Profile view (call tree)', () => {
     await view.nextState();
     const fn = document.profile.functions.findIndex((f) => f.name === 'slow_report');
     // As the page sent it before: the host would have opened the page's file at the page's line.
-    await view.receive({ rp: 1, kind: 'note', type: 'openFunction', body: { function: fn, file: localApp(), line: 1, name: 'slow_report' } });
+    const withPath = { type: 'openFunction', function: fn, file: localApp(), line: 1, name: 'slow_report' } as ProfileViewPageNote;
+    await assert.rejects(view.receive(withPath), /^Error: the profile view refused "openFunction": unexpected fields file, line, name$/);
     assert.equal(vscode.window.activeTextEditor, undefined, 'nothing opened for a note carrying a path');
-    await view.receive(pageNote('openFunction', { function: fn }));
+    await view.receive({ type: 'openFunction', function: fn });
     const editor = await until(() => vscode.window.activeTextEditor, 'an editor');
     assert.equal(editor.document.uri.fsPath, localApp());
   });
@@ -251,7 +246,7 @@ describe('Profile view (call tree)', () => {
     await view.nextState();
     const fn = document.profile.functions.findIndex((f) => f.file === '~');
     assert.ok(fn >= 0, 'the fixture has a built-in');
-    await view.receive(pageNote('openFunction', { function: fn }));
+    await view.receive({ type: 'openFunction', function: fn });
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(vscode.window.activeTextEditor, undefined, 'no editor opened for a built-in');
   });

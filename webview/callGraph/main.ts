@@ -4,14 +4,12 @@
  * host in the script tag's data-layout-script attribute, and layoutClient.ts starts it.
  */
 import { LayoutClient } from './layoutClient';
-import type { CallGraphToHostMessage } from '../../src/callGraph/protocol';
-import type { WebviewApi } from '../shared/webviewApi';
-import { CallGraphPage } from './page';
+import { CallGraphPage, type WebviewApi } from './page';
 import { markStartup } from './startupTimings';
 
 markStartup('scriptStarted');
 
-declare function acquireVsCodeApi(): WebviewApi<CallGraphToHostMessage>;
+declare function acquireVsCodeApi(): WebviewApi;
 
 /** Where the host says the layout script is (see src/callGraph/callGraphHtml.ts). */
 function layoutScriptUrl(): string | undefined {

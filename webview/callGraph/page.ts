@@ -27,7 +27,13 @@ import { adoptStyles } from './styles';
 import { parseGraphSvg, type DrawnGraph } from './svgGraph';
 import { currentTheme, onThemeChange } from './theme';
 import { pageError, reportUncaughtErrors, type PageError } from '../shared/pageErrors';
-import type { WebviewApi } from '../shared/webviewApi';
+
+/** The part of VS Code's webview API the page uses. */
+export interface WebviewApi {
+  postMessage(message: CallGraphToHostMessage): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
 
 const KEY_PAN_PX = 60;
 const ZOOM_STEP = 1.25;
@@ -76,7 +82,7 @@ export class CallGraphPage {
   private readonly panZoom = new PanZoom(this.viewport);
 
   constructor(
-    private readonly api: WebviewApi<CallGraphToHostMessage>,
+    private readonly api: WebviewApi,
     /** Starting the layout worker takes a moment; the page listens to the host meanwhile. */
     private readonly layoutReady: Promise<LayoutClient>,
   ) {

@@ -11,7 +11,7 @@ import type { ProfileDocument } from '../../src/core/profileFormat';
 import { parseProfileDocument } from '../../src/core/profileHeader';
 import { buildProfileModel, type ProfileModel } from '../../src/core/profileModel';
 import { revealPath, searchFunctions, type SearchMatch, type SearchResult } from '../../src/core/search';
-import { PageChannel, type ChannelHandlers, type ChannelMessage } from '../../src/core/webviewChannel';
+import { PageChannel, type ChannelHandlers } from '../../src/core/webviewChannel';
 import {
   VIEW_TABS,
   type ProfilePayload,
@@ -29,7 +29,7 @@ import { renderRequestTab } from './requestTab';
 import { TreeTab } from './treeTab';
 import { pageError, reportUncaughtErrors, type PageError } from '../shared/pageErrors';
 import { pageTransport } from '../shared/pageTransport';
-import type { WebviewApi } from '../shared/webviewApi';
+import type { WebviewApi } from '../shared/vscodeApi';
 
 /** What survives hiding the tab and reloading the window. */
 interface SavedState extends LegacySavedState {
@@ -99,7 +99,7 @@ export class ProfileViewApp {
   private revealWhenShown: number | undefined;
   private readonly channel: PageChannel<ProfileViewProtocol>;
 
-  constructor(private readonly api: WebviewApi<ChannelMessage>) {
+  constructor(private readonly api: WebviewApi<unknown>) {
     this.root = document.getElementById('app') ?? document.body;
     reportUncaughtErrors(window, 'The profile view failed', (error) => this.reportError(error));
     // A save still waiting for its moment (changed()) is made at once when the page goes away:
@@ -109,7 +109,7 @@ export class ProfileViewApp {
       if (document.visibilityState === 'hidden') this.flushState();
     });
     // Made last: the channel says the page is ready (on every load), and the host answers with `show`.
-    this.channel = new PageChannel<ProfileViewProtocol>(pageTransport(api), this.hostHandlers(), {
+    this.channel = new PageChannel<ProfileViewProtocol>(pageTransport(api, window), this.hostHandlers(), {
       report: (problem) => this.reportError({ message: `The profile view failed: ${problem.split('\n')[0]}`, detail: problem }),
     });
   }

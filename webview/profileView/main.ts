@@ -11,10 +11,9 @@ import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import type { ChannelMessage } from '../../src/core/webviewChannel';
-import type { WebviewApi } from '../shared/webviewApi';
+import type { WebviewApi } from '../shared/vscodeApi';
 import { ProfileViewApp } from './app';
 
-declare function acquireVsCodeApi(): WebviewApi<ChannelMessage>;
+declare function acquireVsCodeApi(): WebviewApi<unknown>;
 
 new ProfileViewApp(acquireVsCodeApi());

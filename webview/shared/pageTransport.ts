@@ -1,17 +1,17 @@
 /**
- * The page's side of a view's channel (src/core/webviewChannel.ts): it posts through the
- * webview API and hears the host's messages as the window's message events.
+ * A page's end of its view's channel (src/core/webviewChannel.ts): what the page sends goes to
+ * the host through VS Code's API, and what the host posts arrives as the window's message events.
  */
-import type { ChannelMessage, ChannelTransport } from '../../src/core/webviewChannel';
-import type { WebviewApi } from './webviewApi';
+import type { ChannelTransport } from '../../src/core/webviewChannel';
+import type { WebviewApi } from './vscodeApi';
 
-export function pageTransport(api: WebviewApi<ChannelMessage>, target: Window = window): ChannelTransport {
+export function pageTransport(api: WebviewApi<unknown>, target: Window): ChannelTransport {
   return {
     post: (message) => api.postMessage(message),
     listen(receive) {
-      const onMessage = (event: MessageEvent) => receive(event.data);
-      target.addEventListener('message', onMessage);
-      return () => target.removeEventListener('message', onMessage);
+      const listener = (event: MessageEvent) => receive(event.data);
+      target.addEventListener('message', listener);
+      return () => target.removeEventListener('message', listener);
     },
   };
 }
