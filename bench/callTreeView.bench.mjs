@@ -71,9 +71,10 @@ const [functionCount = 20_000, edgeCount = 100_000, expandCount = 300, threshold
 const STUB = `
 window.benchMessages = [];
 window.benchState = undefined;
-// VS Code copies a posted message and the page lets go of it: keep only its type.
+// VS Code copies a posted message and the page lets go of it: keep only its type (and its kind,
+// on the views' channel: src/core/webviewChannel.ts; pages before it posted bare messages).
 window.acquireVsCodeApi = () => ({
-  postMessage: (message) => window.benchMessages.push({ type: message.type }),
+  postMessage: (message) => window.benchMessages.push({ type: message.type, kind: message.kind }),
   getState: () => window.benchState,
   setState: (state) => { window.benchState = state; },
 });
@@ -153,10 +154,12 @@ function cloneInPage() {
 function showInPage({ hideLibraryFrames }) {
   const bytes = window.benchCloned;
   window.benchCloned = undefined;
+  const show = { fileName: 'bench.rprof.json', profile: { bytes }, defaults: { hideLibraryFrames } };
+  // As the host sends it: a note on the views' channel, or (a page from before it, --compare) a bare message.
+  const onChannel = window.benchMessages.some((m) => m.kind === 'ready');
+  const data = onChannel ? { rp: 1, kind: 'note', type: 'show', body: show } : { type: 'show', ...show };
   const t = performance.now();
-  window.dispatchEvent(
-    new MessageEvent('message', { data: { type: 'show', fileName: 'bench.rprof.json', profile: { bytes }, defaults: { hideLibraryFrames } } }),
-  );
+  window.dispatchEvent(new MessageEvent('message', { data }));
   document.body.getBoundingClientRect();
   const firstPaintMs = performance.now() - t;
   const list = document.querySelector('vscode-tab-panel[data-tab="tree"] .vlist');
@@ -230,7 +233,7 @@ async function measureOnce(browser, url, hideLibraryFrames) {
     const errors = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(url);
-    await page.waitForFunction(() => window.benchMessages?.some((m) => m.type === 'ready'));
+    await page.waitForFunction(() => window.benchMessages?.some((m) => m.type === 'ready' || m.kind === 'ready'));
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
     const threadMs = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ThreadTime').value * 1000;

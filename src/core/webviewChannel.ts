@@ -317,6 +317,15 @@ export const bodyChecks = {
       ? undefined
       : `${field} must be an index from 0 to ${count - 1}, not ${JSON.stringify(value)}`;
   },
+  /**
+   * An object with these fields and no others: a page that sends more than the protocol says (a
+   * path beside the id the host gave) is refused, not half-believed.
+   */
+  onlyFields(body: unknown, fields: readonly string[]): string | undefined {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'expected an object';
+    const unexpected = Object.keys(body).filter((key) => !fields.includes(key));
+    return unexpected.length ? `unexpected ${unexpected.length === 1 ? 'field' : 'fields'} ${unexpected.join(', ')}` : undefined;
+  },
   /** One of these strings. */
   oneOf(body: unknown, field: string, values: readonly string[]): string | undefined {
     const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[field] : undefined;

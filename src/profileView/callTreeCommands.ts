@@ -7,22 +7,19 @@ import * as vscode from 'vscode';
 import type { ProfileEditorProvider } from './profileEditorProvider';
 import { COMMAND, PROFILE_VIEW_TYPE } from '../contributions';
 
-/** Long enough for a large profile to open; the reveal is dropped after that. */
-const VIEW_READY_TIMEOUT_MS = 15_000;
-
 export function registerCallTreeCommands(provider: ProfileEditorProvider): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand(COMMAND.revealInCallTree, async (uri: vscode.Uri, fn: number) => {
       if (!(uri instanceof vscode.Uri) || typeof fn !== 'number') return;
       await vscode.commands.executeCommand('vscode.openWith', uri, PROFILE_VIEW_TYPE);
       const view = provider.viewsOf(uri).find((v) => v.panel.active) ?? provider.viewsOf(uri).pop();
-      if (!view) return;
-      const shown = await Promise.race([view.nextState(), new Promise<undefined>((r) => setTimeout(() => r(undefined), VIEW_READY_TIMEOUT_MS))]);
-      if (shown) await view.post({ type: 'revealFunction', function: fn });
+      // The channel holds the note until the view's page is ready (a hidden tab's page loads
+      // again), and the page reveals the function once it has drawn the profile.
+      view?.note('revealFunction', { function: fn });
     }),
-    vscode.commands.registerCommand(COMMAND.expandHotPath, async () => {
+    vscode.commands.registerCommand(COMMAND.expandHotPath, () => {
       const view = provider.allViews().find((v) => v.panel.active);
-      if (view) await view.post({ type: 'command', command: 'expandHotPathFromSelection' });
+      view?.note('command', { command: 'expandHotPathFromSelection' });
     }),
   ];
 }

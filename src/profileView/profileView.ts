@@ -1,30 +1,36 @@
 /**
  * One open profile view: a webview panel showing one profile file. It reads and parses the
- * file, answers the page's messages (src/profileView/protocol.ts), opens sources, and keeps the
- * page's last reported state. The page may be torn down while its tab is hidden (no
- * retainContextWhenHidden): it posts `ready` again when shown, gets the profile again, and
+ * file, talks with the page over the views' channel (src/core/webviewChannel.ts, protocol in
+ * src/profileView/protocol.ts), opens sources, and keeps the page's last reported state. The
+ * page may be torn down while its tab is hidden (no retainContextWhenHidden): the channel holds
+ * what is sent meanwhile, the new page says it is ready when shown, gets the profile again, and
  * restores its own state with getState().
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { type ProfileDocument } from '../core/profileFormat';
 import { ProfileReadError, parseProfileDocument, parseProfileHeader } from '../core/profileHeader';
+import { HostChannel, type ChannelHandlers } from '../core/webviewChannel';
 import { decodeUtf8, readProfileFile } from '../node/loadProfile';
 import { readLimitsFor, sizeLimitMessage, type ReadLimits } from '../node/readLimits';
 import { openFunctionSource } from '../host/openSource';
 import { resolveDefinitionLines, type SourceReading } from '../host/definitionLines';
+import { webviewTransport } from '../host/webviewTransport';
 import type { DefinitionLines } from '../core/definitionLine';
 import { withTimeout } from '../core/withTimeout';
 import type { Settings } from '../host/settings';
 import { ViewStateStore } from './viewStateStore';
-import { isProfileViewToHostMessage, type HostToProfileViewMessage, type ProfilePayload, type ViewState } from './protocol';
+import { PAGE_CHECKS, type ProfilePayload, type ProfileViewPageNote, type ProfileViewProtocol, type ViewState } from './protocol';
 
 export type LoadResult = { profile: ProfilePayload } | { error: string };
+
+type HostNotes = ProfileViewProtocol['host']['notes'];
+type PageHandlers = ChannelHandlers<ProfileViewProtocol['page']>;
 
 /**
  * How long `show` waits for the `def` lines of decorated functions (started when the view opens,
  * they are usually found before the page has loaded); later ones follow in a `definitionLines`
- * message, and the page shows them in place.
+ * note, and the page shows them in place.
  */
 const DEFINITION_LINES_WAIT_MS = 1500;
 
@@ -37,7 +43,7 @@ export interface ProfileViewHooks {
   onActive(view: ProfileView): void;
   onStateChange(view: ProfileView): void;
   onDispose(view: ProfileView): void;
-  /** Where the page's failures are logged (with their stacks). */
+  /** Where the page's failures, and the messages the host refused from it, are logged. */
   log?: vscode.LogOutputChannel;
 }
 
@@ -49,6 +55,8 @@ export class ProfileView implements vscode.Disposable {
   private disposed = false;
   private readonly disposables: vscode.Disposable[] = [];
   private stateWaiters: ((state: ViewState) => void)[] = [];
+  private readonly handlers: PageHandlers = this.pageHandlers();
+  private readonly channel: HostChannel<ProfileViewProtocol>;
   /** What the page reported as failed, oldest first (tests read it; the user saw each). */
   readonly pageErrors: string[] = [];
 
@@ -57,9 +65,15 @@ export class ProfileView implements vscode.Disposable {
     readonly panel: vscode.WebviewPanel,
     private readonly hooks: ProfileViewHooks,
   ) {
+    this.channel = new HostChannel<ProfileViewProtocol>(webviewTransport(panel.webview), this.handlers, PAGE_CHECKS, (page) => void this.showProfile(page), {
+      report: (problem) => this.hooks.log?.warn(`profile view of ${this.uri.fsPath}: ${problem}`),
+    });
     this.disposables.push(
-      panel.webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
       panel.onDidChangeViewState(() => {
+        // A hidden tab's page is torn down: what is sent meanwhile waits for the next page, and
+        // the old page's state is forgotten, so that whoever waits for a state (nextState)
+        // waits for the new page's, not for one of a page that is gone.
+        if (!panel.visible) this.pageGone();
         if (panel.active) this.hooks.onActive(this);
       }),
       panel.onDidDispose(() => this.dispose()),
@@ -89,7 +103,7 @@ export class ProfileView implements vscode.Disposable {
     return this.parsed;
   }
 
-  /** Resolves with the next state the page reports that satisfies check (for tests and commands). */
+  /** Resolves with the next state the page reports that satisfies check (the integration tests wait with it). */
   nextState(check: (state: ViewState) => boolean = () => true): Promise<ViewState> {
     if (this.lastState && check(this.lastState)) return Promise.resolve(this.lastState);
     return new Promise((resolve) => {
@@ -102,8 +116,9 @@ export class ProfileView implements vscode.Disposable {
     });
   }
 
-  post(message: HostToProfileViewMessage): Thenable<boolean> {
-    return this.panel.webview.postMessage(message);
+  /** Tells the page something (held until a page is ready to hear it). */
+  note<K extends keyof HostNotes & string>(type: K, body: HostNotes[K]): void {
+    this.channel.note(type, body);
   }
 
   /** What reading the file gave: the profile sent to the page, or the message it shows instead. */
@@ -111,80 +126,99 @@ export class ProfileView implements vscode.Disposable {
     return this.load();
   }
 
+  /**
+   * Handles a note as if the page had sent it, through the same checks (integration tests act as
+   * the page with it). A refused note is an error that says why.
+   */
+  async receive(note: ProfileViewPageNote): Promise<void> {
+    const { type, ...body } = note;
+    const problem = PAGE_CHECKS.notes[type](body);
+    if (problem !== undefined) throw new Error(`the profile view refused "${type}": ${problem}`);
+    await (this.handlers.notes[type] as (body: unknown) => void | Promise<void>)(body);
+  }
+
   private load(): Promise<LoadResult> {
     this.loaded ??= readProfile(this.uri, readLimitsFor(this.hooks.settings().maxProfileSizeMB));
     return this.loaded;
   }
 
-  /** Handles a message from the page (public so that integration tests can act as the page). */
-  async receive(message: unknown): Promise<void> {
-    if (!isProfileViewToHostMessage(message)) return;
-    switch (message.type) {
-      case 'ready': {
-        // A page that (re)loads (a hidden tab's page is torn down) has drawn nothing yet: whoever
-        // waits for it to be shown (Show in Call Tree) must wait for its new state, or their
-        // message reaches a page without a profile and is dropped.
-        this.lastState = undefined;
-        const result = await this.load();
-        const fileName = path.basename(this.uri.fsPath);
-        if ('error' in result) {
-          await this.post({ type: 'failed', fileName, message: result.error });
-        } else {
-          const defaults = { hideLibraryFrames: this.hooks.settings().hideLibraryFrames };
-          const resolving = this.resolveDefinitionLines();
-          const inTime = await withTimeout(resolving, DEFINITION_LINES_WAIT_MS).catch(() => undefined);
-          await this.post({
-            type: 'show',
-            fileName,
-            profile: result.profile,
-            defaults,
-            savedState: this.hooks.states.get(this.uri),
-            definitionLines: inTime ?? [],
-          });
-          if (this.panel.active) this.hooks.onActive(this);
-          if (!inTime) void resolving.then((lines) => this.postLateDefinitionLines(lines));
-        }
-        return;
-      }
-      case 'viewState':
-        this.lastState = message.state;
-        for (const waiter of [...this.stateWaiters]) waiter(message.state);
-        this.hooks.onStateChange(this);
-        return;
-      case 'saveState':
-        await this.hooks.states.set(this.uri, message.state);
-        return;
-      case 'openFunction': {
-        const document = await this.document();
-        await openFunctionSource({ file: message.file, line: message.line, name: message.name }, { paths: document?.paths }, this.hooks.settings());
-        return;
-      }
-      case 'error':
-        this.pageErrors.push(message.message);
-        this.hooks.log?.error(`profile view of ${this.uri.fsPath}: ${message.message}${typeof message.detail === 'string' ? `\n${message.detail}` : ''}`);
-        void vscode.window.showErrorMessage(`Request Profiler: ${message.message}`);
-        return;
-      case 'openRaw':
-        // As "Reopen Editor With… Text Editor" does: the text editor takes this tab's place,
-        // rather than a second tab of the same name beside it.
-        await vscode.commands.executeCommand('vscode.openWith', this.uri, 'default', this.panel.viewColumn);
-        this.panel.dispose();
-        return;
+  /** A page said it is ready (the first, or a reload): it gets the profile, or why there is none. */
+  private async showProfile(page: string): Promise<void> {
+    // A page that (re)loads has drawn nothing yet: whoever waits for a state (nextState) waits
+    // for the new page's.
+    this.lastState = undefined;
+    const result = await this.load();
+    const fileName = path.basename(this.uri.fsPath);
+    if ('error' in result) {
+      if (this.channel.pageId === page) this.note('failed', { fileName, message: result.error });
+      return;
     }
+    const defaults = { hideLibraryFrames: this.hooks.settings().hideLibraryFrames };
+    const resolving = this.resolveDefinitionLines();
+    const inTime = await withTimeout(resolving, DEFINITION_LINES_WAIT_MS).catch(() => undefined);
+    // The page went away or loaded again meanwhile: the next page's ready shows it.
+    if (this.disposed || this.channel.pageId !== page) return;
+    this.note('show', { fileName, profile: result.profile, defaults, savedState: this.hooks.states.get(this.uri), definitionLines: inTime ?? [] });
+    if (this.panel.active) this.hooks.onActive(this);
+    if (!inTime) void resolving.then((lines) => this.noteLateDefinitionLines(lines));
   }
 
-  /** Lines found after `show`: to the page, unless it has gone (a closed tab's webview refuses messages). */
-  private async postLateDefinitionLines(lines: DefinitionLines): Promise<void> {
-    if (!lines.length || this.disposed) return;
-    try {
-      await this.post({ type: 'definitionLines', lines });
-    } catch {
-      // Closed meanwhile: nothing shows them.
+  /** What the host does with each note of the page, once the page's checks (PAGE_CHECKS) passed. */
+  private pageHandlers(): PageHandlers {
+    return {
+      notes: {
+        viewState: ({ state }) => {
+          this.lastState = state;
+          for (const waiter of [...this.stateWaiters]) waiter(state);
+          this.hooks.onStateChange(this);
+        },
+        saveState: ({ state }) => this.hooks.states.set(this.uri, state),
+        openFunction: ({ function: fn }) => this.openSource(fn),
+        openRaw: async () => {
+          // As "Reopen Editor With… Text Editor" does: the text editor takes this tab's place,
+          // rather than a second tab of the same name beside it.
+          await vscode.commands.executeCommand('vscode.openWith', this.uri, 'default', this.panel.viewColumn);
+          this.panel.dispose();
+        },
+        error: ({ message, detail }) => {
+          this.pageErrors.push(message);
+          this.hooks.log?.error(`profile view of ${this.uri.fsPath}: ${message}${detail !== undefined ? `\n${detail}` : ''}`);
+          void vscode.window.showErrorMessage(`Request Profiler: ${message}`);
+        },
+      },
+      asks: {},
+    } satisfies ChannelHandlers<ProfileViewProtocol['page']>;
+  }
+
+  /**
+   * Opens a function's source from its index in the host's own copy of the profile: the file and
+   * line come from the profile the host read, never from the page.
+   */
+  private async openSource(fn: number): Promise<void> {
+    const document = await this.document();
+    const info = document?.profile.functions[fn];
+    if (!document || !info) {
+      this.hooks.log?.warn(`profile view of ${this.uri.fsPath}: go-to-source of function ${fn} refused: the profile has no such function`);
+      return;
     }
+    await openFunctionSource({ file: info.file, line: info.line, name: info.qualname || info.name }, document, this.hooks.settings());
+  }
+
+  private pageGone(): void {
+    this.channel.pageGone();
+    this.lastState = undefined;
+  }
+
+  /** Lines found after `show`: to the page (or the next one, should it have gone meanwhile). */
+  private noteLateDefinitionLines(lines: DefinitionLines): void {
+    if (!lines.length || this.disposed) return;
+    this.note('definitionLines', { lines });
   }
 
   dispose(): void {
+    if (this.disposed) return;
     this.disposed = true;
+    this.channel.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
     this.stateWaiters = [];
     this.hooks.onDispose(this);

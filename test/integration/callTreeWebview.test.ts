@@ -27,8 +27,10 @@ const PAGE = `<!DOCTYPE html><html><head><meta charset="utf-8">
 <script>
   window.__messages = [];
   window.__state = undefined;
+  // The page talks over the views' channel (src/core/webviewChannel.ts), and the host sends it
+  // notes as { rp: 1, kind: 'note', type, body }: what it posts is kept as { type, ...body }.
   window.acquireVsCodeApi = () => ({
-    postMessage: (m) => window.__messages.push(m),
+    postMessage: (m) => window.__messages.push(m.kind === 'note' ? { type: m.type, ...m.body } : { type: m.kind }),
     getState: () => window.__state,
     setState: (s) => { window.__state = s; },
   });
@@ -100,17 +102,22 @@ describe('call tree webview in Chromium', function () {
   });
 
   /** The page with the chain shown (the hot path, every level, expanded), as the host sends it. */
-  async function openChain(width: number, file = '/deep.rprof.json'): Promise<Page> {
+  /** Notes the page gets before `show` (as the host's channel sends what it held until the page was ready). */
+  async function openChain(width: number, file = '/deep.rprof.json', before: { type: string; body: unknown }[] = []): Promise<Page> {
     const page = await browser.newPage({ viewport: { width, height: 700 } });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(origin);
     await page.waitForFunction(() => (window as unknown as { __messages: { type: string }[] }).__messages.some((m) => m.type === 'ready'));
-    await page.evaluate(async (file) => {
-      const bytes = new Uint8Array(await (await fetch(file)).arrayBuffer());
-      const show = { type: 'show', fileName: 'deep.rprof.json', profile: { bytes }, defaults: { hideLibraryFrames: false } };
-      window.dispatchEvent(new MessageEvent('message', { data: show }));
-    }, file);
+    await page.evaluate(
+      async ({ file, before }) => {
+        for (const { type, body } of before) window.dispatchEvent(new MessageEvent('message', { data: { rp: 1, kind: 'note', type, body } }));
+        const bytes = new Uint8Array(await (await fetch(file)).arrayBuffer());
+        const show = { fileName: 'deep.rprof.json', profile: { bytes }, defaults: { hideLibraryFrames: false } };
+        window.dispatchEvent(new MessageEvent('message', { data: { rp: 1, kind: 'note', type: 'show', body: show } }));
+      },
+      { file, before },
+    );
     await page.waitForSelector('vscode-tab-panel[data-tab="tree"] .vrow');
     assert.deepEqual(errors, []);
     return page;
@@ -227,7 +234,7 @@ describe('call tree webview in Chromium', function () {
       assert.match(before.side0Where ?? '', /:1$/, 'side_0 shows its recorded line first');
       const selectedFn = indexOf(before.selectedName);
       await page.evaluate(
-        (lines) => window.dispatchEvent(new MessageEvent('message', { data: { type: 'definitionLines', lines } })),
+        (lines) => window.dispatchEvent(new MessageEvent('message', { data: { rp: 1, kind: 'note', type: 'definitionLines', body: { lines } } })),
         [
           [selectedFn, 777],
           [indexOf('side_0'), 555],
@@ -247,6 +254,24 @@ describe('call tree webview in Chromium', function () {
         { scrollTop: before.scrollTop, rows: before.rows, selectedName: before.selectedName, expansion: before.expansion, selectedPath: before.selectedPath },
         'expansion, selection and scroll are as they were',
       );
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('reveals a function asked for before the profile came, once it is drawn (Show in Call Tree on a page loading again)', async () => {
+    const { profile } = JSON.parse(siblings) as { profile: ProfileData };
+    const level3 = profile.functions.findIndex((f) => f.name === 'level_3');
+    assert.ok(level3 > 0);
+    const page = await openChain(1200, '/siblings.rprof.json', [{ type: 'revealFunction', body: { function: level3 } }]);
+    try {
+      type Reported = { __messages: { type: string; state?: { selectedFunction: number | null } }[] };
+      await page.waitForFunction(() => (window as unknown as Reported).__messages.some((m) => m.type === 'viewState'));
+      const selected = await page.evaluate(() => ({
+        name: document.querySelector('vscode-tab-panel[data-tab="tree"] .vrow.selected:not([hidden]) .name')?.textContent,
+        reported: (window as unknown as Reported).__messages.find((m) => m.type === 'viewState')?.state?.selectedFunction,
+      }));
+      assert.deepEqual(selected, { name: 'level_3', reported: level3 });
     } finally {
       await page.close();
     }
@@ -283,8 +308,8 @@ describe('call tree webview in Chromium', function () {
       await page.waitForFunction(() => (window as unknown as { __messages: { type: string }[] }).__messages.some((m) => m.type === 'ready'));
       const duringShow = await page.evaluate(async () => {
         const bytes = new Uint8Array(await (await fetch('/deep.rprof.json')).arrayBuffer());
-        const show = { type: 'show', fileName: 'deep.rprof.json', profile: { bytes }, defaults: { hideLibraryFrames: false } };
-        window.dispatchEvent(new MessageEvent('message', { data: show }));
+        const show = { fileName: 'deep.rprof.json', profile: { bytes }, defaults: { hideLibraryFrames: false } };
+        window.dispatchEvent(new MessageEvent('message', { data: { rp: 1, kind: 'note', type: 'show', body: show } }));
         return {
           calls: (window as unknown as { __dateCalls: number }).__dateCalls,
           rows: document.querySelectorAll('vscode-tab-panel[data-tab="tree"] .vrow').length,
@@ -335,8 +360,8 @@ describe('call tree webview in Chromium', function () {
       type Page = { __messages: { type: string; state?: { expanded?: string[] } }[]; __state?: { expansion?: number[] } };
       const duringShow = await page.evaluate(async () => {
         const bytes = new Uint8Array(await (await fetch('/deep.rprof.json')).arrayBuffer());
-        const show = { type: 'show', fileName: 'deep.rprof.json', profile: { bytes }, defaults: { hideLibraryFrames: false } };
-        window.dispatchEvent(new MessageEvent('message', { data: show }));
+        const show = { fileName: 'deep.rprof.json', profile: { bytes }, defaults: { hideLibraryFrames: false } };
+        window.dispatchEvent(new MessageEvent('message', { data: { rp: 1, kind: 'note', type: 'show', body: show } }));
         const page = window as unknown as Page;
         return { saved: page.__state !== undefined, reported: page.__messages.filter((m) => m.type !== 'ready').length };
       });

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { ProfileDocument } from '../../src/core/profileFormat';
 import type { RequestProfilerApi } from '../../src/extension';
 import type { ProfileView } from '../../src/profileView/profileView';
-import type { ViewState } from '../../src/profileView/protocol';
+import type { ProfileViewPageNote, ViewState } from '../../src/profileView/protocol';
 import { withTimeout } from '../../src/core/withTimeout';
 import { api, until, workspaceDir } from './support';
 
@@ -19,6 +19,15 @@ function fixture(part: string): vscode.Uri {
   const name = fs.readdirSync(dir).find((n) => n.includes(part) && n.endsWith('.rprof.json'));
   assert.ok(name, `fixture ${part} in .profiles`);
   return vscode.Uri.file(path.join(dir, name));
+}
+
+/** A copy of a fixture in its own folder, which no view has opened: no saved view state applies to it. */
+function unopenedCopy(part: string, folder: string): vscode.Uri {
+  const original = fixture(part);
+  const uri = vscode.Uri.file(path.join(workspaceDir(), folder, path.basename(original.fsPath)));
+  fs.mkdirSync(path.dirname(uri.fsPath), { recursive: true });
+  fs.copyFileSync(original.fsPath, uri.fsPath);
+  return uri;
 }
 
 function readDocument(uri: vscode.Uri): ProfileDocument {
@@ -89,10 +98,7 @@ describe('Profile view (call tree)', () => {
   it('opens a profile from the Profiles panel command in the custom editor, hot path expanded', async () => {
     const profiler = await api();
     // A copy no view has opened before, so no saved view state applies: this is a first open.
-    const original = fixture('-GET-slow-');
-    const uri = vscode.Uri.file(path.join(workspaceDir(), 'first-open', path.basename(original.fsPath)));
-    fs.mkdirSync(path.dirname(uri.fsPath), { recursive: true });
-    fs.copyFileSync(original.fsPath, uri.fsPath);
+    const uri = unopenedCopy('-GET-slow-', 'first-open');
     const view = await openView(profiler, uri);
     const input = activeTabInput();
     assert.ok(input instanceof vscode.TabInputCustom, `the active tab is a custom editor, not ${JSON.stringify(input)}`);
@@ -143,8 +149,7 @@ describe('Profile view (call tree)', () => {
     await view.nextState();
     for (const name of ['primes_below', 'slow_report']) {
       const fn = document.profile.functions.findIndex((f) => f.name === name);
-      const info = document.profile.functions[fn];
-      await view.receive({ type: 'openFunction', function: fn, file: info.file, line: info.line, name: info.qualname ?? info.name });
+      await view.receive({ type: 'openFunction', function: fn });
       const editor = await until(() => vscode.window.activeTextEditor, 'an editor');
       assert.equal(editor.document.uri.fsPath, localApp(), `${name} opens the mapped copy, not the recorded path`);
       assert.equal(editor.selection.active.line + 1, defLines.get(name), `${name}: cursor on its def line`);
@@ -198,7 +203,7 @@ describe('Profile view (call tree)', () => {
     try {
       const view = await openView(profiler, uri);
       await view.nextState();
-      await view.post({ type: 'revealFunction', function: slowReportFn });
+      view.note('revealFunction', { function: slowReportFn });
       const drawn = await withDeadline(
         view.nextState((s) => s.selectedFunction === slowReportFn),
         'slow_report selected',
@@ -218,6 +223,21 @@ describe('Profile view (call tree)', () => {
     }
   });
 
+  it('go-to-source from a page that names a file beside the function is refused; by the index alone it opens', async () => {
+    const profiler = await api();
+    const { uri, document } = await slowProfileWithLocalApp(profiler);
+    const view = await openView(profiler, uri);
+    await view.nextState();
+    const fn = document.profile.functions.findIndex((f) => f.name === 'slow_report');
+    // As the page sent it before: the host would have opened the page's file at the page's line.
+    const withPath = { type: 'openFunction', function: fn, file: localApp(), line: 1, name: 'slow_report' } as ProfileViewPageNote;
+    await assert.rejects(view.receive(withPath), /^Error: the profile view refused "openFunction": unexpected fields file, line, name$/);
+    assert.equal(vscode.window.activeTextEditor, undefined, 'nothing opened for a note carrying a path');
+    await view.receive({ type: 'openFunction', function: fn });
+    const editor = await until(() => vscode.window.activeTextEditor, 'an editor');
+    assert.equal(editor.document.uri.fsPath, localApp());
+  });
+
   it('built-ins have no source: nothing opens', async () => {
     const profiler = await api();
     const uri = fixture('-GET-slow-');
@@ -226,8 +246,7 @@ describe('Profile view (call tree)', () => {
     await view.nextState();
     const fn = document.profile.functions.findIndex((f) => f.file === '~');
     assert.ok(fn >= 0, 'the fixture has a built-in');
-    const info = document.profile.functions[fn];
-    await view.receive({ type: 'openFunction', function: fn, file: info.file, line: info.line, name: info.name });
+    await view.receive({ type: 'openFunction', function: fn });
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(vscode.window.activeTextEditor, undefined, 'no editor opened for a built-in');
   });
@@ -242,6 +261,32 @@ describe('Profile view (call tree)', () => {
     const state = await view.nextState((s) => s.selectedId?.split('/').pop() === String(fibonacci));
     assert.ok(state.expanded.length > 0);
     assert.equal(state.selectedFunction, fibonacci);
+  });
+
+  it('"Show in Call Tree" on a hidden view waits for its page to load again and show the profile, then reveals', async () => {
+    const profiler = await api();
+    // A copy no view has opened before: no saved state selects fibonacci already.
+    const uri = unopenedCopy('-GET-slow-', 'hidden-tab');
+    const document = readDocument(uri);
+    const fibonacci = document.profile.functions.findIndex((f) => f.name === 'fibonacci');
+    const view = await openView(profiler, uri);
+    const first = await view.nextState((s) => s.hotPath.length > 0);
+    assert.notEqual(first.selectedFunction, fibonacci, 'the hot path ends elsewhere');
+    // Another editor over it in the same group: the hidden tab's page is torn down (no retainContextWhenHidden).
+    const other = path.join(path.dirname(uri.fsPath), 'notes.txt');
+    fs.writeFileSync(other, 'over the profile view\n');
+    await vscode.window.showTextDocument(vscode.Uri.file(other), { preview: false });
+    await until(() => !view.panel.visible, 'the profile view hidden');
+    await vscode.commands.executeCommand('requestProfiler.revealInCallTree', uri, fibonacci);
+    // The page loads again slowly on a busy machine (code-server took 30 s at times, December
+    // 2026): as long as the test's own time allows.
+    const state = await withTimeout(
+      view.nextState((s) => s.selectedFunction === fibonacci),
+      50_000,
+      'timed out waiting for fibonacci selected in the page loaded again',
+    );
+    assert.equal(state.selectedId?.split('/').pop(), String(fibonacci));
+    assert.ok(state.rowCount > 1, 'the new page shows the profile');
   });
 
   it('opens a standard pstats (.prof) file in the same view', async () => {

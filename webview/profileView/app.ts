@@ -2,7 +2,8 @@
  * The profile view page: header, toolbar (search, library folding, threshold, hot path) and
  * the four tabs. It builds the model from the document the host sends and keeps its state
  * with the webview API's getState/setState, so a hidden or reloaded view comes back as it
- * was. Messages are those of src/profileView/protocol.ts.
+ * was. It talks with the host over the views' channel (src/core/webviewChannel.ts), in the
+ * protocol of src/profileView/protocol.ts.
  */
 import { DEFAULT_CALL_TREE_OPTIONS } from '../../src/core/callTree';
 import { applyDefinitionLines } from '../../src/core/definitionLine';
@@ -10,12 +11,12 @@ import type { ProfileDocument } from '../../src/core/profileFormat';
 import { parseProfileDocument } from '../../src/core/profileHeader';
 import { buildProfileModel, type ProfileModel } from '../../src/core/profileModel';
 import { revealPath, searchFunctions, type SearchMatch, type SearchResult } from '../../src/core/search';
+import { PageChannel, type ChannelHandlers } from '../../src/core/webviewChannel';
 import {
   VIEW_TABS,
-  isHostToProfileViewMessage,
-  type HostToProfileViewMessage,
   type ProfilePayload,
-  type ProfileViewToHostMessage,
+  type ProfileViewProtocol,
+  type ViewCommand,
   type ViewDefaults,
   type ViewState,
   type ViewTab,
@@ -27,13 +28,8 @@ import { renderHeader } from './header';
 import { renderRequestTab } from './requestTab';
 import { TreeTab } from './treeTab';
 import { pageError, reportUncaughtErrors, type PageError } from '../shared/pageErrors';
-
-/** The part of VS Code's webview API the page uses. */
-export interface WebviewApi {
-  postMessage(message: ProfileViewToHostMessage): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
+import { pageTransport } from '../shared/pageTransport';
+import type { WebviewApi } from '../shared/vscodeApi';
 
 /** What survives hiding the tab and reloading the window. */
 interface SavedState extends LegacySavedState {
@@ -96,8 +92,14 @@ export class ProfileViewApp {
   private searchTimer?: ReturnType<typeof setTimeout>;
   private searchStatus?: HTMLElement;
   private definitionLines: unknown;
+  /**
+   * A function to reveal that came before the profile: "Show in Call Tree" on a view whose page
+   * loads (again, after its tab was hidden) gets here before `show`.
+   */
+  private revealWhenShown: number | undefined;
+  private readonly channel: PageChannel<ProfileViewProtocol>;
 
-  constructor(private readonly api: WebviewApi) {
+  constructor(private readonly api: WebviewApi<unknown>) {
     this.root = document.getElementById('app') ?? document.body;
     reportUncaughtErrors(window, 'The profile view failed', (error) => this.reportError(error));
     // A save still waiting for its moment (changed()) is made at once when the page goes away:
@@ -106,34 +108,34 @@ export class ProfileViewApp {
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'hidden') this.flushState();
     });
-    window.addEventListener('message', (event) => {
-      if (isHostToProfileViewMessage(event.data)) this.onMessage(event.data);
+    // Made last: the channel says the page is ready (on every load), and the host answers with `show`.
+    this.channel = new PageChannel<ProfileViewProtocol>(pageTransport(api, window), this.hostHandlers(), {
+      report: (problem) => this.reportError({ message: `The profile view failed: ${problem.split('\n')[0]}`, detail: problem }),
     });
-    api.postMessage({ type: 'ready' });
   }
 
-  private onMessage(message: HostToProfileViewMessage): void {
-    switch (message.type) {
-      case 'show':
-        this.definitionLines = message.definitionLines;
-        this.receiveProfile(message.profile, message.fileName, message.defaults, message.savedState);
-        return;
-      case 'definitionLines':
-        this.showDefinitionLines(message.lines);
-        return;
-      case 'failed':
-        this.showFailure(message.fileName, message.message);
-        return;
-      case 'revealFunction':
-        this.revealFunction(message.function);
-        return;
-      case 'command':
-        if (message.command === 'expandHotPathFromSelection') this.tree?.expandHotPathFromSelection();
-        if (message.command === 'focusTree') {
-          this.selectTab('tree');
-          this.tree?.focus();
-        }
-        return;
+  /** What the page does with each note of the host. */
+  private hostHandlers() {
+    return {
+      notes: {
+        show: (show) => {
+          this.definitionLines = show.definitionLines;
+          this.receiveProfile(show.profile, show.fileName, show.defaults, show.savedState);
+        },
+        definitionLines: ({ lines }) => this.showDefinitionLines(lines),
+        failed: ({ fileName, message }) => this.showFailure(fileName, message),
+        revealFunction: ({ function: fn }) => this.revealFunction(fn),
+        command: ({ command }) => this.runCommand(command),
+      },
+      asks: {},
+    } satisfies ChannelHandlers<ProfileViewProtocol['host']>;
+  }
+
+  private runCommand(command: ViewCommand): void {
+    if (command === 'expandHotPathFromSelection') this.tree?.expandHotPathFromSelection();
+    if (command === 'focusTree') {
+      this.selectTab('tree');
+      this.tree?.focus();
     }
   }
 
@@ -145,7 +147,7 @@ export class ProfileViewApp {
       doc = 'bytes' in payload ? parseProfileDocument(new TextDecoder('utf-8').decode(payload.bytes)) : payload.document;
     } catch (error) {
       this.showFailure(fileName, (error as Error).message);
-      this.api.postMessage({ type: 'error', ...pageError(`${fileName} cannot be shown`, error) });
+      this.channel.note('error', pageError(`${fileName} cannot be shown`, error));
       return;
     }
     this.show(doc, fileName, defaults, hostSaved, started);
@@ -157,7 +159,7 @@ export class ProfileViewApp {
       model = buildProfileModel(doc.profile, doc.paths);
     } catch (error) {
       this.showFailure(fileName, `The profile's call data is inconsistent: ${(error as Error).message}`);
-      this.api.postMessage({ type: 'error', ...pageError(`${fileName} cannot be shown: the profile's call data is inconsistent`, error) });
+      this.channel.note('error', pageError(`${fileName} cannot be shown: the profile's call data is inconsistent`, error));
       return;
     }
     // Decorated functions: the location column shows the `def` line that go-to-source opens.
@@ -204,6 +206,9 @@ export class ProfileViewApp {
     this.selectTab(this.tab);
     this.firstPaintMs = performance.now() - started;
     if (this.tab === 'tree') this.tree.focus();
+    const reveal = this.revealWhenShown;
+    this.revealWhenShown = undefined;
+    if (reveal !== undefined) this.revealFunction(reveal);
     this.changed();
   }
 
@@ -391,8 +396,13 @@ export class ProfileViewApp {
     }
   }
 
+  /** Reveals a function's costliest node; asked before the profile is drawn, once it is. */
   private revealFunction(fn: number): void {
-    if (!this.model || !this.tree || !this.model.functions[fn]) return;
+    if (!this.model || !this.tree) {
+      this.revealWhenShown = fn;
+      return;
+    }
+    if (!this.model.functions[fn]) return;
     const path = revealPath(this.model, fn, this.hideLibraryFrames);
     if (!path) return;
     this.selectTab('tree');
@@ -401,9 +411,9 @@ export class ProfileViewApp {
   }
 
   private openSource(fn: number): void {
-    const info = this.model?.functions[fn];
-    if (!info) return;
-    this.api.postMessage({ type: 'openFunction', function: fn, file: info.file, line: info.line, name: info.displayName });
+    if (!this.model?.functions[fn]) return;
+    // By index alone: the host takes the file and line from its own copy of the profile.
+    this.channel.note('openFunction', { function: fn });
   }
 
   /** An error nothing caught: said above the view (which may still work) and to the host. */
@@ -411,12 +421,12 @@ export class ProfileViewApp {
     const banner = element('div', { class: 'page-error', role: 'alert' }, codicon('error'), ` ${error.message}`);
     document.body.querySelector(':scope > .page-error')?.remove();
     document.body.prepend(banner);
-    this.api.postMessage({ type: 'error', ...error });
+    this.channel.note('error', error);
   }
 
   private showFailure(fileName: string, message: string): void {
     const open = custom('vscode-button', { icon: 'go-to-file', class: 'open-raw' }, 'Open the raw file');
-    open.addEventListener('click', () => this.api.postMessage({ type: 'openRaw' }));
+    open.addEventListener('click', () => this.channel.note('openRaw', {}));
     this.root.replaceChildren(
       element(
         'div',
@@ -463,8 +473,8 @@ export class ProfileViewApp {
       callersExpanded: this.callers?.expandedIds ?? [],
     };
     this.api.setState(saved);
-    this.api.postMessage({ type: 'viewState', state });
-    this.api.postMessage({ type: 'saveState', state: saved });
+    this.channel.note('viewState', { state });
+    this.channel.note('saveState', { state: saved });
   }
 
   private viewState(): ViewState | undefined {

@@ -11,8 +11,9 @@ import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import { ProfileViewApp, type WebviewApi } from './app';
+import type { WebviewApi } from '../shared/vscodeApi';
+import { ProfileViewApp } from './app';
 
-declare function acquireVsCodeApi(): WebviewApi;
+declare function acquireVsCodeApi(): WebviewApi<unknown>;
 
 new ProfileViewApp(acquireVsCodeApi());
