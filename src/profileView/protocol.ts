@@ -27,8 +27,8 @@ import type { DefinitionLines } from '../core/definitionLine';
 import type { ProfileDocument } from '../core/profileFormat';
 import { bodyChecks, type ChannelChecks } from '../core/webviewChannel';
 
-export type ViewTab = 'tree' | 'functions' | 'callers' | 'request';
-export const VIEW_TABS: readonly ViewTab[] = ['tree', 'functions', 'callers', 'request'];
+export type ViewTab = 'tree' | 'flame' | 'functions' | 'callers' | 'request';
+export const VIEW_TABS: readonly ViewTab[] = ['tree', 'flame', 'functions', 'callers', 'request'];
 
 /** The middleware's JSON file as it is on disk (UTF-8), or a document built by the host. */
 export type ProfilePayload = { bytes: Uint8Array } | { document: ProfileDocument };

@@ -62,6 +62,38 @@ function chainWithSiblings(): string {
   return `${JSON.stringify(first).slice(0, -1)},\n${JSON.stringify(rest).slice(1)}\n`;
 }
 
+/**
+ * A sampled profile (version 2) of a chain `depth` deep: one stack through every level, and a
+ * second that stops at level 2, so the flame graph has a fork.
+ */
+function sampledChain(depth: number): string {
+  const text = makeDeepChainText(depth);
+  const newline = text.indexOf('\n');
+  const first = JSON.parse(`${text.slice(0, newline - 1)}}`) as { version: number; header: Record<string, unknown> };
+  const rest = JSON.parse(`{${text.slice(newline + 1)}`) as { profile: ProfileData };
+  const frames = rest.profile.functions.map((_, i) => i);
+  first.version = 2;
+  first.header.engine = 'sample';
+  rest.profile.engine = 'sample';
+  rest.profile.stacks = [
+    [frames, frames.map(() => 1), false, 0.006, 0.006, 6],
+    [frames.slice(0, 3), [1, 1, 1], false, 0.002, 0.002, 2],
+  ];
+  rest.profile.sampling = {
+    intervalMs: 1,
+    samples: 8,
+    rateHz: 1000,
+    maxGapMs: 1,
+    sampledMs: 8,
+    cpuMs: 8,
+    unsampledTailMs: 0,
+    unattributedMs: 0,
+    overflowMs: 0,
+    distinctStacks: 2,
+  };
+  return `${JSON.stringify(first).slice(0, -1)},\n${JSON.stringify(rest).slice(1)}\n`;
+}
+
 describe('call tree webview in Chromium', function () {
   this.timeout(60_000);
   let server: Server;
@@ -71,6 +103,7 @@ describe('call tree webview in Chromium', function () {
   const siblings = chainWithSiblings();
   // A name and a file with a right-to-left override: drawn as it is, "level_2" would read reversed.
   const bidi = makeDeepChainText(4).replaceAll('"name":"level_2","qualname":"level_2"', '"name":"gpj.\\u202Eexe","qualname":"gpj.\\u202Eexe"');
+  const sampled = sampledChain(8);
 
   before(async function () {
     if (!existsSync(CHROMIUM)) this.skip(); // set CHROMIUM_PATH; CI installs Debian's chromium
@@ -80,9 +113,9 @@ describe('call tree webview in Chromium', function () {
       if (name === '/') {
         response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
         response.end(PAGE);
-      } else if (name === '/deep.rprof.json' || name === '/siblings.rprof.json' || name === '/bidi.rprof.json') {
+      } else if (name === '/deep.rprof.json' || name === '/siblings.rprof.json' || name === '/bidi.rprof.json' || name === '/sampled.rprof.json') {
         response.writeHead(200, { 'content-type': 'application/json' });
-        response.end(name === '/deep.rprof.json' ? chain : name === '/bidi.rprof.json' ? bidi : siblings);
+        response.end(name === '/deep.rprof.json' ? chain : name === '/bidi.rprof.json' ? bidi : name === '/sampled.rprof.json' ? sampled : siblings);
       } else if (/^\/[\w.-]+$/.test(name) && existsSync(join(DIST, name))) {
         response.writeHead(200, { 'content-type': TYPES[extname(name)] ?? 'application/octet-stream' });
         response.end(readFileSync(join(DIST, name)));
@@ -399,6 +432,73 @@ describe('call tree webview in Chromium', function () {
       assert.equal(moved.error, undefined);
       assert.notEqual(moved.indexBefore, moved.indexAfter, 'side_0 moved up');
       assert.equal(moved.same, true, `side_0 kept its element (row ${moved.indexBefore} → ${moved.indexAfter})`);
+    } finally {
+      await page.close();
+    }
+  });
+
+  /** Shows the Flame tab and waits for its canvas to have drawn frames. */
+  async function showFlame(page: Page): Promise<void> {
+    await page.locator('vscode-tab-header', { hasText: 'Flame' }).click();
+    await page.waitForFunction(() => {
+      const canvas = document.querySelector('.flame-canvas') as HTMLCanvasElement | null;
+      if (!canvas || canvas.width === 0) return false;
+      const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, Math.min(canvas.height, 60)).data;
+      for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 0) return true;
+      return false;
+    });
+  }
+
+  /** The middle of a frame's row in the icicle (row 0: the whole request), in page coordinates. */
+  async function rowPoint(page: Page, depth: number, at = 0.1): Promise<{ x: number; y: number }> {
+    const box = (await page.locator('.flame-viewport').boundingBox())!;
+    return { x: box.x + box.width * at, y: box.y + depth * 18 + 9 };
+  }
+
+  it('draws the flame graph of a cProfile profile, with hover, zoom, keys and Show in Call Tree', async () => {
+    const page = await openChain(1200);
+    try {
+      await showFlame(page);
+      assert.match(
+        (await page.locator('.flame-status').textContent()) ?? '',
+        /in 300 levels · from cProfile caller→callee pairs: hatched frames are estimates/,
+      );
+      const level2 = await rowPoint(page, 3);
+      await page.mouse.move(level2.x, level2.y);
+      await page.waitForSelector('.flame-tooltip.visible');
+      assert.match((await page.locator('.flame-tooltip').textContent()) ?? '', /^level_2Total /);
+      await page.mouse.click(level2.x, level2.y);
+      assert.deepEqual(await page.locator('.flame-crumb').allTextContents(), ['all', 'level_0', 'level_1', 'level_2']);
+      // Keys: down to level_3, Enter opens its source (by index), T shows it in the call tree.
+      await page.focus('.flame-viewport');
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Enter');
+      const opened = await page.evaluate(() =>
+        (window as unknown as { __messages: { type: string; function?: number }[] }).__messages.find((m) => m.type === 'openFunction'),
+      );
+      assert.deepEqual(opened, { type: 'openFunction', function: 3 });
+      await page.keyboard.press('t');
+      await page.waitForSelector('vscode-tab-panel[data-tab="tree"] .vrow.selected');
+      assert.equal(await page.locator('vscode-tab-panel[data-tab="tree"] .vrow.selected .name').textContent(), 'level_3');
+      // Back on the flame graph, as it was left: Escape zooms out one level.
+      await page.locator('vscode-tab-header', { hasText: 'Flame' }).click();
+      await page.focus('.flame-viewport');
+      await page.keyboard.press('Escape');
+      assert.deepEqual(await page.locator('.flame-crumb').allTextContents(), ['all', 'level_0', 'level_1']);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('draws a sampled profile from its stacks, highlights search matches with their share, and remembers flame or icicle', async () => {
+    const page = await openChain(1200, '/sampled.rprof.json');
+    try {
+      await showFlame(page);
+      assert.match((await page.locator('.flame-status').textContent()) ?? '', /in 8 levels · exact: from sampled stacks/);
+      await page.fill('vscode-textfield.search >> input', 'level_5');
+      await page.waitForFunction(() => /1 matching frame, 75% of the request/.test(document.querySelector('.flame-status')?.textContent ?? ''));
+      await page.click('.flame-toolbar .flame-button:nth-child(2)');
+      await page.waitForFunction(() => (window as unknown as { __state?: { flame?: { orientation: string } } }).__state?.flame?.orientation === 'flame');
     } finally {
       await page.close();
     }

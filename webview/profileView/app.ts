@@ -5,9 +5,10 @@
  * was. It talks with the host over the views' channel (src/core/webviewChannel.ts), in the
  * protocol of src/profileView/protocol.ts.
  */
-import { DEFAULT_CALL_TREE_OPTIONS } from '../../src/core/callTree';
+import { CallTree, DEFAULT_CALL_TREE_OPTIONS } from '../../src/core/callTree';
+import { flameFromCallTree, flameFromStacks, type FlameGraph } from '../../src/core/flameGraph';
 import { applyDefinitionLines } from '../../src/core/definitionLine';
-import type { ProfileDocument } from '../../src/core/profileFormat';
+import { isSampled, type ProfileDocument } from '../../src/core/profileFormat';
 import { parseProfileDocument } from '../../src/core/profileHeader';
 import { buildProfileModel, type ProfileModel } from '../../src/core/profileModel';
 import { revealPath, searchFunctions, type SearchMatch, type SearchResult } from '../../src/core/search';
@@ -27,6 +28,7 @@ import { DEFAULT_FUNCTIONS_SORT, FunctionsTab, type FunctionsSort } from './func
 import { renderHeader } from './header';
 import { renderRequestTab } from './requestTab';
 import { TreeTab } from './treeTab';
+import { DEFAULT_FLAME_SETTINGS, FlameTab, isFlameSettings, type FlameSettings } from './flameTab';
 import { pageError, reportUncaughtErrors, type PageError } from '../shared/pageErrors';
 import { pageTransport } from '../shared/pageTransport';
 import type { WebviewApi } from '../shared/vscodeApi';
@@ -45,6 +47,8 @@ interface SavedState extends LegacySavedState {
   functionsSort: FunctionsSort;
   callersFunction: number | null;
   callersExpanded: string[];
+  /** The Flame tab's orientation and colouring (absent in states saved before it). */
+  flame?: FlameSettings;
 }
 
 /** What states saved by earlier versions have instead of expansion and selectedPath. */
@@ -57,7 +61,7 @@ function isSavedStateOf(value: unknown, profileId: string): boolean {
   return typeof value === 'object' && value !== null && (value as { profileId?: unknown }).profileId === profileId;
 }
 
-const TAB_LABELS: Record<ViewTab, string> = { tree: 'Call tree', functions: 'Functions', callers: 'Callers', request: 'Request' };
+const TAB_LABELS: Record<ViewTab, string> = { tree: 'Call tree', flame: 'Flame', functions: 'Functions', callers: 'Callers', request: 'Request' };
 const SEARCH_DEBOUNCE_MS = 150;
 /** How long after a change the state is saved and reported (see changed()). */
 const STATE_DELAY_MS = 30;
@@ -79,6 +83,7 @@ export class ProfileViewApp {
   private tree?: TreeTab;
   private functions?: FunctionsTab;
   private callers?: CallersTab;
+  private flame?: FlameTab;
   private tabs?: Tabs;
   private tab: ViewTab = 'tree';
   private hideLibraryFrames = true;
@@ -192,6 +197,11 @@ export class ProfileViewApp {
       changed,
     });
     this.callers = new CallersTab(model, { openSource, changed });
+    this.flame = new FlameTab(model, flameSource(doc, model), this.hideLibraryFrames, isFlameSettings(saved?.flame) ? saved.flame : DEFAULT_FLAME_SETTINGS, {
+      openSource,
+      showInTree: (path) => this.showPathInTree(path),
+      changed,
+    });
 
     this.root.replaceChildren(renderHeader(doc, fileName), this.renderToolbar(), this.renderTabs(doc));
     this.root.removeAttribute('aria-busy');
@@ -310,6 +320,7 @@ export class ProfileViewApp {
       tree: this.tree!.element,
       functions: this.functions!.element,
       callers: this.callers!.element,
+      flame: this.flame!.element,
       request: renderRequestTab(doc),
     };
     for (const tab of VIEW_TABS) tabs.append(custom('vscode-tab-header', { slot: 'header', id: `tab-${tab}` }, TAB_LABELS[tab]));
@@ -330,6 +341,7 @@ export class ProfileViewApp {
   private onTabShown(tab: ViewTab): void {
     this.tab = tab;
     if (tab === 'functions') this.functions?.show();
+    if (tab === 'flame') this.flame?.show();
     if (tab === 'callers' && this.callers && this.callers.function !== this.selectedFunction) this.callers.showFunction(this.selectedFunction);
     this.changed();
   }
@@ -338,6 +350,7 @@ export class ProfileViewApp {
     if (this.tab === 'tree') this.tree?.focus();
     else if (this.tab === 'functions') this.functions?.focus();
     else if (this.tab === 'callers') this.callers?.focus();
+    else if (this.tab === 'flame') this.flame?.focusGraph();
   }
 
   private onTreeChange(): void {
@@ -349,6 +362,7 @@ export class ProfileViewApp {
   private rebuildTree(): void {
     if (!this.tree) return;
     this.tree.build(this.hideLibraryFrames, this.threshold);
+    this.flame?.setFoldLibraries(this.hideLibraryFrames);
     if (this.searchText) this.runSearch(true);
     this.changed();
   }
@@ -360,6 +374,7 @@ export class ProfileViewApp {
     this.searchPosition = 0;
     this.tree.setMatches(this.search?.functions ?? new Set());
     this.functions.setFilter(this.search ? this.search.functions : null);
+    this.flame?.setMatches(this.search ? this.search.functions : null);
     const first = this.search?.matches[0];
     if (reveal && first) this.revealMatch(first);
     this.updateSearchStatus();
@@ -405,6 +420,14 @@ export class ProfileViewApp {
     if (!this.model.functions[fn]) return;
     const path = revealPath(this.model, fn, this.hideLibraryFrames);
     if (!path) return;
+    this.selectTab('tree');
+    this.tree.revealPath(path);
+    this.tree.focus();
+  }
+
+  /** Show in Call Tree from the flame graph: the frame's path, as the tree has it. */
+  private showPathInTree(path: number[]): void {
+    if (!this.tree) return;
     this.selectTab('tree');
     this.tree.revealPath(path);
     this.tree.focus();
@@ -471,6 +494,7 @@ export class ProfileViewApp {
       functionsSort: this.functions?.sorting ?? DEFAULT_FUNCTIONS_SORT,
       callersFunction: this.callers?.function ?? null,
       callersExpanded: this.callers?.expandedIds ?? [],
+      flame: this.flame?.currentSettings() ?? DEFAULT_FLAME_SETTINGS,
     };
     this.api.setState(saved);
     this.channel.note('viewState', { state });
@@ -497,4 +521,17 @@ export class ProfileViewApp {
       selectedLocation: this.tree.selectedLocation,
     };
   }
+}
+
+/**
+ * What the Flame tab draws: a sampled profile's own stacks (exact), else the call tree's paths
+ * (estimated where a function has several callers). Library folding as the toolbar says.
+ */
+function flameSource(doc: ProfileDocument, model: ProfileModel): (foldLibraries: boolean) => FlameGraph {
+  const profile = doc.profile;
+  if (isSampled(profile)) {
+    const stacks = profile.stacks;
+    return (foldLibraries) => flameFromStacks(model, stacks, { foldLibraries });
+  }
+  return (foldLibraries) => flameFromCallTree(new CallTree(model, { foldLibraries, threshold: 0 }));
 }
