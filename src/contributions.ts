@@ -14,6 +14,8 @@ export const PROFILES_VIEW = 'requestProfiler.profiles';
 export const PROFILE_VIEW_TYPE = 'requestProfiler.profileView';
 /** The call graph's webview panel (activationEvents onWebviewPanel, menus' webviewId), src/callGraph/. */
 export const CALL_GRAPH_VIEW_TYPE = 'requestProfiler.callGraph';
+/** The diff view's webview panel (two profiles compared), src/compareView/. */
+export const COMPARE_VIEW_TYPE = 'requestProfiler.compare';
 
 /** Every command of contributes.commands, by what it does. */
 export const COMMAND = {
@@ -42,4 +44,6 @@ export const COMMAND = {
   exportCallGraph: 'requestProfiler.exportCallGraph',
   openCallGraphNodeSource: 'requestProfiler.callGraph.openSource',
   showCallGraphNodeInCallTree: 'requestProfiler.callGraph.showInCallTree',
+  // The diff view (src/compareView/).
+  compareWith: 'requestProfiler.compareWith',
 } as const;

@@ -14,6 +14,7 @@ import { registerSetUpCommands } from './setup/setUpCommand';
 import { ProfileEditorProvider } from './profileView/profileEditorProvider';
 import { registerCallTreeCommands } from './profileView/callTreeCommands';
 import { registerCallGraph, type CallGraphTestHooks } from './callGraph/callGraphCommands';
+import { registerCompare, type CompareTestHooks } from './compareView/compareCommands';
 
 /** What the extension exposes to its own integration tests (and nothing else relies on). */
 export interface RequestProfilerApi {
@@ -28,6 +29,7 @@ export interface RequestProfilerApi {
   profileViews: ProfileEditorProvider;
   sourceHints: SourceHints;
   callGraph: CallGraphTestHooks;
+  compare: CompareTestHooks;
 }
 
 export function activate(context: vscode.ExtensionContext): RequestProfilerApi {
@@ -38,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): RequestProfilerApi {
   const sourceHints = new SourceHints(settings, output);
   const profileViews = ProfileEditorProvider.register(context.extensionUri, settings, sourceHints, context.workspaceState, output);
   const callGraph = registerCallGraph(context.extensionUri, context.globalState, profiles.library, profiles.ready, settings, output);
+  const compare = registerCompare(context.extensionUri, profiles.library, settings, output);
 
   context.subscriptions.push(
     output,
@@ -47,11 +50,22 @@ export function activate(context: vscode.ExtensionContext): RequestProfilerApi {
     profileViews.registration,
     ...registerCallTreeCommands(profileViews.provider),
     ...callGraph.disposables,
+    ...compare.disposables,
     ...registerSetUpCommands(context),
   );
 
   const { library, tree, view, ready } = profiles;
-  return { library, tree, profilesView: view, settings, ready, profileViews: profileViews.provider, sourceHints, callGraph: callGraph.testHooks };
+  return {
+    library,
+    tree,
+    profilesView: view,
+    settings,
+    ready,
+    profileViews: profileViews.provider,
+    sourceHints,
+    callGraph: callGraph.testHooks,
+    compare: compare.testHooks,
+  };
 }
 
 export function deactivate(): void {}

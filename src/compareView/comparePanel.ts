@@ -1,0 +1,239 @@
+/**
+ * The diff view of two profiles in a webview panel (the page is webview/compareView/), and the
+ * set of open ones: one panel per pair, reused when asked again.
+ *
+ * The host holds both documents and computes the comparison (src/core/compareProfiles.ts) in
+ * the mode the page asks for; the page draws and sorts the table and reports which row was
+ * activated, by the function's index in A or B, which the host turns into an editor.
+ */
+import * as vscode from 'vscode';
+import { compareProfiles, type CompareMode, type ProfileComparison } from '../core/compareProfiles';
+import type { ProfileDocument } from '../core/profileFormat';
+import { HostChannel, type ChannelHandlers } from '../core/webviewChannel';
+import { openFunctionSource } from '../host/openSource';
+import type { Settings } from '../host/settings';
+import { makeNonce } from '../host/nonce';
+import { webviewTransport } from '../host/webviewTransport';
+import { COMPARE_VIEW_TYPE } from '../contributions';
+import { compareHtml } from './compareHtml';
+import { compareTitle, requestName } from './compareTitle';
+import { comparePageChecks } from './pageChecks';
+import type { ComparedSide, ComparePageNote, CompareProtocol, CompareRendered } from './protocol';
+
+/** A profile the host read for a comparison: its file and its parsed document. */
+export interface ComparedFile {
+  uri: vscode.Uri;
+  document: ProfileDocument;
+}
+
+export interface CompareServices {
+  extensionUri: vscode.Uri;
+  settings(): Settings;
+  log: vscode.LogOutputChannel;
+}
+
+export interface CompareMessageEvent {
+  panel: ComparePanel;
+  message: ComparePageNote;
+}
+
+type PageHandlers = ChannelHandlers<CompareProtocol['page']>;
+
+function sideOf(document: ProfileDocument): ComparedSide {
+  return { name: requestName(document.header), start: document.header.start, wallMs: document.header.wallMs };
+}
+
+export class ComparePanel {
+  /** The mode the page shows (it asks with `setMode` on each load). */
+  mode: CompareMode = 'absolute';
+  /** The comparison last sent to the page; undefined until the page asked for one. */
+  comparison: ProfileComparison | undefined;
+  /** What the loaded page drew last; undefined while the page (re)loads. */
+  lastRendered: CompareRendered | undefined;
+  /** What the page reported as failed, oldest first (tests read it; the user saw each). */
+  readonly pageErrors: string[] = [];
+  readonly comparisonId: string;
+  private readonly computed = new Map<CompareMode, ProfileComparison>();
+  private readonly channel: HostChannel<CompareProtocol>;
+  private readonly handlers = this.pageHandlers();
+  private readonly checks = comparePageChecks(() =>
+    this.comparison
+      ? { id: this.comparisonId, functionsA: this.a.document.profile.functions.length, functionsB: this.b.document.profile.functions.length }
+      : undefined,
+  );
+  private disposed = false;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    readonly a: ComparedFile,
+    readonly b: ComparedFile,
+    private readonly owner: ComparePanels,
+    private readonly services: CompareServices,
+  ) {
+    this.comparisonId = `${a.document.header.id}..${b.document.header.id}`;
+    const distUri = vscode.Uri.joinPath(services.extensionUri, 'dist');
+    this.channel = new HostChannel<CompareProtocol>(webviewTransport(panel.webview), this.handlers, this.checks, () => this.onPageReady(), {
+      report: (problem) => services.log.warn(`comparison ${this.panel.title}: ${problem}`),
+    });
+    panel.onDidDispose(() => this.dispose());
+    panel.webview.html = compareHtml({
+      cspSource: panel.webview.cspSource,
+      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(distUri, 'webview', 'compareView.js')).toString(),
+      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(distUri, 'webview', 'compareView.css')).toString(),
+      nonce: makeNonce(),
+    });
+  }
+
+  get title(): string {
+    return compareTitle(this.a.document.header, this.b.document.header);
+  }
+
+  /** The comparison in a mode, computed once per mode. */
+  comparisonIn(mode: CompareMode): ProfileComparison {
+    let comparison = this.computed.get(mode);
+    if (!comparison) {
+      const side = (file: ComparedFile) => ({ profile: file.document.profile, paths: file.document.paths });
+      comparison = compareProfiles(side(this.a), side(this.b), mode);
+      this.computed.set(mode, comparison);
+    }
+    return comparison;
+  }
+
+  /**
+   * Handles a note as if the page had sent it, through the same checks (the test hooks' way in).
+   * A refused note is an error that says why.
+   */
+  async receive(note: ComparePageNote): Promise<void> {
+    const { type, ...body } = note;
+    const problem = this.checks.notes[type](body);
+    if (problem !== undefined) throw new Error(`the comparison refused "${type}": ${problem}`);
+    await (this.handlers.notes[type] as (body: unknown) => Promise<void>)(body);
+  }
+
+  /** Opens a function's source from its index in the host's own copy of A or B, beside the table. */
+  async openSource(side: 'a' | 'b', fn: number): Promise<boolean> {
+    const document = (side === 'a' ? this.a : this.b).document;
+    const info = document.profile.functions[fn];
+    if (!info) return false;
+    return openFunctionSource({ file: info.file, line: info.line, name: info.qualname ?? info.name }, document, this.services.settings(), {
+      viewColumn: vscode.ViewColumn.Beside,
+    });
+  }
+
+  private pageHandlers(): PageHandlers {
+    const handlers = {
+      notes: {
+        setMode: ({ mode }) => this.show(mode),
+        rendered: (rendered) => {
+          this.lastRendered = rendered;
+        },
+        openFunction: async ({ side, function: fn }) => void (await this.openSource(side, fn)),
+        error: ({ message, detail }) => {
+          this.services.log.error(`comparison ${this.title}: ${message}${detail ? `\n${detail}` : ''}`);
+          this.pageErrors.push(message);
+          void vscode.window.showErrorMessage(`Compare: ${message}`);
+        },
+      },
+      asks: {},
+    } satisfies PageHandlers;
+    return { notes: this.shownAndHeard(handlers.notes), asks: handlers.asks };
+  }
+
+  /** Each note handler, such that its failure is logged and shown, and the test hooks hear of it. */
+  private shownAndHeard(notes: PageHandlers['notes']): PageHandlers['notes'] {
+    const wrapped: Record<string, (body: unknown) => Promise<void>> = {};
+    for (const [type, handle] of Object.entries(notes) as [string, (body: unknown) => unknown][]) {
+      wrapped[type] = async (body) => {
+        try {
+          await handle(body);
+        } catch (error) {
+          this.services.log.error(`comparison: handling "${type}" failed: ${(error as Error).stack ?? error}`);
+          void vscode.window.showErrorMessage(`Compare: ${(error as Error).message}`);
+        } finally {
+          this.owner.fireMessage({ panel: this, message: { type, ...(body as object) } as ComparePageNote });
+        }
+      };
+    }
+    return wrapped as PageHandlers['notes'];
+  }
+
+  /** A page said it is ready (first load or reload): it asks for its mode next. */
+  private onPageReady(): void {
+    this.lastRendered = undefined;
+  }
+
+  private show(mode: CompareMode): void {
+    this.mode = mode;
+    const comparison = this.comparisonIn(mode);
+    this.comparison = comparison;
+    this.channel.note('show', {
+      comparisonId: this.comparisonId,
+      mode,
+      a: sideOf(this.a.document),
+      b: sideOf(this.b.document),
+      totalA: comparison.totalA,
+      totalB: comparison.totalB,
+      difference: comparison.difference,
+      summary: comparison.summary,
+      rows: comparison.functions,
+    });
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.channel.dispose();
+    this.owner.forget(this);
+    this.panel.dispose();
+  }
+}
+
+/** The open diff views, one per pair of profiles. */
+export class ComparePanels implements vscode.Disposable {
+  private readonly panels = new Map<string, ComparePanel>();
+  private readonly messages = new vscode.EventEmitter<CompareMessageEvent>();
+  /** Every message a page posted, after the host handled it (for tests and logs). */
+  readonly onDidReceiveMessage = this.messages.event;
+
+  constructor(private readonly services: CompareServices) {}
+
+  /** The panel comparing these two files (in either order). */
+  get(x: vscode.Uri, y: vscode.Uri): ComparePanel | undefined {
+    return this.panels.get(pairKey(x, y));
+  }
+
+  /** Shows the comparison of a (the baseline) with b, reusing its panel if one is open. */
+  show(a: ComparedFile, b: ComparedFile): ComparePanel {
+    const open = this.get(a.uri, b.uri);
+    if (open) {
+      open.panel.reveal(open.panel.viewColumn);
+      return open;
+    }
+    const panel = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, compareTitle(a.document.header, b.document.header), vscode.ViewColumn.Active, {
+      enableScripts: true,
+      enableFindWidget: true,
+      localResourceRoots: [vscode.Uri.joinPath(this.services.extensionUri, 'dist')],
+    });
+    const compare = new ComparePanel(panel, a, b, this, this.services);
+    this.panels.set(pairKey(a.uri, b.uri), compare);
+    return compare;
+  }
+
+  fireMessage(event: CompareMessageEvent): void {
+    this.messages.fire(event);
+  }
+
+  forget(compare: ComparePanel): void {
+    const key = pairKey(compare.a.uri, compare.b.uri);
+    if (this.panels.get(key) === compare) this.panels.delete(key);
+  }
+
+  dispose(): void {
+    for (const compare of [...this.panels.values()]) compare.dispose();
+    this.messages.dispose();
+  }
+}
+
+function pairKey(x: vscode.Uri, y: vscode.Uri): string {
+  return [x.toString(), y.toString()].sort().join('\n');
+}

@@ -1,0 +1,80 @@
+/**
+ * What the host accepts from a diff page (src/core/webviewChannel.ts runs these before any
+ * handler sees a message). A page is not trusted: it names functions by their index in profile A
+ * or B of the comparison the host sent, and nothing else; a file, a line or any field the
+ * protocol does not declare is refused, so the host never opens a path a page chose. Pure.
+ */
+import type { ChannelChecks } from '../core/webviewChannel';
+import { COMPARE_MODES, COMPARE_SORT_KEYS, type CompareProtocol } from './protocol';
+
+/** The comparison the page was sent: its id, and how many functions each profile has. */
+export interface ShownComparison {
+  id: string;
+  functionsA: number;
+  functionsB: number;
+}
+
+type Problem = string | undefined;
+type Fields = Record<string, unknown>;
+
+export function comparePageChecks(shown: () => ShownComparison | undefined): ChannelChecks<CompareProtocol['page']> {
+  const sameComparison = (value: unknown): Problem => {
+    const comparison = shown();
+    if (!comparison) return 'no comparison is shown';
+    return value === comparison.id ? undefined : `comparisonId ${JSON.stringify(value)} is not the shown comparison's`;
+  };
+  return {
+    notes: {
+      setMode: (body) => fieldsOf(body, { mode: 'required' }, (fields) => oneOf(fields.mode, COMPARE_MODES, 'mode')),
+      rendered: (body) =>
+        fieldsOf(
+          body,
+          { comparisonId: 'required', mode: 'required', sort: 'required', drawn: 'required', rows: 'required', firstFunction: 'required' },
+          (fields) =>
+            sameComparison(fields.comparisonId) ??
+            oneOf(fields.mode, COMPARE_MODES, 'mode') ??
+            oneOf(fields.sort, COMPARE_SORT_KEYS, 'sort') ??
+            (isCount(fields.drawn) && isCount(fields.rows) ? undefined : 'drawn and rows must be counts') ??
+            (fields.firstFunction === null || typeof fields.firstFunction === 'string' ? undefined : 'firstFunction must be text or null'),
+        ),
+      openFunction: (body) =>
+        fieldsOf(body, { comparisonId: 'required', side: 'required', function: 'required' }, (fields) => {
+          const problem = sameComparison(fields.comparisonId) ?? oneOf(fields.side, ['a', 'b'], 'side');
+          if (problem) return problem;
+          const comparison = shown()!;
+          const count = fields.side === 'a' ? comparison.functionsA : comparison.functionsB;
+          const fn = fields.function;
+          return Number.isInteger(fn) && (fn as number) >= 0 && (fn as number) < count
+            ? undefined
+            : `function must be an index of profile ${String(fields.side).toUpperCase()}'s functions, from 0 to ${count - 1}, not ${JSON.stringify(fn)}`;
+        }),
+      error: (body) =>
+        fieldsOf(body, { message: 'required', detail: 'optional' }, (fields) => {
+          if (typeof fields.message !== 'string' || !fields.message) return 'message must be the reason, as text';
+          return fields.detail === undefined || typeof fields.detail === 'string' ? undefined : 'detail must be text';
+        }),
+    },
+    asks: {},
+  };
+}
+
+/** An object with the required fields and no field the protocol does not declare, then its own check. */
+function fieldsOf(body: unknown, declared: Record<string, 'required' | 'optional'>, check: (fields: Fields) => Problem): Problem {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'expected an object';
+  const fields = body as Fields;
+  for (const name of Object.keys(fields)) {
+    if (!Object.prototype.hasOwnProperty.call(declared, name)) return `unexpected field "${name}"`;
+  }
+  for (const [name, need] of Object.entries(declared)) {
+    if (need === 'required' && fields[name] === undefined) return `missing field "${name}"`;
+  }
+  return check(fields);
+}
+
+function oneOf(value: unknown, allowed: readonly string[], field: string): Problem {
+  return allowed.includes(value as string) ? undefined : `${field} must be one of ${allowed.join(', ')}, not ${JSON.stringify(value)}`;
+}
+
+function isCount(value: unknown): boolean {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
+}

@@ -1,0 +1,131 @@
+// "Compare With…" inside a real VS Code: the command on two selected Profiles rows opens the
+// diff view of the two fixture requests (the older, GET /, as A), whose real page draws the
+// table with the function that explains the difference first; the mode toggle reaches the
+// host and back; what the page may ask is checked; a broken file opens nothing.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { RequestProfilerApi } from '../../src/extension';
+import type { ProfilesTreeNode } from '../../src/host/profilesTreeProvider';
+
+const EXTENSION_ID = 'request-profiler.request-profiler';
+const COMPARE = 'requestProfiler.compareWith';
+const RENDER_TIMEOUT_MS = 20_000;
+
+async function api(): Promise<RequestProfilerApi> {
+  const extension = vscode.extensions.getExtension<RequestProfilerApi>(EXTENSION_ID);
+  assert.ok(extension, 'extension installed');
+  const exports = await extension.activate();
+  await exports.ready;
+  return exports;
+}
+
+async function until<T>(check: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function profilesDir(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the runner opens a workspace folder');
+  return path.join(folder.uri.fsPath, '.profiles');
+}
+
+function fixture(part: string): vscode.Uri {
+  const name = fs.readdirSync(profilesDir()).find((n) => n.includes(part) && n.endsWith('.rprof.json'));
+  assert.ok(name, `the ${part} fixture is in .profiles`);
+  return vscode.Uri.file(path.join(profilesDir(), name));
+}
+
+/** A row of the Profiles panel, as VS Code hands it to a context menu command. */
+function row(profiler: RequestProfilerApi, uri: vscode.Uri): ProfilesTreeNode {
+  const entry = profiler.library.index.get(uri.fsPath);
+  assert.ok(entry?.header, `${uri.fsPath} is listed`);
+  return { kind: 'profile', entry: { ...entry, header: entry.header } };
+}
+
+function compareTabs(): vscode.Tab[] {
+  return vscode.window.tabGroups.all
+    .flatMap((group) => group.tabs)
+    .filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('requestProfiler.compare'));
+}
+
+describe('Compare With…', () => {
+  const root = () => fixture('-GET-root-');
+  const slow = () => fixture('-GET-slow-');
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('compares two selected rows, the older as A, and the page lists first what explains the difference', async () => {
+    const profiler = await api();
+    // Right-click on the newer row with both selected: VS Code passes the clicked row, then the selection.
+    const opened = await vscode.commands.executeCommand<boolean>(COMPARE, row(profiler, slow()), [row(profiler, slow()), row(profiler, root())]);
+    assert.equal(opened, true);
+    const panel = profiler.compare.panel(root(), slow());
+    assert.ok(panel, 'a diff view of the two is open');
+    assert.equal(panel.a.uri.fsPath, root().fsPath, 'GET / (the older) is A');
+    assert.equal(panel.b.uri.fsPath, slow().fsPath);
+    const rendered = await until(() => panel.lastRendered, 'the page to draw the table', RENDER_TIMEOUT_MS);
+    assert.equal(rendered.mode, 'absolute');
+    assert.equal(rendered.sort, 'explains');
+    assert.equal(rendered.firstFunction, 'is_prime.<locals>.<genexpr>');
+    assert.equal(rendered.rows, panel.comparison?.functions.length);
+    const top = panel.comparison!.functions[0];
+    assert.equal(top.status, 'new', 'the generator is new in B');
+    assert.match(panel.comparison!.summary, /^is_prime\.<locals>\.<genexpr> \(new in B\) \+/);
+    await until(() => compareTabs().find((tab) => tab.label === 'GET /slow vs GET / (compare)'), 'the "GET /slow vs GET / (compare)" tab');
+    assert.deepEqual(panel.pageErrors, []);
+  });
+
+  it('reuses the open view, and redraws in the mode the page asks for', async () => {
+    const profiler = await api();
+    assert.equal(await vscode.commands.executeCommand<boolean>(COMPARE, root(), [root(), slow()]), true);
+    assert.equal(compareTabs().length, 1, 'one view per pair');
+    const panel = profiler.compare.panel(slow(), root())!;
+    await until(() => panel.lastRendered, 'the table', RENDER_TIMEOUT_MS);
+    await profiler.compare.receive(root(), slow(), { type: 'setMode', mode: 'normalised' });
+    const rendered = await until(() => (panel.lastRendered?.mode === 'normalised' ? panel.lastRendered : undefined), 'the normalised table', RENDER_TIMEOUT_MS);
+    assert.equal(panel.comparison?.mode, 'normalised');
+    assert.equal(rendered.firstFunction, panel.comparison!.functions[0].displayName);
+    assert.match(panel.comparison!.summary, /points of its request's time/);
+    await profiler.compare.receive(root(), slow(), { type: 'setMode', mode: 'absolute' });
+    await until(() => (panel.lastRendered?.mode === 'absolute' ? true : undefined), 'the absolute table again', RENDER_TIMEOUT_MS);
+  });
+
+  it('opens nothing a page names by path, and refuses an index outside its profile', async () => {
+    const profiler = await api();
+    const panel = profiler.compare.panel(root(), slow())!;
+    const functionsA = panel.a.document.profile.functions.length;
+    await assert.rejects(
+      profiler.compare.receive(root(), slow(), { type: 'openFunction', comparisonId: panel.comparisonId, side: 'a', function: functionsA }),
+      /refused "openFunction": function must be an index of profile A's functions/,
+    );
+    await assert.rejects(
+      profiler.compare.receive(root(), slow(), {
+        type: 'openFunction',
+        comparisonId: panel.comparisonId,
+        side: 'b',
+        function: 0,
+        file: '/etc/passwd',
+      } as never),
+      /unexpected field "file"/,
+    );
+  });
+
+  it('says which file cannot be read, and opens nothing', async () => {
+    const profiler = await api();
+    const broken = fixture('not-json');
+    const before = compareTabs().length;
+    assert.equal(await vscode.commands.executeCommand<boolean>(COMPARE, broken, [broken, root()]), false);
+    assert.equal(profiler.compare.panel(broken, root()), undefined);
+    assert.equal(compareTabs().length, before);
+  });
+});

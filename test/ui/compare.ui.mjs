@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+// UI test of "Compare With…", as a person would use it: code-server with the packaged .vsix opens
+// a copy of the fixture workspace; in the Profiles panel we select the GET / and GET /slow rows
+// (click, then Ctrl+click), right-click one and choose Compare With…; the diff view's tab is
+// "GET /slow vs GET / (compare)" and the first row of its table is the function that explains the
+// difference, is_prime.<locals>.<genexpr>, marked new in B, with no CSP violation. Then the
+// Normalised toggle redraws the table in shares. Screenshots go to test-results/compare-*.png.
+//
+//   node test/ui/compare.ui.mjs [--skip-build]
+import { Expectation, expect } from '../runner/session.mjs';
+import { runUiTest } from '../runner/uiTest.mjs';
+import { waitForActiveTab } from '../runner/workbench.mjs';
+
+const TOP_FUNCTION = 'is_prime.<locals>.<genexpr>';
+const TITLE = 'GET /slow vs GET / (compare)';
+
+await runUiTest({
+  label: 'compare UI',
+  tempPrefix: 'rp-compare-ui-',
+  logName: 'code-server-compare-ui.log',
+  shotPrefix: 'compare',
+  beforeLoad(page, context) {
+    context.cspViolations = [];
+    page.on('console', (message) => {
+      const text = message.text();
+      if (/Content Security Policy/i.test(text)) context.cspViolations.push(text);
+    });
+  },
+  async steps({ page, phases, shot, cspViolations }) {
+    const entry = page.locator('.activitybar a[aria-label^="Request Profiler"]');
+    await entry.waitFor({ timeout: 30_000 });
+    await entry.click();
+    const row = (label) =>
+      page
+        .locator('.part.sidebar .monaco-list-row')
+        .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[/.]/g, '\\$&')}$`) }) })
+        .first();
+
+    await phases.time('select GET / and GET /slow, right-click, Compare With…', async () => {
+      await row('GET /').waitFor({ timeout: 30_000 });
+      await row('GET /').click();
+      await row('GET /slow').click({ modifiers: ['Control'] });
+      await page
+        .waitForFunction(() => document.querySelectorAll('.part.sidebar .monaco-list-row[aria-selected="true"]').length === 2, undefined, { timeout: 10_000 })
+        .catch(() => {
+          throw new Expectation('Ctrl+click did not select a second row');
+        });
+      await row('GET /slow').click({ button: 'right' });
+      const menu = page.locator('.context-view .monaco-menu');
+      await menu.waitFor({ timeout: 10_000 }).catch(() => {
+        throw new Expectation('right-clicking a profile row showed no context menu');
+      });
+      const items = (await menu.locator('.action-label').allInnerTexts()).map((t) => t.trim()).filter(Boolean);
+      expect(items.includes('Compare With…'), `the row's context menu offers Compare With…: ${items.join(', ')}`);
+      await menu.locator('.action-label', { hasText: 'Compare With…' }).click();
+    });
+
+    /** The diff page's frame: the webview iframe whose page holds the table (the profile view's may be open too). */
+    const diffFrame = async () => {
+      for (const frame of page.frames()) {
+        if (
+          await frame
+            .locator('table.functions tbody tr')
+            .count()
+            .catch(() => 0)
+        )
+          return frame;
+      }
+      return undefined;
+    };
+    let frame;
+    await phases.time('the diff view with its first row', async () => {
+      await waitForActiveTab(page, TITLE, `no "${TITLE}" tab`);
+      const deadline = Date.now() + 30_000;
+      while (!(frame = await diffFrame())) {
+        if (Date.now() > deadline) throw new Expectation('the diff view drew no table row within 30 s');
+        await page.waitForTimeout(200);
+      }
+      const first = frame.locator('table.functions tbody tr').first();
+      const name = (await first.locator('td.name').innerText()).trim();
+      console.log(`[compare UI] first row: ${name} | ${(await first.locator('td.numeric').allInnerTexts()).join(' | ')}`);
+      expect(name.startsWith(TOP_FUNCTION), `the first row is ${TOP_FUNCTION}: ${name}`);
+      expect(name.includes('new in B'), `the first row says it is new in B: ${name}`);
+      expect((await first.locator('td.change').innerText()).trim().startsWith('+'), 'its change has a + sign');
+      expect(await first.evaluate((tr) => tr.classList.contains('slower')), 'its row is marked slower');
+      const summary = (await frame.locator('.summary').innerText()).trim();
+      console.log(`[compare UI] summary: ${summary}`);
+      expect(summary.startsWith(`${TOP_FUNCTION} (new in B) +`), `the summary names ${TOP_FUNCTION}: ${summary}`);
+      await page.screenshot({ path: shot('absolute') });
+    });
+
+    await phases.time('Normalised redraws the table in shares', async () => {
+      await frame.locator('vscode-radio[value="normalised"]').click();
+      await frame
+        .locator('.summary', { hasText: 'points of its request' })
+        .waitFor({ timeout: 10_000 })
+        .catch(() => {
+          throw new Expectation('the summary did not switch to points after choosing Normalised');
+        });
+      const cells = await frame.locator('table.functions tbody tr').first().locator('td.numeric').allInnerTexts();
+      expect(cells.some((c) => c.includes('%')) && cells.some((c) => c.includes('points')), `the first row shows shares and points: ${cells.join(' | ')}`);
+      await page.screenshot({ path: shot('normalised') });
+    });
+    expect(cspViolations.length === 0, `no Content Security Policy violation: ${cspViolations.join('\n')}`);
+  },
+});
