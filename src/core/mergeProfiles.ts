@@ -45,8 +45,8 @@ const EDGE_KEY_LIMIT = 2 ** 26;
 
 export interface MergeOptions {
   /**
-   * What the header's path says the requests were when their paths differ: the endpoint's
-   * pattern ("/api/users/{id}"). Without it, "3 paths".
+   * What the header's path says the requests were: the endpoint's pattern ("/api/users/{id}"),
+   * also when only /api/users/7 was profiled. Without it, their common path, or "3 paths".
    */
   path?: string;
 }
@@ -279,7 +279,7 @@ function aggregatePath(headers: readonly ProfileDocument['header'][], options: M
     headers.map((h) => h.path),
     undefined,
   );
-  const what = same ?? options.path ?? `${count} paths`;
+  const what = options.path ?? same ?? `${count} paths`;
   const wallMs = headers.reduce((total, h) => total + h.wallMs, 0);
   return `${what} · ${count} request${count === 1 ? '' : 's'} · mean ${formatMs(wallMs / count)}`;
 }

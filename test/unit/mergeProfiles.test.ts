@@ -85,6 +85,7 @@ describe('aggregate profiles', () => {
     assert.equal(merged(sources, { path: '/{page}' }).header.path, `/{page} · 4 requests · mean ${formatMs(wall / 4)}`);
     const one = sources[0];
     assert.equal(merged([one, one]).header.path, `${one.header.path} · 2 requests · mean ${formatMs(one.header.wallMs)}`);
+    assert.equal(merged([one], { path: '/{page}' }).header.path, `/{page} · 1 request · mean ${formatMs(one.header.wallMs)}`);
     assert.equal(document.header.functionCount, document.profile.functions.length);
     assert.equal(document.header.error, '1 of 4 raised');
     assert.equal(document.version, 1);
