@@ -12,8 +12,8 @@ export const AGGREGATE_PREFIX = 'aggregate-';
 /** How many aggregates are kept: older ones are deleted when a new one is written. */
 export const AGGREGATES_KEPT = 20;
 
-/** The document's top-level keys after the header, in the middleware's order; `profile`, the bulk, last. */
-const BODY_KEYS = ['request', 'response', 'environ', 'error', 'python', 'paths', 'aggregate', 'profile'] as const;
+/** The document's top-level keys between the header and `profile` (the bulk, last), in the middleware's order. */
+const BODY_KEYS = ['request', 'response', 'environ', 'error', 'python', 'paths', 'aggregate'] as const;
 
 /**
  * The file's text: `{"format":…,"version":…,"header":{…},` on line 1, then one top-level key
@@ -21,9 +21,39 @@ const BODY_KEYS = ['request', 'response', 'environ', 'error', 'python', 'paths',
  * (which reads line 1 only) and every reader take it as they take any profile.
  */
 export function profileFileText(document: ProfileDocument): string {
-  const lines = [`{"format":${JSON.stringify(document.format)},"version":${document.version},"header":${JSON.stringify(document.header)},`];
-  const body = BODY_KEYS.filter((key) => document[key] !== undefined).map((key) => `${JSON.stringify(key)}:${JSON.stringify(document[key])}`);
-  return `${lines[0]}\n${body.join(',\n')}\n}\n`;
+  return [...profileFileChunks(document)].join('');
+}
+
+/** Items of one list (functions, edges, stacks) turned into text at once: a few milliseconds' work. */
+const ITEMS_PER_CHUNK = 5000;
+
+/**
+ * profileFileText in pieces, none of which takes long to make: the profile's lists are
+ * written a slice at a time, so a writer can yield between pieces (an aggregate of 1,000
+ * requests has hundreds of thousands of edges).
+ */
+export function* profileFileChunks(document: ProfileDocument, itemsPerChunk: number = ITEMS_PER_CHUNK): Generator<string> {
+  yield `{"format":${JSON.stringify(document.format)},"version":${document.version},"header":${JSON.stringify(document.header)},\n`;
+  for (const key of BODY_KEYS) {
+    if (document[key] !== undefined) yield `${JSON.stringify(key)}:${JSON.stringify(document[key])},\n`;
+  }
+  yield '"profile":{';
+  let first = true;
+  for (const [key, value] of Object.entries(document.profile)) {
+    if (value === undefined) continue;
+    yield `${first ? '' : ','}${JSON.stringify(key)}:`;
+    first = false;
+    if (!Array.isArray(value) || value.length <= itemsPerChunk) {
+      yield JSON.stringify(value);
+      continue;
+    }
+    yield '[';
+    for (let at = 0; at < value.length; at += itemsPerChunk) {
+      yield `${at === 0 ? '' : ','}${JSON.stringify(value.slice(at, at + itemsPerChunk)).slice(1, -1)}`;
+    }
+    yield ']';
+  }
+  yield '}\n}\n';
 }
 
 /** "20261207T033145.123-GET-api_users_id-37.rprof.json": when, what (as a file-name slug) and how many. */

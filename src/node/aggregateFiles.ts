@@ -7,9 +7,9 @@
  * asynchronously, then parsed and added to the merge (src/core/mergeProfiles.ts's
  * ProfileMerger) on its own, and only the reads in flight are in memory.
  */
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import * as path from 'node:path';
-import { aggregateFileName, aggregatesToPrune, profileFileText } from '../core/aggregateFile';
+import { aggregateFileName, aggregatesToPrune, profileFileChunks } from '../core/aggregateFile';
 import { ProfileMerger, type MergeOptions, type MergeResult } from '../core/mergeProfiles';
 import type { ProfileDocument } from '../core/profileFormat';
 import { loadProfile } from './loadProfile';
@@ -62,14 +62,20 @@ export async function mergeProfileFiles(
 
 /**
  * Writes the aggregate into the folder (created if need be) under a temporary name renamed into
- * place, as the middleware writes profiles; then deletes the oldest aggregates beyond those kept.
+ * place, as the middleware writes profiles, a piece at a time; then deletes the oldest aggregates beyond those kept.
  * Returns the file's path.
  */
 export async function writeAggregateFile(folder: string, document: ProfileDocument, now = new Date()): Promise<string> {
   const file = path.join(folder, aggregateFileName(document, now));
   await mkdir(folder, { recursive: true });
   const temporary = path.join(folder, `.${path.basename(file)}.${process.pid}.tmp`);
-  await writeFile(temporary, profileFileText(document), { mode: 0o600 });
+  // A piece at a time (each write awaited), so making the text never holds the event loop long.
+  const handle = await open(temporary, 'w', 0o600);
+  try {
+    for (const chunk of profileFileChunks(document)) await handle.write(chunk);
+  } finally {
+    await handle.close();
+  }
   await rename(temporary, file);
   const names = await readdir(folder);
   await Promise.all(aggregatesToPrune(names).map((name) => rm(path.join(folder, name), { force: true })));

@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { aggregateFileName, aggregatesToPrune, profileFileText } from '../../src/core/aggregateFile';
+import { aggregateFileName, aggregatesToPrune, profileFileChunks, profileFileText } from '../../src/core/aggregateFile';
 import { aggregateSelection, chosenSources, type AggregateSource } from '../../src/core/aggregateSelection';
 import { mergeProfiles } from '../../src/core/mergeProfiles';
 import type { ProfileDocument } from '../../src/core/profileFormat';
@@ -47,6 +47,19 @@ describe('aggregate profile files', () => {
     );
     assert.deepEqual(JSON.parse(text), JSON.parse(JSON.stringify(document)));
     assert.deepEqual(parseProfileDocument(text).aggregate, { requests: 3, ids: document.aggregate?.ids, skipped: 1 });
+  });
+
+  it('come in pieces of a bounded number of items that make the same text', () => {
+    const document = aggregateOf(['-GET-api_users_7-', '-GET-root-', '-GET-slow-']);
+    const { functions, edges } = document.profile;
+    assert.ok(functions.length > 20 && edges.length > 20);
+    const chunks = [...profileFileChunks(document, 7)];
+    assert.equal(chunks.join(''), profileFileText(document));
+    assert.deepEqual(JSON.parse(chunks.join('')), JSON.parse(JSON.stringify(document)));
+    // No piece holds more than 7 functions or edges (the header line and the small keys aside).
+    const listPieces = chunks.filter((c) => c.startsWith('{"file"') || c.startsWith(',{"file"') || /^,?\[\d/.test(c));
+    assert.ok(listPieces.length >= Math.ceil(functions.length / 7) + Math.ceil(edges.length / 7));
+    for (const piece of listPieces) assert.ok((piece.match(/\{"file"|\[\d+,\d+,/g) ?? []).length <= 7, piece.slice(0, 80));
   });
 
   it('are named by the time they were made, what they merge and how many', () => {
