@@ -30,6 +30,7 @@ export const COMMAND = {
   groupByTime: 'requestProfiler.groupByTime',
   openProfile: 'requestProfiler.openProfile',
   openNewestProfile: 'requestProfiler.openNewestProfile',
+  openAggregate: 'requestProfiler.openAggregate',
   deleteProfile: 'requestProfiler.deleteProfile',
   deleteAllProfiles: 'requestProfiler.deleteAllProfiles',
   revealProfile: 'requestProfiler.revealProfile',

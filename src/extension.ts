@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { ProfileLibrary } from './node/profileLibrary';
 import { LiveSettings } from './host/liveSettings';
+import { registerAggregateCommand } from './host/aggregateCommand';
 import { registerProfilesPanel } from './host/profilesPanel';
 import type { ProfilesTreeNode, ProfilesTreeProvider } from './host/profilesTreeProvider';
 import type { Settings } from './host/settings';
@@ -46,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): RequestProfilerApi {
     output,
     liveSettings,
     ...profiles.disposables,
+    registerAggregateCommand(context.globalStorageUri, profiles.tree, settings),
     sourceHints,
     profileViews.registration,
     ...registerCallTreeCommands(profileViews.provider),

@@ -20,9 +20,11 @@ import {
   type ProfileEngine,
   type ProfiledEdge,
   type ProfiledFunction,
+  type ProfilePaths,
   type SampledStack,
   type SamplingStats,
 } from './profileFormat';
+import { formatMs } from './format';
 
 export type MergeResult = { ok: true; document: ProfileDocument } | { ok: false; reason: string };
 
@@ -34,27 +36,78 @@ function functionKey(fn: ProfiledFunction): string {
   return `${fn.file}\0${fn.line}\0${fn.name}`;
 }
 
-export function mergeProfiles(documents: readonly ProfileDocument[]): MergeResult {
-  const profiled = documents.filter((d) => d.header.profiled);
-  const skipped = documents.length - profiled.length;
-  if (profiled.length === 0) {
-    return { ok: false, reason: documents.length === 0 ? 'No profiles to merge.' : `None of the ${documents.length} requests was profiled: nothing to merge.` };
-  }
-  const engines = new Set<ProfileEngine>(profiled.map((d) => d.profile.engine ?? 'cprofile'));
-  if (engines.size > 1) {
-    return {
-      ok: false,
-      reason: 'cProfile and sampled profiles cannot be merged: one counts calls, the other samples. Select profiles of one engine.',
-    };
-  }
-  const engine: ProfileEngine = engines.has('sample') ? 'sample' : 'cprofile';
+/**
+ * A caller→callee pair's key is from * EDGE_KEY_LIMIT + to: exact as a double (2^26 · 2^26 <
+ * 2^53) and fixed while functions are added one profile at a time. 67 million functions
+ * would take tens of gigabytes before they reached it.
+ */
+const EDGE_KEY_LIMIT = 2 ** 26;
 
-  const functions: ProfiledFunction[] = [];
-  const functionIndex = new Map<string, number>();
+export interface MergeOptions {
+  /**
+   * What the header's path says the requests were: the endpoint's pattern ("/api/users/{id}"),
+   * also when only /api/users/7 was profiled. Without it, their common path, or "3 paths".
+   */
+  path?: string;
+}
+
+/** mergeProfiles in one call, for documents already in memory. */
+export function mergeProfiles(documents: readonly ProfileDocument[], options: MergeOptions = {}): MergeResult {
+  const merger = new ProfileMerger(options);
+  for (const document of documents) merger.add(document);
+  return merger.result();
+}
+
+/**
+ * Merges profiles one at a time, so a caller can read, add and drop each in turn (1,000
+ * documents are never all in memory) and yield to the event loop between them. Each add is
+ * final: result() may be called once, after the last.
+ */
+export class ProfileMerger {
+  private readonly functions: ProfiledFunction[] = [];
+  private readonly functionIndex = new Map<string, number>();
+  private readonly edges: ProfiledEdge[] = [];
+  private readonly edgeIndex = new Map<number, number>();
+  private readonly stacks: SampledStack[] = [];
+  private readonly stackIndex = new Map<string, number>();
+  private readonly headers: ProfileDocument['header'][] = [];
+  private readonly paths: ProfilePaths[] = [];
+  private readonly samplings: SamplingStats[] = [];
+  private readonly profileNotes = new Set<string>();
+  private readonly engines = new Set<ProfileEngine>();
+  private first: ProfileDocument | undefined;
+  private added = 0;
+
+  constructor(private readonly options: MergeOptions = {}) {}
+
+  /** How many documents were added, profiled or not. */
+  get count(): number {
+    return this.added;
+  }
+
+  add(document: ProfileDocument): void {
+    this.added++;
+    if (!document.header.profiled) return;
+    const engine = document.profile.engine ?? 'cprofile';
+    this.engines.add(engine);
+    // Mixed engines are refused by result(); adding more would only waste time.
+    if (this.engines.size > 1) return;
+    this.first ??= document;
+    this.headers.push(document.header);
+    this.paths.push(document.paths);
+    for (const note of document.profile.notes) this.profileNotes.add(note);
+    const map = this.addFunctions(document.profile.functions);
+    this.addEdges(map, document.profile.edges);
+    if (engine === 'sample') {
+      this.addStacks(map, document.profile.stacks ?? []);
+      this.samplings.push(document.profile.sampling!);
+    }
+  }
+
   // Indexed loops throughout: destructuring and forEach cost a call or an iterator per item,
   // and an endpoint's 1,000 profiles hold millions of items (bench/aggregate.bench.mjs).
-  const maps: IndexMap[] = profiled.map((document) => {
-    const list = document.profile.functions;
+  private addFunctions(list: readonly ProfiledFunction[]): IndexMap {
+    const { functions, functionIndex } = this;
     const map = new Int32Array(list.length);
     for (let i = 0; i < list.length; i++) {
       const fn = list[i];
@@ -74,20 +127,15 @@ export function mergeProfiles(documents: readonly ProfileDocument[]): MergeResul
       map[i] = at;
     }
     return map;
-  });
+  }
 
-  const edges: ProfiledEdge[] = [];
-  const edgeIndex = new Map<number, number>();
-  const count = functions.length;
-  for (let d = 0; d < profiled.length; d++) {
-    const map = maps[d];
-    const list = profiled[d].profile.edges;
+  private addEdges(map: IndexMap, list: readonly ProfiledEdge[]): void {
+    const { edges, edgeIndex } = this;
     for (let i = 0; i < list.length; i++) {
       const raw = list[i];
       const from = map[raw[0]];
       const to = map[raw[1]];
-      // Exact as a double while count² < 2^53: 94 million functions.
-      const key = from * count + to;
+      const key = from * EDGE_KEY_LIMIT + to;
       const at = edgeIndex.get(key);
       if (at === undefined) {
         edgeIndex.set(key, edges.length);
@@ -102,39 +150,70 @@ export function mergeProfiles(documents: readonly ProfileDocument[]): MergeResul
     }
   }
 
-  const first = profiled[0];
-  const header = mergedHeader(profiled, functions.length, edges.length, engine);
-  const requests = profiled.length;
-  const notes = [
-    `aggregate of ${requests} request${requests === 1 ? '' : 's'}: every number is a sum over them; divide by ${requests} for the mean per request`,
-  ];
-  if (skipped > 0) notes.push(`${skipped} request${skipped === 1 ? ' was' : 's were'} served unprofiled and left out`);
-  const profileNotes = new Set(profiled.flatMap((d) => d.profile.notes));
-  notes.push(...profileNotes);
-  const document: ProfileDocument = {
-    format: PROFILE_FORMAT,
-    version: engine === 'sample' ? SAMPLED_PROFILE_VERSION : PROFILE_VERSION,
-    header,
-    request: { method: header.method, path: header.path, query: '', scheme: first.request.scheme, host: first.request.host, remoteAddr: null, headers: [] },
-    response: { status: null, statusLine: null, headers: [], contentType: null, contentLength: null, bytesSent: header.bytesSent },
-    environ: {},
-    error: null,
-    python: first.python,
-    paths: {
-      cwd: first.paths.cwd,
-      stdlib: union(profiled.map((d) => d.paths.stdlib)),
-      sitePackages: union(profiled.map((d) => d.paths.sitePackages)),
-      prefixes: union(profiled.map((d) => d.paths.prefixes)),
-    },
-    profile: { functions, edges, notes },
-    aggregate: { requests, ids: profiled.map((d) => d.header.id), skipped },
-  };
-  if (engine === 'sample') {
-    document.profile.engine = 'sample';
-    document.profile.stacks = mergedStacks(profiled, maps);
-    document.profile.sampling = mergedSampling(profiled, document.profile.stacks.length);
+  private addStacks(map: IndexMap, list: readonly SampledStack[]): void {
+    for (const [frames, lines, awaiting, wall, cpu, samples] of list) {
+      const merged = frames.map((f) => map[f]);
+      const key = `${merged.join(',')}|${lines.join(',')}|${awaiting ? 1 : 0}`;
+      const at = this.stackIndex.get(key);
+      if (at === undefined) {
+        this.stackIndex.set(key, this.stacks.length);
+        this.stacks.push([merged, [...lines], awaiting, wall, cpu, samples]);
+      } else {
+        const stack = this.stacks[at];
+        stack[3] += wall;
+        stack[4] += cpu;
+        stack[5] += samples;
+      }
+    }
   }
-  return { ok: true, document };
+
+  result(): MergeResult {
+    const first = this.first;
+    if (first === undefined) {
+      const count = this.added;
+      return { ok: false, reason: count === 0 ? 'No profiles to merge.' : `None of the ${count} requests was profiled: nothing to merge.` };
+    }
+    if (this.engines.size > 1) {
+      return {
+        ok: false,
+        reason: 'cProfile and sampled profiles cannot be merged: one counts calls, the other samples. Select profiles of one engine.',
+      };
+    }
+    const engine: ProfileEngine = this.engines.has('sample') ? 'sample' : 'cprofile';
+    const { functions, edges, headers } = this;
+    const requests = headers.length;
+    const skipped = this.added - requests;
+    const header = mergedHeader(headers, functions.length, edges.length, engine, this.options);
+    const notes = [
+      `aggregate of ${requests} request${requests === 1 ? '' : 's'}: every number is a sum over them; divide by ${requests} for the mean per request`,
+    ];
+    if (skipped > 0) notes.push(`${skipped} request${skipped === 1 ? ' was' : 's were'} served unprofiled and left out`);
+    notes.push(...this.profileNotes);
+    const document: ProfileDocument = {
+      format: PROFILE_FORMAT,
+      version: engine === 'sample' ? SAMPLED_PROFILE_VERSION : PROFILE_VERSION,
+      header,
+      request: { method: header.method, path: header.path, query: '', scheme: first.request.scheme, host: first.request.host, remoteAddr: null, headers: [] },
+      response: { status: null, statusLine: null, headers: [], contentType: null, contentLength: null, bytesSent: header.bytesSent },
+      environ: {},
+      error: null,
+      python: first.python,
+      paths: {
+        cwd: first.paths.cwd,
+        stdlib: union(this.paths.map((p) => p.stdlib)),
+        sitePackages: union(this.paths.map((p) => p.sitePackages)),
+        prefixes: union(this.paths.map((p) => p.prefixes)),
+      },
+      profile: { functions, edges, notes },
+      aggregate: { requests, ids: headers.map((h) => h.id), skipped },
+    };
+    if (engine === 'sample') {
+      document.profile.engine = 'sample';
+      document.profile.stacks = this.stacks.sort((a, b) => b[3] - a[3]);
+      document.profile.sampling = mergedSampling(this.samplings, this.stacks.length);
+    }
+    return { ok: true, document };
+  }
 }
 
 /** The common value of every profile, or what to show when they differ. */
@@ -142,8 +221,13 @@ function common<T>(values: readonly T[], differ: T): T {
   return values.every((v) => v === values[0]) ? values[0] : differ;
 }
 
-function mergedHeader(documents: readonly ProfileDocument[], functionCount: number, edgeCount: number, engine: ProfileEngine): ProfileDocument['header'] {
-  const headers = documents.map((d) => d.header);
+function mergedHeader(
+  headers: readonly ProfileDocument['header'][],
+  functionCount: number,
+  edgeCount: number,
+  engine: ProfileEngine,
+  options: MergeOptions,
+): ProfileDocument['header'] {
   const sum = (pick: (h: ProfileDocument['header']) => number) => headers.reduce((total, h) => total + pick(h), 0);
   const errors = headers.filter((h) => h.error !== null).length;
   const header: ProfileDocument['header'] = {
@@ -162,10 +246,7 @@ function mergedHeader(documents: readonly ProfileDocument[], functionCount: numb
       headers.map((h) => h.method),
       '*',
     ),
-    path: common(
-      headers.map((h) => h.path),
-      `${headers.length} paths`,
-    ),
+    path: aggregatePath(headers, options),
     query: '',
     status: common(
       headers.map((h) => h.status),
@@ -188,36 +269,27 @@ function mergedHeader(documents: readonly ProfileDocument[], functionCount: numb
   return header;
 }
 
+/**
+ * "/api/users/{id} · 37 requests · mean 12.4 ms": the profile view and the tabs show the
+ * header's method and path, so the path says what the numbers are, and the mean per request.
+ */
+function aggregatePath(headers: readonly ProfileDocument['header'][], options: MergeOptions): string {
+  const count = headers.length;
+  const same = common<string | undefined>(
+    headers.map((h) => h.path),
+    undefined,
+  );
+  const what = options.path ?? same ?? `${count} paths`;
+  const wallMs = headers.reduce((total, h) => total + h.wallMs, 0);
+  return `${what} · ${count} request${count === 1 ? '' : 's'} · mean ${formatMs(wallMs / count)}`;
+}
+
 function union(lists: readonly (readonly string[])[]): string[] {
   return [...new Set(lists.flat())];
 }
 
-function mergedStacks(documents: readonly ProfileDocument[], maps: readonly IndexMap[]): SampledStack[] {
-  const stacks: SampledStack[] = [];
-  const index = new Map<string, number>();
-  documents.forEach((document, d) => {
-    const map = maps[d];
-    for (const [frames, lines, awaiting, wall, cpu, samples] of document.profile.stacks ?? []) {
-      const merged = frames.map((f) => map[f]);
-      const key = `${merged.join(',')}|${lines.join(',')}|${awaiting ? 1 : 0}`;
-      const at = index.get(key);
-      if (at === undefined) {
-        index.set(key, stacks.length);
-        stacks.push([merged, [...lines], awaiting, wall, cpu, samples]);
-      } else {
-        const stack = stacks[at];
-        stack[3] += wall;
-        stack[4] += cpu;
-        stack[5] += samples;
-      }
-    }
-  });
-  return stacks.sort((a, b) => b[3] - a[3]);
-}
-
 /** Sums of what adds up; the rate and the interval as the samples' mean; the worst gap. */
-function mergedSampling(documents: readonly ProfileDocument[], distinctStacks: number): SamplingStats {
-  const all = documents.map((d) => d.profile.sampling!);
+function mergedSampling(all: readonly SamplingStats[], distinctStacks: number): SamplingStats {
   const sum = (pick: (s: SamplingStats) => number) => all.reduce((total, s) => total + pick(s), 0);
   const samples = sum((s) => s.samples);
   const sampledMs = sum((s) => s.sampledMs);

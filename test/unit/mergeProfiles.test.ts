@@ -7,9 +7,11 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { mergeProfiles } from '../../src/core/mergeProfiles';
+import { formatMs } from '../../src/core/format';
+import { mergeProfiles, ProfileMerger, type MergeOptions } from '../../src/core/mergeProfiles';
 import type { ProfileDocument, SampledStack } from '../../src/core/profileFormat';
 import { parseProfileDocument } from '../../src/core/profileHeader';
+import { makeLargeProfileData } from '../support/makeLargeProfile.mjs';
 import { makeHeader, profileText } from './profileSamples';
 
 const FIXTURES = resolve(__dirname, '../../../test/fixtures');
@@ -31,8 +33,8 @@ function fixture(name: string): ProfileDocument {
   return parseProfileDocument(readFileSync(join(FIXTURES, 'profiles', name), 'utf-8'));
 }
 
-function merged(documents: ProfileDocument[]): ProfileDocument {
-  const result = mergeProfiles(documents);
+function merged(documents: ProfileDocument[], options?: MergeOptions): ProfileDocument {
+  const result = mergeProfiles(documents, options);
   if (!result.ok) return assert.fail(result.reason);
   return result.document;
 }
@@ -79,7 +81,11 @@ describe('aggregate profiles', () => {
     const wall = sources.reduce((sum, d) => sum + d.header.wallMs, 0);
     assertClose(document.header.wallMs, wall, 'wallMs');
     assert.equal(document.header.method, 'GET');
-    assert.equal(document.header.path, '4 paths');
+    assert.equal(document.header.path, `4 paths · 4 requests · mean ${formatMs(wall / 4)}`);
+    assert.equal(merged(sources, { path: '/{page}' }).header.path, `/{page} · 4 requests · mean ${formatMs(wall / 4)}`);
+    const one = sources[0];
+    assert.equal(merged([one, one]).header.path, `${one.header.path} · 2 requests · mean ${formatMs(one.header.wallMs)}`);
+    assert.equal(merged([one], { path: '/{page}' }).header.path, `/{page} · 1 request · mean ${formatMs(one.header.wallMs)}`);
     assert.equal(document.header.functionCount, document.profile.functions.length);
     assert.equal(document.header.error, '1 of 4 raised');
     assert.equal(document.version, 1);
@@ -99,6 +105,30 @@ describe('aggregate profiles', () => {
     const result = mergeProfiles([fixture(expected.sources[0]), sampled([[[0, 1], [1, 2], false, 0.01, 0.005, 10]])]);
     assert.equal(result.ok, false);
     assert.match(result.ok ? '' : result.reason, /cProfile and sampled profiles cannot be merged/);
+  });
+
+  it('merges one document at a time as all at once, each caller→callee pair once', () => {
+    // Each profile has functions of its own (a different file per seed); the fourth repeats the first.
+    const documents = [1, 2, 3, 1].map((seed) => {
+      const document = JSON.parse(profileText(makeHeader({ id: `r${seed}` }))) as ProfileDocument;
+      const data = makeLargeProfileData(700, 2800, seed);
+      document.profile = { ...data, functions: data.functions.map((f) => ({ ...f, file: `/srv/app/seed${seed}.py` })), notes: [] };
+      return document;
+    });
+    const merger = new ProfileMerger();
+    for (const document of documents) merger.add(document);
+    const result = merger.result();
+    if (!result.ok) return assert.fail(result.reason);
+    const { functions, edges } = result.document.profile;
+    assert.equal(functions.length, 2100);
+    // The fourth profile repeats the first: it adds to its edges, none new, each doubled.
+    const pairCount = (document: ProfileDocument) => new Set(document.profile.edges.map((e) => `${e[0]}>${e[1]}`)).size;
+    assert.equal(edges.length, pairCount(documents[0]) + pairCount(documents[1]) + pairCount(documents[2]));
+    const pairs = new Set(edges.map((e) => `${e[0]}>${e[1]}`));
+    assert.equal(pairs.size, edges.length, 'each caller→callee pair once');
+    const calls = (list: readonly (readonly number[])[]) => list.reduce((sum, e) => sum + e[3], 0);
+    assert.equal(calls(edges), calls(documents[0].profile.edges) * 2 + calls(documents[1].profile.edges) + calls(documents[2].profile.edges));
+    assert.deepEqual(result.document, merged(documents));
   });
 
   it('sums sampled stacks by their functions, lines and awaiting', () => {
