@@ -4,7 +4,7 @@
  * profile the host sent it, and nothing else; a file, a line or any field the protocol does not
  * declare is refused, so the host never opens a path a page chose. Pure, to be unit-tested.
  */
-import type { ChannelChecks } from '../core/webviewChannel';
+import { bodyChecks, type ChannelChecks } from '../core/webviewChannel';
 import type { CallGraphProtocol } from './protocol';
 
 /** The profile the page was sent: its id, and how many functions it has. */
@@ -14,14 +14,13 @@ export interface ShownProfile {
 }
 
 type Problem = string | undefined;
-type Fields = Record<string, unknown>;
 
 const EXPORT_FORMATS = ['dot', 'svg'] as const;
 
 /** The checks of every page message, against the profile the host shows now (if any). */
 export function callGraphPageChecks(shown: () => ShownProfile | undefined): ChannelChecks<CallGraphProtocol['page']> {
   const functionRef = (body: unknown): Problem =>
-    fieldsOf(body, { profileId: 'required', function: 'required' }, (fields) => {
+    bodyChecks.declaredFields(body, { profileId: 'required', function: 'required' }, (fields) => {
       const profile = shown();
       if (!profile) return 'no profile is shown';
       if (fields.profileId !== profile.id) return `profileId ${JSON.stringify(fields.profileId)} is not the shown profile's`;
@@ -30,7 +29,7 @@ export function callGraphPageChecks(shown: () => ShownProfile | undefined): Chan
   return {
     notes: {
       rendered: (body) =>
-        fieldsOf(
+        bodyChecks.declaredFields(
           body,
           {
             profileId: 'required',
@@ -65,34 +64,18 @@ export function callGraphPageChecks(shown: () => ShownProfile | undefined): Chan
       openFunction: functionRef,
       showInCallTree: functionRef,
       saveGraph: (body) =>
-        fieldsOf(body, { format: 'required' }, (fields) =>
+        bodyChecks.declaredFields(body, { format: 'required' }, (fields) =>
           (EXPORT_FORMATS as readonly unknown[]).includes(fields.format) ? undefined : `format must be one of ${EXPORT_FORMATS.join(', ')}`,
         ),
-      optionsChanged: (body) => fieldsOf(body, { options: 'required' }, (fields) => optionsProblem(fields.options)),
+      optionsChanged: (body) => bodyChecks.declaredFields(body, { options: 'required' }, (fields) => optionsProblem(fields.options)),
       error: (body) =>
-        fieldsOf(body, { message: 'required', detail: 'optional' }, (fields) => {
+        bodyChecks.declaredFields(body, { message: 'required', detail: 'optional' }, (fields) => {
           if (typeof fields.message !== 'string' || !fields.message) return 'message must be the reason, as text';
           return fields.detail === undefined || typeof fields.detail === 'string' ? undefined : 'detail must be text';
         }),
     },
     asks: {},
   };
-}
-
-/**
- * An object with the required fields and no field the protocol does not declare (a page naming
- * a file or a line is refused here), then the message's own check.
- */
-function fieldsOf(body: unknown, declared: Record<string, 'required' | 'optional'>, check: (fields: Fields) => Problem): Problem {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'expected an object';
-  const fields = body as Fields;
-  for (const name of Object.keys(fields)) {
-    if (!Object.prototype.hasOwnProperty.call(declared, name)) return `unexpected field "${name}"`;
-  }
-  for (const [name, need] of Object.entries(declared)) {
-    if (need === 'required' && fields[name] === undefined) return `missing field "${name}"`;
-  }
-  return check(fields);
 }
 
 function functionIndex(value: unknown, count: number, field: string): Problem {
@@ -102,7 +85,7 @@ function functionIndex(value: unknown, count: number, field: string): Problem {
 }
 
 function optionsProblem(value: unknown): Problem {
-  return fieldsOf(value, { nodeThreshold: 'required', edgeThreshold: 'required', maxNodes: 'required' }, (options) => {
+  return bodyChecks.declaredFields(value, { nodeThreshold: 'required', edgeThreshold: 'required', maxNodes: 'required' }, (options) => {
     for (const name of ['nodeThreshold', 'edgeThreshold'] as const) {
       const share = options[name];
       if (!isFiniteNonNegative(share) || share > 1) return `options.${name} must be a share from 0 to 1`;

@@ -4,7 +4,7 @@
  * or B of the comparison the host sent, and nothing else; a file, a line or any field the
  * protocol does not declare is refused, so the host never opens a path a page chose. Pure.
  */
-import type { ChannelChecks } from '../core/webviewChannel';
+import { bodyChecks, type ChannelChecks } from '../core/webviewChannel';
 import { COMPARE_MODES, COMPARE_SORT_KEYS, type CompareProtocol } from './protocol';
 
 /** The comparison the page was sent: its id, and how many functions each profile has. */
@@ -15,7 +15,6 @@ export interface ShownComparison {
 }
 
 type Problem = string | undefined;
-type Fields = Record<string, unknown>;
 
 export function comparePageChecks(shown: () => ShownComparison | undefined): ChannelChecks<CompareProtocol['page']> {
   const sameComparison = (value: unknown): Problem => {
@@ -25,9 +24,9 @@ export function comparePageChecks(shown: () => ShownComparison | undefined): Cha
   };
   return {
     notes: {
-      setMode: (body) => fieldsOf(body, { mode: 'required' }, (fields) => oneOf(fields.mode, COMPARE_MODES, 'mode')),
+      setMode: (body) => bodyChecks.declaredFields(body, { mode: 'required' }, (fields) => oneOf(fields.mode, COMPARE_MODES, 'mode')),
       rendered: (body) =>
-        fieldsOf(
+        bodyChecks.declaredFields(
           body,
           { comparisonId: 'required', mode: 'required', sort: 'required', drawn: 'required', rows: 'required', firstFunction: 'required' },
           (fields) =>
@@ -38,7 +37,7 @@ export function comparePageChecks(shown: () => ShownComparison | undefined): Cha
             (fields.firstFunction === null || typeof fields.firstFunction === 'string' ? undefined : 'firstFunction must be text or null'),
         ),
       openFunction: (body) =>
-        fieldsOf(body, { comparisonId: 'required', side: 'required', function: 'required' }, (fields) => {
+        bodyChecks.declaredFields(body, { comparisonId: 'required', side: 'required', function: 'required' }, (fields) => {
           const problem = sameComparison(fields.comparisonId) ?? oneOf(fields.side, ['a', 'b'], 'side');
           if (problem) return problem;
           const comparison = shown()!;
@@ -49,26 +48,13 @@ export function comparePageChecks(shown: () => ShownComparison | undefined): Cha
             : `function must be an index of profile ${String(fields.side).toUpperCase()}'s functions, from 0 to ${count - 1}, not ${JSON.stringify(fn)}`;
         }),
       error: (body) =>
-        fieldsOf(body, { message: 'required', detail: 'optional' }, (fields) => {
+        bodyChecks.declaredFields(body, { message: 'required', detail: 'optional' }, (fields) => {
           if (typeof fields.message !== 'string' || !fields.message) return 'message must be the reason, as text';
           return fields.detail === undefined || typeof fields.detail === 'string' ? undefined : 'detail must be text';
         }),
     },
     asks: {},
   };
-}
-
-/** An object with the required fields and no field the protocol does not declare, then its own check. */
-function fieldsOf(body: unknown, declared: Record<string, 'required' | 'optional'>, check: (fields: Fields) => Problem): Problem {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'expected an object';
-  const fields = body as Fields;
-  for (const name of Object.keys(fields)) {
-    if (!Object.prototype.hasOwnProperty.call(declared, name)) return `unexpected field "${name}"`;
-  }
-  for (const [name, need] of Object.entries(declared)) {
-    if (need === 'required' && fields[name] === undefined) return `missing field "${name}"`;
-  }
-  return check(fields);
 }
 
 function oneOf(value: unknown, allowed: readonly string[], field: string): Problem {

@@ -326,6 +326,25 @@ export const bodyChecks = {
     const unexpected = Object.keys(body).filter((key) => !fields.includes(key));
     return unexpected.length ? `unexpected ${unexpected.length === 1 ? 'field' : 'fields'} ${unexpected.join(', ')}` : undefined;
   },
+  /**
+   * An object with the required fields and no field the protocol does not declare, then the
+   * caller's own check of those fields.
+   */
+  declaredFields(
+    body: unknown,
+    declared: Record<string, 'required' | 'optional'>,
+    check: (fields: Record<string, unknown>) => string | undefined,
+  ): string | undefined {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'expected an object';
+    const fields = body as Record<string, unknown>;
+    for (const name of Object.keys(fields)) {
+      if (!Object.prototype.hasOwnProperty.call(declared, name)) return `unexpected field "${name}"`;
+    }
+    for (const [name, need] of Object.entries(declared)) {
+      if (need === 'required' && fields[name] === undefined) return `missing field "${name}"`;
+    }
+    return check(fields);
+  },
   /** One of these strings. */
   oneOf(body: unknown, field: string, values: readonly string[]): string | undefined {
     const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[field] : undefined;
