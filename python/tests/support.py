@@ -76,21 +76,28 @@ def function_names(doc: Dict[str, Any]) -> List[str]:
     return [f["name"] for f in doc["profile"]["functions"]]
 
 
+# Every variable with this prefix changes what the middleware or the run wrapper does
+# (REQUEST_PROFILER switches it off, _DIR moves the profiles, _ENGINE samples instead of
+# counting calls, _RUN wraps the apps of child processes): one exported in the shell that runs
+# the tests must not change what a test checks, nor one a test sets leak into the next.
+ENV_PREFIX = "REQUEST_PROFILER"
+
+
+def restore_profiler_environment(saved: Dict[str, str]) -> None:
+    for key in [k for k in os.environ if k.startswith(ENV_PREFIX)]:
+        del os.environ[key]
+    os.environ.update(saved)
+
+
 class TempDirTestCase(unittest.TestCase):
     def setUp(self) -> None:
         self.tmp = tempfile.mkdtemp(prefix="rp-test-")
         self.addCleanup(shutil.rmtree, self.tmp, True)  # cleanups run last-in first-out: after the writers close
         self.profile_dir = os.path.join(self.tmp, "profiles")
-        self._saved_env = {k: os.environ.get(k) for k in ("REQUEST_PROFILER", "REQUEST_PROFILER_DIR")}
-        for key in self._saved_env:
-            os.environ.pop(key, None)
-
-    def tearDown(self) -> None:
-        for key, value in self._saved_env.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+        saved = {k: v for k, v in os.environ.items() if k.startswith(ENV_PREFIX)}
+        for key in saved:
+            del os.environ[key]
+        self.addCleanup(restore_profiler_environment, saved)
 
 
 def http_get(port: int, path: str, timeout: float = 10.0) -> Tuple[int, bytes]:
