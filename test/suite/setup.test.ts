@@ -31,9 +31,10 @@ function copySample(name: string): string {
   return target;
 }
 
+/** Runs the command; the engine question is answered cProfile (the default) unless the test names one. */
 async function setUp(answers: SetUpAnswers): Promise<SetUpResult | undefined> {
   await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
-  return vscode.commands.executeCommand<SetUpResult | undefined>('requestProfiler.setUp', answers);
+  return vscode.commands.executeCommand<SetUpResult | undefined>('requestProfiler.setUp', { engine: 'cprofile', ...answers });
 }
 
 /** Puts `<copy>/.profiles` first in the watched folders, as if the copy were the workspace folder. */
@@ -159,6 +160,7 @@ describe('Set Up Request Profiling: launch configuration and task', () => {
       assert.equal(configuration.cwd, '${workspaceFolder}');
       assert.equal(configuration.env.PYTHONPATH, '${command:requestProfiler.bundledPythonPath}:${env:PYTHONPATH}');
       assert.equal(configuration.windows.env.PYTHONPATH, '${command:requestProfiler.bundledPythonPath};${env:PYTHONPATH}');
+      assert.deepEqual(Object.keys(configuration.env), ['PYTHONPATH'], 'cProfile, the default: no engine variable');
       assert.equal(configuration.jinja, true);
 
       const tasksText = fs.readFileSync(path.join(copy, '.vscode', 'tasks.json'), 'utf8');
