@@ -15,7 +15,9 @@ PACKAGE_ROOT = os.path.dirname(HERE)
 if PACKAGE_ROOT not in sys.path:
     sys.path.insert(0, PACKAGE_ROOT)
 
+from request_profiler.config import ENV_DIR, ENV_ENGINE, ENV_SWITCH  # noqa: E402
 from request_profiler.naming import is_profile_name  # noqa: E402
+from request_profiler.run.autoinstall import ENV_RUN  # noqa: E402
 
 FIRST_LINE_PREFIX = '{"format":"request-profiler","version":1,"header":'
 
@@ -76,21 +78,31 @@ def function_names(doc: Dict[str, Any]) -> List[str]:
     return [f["name"] for f in doc["profile"]["functions"]]
 
 
+# The variables the package reads, each of which changes what the middleware or the run
+# wrapper does (REQUEST_PROFILER switches it off, _DIR moves the profiles, _ENGINE samples
+# instead of counting calls, _RUN wraps the apps of child processes): one exported in the
+# shell that runs the tests must not change what a test checks, nor one a test sets leak into
+# the next. The harness's own (REQUEST_PROFILER_REQUIRE_FRAMEWORKS...) are left alone.
+PROFILER_VARIABLES = (ENV_SWITCH, ENV_DIR, ENV_ENGINE, ENV_RUN)
+
+
+def clear_profiler_environment() -> Dict[str, str]:
+    """Removes the package's variables from the environment; returns what they were."""
+    return {key: os.environ.pop(key) for key in PROFILER_VARIABLES if key in os.environ}
+
+
+def restore_profiler_environment(saved: Dict[str, str]) -> None:
+    for key in PROFILER_VARIABLES:
+        os.environ.pop(key, None)
+    os.environ.update(saved)
+
+
 class TempDirTestCase(unittest.TestCase):
     def setUp(self) -> None:
         self.tmp = tempfile.mkdtemp(prefix="rp-test-")
         self.addCleanup(shutil.rmtree, self.tmp, True)  # cleanups run last-in first-out: after the writers close
         self.profile_dir = os.path.join(self.tmp, "profiles")
-        self._saved_env = {k: os.environ.get(k) for k in ("REQUEST_PROFILER", "REQUEST_PROFILER_DIR")}
-        for key in self._saved_env:
-            os.environ.pop(key, None)
-
-    def tearDown(self) -> None:
-        for key, value in self._saved_env.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+        self.addCleanup(restore_profiler_environment, clear_profiler_environment())
 
 
 def http_get(port: int, path: str, timeout: float = 10.0) -> Tuple[int, bytes]:

@@ -62,15 +62,7 @@ def stack_names(doc: Dict[str, Any]) -> List[List[str]]:
 
 
 class EngineChoiceTest(TempDirTestCase):
-    def setUp(self) -> None:
-        super().setUp()
-        self._engine_env = os.environ.pop("REQUEST_PROFILER_ENGINE", None)
-        self.addCleanup(self._restore_engine_env)
-
-    def _restore_engine_env(self) -> None:
-        os.environ.pop("REQUEST_PROFILER_ENGINE", None)
-        if self._engine_env is not None:
-            os.environ["REQUEST_PROFILER_ENGINE"] = self._engine_env
+    # TempDirTestCase clears REQUEST_PROFILER_ENGINE for each test and puts the shell's back.
 
     def test_cprofile_is_the_default_and_sample_is_chosen_by_option_paste_or_environment(self) -> None:
         self.assertEqual(Config(profile_dir=self.profile_dir).engine, "cprofile")

@@ -7,6 +7,7 @@
 import { FRAMEWORK_LABELS, type Framework } from '../core/frameworkDetection';
 import { formatCommandLine } from './usualCommand';
 import { COMMAND } from '../contributions';
+import { ENGINE_VARIABLE, type Engine } from './engines';
 
 /**
  * The `${command:...}` variable of the command that gives the bundled python/ directory. Written
@@ -31,6 +32,8 @@ export interface RunPlan {
   bundledPath: string;
   /** Debug adapter type: "debugpy" (current Python extension) or "python" (older ones). */
   debugType: 'debugpy' | 'python';
+  /** The middleware's engine; absent means cProfile, its default (nothing is written for it). */
+  engine?: Engine;
 }
 
 export function configurationName(plan: Pick<RunPlan, 'framework' | 'appName'>): string {
@@ -40,6 +43,15 @@ export function configurationName(plan: Pick<RunPlan, 'framework' | 'appName'>):
 /** PYTHONPATH with the bundled package in front of whatever the user has, for POSIX (':') and Windows (';'). */
 export function pythonPathValue(bundledPath: string, delimiter: ':' | ';'): string {
   return `${bundledPath}${delimiter}\${env:PYTHONPATH}`;
+}
+
+/**
+ * The environment of the app's processes: the bundled package on PYTHONPATH, and for the sampling
+ * engine REQUEST_PROFILER_ENGINE, which every middleware in the process tree reads (the app's own
+ * too, as with the profile folder), where `--engine` would reach only the ones the wrapper adds.
+ */
+export function runEnvironment(plan: Pick<RunPlan, 'bundledPath' | 'engine'>, delimiter: ':' | ';'): Record<string, string> {
+  return { PYTHONPATH: pythonPathValue(plan.bundledPath, delimiter), ...(plan.engine === 'sample' ? { [ENGINE_VARIABLE]: 'sample' } : {}) };
 }
 
 function cwdOf(root: string): string {
@@ -60,8 +72,8 @@ export function launchConfiguration(plan: RunPlan): Record<string, unknown> {
     module: 'request_profiler',
     args: wrapperArguments(plan),
     cwd: cwdOf(plan.root),
-    env: { PYTHONPATH: pythonPathValue(plan.bundledPath, ':') },
-    windows: { env: { PYTHONPATH: pythonPathValue(plan.bundledPath, ';') } },
+    env: runEnvironment(plan, ':'),
+    windows: { env: runEnvironment(plan, ';') },
     console: 'integratedTerminal',
     justMyCode: true,
   };
@@ -73,10 +85,10 @@ export function launchConfiguration(plan: RunPlan): Record<string, unknown> {
 
 /** A shell task running the same command without the debugger (profiles closer to real speed). */
 export function profileTask(plan: RunPlan): Record<string, unknown> {
-  const options = (delimiter: ':' | ';') => ({ cwd: cwdOf(plan.root), env: { PYTHONPATH: pythonPathValue(plan.bundledPath, delimiter) } });
+  const options = (delimiter: ':' | ';') => ({ cwd: cwdOf(plan.root), env: runEnvironment(plan, delimiter) });
   return {
     label: configurationName(plan),
-    detail: `${formatCommandLine(plan.command)} with every request profiled into ${plan.profileDir}`,
+    detail: `${formatCommandLine(plan.command)} with every request ${plan.engine === 'sample' ? 'sampled' : 'profiled'} into ${plan.profileDir}`,
     type: 'shell',
     command: plan.interpreter,
     args: ['-m', 'request_profiler', ...wrapperArguments(plan)],

@@ -2,7 +2,8 @@
  * The "Set Up Request Profiling…" command: detect the framework, then one of
  *   launch   a launch configuration and a task that run the app through the wrapper,
  *   install  pip install the bundled package into the selected interpreter (trusted only),
- *   snippet  show the lines that turn the middleware on, and insert them on request.
+ *   snippet  show the lines that turn the middleware on, and insert them on request;
+ * launch and snippet also ask for the engine (cProfile or sampling, with what each costs).
  * Every question can be answered in advance (SetUpAnswers), which is how the extension-host
  * tests run the real command without any UI; unanswered questions are asked.
  */
@@ -22,6 +23,7 @@ import { COMMAND } from '../contributions';
 import { bundledPythonDir, registerBundledPythonPathCommand } from './bundledPython';
 import { insertSnippet } from './insertSnippet';
 import { installArguments, installBundledPackage } from './installPackage';
+import { ENGINE_CHOICES, type Engine } from './engines';
 import { debugType, hasPythonExtension, selectedInterpreter, SELECTED_INTERPRETER_VARIABLE } from './pythonInterpreter';
 import { BUNDLED_PYTHON_PATH_VARIABLE, configurationName, type RunPlan } from './runConfigurations';
 import { snippetFile, snippetFor, type SnippetPlan } from './snippets';
@@ -45,6 +47,8 @@ export interface SetUpAnswers {
   interpreter?: string;
   /** Snippet: true inserts without asking, false only shows. */
   insert?: boolean;
+  /** The middleware's engine (launch and snippet). */
+  engine?: Engine;
 }
 
 export interface SetUpResult {
@@ -162,6 +166,21 @@ async function chooseAction(candidate: FrameworkCandidate, answers: SetUpAnswers
   );
 }
 
+/** cProfile or sampling, each with what it gives and what it costs (launch and snippet only: install writes no option). */
+async function chooseEngine(candidate: FrameworkCandidate, answers: SetUpAnswers): Promise<Engine> {
+  if (answers.engine) return answers.engine;
+  return ask(
+    await vscode.window.showQuickPick(
+      ENGINE_CHOICES.map((choice) => ({ ...choice })),
+      {
+        title: `Set Up Request Profiling: ${FRAMEWORK_LABELS[candidate.framework]}`,
+        placeHolder: 'Which engine should profile the requests?',
+        matchOnDescription: true,
+      },
+    ),
+  ).engine;
+}
+
 async function chooseCommandLine(candidate: FrameworkCandidate, answers: SetUpAnswers): Promise<string[]> {
   const line =
     answers.command ??
@@ -206,6 +225,7 @@ function profileDirectoryFrom(dir: string, profileDir: { absolute: string; relat
 // The three actions
 
 async function setUpLaunch(folder: vscode.Uri, candidate: FrameworkCandidate, answers: SetUpAnswers): Promise<SetUpResult> {
+  const engine = await chooseEngine(candidate, answers);
   const command = await chooseCommandLine(candidate, answers);
   const profileDir = profileDirectoryOf(folder);
   const plan: RunPlan = {
@@ -217,6 +237,7 @@ async function setUpLaunch(folder: vscode.Uri, candidate: FrameworkCandidate, an
     interpreter: answers.interpreter ?? (hasPythonExtension() ? SELECTED_INTERPRETER_VARIABLE : (await selectedInterpreter(folder)).command),
     bundledPath: BUNDLED_PYTHON_PATH_VARIABLE,
     debugType: debugType(),
+    engine,
   };
   const { launch, task } = await writeRunConfigurations(folder, plan);
   const name = configurationName(plan);
@@ -285,12 +306,13 @@ async function snippetTarget(folder: vscode.Uri, candidate: FrameworkCandidate):
 }
 
 async function setUpSnippet(folder: vscode.Uri, candidate: FrameworkCandidate, answers: SetUpAnswers): Promise<SetUpResult> {
+  const engine = await chooseEngine(candidate, answers);
   const { app, file } = await snippetTarget(folder, candidate);
   const document = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder, file));
   const profileDir = profileDirectoryOf(folder);
   const iniDir = path.posix.dirname(file).replace(/^\.$/, '');
   const iniProfileDir = profileDir.relative !== undefined ? `%(here)s/${profileDirectoryFrom(iniDir, profileDir)}` : profileDir.absolute;
-  const result = snippetFor(candidate.framework, file, document.getText(), profileDirectoryFrom(app.root, profileDir), iniProfileDir);
+  const result = snippetFor(candidate.framework, file, document.getText(), profileDirectoryFrom(app.root, profileDir), iniProfileDir, engine);
   if ('problem' in result) {
     void vscode.window.showWarningMessage(`Nothing was added: ${result.problem}`);
     return { action: 'snippet', candidate, inserted: false };

@@ -11,6 +11,7 @@
  * undoable WorkspaceEdit. Statements are found by regular expressions and bracket balance.
  */
 import type { AppTarget, Framework } from '../core/frameworkDetection';
+import type { Engine } from './engines';
 
 /** Replace `removeLines` lines starting at 0-based `line` by `text` (which ends with a newline, or is empty). */
 export interface LineEdit {
@@ -106,7 +107,12 @@ function sectionInsertionLine(lines: readonly string[], nextHeader: number): num
 
 const PASTE_FILTER = 'egg:request-profiler#profile';
 
-function pasteDeploySnippet(file: string, text: string, iniProfileDir: string): SnippetResult {
+/** The option lines of a PasteDeploy section after `use`: the engine only when it is not the default. */
+function iniOptions(iniProfileDir: string, engine: Engine): string {
+  return `profile_dir = ${iniProfileDir}\n${engine === 'sample' ? 'engine = sample\n' : ''}`;
+}
+
+function pasteDeploySnippet(file: string, text: string, iniProfileDir: string, engine: Engine): SnippetResult {
   const lines = text.split(/\r?\n/);
   const sections = iniSections(lines);
   const pipeline = sections.find((s) => s.name === 'pipeline:main');
@@ -115,7 +121,7 @@ function pasteDeploySnippet(file: string, text: string, iniProfileDir: string): 
     const next = sections.find((s) => s.line > pipeline.line)?.line ?? lines.length;
     const key = lines.findIndex((l, i) => i > pipeline.line && i < next && /^\s*pipeline\s*=/.test(l));
     if (key < 0) return { problem: `[pipeline:main] in ${file} has no "pipeline =" line.` };
-    const section = `[filter:request_profiler]\nuse = ${PASTE_FILTER}\nprofile_dir = ${iniProfileDir}\n\n`;
+    const section = `[filter:request_profiler]\nuse = ${PASTE_FILTER}\n${iniOptions(iniProfileDir, engine)}\n`;
     // The profiler goes first in the pipeline, so it measures every filter and the app.
     const [, head, value] = /^(\s*pipeline\s*=\s*)(.*)$/.exec(lines[key])!;
     const pipelineEdit: LineEdit = value.trim()
@@ -134,7 +140,7 @@ function pasteDeploySnippet(file: string, text: string, iniProfileDir: string): 
   if (sections.some((s) => s.name === 'filter-app:profile')) return { problem: `${file} already has a [filter-app:profile] section.` };
   const next = sections.find((s) => s.line > main.line)?.line ?? lines.length;
   const at = sectionInsertionLine(lines, next);
-  const section = `[filter-app:profile]\nuse = ${PASTE_FILTER}\nprofile_dir = ${iniProfileDir}\nnext = main\n`;
+  const section = `[filter-app:profile]\nuse = ${PASTE_FILTER}\n${iniOptions(iniProfileDir, engine)}next = main\n`;
   // One blank line on each side, reusing the blank lines already there.
   const blankBefore = at > 0 && lines[at - 1].trim() !== '';
   const blankAfter = at < lines.length && lines[at].trim() !== '';
@@ -150,11 +156,20 @@ function pasteDeploySnippet(file: string, text: string, iniProfileDir: string): 
 /**
  * The lines for `framework`'s app in `file` (the text the host just read).
  * `profileDir` is relative to the server's working directory (the app's root) or absolute;
- * `iniProfileDir` is what a PasteDeploy section says (usually with %(here)s).
+ * `iniProfileDir` is what a PasteDeploy section says (usually with %(here)s). The engine is
+ * written only when it is the sampling one: cProfile is the middleware's default.
  */
-export function snippetFor(framework: Framework, file: string, text: string, profileDir: string, iniProfileDir: string): SnippetResult {
+export function snippetFor(
+  framework: Framework,
+  file: string,
+  text: string,
+  profileDir: string,
+  iniProfileDir: string,
+  engine: Engine = 'cprofile',
+): SnippetResult {
   if (/\brequest_profiler\b|request-profiler#/.test(text)) return { problem: `${file} already uses request_profiler.` };
-  const dir = pythonString(profileDir);
+  // The middleware's keyword arguments.
+  const options = `profile_dir=${pythonString(profileDir)}${engine === 'sample' ? ', engine="sample"' : ''}`;
   const assignment = (call: string) => new RegExp(`^(\\s*)([A-Za-z_]\\w*)\\s*(?::[^=]+)?=\\s*${call}`);
   switch (framework) {
     case 'flask':
@@ -164,7 +179,7 @@ export function snippetFor(framework: Framework, file: string, text: string, pro
         assignment('(?:flask\\.)?Flask\\s*\\('),
         '`app = Flask(...)`',
         'from request_profiler import ProfilerMiddleware',
-        (app) => `${app}.wsgi_app = ProfilerMiddleware(${app}.wsgi_app, profile_dir=${dir})`,
+        (app) => `${app}.wsgi_app = ProfilerMiddleware(${app}.wsgi_app, ${options})`,
       );
     case 'fastapi':
     case 'starlette': {
@@ -175,7 +190,7 @@ export function snippetFor(framework: Framework, file: string, text: string, pro
         assignment(constructor),
         `\`app = ${framework === 'fastapi' ? 'FastAPI' : 'Starlette'}(...)\``,
         'from request_profiler import ASGIProfilerMiddleware',
-        (app) => `${app}.add_middleware(ASGIProfilerMiddleware, profile_dir=${dir})`,
+        (app) => `${app}.add_middleware(ASGIProfilerMiddleware, ${options})`,
       );
     }
     case 'django':
@@ -185,17 +200,17 @@ export function snippetFor(framework: Framework, file: string, text: string, pro
         assignment('get_wsgi_application\\s*\\('),
         '`application = get_wsgi_application()`',
         'from request_profiler import ProfilerMiddleware',
-        (app) => `${app} = ProfilerMiddleware(${app}, profile_dir=${dir})`,
+        (app) => `${app} = ProfilerMiddleware(${app}, ${options})`,
       );
     case 'pyramid':
-      if (file.endsWith('.ini')) return pasteDeploySnippet(file, text, iniProfileDir);
+      if (file.endsWith('.ini')) return pasteDeploySnippet(file, text, iniProfileDir, engine);
       return pythonSnippet(
         file,
         text,
         assignment('[A-Za-z_]\\w*\\.make_wsgi_app\\s*\\('),
         '`app = config.make_wsgi_app()`',
         'from request_profiler import ProfilerMiddleware',
-        (app) => `${app} = ProfilerMiddleware(${app}, profile_dir=${dir})`,
+        (app) => `${app} = ProfilerMiddleware(${app}, ${options})`,
       );
   }
 }
