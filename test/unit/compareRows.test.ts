@@ -6,23 +6,11 @@ import * as assert from 'node:assert/strict';
 import { compareProfiles } from '../../src/core/compareProfiles';
 import { compareTitle, olderFirst } from '../../src/compareView/compareTitle';
 import { rowTexts, sortRows } from '../../webview/compareView/rows';
-import { PATHS, edge, fn, profile } from './callTreeSamples';
+import { PATHS } from './callTreeSamples';
+import { BASELINE, CHANGED } from './compareSamples';
 
-/** handler (own 10 ms) → query (40 ms) and render (50 ms): a 100 ms request. */
-const A = profile(
-  [fn('/app/app.py', 'handler', 1, 1, 10, 100), fn('/app/db.py', 'query', 2, 2, 40, 40, 'Database.query'), fn('/app/app.py', 'render', 1, 1, 50, 50)],
-  [edge(0, 1, 2, 2, 40), edge(0, 2, 1, 1, 50)],
-);
-/** query takes 160 ms, render 45 ms, a new cache lookup 5 ms; render's helper is gone. */
-const B = profile(
-  [
-    fn('/app/app.py', 'handler', 1, 1, 10, 220),
-    fn('/app/app.py', 'render', 1, 1, 45, 45),
-    fn('/app/db.py', 'query', 8, 8, 160, 160, 'Database.query'),
-    fn('/app/cache.py', 'lookup', 1, 1, 5, 5),
-  ],
-  [edge(0, 2, 8, 8, 160), edge(0, 1, 1, 1, 45), edge(0, 3, 1, 1, 5)],
-);
+const A = BASELINE;
+const B = CHANGED;
 
 const absolute = compareProfiles({ profile: A, paths: PATHS }, { profile: B, paths: PATHS }, 'absolute');
 const byName = (name: string) => absolute.functions.find((row) => row.displayName === name)!;

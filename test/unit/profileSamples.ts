@@ -1,6 +1,8 @@
 /** Small, hand-made profiles for unit tests of the list and the header reader. */
+import * as assert from 'node:assert/strict';
 import type { ProfileData, ProfileHeader } from '../../src/core/profileFormat';
 import { documentHeader, profileDocumentText } from '../support/profileDocument.mjs';
+import { parseProfileDocument, ProfileReadError } from '../../src/core/profileHeader';
 
 let counter = 0;
 
@@ -22,4 +24,21 @@ export function makeHeader(overrides: Partial<ProfileHeader> = {}): ProfileHeade
 /** The text of a profile file laid out as the middleware writes it (header on line 1). */
 export function profileText(header: ProfileHeader): string {
   return profileDocumentText(header, SAMPLE_DATA);
+}
+
+/** Lays a (possibly broken) parsed document out as the middleware does: its header on line 1. */
+export function documentText(document: Record<string, unknown>): string {
+  const { format, version, header, ...rest } = document;
+  return `{"format":${JSON.stringify(format)},"version":${JSON.stringify(version)},"header":${JSON.stringify(header)},\n${JSON.stringify(rest).slice(1)}\n`;
+}
+
+/** Why the reader refuses a profile's text (fails the test if it accepts it). */
+export function refusal(text: string): string {
+  try {
+    parseProfileDocument(text);
+  } catch (error) {
+    assert.ok(error instanceof ProfileReadError, `threw ${String(error)}, not a ProfileReadError`);
+    return error.message;
+  }
+  return assert.fail('the document was accepted');
 }

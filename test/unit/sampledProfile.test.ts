@@ -7,9 +7,9 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- the broken documents are built by writing past the format's types on purpose */
 import * as assert from 'node:assert/strict';
 import { isSampled } from '../../src/core/profileFormat';
-import { parseProfileDocument, parseProfileHeader, ProfileReadError } from '../../src/core/profileHeader';
+import { parseProfileDocument, parseProfileHeader } from '../../src/core/profileHeader';
 import { headerProblems } from '../../src/core/validateProfile';
-import { makeHeader, profileText } from './profileSamples';
+import { documentText, makeHeader, profileText, refusal } from './profileSamples';
 
 /** A sampled profile: handler → query (two stacks) and handler → render, as the middleware lays one out. */
 function sampledDocument(): Record<string, any> {
@@ -47,21 +47,6 @@ function sampledDocument(): Record<string, any> {
     ],
   };
   return document;
-}
-
-function documentText(document: Record<string, unknown>): string {
-  const { format, version, header, ...rest } = document;
-  return `{"format":${JSON.stringify(format)},"version":${JSON.stringify(version)},"header":${JSON.stringify(header)},\n${JSON.stringify(rest).slice(1)}\n`;
-}
-
-function refusal(text: string): string {
-  try {
-    parseProfileDocument(text);
-  } catch (error) {
-    assert.ok(error instanceof ProfileReadError, `threw ${String(error)}, not a ProfileReadError`);
-    return error.message;
-  }
-  return assert.fail('the document was accepted');
 }
 
 describe('reading a sampled profile (version 2)', () => {

@@ -9,29 +9,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseProfileDocument, parseProfileHeader, ProfileReadError } from '../../src/core/profileHeader';
 import { headerProblems } from '../../src/core/validateProfile';
-import { makeHeader, profileText } from './profileSamples';
+import { documentText, makeHeader, profileText, refusal } from './profileSamples';
 
 const FIXTURES = resolve(__dirname, '../../../test/fixtures/profiles');
 
 /** The sample document (2 functions, 1 edge) as a parsed object, to break one part of. */
 function sampleDocument(): Record<string, any> {
   return JSON.parse(profileText(makeHeader()));
-}
-
-/** Lays a (possibly broken) document out as the middleware does: its header on line 1. */
-function documentText(document: Record<string, unknown>): string {
-  const { format, version, header, ...rest } = document;
-  return `{"format":${JSON.stringify(format)},"version":${JSON.stringify(version)},"header":${JSON.stringify(header)},\n${JSON.stringify(rest).slice(1)}\n`;
-}
-
-function refusal(text: string): string {
-  try {
-    parseProfileDocument(text);
-  } catch (error) {
-    assert.ok(error instanceof ProfileReadError, `threw ${String(error)}, not a ProfileReadError`);
-    return error.message;
-  }
-  return assert.fail('the document was accepted');
 }
 
 describe('validating a profile document', () => {

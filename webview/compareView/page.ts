@@ -15,25 +15,11 @@ import { pageError, reportUncaughtErrors, type PageError } from '../shared/pageE
 import { pageTransport } from '../shared/pageTransport';
 import type { WebviewApi } from '../shared/vscodeApi';
 import { rowTexts, sortRows, type SortDirection } from './rows';
+import { codicon, element } from '../shared/dom';
 
 /** Drawing more rows than this makes the page slow to build for little use: sorting brings the others up. */
 export const MAX_DRAWN_ROWS = 1000;
 const PAGE_ROWS = 20;
-
-function element<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attributes: Record<string, string> = {},
-  ...children: (Node | string)[]
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
-  node.append(...children);
-  return node;
-}
-
-function codicon(name: string): HTMLSpanElement {
-  return element('span', { class: `codicon codicon-${name}`, 'aria-hidden': 'true' });
-}
 
 const COLUMNS: { key: CompareSortKey; label: string; numeric: boolean }[] = [
   { key: 'function', label: 'Function', numeric: false },
