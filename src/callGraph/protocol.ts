@@ -52,8 +52,8 @@ export interface CallGraphProfile {
 /**
  * A profile sent as its file's bytes (the middleware's JSON document, UTF-8) instead of as
  * parsed data. VS Code carries bytes to the page as they are, where an object is serialised
- * by the host and copied twice on the way in: for a 10 MB profile that is most of the time
- * between the command and the drawn graph. The page parses them once (callGraphProfileOf).
+ * by the host and copied twice on the way in: for a large profile that was most of the time
+ * between the command and the drawn graph (docs/measurements.md). The page parses them once (callGraphProfileOf).
  */
 export interface CallGraphProfileBytes extends Omit<CallGraphProfile, 'data'> {
   document: Uint8Array;

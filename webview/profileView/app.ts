@@ -466,7 +466,7 @@ export class ProfileViewApp {
   /**
    * Save the state and tell the host a moment later: one save and one message per burst of key
    * presses, and none inside the first paint or an expand (saving a 100,000-deep chain's
-   * expansion took 200-300 ms of its first paint).
+   * expansion was a good part of its first paint: docs/measurements.md).
    */
   private changed(): void {
     clearTimeout(this.reportTimer);

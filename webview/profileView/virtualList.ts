@@ -20,8 +20,8 @@ export interface VirtualListSource {
   /**
    * Builds a pooled row's inner elements once; render() then only updates them. Without it,
    * render() gets an emptied row and builds its content anew each time. With it, scrolling and
-   * expanding create no DOM, so no garbage for the collectors, whose pauses (10-25 ms) were the
-   * slowest expands of a large call tree.
+   * expanding create no DOM, so no garbage for the collectors, whose pauses were the slowest
+   * expands of a large call tree (docs/measurements.md, "The profile view's pauses").
    */
   createRow?(row: HTMLElement): void;
   /** Fill row for this index (emptied first unless the source has createRow); the row element itself is reused. */
