@@ -3,7 +3,7 @@
 # Debian Chromium):
 #   1. installs code-server and the Debian packages it needs, unless already there,
 #   2. runs the extension-host suite (test/suite) against the packaged .vsix,
-#   3. runs the Playwright UI tests of the Profiles view, the call graph and the call tree against
+#   3. runs the Playwright UI tests of the Profiles view, the call graph, the call tree and compare against
 #      the same .vsix,
 #   4. runs the demo (scripts/demo.sh --smoke): demo app, code-server and the Profiles view, live.
 # Every test step runs even when an earlier one fails, so one CI run reports all; the exit status is
@@ -55,9 +55,10 @@ took "extension-host suite (build, package, run)" "$started"
 #   call graph: F1 Open Call Graph, pick GET /slow, hot path drawn, a click lands on its line.
 #   call tree: open GET /slow from the panel, keyboard through the hot path, Enter lands on the def
 #     line, search, the other tabs, state after a reload, a hostile profile shown as text.
+#   compare: select GET / and GET /slow in the panel, Compare With…, the prime search tops the list.
 # The suite runner has just packaged the .vsix (it deletes the old one first); each test packages
 # again only when it did not get that far.
-for ui_test in "Profiles view:profilesPanel" "call graph:callGraph" "call tree:callTree"; do
+for ui_test in "Profiles view:profilesPanel" "call graph:callGraph" "call tree:callTree" "compare:compare"; do
   name=${ui_test%%:*}
   step "UI test: $name"
   started=$(date +%s)

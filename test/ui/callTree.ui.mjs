@@ -240,7 +240,7 @@ await runUiTest({
       expect(query === 'fibonacci', `the search box is restored after a reload, got "${query}"`);
     });
 
-    await phases.time('Functions, Callers and Request tabs', async () => {
+    await phases.time('Functions, Callers, Flame and Request tabs', async () => {
       // Rows are pooled elements updated in place: each drawn row must show its own function
       // (its name cell agrees with its tooltip), and a built-in one no go-to-source button;
       // also after a re-sort or an expansion, when pooled rows show other functions.
@@ -306,6 +306,17 @@ await runUiTest({
       await view().locator('.callers-title', { hasText: 'is_prime' }).waitFor({ timeout: 10_000 });
       const isPrimeCallers = await checkDrawnRows(callersList, 'callers of is_prime', 2);
       expect(isPrimeCallers[0] === 'is_prime', `the Callers tab starts at is_prime: ${isPrimeCallers.join(', ')}`);
+      // The Flame tab of the same request: drawn from the call tree, is_prime under primes_below.
+      await view().locator('vscode-tab-header', { hasText: 'Flame' }).click();
+      const flameStatus = view().locator('.flame-status');
+      await flameStatus.filter({ hasText: 'levels' }).waitFor({ timeout: 10_000 });
+      expect((await flameStatus.innerText()).includes('from cProfile caller→callee pairs'), 'the flame graph says it is built from cProfile pairs');
+      const flame = view().locator('.flame-viewport');
+      const flameBox = await flame.boundingBox();
+      // Row 0 is the whole request; hovering along a deeper row finds a frame with its numbers.
+      await page.mouse.move(flameBox.x + flameBox.width * 0.2, flameBox.y + 3 * 18 + 9);
+      await view().locator('.flame-tooltip.visible').waitFor({ timeout: 10_000 });
+      expect(/Total .*\d/.test(await view().locator('.flame-tooltip').innerText()), 'hovering a frame shows its total time');
       await view().locator('vscode-tab-header', { hasText: 'Request' }).click();
       const request = await view().locator('.request-tab').innerText();
       expect(request.includes('Request headers') && request.includes('WSGI environ'), 'the Request tab shows headers and the environ');
