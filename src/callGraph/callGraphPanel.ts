@@ -25,6 +25,7 @@ import type { CallGraphPageNote, CallGraphPageState, CallGraphProfile, CallGraph
 import { saveExportedGraph } from './saveExport';
 import { withTimeout } from '../core/withTimeout';
 import { CALL_GRAPH_VIEW_TYPE, COMMAND } from '../contributions';
+import { loggedAndHeard } from '../host/pageNoteHandlers';
 
 const OPTIONS_KEY = 'requestProfiler.callGraph.options';
 /** An export the page does not answer by then is reported as failed rather than hanging. */
@@ -181,25 +182,14 @@ export class CallGraphPanel {
     return { notes: this.shownAndHeard(handlers.notes), asks: handlers.asks };
   }
 
-  /**
-   * Each note handler, such that its failure is logged and shown with its reason, and the test
-   * hooks hear of the note once it is handled.
-   */
+  /** Each note handler, its failure logged and shown with its reason, the test hooks told of it (src/host/pageNoteHandlers.ts). */
   private shownAndHeard(notes: PageHandlers['notes']): PageHandlers['notes'] {
-    const wrapped: Record<string, (body: unknown) => Promise<void>> = {};
-    for (const [type, handle] of Object.entries(notes) as [string, (body: unknown) => unknown][]) {
-      wrapped[type] = async (body) => {
-        try {
-          await handle(body);
-        } catch (error) {
-          this.services.log.error(`call graph: handling "${type}" failed: ${(error as Error).stack ?? error}`);
-          void vscode.window.showErrorMessage(`Call graph: ${(error as Error).message}`);
-        } finally {
-          this.owner.fireMessage({ uri: this.uri, message: { type, ...(body as object) } as CallGraphPageNote });
-        }
-      };
-    }
-    return wrapped as PageHandlers['notes'];
+    return loggedAndHeard<CallGraphProtocol['page']>(notes, {
+      logLabel: 'call graph',
+      userLabel: 'Call graph',
+      log: { error: (message) => this.services.log.error(message) }, // read when a handler fails: services is set after this runs
+      heard: (type, body) => this.owner.fireMessage({ uri: this.uri, message: { type, ...(body as object) } as CallGraphPageNote }),
+    });
   }
 
   /**

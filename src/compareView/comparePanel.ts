@@ -19,6 +19,7 @@ import { compareHtml } from './compareHtml';
 import { compareTitle, requestName } from './compareTitle';
 import { comparePageChecks } from './pageChecks';
 import type { ComparedSide, ComparePageNote, CompareProtocol, CompareRendered } from './protocol';
+import { loggedAndHeard } from '../host/pageNoteHandlers';
 
 /** A profile the host read for a comparison: its file and its parsed document. */
 export interface ComparedFile {
@@ -139,22 +140,14 @@ export class ComparePanel {
     return { notes: this.shownAndHeard(handlers.notes), asks: handlers.asks };
   }
 
-  /** Each note handler, such that its failure is logged and shown, and the test hooks hear of it. */
+  /** Each note handler, its failure logged and shown with its reason, the test hooks told of it (src/host/pageNoteHandlers.ts). */
   private shownAndHeard(notes: PageHandlers['notes']): PageHandlers['notes'] {
-    const wrapped: Record<string, (body: unknown) => Promise<void>> = {};
-    for (const [type, handle] of Object.entries(notes) as [string, (body: unknown) => unknown][]) {
-      wrapped[type] = async (body) => {
-        try {
-          await handle(body);
-        } catch (error) {
-          this.services.log.error(`comparison: handling "${type}" failed: ${(error as Error).stack ?? error}`);
-          void vscode.window.showErrorMessage(`Compare: ${(error as Error).message}`);
-        } finally {
-          this.owner.fireMessage({ panel: this, message: { type, ...(body as object) } as ComparePageNote });
-        }
-      };
-    }
-    return wrapped as PageHandlers['notes'];
+    return loggedAndHeard<CompareProtocol['page']>(notes, {
+      logLabel: 'comparison',
+      userLabel: 'Compare',
+      log: { error: (message) => this.services.log.error(message) }, // read when a handler fails: services is set after this runs
+      heard: (type, body) => this.owner.fireMessage({ panel: this, message: { type, ...(body as object) } as ComparePageNote }),
+    });
   }
 
   /** A page said it is ready (first load or reload): it asks for its mode next. */
