@@ -49,7 +49,8 @@ function fixtureDocument(part: string): ProfileDocument {
 async function openedDocument(profiler: RequestProfilerApi, file: string): Promise<ProfileDocument> {
   const uri = vscode.Uri.file(file);
   const view = await until(() => profiler.profileViews.viewsOf(uri).at(-1), `a profile view of ${path.basename(file)}`, 15_000);
-  if (!view.state) await withTimeout(view.nextState(), 15_000, 'the page to draw the aggregate');
+  // The page loads slowly on a busy machine (code-server took 30 s at times, December 2026).
+  if (!view.state) await withTimeout(view.nextState(), 40_000, 'the page to draw the aggregate');
   return (await view.document()) ?? assert.fail('the view parsed the aggregate');
 }
 

@@ -16,7 +16,8 @@ const EXTENSION_ID = 'request-profiler.request-profiler';
 const OPEN = 'requestProfiler.openCallGraph';
 const EXPORT = 'requestProfiler.exportCallGraph';
 /** The page lays out in a worker with Graphviz compiled to WebAssembly: allow for a cold start. */
-const RENDER_TIMEOUT_MS = 30_000;
+// A page loads slowly on a busy machine (code-server took 30 s at times, December 2026).
+const RENDER_TIMEOUT_MS = 45_000;
 
 async function api(): Promise<RequestProfilerApi> {
   const extension = vscode.extensions.getExtension<RequestProfilerApi>(EXTENSION_ID);
