@@ -8,35 +8,15 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RequestProfilerApi } from '../../src/extension';
 import type { ProfilesTreeNode } from '../../src/host/profilesTreeProvider';
+import { api, until, workspaceDir } from './support';
 
-const EXTENSION_ID = 'request-profiler.request-profiler';
 const COMPARE = 'requestProfiler.compareWith';
 // A page loads slowly on a busy machine (code-server took 30 s at times, December 2026): as long as
 // the test's own time (60 s) allows.
 const RENDER_TIMEOUT_MS = 45_000;
 
-async function api(): Promise<RequestProfilerApi> {
-  const extension = vscode.extensions.getExtension<RequestProfilerApi>(EXTENSION_ID);
-  assert.ok(extension, 'extension installed');
-  const exports = await extension.activate();
-  await exports.ready;
-  return exports;
-}
-
-async function until<T>(check: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 function profilesDir(): string {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the runner opens a workspace folder');
-  return path.join(folder.uri.fsPath, '.profiles');
+  return path.join(workspaceDir(), '.profiles');
 }
 
 function fixture(part: string): vscode.Uri {
@@ -83,7 +63,7 @@ describe('Compare With…', () => {
     const top = panel.comparison!.functions[0];
     assert.equal(top.status, 'new', 'the generator is new in B');
     assert.match(panel.comparison!.summary, /^is_prime\.<locals>\.<genexpr> \(new in B\) \+/);
-    await until(() => compareTabs().find((tab) => tab.label === 'GET /slow vs GET / (compare)'), 'the "GET /slow vs GET / (compare)" tab');
+    await until(() => compareTabs().find((tab) => tab.label === 'GET /slow vs GET / (compare)'), 'the "GET /slow vs GET / (compare)" tab', 5000);
     assert.deepEqual(panel.pageErrors, []);
   });
 
