@@ -29,3 +29,26 @@ export async function waitForCursorLine(page, line, what) {
       throw new Expectation(`${what}: the editor is not at line ${line}: ${await page.locator(CURSOR_POSITION).innerText()}`);
     });
 }
+
+/**
+ * What the workbench's webviews show, for a failure message: how many webview iframes there are
+ * and how many say ready, then the first words of each frame that shows any text (the outer
+ * frames of a webview show none). A webview that never drew reads differently from one that
+ * drew an error.
+ */
+export async function describeWebviews(page) {
+  const outer = await page.locator('iframe.webview').count();
+  const ready = await page.locator('iframe.webview.ready').count();
+  const texts = [];
+  let blank = 0;
+  for (const frame of page.frames()) {
+    if (frame === page.mainFrame()) continue;
+    const text = await frame
+      .evaluate(() => document.body?.innerText ?? '')
+      .then((t) => t.replace(/\s+/g, ' ').trim().slice(0, 200))
+      .catch((error) => `(unreadable: ${String(error?.message ?? error).split('\n')[0]})`);
+    if (text) texts.push(`"${text}"`);
+    else blank++;
+  }
+  return `${outer} webview iframe(s), ${ready} ready; ${blank} frame(s) without text${texts.length ? `; shown: ${texts.join('; ')}` : ''}`;
+}

@@ -9,7 +9,7 @@
 //   node test/ui/compare.ui.mjs [--skip-build]
 import { Expectation, expect } from '../runner/session.mjs';
 import { runUiTest } from '../runner/uiTest.mjs';
-import { waitForActiveTab } from '../runner/workbench.mjs';
+import { describeWebviews, waitForActiveTab } from '../runner/workbench.mjs';
 
 const TOP_FUNCTION = 'is_prime.<locals>.<genexpr>';
 const TITLE = 'GET /slow vs GET / (compare)';
@@ -71,9 +71,10 @@ await runUiTest({
     let frame;
     await phases.time('the diff view with its first row', async () => {
       await waitForActiveTab(page, TITLE, `no "${TITLE}" tab`);
-      const deadline = Date.now() + 30_000;
+      // 60 s, as the suite's webview waits: under load code-server's webviews have taken 30 s to load.
+      const deadline = Date.now() + 60_000;
       while (!(frame = await diffFrame())) {
-        if (Date.now() > deadline) throw new Expectation('the diff view drew no table row within 30 s');
+        if (Date.now() > deadline) throw new Expectation(`the diff view drew no table row within 60 s: ${await describeWebviews(page)}`);
         await page.waitForTimeout(200);
       }
       const first = frame.locator('table.functions tbody tr').first();
