@@ -29,9 +29,11 @@ ASGI_NOTE = ("asgi: the profiler ran only while this request's task (and tasks i
              "call; work in other threads (thread-pool endpoints) is not recorded")
 
 ASGI_SAMPLED_NOTE = ("asgi: sampled; the request's running and awaiting times are measured exactly at each "
-                     "step of its task (and tasks it started), and samples divide each among stacks; work in "
-                     "other threads (thread-pool endpoints, run_in_executor) is not sampled: it shows as "
-                     "awaiting at the await that waits for it")
+                     "step of its task (and tasks it started), and samples divide each among stacks; work it "
+                     "hands to a thread pool in a copy of its context (a plain def endpoint, asyncio.to_thread, "
+                     "sync_to_async) is sampled in the worker thread, under <in a worker thread>; work in other "
+                     "threads (run_in_executor with a plain function, threads of the app's own) is not sampled: "
+                     "it shows as awaiting at the await that waits for it")
 
 # A step cannot wait long: it blocks the event loop. Longer waits make the step unprofiled.
 MAX_STEP_WAIT_S = 0.25

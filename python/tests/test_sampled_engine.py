@@ -56,6 +56,11 @@ def spin_until_sampled(seconds: float, samples: int = 3) -> None:
         spin(0.001)
 
 
+def mw_cpu_clock() -> bool:
+    """Whether other threads' CPU clocks can be read here (sampler.ThreadCpuClocks)."""
+    return shared_sampler(0.001).has_cpu_clock
+
+
 def stack_names(doc: Dict[str, Any]) -> List[List[str]]:
     functions = doc["profile"]["functions"]
     return [[functions[i]["name"] for i in row[0]] for row in doc["profile"]["stacks"]]
@@ -444,6 +449,7 @@ class SampledStarletteTest(TempDirTestCase):
 
         def blocking(request: Any) -> Any:  # a plain def endpoint: Starlette runs it in a thread pool
             time.sleep(0.03)
+            spin_until_sampled(0.03)
             return PlainTextResponse("done")
 
         app = Starlette(routes=[Route("/export", export), Route("/blocking", blocking)])
@@ -468,11 +474,30 @@ class SampledStarletteTest(TempDirTestCase):
         exported = [names for names in stack_names(docs["/export"]) if "chunk_maker" in names]
         self.assertTrue(exported, stack_names(docs["/export"]))
         blocking_doc = docs["/blocking"]
-        self.assertTrue(any("thread-pool endpoints" in n for n in blocking_doc["profile"]["notes"]))
-        self.assertNotIn("blocking", {f["name"] for f in blocking_doc["profile"]["functions"]},
-                         "a thread pool's work is not sampled (the note says so)")
-        self.assertGreater(blocking_doc["profile"]["sampling"]["awaitingMs"], 25,
-                           "the request awaits the thread pool meanwhile")
+        self.assertTrue(any("<in a worker thread>" in n for n in blocking_doc["profile"]["notes"]))
+        pooled = [(names, row) for names, row in zip(stack_names(blocking_doc), blocking_doc["profile"]["stacks"])
+                  if "<in a worker thread>" in names]
+        self.assertTrue(pooled, "the endpoint's work in the thread pool is sampled: %s" % stack_names(blocking_doc))
+        for names, row in pooled:
+            below = names[names.index("<in a worker thread>") + 1:]
+            self.assertEqual(below[:1], ["blocking"], names)
+            self.assertFalse(row[2], "the worker runs the endpoint: a running stack")
+        in_pool = sum(row[3] for _, row in pooled) * 1000
+        sampling = blocking_doc["profile"]["sampling"]
+        self.assertGreater(in_pool, 40, "sleeping 30 ms and spinning 30 ms in the endpoint: %s" % sampling)
+        in_worker = {tuple(names[names.index("<in a worker thread>") + 1:]): row for names, row in pooled}
+        # time.sleep has no frame of its own: blocked in it, the worker is at the endpoint's line.
+        self.assertIn(("blocking",), in_worker, "blocked in the worker shows where it blocked")
+        self.assertIn(("blocking", "spin_until_sampled", "spin"), in_worker)
+        if mw_cpu_clock():
+            sleeping, spinning = in_worker[("blocking",)], in_worker[("blocking", "spin_until_sampled", "spin")]
+            self.assertLess(sleeping[4], sleeping[3] / 2, "the worker's CPU clock: sleeping costs none")
+            self.assertGreater(spinning[4], 0, "the worker's CPU clock: spinning costs some")
+        # The worker's time was awaiting for the step driver: it moved to running, nothing lost.
+        stacks_ms = sum(r[3] for r in blocking_doc["profile"]["stacks"]) * 1000
+        self.assertAlmostEqual(stacks_ms + sampling["unattributedMs"], sampling["sampledMs"], places=6)
+        self.assertAlmostEqual(sampling["runningMs"] + sampling["awaitingMs"], sampling["sampledMs"], places=6)
+        self.assertGreaterEqual(sampling["runningMs"], in_pool - 1e-6)
 
 
 class SharedSamplerTest(unittest.TestCase):

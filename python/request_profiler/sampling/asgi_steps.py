@@ -11,7 +11,10 @@ chain of awaits of its own coroutine. The sampler gets the GIL far more often wh
 loop waits in select() than at random, so the samples' own running/awaiting split reads
 awaiting well above the truth (sampler.py); the exact split does not.
 
-Work handed to other threads (thread-pool endpoints, run_in_executor) is not sampled:
+Work handed to a thread pool in a copy of the request's context (a plain `def` endpoint
+under Starlette or FastAPI, asyncio.to_thread, asgiref's sync_to_async) is sampled in the
+worker thread: POOL_OWNER, set here in the request's context, ties the job to the
+request (thread_pools.py). Work in threads that do not copy the context is not sampled:
 the request awaits it, and that time shows at the await (the profile says so).
 """
 
@@ -21,6 +24,7 @@ import time
 from typing import Any, Awaitable, Callable, List, Optional
 
 from .sampler import Recording, Sampler, SamplingResult
+from .thread_pools import POOL_OWNER
 from ..steps import SteppedAwait
 
 thread_time = getattr(time, "thread_time", time.process_time)
@@ -40,6 +44,7 @@ class SampledSteps:
         self.closed = False
         self.result: Optional[SamplingResult] = None
         self._recording: Optional[Recording] = None
+        self._pool_token: Any = None
 
     @property
     def recording(self) -> "SampledSteps":
@@ -60,6 +65,8 @@ class SampledSteps:
             task = asyncio.current_task()
             self._recording = self.sampler.begin(None, task)
             self._recording.coroutine = stepped.resumable
+            # Copied into every job the request hands to a thread pool (and task it starts).
+            self._pool_token = POOL_OWNER.set(self._recording)
         except Exception as exc:  # the request is served unsampled; the profile says why
             self._recording = None
             self.last_refusal = "the sampler could not start: %s: %s" % (type(exc).__name__, exc)
@@ -91,7 +98,16 @@ class SampledSteps:
         recording = self._recording
         if recording is None:
             return []
+        self._forget_pool_owner()
         self.result = self.sampler.finish(recording)
         awaiting = max(0.0, self.result.active_seconds - self.running_s)
         self.result.divide_exact_times(min(self.running_s, self.result.active_seconds), awaiting)
         return self.result.notes()
+
+    def _forget_pool_owner(self) -> None:
+        token, self._pool_token = self._pool_token, None
+        if token is not None:
+            try:
+                POOL_OWNER.reset(token)
+            except ValueError:  # finished from another context than it began in: it dies with that one
+                pass

@@ -14,7 +14,7 @@ from .stack_table import Frame
 DEFAULT_MAX_DEPTH = 1024
 
 
-class _MarkerCode:
+class MarkerCode:
     """Stands in for a code object where the frames are not known; labelled as
     cProfile labels built-ins (file "~", line 0), which the extension shows as such."""
 
@@ -26,7 +26,7 @@ class _MarkerCode:
         self.co_qualname = name
 
 
-TRUNCATED = _MarkerCode("<deeper frames not sampled>")
+TRUNCATED = MarkerCode("<deeper frames not sampled>")
 T = TypeVar("T")
 NOT_FOUND = None
 

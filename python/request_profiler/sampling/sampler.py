@@ -17,6 +17,11 @@ reports the rate it really got. CPU time per sample comes from the sampled threa
 CPU clock (time.pthread_getcpuclockid, where the platform has it): running on the CPU
 and blocked in I/O tell apart by it.
 
+Work an ASGI request hands to a thread pool (a plain `def` endpoint, asyncio.to_thread,
+sync_to_async) runs in a worker thread while the request awaits it: a sample of the
+request then follows its chain of awaits into the worker's frames, with the worker's CPU
+time (thread_pools.py says how the worker's job is tied to its request, and what is not).
+
 Known bias: an event loop releases the GIL in select() between steps, when no request
 runs; a sampler waiting for the GIL gets it there far more often than at random, so the
 samples' own split reads awaiting well above the truth. The ASGI middleware therefore
@@ -37,10 +42,11 @@ import sys
 import threading
 import time
 import weakref
-from typing import Any, Callable, Dict, Generator, List, Optional, Set
+from typing import Any, Callable, Dict, Generator, List, Optional, Set, Tuple
 
 from .frames import DEFAULT_MAX_DEPTH, awaiting_stack, running_stack
-from .stack_table import DEFAULT_MAX_STACKS, StackTable
+from .stack_table import DEFAULT_MAX_STACKS, POOLED, Frame, StackTable
+from .thread_pools import IN_WORKER_THREAD, pooled_work
 
 DEFAULT_INTERVAL_S = 0.001
 
@@ -150,9 +156,12 @@ class SamplingResult:
         long it awaited; samples then only divide each of the two among its stacks (the
         sampler gets the GIL far more often while the loop waits in select() than at
         random, so the samples' own split is biased; sampler.py)."""
-        self.running_seconds = running_seconds
-        self.awaiting_seconds = awaiting_seconds
         self.table.rescale(running_seconds, awaiting_seconds)
+        # Time in a worker thread was awaiting for the step driver and is running code in
+        # the stacks: running stacks (pooled ones too) add up to runningMs.
+        pooled = self.table.wall_by_kind[POOLED]
+        self.running_seconds = running_seconds + pooled
+        self.awaiting_seconds = awaiting_seconds - pooled
 
 
 class ThreadCpuClocks:
@@ -232,6 +241,8 @@ class Sampler:
         self._thread_cpu = ThreadCpuClocks()
         # Each sampled thread's CPU time at its previous sample.
         self._cpu_seen: Dict[int, float] = {}
+        # Worker threads running a request's pooled work: whose, and their CPU time then.
+        self._pool_cpu_seen: Dict[int, Tuple[int, float]] = {}
         self.ticks = 0
         # Samples that failed (an exception in sample_once): counted into each
         # recording active meanwhile, so its profile says so.
@@ -255,6 +266,7 @@ class Sampler:
         self._recordings = []
         self._thread = None
         self._cpu_seen.clear()
+        self._pool_cpu_seen.clear()
         self._thread_cpu.forget_all()
         saved, self._saved_switch_interval = self._saved_switch_interval, None
         if saved is not None:
@@ -347,6 +359,7 @@ class Sampler:
             with self._wake:
                 while not self._recordings:
                     self._cpu_seen.clear()
+                    self._pool_cpu_seen.clear()
                     self._thread_cpu.forget_all()
                     self._wake.wait()
             time.sleep(self.interval_s)
@@ -369,13 +382,15 @@ class Sampler:
                 by_thread: Dict[int, List[Recording]] = {}
                 for recording in self._recordings:
                     by_thread.setdefault(recording.thread_id, []).append(recording)
+                pools = _PooledWork(top_frames, set(by_thread) | {threading.get_ident()}, self._recordings, self.max_depth)
                 for thread_id, recordings in by_thread.items():
-                    self._sample_thread(top_frames.get(thread_id), thread_id, recordings, now)
+                    self._sample_thread(top_frames.get(thread_id), thread_id, recordings, now, pools)
         # Frames keep their locals alive: let go at once, outside the lock (what they
         # free may finish a request, which takes it).
         del top_frames
 
-    def _sample_thread(self, top: Any, thread_id: int, recordings: List[Recording], now: float) -> None:
+    def _sample_thread(self, top: Any, thread_id: int, recordings: List[Recording], now: float,
+                       pools: "_PooledWork") -> None:
         cpu = self._cpu_since_last(thread_id)
         roots = {id(r.root): r for r in recordings if r.root is not None}
         owner, stack = running_stack(top, roots, self.max_depth) if top is not None and roots else (None, None)
@@ -394,9 +409,32 @@ class Sampler:
                 recording.table.add(stack or (), False, wall, cpu)
             elif recording.task is not None or recording.coroutine is not None:
                 waiting = self._awaiting(recording)
-                recording.table.add(waiting if waiting is not None else (), True, wall, 0.0)
+                work = pools.of(recording)
+                if work:
+                    self._add_pooled(recording, waiting or (), work, wall)
+                else:
+                    recording.table.add(waiting if waiting is not None else (), True, wall, 0.0)
             else:
                 recording.table.add_unattributed(wall)
+
+    def _add_pooled(self, recording: Recording, waiting: Tuple[Frame, ...],
+                    work: List[Tuple[int, Tuple[Frame, ...]]], wall: float) -> None:
+        """The request awaits worker threads running its work: each gets an equal part of
+        the sample, its stack the request's chain of awaits, then the worker's frames."""
+        share = wall / len(work)
+        for worker_id, frames in work:
+            cpu = self._pool_cpu_since_last(worker_id, recording)
+            recording.table.add(waiting + ((IN_WORKER_THREAD, 0),) + frames, False, share, cpu, pooled=True)
+
+    def _pool_cpu_since_last(self, worker_id: int, recording: Recording) -> float:
+        """A worker's CPU time since its previous sample for the same request (a worker
+        serves many requests in turn: its first sample for this one counts none)."""
+        now = self._thread_cpu.read(worker_id)
+        if now is None:
+            return 0.0
+        before = self._pool_cpu_seen.get(worker_id)
+        self._pool_cpu_seen[worker_id] = (id(recording), now)
+        return now - before[1] if before is not None and before[0] == id(recording) else 0.0
 
     def _awaiting(self, recording: Recording) -> Any:
         if recording.coroutine is not None:
@@ -414,6 +452,25 @@ class Sampler:
         before = self._cpu_seen.get(thread_id)
         self._cpu_seen[thread_id] = now
         return now - before if before is not None else 0.0
+
+
+class _PooledWork:
+    """The worker threads running work of the sampled ASGI requests, looked for once per
+    sample and only when a request is found awaiting (thread_pools.py)."""
+
+    def __init__(self, top_frames: Dict[int, Any], skip_threads: Set[int], recordings: List[Recording],
+                 max_depth: int) -> None:
+        self._top_frames = top_frames
+        self._skip = skip_threads
+        self._recordings = recordings
+        self._max_depth = max_depth
+        self._found: Optional[Dict[int, List[Tuple[int, Tuple[Frame, ...]]]]] = None
+
+    def of(self, recording: Recording) -> List[Tuple[int, Tuple[Frame, ...]]]:
+        if self._found is None:
+            owners = {id(r): r for r in self._recordings if r.task is not None or r.coroutine is not None}
+            self._found = pooled_work(self._top_frames, self._skip, owners, self._max_depth)
+        return self._found.get(id(recording), [])
 
 
 _shared_lock = threading.Lock()

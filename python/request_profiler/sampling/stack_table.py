@@ -2,8 +2,9 @@
 time and number of samples it stood for.
 
 A stack is a tuple of (code, line) pairs from the request's entry point (the first
-frame above the middleware) to the frame that was running, plus whether the request
-was running it or awaiting at it (asyncio). Keys hold code objects, not labels, so a
+frame above the middleware) to the frame that was running, plus its kind: the request
+was running it, awaiting at it (asyncio), or awaiting work it handed to a thread pool
+that was running it in a worker thread (thread_pools.py). Keys hold code objects, not labels, so a
 sample costs a tuple and a dict lookup; labels are made once, in tables().
 
 Bounded: a request that produces more distinct stacks than max_stacks (a long request
@@ -14,7 +15,14 @@ with deep, varied recursion) keeps counting its time, in the stacks it has, plus
 from typing import Any, Dict, List, Optional, Tuple
 
 Frame = Tuple[Any, int]  # (code object, line being executed)
-StackKey = Tuple[Tuple[Frame, ...], bool]  # (frames root to leaf, awaiting)
+
+# What the request was doing in a sample. Awaiting is 1 so that a bool says running or
+# awaiting. Pooled: its coroutine awaited work of its own that a worker thread was running
+# (the stack goes from the await into the worker's frames); written as a running stack,
+# and kept out of the step driver's rescaling (its time was measured by the samples).
+RUNNING, AWAITING, POOLED = 0, 1, 2
+KINDS = (RUNNING, AWAITING, POOLED)
+StackKey = Tuple[Tuple[Frame, ...], int]  # (frames root to leaf, kind)
 
 # A code object's label, as cProfile's tables name functions (stats.py): file, first
 # line, name; qualname where the interpreter has it (3.11+).
@@ -58,9 +66,9 @@ class StackTable:
         # frames were too deep to walk to the entry point (sampler.py says when).
         self.unattributed_wall = 0.0
         self.unattributed_samples = 0
-        # Wall time of the samples running (False) and awaiting (True), overflow included.
-        self.wall_by_kind = {False: 0.0, True: 0.0}
-        self.overflow_by_kind = {False: 0.0, True: 0.0}
+        # Wall time of the samples of each kind, overflow included.
+        self.wall_by_kind = {kind: 0.0 for kind in KINDS}
+        self.overflow_by_kind = {kind: 0.0 for kind in KINDS}
         # Where the previous sample of this stretch went: a stack's totals and its kind,
         # UNATTRIBUTED, or None (none yet, or it overflowed).
         self._previous: Any = None
@@ -97,22 +105,25 @@ class StackTable:
         totals.wall += half_wall
         self.wall_by_kind[kind] += half_wall
         # CPU time is the sampled thread's: an awaiting request used none of it.
-        half_cpu = 0.0 if kind else cpu / 2
+        half_cpu = 0.0 if kind == AWAITING else cpu / 2
         totals.cpu += half_cpu
         return wall - half_wall, cpu - half_cpu
 
-    def add(self, frames: Tuple[Frame, ...], awaiting: bool, wall: float, cpu: float) -> None:
+    def add(self, frames: Tuple[Frame, ...], awaiting: bool, wall: float, cpu: float, pooled: bool = False) -> None:
+        """One sample: running (cpu: the thread's CPU time meanwhile), awaiting, or pooled
+        (the request awaited a worker thread that ran frames' end: cpu is the worker's)."""
+        kind = POOLED if pooled else AWAITING if awaiting else RUNNING
         self.samples += 1
         self.wall += wall
         self.cpu += cpu
         wall, cpu = self._share_with_previous(wall, cpu)
-        self.wall_by_kind[awaiting] += wall
-        key = (frames, awaiting)
+        self.wall_by_kind[kind] += wall
+        key = (frames, kind)
         totals = self._stacks.get(key)
         if totals is None:
             if len(self._stacks) >= self._max_stacks:
                 self.overflow_wall += wall
-                self.overflow_by_kind[awaiting] += wall
+                self.overflow_by_kind[kind] += wall
                 self.overflow_samples += 1
                 self._previous = None
                 return
@@ -120,7 +131,7 @@ class StackTable:
         totals.wall += wall
         totals.cpu += cpu
         totals.samples += 1
-        self._previous = (totals, awaiting)
+        self._previous = (totals, kind)
 
     def add_unattributed(self, wall: float) -> None:
         self.samples += 1
@@ -134,9 +145,12 @@ class StackTable:
         """Makes the running stacks add up to running seconds and the awaiting ones to
         awaiting seconds, each stack keeping its share of its kind. A kind with time
         but no sample is unattributed time; unattributed samples (none under a step
-        driver) are dropped, their time being in one of the two."""
-        targets = {False: running, True: awaiting}
-        factors: Dict[bool, float] = {}
+        driver) are dropped, their time being in one of the two. Pooled stacks keep
+        their sampled time, taken out of the awaiting seconds (the request awaited the
+        worker meanwhile), at most all of it."""
+        pooled = min(self.wall_by_kind[POOLED], awaiting)
+        targets = {RUNNING: running, AWAITING: awaiting - pooled, POOLED: pooled}
+        factors: Dict[int, float] = {}
         self.unattributed_wall = 0.0
         for kind, target in targets.items():
             sampled = self.wall_by_kind[kind]
@@ -147,8 +161,8 @@ class StackTable:
                 self.unattributed_wall += target
             self.overflow_by_kind[kind] *= factors[kind]
             self.wall_by_kind[kind] = target if sampled > 0 else 0.0
-        for (_, awaiting_stack), totals in self._stacks.items():
-            totals.wall *= factors[awaiting_stack]
+        for (_, kind), totals in self._stacks.items():
+            totals.wall *= factors[kind]
         self.overflow_wall = sum(self.overflow_by_kind.values())
         self.wall = running + awaiting
 
@@ -170,8 +184,8 @@ class StackTable:
             return i
 
         stacks: List[List[Any]] = []
-        for (frames, awaiting), totals in sorted(self._stacks.items(), key=lambda item: -item[1].wall):
-            stacks.append([[slot(code) for code, _ in frames], [line for _, line in frames], awaiting,
+        for (frames, kind), totals in sorted(self._stacks.items(), key=lambda item: -item[1].wall):
+            stacks.append([[slot(code) for code, _ in frames], [line for _, line in frames], kind == AWAITING,
                            totals.wall, totals.cpu, totals.samples])
         return SampledTables(functions, stacks)
 
