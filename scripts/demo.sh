@@ -12,7 +12,7 @@
 #
 #   bash scripts/demo.sh                          the demo, until Ctrl-C
 #   bash scripts/demo.sh --smoke                  headless check of the same, exit status 0/1
-#   bash scripts/demo.sh --smoke --screenshot     ... and save docs/images/profiles-panel.png
+#   bash scripts/demo.sh --smoke --screenshot     ... and save the README's pictures in docs/images/
 #   bash scripts/demo.sh --app-port 8000          the demo app on a fixed port (default: any free one)
 #   SKIP_PACKAGE=1 bash scripts/demo.sh ...       reuse out/request-profiler.vsix as it is
 #   REQUEST_PROFILER_VSIX=x.vsix bash scripts/demo.sh ...   demonstrate (or smoke-test) that .vsix

@@ -109,6 +109,7 @@ try {
       // Pictures go to docs/images/ only when every one of them was taken.
       screenshotDir: screenshot ? pictureDraftDir : null,
       hasCallGraph: (manifest.contributes?.commands ?? []).some((c) => c.command === 'requestProfiler.openCallGraph'),
+      commandTitles: Object.fromEntries((manifest.contributes?.commands ?? []).map((c) => [c.command, `${c.category ? `${c.category}: ` : ''}${c.title}`])),
       failureScreenshot,
       log: (message) => say(`smoke: ${message}`),
     });

@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { launchChromium } from '../../test/runner/browser.mjs';
 import { workbenchUrl } from '../../test/runner/codeServer.mjs';
+import { describeWebviews } from '../../test/runner/workbench.mjs';
 import { sendRequests, waitForProfiles } from './demoApp.mjs';
 
 const CONTAINER_TITLE = 'Request Profiler';
@@ -28,12 +29,17 @@ function escapeRegExp(text) {
  * "METHOD /path" labels the view must list; `log` reports progress; with `screenshotDir`, the
  * README's pictures are saved there.
  */
-export async function runSmoke({ server, workspace, app, profileDir, expected, screenshotDir, hasCallGraph, failureScreenshot, log }) {
+export async function runSmoke({ server, workspace, app, profileDir, expected, screenshotDir, hasCallGraph, commandTitles = {}, failureScreenshot, log }) {
   const browser = await launchChromium();
   let page;
+  // The workbench's and the webviews' console errors, told with a failure.
+  const consoleErrors = [];
   try {
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.setDefaultNavigationTimeout(60_000);
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text().slice(0, 300));
+    });
     await page.goto(workbenchUrl(server, { workspace }));
     await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
     log('workbench loaded');
@@ -70,9 +76,12 @@ export async function runSmoke({ server, workspace, app, profileDir, expected, s
       });
     log(`"${live}" appeared ${Date.now() - started} ms after the request was sent`);
 
-    if (screenshotDir) await takeScreenshots(page, screenshotDir, { hasCallGraph, log });
+    if (screenshotDir) await takeScreenshots(page, screenshotDir, { hasCallGraph, commandTitles, log });
   } catch (error) {
     if (page && failureScreenshot) await page.screenshot({ path: failureScreenshot }).catch(() => {});
+    if (page) log(`at the failure: ${await describeWebviews(page).catch((e) => `(webviews not described: ${e?.message ?? e})`)}`);
+    if (consoleErrors.length)
+      log(`console errors, last ${Math.min(10, consoleErrors.length)} of ${consoleErrors.length}:\n  ${consoleErrors.slice(-10).join('\n  ')}`);
     throw error;
   } finally {
     await browser.close().catch(() => {});
@@ -101,9 +110,14 @@ function lastWebview(page) {
  * The README's pictures, into `dir`:
  *   profiles-panel.png  a wider side bar with every burst expanded, GET /slow's profile beside it;
  *   call-tree.png       the profile view of GET / (template and SQLite) with the side bar hidden;
- *   call-graph.png      the call graph of GET /slow, when the extension has that command.
+ *   call-graph.png      the call graph of GET /slow, when the extension has that command;
+ *   flame-graph.png     the Flame tab of GET /slow;
+ *   compare.png         GET / and GET /slow selected in the panel, compared;
+ *   aggregate.png       the aggregate profile of the GET /api/users/… requests;
+ *   endpoints.png       the endpoints overview, when the extension has that command.
+ * commandTitles: the manifest's command titles by id (the palette finds commands by title).
  */
-async function takeScreenshots(page, dir, { hasCallGraph, log }) {
+async function takeScreenshots(page, dir, { hasCallGraph, commandTitles, log }) {
   const sidebar = await page.locator('.part.sidebar').boundingBox();
   if (sidebar) {
     // Drag the sash between the side bar and the editor, so descriptions are not cut off.
@@ -165,4 +179,91 @@ async function takeScreenshots(page, dir, { hasCallGraph, log }) {
   await page.waitForTimeout(1500);
   await page.screenshot({ path: join(dir, 'call-graph.png') });
   log(`screenshot: ${join(dir, 'call-graph.png')}`);
+  await takeMoreScreenshots(page, dir, { commandTitles, log });
+}
+
+/** The pictures of the views added after the first three (see takeScreenshots). */
+async function takeMoreScreenshots(page, dir, { commandTitles, log }) {
+  const save = async (name) => {
+    await page.mouse.move(640, 795);
+    await page.waitForTimeout(1500);
+    await page.screenshot({ path: join(dir, name) });
+    log(`screenshot: ${join(dir, name)}`);
+  };
+  const closeEditors = async () => {
+    await runCommand(page, 'View: Close All Editors');
+    await page.waitForTimeout(500);
+  };
+
+  // The flame graph of GET /slow, in its profile view.
+  await closeEditors();
+  await page.keyboard.press('Control+B'); // the side bar back
+  await profileRow(page, 'GET /slow').first().click();
+  const view = lastWebview(page);
+  await view
+    .locator('vscode-tab-header', { hasText: 'Flame' })
+    .click({ timeout: 20_000 })
+    .catch(() => {
+      throw new Expectation('the profile view of GET /slow shows no Flame tab');
+    });
+  await view
+    .locator('.flame-status', { hasText: 'levels' })
+    .waitFor({ timeout: 15_000 })
+    .catch(() => {
+      throw new Expectation('the Flame tab drew nothing within 15 s');
+    });
+  await page.keyboard.press('Control+B');
+  await save('flame-graph.png');
+  await page.keyboard.press('Control+B');
+
+  // GET / and GET /slow compared: select both rows, then Compare With… from the context menu.
+  await closeEditors();
+  await profileRow(page, 'GET /').first().click();
+  await profileRow(page, 'GET /slow')
+    .first()
+    .click({ modifiers: ['Control'] });
+  await profileRow(page, 'GET /slow').first().click({ button: 'right' });
+  await page.locator('.context-view .monaco-menu .action-label', { hasText: 'Compare With…' }).click({ timeout: 10_000 });
+  await lastWebview(page)
+    .locator('table.functions tbody tr')
+    .first()
+    .waitFor({ timeout: 30_000 })
+    .catch(() => {
+      throw new Expectation('the comparison drew no row within 30 s');
+    });
+  await save('compare.png');
+
+  // The aggregate of the requests to one endpoint, from a selection of their rows.
+  await closeEditors();
+  const users = ['GET /api/users/7', 'GET /api/users/42'];
+  await profileRow(page, users[0]).first().click();
+  await profileRow(page, users[1])
+    .first()
+    .click({ modifiers: ['Control'] });
+  await profileRow(page, users[1]).first().click({ button: 'right' });
+  await page.locator('.context-view .monaco-menu .action-label', { hasText: 'Open Aggregate Profile' }).click({ timeout: 10_000 });
+  await lastWebview(page)
+    .locator('[role="treegrid"] [role="row"], [role="tree"] [role="treeitem"]')
+    .first()
+    .waitFor({ timeout: 30_000 })
+    .catch(() => {
+      throw new Expectation('the aggregate profile drew no tree row within 30 s');
+    });
+  await save('aggregate.png');
+
+  const endpoints = commandTitles['requestProfiler.openEndpoints'];
+  if (!endpoints) {
+    log('no endpoints overview in this build: endpoints.png not taken');
+    return;
+  }
+  await closeEditors();
+  await runCommand(page, endpoints);
+  await lastWebview(page)
+    .locator('svg')
+    .first()
+    .waitFor({ timeout: 30_000 })
+    .catch(() => {
+      throw new Expectation('the endpoints overview drew nothing within 30 s');
+    });
+  await save('endpoints.png');
 }
