@@ -50,9 +50,13 @@ await runUiTest({
       await menu.waitFor({ timeout: 10_000 }).catch(() => {
         throw new Expectation('right-clicking a profile row showed no context menu');
       });
-      const items = (await menu.locator('.action-label').allInnerTexts()).map((t) => t.trim()).filter(Boolean);
-      expect(items.includes('Compare With…'), `the row's context menu offers Compare With…: ${items.join(', ')}`);
-      await menu.locator('.action-label', { hasText: 'Compare With…' }).click();
+      // The menu's box shows before its items are drawn: wait for the item, then say what was offered.
+      const compareItem = menu.locator('.action-label', { hasText: 'Compare With…' });
+      await compareItem.waitFor({ timeout: 10_000 }).catch(async () => {
+        const items = (await menu.locator('.action-label').allInnerTexts()).map((t) => t.trim()).filter(Boolean);
+        throw new Expectation(`the row's context menu offers no Compare With…: ${items.join(', ') || '(no items)'}`);
+      });
+      await compareItem.click();
     });
 
     /** The diff page's frame: the webview iframe whose page holds the table (the profile view's may be open too). */
