@@ -58,15 +58,23 @@ export function histogram(durationsMs: Iterable<number>, scale: LogScale, bins: 
  * Which of a list of durations (in time order) get a mark, at most `cap`: all of them when they
  * fit; otherwise the slowest quarter of the cap (the slow ones must stay visible and clickable)
  * and the others spread evenly over time (so a warm-up or a regression still shows). Indexes
- * in increasing order.
+ * in increasing order, exactly `cap` of them when there are more.
  */
 export function pickMarks(durationsMs: readonly number[], cap: number): number[] {
   const count = durationsMs.length;
   if (count <= cap) return durationsMs.map((_, i) => i);
   const slowestCount = Math.floor(cap / 4);
   const bySlowest = durationsMs.map((_, i) => i).sort((a, b) => durationsMs[b] - durationsMs[a] || a - b);
-  const picked = new Set(bySlowest.slice(0, slowestCount));
+  const slowest = new Set(bySlowest.slice(0, slowestCount));
+  const others = durationsMs.map((_, i) => i).filter((i) => !slowest.has(i));
   const spread = cap - slowestCount;
-  for (let k = 0; k < spread && picked.size < cap; k++) picked.add(Math.floor((k * count) / spread));
-  return [...picked].sort((a, b) => a - b);
+  const picked = [...slowest];
+  for (let k = 0; k < spread; k++) picked.push(others[Math.floor((k * others.length) / spread)]);
+  return picked.sort((a, b) => a - b);
+}
+
+/** A decade tick's label, short enough for a narrow axis: "0.1 ms", "10 ms", "1 s", "10 s". */
+export function tickLabel(ms: number): string {
+  if (ms >= 1000) return `${Number((ms / 1000).toPrecision(3))} s`;
+  return `${Number(ms.toPrecision(3))} ms`;
 }

@@ -14,7 +14,7 @@
  */
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import type { EndpointsPageState, EndpointsProtocol, EndpointsShow, EndpointsSortKey, OverviewEndpoint, SortDirection } from '../../src/endpointsView/protocol';
-import { scalePosition, scaleTicks } from '../../src/core/durationScale';
+import { scalePosition, scaleTicks, tickLabel } from '../../src/core/durationScale';
 import { fastestFirst, isSlowMark, markTitle, sortEndpoints, spanText, timelinePoint, type ChartBox } from '../../src/core/endpointCharts';
 import { formatClock, formatMs } from '../../src/core/format';
 import { visibleText } from '../../src/core/displayText';
@@ -98,6 +98,10 @@ export class EndpointsPage {
       const row = target.closest('tr');
       if (row?.dataset.row !== undefined) this.activate(Number(row.dataset.row), false);
     });
+    this.body.addEventListener('mouseover', (event) => {
+      const mark = (event.target as Element).closest('.mark');
+      if (mark) this.describeMark(mark);
+    });
     this.timeline.addEventListener('click', (event) => {
       const mark = (event.target as Element).closest('[data-request]');
       if (mark) this.open(Number(mark.getAttribute('data-request')));
@@ -123,7 +127,7 @@ export class EndpointsPage {
     if (show.select !== null) this.selected = show.select;
     const count = show.endpoints.length;
     this.summary.textContent = count
-      ? `${show.requests} request${show.requests === 1 ? '' : 's'} in ${count} endpoint${count === 1 ? '' : 's'}. Durations are wall times on a log scale (${formatMs(show.scale.minMs)} to ${formatMs(show.scale.maxMs)}); a mark is a request (click it to open its profile), the bars behind count every request.`
+      ? `${show.requests} request${show.requests === 1 ? '' : 's'} in ${count} endpoint${count === 1 ? '' : 's'}. Durations are wall times on a log scale (${tickLabel(show.scale.minMs)} to ${tickLabel(show.scale.maxMs)}); a mark is a request (click it to open its profile), the bars behind count every request.`
       : '';
     this.draw();
   }
@@ -154,6 +158,13 @@ export class EndpointsPage {
     this.markActive(focusWasInTable);
     this.drawTimeline();
     this.saveState();
+    this.noteRendered();
+  }
+
+  /** Tells the host what is drawn (the rows in order, the selected endpoint's time chart). */
+  private noteRendered(): void {
+    const show = this.shown;
+    if (!show) return;
     this.channel.note('rendered', {
       overviewId: show.overviewId,
       sort: this.sort.key,
@@ -187,7 +198,7 @@ export class EndpointsPage {
     for (const tick of scaleTicks(show.scale)) {
       const x = 2 + scalePosition(show.scale, tick) * (STRIP.width - 4);
       const anchor = x < 20 ? 'start' : x > STRIP.width - 20 ? 'end' : 'middle';
-      axis.append(svg('line', { x1: x, x2: x, y1: 13, y2: 18, class: 'tick' }), svg('text', { x, y: 10, 'text-anchor': anchor }, formatMs(tick)));
+      axis.append(svg('line', { x1: x, x2: x, y1: 13, y2: 18, class: 'tick' }), svg('text', { x, y: 10, 'text-anchor': anchor }, tickLabel(tick)));
     }
     return axis;
   }
@@ -242,24 +253,20 @@ export class EndpointsPage {
     const marks = row.marks;
     for (let i = 0; i < marks.ms.length; i++) {
       const x = 2 + scalePosition(show.scale, marks.ms[i]) * (width - 4);
-      const title = markTitle(marks, i);
+      // Its tooltip and label are added when it is hovered or focused (describeMark): a folder
+      // of thousands of requests draws half the elements.
       plot.append(
-        svg(
-          'rect',
-          {
-            class: `mark${isSlowMark(row, marks.ms[i]) ? ' slow' : ''}${marks.failed[i] ? ' failed' : ''}`,
-            x: x - 1.5,
-            y: 1,
-            width: 3,
-            height: height - 2,
-            tabindex: '-1',
-            role: 'button',
-            'aria-label': `${title}: open the profile`,
-            'data-request': String(marks.request[i]),
-            'data-mark': String(i),
-          },
-          svg('title', {}, title),
-        ),
+        svg('rect', {
+          class: `mark${isSlowMark(row, marks.ms[i]) ? ' slow' : ''}${marks.failed[i] ? ' failed' : ''}`,
+          x: x - 1.5,
+          y: 1,
+          width: 3,
+          height: height - 2,
+          tabindex: '-1',
+          role: 'button',
+          'data-request': String(marks.request[i]),
+          'data-mark': String(i),
+        }),
       );
     }
     const more = row.count - marks.ms.length;
@@ -270,6 +277,17 @@ export class EndpointsPage {
       plot,
       element('span', { class: 'more muted', title: 'Marked: the slowest and a sample spread over time; the bars count every request' }, `+${more} more`),
     );
+  }
+
+  /** Gives a row's mark its tooltip and label (duration, status, time), once. */
+  private describeMark(mark: Element): void {
+    if (mark.hasAttribute('aria-label')) return;
+    const row = this.rows[Number((mark.closest('tr') as HTMLElement | null)?.dataset.row)];
+    const index = Number(mark.getAttribute('data-mark'));
+    if (!row || !(index < row.marks.ms.length)) return;
+    const title = markTitle(row.marks, index);
+    mark.setAttribute('aria-label', `${title}: open the profile`);
+    mark.append(svg('title', {}, title));
   }
 
   /** The selected endpoint's durations over time, with its median line. */
@@ -290,7 +308,10 @@ export class EndpointsPage {
       marks.ms.length < endpoint.count
         ? `${marks.ms.length} of ${endpoint.count} requests (the slowest, and a sample spread over time)`
         : `${endpoint.count} request${endpoint.count === 1 ? '' : 's'}`;
-    this.timelineNote.textContent = `${shownCount} ${spanText(endpoint.lastStart - endpoint.firstStart)}, from ${formatClock(endpoint.firstStart)} to ${formatClock(endpoint.lastStart)}; duration on a log scale, the dashed line is the median (${formatMs(endpoint.medianMs)}).`;
+    const span = endpoint.lastStart - endpoint.firstStart;
+    const when =
+      span > 0 ? `${spanText(span)}, from ${formatClock(endpoint.firstStart)} to ${formatClock(endpoint.lastStart)}` : `at ${formatClock(endpoint.firstStart)}`;
+    this.timelineNote.textContent = `${shownCount} ${when}; duration on a log scale, the dashed line is the median (${formatMs(endpoint.medianMs)}).`;
     const width = Math.max(320, Math.floor(this.timeline.getBoundingClientRect().width) || 640);
     const box: ChartBox = { width, height: TIMELINE_HEIGHT, left: 64, right: 12, top: 10, bottom: 24 };
     this.timeline.setAttribute('viewBox', `0 0 ${width} ${TIMELINE_HEIGHT}`);
@@ -300,7 +321,7 @@ export class EndpointsPage {
       const { y } = at(endpoint.firstStart, tick);
       this.timeline.append(
         svg('line', { class: 'grid', x1: box.left, x2: width - box.right, y1: y, y2: y }),
-        svg('text', { class: 'label', x: box.left - 6, y: y + 4, 'text-anchor': 'end' }, formatMs(tick)),
+        svg('text', { class: 'label', x: box.left - 6, y: y + 4, 'text-anchor': 'end' }, tickLabel(tick)),
       );
     }
     const baseline = TIMELINE_HEIGHT - box.bottom;
@@ -394,6 +415,7 @@ export class EndpointsPage {
     const mark = this.markElement(this.tableFocus.order[this.tableFocus.at]);
     for (const old of this.body.querySelectorAll('.mark.active')) old.classList.remove('active');
     if (!mark) return;
+    this.describeMark(mark);
     mark.classList.add('active');
     mark.focus();
     this.status.textContent = mark.getAttribute('aria-label') ?? '';
@@ -429,6 +451,7 @@ export class EndpointsPage {
       for (const tr of this.body.children) tr.setAttribute('aria-selected', String((tr as HTMLElement).dataset.row === String(index)));
       this.drawTimeline();
       this.saveState();
+      this.noteRendered();
     }
     this.markActive(focus);
   }
