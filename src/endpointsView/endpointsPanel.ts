@@ -8,6 +8,7 @@
 import * as vscode from 'vscode';
 import { buildEndpointsOverview, type EndpointsOverview } from '../core/endpointOverview';
 import { isReadable, type ReadableEntry } from '../core/profileIndex';
+import { Throttle } from '../core/throttle';
 import { HostChannel, type ChannelHandlers } from '../core/webviewChannel';
 import type { ProfileLibrary } from '../node/profileLibrary';
 import { makeNonce } from '../host/nonce';
@@ -45,8 +46,7 @@ export class EndpointsPanel {
   private readonly channel: HostChannel<EndpointsProtocol>;
   private readonly handlers = this.pageHandlers();
   private readonly checks = endpointsPageChecks(() => (this.overview ? { id: this.overviewId, requests: this.overview.files.length } : undefined));
-  private updateTimer: ReturnType<typeof setTimeout> | undefined;
-  private lastUpdate = 0;
+  private readonly updates = new Throttle(UPDATE_INTERVAL_MS, () => this.update());
   private readonly stopListening: () => void;
   /** Profiles changed while the panel was hidden: its page, loaded again when shown, gets the overview then. */
   private stale = false;
@@ -80,7 +80,7 @@ export class EndpointsPanel {
   /** Selects an endpoint (by its group id) in the page, with the overview as it is now. */
   select(endpointId: string | null): void {
     this.selectNext = endpointId;
-    this.update();
+    this.updates.run();
   }
 
   /**
@@ -131,7 +131,7 @@ export class EndpointsPanel {
   /** A page said it is ready (first load or reload): it gets the overview as it is now. */
   private onPageReady(): void {
     this.lastRendered = undefined;
-    this.update();
+    this.updates.run();
   }
 
   /** At most one update per UPDATE_INTERVAL_MS: the first change at once, the others together after. */
@@ -141,17 +141,11 @@ export class EndpointsPanel {
       this.stale = true;
       return;
     }
-    if (this.updateTimer) return;
-    const wait = Math.max(0, this.lastUpdate + UPDATE_INTERVAL_MS - Date.now());
-    this.updateTimer = setTimeout(() => {
-      this.updateTimer = undefined;
-      this.update();
-    }, wait);
+    this.updates.request();
   }
 
   private update(): void {
     if (this.isDisposed) return;
-    this.lastUpdate = Date.now();
     this.stale = false;
     const readable: ReadableEntry[] = [];
     for (const entry of this.services.library.index.list()) {
@@ -175,8 +169,7 @@ export class EndpointsPanel {
   dispose(): void {
     if (this.isDisposed) return;
     this.isDisposed = true;
-    if (this.updateTimer) clearTimeout(this.updateTimer);
-    this.updateTimer = undefined;
+    this.updates.cancel();
     this.stopListening();
     this.channel.dispose();
     this.disposed.fire();
