@@ -254,10 +254,27 @@ describe('endpoints overview webview in Chromium', function () {
     await page.keyboard.press('Enter');
     assert.deepEqual(await waitForMatch(page, isOpen, after), { type: 'openRequest', overviewId: 'overview-2', request: secondEndpoint.marks.request[0] });
 
-    // A new overview (profiles arrived) keeps the sort and the selection.
-    const again = await show(page, showOf(fixtureEntries(), 'overview-3'));
+    // A new overview (profiles arrived) keeps the sort, the selection, and the time chart's request,
+    // now opened by its number in the new overview.
+    // An older request of the same endpoint arrives: the one the keyboard is on moves to index 1.
+    const entries = fixtureEntries();
+    const onKeyboard = buildEndpointsOverview(entries).files[secondEndpoint.marks.request[0]];
+    const original = entries.find((entry) => entry.file === onKeyboard)!;
+    const arrived: ReadableEntry = {
+      ...original,
+      file: '/arrived.rprof.json',
+      header: { ...original.header, id: 'arrived', start: original.header.start - 60 },
+    };
+    const newerEntries = [...entries, arrived];
+    const newer = showOf(newerEntries, 'overview-3');
+    const again = await show(page, newer);
     assert.equal(again.sort, 'endpoint');
     assert.equal(again.selected, secondEndpoint.id);
+    after = (await messages(page)).length;
+    await page.keyboard.press('Enter');
+    const opened = await waitForMatch(page, isOpen, after);
+    assert.equal(opened.overviewId, 'overview-3');
+    assert.equal(buildEndpointsOverview(newerEntries).files[opened.request], onKeyboard, 'the same request, by its new number');
     assert.deepEqual(errors, []);
     await page.close();
   });
@@ -298,7 +315,7 @@ describe('endpoints overview webview in Chromium', function () {
     assert.equal(busy.count, 5000);
     assert.equal(busy.marks, MAX_MARKS);
     for (const row of rendered.endpoints) if (row !== busy) assert.equal(row.marks, row.count, `${row.key}: every request marked`);
-    assert.ok(await page.locator('.more', { hasText: `+${5000 - MAX_MARKS} more` }).isVisible());
+    assert.ok(await page.locator('.more', { hasText: `+${(5000 - MAX_MARKS).toLocaleString('en')} more` }).isVisible());
     // Its slowest requests (the 900 ms outliers) are among the marks.
     const first = body.endpoints.find((endpoint) => endpoint.key === 'GET /api/endpoint0/{id}')!;
     assert.equal(first.marks.ms.filter((ms) => ms > 900).length, 6);

@@ -123,12 +123,17 @@ export class EndpointsPage {
   }
 
   private show(show: EndpointsShow): void {
+    // The request the time chart's keyboard is on stays the one it is on, wherever the update puts it.
+    const before = this.rows.find((row) => row.id === this.selected);
+    const timelineStart = before && this.timelineAt >= 0 ? before.marks.start[this.timelineAt] : undefined;
     this.shown = show;
     if (show.select !== null) this.selected = show.select;
     const count = show.endpoints.length;
     this.summary.textContent = count
-      ? `${show.requests} request${show.requests === 1 ? '' : 's'} in ${count} endpoint${count === 1 ? '' : 's'}. Durations are wall times on a log scale (${tickLabel(show.scale.minMs)} to ${tickLabel(show.scale.maxMs)}); a mark is a request (click it to open its profile), the bars behind count every request.`
+      ? `${show.requests.toLocaleString('en')} request${show.requests === 1 ? '' : 's'} in ${count} endpoint${count === 1 ? '' : 's'}. Durations are wall times on a log scale (${tickLabel(show.scale.minMs)} to ${tickLabel(show.scale.maxMs)}); a mark is a request (click it to open its profile), the bars behind count every request.`
       : '';
+    const after = show.endpoints.find((endpoint) => endpoint.id === this.selected);
+    this.timelineAt = timelineStart === undefined || !after ? -1 : after.marks.start.indexOf(timelineStart);
     this.draw();
   }
 
@@ -275,7 +280,11 @@ export class EndpointsPage {
       'span',
       { class: 'strip-wrap' },
       plot,
-      element('span', { class: 'more muted', title: 'Marked: the slowest and a sample spread over time; the bars count every request' }, `+${more} more`),
+      element(
+        'span',
+        { class: 'more muted', title: 'Marked: the slowest and a sample spread over time; the bars count every request' },
+        `+${more.toLocaleString('en')} more`,
+      ),
     );
   }
 
@@ -306,7 +315,7 @@ export class EndpointsPage {
     this.timelineTitle.textContent = `${visibleText(endpoint.key)}: durations over time`;
     const shownCount =
       marks.ms.length < endpoint.count
-        ? `${marks.ms.length} of ${endpoint.count} requests (the slowest, and a sample spread over time)`
+        ? `${marks.ms.length} of ${endpoint.count.toLocaleString('en')} requests (the slowest, and a sample spread over time)`
         : `${endpoint.count} request${endpoint.count === 1 ? '' : 's'}`;
     const span = endpoint.lastStart - endpoint.firstStart;
     const when =
