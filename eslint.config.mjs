@@ -8,7 +8,7 @@
 //   src/core          the pure core: ECMAScript only (it runs in the extension host and the webviews)
 //   src/node          the Node-side profile library: core and Node, no vscode (the benches run it bare)
 //   src/host          VS Code services the views share (settings, source, the Profiles panel)
-//   src/profileView, src/callGraph, src/compareView, src/setup   one feature each, side by side: none imports another
+//   src/profileView, src/callGraph, src/compareView, src/endpointsView, src/setup   one feature each, side by side: none imports another
 //   src/extension.ts  wires them; src/contributions.ts names the ids they share with package.json
 //   webview           the pages: src/core and the protocol files, no Node, no vscode
 //   test, bench       anything of the above; bench may use test/support, never the reverse
@@ -31,7 +31,7 @@ function layer(files, { paths = [], patterns = [] }, ignores = []) {
   return { files, ignores, rules: { 'no-restricted-imports': ['error', { paths, patterns }] } };
 }
 
-const FEATURES = ['profileView', 'callGraph', 'compareView', 'setup'];
+const FEATURES = ['profileView', 'callGraph', 'compareView', 'endpointsView', 'setup'];
 const OUTSIDE_SRC = ['webview', 'test', 'bench'];
 
 export default tseslint.config(
@@ -81,7 +81,7 @@ export default tseslint.config(
     patterns: [
       nodePrefixed,
       {
-        regex: '^(\\.\\./)+(src/(?!core/|profileView/protocol$|callGraph/protocol$|compareView/protocol$)|test/|bench/)',
+        regex: '^(\\.\\./)+(src/(?!core/|profileView/protocol$|callGraph/protocol$|compareView/protocol$|endpointsView/protocol$)|test/|bench/)',
         message: 'A page imports src/core and the protocol files (src/*/protocol.ts), nothing else of the host.',
       },
     ],

@@ -16,6 +16,8 @@ export const PROFILE_VIEW_TYPE = 'requestProfiler.profileView';
 export const CALL_GRAPH_VIEW_TYPE = 'requestProfiler.callGraph';
 /** The diff view's webview panel (two profiles compared), src/compareView/. */
 export const COMPARE_VIEW_TYPE = 'requestProfiler.compare';
+/** The Endpoints overview's webview panel, src/endpointsView/. */
+export const ENDPOINTS_VIEW_TYPE = 'requestProfiler.endpoints';
 
 /** Every command of contributes.commands, by what it does. */
 export const COMMAND = {
@@ -47,4 +49,6 @@ export const COMMAND = {
   showCallGraphNodeInCallTree: 'requestProfiler.callGraph.showInCallTree',
   // The diff view (src/compareView/).
   compareWith: 'requestProfiler.compareWith',
+  // The Endpoints overview (src/endpointsView/).
+  openEndpoints: 'requestProfiler.openEndpoints',
 } as const;

@@ -16,6 +16,7 @@ import { ProfileEditorProvider } from './profileView/profileEditorProvider';
 import { registerCallTreeCommands } from './profileView/callTreeCommands';
 import { registerCallGraph, type CallGraphTestHooks } from './callGraph/callGraphCommands';
 import { registerCompare, type CompareTestHooks } from './compareView/compareCommands';
+import { registerEndpoints, type EndpointsTestHooks } from './endpointsView/endpointsCommands';
 
 /** What the extension exposes to its own integration tests (and nothing else relies on). */
 export interface RequestProfilerApi {
@@ -31,6 +32,7 @@ export interface RequestProfilerApi {
   sourceHints: SourceHints;
   callGraph: CallGraphTestHooks;
   compare: CompareTestHooks;
+  endpoints: EndpointsTestHooks;
 }
 
 export function activate(context: vscode.ExtensionContext): RequestProfilerApi {
@@ -42,6 +44,7 @@ export function activate(context: vscode.ExtensionContext): RequestProfilerApi {
   const profileViews = ProfileEditorProvider.register(context.extensionUri, settings, sourceHints, context.workspaceState, output);
   const callGraph = registerCallGraph(context.extensionUri, context.globalState, profiles.library, profiles.ready, settings, output);
   const compare = registerCompare(context.extensionUri, profiles.library, settings, output);
+  const endpoints = registerEndpoints(context.extensionUri, profiles.library, output);
 
   context.subscriptions.push(
     output,
@@ -53,6 +56,7 @@ export function activate(context: vscode.ExtensionContext): RequestProfilerApi {
     ...registerCallTreeCommands(profileViews.provider),
     ...callGraph.disposables,
     ...compare.disposables,
+    ...endpoints.disposables,
     ...registerSetUpCommands(context),
   );
 
@@ -67,6 +71,7 @@ export function activate(context: vscode.ExtensionContext): RequestProfilerApi {
     sourceHints,
     callGraph: callGraph.testHooks,
     compare: compare.testHooks,
+    endpoints: endpoints.testHooks,
   };
 }
 
