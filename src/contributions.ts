@@ -47,4 +47,5 @@ export const COMMAND = {
   showCallGraphNodeInCallTree: 'requestProfiler.callGraph.showInCallTree',
   // The diff view (src/compareView/).
   compareWith: 'requestProfiler.compareWith',
+  compareWithAggregate: 'requestProfiler.compareWithAggregate',
 } as const;

@@ -16,6 +16,7 @@ import { ProfileEditorProvider } from './profileView/profileEditorProvider';
 import { registerCallTreeCommands } from './profileView/callTreeCommands';
 import { registerCallGraph, type CallGraphTestHooks } from './callGraph/callGraphCommands';
 import { registerCompare, type CompareTestHooks } from './compareView/compareCommands';
+import { endpointContextOf } from './host/endpointContext';
 
 /** What the extension exposes to its own integration tests (and nothing else relies on). */
 export interface RequestProfilerApi {
@@ -39,9 +40,11 @@ export function activate(context: vscode.ExtensionContext): RequestProfilerApi {
   const settings = () => liveSettings.current;
   const profiles = registerProfilesPanel(liveSettings, output);
   const sourceHints = new SourceHints(settings, output);
-  const profileViews = ProfileEditorProvider.register(context.extensionUri, settings, sourceHints, context.workspaceState, output);
+  const profileViews = ProfileEditorProvider.register(context.extensionUri, settings, sourceHints, context.workspaceState, output, (file) =>
+    endpointContextOf(profiles.library, file),
+  );
   const callGraph = registerCallGraph(context.extensionUri, context.globalState, profiles.library, profiles.ready, settings, output);
-  const compare = registerCompare(context.extensionUri, profiles.library, settings, output);
+  const compare = registerCompare(context.extensionUri, context.globalStorageUri, profiles.library, settings, output);
 
   context.subscriptions.push(
     output,

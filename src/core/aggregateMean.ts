@@ -57,15 +57,17 @@ function meanSampling(sampling: SamplingStats, n: number): SamplingStats {
  * of times in each. The header's path says "· mean of 37 requests" (the compare view names its
  * sides by it) and `aggregate.mean` is set. A new document: the aggregate is left as it was.
  * A document that is not an aggregate, or a mean already, is an error: dividing it again would be wrong.
+ * `requestsWord` names the requests in the path and note instead of "37 requests".
  */
-export function perRequestMean(document: ProfileDocument): ProfileDocument {
+export function perRequestMean(document: ProfileDocument, requestsWord?: string): ProfileDocument {
   const aggregate = document.aggregate;
   if (!aggregate) throw new Error('perRequestMean: the document is not an aggregate profile');
   if (aggregate.mean) throw new Error('perRequestMean: the document is already a per-request mean');
   const n = aggregate.requests;
   if (!(n >= 1)) throw new Error(`perRequestMean: the aggregate holds ${n} requests`);
   const { header, profile } = document;
-  const requests = requestCount(n);
+  // "37 requests", or what the caller says they are ("37 other requests").
+  const requests = requestsWord ?? requestCount(n);
   const mean: ProfileDocument = {
     ...document,
     header: {
@@ -89,7 +91,8 @@ export function perRequestMean(document: ProfileDocument): ProfileDocument {
     },
     aggregate: { ...aggregate, mean: true },
   };
-  if (profile.stacks) mean.profile.stacks = profile.stacks.map(([frames, lines, awaiting, wall, cpu, samples]) => [frames, lines, awaiting, wall / n, cpu / n, samples / n]);
+  if (profile.stacks)
+    mean.profile.stacks = profile.stacks.map(([frames, lines, awaiting, wall, cpu, samples]) => [frames, lines, awaiting, wall / n, cpu / n, samples / n]);
   if (profile.sampling) mean.profile.sampling = meanSampling(profile.sampling, n);
   return mean;
 }

@@ -12,7 +12,10 @@ function entry(file: string, path: string, wallMs: number, profiled = true): Rea
 function naive(wallMs: number, others: number[]): { ratio: number; medianMs: number; p90Ms: number } | undefined {
   if (others.length < 5) return undefined;
   const { medianMs } = durationStats(others);
-  const p90Ms = percentile([...others].sort((a, b) => a - b), 90);
+  const p90Ms = percentile(
+    [...others].sort((a, b) => a - b),
+    90,
+  );
   return medianMs > 0 && wallMs >= 2 * medianMs && wallMs > p90Ms ? { ratio: wallMs / medianMs, medianMs, p90Ms } : undefined;
 }
 
@@ -63,7 +66,7 @@ describe('slowerThanUsualByFile', () => {
   it('agrees with the rule applied to each request and a copy of the others, on random endpoints', () => {
     let seed = 7;
     let flagged = 0;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let round = 0; round < 200; round++) {
       const count = 1 + Math.floor(random() * 30);
       // Ties and outliers: whole milliseconds, a few of them far out.
@@ -77,7 +80,11 @@ describe('slowerThanUsualByFile', () => {
           times.filter((_, j) => j !== i),
         );
         const got = slow.get(`/p/${i}`);
-        assert.deepEqual(got && { ratio: got.ratio, medianMs: got.medianMs, p90Ms: got.p90Ms }, expected, `round ${round}, request ${i} of ${JSON.stringify(times)}`);
+        assert.deepEqual(
+          got && { ratio: got.ratio, medianMs: got.medianMs, p90Ms: got.p90Ms },
+          expected,
+          `round ${round}, request ${i} of ${JSON.stringify(times)}`,
+        );
       });
     }
     assert.ok(flagged > 20, `the random endpoints hold slow requests (${flagged})`);
