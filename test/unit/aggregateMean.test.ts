@@ -12,6 +12,7 @@ import { mergeProfiles } from '../../src/core/mergeProfiles';
 import type { ProfileDocument } from '../../src/core/profileFormat';
 import { parseProfileDocument } from '../../src/core/profileHeader';
 import { buildProfileModel } from '../../src/core/profileModel';
+import { documentTitle } from '../../src/core/profileTitle';
 
 const PROFILES = resolve(__dirname, '../../../test/fixtures/profiles');
 const ROOT = '20261125T172809.682426-GET-root-16235-00019f00.rprof.json';
@@ -105,5 +106,11 @@ describe('aggregateDescription', () => {
     assert.equal(aggregateDescription(perRequestMean(aggregate)), 'Mean of 2 requests to GET /api/users/{id}');
     assert.equal(aggregateDescription(fixture(ROOT)), undefined);
     assert.equal(aggregateEndpoint({ method: '*', path: '3 paths · 3 requests · mean 1 ms' }), '3 paths');
+  });
+
+  it("titles an aggregate's editor tab with it, and a request's with the request", () => {
+    const aggregate = merged([fixture(ROOT), fixture(SLOW)], '/api/users/{id}');
+    assert.equal(documentTitle(aggregate, '/storage/aggregate-x.rprof.json'), 'Aggregate of 2 requests to GET /api/users/{id}');
+    assert.equal(documentTitle(fixture(SLOW), '/p/x.rprof.json'), 'GET /slow');
   });
 });
