@@ -62,6 +62,8 @@ export class ProfileView implements vscode.Disposable {
   private readonly channel: HostChannel<ProfileViewProtocol>;
   /** What the page reported as failed, oldest first (tests read it; the user saw each). */
   readonly pageErrors: string[] = [];
+  /** What the header was last told of the request's endpoint with `show` (tests read it). */
+  endpoint: EndpointContext | undefined;
 
   constructor(
     readonly uri: vscode.Uri,
@@ -163,6 +165,7 @@ export class ProfileView implements vscode.Disposable {
     if (this.disposed || this.channel.pageId !== page) return;
     const endpoint = await this.endpointContext();
     if (this.disposed || this.channel.pageId !== page) return;
+    this.endpoint = endpoint;
     this.note('show', {
       fileName,
       profile: result.profile,
