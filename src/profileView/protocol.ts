@@ -115,7 +115,7 @@ export interface ProfileViewProtocol {
       /** From the error view: show the file in a text editor. */
       openRaw: Record<string, never>;
       /** The header's "Compare with Endpoint Aggregate" / "Compare with the usual": runs requestProfiler.compareWithAggregate on this file. */
-      compareWithAggregate: Record<string, never>;
+      compareWithAggregate: Record<never, never>;
       /**
        * The page failed (a profile it cannot read, an exception or rejection it did not catch): it
        * shows the message, and the host shows and logs it; detail (a stack) is for the log.
