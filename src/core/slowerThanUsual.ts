@@ -81,12 +81,13 @@ export function slowerThanUsual(wallMs: number, othersMs: readonly number[], end
 /**
  * Every request of the list that is slower than usual, by file: each against the other
  * profiled requests of its endpoint (src/core/profileGroups.ts's endpointKey). Unprofiled
- * requests are neither flagged nor counted.
+ * requests, and pstats files that name no request, are neither flagged nor counted.
  */
 export function slowerThanUsualByFile(entries: readonly ReadableEntry[]): Map<string, SlowerThanUsual> {
   const byEndpoint = new Map<string, ReadableEntry[]>();
   for (const entry of entries) {
-    if (!entry.header.profiled) continue;
+    // A pstats file whose name names no request has no endpoint to be usual for.
+    if (!entry.header.profiled || !entry.header.method) continue;
     const key = endpointKey(entry.header);
     let list = byEndpoint.get(key);
     if (!list) byEndpoint.set(key, (list = []));

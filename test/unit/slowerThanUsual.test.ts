@@ -55,6 +55,12 @@ describe('slowerThanUsualByFile', () => {
       entry('/p/slow', '/users/99', 40),
       // Unprofiled: neither counted among the others nor flagged.
       entry('/p/unprofiled', '/users/3', 500, false),
+      // pstats files that name no request (no method): no endpoint, however slow one of them is.
+      ...[10, 10, 10, 10, 10, 400].map((ms, i): ReadableEntry => ({
+        ...entry(`/p/pstats${i}`, '', ms),
+        format: 'pstats',
+        header: makeHeader({ method: '', path: '', wallMs: ms }),
+      })),
       // Another endpoint, as slow: its own requests are too few.
       entry('/p/other', '/orders', 40),
     ];
