@@ -8,7 +8,7 @@ import type { ProfileDocument } from '../../src/core/profileFormat';
 import { visibleText } from '../../src/core/displayText';
 import { answeredStatus } from '../../src/core/profileFilter';
 import { slowerThanUsualText, type SlowerThanUsual } from '../../src/core/slowerThanUsual';
-import { custom, element } from './dom';
+import { codicon, custom, element } from './dom';
 
 const PROFILING_NOTE =
   'Profiled time is not production time: cProfile adds overhead to every Python call, so call-heavy code looks slower than it runs unprofiled. Compare shares, not absolute times.';
@@ -119,7 +119,8 @@ function renderAggregateHeader(document: ProfileDocument, fileName: string): HTM
   const title = element(
     'h1',
     { class: 'request-title aggregate-title' },
-    element('span', { class: 'aggregate-badge' }, mean ? 'Mean' : 'Aggregate'),
+    // The icon of Open Aggregate Profile; the words say it for screen readers.
+    codicon('layers'),
     ' ',
     element('span', { class: 'path' }, visibleText(aggregateDescription(document)!)),
   );
