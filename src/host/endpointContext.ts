@@ -12,6 +12,20 @@ export function listedProfiles(library: ProfileLibrary): ReadableEntry[] {
   return library.index.list().filter(isReadable);
 }
 
+/** The slower-than-usual requests of each state of an index: its list() is the same array until a file changes. */
+const slowerByList = new WeakMap<readonly unknown[], Map<string, SlowerThanUsual>>();
+
+/**
+ * The listed requests slower than usual for their endpoint, by file: worked out once per change of
+ * the index (every refresh of the panel and every profile view opened asks), not once per asking.
+ */
+export function slowerThanUsualOf(library: ProfileLibrary): Map<string, SlowerThanUsual> {
+  const list = library.index.list();
+  let slower = slowerByList.get(list);
+  if (!slower) slowerByList.set(list, (slower = slowerThanUsualByFile(list.filter(isReadable))));
+  return slower;
+}
+
 /**
  * For the profile view's header: undefined when the file is not a profiled request the Profiles
  * panel lists (nothing to compare it with), else whether it is slower than usual.
@@ -19,6 +33,6 @@ export function listedProfiles(library: ProfileLibrary): ReadableEntry[] {
 export function endpointContextOf(library: ProfileLibrary, file: string): { slower?: SlowerThanUsual } | undefined {
   const entry = library.index.get(file);
   if (!entry || !isReadable(entry) || entry.format === 'pstats' || !entry.header.profiled) return undefined;
-  const slower = slowerThanUsualByFile(listedProfiles(library)).get(file);
+  const slower = slowerThanUsualOf(library).get(file);
   return slower ? { slower } : {};
 }

@@ -12,10 +12,10 @@ import { fileNameOf, profileTitle } from '../core/profileTitle';
 import { groupByEndpoint, groupIntoBursts, type Burst, type EndpointGroup } from '../core/profileGroups';
 import { isReadable, type ProfileEntry, type ReadableEntry } from '../core/profileIndex';
 import { headerProblems } from '../core/validateProfile';
-import { slowerThanUsualByFile, slowerThanUsualText, type SlowerThanUsual } from '../core/slowerThanUsual';
+import { slowerThanUsualText, type SlowerThanUsual } from '../core/slowerThanUsual';
 import type { ProfileLibrary } from '../node/profileLibrary';
 import { PROFILE_VIEW_TYPE } from '../contributions';
-import { listedProfiles } from './endpointContext';
+import { slowerThanUsualOf } from './endpointContext';
 import type { Settings } from './settings';
 
 export type GroupBy = 'time' | 'endpoint';
@@ -44,9 +44,9 @@ export class ProfilesTreeProvider implements vscode.TreeDataProvider<ProfilesTre
   private filterValue: ProfileFilter = {};
   private groupByValue: GroupBy = 'time';
   /**
-   * The requests slower than usual for their endpoint, by file: worked out on each refresh of the
-   * list (getChildren of the top), against every listed request of the endpoint, filter or not,
-   * as "Compare with Endpoint Aggregate" merges them.
+   * The requests slower than usual for their endpoint, by file: taken on each refresh of the list
+   * (getChildren of the top), against every listed request of the endpoint, filter or not, as
+   * "Compare with Endpoint Aggregate" merges them (worked out once per change of the index).
    */
   private slower = new Map<string, SlowerThanUsual>();
 
@@ -114,7 +114,7 @@ export class ProfilesTreeProvider implements vscode.TreeDataProvider<ProfilesTre
     if (node?.kind === 'burst') return node.burst.entries.map((entry) => ({ kind: 'profile', entry }));
     if (node?.kind === 'endpoint') return node.group.entries.map((entry) => ({ kind: 'profile', entry }));
     if (node) return [];
-    this.slower = slowerThanUsualByFile(listedProfiles(this.library));
+    this.slower = slowerThanUsualOf(this.library);
     const profiles = this.visibleProfiles();
     const broken: ProfilesTreeNode[] = this.unreadable().map((entry) => ({ kind: 'unreadable', entry }));
     if (this.groupByValue === 'endpoint') {
