@@ -76,12 +76,21 @@ export class AggregateComparisons {
     if (!request.header.profiled) return refuse(`${name} was served unprofiled: there is nothing to compare.`);
     const entries = listedProfiles(this.library);
     const group = endpointOf(entries, uri.fsPath, request);
-    const others = (group?.entries ?? []).filter((e) => e.file !== uri.fsPath);
     const endpoint = group?.key ?? endpointKey(request.header);
-    if (!others.some((e) => e.header.profiled)) {
+    const requestLeftOut = group?.entries.some((e) => e.file === uri.fsPath) ?? false;
+    const allOthers = (group?.entries ?? []).filter((e) => e.file !== uri.fsPath);
+    if (!allOthers.some((e) => e.header.profiled)) {
       return refuse(`${name} is the only profiled request to ${endpoint} in the watched folders: there is nothing usual to compare it with yet.`);
     }
-    const requestLeftOut = others.length < (group?.entries.length ?? 0);
+    // Profiles of the other engine are left out: calls and samples neither merge nor compare.
+    const engine = request.header.engine ?? 'cprofile';
+    const others = allOthers.filter((e) => !e.header.profiled || (e.header.engine ?? 'cprofile') === engine);
+    if (!others.some((e) => e.header.profiled)) {
+      const profiler = engine === 'sample' ? 'sampled' : 'cProfile';
+      return refuse(
+        `${name} is the only ${profiler} request to ${endpoint}: the others were profiled by the other engine, and calls and samples do not compare.`,
+      );
+    }
     const selection = aggregateSelection([{ kind: 'endpoint', group: { ...group!, entries: others } }]);
     const key = [...selection.files].sort().join('\n');
     let aggregateFile = await this.fresh(key);

@@ -112,6 +112,28 @@ describe('Compare with Endpoint Aggregate', () => {
     assert.equal(again.aggregate?.fsPath, first.aggregate?.fsPath);
   });
 
+  it('leaves out the requests of the other engine: calls and samples do not compare', async () => {
+    const profiler = await api();
+    const sampled = copyFixtureProfile(
+      'slow_sampled',
+      (h) => {
+        h.id = 'usual-slow-sampled';
+        h.path = '/slow';
+        h.engine = 'sample';
+      },
+      '-GET-root-',
+    );
+    try {
+      await until(() => profiler.library.index.get(sampled)?.header, 'the sampled request to be listed');
+      const outcome = await vscode.commands.executeCommand<CompareWithAggregateOutcome>(COMMAND, vscode.Uri.file(slow()));
+      assert.equal(outcome.requests, USUAL_COPIES, 'the five cProfile requests, not the sampled one');
+      assert.equal(outcome.reused, true, 'the same five files: the same aggregate');
+    } finally {
+      fs.rmSync(sampled, { force: true });
+      await until(() => !profiler.library.index.get(sampled), 'the sampled copy to go');
+    }
+  });
+
   it("the profile view's header is told the request is slower than usual, and its button runs the command", async () => {
     const profiler = await api();
     const uri = vscode.Uri.file(slow());
