@@ -51,4 +51,5 @@ export const COMMAND = {
   compareWith: 'requestProfiler.compareWith',
   // The Endpoints overview (src/endpointsView/).
   openEndpoints: 'requestProfiler.openEndpoints',
+  compareWithAggregate: 'requestProfiler.compareWithAggregate',
 } as const;

@@ -17,6 +17,7 @@ import { registerCallTreeCommands } from './profileView/callTreeCommands';
 import { registerCallGraph, type CallGraphTestHooks } from './callGraph/callGraphCommands';
 import { registerCompare, type CompareTestHooks } from './compareView/compareCommands';
 import { registerEndpoints, type EndpointsTestHooks } from './endpointsView/endpointsCommands';
+import { endpointContextOf } from './host/endpointContext';
 
 /** What the extension exposes to its own integration tests (and nothing else relies on). */
 export interface RequestProfilerApi {
@@ -41,9 +42,11 @@ export function activate(context: vscode.ExtensionContext): RequestProfilerApi {
   const settings = () => liveSettings.current;
   const profiles = registerProfilesPanel(liveSettings, output);
   const sourceHints = new SourceHints(settings, output);
-  const profileViews = ProfileEditorProvider.register(context.extensionUri, settings, sourceHints, context.workspaceState, output);
+  const profileViews = ProfileEditorProvider.register(context.extensionUri, settings, sourceHints, context.workspaceState, output, (file) =>
+    endpointContextOf(profiles.library, file),
+  );
   const callGraph = registerCallGraph(context.extensionUri, context.globalState, profiles.library, profiles.ready, settings, output);
-  const compare = registerCompare(context.extensionUri, profiles.library, settings, output);
+  const compare = registerCompare(context.extensionUri, context.globalStorageUri, profiles.library, settings, output);
   const endpoints = registerEndpoints(context.extensionUri, profiles.library, output);
 
   context.subscriptions.push(

@@ -5,6 +5,10 @@
  * - from the palette: asks for both requests.
  * The older request is A, the baseline. Both files are read by the views' one loader
  * (src/node/loadProfile.ts), with the same size limits and errors as opening a profile.
+ *
+ * "Request Profiler: Compare with Endpoint Aggregate" (requestProfiler.compareWithAggregate,
+ * compareWithAggregate.ts): on a profile row, from the profile view's header, or from the palette
+ * (the active profile view's request, else one picked).
  */
 import * as vscode from 'vscode';
 import { formatAge, formatMs } from '../core/format';
@@ -14,7 +18,9 @@ import type { Settings } from '../host/settings';
 import { loadProfile } from '../node/loadProfile';
 import type { ProfileLibrary } from '../node/profileLibrary';
 import { readLimitsFor, type ReadLimits } from '../node/readLimits';
-import { COMMAND } from '../contributions';
+import { COMMAND, PROFILE_VIEW_TYPE } from '../contributions';
+import { aggregatesFolder } from '../host/aggregateCommand';
+import { AggregateComparisons, TITLE as COMPARE_WITH_AGGREGATE, type CompareWithAggregateOutcome } from './compareWithAggregate';
 import { ComparePanels, type ComparedFile, type CompareMessageEvent, type ComparePanel } from './comparePanel';
 import { olderFirst, requestName } from './compareTitle';
 import type { ComparePageNote } from './protocol';
@@ -33,11 +39,19 @@ export interface CompareTestHooks {
 
 export function registerCompare(
   extensionUri: vscode.Uri,
+  storage: vscode.Uri,
   library: ProfileLibrary,
   settings: () => Settings,
   log: vscode.LogOutputChannel,
 ): { disposables: vscode.Disposable[]; testHooks: CompareTestHooks } {
   const panels = new ComparePanels({ extensionUri, settings, log });
+  const aggregates = new AggregateComparisons(library, aggregatesFolder(storage), settings, panels);
+
+  /** A row, a Uri (the profile view's header, tests), else the active profile view's request, else one picked. */
+  const compareWithAggregate = async (target?: unknown): Promise<CompareWithAggregateOutcome> => {
+    const uri = profileUriOf(target) ?? activeProfileViewUri() ?? (await pickProfile(library, `${COMPARE_WITH_AGGREGATE}: pick a request`));
+    return uri ? aggregates.compare(uri) : {};
+  };
 
   /** VS Code passes the clicked row and, with several selected, all of them; tests pass Uris. */
   const compareWith = async (target?: unknown, selected?: unknown): Promise<boolean> => {
@@ -69,7 +83,11 @@ export function registerCompare(
     return true;
   };
 
-  const disposables: vscode.Disposable[] = [panels, vscode.commands.registerCommand(COMMAND.compareWith, compareWith)];
+  const disposables: vscode.Disposable[] = [
+    panels,
+    vscode.commands.registerCommand(COMMAND.compareWith, compareWith),
+    vscode.commands.registerCommand(COMMAND.compareWithAggregate, compareWithAggregate),
+  ];
   const testHooks: CompareTestHooks = {
     onDidReceiveMessage: panels.onDidReceiveMessage,
     panel: (x, y) => panels.get(x, y),
@@ -101,6 +119,12 @@ function profileUriOf(target: unknown): vscode.Uri | undefined {
   const node = target as ProfilesTreeNode | undefined;
   if (node && typeof node === 'object' && node.kind === 'profile') return vscode.Uri.file(node.entry.file);
   return undefined;
+}
+
+/** The request of the active profile view, if the active tab is one. */
+function activeProfileViewUri(): vscode.Uri | undefined {
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  return input instanceof vscode.TabInputCustom && input.viewType === PROFILE_VIEW_TYPE ? input.uri : undefined;
 }
 
 function labelOf(library: ProfileLibrary, uri: vscode.Uri): string {

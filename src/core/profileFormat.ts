@@ -205,6 +205,8 @@ export interface ProfileAggregate {
   ids: string[];
   /** Requests that were served unprofiled and left out. */
   skipped: number;
+  /** Set on the per-request mean of an aggregate (every sum divided by `requests`, src/core/aggregateMean.ts): never written to a file. */
+  mean?: true;
 }
 
 export interface ProfileDocument {

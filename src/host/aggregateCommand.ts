@@ -14,6 +14,7 @@ import { COMMAND, PROFILE_VIEW_TYPE } from '../contributions';
 import { aggregateSelection, chosenSources, type AggregateSelection } from '../core/aggregateSelection';
 import { formatMs } from '../core/format';
 import { groupByEndpoint } from '../core/profileGroups';
+import type { ProfileDocument } from '../core/profileFormat';
 import { mergeProfileFiles, writeAggregateFile } from '../node/aggregateFiles';
 import { readLimitsFor } from '../node/readLimits';
 import type { ProfilesTreeNode, ProfilesTreeProvider } from './profilesTreeProvider';
@@ -43,8 +44,13 @@ export function registerAggregateCommand(storage: vscode.Uri, tree: ProfilesTree
       void vscode.window.showErrorMessage(`${TITLE}: no profiles to merge.`);
       return { unreadable: [] };
     }
-    return openAggregate(selection, path.join(storage.fsPath, 'aggregates'), settings());
+    return openAggregate(selection, aggregatesFolder(storage), settings());
   });
+}
+
+/** Where aggregates are written: the extension's own storage, never a profile folder. */
+export function aggregatesFolder(storage: vscode.Uri): string {
+  return path.join(storage.fsPath, 'aggregates');
 }
 
 function selectionOf(targets: readonly Target[]): AggregateSelection {
@@ -74,6 +80,23 @@ async function pickEndpoint(tree: ProfilesTreeProvider): Promise<AggregateSelect
 }
 
 async function openAggregate(selection: AggregateSelection, folder: string, settings: Settings): Promise<AggregateOutcome> {
+  const built = await buildAggregate(selection, folder, settings, TITLE);
+  if (!built.file) return built;
+  await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(built.file), PROFILE_VIEW_TYPE);
+  return { file: built.file, unreadable: built.unreadable };
+}
+
+/** An aggregate written into its folder: its file and its document (the caller uses it without reading the file back). */
+export interface BuiltAggregate extends AggregateOutcome {
+  document?: ProfileDocument;
+}
+
+/**
+ * Merges the selection's files (with progress, cancellable when many) and writes the aggregate
+ * into the folder; refusals, unreadable files and write errors are shown to the user, prefixed
+ * with `title` (the command's name). Returns the file and document written, or no file.
+ */
+export async function buildAggregate(selection: AggregateSelection, folder: string, settings: Settings, title: string): Promise<BuiltAggregate> {
   const { files } = selection;
   const location = files.length >= NOTIFY_FROM ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window;
   const merged = await vscode.window.withProgress(
@@ -88,22 +111,21 @@ async function openAggregate(selection: AggregateSelection, folder: string, sett
   const { result, unreadable } = merged;
   if (!result.ok) {
     const left = unreadable.length ? ` (${unreadable.length} of ${files.length} could not be read: ${unreadable[0].reason})` : '';
-    void vscode.window.showErrorMessage(`${TITLE}: ${result.reason}${left}`);
+    void vscode.window.showErrorMessage(`${title}: ${result.reason}${left}`);
     return { unreadable };
   }
   let file: string;
   try {
     file = await writeAggregateFile(folder, result.document);
   } catch (error) {
-    void vscode.window.showErrorMessage(`${TITLE}: could not write the aggregate into ${folder}: ${(error as Error).message}`);
+    void vscode.window.showErrorMessage(`${title}: could not write the aggregate into ${folder}: ${(error as Error).message}`);
     return { unreadable };
   }
   if (unreadable.length) {
     const first = unreadable[0];
     void vscode.window.showWarningMessage(
-      `${TITLE}: ${unreadable.length} of ${files.length} profiles could not be read and were left out (${first.reason}${unreadable.length > 1 ? ', …' : ''}).`,
+      `${title}: ${unreadable.length} of ${files.length} profiles could not be read and were left out (${first.reason}${unreadable.length > 1 ? ', …' : ''}).`,
     );
   }
-  await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(file), PROFILE_VIEW_TYPE);
-  return { file, unreadable };
+  return { file, document: result.document, unreadable };
 }

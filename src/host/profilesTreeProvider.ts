@@ -12,8 +12,10 @@ import { fileNameOf, profileTitle } from '../core/profileTitle';
 import { groupByEndpoint, groupIntoBursts, type Burst, type EndpointGroup } from '../core/profileGroups';
 import { isReadable, type ProfileEntry, type ReadableEntry } from '../core/profileIndex';
 import { headerProblems } from '../core/validateProfile';
+import { slowerThanUsualText, type SlowerThanUsual } from '../core/slowerThanUsual';
 import type { ProfileLibrary } from '../node/profileLibrary';
 import { PROFILE_VIEW_TYPE } from '../contributions';
+import { slowerThanUsualOf } from './endpointContext';
 import type { Settings } from './settings';
 
 export type GroupBy = 'time' | 'endpoint';
@@ -41,6 +43,12 @@ export class ProfilesTreeProvider implements vscode.TreeDataProvider<ProfilesTre
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private filterValue: ProfileFilter = {};
   private groupByValue: GroupBy = 'time';
+  /**
+   * The requests slower than usual for their endpoint, by file: taken on each refresh of the list
+   * (getChildren of the top), against every listed request of the endpoint, filter or not, as
+   * "Compare with Endpoint Aggregate" merges them (worked out once per change of the index).
+   */
+  private slower = new Map<string, SlowerThanUsual>();
 
   constructor(
     private readonly library: ProfileLibrary,
@@ -106,6 +114,7 @@ export class ProfilesTreeProvider implements vscode.TreeDataProvider<ProfilesTre
     if (node?.kind === 'burst') return node.burst.entries.map((entry) => ({ kind: 'profile', entry }));
     if (node?.kind === 'endpoint') return node.group.entries.map((entry) => ({ kind: 'profile', entry }));
     if (node) return [];
+    this.slower = slowerThanUsualOf(this.library);
     const profiles = this.visibleProfiles();
     const broken: ProfilesTreeNode[] = this.unreadable().map((entry) => ({ kind: 'unreadable', entry }));
     if (this.groupByValue === 'endpoint') {
@@ -139,7 +148,7 @@ export class ProfilesTreeProvider implements vscode.TreeDataProvider<ProfilesTre
 
   /** Tooltips are built only when the user hovers a row. */
   resolveTreeItem(item: vscode.TreeItem, node: ProfilesTreeNode): vscode.TreeItem {
-    if (node.kind === 'profile') item.tooltip = profileTooltip(node.entry);
+    if (node.kind === 'profile') item.tooltip = profileTooltip(node.entry, this.slower.get(node.entry.file));
     return item;
   }
 
@@ -149,13 +158,15 @@ export class ProfilesTreeProvider implements vscode.TreeDataProvider<ProfilesTre
     item.id = `profile:${entry.file}`;
     const status = entry.format === 'pstats' ? 'pstats' : statusText(header);
     const duration = header.profiled ? formatMs(header.wallMs) : `${formatMs(header.wallMs)}, not profiled`;
-    item.description = `${status} · ${duration} · ${formatAge(header.start, Date.now())}`;
+    const slower = this.slower.get(entry.file);
+    const usual = slower ? ` · ${slower.ratio.toFixed(1)}× usual` : '';
+    item.description = `${status} · ${duration}${usual} · ${formatAge(header.start, Date.now())}`;
     item.resourceUri = vscode.Uri.file(entry.file);
-    item.iconPath = profileIcon(entry, this.settings.slowRequestMs);
+    item.iconPath = profileIcon(entry, this.settings.slowRequestMs, slower !== undefined);
     item.contextValue = 'profile';
     item.command = openProfileCommand(entry.file);
     item.accessibilityInformation = {
-      label: `${profileLabel(entry)}, ${entry.format === 'pstats' ? 'pstats file' : `status ${status}`}, ${formatMs(header.wallMs)}, ${formatAge(header.start, Date.now())}`,
+      label: `${profileLabel(entry)}, ${entry.format === 'pstats' ? 'pstats file' : `status ${status}`}, ${formatMs(header.wallMs)}${slower ? `, slower than usual: ${slowerThanUsualText(slower)}` : ''}, ${formatAge(header.start, Date.now())}`,
     };
     return item;
   }
@@ -173,7 +184,8 @@ function statusText(header: ReadableEntry['header']): string {
   return `${status ?? '—'}${error}${header.clientDisconnected ? ', client hung up' : ''}`;
 }
 
-export function profileIcon(entry: ReadableEntry, slowRequestMs: number): vscode.ThemeIcon {
+/** The row's icon: failures and warnings first; then slow (the setting's threshold) or slower than usual for its endpoint. */
+export function profileIcon(entry: ReadableEntry, slowRequestMs: number, slowerThanUsual = false): vscode.ThemeIcon {
   const header = entry.header;
   if (!header.profiled) return new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground'));
   if (isFailure(header)) return new vscode.ThemeIcon('error', new vscode.ThemeColor('charts.red'));
@@ -181,6 +193,7 @@ export function profileIcon(entry: ReadableEntry, slowRequestMs: number): vscode
   // The app answered, but the client did not take the whole response: not a normal request.
   if (header.clientDisconnected) return new vscode.ThemeIcon('debug-disconnect', new vscode.ThemeColor('charts.yellow'));
   if (header.wallMs >= slowRequestMs) return new vscode.ThemeIcon('flame', new vscode.ThemeColor('charts.orange'));
+  if (slowerThanUsual) return new vscode.ThemeIcon('arrow-circle-up', new vscode.ThemeColor('charts.orange'));
   return new vscode.ThemeIcon('pulse', new vscode.ThemeColor('charts.green'));
 }
 
@@ -252,7 +265,7 @@ function pstatsTooltip(entry: ReadableEntry): vscode.MarkdownString {
   return markdown;
 }
 
-function profileTooltip(entry: ReadableEntry): vscode.MarkdownString {
+function profileTooltip(entry: ReadableEntry, slower?: SlowerThanUsual): vscode.MarkdownString {
   if (entry.format === 'pstats') return pstatsTooltip(entry);
   const h = entry.header;
   const rows: [string, string][] = [
@@ -268,6 +281,7 @@ function profileTooltip(entry: ReadableEntry): vscode.MarkdownString {
     ['File', entry.file],
   ];
   if (!h.profiled) rows.splice(1, 0, ['Not profiled', h.skipReason ?? 'skipped']);
+  if (slower) rows.splice(2, 0, ['Slower than usual', `${slowerThanUsualText(slower)}: Compare with Endpoint Aggregate (context menu) shows where`]);
   if (h.clientDisconnected) rows.splice(3, 0, ['Client', 'hung up before the whole response was sent (the Request tab says when)']);
   // Header fields of the wrong type were ignored by the reader (src/core/validateProfile.ts): say which.
   for (const problem of headerProblems(h)) rows.push(['Ignored', problem]);

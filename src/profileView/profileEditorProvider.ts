@@ -5,12 +5,13 @@
  * restores its own state with getState(), so no separate webview serializer is needed.
  */
 import * as vscode from 'vscode';
-import { profileTitle } from '../core/profileTitle';
+import { documentTitle } from '../core/profileTitle';
 import { SOURCE_READING, type SourceReading } from '../host/definitionLines';
 import type { Settings } from '../host/settings';
 import type { SourceHints } from '../host/sourceHints';
 import { profileViewHtml, webviewRoot } from './pageHtml';
 import { ProfileView } from './profileView';
+import type { EndpointContext } from './protocol';
 import { ViewStateStore } from './viewStateStore';
 import { PROFILE_VIEW_TYPE } from '../contributions';
 
@@ -28,6 +29,7 @@ export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvide
     private readonly hints: SourceHints,
     private readonly states: ViewStateStore,
     private readonly log?: vscode.LogOutputChannel,
+    private readonly endpointContext?: (file: string) => EndpointContext | undefined,
   ) {}
 
   static register(
@@ -36,8 +38,9 @@ export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvide
     hints: SourceHints,
     workspaceState: vscode.Memento,
     log?: vscode.LogOutputChannel,
+    endpointContext?: (file: string) => EndpointContext | undefined,
   ): { provider: ProfileEditorProvider; registration: vscode.Disposable } {
-    const provider = new ProfileEditorProvider(extensionUri, settings, hints, new ViewStateStore(workspaceState), log);
+    const provider = new ProfileEditorProvider(extensionUri, settings, hints, new ViewStateStore(workspaceState), log, endpointContext);
     const registration = vscode.window.registerCustomEditorProvider(PROFILE_VIEW_TYPE, provider, {
       // One page per editor; hidden pages are rebuilt from their saved state when shown again.
       webviewOptions: { retainContextWhenHidden: false },
@@ -59,6 +62,7 @@ export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvide
       onActive: (v) => void this.showHints(v),
       onStateChange: (v) => this.changed.fire(v),
       log: this.log,
+      endpointContext: this.endpointContext,
       onDispose: (v) => {
         this.views.delete(v);
         this.hints.clear(v);
@@ -78,7 +82,7 @@ export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvide
    */
   private async titleWithRequest(view: ProfileView): Promise<void> {
     const document = await view.document();
-    if (document && this.views.has(view)) view.panel.title = profileTitle(document.header, view.uri.fsPath);
+    if (document && this.views.has(view)) view.panel.title = documentTitle(document, view.uri.fsPath);
   }
 
   /** Open views of a file, oldest first. */

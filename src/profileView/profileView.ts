@@ -20,7 +20,8 @@ import type { DefinitionLines } from '../core/definitionLine';
 import { withTimeout } from '../core/withTimeout';
 import type { Settings } from '../host/settings';
 import { ViewStateStore } from './viewStateStore';
-import { PAGE_CHECKS, type ProfilePayload, type ProfileViewPageNote, type ProfileViewProtocol, type ViewState } from './protocol';
+import { COMMAND } from '../contributions';
+import { PAGE_CHECKS, type EndpointContext, type ProfilePayload, type ProfileViewPageNote, type ProfileViewProtocol, type ViewState } from './protocol';
 
 export type LoadResult = { profile: ProfilePayload } | { error: string };
 
@@ -45,6 +46,8 @@ export interface ProfileViewHooks {
   onDispose(view: ProfileView): void;
   /** Where the page's failures, and the messages the host refused from it, are logged. */
   log?: vscode.LogOutputChannel;
+  /** The request among its endpoint's in the Profiles panel (undefined for a file it does not list). */
+  endpointContext?(file: string): EndpointContext | undefined;
 }
 
 export class ProfileView implements vscode.Disposable {
@@ -59,6 +62,8 @@ export class ProfileView implements vscode.Disposable {
   private readonly channel: HostChannel<ProfileViewProtocol>;
   /** What the page reported as failed, oldest first (tests read it; the user saw each). */
   readonly pageErrors: string[] = [];
+  /** What the header was last told of the request's endpoint with `show` (tests read it). */
+  endpoint: EndpointContext | undefined;
 
   constructor(
     readonly uri: vscode.Uri,
@@ -158,9 +163,27 @@ export class ProfileView implements vscode.Disposable {
     const inTime = await withTimeout(resolving, DEFINITION_LINES_WAIT_MS).catch(() => undefined);
     // The page went away or loaded again meanwhile: the next page's ready shows it.
     if (this.disposed || this.channel.pageId !== page) return;
-    this.note('show', { fileName, profile: result.profile, defaults, savedState: this.hooks.states.get(this.uri), definitionLines: inTime ?? [] });
+    const endpoint = await this.endpointContext();
+    if (this.disposed || this.channel.pageId !== page) return;
+    this.endpoint = endpoint;
+    this.note('show', {
+      fileName,
+      profile: result.profile,
+      defaults,
+      savedState: this.hooks.states.get(this.uri),
+      definitionLines: inTime ?? [],
+      ...(endpoint ? { endpoint } : {}),
+    });
     if (this.panel.active) this.hooks.onActive(this);
     if (!inTime) void resolving.then((lines) => this.noteLateDefinitionLines(lines));
+  }
+
+  /** The request among its endpoint's: none for an aggregate (it is the endpoint's) or a file not on disk. */
+  private async endpointContext(): Promise<EndpointContext | undefined> {
+    if (this.uri.scheme !== 'file' || !this.hooks.endpointContext) return undefined;
+    const document = await this.document();
+    if (!document || document.aggregate) return undefined;
+    return this.hooks.endpointContext(this.uri.fsPath);
   }
 
   /** What the host does with each note of the page, once the page's checks (PAGE_CHECKS) passed. */
@@ -179,6 +202,9 @@ export class ProfileView implements vscode.Disposable {
           // rather than a second tab of the same name beside it.
           await vscode.commands.executeCommand('vscode.openWith', this.uri, 'default', this.panel.viewColumn);
           this.panel.dispose();
+        },
+        compareWithAggregate: async () => {
+          await vscode.commands.executeCommand(COMMAND.compareWithAggregate, this.uri);
         },
         error: ({ message, detail }) => {
           this.pageErrors.push(message);

@@ -25,6 +25,7 @@
  */
 import type { DefinitionLines } from '../core/definitionLine';
 import type { ProfileDocument } from '../core/profileFormat';
+import type { SlowerThanUsual } from '../core/slowerThanUsual';
 import { bodyChecks, type ChannelChecks } from '../core/webviewChannel';
 
 export type ViewTab = 'tree' | 'flame' | 'functions' | 'callers' | 'request';
@@ -39,6 +40,15 @@ export interface ViewDefaults {
 }
 
 export type ViewCommand = 'expandHotPathFromSelection' | 'focusTree';
+
+/**
+ * The request among its endpoint's, sent with `show` when the profile is a request listed in the
+ * Profiles panel: the header then offers to compare it with the endpoint's aggregate.
+ */
+export interface EndpointContext {
+  /** Set when the request is slower than usual for its endpoint (src/core/slowerThanUsual.ts). */
+  slower?: SlowerThanUsual;
+}
 
 /** What the page shows, reported after each change (tests read it; the source hints use the profile id). */
 export interface ViewState {
@@ -77,6 +87,8 @@ export interface ProfileViewProtocol {
         savedState?: unknown;
         /** The `def` lines of decorated functions, as go-to-source opens them: shown instead of the recorded ones. */
         definitionLines?: DefinitionLines;
+        /** The request among its endpoint's; absent for an aggregate, or a file the Profiles panel does not list. */
+        endpoint?: EndpointContext;
       };
       /**
        * `def` lines found after `show` was sent (reading sources can take seconds in a big workspace
@@ -102,6 +114,8 @@ export interface ProfileViewProtocol {
       openFunction: { function: number };
       /** From the error view: show the file in a text editor. */
       openRaw: Record<string, never>;
+      /** The header's "Compare with Endpoint Aggregate" / "Compare with the usual": runs requestProfiler.compareWithAggregate on this file. */
+      compareWithAggregate: Record<never, never>;
       /**
        * The page failed (a profile it cannot read, an exception or rejection it did not catch): it
        * shows the message, and the host shows and logs it; detail (a stack) is for the log.
@@ -167,6 +181,7 @@ export const PAGE_CHECKS = {
     saveState: (body) => bodyChecks.onlyFields(body, ['state']),
     openFunction: (body) => bodyChecks.onlyFields(body, ['function']) ?? functionIndexProblem((body as { function: unknown }).function),
     openRaw: (body) => bodyChecks.onlyFields(body, []),
+    compareWithAggregate: (body) => bodyChecks.onlyFields(body, []),
     error: (body) => bodyChecks.onlyFields(body, ['message', 'detail']) ?? textProblem(body, 'message') ?? textProblem(body, 'detail', true),
   },
   asks: {},

@@ -42,13 +42,14 @@ export function workspaceDir(): string {
 }
 
 /**
- * A copy of the GET /slow fixture in .profiles with its header changed by patch, under a new
- * name (with namePart in the request part), written atomically as the middleware does. Returns its path.
+ * A copy of a fixture in .profiles (GET /slow unless `sourcePart` names another) with its header
+ * changed by patch, under a new name (with namePart in the request part), written atomically as
+ * the middleware does. Returns its path.
  */
-export function copyFixtureProfile(namePart: string, patch: (header: Record<string, unknown>) => void): string {
+export function copyFixtureProfile(namePart: string, patch: (header: Record<string, unknown>) => void, sourcePart = '-GET-slow-'): string {
   const dir = path.join(workspaceDir(), '.profiles');
-  const source = fs.readdirSync(dir).find((n) => n.includes('-GET-slow-') && n.endsWith('.rprof.json'));
-  assert.ok(source, 'the /slow fixture is in .profiles');
+  const source = fs.readdirSync(dir).find((n) => n.includes(sourcePart) && n.endsWith('.rprof.json'));
+  assert.ok(source, `the ${sourcePart} fixture is in .profiles`);
   const text = fs.readFileSync(path.join(dir, source), 'utf8');
   const newline = text.indexOf('\n');
   const first = JSON.parse(text.slice(0, newline - 1) + '}') as { header: Record<string, unknown> };

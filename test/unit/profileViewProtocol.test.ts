@@ -24,6 +24,7 @@ function hostWithPage() {
       saveState: record('saveState'),
       openFunction: record('openFunction'),
       openRaw: record('openRaw'),
+      compareWithAggregate: record('compareWithAggregate'),
       error: record('error'),
     },
     asks: {},
@@ -113,6 +114,14 @@ describe('profile view protocol: what the host accepts from the page', () => {
     await host.send('openRaw', {});
     assert.deepEqual(host.handled, [{ type: 'openRaw', body: {} }]);
     assert.deepEqual(host.problems, ['a note "openRaw" was refused: unexpected field file']);
+  });
+
+  it('takes "compare with the endpoint aggregate" with nothing in it: the host compares its own file', async () => {
+    const host = hostWithPage();
+    await host.send('compareWithAggregate', { file: '/etc/passwd' });
+    await host.send('compareWithAggregate', {});
+    assert.deepEqual(host.handled, [{ type: 'compareWithAggregate', body: {} }]);
+    assert.deepEqual(host.problems, ['a note "compareWithAggregate" was refused: unexpected field file']);
   });
 
   it('takes a failure with its message and optional detail, and nothing but text', async () => {

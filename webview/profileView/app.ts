@@ -15,6 +15,7 @@ import { revealPath, searchFunctions, type SearchMatch, type SearchResult } from
 import { PageChannel, type ChannelHandlers } from '../../src/core/webviewChannel';
 import {
   VIEW_TABS,
+  type EndpointContext,
   type ProfilePayload,
   type ProfileViewProtocol,
   type ViewCommand,
@@ -97,6 +98,8 @@ export class ProfileViewApp {
   private searchTimer?: ReturnType<typeof setTimeout>;
   private searchStatus?: HTMLElement;
   private definitionLines: unknown;
+  /** The request among its endpoint's, from the host (absent for an aggregate or an unlisted file). */
+  private endpoint: EndpointContext | undefined;
   /**
    * A function to reveal that came before the profile: "Show in Call Tree" on a view whose page
    * loads (again, after its tab was hidden) gets here before `show`.
@@ -125,6 +128,7 @@ export class ProfileViewApp {
       notes: {
         show: (show) => {
           this.definitionLines = show.definitionLines;
+          this.endpoint = show.endpoint;
           this.receiveProfile(show.profile, show.fileName, show.defaults, show.savedState);
         },
         definitionLines: ({ lines }) => this.showDefinitionLines(lines),
@@ -203,7 +207,9 @@ export class ProfileViewApp {
       changed,
     });
 
-    this.root.replaceChildren(renderHeader(doc, fileName), this.renderToolbar(), this.renderTabs(doc));
+    const endpoint = this.endpoint;
+    const actions = endpoint ? { slower: endpoint.slower, compareWithAggregate: () => this.channel.note('compareWithAggregate', {}) } : {};
+    this.root.replaceChildren(renderHeader(doc, fileName, actions), this.renderToolbar(), this.renderTabs(doc));
     this.root.removeAttribute('aria-busy');
     this.tree.build(
       this.hideLibraryFrames,
@@ -323,7 +329,11 @@ export class ProfileViewApp {
       flame: this.flame!.element,
       request: renderRequestTab(doc),
     };
-    for (const tab of VIEW_TABS) tabs.append(custom('vscode-tab-header', { slot: 'header', id: `tab-${tab}` }, TAB_LABELS[tab]));
+    // An aggregate's Request tab tells what was merged (requestTab.ts). A flag, not `doc`, in the
+    // closure: the tabs' listener below would keep the whole document alive (see show()).
+    const aggregate = doc.aggregate !== undefined;
+    const label = (tab: ViewTab) => (tab === 'request' && aggregate ? 'Aggregate' : TAB_LABELS[tab]);
+    for (const tab of VIEW_TABS) tabs.append(custom('vscode-tab-header', { slot: 'header', id: `tab-${tab}` }, label(tab)));
     for (const tab of VIEW_TABS) tabs.append(custom('vscode-tab-panel', { 'data-tab': tab }, bodies[tab]));
     tabs.addEventListener('vsc-tabs-select', (event) => {
       const index = (event as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex;

@@ -2,11 +2,13 @@
  * The profile's header: what the request was and how long it took, with the notes that keep
  * the numbers honest (a profiler slows Python down; in ASGI apps awaits are not profiled).
  */
+import { aggregateDescription, requestCount } from '../../src/core/aggregateMean';
 import { formatBytes, formatClock, formatMs } from '../../src/core/format';
 import type { ProfileDocument } from '../../src/core/profileFormat';
 import { visibleText } from '../../src/core/displayText';
 import { answeredStatus } from '../../src/core/profileFilter';
-import { element } from './dom';
+import { slowerThanUsualText, type SlowerThanUsual } from '../../src/core/slowerThanUsual';
+import { codicon, custom, element } from './dom';
 
 const PROFILING_NOTE =
   'Profiled time is not production time: cProfile adds overhead to every Python call, so call-heavy code looks slower than it runs unprofiled. Compare shares, not absolute times.';
@@ -21,7 +23,32 @@ function field(label: string, value: string, title?: string): HTMLElement {
   return element('span', attributes, element('span', { class: 'label' }, label), element('span', { class: 'value' }, value));
 }
 
-export function renderHeader(document: ProfileDocument, fileName: string): HTMLElement {
+/** What the header offers beyond the document: set when the host knows the request's endpoint. */
+export interface HeaderActions {
+  /** The request is slower than usual for its endpoint (src/core/slowerThanUsual.ts). */
+  slower?: SlowerThanUsual;
+  /** Compares the request with its endpoint's aggregate (the host's requestProfiler.compareWithAggregate). */
+  compareWithAggregate?(): void;
+}
+
+/** The date in the user's locale, once the first frame is drawn (see renderHeader). */
+function timeField(start: number, fileName: string, label = 'Time'): HTMLElement {
+  const time = field(label, formatClock(start), fileName);
+  // The date in the user's locale, once the first frame is drawn: the page's first
+  // toLocaleDateString loads the locale's data, 100+ ms of the first paint for one word.
+  const timeValue = time.querySelector('.value')!;
+  requestAnimationFrame(() => setTimeout(() => (timeValue.textContent = `${new Date(start * 1000).toLocaleDateString()} ${formatClock(start)}`)));
+  return time;
+}
+
+function actionButton(label: string, title: string, action: () => void): HTMLElement {
+  const button = custom('vscode-button', { secondary: '', icon: 'diff', title, class: 'header-action' }, label);
+  button.addEventListener('click', action);
+  return button;
+}
+
+export function renderHeader(document: ProfileDocument, fileName: string, actions: HeaderActions = {}): HTMLElement {
+  if (document.aggregate) return renderAggregateHeader(document, fileName);
   const h = document.header;
   // pstats files (src/core/pstats) say which header fields they could not know.
   const source = (document as { source?: { kind?: string; unknownFields?: string[] } }).source;
@@ -33,11 +60,7 @@ export function renderHeader(document: ProfileDocument, fileName: string): HTMLE
   const hungUp = h.clientDisconnected ? ', client hung up' : '';
   const status = unknown.has('status') ? '?' : answered === null ? '—' : `${answered}${raised}${hungUp}`;
   const statusClass = answered === null || answered >= 500 ? 'status error' : answered >= 400 || h.clientDisconnected ? 'status warning' : 'status';
-  const time = field('Time', formatClock(h.start), fileName);
-  // The date in the user's locale, once the first frame is drawn: the page's first
-  // toLocaleDateString loads the locale's data, 100+ ms of the first paint for one word.
-  const timeValue = time.querySelector('.value')!;
-  requestAnimationFrame(() => setTimeout(() => (timeValue.textContent = `${new Date(h.start * 1000).toLocaleDateString()} ${formatClock(h.start)}`)));
+  const time = timeField(h.start, fileName);
   const title = element(
     'h1',
     { class: 'request-title' },
@@ -64,5 +87,61 @@ export function renderHeader(document: ProfileDocument, fileName: string): HTMLE
   if (source?.kind === 'pstats') notes.append(element('p', { class: 'muted' }, PSTATS_NOTE));
   if (h.interface === 'asgi') notes.append(element('p', { class: 'muted' }, ASGI_NOTE));
   for (const note of document.profile.notes ?? []) notes.append(element('p', { class: 'muted' }, note));
-  return element('header', { class: 'profile-header' }, title, fields, notes);
+  const header = element('header', { class: 'profile-header' }, title, fields);
+  const compare = actions.compareWithAggregate;
+  if (actions.slower) {
+    const text = `Slower than usual: ${slowerThanUsualText(actions.slower)}.`;
+    const hint = element('p', { class: 'slower-hint warning-text', role: 'status' }, element('span', {}, visibleText(text)));
+    if (compare) hint.append(' ', actionButton('Compare with the usual', "Compare this request with the mean of its endpoint's other requests", compare));
+    header.append(hint);
+  } else if (compare) {
+    header.append(
+      element(
+        'p',
+        { class: 'header-actions' },
+        actionButton('Compare with Endpoint Aggregate', "Compare this request with the mean of its endpoint's other requests", compare),
+      ),
+    );
+  }
+  header.append(notes);
+  return header;
+}
+
+/**
+ * An aggregate's header: what was merged, the total and the per-request mean, and what was left
+ * out; no status, content type or length pretending to be one request's.
+ */
+function renderAggregateHeader(document: ProfileDocument, fileName: string): HTMLElement {
+  const h = document.header;
+  const aggregate = document.aggregate!;
+  const n = aggregate.requests;
+  const mean = aggregate.mean === true;
+  const title = element(
+    'h1',
+    { class: 'request-title aggregate-title' },
+    // The icon of Open Aggregate Profile; the words say it for screen readers.
+    codicon('layers'),
+    ' ',
+    element('span', { class: 'path' }, visibleText(aggregateDescription(document)!)),
+  );
+  // A mean's header holds the per-request numbers already; an aggregate's, the sums.
+  const perRequest = (ms: number) => (mean ? ms : ms / n);
+  const fields = element('div', { class: 'fields' });
+  if (!mean) fields.append(field('Total', formatMs(h.wallMs), `Wall-clock time of the ${requestCount(n)}, added up`));
+  fields.append(
+    field('Mean per request', formatMs(perRequest(h.wallMs)), 'The total wall-clock time divided by the number of requests'),
+    field('CPU per request', formatMs(perRequest(h.cpuMs)), 'CPU time of the requests, divided by their number'),
+    field('Requests', String(n), `The profiled requests merged (${aggregate.ids.length} ids in the Request tab)`),
+  );
+  if (aggregate.skipped > 0) {
+    fields.append(field('Skipped', `${aggregate.skipped} unprofiled`, 'Requests served without profiling: nothing to merge, left out'));
+  }
+  fields.append(timeField(h.start, fileName, 'From'), field('Functions', String(document.profile.functions.length)));
+  const notes = element('div', { class: 'notes' });
+  // mergedHeader's error: "2 of 37 raised".
+  if (h.error) notes.append(element('p', { class: 'warning-text' }, visibleText(`Errors: ${h.error}.`)));
+  notes.append(element('p', { class: 'muted' }, PROFILING_NOTE));
+  if (h.interface === 'asgi') notes.append(element('p', { class: 'muted' }, ASGI_NOTE));
+  for (const note of document.profile.notes ?? []) notes.append(element('p', { class: 'muted' }, note));
+  return element('header', { class: 'profile-header aggregate' }, title, fields, notes);
 }
