@@ -8,6 +8,7 @@
  */
 import * as vscode from 'vscode';
 import { compareProfiles, type CompareMode, type ProfileComparison } from '../core/compareProfiles';
+import { compareProfileTrees, type TreeComparison } from '../core/compareTrees';
 import type { ProfileDocument } from '../core/profileFormat';
 import { HostChannel, type ChannelHandlers } from '../core/webviewChannel';
 import { openFunctionSource } from '../host/openSource';
@@ -40,8 +41,8 @@ export interface CompareMessageEvent {
 
 type PageHandlers = ChannelHandlers<CompareProtocol['page']>;
 
-function sideOf(document: ProfileDocument): ComparedSide {
-  return { name: requestName(document.header), start: document.header.start, wallMs: document.header.wallMs };
+function sideOf({ uri, document }: ComparedFile): ComparedSide {
+  return { name: requestName(document.header), start: document.header.start, wallMs: document.header.wallMs, source: uri.toString() };
 }
 
 export class ComparePanel {
@@ -55,6 +56,7 @@ export class ComparePanel {
   readonly pageErrors: string[] = [];
   readonly comparisonId: string;
   private readonly computed = new Map<CompareMode, ProfileComparison>();
+  private treeComparison: TreeComparison | undefined;
   private readonly channel: HostChannel<CompareProtocol>;
   private readonly handlers = this.pageHandlers();
   private readonly checks = comparePageChecks(() =>
@@ -87,6 +89,15 @@ export class ComparePanel {
 
   get title(): string {
     return compareTitle(this.a.document.header, this.b.document.header);
+  }
+
+  /** The two call trees node by node (the same in both modes), computed once. */
+  get tree(): TreeComparison {
+    if (!this.treeComparison) {
+      const side = (file: ComparedFile) => ({ profile: file.document.profile, paths: file.document.paths });
+      this.treeComparison = compareProfileTrees(side(this.a), side(this.b));
+    }
+    return this.treeComparison;
   }
 
   /** The comparison in a mode, computed once per mode. */
@@ -162,13 +173,14 @@ export class ComparePanel {
     this.channel.note('show', {
       comparisonId: this.comparisonId,
       mode,
-      a: sideOf(this.a.document),
-      b: sideOf(this.b.document),
+      a: sideOf(this.a),
+      b: sideOf(this.b),
       totalA: comparison.totalA,
       totalB: comparison.totalB,
       difference: comparison.difference,
       summary: comparison.summary,
       rows: comparison.functions,
+      tree: this.tree,
     });
   }
 
