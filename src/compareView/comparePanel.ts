@@ -1,6 +1,8 @@
 /**
  * The diff view of two profiles in a webview panel (the page is webview/compareView/), and the
- * set of open ones: one panel per pair, reused when asked again.
+ * set of open ones: one panel per pair, reused when asked again, reopened by VS Code after a
+ * reload of the window from the two files' URIs the page saved (ComparePageState), both read
+ * and checked again; a file that is gone or unreadable is said in the panel.
  *
  * The host holds both documents and computes the comparison (src/core/compareProfiles.ts) in
  * the mode the page asks for; the page draws and sorts the table and reports which row was
@@ -16,10 +18,13 @@ import type { Settings } from '../host/settings';
 import { makeNonce } from '../host/nonce';
 import { webviewTransport } from '../host/webviewTransport';
 import { COMPARE_VIEW_TYPE } from '../contributions';
-import { compareHtml } from './compareHtml';
+import { compareHtml, compareUnavailableHtml } from './compareHtml';
 import { compareTitle, requestName } from './compareTitle';
 import { comparePageChecks } from './pageChecks';
-import type { ComparedSide, ComparePageNote, CompareProtocol, CompareRendered } from './protocol';
+import type { ComparedSide, ComparePageNote, ComparePageState, CompareProtocol, CompareRendered } from './protocol';
+import { readForCompare } from './readCompared';
+import { createPagePanel, pageWebviewOptions } from '../host/webviewPanel';
+import { readLimitsFor } from '../node/readLimits';
 import { loggedAndHeard } from '../host/pageNoteHandlers';
 
 /** A profile the host read for a comparison: its file and its parsed document. */
@@ -75,6 +80,7 @@ export class ComparePanel {
   ) {
     this.comparisonId = `${a.document.header.id}..${b.document.header.id}`;
     const distUri = vscode.Uri.joinPath(services.extensionUri, 'dist');
+    panel.webview.options = pageWebviewOptions(services.extensionUri);
     this.channel = new HostChannel<CompareProtocol>(webviewTransport(panel.webview), this.handlers, this.checks, () => this.onPageReady(), {
       report: (problem) => services.log.warn(`comparison ${this.panel.title}: ${problem}`),
     });
@@ -194,7 +200,7 @@ export class ComparePanel {
 }
 
 /** The open diff views, one per pair of profiles. */
-export class ComparePanels implements vscode.Disposable {
+export class ComparePanels implements vscode.Disposable, vscode.WebviewPanelSerializer<ComparePageState> {
   private readonly panels = new Map<string, ComparePanel>();
   private readonly messages = new vscode.EventEmitter<CompareMessageEvent>();
   /** Every message a page posted, after the host handled it (for tests and logs). */
@@ -214,14 +220,58 @@ export class ComparePanels implements vscode.Disposable {
       open.panel.reveal(open.panel.viewColumn);
       return open;
     }
-    const panel = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, compareTitle(a.document.header, b.document.header), vscode.ViewColumn.Active, {
-      enableScripts: true,
+    const panel = createPagePanel(this.services.extensionUri, COMPARE_VIEW_TYPE, compareTitle(a.document.header, b.document.header), vscode.ViewColumn.Active, {
       enableFindWidget: true,
-      localResourceRoots: [vscode.Uri.joinPath(this.services.extensionUri, 'dist')],
     });
     const compare = new ComparePanel(panel, a, b, this, this.services);
     this.panels.set(pairKey(a.uri, b.uri), compare);
     return compare;
+  }
+
+  /**
+   * VS Code reopens a diff view after a reload with the page's saved state: the two files are
+   * read and checked again. Nothing is thrown: a state that names no files, or a file that is
+   * gone or unreadable, leaves the panel saying so (and why), for the user to close.
+   */
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: ComparePageState | undefined): Promise<void> {
+    const unavailable = (reasons: string[]) => {
+      panel.title = 'Compare (not reopened)';
+      panel.webview.html = compareUnavailableHtml(
+        'This comparison could not be reopened',
+        reasons,
+        'Compare the requests again: select two rows of the Profiles panel, then Compare With….',
+      );
+      this.services.log.warn(`comparison not reopened: ${reasons.join('; ')}`);
+    };
+    const sources = [state?.a, state?.b];
+    if (!sources.every((source): source is string => typeof source === 'string' && source.length > 0)) {
+      unavailable(['It was closed before it showed which two profiles it compared.']);
+      return;
+    }
+    let uris: vscode.Uri[];
+    try {
+      // Saved state is the page's: never trusted to be well formed.
+      uris = sources.map((source) => vscode.Uri.parse(source, true));
+    } catch (error) {
+      unavailable([`Its saved profiles are not file URIs (${(error as Error).message}).`]);
+      return;
+    }
+    const limits = readLimitsFor(this.services.settings().maxProfileSizeMB);
+    const read = await Promise.allSettled(uris.map((uri) => readForCompare(uri, limits)));
+    const failed = read.flatMap((result) => (result.status === 'rejected' ? [String((result.reason as Error)?.message ?? result.reason)] : []));
+    if (failed.length > 0) {
+      unavailable(failed);
+      return;
+    }
+    const [a, b] = read.map((result) => (result as PromiseFulfilledResult<ComparedFile>).value);
+    const open = this.get(a.uri, b.uri);
+    if (open) {
+      // Compared again while this one was being read: one view per pair.
+      panel.dispose();
+      return;
+    }
+    panel.title = compareTitle(a.document.header, b.document.header);
+    this.panels.set(pairKey(a.uri, b.uri), new ComparePanel(panel, a, b, this, this.services));
   }
 
   fireMessage(event: CompareMessageEvent): void {
