@@ -4,7 +4,9 @@
 // (click, then Ctrl+click), right-click one and choose Compare With…; the diff view's tab is
 // "GET /slow vs GET / (compare)" and the first row of its table is the function that explains the
 // difference, is_prime.<locals>.<genexpr>, marked new in B, with no CSP violation. Then the
-// Normalised toggle redraws the table in shares. Screenshots go to test-results/compare-*.png.
+// Normalised toggle redraws the table in shares; the Call tree tab opens on the path that
+// explains the difference, its selected node the generator; the Flame tab draws B's frames and a
+// hovered frame says A, B and the change. Screenshots go to test-results/compare-*.png.
 //
 //   node test/ui/compare.ui.mjs [--skip-build]
 import { Expectation, expect } from '../runner/session.mjs';
@@ -101,6 +103,46 @@ await runUiTest({
       const cells = await frame.locator('table.functions tbody tr').first().locator('td.numeric').allInnerTexts();
       expect(cells.some((c) => c.includes('%')) && cells.some((c) => c.includes('points')), `the first row shows shares and points: ${cells.join(' | ')}`);
       await page.screenshot({ path: shot('normalised') });
+    });
+
+    await phases.time('the Call tree tab opens on the path that explains the difference', async () => {
+      await frame.locator('vscode-radio[value="absolute"]').click();
+      await frame.locator('vscode-tab-header', { hasText: 'Call tree' }).click();
+      const active = frame.locator('.diff-tree-row.active');
+      await active.waitFor({ timeout: 10_000 }).catch(() => {
+        throw new Expectation('the Call tree tab shows no selected node');
+      });
+      const name = (await active.locator('.name').innerText()).trim();
+      const rows = await frame.locator('.diff-tree .diff-tree-row').count();
+      console.log(`[compare UI] call tree: ${rows} rows, selected ${name} | ${(await active.locator('.numeric').allInnerTexts()).join(' | ')}`);
+      expect(name === TOP_FUNCTION, `the selected node is ${TOP_FUNCTION}: ${name}`);
+      expect(rows >= 7, `the path's nodes are expanded: ${rows} rows`);
+      expect((await active.innerText()).includes('new in B'), 'the selected node says it is new in B');
+      expect(
+        await active.evaluate((row) => row.classList.contains('slower') && !!row.querySelector('.codicon-arrow-up')),
+        'it is marked slower, with an arrow',
+      );
+      await page.screenshot({ path: shot('tree') });
+    });
+
+    await phases.time('the Flame tab draws B and a hovered frame says A, B and the change', async () => {
+      await frame.locator('vscode-tab-header', { hasText: 'Flame' }).click();
+      const viewport = frame.locator('.flame-viewport');
+      await viewport.waitFor({ state: 'visible', timeout: 10_000 });
+      const box = await viewport.boundingBox();
+      if (!box) throw new Expectation('the flame graph has no size');
+      // Icicle: the root on the first 18 px row, the app on the second.
+      await viewport.hover({ position: { x: box.width * 0.4, y: 27 } });
+      const tooltip = frame.locator('.flame-tooltip.visible');
+      await tooltip.waitFor({ timeout: 10_000 }).catch(() => {
+        throw new Expectation('hovering a frame showed no tooltip');
+      });
+      const text = (await tooltip.innerText()).trim();
+      console.log(`[compare UI] flame tooltip: ${text.replace(/\n/g, ' | ')}`);
+      expect(/Total: A .+, B .+, change [+−±]/.test(text), `the tooltip gives A, B and the change: ${text}`);
+      const vanished = (await frame.locator('.flame-vanished summary').innerText()).trim();
+      expect(/^Not in B: \d+ paths? of A/.test(vanished), `the paths of A not in B are listed: ${vanished}`);
+      await page.screenshot({ path: shot('flame') });
     });
     expect(cspViolations.length === 0, `no Content Security Policy violation: ${cspViolations.join('\n')}`);
   },

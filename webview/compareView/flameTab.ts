@@ -27,7 +27,7 @@ export class CompareFlameTab {
   private largest = 0;
   private readonly canvas: FlameCanvas;
   private readonly orientationButton = element('button', { type: 'button', class: 'flame-button' });
-  private readonly vanished = element('details', { class: 'vanished' });
+  private readonly vanished = element('details', { class: 'flame-vanished' });
 
   constructor(private readonly open: (node: CompareTreeNode) => void) {
     this.canvas = new FlameCanvas(
