@@ -6,7 +6,9 @@
 // difference, is_prime.<locals>.<genexpr>, marked new in B, with no CSP violation. Then the
 // Normalised toggle redraws the table in shares; the Call tree tab opens on the path that
 // explains the difference, its selected node the generator; the Flame tab draws B's frames and a
-// hovered frame says A, B and the change. Screenshots go to test-results/compare-*.png.
+// hovered frame says A, B and the change. Then the window reloads: the diff view reopens (its
+// serializer reads the two files its page saved) on the tab it showed, Flame.
+// Screenshots go to test-results/compare-*.png.
 //
 //   node test/ui/compare.ui.mjs [--skip-build]
 import { Expectation, expect } from '../runner/session.mjs';
@@ -143,6 +145,29 @@ await runUiTest({
       const vanished = (await frame.locator('.flame-vanished summary').innerText()).trim();
       expect(/^Not in B: \d+ paths? of A/.test(vanished), `the paths of A not in B are listed: ${vanished}`);
       await page.screenshot({ path: shot('flame') });
+    });
+
+    await phases.time('after Developer: Reload Window the diff view reopens on its tab', async () => {
+      // VS Code's own reload shuts the window down properly (the page's state stored), unlike a browser reload.
+      await page.keyboard.press('F1');
+      await page.locator('.quick-input-widget input').fill('>Developer: Reload Window');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Developer: Reload Window' }).first().waitFor({ timeout: 10_000 });
+      await Promise.all([page.waitForEvent('load', { timeout: 60_000 }), page.keyboard.press('Enter')]);
+      await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+      await waitForActiveTab(page, TITLE, `no "${TITLE}" tab after the reload`, 60_000);
+      const deadline = Date.now() + 60_000;
+      while (!(frame = await diffFrame())) {
+        if (Date.now() > deadline) throw new Expectation(`the reopened diff view drew no table row within 60 s: ${await describeWebviews(page)}`);
+        await page.waitForTimeout(200);
+      }
+      const name = (await frame.locator('table.functions tbody tr').first().locator('td.name').textContent()).trim();
+      expect(name.startsWith(TOP_FUNCTION), `the reopened view's first row is ${TOP_FUNCTION}: ${name}`);
+      const viewport = frame.locator('.flame-viewport');
+      await viewport.waitFor({ state: 'visible', timeout: 10_000 }).catch(() => {
+        throw new Expectation('the reopened view does not show the tab it showed, Flame');
+      });
+      console.log(`[compare UI] reopened: first row ${name}; the Flame tab shown`);
+      await page.screenshot({ path: shot('reopened') });
     });
     expect(cspViolations.length === 0, `no Content Security Policy violation: ${cspViolations.join('\n')}`);
   },

@@ -4,8 +4,9 @@
  * unchanged, stronger for larger changes (src/core/compareTrees.ts, changeColour). What ran in A
  * but has no frame in B cannot have a width in B's graph: those paths are listed under the
  * graph with their time in A (Enter or a click opens their source), and a frame's tooltip names
- * the children it lost. Drawing, zoom, hover and keys are the shared canvas's
- * (webview/shared/flameCanvas.ts), as in the profile view's Flame tab.
+ * the children it lost. Enter or a double-click on a frame opens its source. Drawing, zoom,
+ * hover and keys are the shared canvas's (webview/shared/flameCanvas.ts), as in the profile
+ * view's Flame tab.
  */
 import type { CompareMode, CompareTreeNode } from '../../src/compareView/protocol';
 import { changeColour, differentialFlame, largestSelfChange, selfChangeIn, type DifferentialFlame, type TreeComparison } from '../../src/core/compareTrees';
@@ -35,10 +36,8 @@ export class CompareFlameTab {
         label: (frame) => this.label(frame),
         fill: (frame) => this.fill(frame),
         describe: (frame) => this.describe(frame),
-        open: (frame) => {
-          const node = this.flame?.differenceOf(frame);
-          if (node && node.kind === 'function') this.open(node);
-        },
+        open: (frame) => this.openFrame(frame),
+        doubleClick: (frame) => this.openFrame(frame),
       },
       'Differential flame graph of B: arrows move, Enter opens the source, Space zooms in, Escape zooms out',
     );
@@ -94,6 +93,11 @@ export class CompareFlameTab {
     const icicle = this.canvas.orientation === 'icicle';
     this.orientationButton.replaceChildren(codicon(icicle ? 'arrow-down' : 'arrow-up'), icicle ? 'Icicle' : 'Flame');
     this.orientationButton.title = icicle ? 'Root at the top; click for root at the bottom (flame)' : 'Root at the bottom; click for root at the top (icicle)';
+  }
+
+  private openFrame(frame: FlameNode): void {
+    const node = this.flame?.differenceOf(frame);
+    if (node && node.kind === 'function') this.open(node);
   }
 
   private label(frame: FlameNode): string {

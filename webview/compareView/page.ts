@@ -125,19 +125,24 @@ export class ComparePage {
       this.renderTabs(element('div', { class: 'table-scroll' }, table, this.note)),
     );
     this.app.removeAttribute('aria-busy');
+    this.selectTab(this.tab);
   }
 
   private renderTabs(functions: HTMLElement): HTMLElement {
     const bodies: Record<CompareTab, HTMLElement> = { functions, tree: this.treeTab.element, flame: this.flameTab.element };
     for (const tab of COMPARE_TABS) this.tabs.append(custom('vscode-tab-header', { slot: 'header', id: `tab-${tab}` }, TAB_LABELS[tab]));
     for (const tab of COMPARE_TABS) this.tabs.append(custom('vscode-tab-panel', { 'data-tab': tab }, bodies[tab]));
-    this.tabs.selectedIndex = COMPARE_TABS.indexOf(this.tab);
     this.tabs.addEventListener('vsc-tabs-select', (event) => {
       const index = (event as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex;
       this.onTabShown(COMPARE_TABS[index] ?? 'functions');
     });
-    if (this.tab === 'flame') this.flameTab.shown();
     return this.tabs;
+  }
+
+  /** Shows a tab (the saved one at load: set once the tabs are in the page, or they reset it). */
+  private selectTab(tab: CompareTab): void {
+    this.tabs.selectedIndex = COMPARE_TABS.indexOf(tab);
+    this.onTabShown(tab);
   }
 
   private onTabShown(tab: CompareTab): void {

@@ -37,6 +37,8 @@ export interface FlameFrames {
   describe(node: FlameNode): string[];
   /** Enter on a frame. */
   open(node: FlameNode): void;
+  /** A double-click on a frame (after the click zoomed into it); nothing when absent. */
+  doubleClick?(node: FlameNode): void;
   /** A key the canvas does not handle, on the selected frame (or the zoomed one): true if handled. */
   key?(event: KeyboardEvent, node: FlameNode): boolean;
   /** After each layout (zoom, new width, new graph). */
@@ -88,6 +90,10 @@ export class FlameCanvas {
     this.viewport.addEventListener('click', (event) => {
       const node = this.nodeAtEvent(event);
       if (node) this.zoom(node);
+    });
+    this.viewport.addEventListener('dblclick', (event) => {
+      const node = this.nodeAtEvent(event);
+      if (node && this.frames.doubleClick) this.frames.doubleClick(node);
     });
     this.viewport.addEventListener('keydown', (event) => this.onKey(event));
     // The layout leaves out frames under a pixel, so it depends on the width: a new width
