@@ -125,6 +125,18 @@ await runUiTest({
         'it is marked slower, with an arrow',
       );
       await page.screenshot({ path: shot('tree') });
+      // The keys: Left goes to the parent, Left again collapses it, Right expands it again.
+      await active.locator('.name').click();
+      await page.keyboard.press('ArrowLeft');
+      const parent = (await frame.locator('.diff-tree-row.active .name').innerText()).trim();
+      expect(parent === '<built-in method builtins.all>', `Left selects the parent: ${parent}`);
+      await page.keyboard.press('ArrowLeft');
+      const collapsed = await frame.locator('.diff-tree .diff-tree-row').count();
+      expect(collapsed < rows, `Left again collapses it: ${rows} → ${collapsed} rows`);
+      expect((await frame.locator('.diff-tree-row.active').getAttribute('aria-expanded')) === 'false', 'the collapsed node says so (aria-expanded)');
+      await page.keyboard.press('ArrowRight');
+      const expanded = await frame.locator('.diff-tree .diff-tree-row').count();
+      expect(expanded === rows, `Right expands it again: ${expanded} rows`);
     });
 
     await phases.time('the Flame tab draws B and a hovered frame says A, B and the change', async () => {
