@@ -10,6 +10,7 @@
  */
 import type { CompareMode, CompareTreeNode } from '../../src/compareView/protocol';
 import { explainingPath, type TreeComparison } from '../../src/core/compareTrees';
+import { CALL_TREE_MIN_SHARE } from '../../src/core/flameGraph';
 import { codicon, element } from '../shared/dom';
 import { nodeTexts } from './rows';
 
@@ -119,7 +120,10 @@ export class CompareTreeTab {
       this.mode === 'absolute' ? 'A and B: total time of each node (its own code and below).' : 'A and B: each node’s share of its request’s time.',
       'Nodes match by their path of functions; a path only in B is new, one only in A is not in B.',
     ];
-    if (!tree.exact) parts.push('From cProfile caller→callee pairs, times under functions with several callers are estimates (~).');
+    if (!tree.exact) {
+      parts.push('From cProfile caller→callee pairs, times under functions with several callers are estimates (~).');
+      parts.push(`Paths under ${CALL_TREE_MIN_SHARE * 100}% of a request are left out of its tree: one that small in A shows as new in B, and the other way.`);
+    }
     if (cut > 0) parts.push(`${cut} smaller nodes are not shown.`);
     this.note.textContent = parts.join(' ');
   }
