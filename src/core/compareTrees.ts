@@ -7,8 +7,14 @@
  * compareProfiles.ts pairs functions across profiles (indices differ between two profiles). A
  * path only in B is new, one only in A vanished; below a new or vanished node everything is.
  *
+ * A cProfile profile's flame graph leaves out paths under CALL_TREE_MIN_SHARE of the request,
+ * so a path that small on one side would read as new or vanished. Where the other side's call
+ * tree has that path (its parent calls the function), the node takes that side's time from the
+ * call tree instead: it is in both.
+ *
  * Linear in the two trees' sizes: each matched pair indexes its B children by identity once and
- * looks each A child up. Iterative, like the trees themselves (paths can be 100,000 calls deep).
+ * looks each A child up; a call tree node is found from its parent's, once. Iterative, like the
+ * trees themselves (paths can be 100,000 calls deep).
  *
  * The result is flat (nodes by index, children and parent as indices): plain data that goes to
  * the page as it is, and from which the page builds B's flame graph (differentialFlame).
@@ -17,7 +23,7 @@ import { CallTree } from './callTree';
 import type { CompareMode, ComparedProfile } from './compareProfiles';
 import { flameFromCallTree, flameFromStacks, type FlameGraph, type FlameNode } from './flameGraph';
 import { isSampled } from './profileFormat';
-import { buildProfileModel, type ProfileModel } from './profileModel';
+import { buildProfileModel, type FunctionInfo, type ProfileModel } from './profileModel';
 
 export interface NodeTimes {
   /** Seconds in the frame and below it, and in its own code. */
@@ -62,14 +68,17 @@ export interface TreeComparison {
 export interface ComparedTree {
   model: ProfileModel;
   graph: FlameGraph;
+  /** The call tree the graph was read from (cProfile), for the paths its graph left out. */
+  tree?: CallTree;
 }
 
 /** A request's paths: its sampled stacks, else its call tree (every node: threshold 0). */
 export function flameOfProfile(side: ComparedProfile): ComparedTree {
   const model = buildProfileModel(side.profile, side.paths);
   const profile = side.profile;
-  const graph = isSampled(profile) ? flameFromStacks(model, profile.stacks) : flameFromCallTree(new CallTree(model, { threshold: 0 }));
-  return { model, graph };
+  if (isSampled(profile)) return { model, graph: flameFromStacks(model, profile.stacks) };
+  const tree = new CallTree(model, { threshold: 0 });
+  return { model, graph: flameFromCallTree(tree), tree };
 }
 
 export function compareProfileTrees(a: ComparedProfile, b: ComparedProfile): TreeComparison {
@@ -78,11 +87,14 @@ export function compareProfileTrees(a: ComparedProfile, b: ComparedProfile): Tre
 
 const NO_TIMES: NodeTimes = { total: 0, self: 0 };
 
-/** A frame's identity among its siblings: its function's (file, line, name), or its kind. */
-function identity(model: ProfileModel, node: FlameNode): string {
-  if (node.kind !== 'function') return node.kind;
-  const fn = model.functions[node.fn];
+/** A function across profiles: its (file, line, name), as compareProfiles pairs them. */
+function functionKey(fn: FunctionInfo): string {
   return `${fn.file}\0${fn.line}\0${fn.name}`;
+}
+
+/** A frame's identity among its siblings: its function's key, or its kind. */
+function identity(model: ProfileModel, node: FlameNode): string {
+  return node.kind === 'function' ? functionKey(model.functions[node.fn]) : node.kind;
 }
 
 export function compareTrees(a: ComparedTree, b: ComparedTree): TreeComparison {
@@ -122,6 +134,8 @@ export function compareTrees(a: ComparedTree, b: ComparedTree): TreeComparison {
     if (parent >= 0) nodes[parent].children.push(index);
     return index;
   };
+  const leftOutOfA = leftOutFinder(a, b);
+  const leftOutOfB = leftOutFinder(b, a);
   // Pairs to match the children of, with the index of their node; one side may be absent.
   const pending: [FlameNode | null, FlameNode | null, number][] = [[a.graph.root, b.graph.root, add(a.graph.root, b.graph.root, -1)]];
   while (pending.length > 0) {
@@ -139,13 +153,63 @@ export function compareTrees(a: ComparedTree, b: ComparedTree): TreeComparison {
     for (const child of y?.children ?? []) {
       const same = unmatched.get(identity(b.model, child))?.shift() ?? null;
       if (same) matched.add(same);
-      pairs.push([same, child]);
+      pairs.push([same ?? (x && leftOutOfA(x, child)), child]);
     }
-    for (const child of x?.children ?? []) if (!matched.has(child)) pairs.push([child, null]);
+    for (const child of x?.children ?? []) if (!matched.has(child)) pairs.push([child, y && leftOutOfB(y, child)]);
     // Indices are given in this order, so each node's children list is in it too.
     for (const [cx, cy] of pairs) pending.push([cx, cy, add(cx, cy, index)]);
   }
   return { nodes, totalA, totalB, exact: a.graph.exact && b.graph.exact };
+}
+
+/**
+ * Finds, for a frame of the other side with no match under `parent` (a frame of this side), the
+ * node of this side's call tree on the same path, which its flame graph left out as too small:
+ * a frame made from it (no children: they are looked up in turn), or null when this side has no
+ * such path (it is new or vanished) or no call tree (sampled stacks leave nothing out).
+ */
+function leftOutFinder(side: ComparedTree, other: ComparedTree): (parent: FlameNode, child: FlameNode) => FlameNode | null {
+  const tree = side.tree;
+  if (!tree) return () => null;
+  let indexOf: Map<string, number> | undefined;
+  // Each frame's call tree node id (null for the root), found from its parent's once; '' for none.
+  const ids = new Map<FlameNode, string | null>();
+  const idOf = (frame: FlameNode): string | null => {
+    const chain: FlameNode[] = [];
+    let at: FlameNode | null = frame;
+    while (at && at.kind === 'function' && !ids.has(at)) {
+      chain.push(at);
+      at = at.parent;
+    }
+    let id: string | null = at && at.kind === 'function' ? ids.get(at)! : null;
+    for (let i = chain.length - 1; i >= 0; i--) {
+      id = id === '' ? '' : (tree.child(id, chain[i].fn)?.id ?? '');
+      ids.set(chain[i], id);
+    }
+    return id;
+  };
+  return (parent, child) => {
+    if (child.kind !== 'function' || parent.kind === 'awaiting') return null;
+    if (!indexOf) indexOf = new Map(side.model.functions.map((fn) => [functionKey(fn), fn.index]));
+    const fn = indexOf.get(identity(other.model, child));
+    const parentId = idOf(parent);
+    if (fn === undefined || parentId === '') return null;
+    const node = tree.child(parentId, fn);
+    if (!node) return null;
+    const frame: FlameNode = {
+      fn,
+      kind: 'function',
+      total: node.total,
+      self: node.own,
+      samples: 0,
+      estimated: !node.exact,
+      parent,
+      depth: parent.depth + 1,
+      children: [],
+    };
+    ids.set(frame, node.id);
+    return frame;
+  };
 }
 
 /** Below this a change is float noise (a nanosecond, or a millionth of a share). */

@@ -106,6 +106,37 @@ describe('comparing two call trees', () => {
     assertMs(at(moved, 'handler').totalChange, 0, 'the request took as long');
   });
 
+  it('finds a path the flame graph left out as too small in the other request’s call tree: it is in both', () => {
+    // A: handler → big 99.995 ms and tiny 0.005 ms (5e-5 of the request: under the flame graph's cut);
+    // B: handler → big 50, tiny 50. tiny is in both, 0.005 ms → 50 ms; only B's gone is new.
+    const a = profile(
+      [fn('/app/app.py', 'handler', 1, 1, 0, 100), fn('/app/a.py', 'big', 1, 1, 99.995, 99.995), fn('/app/a.py', 'tiny', 1, 1, 0.005, 0.005)],
+      [edge(0, 1, 1, 1, 99.995), edge(0, 2, 1, 1, 0.005)],
+    );
+    const b = profile(
+      [
+        fn('/app/app.py', 'handler', 1, 1, 0, 100.001),
+        fn('/app/a.py', 'tiny', 1, 1, 40, 50),
+        fn('/app/a.py', 'big', 1, 1, 50, 50),
+        fn('/app/a.py', 'below', 1, 1, 10, 10),
+        fn('/app/a.py', 'gone', 1, 1, 0.001, 0.001),
+      ],
+      [edge(0, 1, 1, 1, 50), edge(0, 2, 1, 1, 50), edge(1, 3, 1, 1, 10), edge(0, 4, 1, 1, 0.001)],
+    );
+    const small = compareProfileTrees({ profile: a, paths: PATHS }, { profile: b, paths: PATHS });
+    const tiny = at(small, 'handler', 'tiny');
+    assert.equal(tiny.status, 'both', 'tiny runs under handler in A too, under the cut');
+    assert.equal(tiny.fnA, 2);
+    assertMs(tiny.a!.total, 0.005, 'tiny in A, from its call tree');
+    assertMs(tiny.totalChange, 49.995, 'tiny');
+    assert.equal(at(small, 'handler', 'tiny', 'below').status, 'new', 'tiny calls below only in B');
+    // And the other way: gone (1 µs of B's 100 ms) is in B's call tree, not its flame graph.
+    const back = compareProfileTrees({ profile: b, paths: PATHS }, { profile: a, paths: PATHS });
+    assert.equal(at(back, 'handler', 'tiny').status, 'both');
+    assert.equal(at(back, 'handler', 'tiny', 'below').status, 'vanished');
+    assert.equal(small.nodes.find((n) => n.name === 'gone')?.status, undefined, 'gone is under both cuts: not shown');
+  });
+
   it('matches sampled stacks, awaiting frames included, and everything under a vanished node vanished', () => {
     const functions = [fn('/app/app.py', 'handler', 1, 1, 0, 0), fn('/app/db.py', 'query', 1, 1, 0, 0), fn('/app/db.py', 'connect', 1, 1, 0, 0)];
     const model = buildProfileModel(profile(functions, []), PATHS);

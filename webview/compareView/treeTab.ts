@@ -122,7 +122,7 @@ export class CompareTreeTab {
     ];
     if (!tree.exact) {
       parts.push('From cProfile caller→callee pairs, times under functions with several callers are estimates (~).');
-      parts.push(`Paths under ${CALL_TREE_MIN_SHARE * 100}% of a request are left out of its tree: one that small in A shows as new in B, and the other way.`);
+      parts.push(`Paths under ${CALL_TREE_MIN_SHARE * 100}% of both requests are left out.`);
     }
     if (cut > 0) parts.push(`${cut} smaller nodes are not shown.`);
     this.note.textContent = parts.join(' ');
