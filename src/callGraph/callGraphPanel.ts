@@ -15,6 +15,7 @@ import { resolveDefinitionLines } from '../host/definitionLines';
 import type { DefinitionLines } from '../core/definitionLine';
 import type { Settings } from '../host/settings';
 import { webviewTransport } from '../host/webviewTransport';
+import { createPagePanel, pageWebviewOptions } from '../host/webviewPanel';
 import { callGraphHtml } from './callGraphHtml';
 import { makeNonce } from '../host/nonce';
 import { callGraphPanelTitle, toCallGraphProfile } from './callGraphProfile';
@@ -88,7 +89,7 @@ export class CallGraphPanel {
     this.expectNewPage();
     this.initialOptions = fresh ? services.memento.get<CallGraphOptions>(OPTIONS_KEY) : undefined;
     const distUri = vscode.Uri.joinPath(services.extensionUri, 'dist');
-    panel.webview.options = { enableScripts: true, localResourceRoots: [distUri] };
+    panel.webview.options = pageWebviewOptions(services.extensionUri);
     this.channel = new HostChannel<CallGraphProtocol>(webviewTransport(panel.webview), this.handlers, this.checks, () => this.onPageReady(), {
       askTimeoutMs: EXPORT_TIMEOUT_MS,
       report: (problem) => services.log.warn(`call graph of ${uri.fsPath}: ${problem}`),
@@ -282,17 +283,16 @@ export class CallGraphPanels implements vscode.Disposable, vscode.WebviewPanelSe
     // Loading took a moment: another request for the same profile may have opened it meanwhile.
     const raced = this.get(uri);
     if (raced) return raced;
-    const panel = vscode.window.createWebviewPanel(
+    const panel = createPagePanel(
+      this.services.extensionUri,
       CALL_GRAPH_VIEW_TYPE,
       callGraphPanelTitle(loaded.document.header, uri.fsPath),
       options.viewColumn ?? vscode.ViewColumn.Active,
       {
-        enableScripts: true,
         enableFindWidget: false,
         // Click-to-source opens editors over the graph, and users go back and forth: keep the page
         // (its zoom, pan, search and focused node) rather than lay the graph out afresh each time.
         retainContextWhenHidden: true,
-        localResourceRoots: [vscode.Uri.joinPath(this.services.extensionUri, 'dist')],
       },
     );
     const callGraph = this.track(new CallGraphPanel(panel, uri, this, this.services, true));

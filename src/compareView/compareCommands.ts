@@ -15,15 +15,15 @@ import { formatAge, formatMs } from '../core/format';
 import { isReadable, type ReadableEntry } from '../core/profileIndex';
 import type { ProfilesTreeNode } from '../host/profilesTreeProvider';
 import type { Settings } from '../host/settings';
-import { loadProfile } from '../node/loadProfile';
 import type { ProfileLibrary } from '../node/profileLibrary';
-import { readLimitsFor, type ReadLimits } from '../node/readLimits';
-import { COMMAND, PROFILE_VIEW_TYPE } from '../contributions';
+import { readLimitsFor } from '../node/readLimits';
+import { COMMAND, COMPARE_VIEW_TYPE, PROFILE_VIEW_TYPE } from '../contributions';
 import { aggregatesFolder } from '../host/aggregateCommand';
 import { AggregateComparisons, TITLE as COMPARE_WITH_AGGREGATE, type CompareWithAggregateOutcome } from './compareWithAggregate';
 import { ComparePanels, type ComparedFile, type CompareMessageEvent, type ComparePanel } from './comparePanel';
 import { olderFirst, requestName } from './compareTitle';
-import type { ComparePageNote } from './protocol';
+import type { ComparePageNote, ComparePageState } from './protocol';
+import { readForCompare } from './readCompared';
 
 /** Enough to reach any request of a recent session; the filter box narrows them. */
 const MAX_ITEMS = 300;
@@ -35,6 +35,8 @@ export interface CompareTestHooks {
   panel(x: vscode.Uri, y: vscode.Uri): ComparePanel | undefined;
   /** Handles a note as if the page of that view had sent it, checks and all. */
   receive(x: vscode.Uri, y: vscode.Uri, message: ComparePageNote): Promise<void>;
+  /** What VS Code calls to reopen a diff view after a reload of the window. */
+  readonly serializer: vscode.WebviewPanelSerializer<ComparePageState>;
 }
 
 export function registerCompare(
@@ -87,6 +89,7 @@ export function registerCompare(
     panels,
     vscode.commands.registerCommand(COMMAND.compareWith, compareWith),
     vscode.commands.registerCommand(COMMAND.compareWithAggregate, compareWithAggregate),
+    vscode.window.registerWebviewPanelSerializer(COMPARE_VIEW_TYPE, panels),
   ];
   const testHooks: CompareTestHooks = {
     onDidReceiveMessage: panels.onDidReceiveMessage,
@@ -96,21 +99,9 @@ export function registerCompare(
       if (!panel) throw new Error(`no comparison is open for ${x.toString()} and ${y.toString()}`);
       await panel.receive(message);
     },
+    serializer: panels,
   };
   return { disposables, testHooks };
-}
-
-/** Reads a profile through the views' loader, naming the file in every error. */
-async function readForCompare(uri: vscode.Uri, limits: ReadLimits): Promise<ComparedFile> {
-  const name = uri.path.split('/').pop() || uri.toString();
-  if (uri.scheme !== 'file') throw new Error(`${name}: only files on disk can be compared (this one is ${uri.scheme}:).`);
-  try {
-    const { document } = await loadProfile(uri.fsPath, limits);
-    return { uri, document };
-  } catch (error) {
-    const message = (error as Error).message;
-    throw new Error(message.startsWith(name) ? message : `${name}: ${message}`);
-  }
 }
 
 /** A Uri, or a profile row of the Profiles panel. */

@@ -1,13 +1,17 @@
 /**
  * The diff view of two profiles in a webview panel (the page is webview/compareView/), and the
- * set of open ones: one panel per pair, reused when asked again.
+ * set of open ones: one panel per pair, reused when asked again, reopened by VS Code after a
+ * reload of the window from the two files' URIs the page saved (ComparePageState), both read
+ * and checked again; a file that is gone or unreadable is said in the panel.
  *
  * The host holds both documents and computes the comparison (src/core/compareProfiles.ts) in
  * the mode the page asks for; the page draws and sorts the table and reports which row was
  * activated, by the function's index in A or B, which the host turns into an editor.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { compareProfiles, type CompareMode, type ProfileComparison } from '../core/compareProfiles';
+import { compareProfileTrees, type TreeComparison } from '../core/compareTrees';
 import type { ProfileDocument } from '../core/profileFormat';
 import { HostChannel, type ChannelHandlers } from '../core/webviewChannel';
 import { openFunctionSource } from '../host/openSource';
@@ -15,10 +19,14 @@ import type { Settings } from '../host/settings';
 import { makeNonce } from '../host/nonce';
 import { webviewTransport } from '../host/webviewTransport';
 import { COMPARE_VIEW_TYPE } from '../contributions';
-import { compareHtml } from './compareHtml';
+import { compareHtml, compareUnavailableHtml } from './compareHtml';
 import { compareTitle, requestName } from './compareTitle';
 import { comparePageChecks } from './pageChecks';
-import type { ComparedSide, ComparePageNote, CompareProtocol, CompareRendered } from './protocol';
+import type { ComparedSide, ComparePageNote, ComparePageState, CompareProtocol, CompareRendered } from './protocol';
+import { readForCompare } from './readCompared';
+import { createPagePanel, pageWebviewOptions } from '../host/webviewPanel';
+import { readLimitsFor, type ReadLimits } from '../node/readLimits';
+import { perRequestMean } from '../core/aggregateMean';
 import { loggedAndHeard } from '../host/pageNoteHandlers';
 
 /** A profile the host read for a comparison: its file and its parsed document. */
@@ -40,8 +48,33 @@ export interface CompareMessageEvent {
 
 type PageHandlers = ChannelHandlers<CompareProtocol['page']>;
 
-function sideOf(document: ProfileDocument): ComparedSide {
-  return { name: requestName(document.header), start: document.header.start, wallMs: document.header.wallMs };
+function sideOf(file: ComparedFile): ComparedSide {
+  const { header } = file.document;
+  return { name: requestName(header), start: header.start, wallMs: header.wallMs, source: comparedSource(file) };
+}
+
+/**
+ * Where the page's saved state says a side came from: its file's URI, and for an aggregate's
+ * per-request mean (Compare with Endpoint Aggregate; the file holds the sums) a fragment
+ * "mean:<what was averaged>", so that a reopened view divides again.
+ */
+export function comparedSource({ uri, document }: ComparedFile): string {
+  if (!document.aggregate?.mean) return uri.toString();
+  const averaged = document.header.path.split(' · mean of ')[1] ?? '';
+  return uri.with({ fragment: `${MEAN_FRAGMENT}${averaged}` }).toString();
+}
+
+const MEAN_FRAGMENT = 'mean:';
+/** What a saved mean's fragment may say was averaged ("5 other requests"): anything else is not shown. */
+const AVERAGED = /^\d+ (other )?requests?$/;
+
+/** A side as its saved source names it: the file, read again, and divided again if it was a mean. */
+async function reopenSide(source: vscode.Uri, limits: ReadLimits): Promise<ComparedFile> {
+  if (!source.fragment.startsWith(MEAN_FRAGMENT)) return readForCompare(source, limits);
+  const file = await readForCompare(source.with({ fragment: '' }), limits);
+  if (!file.document.aggregate) throw new Error(`${path.basename(file.uri.fsPath)} is no longer an aggregate profile`);
+  const averaged = source.fragment.slice(MEAN_FRAGMENT.length);
+  return { uri: file.uri, document: perRequestMean(file.document, AVERAGED.test(averaged) ? averaged : undefined) };
 }
 
 export class ComparePanel {
@@ -55,6 +88,7 @@ export class ComparePanel {
   readonly pageErrors: string[] = [];
   readonly comparisonId: string;
   private readonly computed = new Map<CompareMode, ProfileComparison>();
+  private treeComparison: TreeComparison | undefined;
   private readonly channel: HostChannel<CompareProtocol>;
   private readonly handlers = this.pageHandlers();
   private readonly checks = comparePageChecks(() =>
@@ -73,6 +107,7 @@ export class ComparePanel {
   ) {
     this.comparisonId = `${a.document.header.id}..${b.document.header.id}`;
     const distUri = vscode.Uri.joinPath(services.extensionUri, 'dist');
+    panel.webview.options = pageWebviewOptions(services.extensionUri);
     this.channel = new HostChannel<CompareProtocol>(webviewTransport(panel.webview), this.handlers, this.checks, () => this.onPageReady(), {
       report: (problem) => services.log.warn(`comparison ${this.panel.title}: ${problem}`),
     });
@@ -87,6 +122,15 @@ export class ComparePanel {
 
   get title(): string {
     return compareTitle(this.a.document.header, this.b.document.header);
+  }
+
+  /** The two call trees node by node (the same in both modes), computed once. */
+  get tree(): TreeComparison {
+    if (!this.treeComparison) {
+      const side = (file: ComparedFile) => ({ profile: file.document.profile, paths: file.document.paths });
+      this.treeComparison = compareProfileTrees(side(this.a), side(this.b));
+    }
+    return this.treeComparison;
   }
 
   /** The comparison in a mode, computed once per mode. */
@@ -162,13 +206,14 @@ export class ComparePanel {
     this.channel.note('show', {
       comparisonId: this.comparisonId,
       mode,
-      a: sideOf(this.a.document),
-      b: sideOf(this.b.document),
+      a: sideOf(this.a),
+      b: sideOf(this.b),
       totalA: comparison.totalA,
       totalB: comparison.totalB,
       difference: comparison.difference,
       summary: comparison.summary,
       rows: comparison.functions,
+      tree: this.tree,
     });
   }
 
@@ -182,7 +227,7 @@ export class ComparePanel {
 }
 
 /** The open diff views, one per pair of profiles. */
-export class ComparePanels implements vscode.Disposable {
+export class ComparePanels implements vscode.Disposable, vscode.WebviewPanelSerializer<ComparePageState> {
   private readonly panels = new Map<string, ComparePanel>();
   private readonly messages = new vscode.EventEmitter<CompareMessageEvent>();
   /** Every message a page posted, after the host handled it (for tests and logs). */
@@ -202,14 +247,58 @@ export class ComparePanels implements vscode.Disposable {
       open.panel.reveal(open.panel.viewColumn);
       return open;
     }
-    const panel = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, compareTitle(a.document.header, b.document.header), vscode.ViewColumn.Active, {
-      enableScripts: true,
+    const panel = createPagePanel(this.services.extensionUri, COMPARE_VIEW_TYPE, compareTitle(a.document.header, b.document.header), vscode.ViewColumn.Active, {
       enableFindWidget: true,
-      localResourceRoots: [vscode.Uri.joinPath(this.services.extensionUri, 'dist')],
     });
     const compare = new ComparePanel(panel, a, b, this, this.services);
     this.panels.set(pairKey(a.uri, b.uri), compare);
     return compare;
+  }
+
+  /**
+   * VS Code reopens a diff view after a reload with the page's saved state: the two files are
+   * read and checked again. Nothing is thrown: a state that names no files, or a file that is
+   * gone or unreadable, leaves the panel saying so (and why), for the user to close.
+   */
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: ComparePageState | undefined): Promise<void> {
+    const unavailable = (reasons: string[]) => {
+      panel.title = 'Compare (not reopened)';
+      panel.webview.html = compareUnavailableHtml(
+        'This comparison could not be reopened',
+        reasons,
+        'Compare the requests again: select two rows of the Profiles panel, then Compare With….',
+      );
+      this.services.log.warn(`comparison not reopened: ${reasons.join('; ')}`);
+    };
+    const sources = [state?.a, state?.b];
+    if (!sources.every((source): source is string => typeof source === 'string' && source.length > 0)) {
+      unavailable(['It was closed before it showed which two profiles it compared.']);
+      return;
+    }
+    let uris: vscode.Uri[];
+    try {
+      // Saved state is the page's: never trusted to be well formed.
+      uris = sources.map((source) => vscode.Uri.parse(source, true));
+    } catch (error) {
+      unavailable([`Its saved profiles are not file URIs (${(error as Error).message}).`]);
+      return;
+    }
+    const limits = readLimitsFor(this.services.settings().maxProfileSizeMB);
+    const read = await Promise.allSettled(uris.map((uri) => reopenSide(uri, limits)));
+    const failed = read.flatMap((result) => (result.status === 'rejected' ? [String((result.reason as Error)?.message ?? result.reason)] : []));
+    if (failed.length > 0) {
+      unavailable(failed);
+      return;
+    }
+    const [a, b] = read.map((result) => (result as PromiseFulfilledResult<ComparedFile>).value);
+    const open = this.get(a.uri, b.uri);
+    if (open) {
+      // Compared again while this one was being read: one view per pair.
+      panel.dispose();
+      return;
+    }
+    panel.title = compareTitle(a.document.header, b.document.header);
+    this.panels.set(pairKey(a.uri, b.uri), new ComparePanel(panel, a, b, this, this.services));
   }
 
   fireMessage(event: CompareMessageEvent): void {

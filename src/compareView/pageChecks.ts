@@ -5,7 +5,7 @@
  * protocol does not declare is refused, so the host never opens a path a page chose. Pure.
  */
 import { bodyChecks, type ChannelChecks } from '../core/webviewChannel';
-import { COMPARE_MODES, COMPARE_SORT_KEYS, type CompareProtocol } from './protocol';
+import { COMPARE_MODES, COMPARE_SORT_KEYS, COMPARE_TABS, type CompareProtocol } from './protocol';
 
 /** The comparison the page was sent: its id, and how many functions each profile has. */
 export interface ShownComparison {
@@ -28,13 +28,25 @@ export function comparePageChecks(shown: () => ShownComparison | undefined): Cha
       rendered: (body) =>
         bodyChecks.declaredFields(
           body,
-          { comparisonId: 'required', mode: 'required', sort: 'required', drawn: 'required', rows: 'required', firstFunction: 'required' },
+          {
+            comparisonId: 'required',
+            mode: 'required',
+            sort: 'required',
+            drawn: 'required',
+            rows: 'required',
+            firstFunction: 'required',
+            tab: 'required',
+            treeRows: 'required',
+            treeSelected: 'required',
+          },
           (fields) =>
             sameComparison(fields.comparisonId) ??
             oneOf(fields.mode, COMPARE_MODES, 'mode') ??
             oneOf(fields.sort, COMPARE_SORT_KEYS, 'sort') ??
-            (isCount(fields.drawn) && isCount(fields.rows) ? undefined : 'drawn and rows must be counts') ??
-            (fields.firstFunction === null || typeof fields.firstFunction === 'string' ? undefined : 'firstFunction must be text or null'),
+            oneOf(fields.tab, COMPARE_TABS, 'tab') ??
+            (isCount(fields.drawn) && isCount(fields.rows) && isCount(fields.treeRows) ? undefined : 'drawn, rows and treeRows must be counts') ??
+            textOrNull(fields.firstFunction, 'firstFunction') ??
+            textOrNull(fields.treeSelected, 'treeSelected'),
         ),
       openFunction: (body) =>
         bodyChecks.declaredFields(body, { comparisonId: 'required', side: 'required', function: 'required' }, (fields) => {
@@ -59,6 +71,10 @@ export function comparePageChecks(shown: () => ShownComparison | undefined): Cha
 
 function oneOf(value: unknown, allowed: readonly string[], field: string): Problem {
   return allowed.includes(value as string) ? undefined : `${field} must be one of ${allowed.join(', ')}, not ${JSON.stringify(value)}`;
+}
+
+function textOrNull(value: unknown, field: string): Problem {
+  return value === null || typeof value === 'string' ? undefined : `${field} must be text or null`;
 }
 
 function isCount(value: unknown): boolean {

@@ -10,14 +10,23 @@
  * sorts the table itself (column headers) and notes `rendered` after each drawing. Enter or a
  * double-click on a row notes `openFunction`, naming the function by its index in profile A or B
  * (the profile it is in), never by a file or line: the host looks it up in its own copy
- * (comparePageChecks refuses anything else).
+ * (comparePageChecks refuses anything else). The Call tree and Flame tabs draw `tree`, the two
+ * call trees matched node by node (src/core/compareTrees.ts), and name a node to open the same
+ * way, by its function's index in B (or in A when it vanished).
+ *
+ * The page saves the two profiles' URIs (ComparedSide.source) in its state: after a reload of
+ * the window VS Code hands that state to the host's serializer, which reads both files again.
  */
 import type { CompareMode, FunctionDifference } from '../core/compareProfiles';
+import type { TreeComparison, TreeDifference } from '../core/compareTrees';
 
 export type { CompareMode };
 
 /** A function's row as the page gets it (FunctionDifference with what the page shows). */
 export type CompareRow = FunctionDifference;
+
+/** A node of the compared call trees, as the page gets it. */
+export type CompareTreeNode = TreeDifference;
 
 /** One of the two compared requests, as the page names it. */
 export interface ComparedSide {
@@ -26,6 +35,8 @@ export interface ComparedSide {
   /** When it started (unix seconds) and its wall time, for the header. */
   start: number;
   wallMs: number;
+  /** The profile file's URI (uri.toString()): what the page saves for the serializer. */
+  source: string;
 }
 
 export interface CompareShow {
@@ -41,11 +52,20 @@ export interface CompareShow {
   summary: string;
   /** Every function of either profile, what explains the difference most first. */
   rows: CompareRow[];
+  /** The two call trees node by node (the same in both modes). */
+  tree: TreeComparison;
 }
 
-/** What the page saves with setState: the mode the user chose. */
+/** The diff view's tabs. */
+export type CompareTab = 'functions' | 'tree' | 'flame';
+
+/** What the page saves with setState: the mode and tab the user chose, and the two files compared. */
 export interface ComparePageState {
   mode?: CompareMode;
+  tab?: CompareTab;
+  /** ComparedSide.source of A and B: the serializer reopens the comparison from them. */
+  a?: string;
+  b?: string;
 }
 
 /** How the page sorts the table: by what explains the difference (the host's order), or a column. */
@@ -61,6 +81,11 @@ export interface CompareRendered {
   rows: number;
   /** The first drawn row's function name, as shown. */
   firstFunction: string | null;
+  /** The tab shown. */
+  tab: CompareTab;
+  /** Rows the Call tree tab shows (expanded nodes' children), and its selected node's name. */
+  treeRows: number;
+  treeSelected: string | null;
 }
 
 /** A function by its index in profile A or B (the side it is in), never by its file or line. */
@@ -77,6 +102,7 @@ export interface ComparePageFailure {
 
 export const COMPARE_MODES: readonly CompareMode[] = ['absolute', 'normalised'];
 export const COMPARE_SORT_KEYS: readonly CompareSortKey[] = ['explains', 'function', 'a', 'b', 'change'];
+export const COMPARE_TABS: readonly CompareTab[] = ['functions', 'tree', 'flame'];
 
 export interface CompareProtocol {
   host: {

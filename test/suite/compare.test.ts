@@ -1,7 +1,9 @@
 // "Compare With…" inside a real VS Code: the command on two selected Profiles rows opens the
 // diff view of the two fixture requests (the older, GET /, as A), whose real page draws the
-// table with the function that explains the difference first; the mode toggle reaches the
-// host and back; what the page may ask is checked; a broken file opens nothing.
+// table with the function that explains the difference first, and its Call tree tab opened on
+// the path that explains it; the mode toggle reaches the host and back; what the page may ask
+// is checked; a broken file opens nothing; the serializer reopens a view after a reload from
+// the files its page saved, and says in the panel when one is gone.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -67,6 +69,21 @@ describe('Compare With…', () => {
     assert.deepEqual(panel.pageErrors, []);
   });
 
+  it('opens the Call tree on the path that explains the difference, down to the new generator', async () => {
+    const profiler = await api();
+    const panel = profiler.compare.panel(root(), slow())!;
+    const rendered = await until(() => panel.lastRendered, 'the page to draw', RENDER_TIMEOUT_MS);
+    const tree = panel.tree;
+    const top = tree.nodes[tree.nodes[0].children[0]];
+    assert.equal(top.name, 'build_app.<locals>.demo_app', 'the app is the top node of both trees');
+    assert.equal(top.status, 'both');
+    assert.ok(top.totalChange > 0.1, `the app took over 100 ms longer in B: ${top.totalChange * 1000} ms`);
+    const slowReport = tree.nodes.find((n) => n.name === 'slow_report') ?? assert.fail('slow_report in the tree');
+    assert.equal(slowReport.status, 'new');
+    assert.equal(rendered.treeSelected, 'is_prime.<locals>.<genexpr>', 'the page selects the deepest node of the path');
+    assert.ok(rendered.treeRows >= 7, `the path's nodes are expanded: ${rendered.treeRows} rows`);
+  });
+
   it('reuses the open view, and redraws in the mode the page asks for', async () => {
     const profiler = await api();
     assert.equal(await vscode.commands.executeCommand<boolean>(COMPARE, root(), [root(), slow()]), true);
@@ -100,6 +117,38 @@ describe('Compare With…', () => {
       } as never),
       /unexpected field "file"/,
     );
+  });
+
+  it('reopens a comparison after a reload from the files its page saved', async () => {
+    const profiler = await api();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await until(() => (profiler.compare.panel(root(), slow()) ? undefined : true), 'the diff view to close', 5000);
+    // What VS Code does after a reload: a bare panel of the view type, and the page's saved state.
+    const bare = vscode.window.createWebviewPanel('requestProfiler.compare', 'restoring', vscode.ViewColumn.Active, {});
+    await profiler.compare.serializer.deserializeWebviewPanel(bare, { a: root().toString(), b: slow().toString(), mode: 'absolute', tab: 'tree' });
+    const panel = profiler.compare.panel(root(), slow());
+    assert.ok(panel, 'the comparison is open again');
+    assert.equal(panel.panel, bare, 'in the panel VS Code gave');
+    assert.equal(bare.title, 'GET /slow vs GET / (compare)');
+    const rendered = await until(() => panel.lastRendered, 'the reopened page to draw', RENDER_TIMEOUT_MS);
+    assert.equal(rendered.firstFunction, 'is_prime.<locals>.<genexpr>');
+    assert.deepEqual(panel.pageErrors, []);
+  });
+
+  it('says in the panel that a saved profile is gone, and throws nothing', async () => {
+    const profiler = await api();
+    const gone = vscode.Uri.file(path.join(profilesDir(), 'deleted-since.rprof.json'));
+    const bare = vscode.window.createWebviewPanel('requestProfiler.compare', 'restoring', vscode.ViewColumn.Active, {});
+    try {
+      await profiler.compare.serializer.deserializeWebviewPanel(bare, { a: gone.toString(), b: root().toString() });
+      assert.match(bare.webview.html, /could not be reopened/);
+      assert.match(bare.webview.html, /deleted-since\.rprof\.json no longer exists/);
+      assert.equal(profiler.compare.panel(gone, root()), undefined);
+      await profiler.compare.serializer.deserializeWebviewPanel(bare, undefined as never);
+      assert.match(bare.webview.html, /closed before it showed which two profiles/);
+    } finally {
+      bare.dispose();
+    }
   });
 
   it('says which file cannot be read, and opens nothing', async () => {

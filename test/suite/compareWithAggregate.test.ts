@@ -12,6 +12,7 @@ import { compareProfiles } from '../../src/core/compareProfiles';
 import { parseProfileDocument } from '../../src/core/profileHeader';
 import type { RequestProfilerApi } from '../../src/extension';
 import type { CompareWithAggregateOutcome } from '../../src/compareView/compareWithAggregate';
+import { comparedSource } from '../../src/compareView/comparePanel';
 import type { ProfilesTreeNode } from '../../src/host/profilesTreeProvider';
 import { api, copyFixtureProfile, until, workspaceDir } from './support';
 
@@ -101,6 +102,19 @@ describe('Compare with Endpoint Aggregate', () => {
     assert.equal(comparison.functions.length, expected.functions.length);
     assert.match(comparison.summary, /^is_prime\.<locals>\.<genexpr> \(new in B\) \+/);
     assert.deepEqual(panel.pageErrors, []);
+
+    // After a reload VS Code hands the page's saved state to the serializer: A is the mean again, not the sums.
+    const state = { a: comparedSource(panel.a), b: comparedSource(panel.b), mode: 'absolute' as const };
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await until(() => (profiler.compare.panel(outcome.aggregate!, vscode.Uri.file(slow())) ? undefined : true), 'the diff view to close', 5000);
+    const bare = vscode.window.createWebviewPanel('requestProfiler.compare', 'restoring', vscode.ViewColumn.Active, {});
+    await profiler.compare.serializer.deserializeWebviewPanel(bare, state);
+    const reopened = profiler.compare.panel(outcome.aggregate, vscode.Uri.file(slow()));
+    assert.ok(reopened, 'the comparison is open again');
+    assert.equal(bare.title, `GET /slow vs GET /slow · mean of ${USUAL_COPIES} other requests (compare)`);
+    assert.equal(reopened.a.document.aggregate?.mean, true);
+    await until(() => reopened.lastRendered, 'the reopened page to draw', RENDER_TIMEOUT_MS);
+    assert.ok(Math.abs(reopened.comparison!.totalA - expected.totalA) < 1e-12, `reopened, A's total ${reopened.comparison!.totalA} is still the mean`);
   });
 
   it('reuses the aggregate of the same requests', async () => {

@@ -10,7 +10,17 @@ import { HostChannel, type ChannelHandlers, type ChannelTransport } from '../../
 
 const SHOWN: ShownComparison = { id: 'a1..b2', functionsA: 3, functionsB: 7 };
 const checks = comparePageChecks(() => SHOWN);
-const RENDERED: CompareRendered = { comparisonId: 'a1..b2', mode: 'absolute', sort: 'explains', drawn: 9, rows: 9, firstFunction: 'is_prime' };
+const RENDERED: CompareRendered = {
+  comparisonId: 'a1..b2',
+  mode: 'absolute',
+  sort: 'explains',
+  drawn: 9,
+  rows: 9,
+  firstFunction: 'is_prime',
+  tab: 'functions',
+  treeRows: 4,
+  treeSelected: 'is_prime',
+};
 
 describe('diff page checks', () => {
   it('accepts what the page sends about the shown comparison', () => {
@@ -46,6 +56,10 @@ describe('diff page checks', () => {
     assert.match(checks.notes.rendered({ ...RENDERED, sort: 'file' }) ?? '', /sort must be one of/);
     assert.match(checks.notes.rendered({ ...RENDERED, drawn: -1 }) ?? '', /counts/);
     assert.match(checks.notes.rendered({ ...RENDERED, firstFunction: 3 }) ?? '', /firstFunction/);
+    assert.match(checks.notes.rendered({ ...RENDERED, tab: 'graph' }) ?? '', /tab must be one of functions, tree, flame/);
+    assert.match(checks.notes.rendered({ ...RENDERED, treeRows: 1.5 }) ?? '', /counts/);
+    assert.match(checks.notes.rendered({ ...RENDERED, treeSelected: {} }) ?? '', /treeSelected must be text or null/);
+    assert.equal(checks.notes.rendered({ ...RENDERED, tab: 'flame', treeSelected: null }), undefined);
     assert.match(checks.notes.error({ message: '' }) ?? '', /message must be the reason/);
   });
 

@@ -4,8 +4,9 @@
  */
 import * as assert from 'node:assert/strict';
 import { compareProfiles } from '../../src/core/compareProfiles';
+import { compareProfileTrees } from '../../src/core/compareTrees';
 import { compareTitle, olderFirst } from '../../src/compareView/compareTitle';
-import { rowTexts, sortRows } from '../../webview/compareView/rows';
+import { nodeTexts, rowTexts, sortRows } from '../../webview/compareView/rows';
 import { PATHS } from './callTreeSamples';
 import { BASELINE, CHANGED } from './compareSamples';
 
@@ -63,6 +64,30 @@ describe('diff table rows', () => {
     assert.deepEqual(names(sortRows(absolute.functions, 'a', 'descending', 'absolute')), ['render', 'Database.query', 'handler', 'lookup']);
     assert.deepEqual(names(sortRows(absolute.functions, 'b', 'descending', 'absolute')), ['Database.query', 'render', 'handler', 'lookup']);
     assert.deepEqual(names(sortRows(absolute.functions, 'function', 'ascending', 'absolute')), ['Database.query', 'handler', 'lookup', 'render']);
+  });
+});
+
+describe('diff call tree rows', () => {
+  const tree = compareProfileTrees({ profile: A, paths: PATHS }, { profile: B, paths: PATHS });
+  const node = (name: string) => tree.nodes.find((n) => n.name === name)!;
+  const texts = (name: string, mode: 'absolute' | 'normalised') => nodeTexts(node(name), mode, tree.totalA, tree.totalB);
+
+  it('shows each node’s total time in A and B and the change, with words for new nodes', () => {
+    assert.deepEqual(texts('handler', 'absolute'), {
+      name: 'handler',
+      a: '100 ms',
+      b: '220 ms',
+      change: '+120 ms',
+      direction: 'slower',
+      statusWord: '',
+    });
+    assert.deepEqual(texts('lookup', 'absolute'), { name: 'lookup', a: '—', b: '5.00 ms', change: '+5.00 ms', direction: 'slower', statusWord: 'new in B' });
+  });
+
+  it('shows shares of each request when normalised: the lone entry point is unchanged', () => {
+    assert.deepEqual(texts('handler', 'normalised'), { name: 'handler', a: '100%', b: '100%', change: '±0', direction: 'unchanged', statusWord: '' });
+    assert.equal(texts('render', 'normalised').change, '−30 points', '50 % → 20 %');
+    assert.equal(texts('render', 'normalised').direction, 'faster');
   });
 });
 

@@ -1,7 +1,7 @@
 /** The ids of src/contributions.ts against package.json's contributes, which VS Code reads. */
 import * as assert from 'node:assert/strict';
 import manifest from '../../package.json';
-import { CALL_GRAPH_VIEW_TYPE, COMMAND, PROFILE_VIEW_TYPE, PROFILES_VIEW, VIEW_CONTAINER } from '../../src/contributions';
+import { CALL_GRAPH_VIEW_TYPE, COMMAND, COMPARE_VIEW_TYPE, PROFILE_VIEW_TYPE, PROFILES_VIEW, VIEW_CONTAINER } from '../../src/contributions';
 
 interface MenuItem {
   command: string;
@@ -44,6 +44,10 @@ describe('contributions (ids shared with package.json)', () => {
     const named = [...comparedWith('webviewId'), ...comparedWith('activeWebviewPanelId')];
     assert.ok(named.length > 0);
     for (const viewType of named) assert.equal(viewType, CALL_GRAPH_VIEW_TYPE);
+  });
+
+  it('the diff view type activates the extension, so its serializer reopens it after a reload', () => {
+    assert.ok(manifest.activationEvents.includes(`onWebviewPanel:${COMPARE_VIEW_TYPE}`));
   });
 
   it('the Profiles panel is the one view of the activity bar container', () => {

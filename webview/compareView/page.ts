@@ -1,13 +1,27 @@
 /**
  * The diff page: the two requests and the summary sentence at the top, the absolute /
- * normalised toggle (saved in the page's state, so a reload keeps it), and the sortable table of
- * functions. It shows what the host sends (src/compareView/protocol.ts, over the channel of
- * src/core/webviewChannel.ts) and names a function to open by its index in A or B.
+ * normalised toggle, and three tabs: Functions (the sortable table of functions), Call tree
+ * (treeTab.ts) and Flame (flameTab.ts, the differential flame graph). The mode, the tab and
+ * the two files compared are saved in the page's state, so a reload keeps them and a reload of
+ * the window reopens the comparison. It shows what the host sends (src/compareView/protocol.ts,
+ * over the channel of src/core/webviewChannel.ts) and names a function to open by its index in
+ * A or B.
  *
- * Keyboard: Tab reaches the toggle, the column headers (Enter sorts) and the table; in the table
- * the arrows, Page Up/Down, Home and End move between rows, and Enter opens the row's source.
+ * Keyboard: Tab reaches the toggle, the tabs, the column headers (Enter sorts) and the table; in
+ * the table the arrows, Page Up/Down, Home and End move between rows, and Enter opens the row's
+ * source.
  */
-import type { CompareMode, ComparePageState, CompareProtocol, CompareRow, CompareShow, CompareSortKey } from '../../src/compareView/protocol';
+import {
+  COMPARE_TABS,
+  type CompareMode,
+  type ComparePageState,
+  type CompareProtocol,
+  type CompareRow,
+  type CompareShow,
+  type CompareSortKey,
+  type CompareTab,
+  type CompareTreeNode,
+} from '../../src/compareView/protocol';
 import { formatClock, formatMs } from '../../src/core/format';
 import { visibleText } from '../../src/core/displayText';
 import { PageChannel, type ChannelHandlers } from '../../src/core/webviewChannel';
@@ -15,11 +29,20 @@ import { pageError, reportUncaughtErrors, type PageError } from '../shared/pageE
 import { pageTransport } from '../shared/pageTransport';
 import type { WebviewApi } from '../shared/vscodeApi';
 import { rowTexts, sortRows, type SortDirection } from './rows';
-import { codicon, element } from '../shared/dom';
+import { codicon, custom, element } from '../shared/dom';
+import { CompareFlameTab } from './flameTab';
+import { CompareTreeTab } from './treeTab';
 
 /** Drawing more rows than this makes the page slow to build for little use: sorting brings the others up. */
 export const MAX_DRAWN_ROWS = 1000;
 const PAGE_ROWS = 20;
+
+const TAB_LABELS: Record<CompareTab, string> = { functions: 'Functions', tree: 'Call tree', flame: 'Flame' };
+
+/** The @vscode-elements tabs element: its selected tab's index. */
+interface Tabs extends HTMLElement {
+  selectedIndex: number;
+}
 
 const COLUMNS: { key: CompareSortKey; label: string; numeric: boolean }[] = [
   { key: 'function', label: 'Function', numeric: false },
@@ -34,6 +57,10 @@ export class ComparePage {
   private sort: { key: CompareSortKey; direction: SortDirection } = { key: 'explains', direction: 'descending' };
   private drawnRows: CompareRow[] = [];
   private activeRow = 0;
+  private tab: CompareTab;
+  private readonly tabs = custom<Tabs>('vscode-tabs', { class: 'tabs' });
+  private readonly treeTab = new CompareTreeTab({ open: (node) => this.openNode(node), changed: () => this.reportRendered() });
+  private readonly flameTab = new CompareFlameTab((node) => this.openNode(node));
   private readonly channel: PageChannel<CompareProtocol>;
   private readonly app = document.getElementById('app') ?? document.body.appendChild(element('main', { id: 'app' }));
   private readonly title = element('h1', { class: 'title' });
@@ -46,7 +73,9 @@ export class ComparePage {
 
   constructor(private readonly api: WebviewApi<ComparePageState>) {
     reportUncaughtErrors(window, 'The comparison page failed', (error) => this.reportError(error));
-    this.mode = api.getState()?.mode === 'normalised' ? 'normalised' : 'absolute';
+    const saved = api.getState();
+    this.mode = saved?.mode === 'normalised' ? 'normalised' : 'absolute';
+    this.tab = COMPARE_TABS.includes(saved?.tab as CompareTab) ? saved!.tab! : 'functions';
     this.buildDom();
     this.channel = new PageChannel<CompareProtocol>(pageTransport(api, window), this.hostHandlers(), {
       report: (problem) => this.reportError({ message: `The comparison page failed: ${problem.split('\n')[0]}`, detail: problem }),
@@ -93,9 +122,34 @@ export class ComparePage {
         this.summary,
         element('div', { class: 'toolbar' }, element('span', { class: 'muted' }, 'Compare:'), this.modeGroup),
       ),
-      element('div', { class: 'table-scroll' }, table, this.note),
+      this.renderTabs(element('div', { class: 'table-scroll' }, table, this.note)),
     );
     this.app.removeAttribute('aria-busy');
+    this.selectTab(this.tab);
+  }
+
+  private renderTabs(functions: HTMLElement): HTMLElement {
+    const bodies: Record<CompareTab, HTMLElement> = { functions, tree: this.treeTab.element, flame: this.flameTab.element };
+    for (const tab of COMPARE_TABS) this.tabs.append(custom('vscode-tab-header', { slot: 'header', id: `tab-${tab}` }, TAB_LABELS[tab]));
+    for (const tab of COMPARE_TABS) this.tabs.append(custom('vscode-tab-panel', { 'data-tab': tab }, bodies[tab]));
+    this.tabs.addEventListener('vsc-tabs-select', (event) => {
+      const index = (event as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex;
+      this.onTabShown(COMPARE_TABS[index] ?? 'functions');
+    });
+    return this.tabs;
+  }
+
+  /** Shows a tab (the saved one at load: set once the tabs are in the page, or they reset it). */
+  private selectTab(tab: CompareTab): void {
+    this.tabs.selectedIndex = COMPARE_TABS.indexOf(tab);
+    this.onTabShown(tab);
+  }
+
+  private onTabShown(tab: CompareTab): void {
+    this.tab = tab;
+    this.api.setState({ ...this.api.getState(), tab });
+    if (tab === 'flame') this.flameTab.shown();
+    this.reportRendered();
   }
 
   private setMode(mode: CompareMode): void {
@@ -117,6 +171,10 @@ export class ComparePage {
       );
     this.sides.replaceChildren(side('A', show.a, show.totalA), side('B', show.b, show.totalB));
     this.summary.textContent = visibleText(show.summary);
+    // The files compared, for the serializer to reopen them after a reload of the window.
+    this.api.setState({ ...this.api.getState(), a: show.a.source, b: show.b.source });
+    this.treeTab.show(show.comparisonId, show.tree, show.mode);
+    this.flameTab.show(show.tree, show.mode);
     this.draw();
   }
 
@@ -134,6 +192,13 @@ export class ComparePage {
         : '';
     this.activeRow = Math.min(this.activeRow, Math.max(0, this.drawnRows.length - 1));
     this.markActive(false);
+    this.reportRendered();
+  }
+
+  /** What the page shows now, for the host (tests read it): after each drawing and tab change. */
+  private reportRendered(): void {
+    const show = this.shown;
+    if (!show) return;
     this.channel.note('rendered', {
       comparisonId: show.comparisonId,
       mode: this.mode,
@@ -141,6 +206,9 @@ export class ComparePage {
       drawn: this.drawnRows.length,
       rows: show.rows.length,
       firstFunction: this.drawnRows[0]?.displayName ?? null,
+      tab: this.tab,
+      treeRows: this.treeTab.rowCount,
+      treeSelected: this.treeTab.selectedName,
     });
   }
 
@@ -228,6 +296,14 @@ export class ComparePage {
     if (!row || !show) return;
     const [side, fn] = row.indexB !== null ? (['b', row.indexB] as const) : (['a', row.indexA!] as const);
     this.channel.note('openFunction', { comparisonId: show.comparisonId, side, function: fn });
+  }
+
+  /** A node of the Call tree or Flame tab: its function in B, or in A where it is not in B. */
+  private openNode(node: CompareTreeNode): void {
+    const show = this.shown;
+    if (!show) return;
+    if (node.fnB !== null) this.channel.note('openFunction', { comparisonId: show.comparisonId, side: 'b', function: node.fnB });
+    else if (node.fnA !== null) this.channel.note('openFunction', { comparisonId: show.comparisonId, side: 'a', function: node.fnA });
   }
 
   private reportError(error: PageError): void {

@@ -3,7 +3,7 @@
  * words and sorting are unit-tested. In absolute mode the columns are own time in milliseconds,
  * in normalised mode own time as a share of each request's total, and the change is B − A.
  */
-import type { CompareMode, CompareRow, CompareSortKey } from '../../src/compareView/protocol';
+import type { CompareMode, CompareRow, CompareSortKey, CompareTreeNode } from '../../src/compareView/protocol';
 import { formatMs, formatPercent } from '../../src/core/format';
 import { visibleText } from '../../src/core/displayText';
 
@@ -34,19 +34,46 @@ export function changeValue(row: CompareRow, mode: CompareMode): number {
 /** Below this a change is float noise, shown as unchanged (a nanosecond, or a millionth of a share). */
 const NOISE = 1e-9;
 
-export function rowTexts(row: CompareRow, mode: CompareMode): RowTexts {
-  const value = (v: number | null) => (v === null ? '—' : mode === 'absolute' ? formatMs(v * 1000) : formatPercent(v));
-  const change = changeValue(row, mode);
+/** A change (B − A) in the mode's unit, with its sign, and which way it went. */
+export function changeTexts(change: number, mode: CompareMode): Pick<RowTexts, 'change' | 'direction'> {
   const direction = change > NOISE ? 'slower' : change < -NOISE ? 'faster' : 'unchanged';
   const size = Math.abs(change);
   const amount = mode === 'absolute' ? formatMs(size * 1000) : `${(size * 100).toFixed(size * 100 >= 10 ? 0 : 1)} points`;
+  return { change: direction === 'unchanged' ? '±0' : `${direction === 'slower' ? '+' : '−'}${amount}`, direction };
+}
+
+function valueText(v: number | null, mode: CompareMode): string {
+  return v === null ? '—' : mode === 'absolute' ? formatMs(v * 1000) : formatPercent(v);
+}
+
+function statusWord(status: CompareRow['status']): string {
+  return status === 'new' ? 'new in B' : status === 'vanished' ? 'not in B' : '';
+}
+
+export function rowTexts(row: CompareRow, mode: CompareMode): RowTexts {
   return {
     name: visibleText(row.displayName),
-    a: value(sideValue(row, 'a', mode)),
-    b: value(sideValue(row, 'b', mode)),
-    change: direction === 'unchanged' ? '±0' : `${direction === 'slower' ? '+' : '−'}${amount}`,
-    direction,
-    statusWord: row.status === 'new' ? 'new in B' : row.status === 'vanished' ? 'not in B' : '',
+    a: valueText(sideValue(row, 'a', mode), mode),
+    b: valueText(sideValue(row, 'b', mode), mode),
+    ...changeTexts(changeValue(row, mode), mode),
+    statusWord: statusWord(row.status),
+  };
+}
+
+/**
+ * What the Call tree tab shows of a node: its total time (the node and below it) in A and B, in
+ * milliseconds, or as a share of each request's total when normalised, and the change.
+ */
+export function nodeTexts(node: CompareTreeNode, mode: CompareMode, totalA: number, totalB: number): RowTexts {
+  const share = (seconds: number, total: number) => (total > 0 ? seconds / total : 0);
+  const a = node.a ? (mode === 'absolute' ? node.a.total : share(node.a.total, totalA)) : null;
+  const b = node.b ? (mode === 'absolute' ? node.b.total : share(node.b.total, totalB)) : null;
+  return {
+    name: visibleText(node.name),
+    a: valueText(a, mode),
+    b: valueText(b, mode),
+    ...changeTexts(mode === 'absolute' ? node.totalChange : node.totalShareChange, mode),
+    statusWord: statusWord(node.status),
   };
 }
 

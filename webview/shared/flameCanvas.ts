@@ -1,0 +1,381 @@
+/**
+ * A flame graph drawn on a canvas: what the profile view's Flame tab and the diff view's
+ * differential flame graph share. The canvas is the size of the visible part, so a
+ * 100,000-deep chain scrolls like a short one. The model (frames, layout, zoom, keyboard moves)
+ * is src/core/flameGraph.ts; what a frame is called, its colour and what its tooltip says come
+ * from the page (FlameFrames), which also places the pieces (viewport, breadcrumbs, tooltip).
+ *
+ * Mouse: hover for a frame's numbers, click to zoom into a frame, the breadcrumbs to zoom back.
+ * Keys (on the graph): arrows move the selection (toward the root and away from it, and along
+ * the row), Enter opens the source, Space zooms into the selection, Escape or Backspace zooms
+ * out one level, Home shows the whole graph; the page may handle more keys. Frames marked
+ * estimated are hatched.
+ */
+import {
+  ancestry,
+  functionPath,
+  layoutFlame,
+  neighbour,
+  type FlameDirection,
+  type FlameGraph,
+  type FlameNode,
+  type FlameRect,
+} from '../../src/core/flameGraph';
+import { element } from './dom';
+import './flameCanvas.css';
+
+export type FlameOrientation = 'icicle' | 'flame';
+
+/** [hue, saturation, lightness], each 0..1. */
+export type Hsl = readonly [number, number, number];
+
+/** What the page says about its frames. */
+export interface FlameFrames {
+  label(node: FlameNode): string;
+  fill(node: FlameNode): Hsl;
+  /** The tooltip's lines (the first is its title), also read out on selection. */
+  describe(node: FlameNode): string[];
+  /** Enter on a frame. */
+  open(node: FlameNode): void;
+  /** A double-click on a frame (after the click zoomed into it); nothing when absent. */
+  doubleClick?(node: FlameNode): void;
+  /** A key the canvas does not handle, on the selected frame (or the zoomed one): true if handled. */
+  key?(event: KeyboardEvent, node: FlameNode): boolean;
+  /** After each layout (zoom, new width, new graph). */
+  laidOut?(): void;
+}
+
+const ROW_HEIGHT = 18;
+/** Frames narrower than this are not drawn (nor what is under them). */
+const MIN_FRAME_PX = 0.5;
+/** Names are written only in frames at least this wide. */
+const MIN_LABEL_PX = 28;
+
+export class FlameCanvas {
+  /** Place these in the page: the viewport and the tooltip in one positioned container. */
+  readonly viewport: HTMLElement;
+  readonly crumbs = element('nav', { class: 'flame-crumbs', 'aria-label': 'Zoom' });
+  readonly tooltip = element('div', { class: 'flame-tooltip', role: 'tooltip' });
+  readonly announcer = element('div', { class: 'visually-hidden', 'aria-live': 'polite' });
+  orientation: FlameOrientation = 'icicle';
+  private graphShown?: FlameGraph;
+  private focusNode?: FlameNode;
+  private selected?: FlameNode;
+  private rects: FlameRect[] = [];
+  /** The drawn rects of each depth, left to right (for drawing rows and hit tests). */
+  private rows = new Map<number, FlameRect[]>();
+  private matches: ReadonlySet<FlameNode> | null = null;
+  private readonly spacer = element('div', { class: 'flame-spacer' });
+  private readonly canvas = element('canvas', { class: 'flame-canvas', 'aria-hidden': 'true' });
+  private drawQueued = false;
+  private laidOutWidth = 0;
+  private shown = false;
+
+  constructor(
+    private readonly frames: FlameFrames,
+    /** The viewport's accessible name: what the keys do. */
+    ariaLabel: string,
+  ) {
+    this.viewport = element('div', {
+      class: 'flame-viewport',
+      tabindex: '0',
+      role: 'application',
+      'aria-roledescription': 'flame graph',
+      'aria-label': ariaLabel,
+    });
+    this.viewport.append(this.spacer, this.canvas);
+    this.viewport.addEventListener('scroll', () => this.queueDraw());
+    this.viewport.addEventListener('mousemove', (event) => this.hover(event));
+    this.viewport.addEventListener('mouseleave', () => this.hideTooltip());
+    this.viewport.addEventListener('click', (event) => {
+      const node = this.nodeAtEvent(event);
+      if (node) this.zoom(node);
+    });
+    this.viewport.addEventListener('dblclick', (event) => {
+      const node = this.nodeAtEvent(event);
+      if (node && this.frames.doubleClick) this.frames.doubleClick(node);
+    });
+    this.viewport.addEventListener('keydown', (event) => this.onKey(event));
+    // The layout leaves out frames under a pixel, so it depends on the width: a new width
+    // (the tab shown for the first time, the editor resized) lays the frames out again.
+    new ResizeObserver(() => {
+      if (this.viewport.clientWidth !== this.laidOutWidth) this.layout();
+      else this.queueDraw();
+    }).observe(this.viewport);
+    // A theme change swaps the CSS variables the canvas colours are read from.
+    new MutationObserver(() => this.queueDraw()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+  }
+
+  get graph(): FlameGraph | undefined {
+    return this.graphShown;
+  }
+
+  get focus(): FlameNode | undefined {
+    return this.focusNode;
+  }
+
+  /** The tab is visible: drawing starts (a hidden canvas has no size). */
+  show(): void {
+    this.shown = true;
+    this.queueDraw();
+  }
+
+  focusGraph(): void {
+    this.viewport.focus();
+  }
+
+  /** A new graph, zoomed where the same path of functions still exists (the zoom's path before). */
+  setGraph(graph: FlameGraph, matches: ReadonlySet<FlameNode> | null = null): void {
+    const path = this.focusNode ? functionPath(this.focusNode) : [];
+    this.graphShown = graph;
+    this.selected = undefined;
+    this.matches = matches;
+    let focus = graph.root;
+    for (const fn of path) {
+      const next: FlameNode | undefined = focus.children.find((c) => c.kind === 'function' && c.fn === fn);
+      if (!next) break;
+      focus = next;
+    }
+    this.focusNode = focus;
+    this.layout();
+  }
+
+  /** Frames to highlight (the rest dimmed); null for none. */
+  setMatches(matches: ReadonlySet<FlameNode> | null): void {
+    this.matches = matches;
+    this.queueDraw();
+  }
+
+  zoom(node: FlameNode | undefined): void {
+    if (!node || !this.graphShown) return;
+    this.focusNode = node;
+    this.select(node);
+    this.layout();
+  }
+
+  layout(): void {
+    if (!this.graphShown || !this.focusNode) return;
+    this.laidOutWidth = this.viewport.clientWidth;
+    const width = Math.max(1, this.laidOutWidth);
+    this.rects = layoutFlame(this.graphShown, this.focusNode, MIN_FRAME_PX / width);
+    this.rows = new Map();
+    for (const rect of this.rects) {
+      let row = this.rows.get(rect.depth);
+      if (!row) this.rows.set(rect.depth, (row = []));
+      row.push(rect);
+    }
+    for (const row of this.rows.values()) row.sort((a, b) => a.x - b.x);
+    const height = (this.graphShown.height + 1) * ROW_HEIGHT;
+    const wasAtBottom = this.viewport.scrollTop + this.viewport.clientHeight >= this.viewport.scrollHeight - 2;
+    this.spacer.style.height = `${height}px`;
+    if (this.orientation === 'flame' && (wasAtBottom || this.viewport.scrollTop === 0)) this.viewport.scrollTop = height;
+    this.renderCrumbs();
+    this.frames.laidOut?.();
+    this.queueDraw();
+  }
+
+  queueDraw(): void {
+    if (this.drawQueued || !this.shown) return;
+    this.drawQueued = true;
+    requestAnimationFrame(() => {
+      this.drawQueued = false;
+      this.draw();
+    });
+  }
+
+  private renderCrumbs(): void {
+    if (!this.focusNode) return;
+    const chain = ancestry(this.focusNode);
+    this.crumbs.replaceChildren(
+      ...chain.map((node, i) => {
+        const crumb = element('button', { type: 'button', class: 'flame-crumb' }, this.frames.label(node));
+        if (i === chain.length - 1) crumb.setAttribute('aria-current', 'true');
+        crumb.addEventListener('click', () => this.zoom(node));
+        return crumb;
+      }),
+    );
+  }
+
+  /** The y of a depth's row inside the whole (scrolled) graph; a flame graph's root sits on the bottom edge. */
+  private rowTop(depth: number): number {
+    if (this.orientation === 'icicle') return depth * ROW_HEIGHT;
+    const rows = this.graphShown ? this.graphShown.height + 1 : 1;
+    const area = Math.max(rows * ROW_HEIGHT, this.viewport.clientHeight);
+    return area - (depth + 1) * ROW_HEIGHT;
+  }
+
+  private draw(): void {
+    if (!this.graphShown) return;
+    const width = this.viewport.clientWidth;
+    const height = this.viewport.clientHeight;
+    if (width === 0 || height === 0) return;
+    const ratio = window.devicePixelRatio || 1;
+    const canvas = this.canvas;
+    if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
+      canvas.width = Math.round(width * ratio);
+      canvas.height = Math.round(height * ratio);
+      canvas.style.width = `${width}px`;
+      canvas.style.height = `${height}px`;
+    }
+    const context = canvas.getContext('2d');
+    if (!context) return;
+    // The canvas covers what is visible: it moves with the scroll and draws the rows there.
+    canvas.style.top = `${this.viewport.scrollTop}px`;
+    context.setTransform(ratio, 0, 0, ratio, 0, 0);
+    context.clearRect(0, 0, width, height);
+    const style = getComputedStyle(this.viewport);
+    context.font = `${style.fontSize} ${style.fontFamily}`;
+    context.textBaseline = 'middle';
+    const theme = themeColours(style);
+    const top = this.viewport.scrollTop;
+    for (const [depth, row] of this.rows) {
+      const y = this.rowTop(depth) - top;
+      if (y + ROW_HEIGHT < 0 || y > height) continue;
+      for (const rect of row) this.drawFrame(context, rect, rect.x * width, y, rect.width * width, theme);
+    }
+  }
+
+  private drawFrame(context: CanvasRenderingContext2D, rect: FlameRect, x: number, y: number, w: number, theme: ThemeColours): void {
+    const node = rect.node;
+    const dimmed = this.matches !== null && !this.matches.has(node);
+    const fill = this.frames.fill(node);
+    context.globalAlpha = dimmed ? 0.35 : 1;
+    context.fillStyle = hslCss(fill);
+    const drawnWidth = Math.max(w - 1, 0.5);
+    context.fillRect(x, y, drawnWidth, ROW_HEIGHT - 1);
+    if (node.estimated && w > 3) {
+      context.save();
+      context.beginPath();
+      context.rect(x, y, drawnWidth, ROW_HEIGHT - 1);
+      context.clip();
+      context.strokeStyle = fill[2] > 0.55 ? 'rgba(0,0,0,0.25)' : 'rgba(255,255,255,0.25)';
+      context.lineWidth = 1;
+      context.beginPath();
+      for (let offset = -ROW_HEIGHT; offset < drawnWidth; offset += 6) {
+        context.moveTo(x + offset, y + ROW_HEIGHT);
+        context.lineTo(x + offset + ROW_HEIGHT, y);
+      }
+      context.stroke();
+      context.restore();
+    }
+    if (w >= MIN_LABEL_PX) {
+      context.fillStyle = fill[2] > 0.55 ? '#1e1e1e' : '#ffffff';
+      context.fillText(fitText(context, this.frames.label(node), w - 6), x + 3, y + ROW_HEIGHT / 2);
+    }
+    context.globalAlpha = 1;
+    if (node === this.selected || (this.matches?.has(node) ?? false)) {
+      context.strokeStyle = node === this.selected ? theme.focus : theme.match;
+      context.lineWidth = node === this.selected ? 2 : 1;
+      context.strokeRect(x + 0.5, y + 0.5, Math.max(drawnWidth - 1, 1), ROW_HEIGHT - 2);
+    }
+  }
+
+  private nodeAtEvent(event: MouseEvent): FlameNode | undefined {
+    const box = this.viewport.getBoundingClientRect();
+    const x = (event.clientX - box.left) / Math.max(1, this.viewport.clientWidth);
+    const y = event.clientY - box.top + this.viewport.scrollTop;
+    const depth = this.orientation === 'icicle' ? Math.floor(y / ROW_HEIGHT) : Math.floor((this.rowTop(0) + ROW_HEIGHT - y) / ROW_HEIGHT);
+    const row = this.rows.get(depth);
+    if (!row) return undefined;
+    // Rows are sorted by x: the last rect starting at or before x.
+    let low = 0;
+    let high = row.length - 1;
+    let found: FlameRect | undefined;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      if (row[middle].x <= x) {
+        found = row[middle];
+        low = middle + 1;
+      } else {
+        high = middle - 1;
+      }
+    }
+    return found && x < found.x + found.width ? found.node : undefined;
+  }
+
+  private hover(event: MouseEvent): void {
+    const node = this.nodeAtEvent(event);
+    if (!node) return this.hideTooltip();
+    this.tooltip.replaceChildren(...this.frames.describe(node).map((line, i) => element('div', i === 0 ? { class: 'flame-tooltip-title' } : {}, line)));
+    const box = (this.viewport.parentElement ?? this.viewport).getBoundingClientRect();
+    const left = Math.min(event.clientX - box.left + 12, Math.max(0, box.width - 320));
+    this.tooltip.style.left = `${left}px`;
+    this.tooltip.style.top = `${event.clientY - box.top + 16}px`;
+    this.tooltip.classList.add('visible');
+  }
+
+  private hideTooltip(): void {
+    this.tooltip.classList.remove('visible');
+  }
+
+  select(node: FlameNode): void {
+    this.selected = node;
+    this.announcer.textContent = this.frames.describe(node).join(', ');
+    this.queueDraw();
+  }
+
+  private scrollIntoView(node: FlameNode): void {
+    const top = this.rowTop(node.depth);
+    const viewport = this.viewport;
+    if (top < viewport.scrollTop) viewport.scrollTop = top;
+    else if (top + ROW_HEIGHT > viewport.scrollTop + viewport.clientHeight) viewport.scrollTop = top + ROW_HEIGHT - viewport.clientHeight;
+  }
+
+  private onKey(event: KeyboardEvent): void {
+    if (!this.graphShown || !this.focusNode) return;
+    const current = this.selected ?? this.focusNode;
+    const icicle = this.orientation === 'icicle';
+    const moves: Record<string, FlameDirection> = {
+      ArrowUp: icicle ? 'parent' : 'child',
+      ArrowDown: icicle ? 'child' : 'parent',
+      ArrowLeft: 'previous',
+      ArrowRight: 'next',
+    };
+    const direction = moves[event.key];
+    if (direction) {
+      const next = neighbour(this.rects, current, direction);
+      if (next) {
+        this.select(next);
+        this.scrollIntoView(next);
+      }
+    } else if (event.key === 'Enter') {
+      this.frames.open(current);
+    } else if (event.key === ' ') {
+      this.zoom(current);
+    } else if (event.key === 'Escape' || event.key === 'Backspace') {
+      if (this.focusNode.parent) this.zoom(this.focusNode.parent);
+    } else if (event.key === 'Home') {
+      this.zoom(this.graphShown.root);
+    } else if (!this.frames.key?.(event, current)) {
+      return;
+    }
+    event.preventDefault();
+  }
+}
+
+interface ThemeColours {
+  focus: string;
+  match: string;
+}
+
+function themeColours(style: CSSStyleDeclaration): ThemeColours {
+  const read = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
+  return { focus: read('--vscode-focusBorder', '#007fd4'), match: read('--vscode-editor-findMatchBorder', '#f0a000') };
+}
+
+function hslCss([h, s, l]: Hsl): string {
+  return `hsl(${Math.round(h * 360)}, ${Math.round(s * 100)}%, ${Math.round(l * 100)}%)`;
+}
+
+/** The text cut with an ellipsis to fit a width (binary search on the length). */
+function fitText(context: CanvasRenderingContext2D, text: string, width: number): string {
+  if (context.measureText(text).width <= width) return text;
+  let low = 0;
+  let high = text.length;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (context.measureText(`${text.slice(0, middle)}…`).width <= width) low = middle;
+    else high = middle - 1;
+  }
+  return low > 0 ? `${text.slice(0, low)}…` : '';
+}
