@@ -34,8 +34,8 @@
  * asyncio request's time waiting at an await is an "awaiting" row under the frame that waited,
  * never that function's own time. Building it is linear in the total length of the stacks.
  */
-import { flameFromStacks, type FlameGraph, type FlameNode } from './flameGraph';
-import { LibraryFolder } from './libraryFolding';
+import { flameFromStacks, functionPath, type FlameGraph, type FlameNode } from './flameGraph';
+import { LibraryFolder, isShownWhenFolding } from './libraryFolding';
 import type { SampledStack } from './profileFormat';
 import type { ProfileModel } from './profileModel';
 import { directSplit, type TimeSplit } from './timeSplit';
@@ -165,8 +165,11 @@ export class CallTree {
   private readonly nodeContext: NodeContext;
   /** A sampled profile's paths (see the top of this file); undefined for cProfile's pairs. */
   private readonly stackPaths?: FlameGraph;
+  private readonly stacks?: readonly SampledStack[];
   /** Awaiting rows made so far, by id. */
   private readonly awaitingNodes = new Map<string, AwaitingNode>();
+  /** Sampled profiles: each function's heaviest frame in the paths without folding (heaviestPathTo). */
+  private heaviestFrames?: (FlameNode | undefined)[];
   /** Seconds the fractions are of: the profiled time, or for stacks all their sampled time. */
   readonly totalTime: number;
 
@@ -181,7 +184,10 @@ export class CallTree {
   ) {
     this.options = { ...DEFAULT_CALL_TREE_OPTIONS, ...options };
     this.marks = new PathMarks(model.functions.length);
-    if (stacks) this.stackPaths = flameFromStacks(model, stacks, { foldLibraries: this.options.foldLibraries });
+    if (stacks) {
+      this.stacks = stacks;
+      this.stackPaths = flameFromStacks(model, stacks, { foldLibraries: this.options.foldLibraries });
+    }
     // The flame graph's whole: each row's share reads the same in both views.
     this.totalTime = this.stackPaths ? this.stackPaths.root.total : model.totalTime;
     this.nodeContext = { layout: (entry) => this.layout(entry), totalTime: this.totalTime };
@@ -227,6 +233,47 @@ export class CallTree {
     }
     if (id === 'awaiting' || id.endsWith('/awaiting')) return this.awaitingChild(id === 'awaiting' ? null : id.slice(0, -'/awaiting'.length));
     return this.entry(id);
+  }
+
+  /**
+   * Sampled profiles: the path (function indices from a root) of the node where fn costs most,
+   * what search reveals; with folding, where fn is hidden, the path of the nodes its time went
+   * to. null when no stack has fn, and for cProfile trees (search.ts revealPath: there the
+   * best path is worked out from the pairs). Every such path exists in the tree, which a path
+   * chained from the pairs need not: handler→a→query and b→query→execute make no a→query→execute.
+   */
+  heaviestPathTo(fn: number): number[] | null {
+    if (!this.stacks || !this.stackPaths) return null;
+    if (!this.heaviestFrames) {
+      const graph = this.options.foldLibraries ? flameFromStacks(this.model, this.stacks) : this.stackPaths;
+      const best: (FlameNode | undefined)[] = new Array(this.model.functions.length);
+      // Heaviest children first, so that on a tie the path drawn first (leftmost) wins.
+      const pending = [graph.root];
+      while (pending.length) {
+        const frame = pending.pop()!;
+        if (frame.kind === 'function' && !(frame.total <= (best[frame.fn]?.total ?? -1))) best[frame.fn] = frame;
+        for (let i = frame.children.length - 1; i >= 0; i--) pending.push(frame.children[i]);
+      }
+      this.heaviestFrames = best;
+    }
+    const frame = this.heaviestFrames[fn];
+    if (!frame) return null;
+    const path = functionPath(frame);
+    return this.options.foldLibraries ? path.filter((f, i) => i === 0 || isShownWhenFolding(this.model, f)) : path;
+  }
+
+  /**
+   * Sampled profiles: the samples of a node's path that ended there, running (its own time's
+   * samples; an awaiting row's are all its own); 0 for cProfile trees and unknown ids.
+   */
+  ownSamples(id: string): number {
+    const node = this.node(id);
+    if (node?.kind === 'awaiting') return node.nc;
+    const frame = node?.kind === 'function' ? this.entries.get(node.id)?.frame : undefined;
+    if (!frame) return 0;
+    let below = 0;
+    for (const child of frame.children) below += child.samples;
+    return frame.samples - below;
   }
 
   /**

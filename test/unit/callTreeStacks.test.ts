@@ -11,6 +11,8 @@ import { flameFromStacks, functionPath, type FlameNode } from '../../src/core/fl
 import { hotPath, requestHotPath } from '../../src/core/hotPath';
 import type { SampledStack } from '../../src/core/profileFormat';
 import { buildProfileModel, type ProfileModel } from '../../src/core/profileModel';
+import { formatSampledMs, sampledTimeLine, samplingSummary } from '../../src/core/sampledFigures';
+import { revealPath } from '../../src/core/search';
 import { PATHS, assertMs, assertTreeConsistent } from './callTreeSamples';
 import { sampled, sampledData, sampledFn } from './sampledSamples';
 
@@ -174,6 +176,51 @@ describe('call tree of a sampled profile, from its stacks', () => {
     const expanded = new Set(['0', '0/2', '0/2/3']);
     const again = treeOf(TWO_CALLERS);
     assert.deepEqual([...restoreExpansion(again, saveExpansion(tree, expanded))].sort(), [...expanded].sort());
+  });
+});
+
+describe('revealing a function in a sampled tree (search, show in call tree)', () => {
+  // query under view_a is heavier, but only view_b's query called execute.
+  const stacks = [sampled([0, 1, 3], 30, 5), sampled([0, 2, 3, 4], 10, 2), sampled([0, 6, 1, 3, 4], 4, 1)];
+
+  it('opens the path where the function costs most among the recorded ones', () => {
+    const tree = treeOf(stacks);
+    assert.deepEqual(tree.heaviestPathTo(4), [0, 2, 3, 4]);
+    assert.deepEqual(tree.heaviestPathTo(3), [0, 1, 3]);
+    assert.equal(tree.heaviestPathTo(5), null, 'render is in no stack');
+    // The best path chained from the pairs runs through the heavier caller: no stack has it.
+    const fromPairs = revealPath(tree.model, 4, false);
+    assert.deepEqual(fromPairs, [0, 1, 3, 4]);
+    assert.equal(tree.nodeAt(fromPairs!), undefined);
+  });
+
+  it('opens a node the tree has for every function, with library folding too', () => {
+    for (const foldLibraries of [false, true]) {
+      const tree = treeOf(stacks, { foldLibraries });
+      for (const fn of [0, 1, 2, 3, 4, 6]) {
+        const path = tree.heaviestPathTo(fn) ?? assert.fail(`no path to ${fn}`);
+        assert.ok(tree.nodeAt(path), `${fn} (folding ${foldLibraries}): ${path.join('/')}`);
+      }
+    }
+    assert.deepEqual(treeOf(stacks, { foldLibraries: true }).heaviestPathTo(6), [0], 'django is folded into the handler');
+  });
+});
+
+describe('sampled figures as the views word them', () => {
+  it('counts the samples that ended at a node: its own, running', () => {
+    const tree = treeOf([sampled([0, 1], 20, 4), sampled([0, 1], 50, 10, true), sampled([0], 3, 3)]);
+    assert.deepEqual([tree.ownSamples('0'), tree.ownSamples('0/1'), tree.ownSamples('0/1/awaiting'), tree.ownSamples('9')], [3, 4, 10, 0]);
+  });
+
+  it('rounds sampled times to a tenth of a millisecond, and says where they come from', () => {
+    assert.deepEqual(
+      [formatSampledMs(0.0123), formatSampledMs(4.26), formatSampledMs(12.34), formatSampledMs(1234)],
+      ['0.0 ms', '4.3 ms', '12.3 ms', '1.23 s'],
+    );
+    assert.equal(samplingSummary({ samples: 41, rateHz: 162.4, maxGapMs: 6.3 }), 'Times from 41 samples at 162 Hz (longest gap 6.30 ms)');
+    assert.equal(samplingSummary({ samples: 1, rateHz: 4.5, maxGapMs: 220 }), 'Times from 1 sample at 4.5 Hz (longest gap 220 ms)');
+    assert.equal(sampledTimeLine(0.047, 9, 0.002, 1), '47.0 ms in 9 samples, 2.0 ms in 1 of them running here');
+    assert.equal(sampledTimeLine(0.0301, 5, 0, 0), '30.1 ms in 5 samples');
   });
 });
 

@@ -11,7 +11,7 @@ import { applyDefinitionLines } from '../../src/core/definitionLine';
 import { isSampled, type ProfileDocument } from '../../src/core/profileFormat';
 import { parseProfileDocument } from '../../src/core/profileHeader';
 import { buildProfileModel, type ProfileModel } from '../../src/core/profileModel';
-import { revealPath, searchFunctions, type SearchMatch, type SearchResult } from '../../src/core/search';
+import { searchFunctions, type SearchMatch, type SearchResult } from '../../src/core/search';
 import { PageChannel, type ChannelHandlers } from '../../src/core/webviewChannel';
 import {
   VIEW_TABS,
@@ -187,7 +187,9 @@ export class ProfileViewApp {
 
     const changed = () => this.changed();
     const openSource = (fn: number) => this.openSource(fn);
-    this.tree = new TreeTab(model, { openSource, changed: () => this.onTreeChange() });
+    const profile = doc.profile;
+    const sampled = isSampled(profile) ? { stacks: profile.stacks, sampling: profile.sampling } : undefined;
+    this.tree = new TreeTab(model, { openSource, changed: () => this.onTreeChange() }, sampled);
     this.functions = new FunctionsTab(model, saved?.functionsSort ?? DEFAULT_FUNCTIONS_SORT, {
       openSource,
       selectFunction: (fn) => {
@@ -396,7 +398,7 @@ export class ProfileViewApp {
   /** Reveals a search match's node; its path is worked out only now (it can be very long). */
   private revealMatch(match: SearchMatch): void {
     if (!this.model || !this.tree) return;
-    const path = revealPath(this.model, match.fn, this.hideLibraryFrames);
+    const path = this.tree.pathToReveal(match.fn);
     if (path) this.tree.revealPath(path);
   }
 
@@ -418,7 +420,7 @@ export class ProfileViewApp {
       return;
     }
     if (!this.model.functions[fn]) return;
-    const path = revealPath(this.model, fn, this.hideLibraryFrames);
+    const path = this.tree.pathToReveal(fn);
     if (!path) return;
     this.selectTab('tree');
     this.tree.revealPath(path);
