@@ -190,15 +190,20 @@ export class ProfileViewApp {
     const profile = doc.profile;
     const sampled = isSampled(profile) ? { stacks: profile.stacks, sampling: profile.sampling } : undefined;
     this.tree = new TreeTab(model, { openSource, changed: () => this.onTreeChange() }, sampled);
-    this.functions = new FunctionsTab(model, saved?.functionsSort ?? DEFAULT_FUNCTIONS_SORT, {
-      openSource,
-      selectFunction: (fn) => {
-        this.selectedFunction = fn;
-        changed();
+    this.functions = new FunctionsTab(
+      model,
+      saved?.functionsSort ?? DEFAULT_FUNCTIONS_SORT,
+      {
+        openSource,
+        selectFunction: (fn) => {
+          this.selectedFunction = fn;
+          changed();
+        },
+        changed,
       },
-      changed,
-    });
-    this.callers = new CallersTab(model, { openSource, changed });
+      sampled,
+    );
+    this.callers = new CallersTab(model, { openSource, changed }, sampled);
     this.flame = new FlameTab(model, flameSource(doc, model), this.hideLibraryFrames, isFlameSettings(saved?.flame) ? saved.flame : DEFAULT_FLAME_SETTINGS, {
       openSource,
       showInTree: (path) => this.showPathInTree(path),
