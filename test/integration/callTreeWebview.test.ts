@@ -572,4 +572,24 @@ describe('call tree webview in Chromium', function () {
       await page.close();
     }
   });
+
+  it('shows a sampled frame in the call tree on the same path (T in the Flame tab)', async () => {
+    const page = await openChain(1200, '/two-callers.rprof.json');
+    try {
+      await showFlame(page);
+      // The icicle's row 3 at 80% of the width: query under view_b (view_a's 33 ms of 45 come first).
+      const query = await rowPoint(page, 3, 0.8);
+      await page.mouse.click(query.x, query.y);
+      assert.deepEqual(await page.locator('.flame-crumb').allTextContents(), ['all', 'handler', 'view_b', 'query']);
+      await page.focus('.flame-viewport');
+      await page.keyboard.press('t');
+      await page.waitForFunction(() => JSON.stringify((window as unknown as { __state?: { selectedPath?: number[] } }).__state?.selectedPath) === '[0,2,3]');
+      const selected = page.locator('vscode-tab-panel[data-tab="tree"] .vrow.selected');
+      assert.equal(await selected.locator('.name').textContent(), 'query');
+      assert.equal(await selected.getAttribute('aria-level'), '3');
+      assert.match((await selected.getAttribute('title')) ?? '', /\n10\.0 ms in 2 samples, 10\.0 ms in 2 of them running here$/);
+    } finally {
+      await page.close();
+    }
+  });
 });
