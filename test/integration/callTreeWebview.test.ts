@@ -573,7 +573,7 @@ describe('call tree webview in Chromium', function () {
     }
   });
 
-  it('shows a sampled frame in the call tree on the same path (T in the Flame tab)', async () => {
+  it('shows a sampled frame in the call tree on the same path (T in the Flame tab), whose source Enter and its button open', async () => {
     const page = await openChain(1200, '/two-callers.rprof.json');
     try {
       await showFlame(page);
@@ -588,6 +588,21 @@ describe('call tree webview in Chromium', function () {
       assert.equal(await selected.locator('.name').textContent(), 'query');
       assert.equal(await selected.getAttribute('aria-level'), '3');
       assert.match((await selected.getAttribute('title')) ?? '', /\n10\.0 ms in 2 samples, 10\.0 ms in 2 of them running here$/);
+      // Click-to-source from the stack-built tree: the keys are the tree's now, and Enter opens the
+      // revealed node's function, by index; so does its go-to-source button.
+      await page.keyboard.press('Enter');
+      await selected.hover();
+      await selected.locator('.go-to-source').click();
+      await page.waitForFunction(
+        () => (window as unknown as { __messages: { type: string }[] }).__messages.filter((m) => m.type === 'openFunction').length >= 2,
+      );
+      const opened = await page.evaluate(() =>
+        (window as unknown as { __messages: { type: string; function?: number }[] }).__messages.filter((m) => m.type === 'openFunction'),
+      );
+      assert.deepEqual(opened, [
+        { type: 'openFunction', function: 3 },
+        { type: 'openFunction', function: 3 },
+      ]);
     } finally {
       await page.close();
     }

@@ -437,7 +437,11 @@ export class ProfileViewApp {
     if (!this.tree) return;
     this.selectTab('tree');
     this.tree.revealPath(path);
-    this.tree.focus();
+    // The tree's panel is shown by the tabs element's next update: focusing it now, while it is
+    // still hidden, left the keys on the page's body (Enter did not open the revealed node).
+    requestAnimationFrame(() => {
+      if (this.tab === 'tree') this.tree?.focus();
+    });
   }
 
   private openSource(fn: number): void {
