@@ -1,7 +1,8 @@
 // Benchmarks opening the call tree of a deep call chain (function i calls function i + 1), the
 // way the view opens it: parse the file, build the model, the tree, its hot path (the whole
 // chain), expand it and list the rows, and lay out the rows that are drawn. With library
-// frames shown and folded (every 7th frame a site-packages one).
+// frames shown and folded (every 7th frame a site-packages one). Beside them, the same chain as a
+// sampled profile's one stack (the tree built from stacks, src/core/callTree.ts), with all frames.
 //
 //   node bench/callTreeDeep.bench.mjs [depth...] [--limit=seconds]
 //   (defaults 1,000 10,000 100,000; each depth runs in its own worker, stopped after the
@@ -51,6 +52,16 @@ async function measure({ coreFile, depth }) {
     });
     results.modes.push({ foldLibraries, openTime, hot: open.hot, rows: open.rows });
   }
+  // The chain as one sampled stack through every level (a sample at the deepest frame).
+  const frames = document.profile.functions.map((_, i) => i);
+  const stacks = [[frames, frames.map(() => 1), false, depth * 1e-6, 0, 1]];
+  const [openTime, open] = timed(() => {
+    const tree = new core.CallTree(model, { threshold: 0.005 }, stacks);
+    const hot = core.requestHotPath(tree);
+    const rows = tree.visibleRows(core.expandHotPath(tree, hot[0]));
+    return { hot: hot.length, rows: rows.length };
+  });
+  results.modes.push({ foldLibraries: false, openTime, hot: open.hot, rows: open.rows });
   parentPort.postMessage(results);
 }
 
@@ -61,7 +72,7 @@ async function main() {
   const depths = args.filter((a) => !a.startsWith('--')).map(Number);
   const coreFile = await bundleDeepCore();
   try {
-    console.log(`depth     parse    model  | open, all frames     | open, library folded`);
+    console.log(`depth     parse    model  | open, all frames     | open, library folded | open, sampled stack`);
     for (const depth of depths.length ? depths : [1_000, 10_000, 100_000]) {
       const worker = new Worker(fileURLToPath(import.meta.url), { workerData: { coreFile, depth }, resourceLimits: { maxOldGenerationSizeMb: 4096 } });
       const outcome = await new Promise((resolve) => {

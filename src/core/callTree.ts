@@ -24,8 +24,19 @@
  * With library folding the same rules apply to the split computed in libraryFolding.ts:
  * a node's children are the app functions it reaches through hidden frames, and its own
  * time includes the hidden frames' time that leads to no app code.
+ *
+ * A sampled profile's tree is built from its stacks instead (pass them to the constructor),
+ * and nothing in it is an estimate: a node is a path of functions from a root as the samples
+ * recorded it, its total the wall time of the stacks through that path, its own time that of
+ * the running stacks ending there, cc = nc its number of samples. It is the flame graph's
+ * trie (flameFromStacks, with the same folding rule), so the two views always agree: a
+ * function that recurs is a node again at each level (a path, not a recursive leaf), and an
+ * asyncio request's time waiting at an await is an "awaiting" row under the frame that waited,
+ * never that function's own time. Building it is linear in the total length of the stacks.
  */
-import { LibraryFolder } from './libraryFolding';
+import { flameFromStacks, functionPath, type FlameGraph, type FlameNode } from './flameGraph';
+import { LibraryFolder, isShownWhenFolding } from './libraryFolding';
+import type { SampledStack } from './profileFormat';
 import type { ProfileModel } from './profileModel';
 import { directSplit, type TimeSplit } from './timeSplit';
 import { PathMarks, childNodeId, type PathNode } from './treePaths';
@@ -84,7 +95,21 @@ export interface OtherNode extends NodeBase {
   readonly functions: number[];
 }
 
-export type CallTreeNode = FunctionNode | OtherNode;
+/**
+ * Sampled profiles only: the time an asyncio request spent suspended at an await of its
+ * parent's frame (at the roots: awaiting outside any frame of its own). Its total is all own
+ * time; it has no children.
+ */
+export interface AwaitingNode extends NodeBase {
+  readonly kind: 'awaiting';
+}
+
+export type CallTreeNode = FunctionNode | OtherNode | AwaitingNode;
+
+/** For the view's legend and the awaiting rows' tooltip. */
+export const AWAITING_NOTE =
+  'The request was suspended at an await of the frame above (asyncio): waiting, not running its own code. ' +
+  'Work handed to other threads shows here too, at the await that waits for it.';
 
 export interface VisibleRow {
   node: CallTreeNode;
@@ -123,6 +148,10 @@ export function otherNodeId(parentId: string | null): string {
   return parentId === null ? 'other' : `${parentId}/other`;
 }
 
+export function awaitingNodeId(parentId: string | null): string {
+  return parentId === null ? 'awaiting' : `${parentId}/awaiting`;
+}
+
 export class CallTree {
   readonly options: CallTreeOptions;
   /** By function: a function's split is the same under every node of it. */
@@ -134,19 +163,48 @@ export class CallTree {
   private readonly marks: PathMarks;
   /** What every node reads its lazy fields from: one object, rather than closures per node. */
   private readonly nodeContext: NodeContext;
+  /** A sampled profile's paths (see the top of this file); undefined for cProfile's pairs. */
+  private readonly stackPaths?: FlameGraph;
+  private readonly stacks?: readonly SampledStack[];
+  /** Awaiting rows made so far, by id. */
+  private readonly awaitingNodes = new Map<string, AwaitingNode>();
+  /** Sampled profiles: each function's heaviest frame in the paths without folding (heaviestPathTo). */
+  private heaviestFrames?: (FlameNode | undefined)[];
+  /** Seconds the fractions are of: the profiled time, or for stacks all their sampled time. */
+  readonly totalTime: number;
 
+  /**
+   * stacks: a sampled profile's stacks (ProfileData.stacks), to build the exact tree of the
+   * paths they recorded rather than the apportioned one of the model's caller→callee pairs.
+   */
   constructor(
     readonly model: ProfileModel,
     options: Partial<CallTreeOptions> = {},
+    stacks?: readonly SampledStack[],
   ) {
     this.options = { ...DEFAULT_CALL_TREE_OPTIONS, ...options };
     this.marks = new PathMarks(model.functions.length);
-    this.nodeContext = { layout: (entry) => this.layout(entry), totalTime: model.totalTime };
+    if (stacks) {
+      this.stacks = stacks;
+      this.stackPaths = flameFromStacks(model, stacks, { foldLibraries: this.options.foldLibraries });
+    }
+    // The flame graph's whole: each row's share reads the same in both views.
+    this.totalTime = this.stackPaths ? this.stackPaths.root.total : model.totalTime;
+    this.nodeContext = { layout: (entry) => this.layout(entry), totalTime: this.totalTime };
+  }
+
+  /** True when built from a sampled profile's stacks: every node is measured, cc and nc are samples. */
+  get sampled(): boolean {
+    return this.stackPaths !== undefined;
   }
 
   /** Every root, costliest first (not grouped by the threshold). */
   roots(): FunctionNode[] {
     if (!this.rootNodes) {
+      if (this.stackPaths) {
+        this.rootNodes = this.stackPaths.root.children.filter(isFunctionFrame).map((frame) => this.addFrameEntry(null, frame));
+        return this.rootNodes;
+      }
       this.rootNodes = this.model.roots.map((fn) => {
         const info = this.model.functions[fn];
         return this.addEntry(null, fn, info.ct, info.cc, info.nc, true, false);
@@ -173,7 +231,78 @@ export class CallTree {
       const parentId = id === 'other' ? null : id.slice(0, -'/other'.length);
       return this.shownChildren(parentId).find((n) => n.id === id);
     }
+    if (id === 'awaiting' || id.endsWith('/awaiting')) return this.awaitingChild(id === 'awaiting' ? null : id.slice(0, -'/awaiting'.length));
     return this.entry(id);
+  }
+
+  /**
+   * Sampled profiles: the path (function indices from a root) of the node where fn costs most,
+   * what search reveals; with folding, where fn is hidden, the path of the nodes its time went
+   * to. null when no stack has fn, and for cProfile trees (search.ts revealPath: there the
+   * best path is worked out from the pairs). Every such path exists in the tree, which a path
+   * chained from the pairs need not: handler→a→query and b→query→execute make no a→query→execute.
+   */
+  heaviestPathTo(fn: number): number[] | null {
+    if (!this.stacks || !this.stackPaths) return null;
+    if (!this.heaviestFrames) {
+      const graph = this.options.foldLibraries ? flameFromStacks(this.model, this.stacks) : this.stackPaths;
+      const best: (FlameNode | undefined)[] = new Array(this.model.functions.length);
+      // Heaviest children first, so that on a tie the path drawn first (leftmost) wins.
+      const pending = [graph.root];
+      while (pending.length) {
+        const frame = pending.pop()!;
+        if (frame.kind === 'function' && !(frame.total <= (best[frame.fn]?.total ?? -1))) best[frame.fn] = frame;
+        for (let i = frame.children.length - 1; i >= 0; i--) pending.push(frame.children[i]);
+      }
+      this.heaviestFrames = best;
+    }
+    const frame = this.heaviestFrames[fn];
+    if (!frame) return null;
+    const path = functionPath(frame);
+    return this.options.foldLibraries ? path.filter((f, i) => i === 0 || isShownWhenFolding(this.model, f)) : path;
+  }
+
+  /**
+   * Sampled profiles: the samples of a node's path that ended there, running (its own time's
+   * samples; an awaiting row's are all its own); 0 for cProfile trees and unknown ids.
+   */
+  ownSamples(id: string): number {
+    const node = this.node(id);
+    if (node?.kind === 'awaiting') return node.nc;
+    const frame = node?.kind === 'function' ? this.entries.get(node.id)?.frame : undefined;
+    if (!frame) return 0;
+    let below = 0;
+    for (const child of frame.children) below += child.samples;
+    return frame.samples - below;
+  }
+
+  /**
+   * Sampled profiles: the awaiting row under a node (under the roots when parentId is null),
+   * if the request ever waited right there; undefined otherwise and for cProfile trees.
+   */
+  awaitingChild(parentId: string | null): AwaitingNode | undefined {
+    if (!this.stackPaths) return undefined;
+    const id = awaitingNodeId(parentId);
+    const known = this.awaitingNodes.get(id);
+    if (known) return known;
+    const parent = parentId === null ? undefined : this.entry(parentId);
+    if (parentId !== null && !parent) return undefined;
+    const frame = (parent ? parent.frame : this.stackPaths.root)?.children.find((c) => c.kind === 'awaiting');
+    if (!frame) return undefined;
+    const { totalTime } = this;
+    const node: AwaitingNode = {
+      kind: 'awaiting',
+      id,
+      parentId,
+      depth: parent ? parent.depth + 1 : 0,
+      total: frame.total,
+      own: frame.total,
+      cc: frame.samples,
+      nc: frame.samples,
+      fraction: totalTime > 0 ? frame.total / totalTime : 0,
+    };
+    this.awaitingNodes.set(id, node);
+    return node;
   }
 
   /** The node at this path of function indices from a root; undefined if there is none. */
@@ -222,8 +351,18 @@ export class CallTree {
    * the hot path). A single small sibling stays as it is: "other (1 function)" hides nothing.
    */
   shownChildren(parentId: string | null, keep: ReadonlySet<string> = new Set()): CallTreeNode[] {
+    const functions = this.groupedChildren(parentId, keep);
+    // Awaiting is never grouped into "other": it is not a function, and there is one at most.
+    const awaiting = this.awaitingChild(parentId);
+    if (!awaiting) return functions;
+    const at = functions.findIndex((n) => n.kind === 'other' || n.total < awaiting.total);
+    return at < 0 ? [...functions, awaiting] : [...functions.slice(0, at), awaiting, ...functions.slice(at)];
+  }
+
+  /** The function children, those under the threshold grouped into "other" (see shownChildren). */
+  private groupedChildren(parentId: string | null, keep: ReadonlySet<string>): CallTreeNode[] {
     const all = parentId === null ? this.roots() : this.children(parentId);
-    const limit = this.options.threshold * this.model.totalTime;
+    const limit = this.options.threshold * this.totalTime;
     if (!(limit > 0)) return all;
     const small = all.filter((n) => n.total < limit && !keep.has(n.id));
     if (small.length < 2) return all;
@@ -317,6 +456,8 @@ export class CallTree {
   }
 
   private computeChildren(parent: TreeNode): FunctionNode[] {
+    // Sorted already, costliest first as sortNodes would.
+    if (parent.frame) return parent.frame.children.filter(isFunctionFrame).map((frame) => this.addFrameEntry(parent, frame));
     if (parent.recursive) return [];
     const { scales } = this.layout(parent, true);
     const callees = this.split(parent.fn).callees;
@@ -338,7 +479,27 @@ export class CallTree {
    * a node with thousands of children lays out only the rows that are drawn.
    */
   private addEntry(parent: TreeNode | null, fn: number, total: number, cc: number, nc: number, exact: boolean, recursive: boolean): TreeNode {
-    const node = new TreeNode(childNodeId(parent, fn), parent, fn, total, cc, nc, exact, recursive, this.entries.size, this.nodeContext);
+    const node = new TreeNode(childNodeId(parent, fn), parent, fn, total, cc, nc, exact, recursive, this.entries.size, this.nodeContext, null);
+    this.entries.set(node.id, node);
+    return node;
+  }
+
+  /** A node of a sampled profile's paths: measured, laid out from its frame at once. */
+  private addFrameEntry(parent: TreeNode | null, frame: FlameNode): TreeNode {
+    const node = new TreeNode(
+      childNodeId(parent, frame.fn),
+      parent,
+      frame.fn,
+      frame.total,
+      frame.samples,
+      frame.samples,
+      true,
+      false,
+      this.entries.size,
+      this.nodeContext,
+      frame,
+    );
+    node.setLayout(frame.self, frame.children.length > 0, UNSCALED, false);
     this.entries.set(node.id, node);
     return node;
   }
@@ -419,6 +580,8 @@ class TreeNode implements FunctionNode, PathNode, Layout {
     /** The node's number in its tree, for the short ids of deep nodes. */
     readonly serial: number,
     context: NodeContext,
+    /** Sampled profiles: the node's place in the stacks' paths; null for cProfile trees. */
+    readonly frame: FlameNode | null,
   ) {
     this.depth = parent ? parent.depth + 1 : 0;
     this.#context = context;
@@ -470,6 +633,10 @@ class TreeNode implements FunctionNode, PathNode, Layout {
     const { kind, id, parentId, depth, fn, total, own, cc, nc, fraction, exact, recursive, hasChildren } = this;
     return { kind, id, parentId, depth, fn, total, own, cc, nc, fraction, exact, recursive, hasChildren };
   }
+}
+
+function isFunctionFrame(frame: FlameNode): boolean {
+  return frame.kind === 'function';
 }
 
 function sortNodes(nodes: FunctionNode[]): FunctionNode[] {

@@ -10,8 +10,14 @@
  * Self-calls are left out (they bring no time from outside); a caller already in the chain
  * is shown as a recursive leaf that never expands. Linear in the depth, as the call tree is
  * (treePaths.ts): a chain of callers can be 100,000 long.
+ *
+ * A sampled profile's callers come from its stacks instead (sampledFunctions.ts callerPaths):
+ * each chain is measured on the stacks that had it above the function's outermost call, so
+ * nothing is apportioned and cc = nc are samples.
  */
+import type { SampledStack } from './profileFormat';
 import type { ProfileModel } from './profileModel';
+import { callerPaths, type CallerPath } from './sampledFunctions';
 import { PathMarks, childNodeId, type PathNode } from './treePaths';
 
 export interface CallerNode {
@@ -48,6 +54,8 @@ interface Link extends PathNode {
   readonly serial: number;
   readonly node: CallerNode;
   readonly parent: Link | null;
+  /** Sampled profiles: the node's chain in the stacks. */
+  readonly path?: CallerPath;
 }
 
 export class CallersTree {
@@ -55,12 +63,26 @@ export class CallersTree {
   private readonly expanded = new Map<string, CallerNode[]>();
   /** The functions in the chain of the node being expanded. */
   private readonly marks: PathMarks;
+  /** Seconds the fractions are of. */
+  private readonly totalTime: number;
 
+  /**
+   * stacks: a sampled profile's stacks, to read the callers from (exact); totalTime then the
+   * seconds shares of the request are of (all the stacks' time, as in the call tree).
+   */
   constructor(
     readonly model: ProfileModel,
     readonly target: number,
+    stacks?: readonly SampledStack[],
+    totalTime = model.totalTime,
   ) {
     this.marks = new PathMarks(model.functions.length);
+    this.totalTime = totalTime;
+    if (stacks) {
+      const path = callerPaths(stacks, target);
+      this.addLink(null, this.pathNode(null, path), path);
+      return;
+    }
     const f = model.functions[target];
     this.addLink(null, {
       id: String(target),
@@ -69,7 +91,7 @@ export class CallersTree {
       fn: target,
       time: f.ct,
       shareOfTarget: 1,
-      fraction: model.totalTime > 0 ? f.ct / model.totalTime : 0,
+      fraction: totalTime > 0 ? f.ct / totalTime : 0,
       cc: f.cc,
       nc: f.nc,
       exact: true,
@@ -89,6 +111,12 @@ export class CallersTree {
     if (known) return known;
     const link = this.link(id);
     if (!link || link.node.recursive) return [];
+    if (link.path) {
+      // Sorted already, as below.
+      const result = link.path.children.map((path) => this.addLink(link, this.pathNode(link, path), path));
+      this.expanded.set(id, result);
+      return result;
+    }
     const node = link.node;
     const chain = this.marks.pathOf(link);
     const edges = this.outsideCallers(node.fn);
@@ -110,7 +138,7 @@ export class CallersTree {
         fn: edge.caller,
         time,
         shareOfTarget: this.root().time > 0 ? time / this.root().time : 0,
-        fraction: this.model.totalTime > 0 ? time / this.model.totalTime : 0,
+        fraction: this.totalTime > 0 ? time / this.totalTime : 0,
         cc: edge.cc,
         nc: edge.nc,
         exact: exact && !recursive,
@@ -146,9 +174,28 @@ export class CallersTree {
     return link;
   }
 
-  private addLink(parent: Link | null, node: CallerNode): CallerNode {
-    this.links.set(node.id, { id: node.id, fn: node.fn, depth: node.depth, serial: this.links.size, node, parent });
+  private addLink(parent: Link | null, node: CallerNode, path?: CallerPath): CallerNode {
+    this.links.set(node.id, { id: node.id, fn: node.fn, depth: node.depth, serial: this.links.size, node, parent, path });
     return node;
+  }
+
+  /** A sampled profile's node: a chain of callers as the stacks recorded it, measured. */
+  private pathNode(parent: Link | null, path: CallerPath): CallerNode {
+    const targetTime = parent ? this.root().time : path.time;
+    return {
+      id: childNodeId(parent, path.fn),
+      parentId: parent ? parent.id : null,
+      depth: parent ? parent.depth + 1 : 0,
+      fn: path.fn,
+      time: path.time,
+      shareOfTarget: targetTime > 0 ? path.time / targetTime : 0,
+      fraction: this.totalTime > 0 ? path.time / this.totalTime : 0,
+      cc: path.samples,
+      nc: path.samples,
+      exact: true,
+      recursive: false,
+      hasCallers: path.children.length > 0,
+    };
   }
 
   /** The rows on screen: the function, then the callers of every expanded node, depth first. */

@@ -1,8 +1,11 @@
 /**
  * The flat function table: one row per profiled function with its recorded numbers (these
- * are exact, unlike the call tree's apportioned times), sortable by any column.
+ * are exact, unlike the call tree's apportioned times), sortable by any column. A sampled
+ * profile's rows are read from its stacks (sampledFunctions.ts): samples where cProfile has
+ * calls, and time waiting at an await apart from own time.
  */
 import type { FunctionInfo, FunctionKind, ProfileModel } from './profileModel';
+import type { SampledFunctionFigures } from './sampledFunctions';
 
 export interface FunctionRow {
   fn: number;
@@ -13,9 +16,11 @@ export interface FunctionRow {
   total: number;
   ownFraction: number;
   totalFraction: number;
-  /** Primitive (non-recursive) and total calls. */
+  /** Primitive (non-recursive) and total calls; for a sampled profile both are its samples. */
   cc: number;
   nc: number;
+  /** Sampled profiles: seconds an asyncio request waited at one of the function's awaits (not in own). */
+  awaiting?: number;
   file: string;
   line: number;
   /** "file:line", or "" for built-ins, which have neither. */
@@ -28,25 +33,32 @@ export interface FunctionRow {
 export type FunctionColumn = 'name' | 'own' | 'total' | 'calls' | 'primitiveCalls' | 'location' | 'module' | 'kind';
 export type SortDirection = 'ascending' | 'descending';
 
-export function functionRows(model: ProfileModel): FunctionRow[] {
-  const totalTime = model.totalTime;
+/** sampled: a sampled profile's figures from its stacks, which the rows then show. */
+export function functionRows(model: ProfileModel, sampled?: SampledFunctionFigures): FunctionRow[] {
+  const totalTime = sampled ? sampled.totalTime : model.totalTime;
   const fraction = (seconds: number) => (totalTime > 0 ? seconds / totalTime : 0);
-  return model.functions.map((f) => ({
-    fn: f.index,
-    name: f.displayName,
-    own: f.tt,
-    total: f.ct,
-    ownFraction: fraction(f.tt),
-    totalFraction: fraction(f.ct),
-    cc: f.cc,
-    nc: f.nc,
-    file: f.file,
-    line: f.line,
-    location: functionLocation(f),
-    module: f.module,
-    kind: f.kind,
-    hasSource: f.hasSource,
-  }));
+  return model.functions.map((f) => {
+    const own = sampled ? sampled.own[f.index] : f.tt;
+    const total = sampled ? sampled.total[f.index] : f.ct;
+    const row: FunctionRow = {
+      fn: f.index,
+      name: f.displayName,
+      own,
+      total,
+      ownFraction: fraction(own),
+      totalFraction: fraction(total),
+      cc: sampled ? sampled.samples[f.index] : f.cc,
+      nc: sampled ? sampled.samples[f.index] : f.nc,
+      file: f.file,
+      line: f.line,
+      location: functionLocation(f),
+      module: f.module,
+      kind: f.kind,
+      hasSource: f.hasSource,
+    };
+    if (sampled) row.awaiting = sampled.awaiting[f.index];
+    return row;
+  });
 }
 
 /** "file:line", or "" for a built-in. */

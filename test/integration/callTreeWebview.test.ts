@@ -13,7 +13,9 @@ import { createRequire } from 'node:module';
 import { extname, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { makeDeepChainText } from '../support/makeDeepChain.mjs';
+import { DEBIAN_PATHS, documentHeader, profileDocumentText } from '../support/profileDocument.mjs';
 import type { ProfileData } from '../../src/core/profileFormat';
+import { sampled as stack, sampledData, sampledFn } from '../unit/sampledSamples';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const DIST = join(ROOT, 'dist', 'webview');
@@ -94,6 +96,18 @@ function sampledChain(depth: number): string {
   return `${JSON.stringify(first).slice(0, -1)},\n${JSON.stringify(rest).slice(1)}\n`;
 }
 
+/**
+ * A sampled profile in which query has two callers that spend its time differently (as in
+ * test/unit/callTreeStacks.test.ts): from the pairs the tree would split query's time between
+ * them and mark it `~`; from the stacks it is exact. view_a also waits 3 ms at an await.
+ */
+function sampledTwoCallers(): string {
+  const functions = ['handler', 'view_a', 'view_b', 'query', 'execute'].map((name) => sampledFn(`/app/${name}.py`, name));
+  const data = sampledData(functions, [stack([0, 1, 3, 4], 30, 5), stack([0, 2, 3], 10, 2), stack([0, 1], 3, 1, true), stack([0], 2, 1)]);
+  const header = documentHeader(data, { id: 'sampled-two-callers', engine: 'sample', profiledMs: 45 });
+  return profileDocumentText(header, data, DEBIAN_PATHS).replace('"version":1,', '"version":2,');
+}
+
 describe('call tree webview in Chromium', function () {
   this.timeout(60_000);
   let server: Server;
@@ -104,6 +118,15 @@ describe('call tree webview in Chromium', function () {
   // A name and a file with a right-to-left override: drawn as it is, "level_2" would read reversed.
   const bidi = makeDeepChainText(4).replaceAll('"name":"level_2","qualname":"level_2"', '"name":"gpj.\\u202Eexe","qualname":"gpj.\\u202Eexe"');
   const sampled = sampledChain(8);
+  const twoCallers = sampledTwoCallers();
+
+  const profiles: Record<string, string> = {
+    '/deep.rprof.json': chain,
+    '/siblings.rprof.json': siblings,
+    '/bidi.rprof.json': bidi,
+    '/sampled.rprof.json': sampled,
+    '/two-callers.rprof.json': twoCallers,
+  };
 
   before(async function () {
     if (!existsSync(CHROMIUM)) this.skip(); // set CHROMIUM_PATH; CI installs Debian's chromium
@@ -113,9 +136,9 @@ describe('call tree webview in Chromium', function () {
       if (name === '/') {
         response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
         response.end(PAGE);
-      } else if (name === '/deep.rprof.json' || name === '/siblings.rprof.json' || name === '/bidi.rprof.json' || name === '/sampled.rprof.json') {
+      } else if (name in profiles) {
         response.writeHead(200, { 'content-type': 'application/json' });
-        response.end(name === '/deep.rprof.json' ? chain : name === '/bidi.rprof.json' ? bidi : name === '/sampled.rprof.json' ? sampled : siblings);
+        response.end(profiles[name]);
       } else if (/^\/[\w.-]+$/.test(name) && existsSync(join(DIST, name))) {
         response.writeHead(200, { 'content-type': TYPES[extname(name)] ?? 'application/octet-stream' });
         response.end(readFileSync(join(DIST, name)));
@@ -499,6 +522,87 @@ describe('call tree webview in Chromium', function () {
       await page.waitForFunction(() => /1 matching frame, 75% of the request/.test(document.querySelector('.flame-status')?.textContent ?? ''));
       await page.click('.flame-toolbar .flame-button:nth-child(2)');
       await page.waitForFunction(() => (window as unknown as { __state?: { flame?: { orientation: string } } }).__state?.flame?.orientation === 'flame');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('shows a sampled profile’s tree from its stacks: no estimate marks, samples, and where the request waited', async () => {
+    const page = await openChain(1200, '/two-callers.rprof.json');
+    const tree = 'vscode-tab-panel[data-tab="tree"]';
+    const rowOf = (level: number, name: string) =>
+      page.locator(`${tree} .vrow:not([hidden])[aria-level="${level}"]`, { has: page.locator('.name', { hasText: new RegExp(`^${name}$`) }) });
+    try {
+      await rowOf(2, 'view_b').locator('.twisty').click();
+      const queryUnderB = rowOf(3, 'query').filter({ hasNotText: '30.0 ms' });
+      await queryUnderB.waitFor();
+      const seen = await page.evaluate((tree) => {
+        // A cell's text as drawn: without its hidden parts (the estimate mark is there, hidden, on exact rows).
+        const shown = (cell: Element) => [...cell.childNodes].map((n) => (n instanceof HTMLElement && n.hidden ? '' : n.textContent)).join('');
+        const rows = [...document.querySelectorAll(`${tree} .vrow:not([hidden])`)];
+        return {
+          rows: rows.map((r) =>
+            [r.getAttribute('aria-level'), r.querySelector('.name')?.textContent, ...[...r.querySelectorAll(':scope > .num')].map(shown)].join(' '),
+          ),
+          marks: rows.filter((r) => r.querySelector('.estimate-mark:not([hidden])')).length,
+          columns: document.querySelector(`${tree} .tree-columns`)?.textContent,
+          legend: document.querySelector(`${tree} .legend`)?.textContent,
+        };
+      }, tree);
+      assert.deepEqual(
+        seen.rows,
+        [
+          '1 handler 45.0 ms 2.0 ms 9',
+          '2 view_a 33.0 ms 0.0 ms 6',
+          '3 query 30.0 ms 0.0 ms 5',
+          '4 execute 30.0 ms 30.0 ms 5',
+          '3 awaiting 3.0 ms 3.0 ms 1',
+          '2 view_b 10.0 ms 0.0 ms 2',
+          '3 query 10.0 ms 10.0 ms 2',
+        ],
+        'query under each view has its own stacks’ time (from the pairs: 7.5 ms and 2.5 ms of own time)',
+      );
+      assert.equal(seen.marks, 0, 'no row is marked as an estimate');
+      assert.match(seen.columns ?? '', /Own\s*Samples/);
+      assert.match(seen.legend ?? '', /^Times from 9 samples at 200 Hz \(longest gap 6\.30 ms\): exact paths/);
+      assert.doesNotMatch(seen.legend ?? '', /estimate/);
+      assert.match(seen.legend ?? '', /awaiting: suspended at an await/);
+      assert.equal(await queryUnderB.getAttribute('title'), 'query\n/app/query.py:10\n10.0 ms in 2 samples, 10.0 ms in 2 of them running here');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('shows a sampled frame in the call tree on the same path (T in the Flame tab), whose source Enter and its button open', async () => {
+    const page = await openChain(1200, '/two-callers.rprof.json');
+    try {
+      await showFlame(page);
+      // The icicle's row 3 at 80% of the width: query under view_b (view_a's 33 ms of 45 come first).
+      const query = await rowPoint(page, 3, 0.8);
+      await page.mouse.click(query.x, query.y);
+      assert.deepEqual(await page.locator('.flame-crumb').allTextContents(), ['all', 'handler', 'view_b', 'query']);
+      await page.focus('.flame-viewport');
+      await page.keyboard.press('t');
+      await page.waitForFunction(() => JSON.stringify((window as unknown as { __state?: { selectedPath?: number[] } }).__state?.selectedPath) === '[0,2,3]');
+      const selected = page.locator('vscode-tab-panel[data-tab="tree"] .vrow.selected');
+      assert.equal(await selected.locator('.name').textContent(), 'query');
+      assert.equal(await selected.getAttribute('aria-level'), '3');
+      assert.match((await selected.getAttribute('title')) ?? '', /\n10\.0 ms in 2 samples, 10\.0 ms in 2 of them running here$/);
+      // Click-to-source from the stack-built tree: the keys are the tree's now, and Enter opens the
+      // revealed node's function, by index; so does its go-to-source button.
+      await page.keyboard.press('Enter');
+      await selected.hover();
+      await selected.locator('.go-to-source').click();
+      await page.waitForFunction(
+        () => (window as unknown as { __messages: { type: string }[] }).__messages.filter((m) => m.type === 'openFunction').length >= 2,
+      );
+      const opened = await page.evaluate(() =>
+        (window as unknown as { __messages: { type: string; function?: number }[] }).__messages.filter((m) => m.type === 'openFunction'),
+      );
+      assert.deepEqual(opened, [
+        { type: 'openFunction', function: 3 },
+        { type: 'openFunction', function: 3 },
+      ]);
     } finally {
       await page.close();
     }

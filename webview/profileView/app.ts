@@ -11,7 +11,7 @@ import { applyDefinitionLines } from '../../src/core/definitionLine';
 import { isSampled, type ProfileDocument } from '../../src/core/profileFormat';
 import { parseProfileDocument } from '../../src/core/profileHeader';
 import { buildProfileModel, type ProfileModel } from '../../src/core/profileModel';
-import { revealPath, searchFunctions, type SearchMatch, type SearchResult } from '../../src/core/search';
+import { searchFunctions, type SearchMatch, type SearchResult } from '../../src/core/search';
 import { PageChannel, type ChannelHandlers } from '../../src/core/webviewChannel';
 import {
   VIEW_TABS,
@@ -191,16 +191,23 @@ export class ProfileViewApp {
 
     const changed = () => this.changed();
     const openSource = (fn: number) => this.openSource(fn);
-    this.tree = new TreeTab(model, { openSource, changed: () => this.onTreeChange() });
-    this.functions = new FunctionsTab(model, saved?.functionsSort ?? DEFAULT_FUNCTIONS_SORT, {
-      openSource,
-      selectFunction: (fn) => {
-        this.selectedFunction = fn;
-        changed();
+    const profile = doc.profile;
+    const sampled = isSampled(profile) ? { stacks: profile.stacks, sampling: profile.sampling } : undefined;
+    this.tree = new TreeTab(model, { openSource, changed: () => this.onTreeChange() }, sampled);
+    this.functions = new FunctionsTab(
+      model,
+      saved?.functionsSort ?? DEFAULT_FUNCTIONS_SORT,
+      {
+        openSource,
+        selectFunction: (fn) => {
+          this.selectedFunction = fn;
+          changed();
+        },
+        changed,
       },
-      changed,
-    });
-    this.callers = new CallersTab(model, { openSource, changed });
+      sampled,
+    );
+    this.callers = new CallersTab(model, { openSource, changed }, sampled);
     this.flame = new FlameTab(model, flameSource(doc, model), this.hideLibraryFrames, isFlameSettings(saved?.flame) ? saved.flame : DEFAULT_FLAME_SETTINGS, {
       openSource,
       showInTree: (path) => this.showPathInTree(path),
@@ -406,7 +413,7 @@ export class ProfileViewApp {
   /** Reveals a search match's node; its path is worked out only now (it can be very long). */
   private revealMatch(match: SearchMatch): void {
     if (!this.model || !this.tree) return;
-    const path = revealPath(this.model, match.fn, this.hideLibraryFrames);
+    const path = this.tree.pathToReveal(match.fn);
     if (path) this.tree.revealPath(path);
   }
 
@@ -428,7 +435,7 @@ export class ProfileViewApp {
       return;
     }
     if (!this.model.functions[fn]) return;
-    const path = revealPath(this.model, fn, this.hideLibraryFrames);
+    const path = this.tree.pathToReveal(fn);
     if (!path) return;
     this.selectTab('tree');
     this.tree.revealPath(path);
@@ -440,7 +447,11 @@ export class ProfileViewApp {
     if (!this.tree) return;
     this.selectTab('tree');
     this.tree.revealPath(path);
-    this.tree.focus();
+    // The tree's panel is shown by the tabs element's next update: focusing it now, while it is
+    // still hidden, left the keys on the page's body (Enter did not open the revealed node).
+    requestAnimationFrame(() => {
+      if (this.tab === 'tree') this.tree?.focus();
+    });
   }
 
   private openSource(fn: number): void {

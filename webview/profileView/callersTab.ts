@@ -1,7 +1,8 @@
 /**
  * The Callers tab: bottom-up for the selected function (src/core/callers.ts). The function is
  * at the top; below it, who called it and how much of its time came from each caller,
- * expandable up to the entry point.
+ * expandable up to the entry point. A sampled profile's callers come from its stacks: measured
+ * chains, samples instead of calls, no estimate marks.
  */
 import { CallersTree, type CallerNode } from '../../src/core/callers';
 import { ESTIMATE_NOTE } from '../../src/core/callTree';
@@ -9,7 +10,10 @@ import { visibleText } from '../../src/core/displayText';
 import { formatMs, formatPercent } from '../../src/core/format';
 import { heatCss } from '../../src/core/heat';
 import type { ProfileModel } from '../../src/core/profileModel';
+import { formatSampledMs, sampledTimeLine, samplingSummary } from '../../src/core/sampledFigures';
+import { stacksTime } from '../../src/core/sampledFunctions';
 import { element } from './dom';
+import type { SampledSource } from './treeTab';
 import { createTreeRow, setRowDepth, showFunction, type TreeRowParts } from './treeRow';
 import { VirtualList } from './virtualList';
 
@@ -36,10 +40,15 @@ export class CallersTab {
   /** The inner elements of each pooled row element, made once (createTreeRow). */
   private readonly parts = new WeakMap<HTMLElement, TreeRowParts>();
 
+  /** Sampled profiles: what shares of the request are of (all the stacks' time, as in the call tree). */
+  private readonly sampledTime: number;
+
   constructor(
     private readonly model: ProfileModel,
     private readonly hooks: CallersTabHooks,
+    private readonly sampled?: SampledSource,
   ) {
+    this.sampledTime = sampled ? stacksTime(sampled.stacks) : model.totalTime;
     this.list = new VirtualList(
       {
         count: () => this.rows.length,
@@ -66,15 +75,26 @@ export class CallersTab {
       element('span', {}, 'Caller'),
       element('span', { class: 'num' }, 'Time'),
       element('span', {}, '% of the function'),
-      element('span', { class: 'num' }, 'Calls'),
+      element('span', { class: 'num' }, sampled ? 'Samples' : 'Calls'),
       element('span', {}),
     );
-    const legend = element(
-      'div',
-      { class: 'legend muted' },
-      element('span', {}, 'The first level is recorded by cProfile; further up, time is apportioned among callers '),
-      element('span', { title: ESTIMATE_NOTE }, '(', element('span', { class: 'estimate-mark' }, '~'), ' marks estimates).'),
-    );
+    const legend = sampled
+      ? element(
+          'div',
+          { class: 'legend muted' },
+          element(
+            'span',
+            {},
+            `${samplingSummary(sampled.sampling)}. Each chain of callers is measured on the stacks that had it above the function's outermost call, ` +
+              'so callers add up to the function’s total at every level; nothing is estimated.',
+          ),
+        )
+      : element(
+          'div',
+          { class: 'legend muted' },
+          element('span', {}, 'The first level is recorded by cProfile; further up, time is apportioned among callers '),
+          element('span', { title: ESTIMATE_NOTE }, '(', element('span', { class: 'estimate-mark' }, '~'), ' marks estimates).'),
+        );
     this.element = element('div', { class: 'tab-body' }, this.title, header, this.list.element, legend);
     this.showFunction(null);
   }
@@ -109,7 +129,7 @@ export class CallersTab {
       return;
     }
     if (this.tree?.target === fn && !expanded) return;
-    this.tree = new CallersTree(this.model, fn);
+    this.tree = new CallersTree(this.model, fn, this.sampled?.stacks, this.sampledTime);
     this.generation++;
     this.expanded = new Set(expanded ?? [String(fn)]);
     this.showTitle(fn);
@@ -186,11 +206,12 @@ export class CallersTab {
     showFunction(row, parts, info);
     parts.recursive.hidden = !node.recursive;
     parts.estimate.hidden = node.exact;
-    parts.timeText.data = formatMs(node.time * 1000);
+    parts.timeText.data = (this.sampled ? formatSampledMs : formatMs)(node.time * 1000);
     parts.bar.style.width = `${Math.min(100, node.shareOfTarget * 100)}%`;
     parts.bar.style.backgroundColor = heatCss(node.fraction, 0.55);
     parts.percentText.textContent = formatPercent(node.shareOfTarget);
     parts.calls.textContent = node.cc === node.nc ? String(node.nc) : `${node.cc}/${node.nc}`;
     parts.goToSource.hidden = !info.hasSource;
+    if (this.sampled) row.setAttribute('title', `${row.getAttribute('title') ?? ''}\n${sampledTimeLine(node.time, node.nc, 0, 0)}`);
   }
 }

@@ -4,13 +4,17 @@
  * the matching functions. Enter or double-click opens the source; selecting a row makes it
  * the Callers tab's function. Its rows are listed and sorted only when the tab is first shown
  * (show()): a profile opens on the call tree, and 20,000 functions' rows (100,000 in a deep
- * chain) were a good part of its first paint.
+ * chain) were a good part of its first paint. A sampled profile's rows come from its stacks
+ * (src/core/sampledFunctions.ts): samples instead of calls, and awaiting apart from own time.
  */
 import { visibleText } from '../../src/core/displayText';
 import { formatMs, formatPercent } from '../../src/core/format';
 import { functionLocation, functionRows, sortFunctionRows, type FunctionColumn, type FunctionRow, type SortDirection } from '../../src/core/functionTable';
 import type { ProfileModel } from '../../src/core/profileModel';
+import { formatSampledMs, samplesText, samplingSummary } from '../../src/core/sampledFigures';
+import { sampledFunctionFigures } from '../../src/core/sampledFunctions';
 import { codicon, element, goToSourceButton } from './dom';
+import type { SampledSource } from './treeTab';
 import { VirtualList } from './virtualList';
 
 export interface FunctionsSort {
@@ -27,13 +31,19 @@ interface Column {
   cell(row: FunctionRow): string;
 }
 
-const COLUMNS: Column[] = [
-  { key: 'name', label: 'Function', numeric: false, cell: (r) => r.name },
-  { key: 'own', label: 'Own', numeric: true, cell: (r) => `${formatMs(r.own * 1000)}  ${formatPercent(r.ownFraction)}` },
-  { key: 'total', label: 'Total', numeric: true, cell: (r) => `${formatMs(r.total * 1000)}  ${formatPercent(r.totalFraction)}` },
-  { key: 'calls', label: 'Calls', numeric: true, cell: (r) => (r.cc === r.nc ? String(r.nc) : `${r.cc}/${r.nc}`) },
-  { key: 'location', label: 'File', numeric: false, cell: (r) => r.location || 'built-in' },
-];
+/** The columns; a sampled profile's say samples and round its times to what sampling measures. */
+function columnsFor(sampled: boolean): Column[] {
+  const time = sampled ? formatSampledMs : formatMs;
+  return [
+    { key: 'name', label: 'Function', numeric: false, cell: (r) => r.name },
+    { key: 'own', label: 'Own', numeric: true, cell: (r) => `${time(r.own * 1000)}  ${formatPercent(r.ownFraction)}` },
+    { key: 'total', label: 'Total', numeric: true, cell: (r) => `${time(r.total * 1000)}  ${formatPercent(r.totalFraction)}` },
+    { key: 'calls', label: sampled ? 'Samples' : 'Calls', numeric: true, cell: (r) => (r.cc === r.nc ? String(r.nc) : `${r.cc}/${r.nc}`) },
+    { key: 'location', label: 'File', numeric: false, cell: (r) => r.location || 'built-in' },
+  ];
+}
+
+const NAME_COLUMN = 0;
 
 export interface FunctionsTabHooks {
   openSource(fn: number): void;
@@ -57,17 +67,20 @@ export class FunctionsTab {
   private generation = 0;
   /** The cells of each pooled row element, made once (createFunctionRow). */
   private readonly parts = new WeakMap<HTMLElement, FunctionRowParts>();
+  private readonly columns: Column[];
 
   constructor(
     model: ProfileModel,
     private sort: FunctionsSort,
     private readonly hooks: FunctionsTabHooks,
+    private readonly sampled?: SampledSource,
   ) {
     this.model = model;
+    this.columns = columnsFor(sampled !== undefined);
     this.list = new VirtualList(
       {
         count: () => this.rows.length,
-        createRow: (row) => this.parts.set(row, createFunctionRow(row)),
+        createRow: (row) => this.parts.set(row, createFunctionRow(row, this.columns)),
         render: (i, row, selected) => this.renderRow(i, row, selected),
         key: (i) => `${this.generation}|${this.rows[i].fn}`,
       },
@@ -96,7 +109,7 @@ export class FunctionsTab {
       if (index !== undefined && (event.target as HTMLElement).closest('.go-to-source')) this.hooks.openSource(this.rows[index].fn);
     });
     const header = element('div', { class: 'columns functions-columns', role: 'row' });
-    for (const column of COLUMNS) {
+    for (const column of this.columns) {
       const button = element('button', { type: 'button', class: `sort${column.numeric ? ' num' : ''}`, role: 'columnheader' }, column.label);
       button.addEventListener('click', () => this.sortBy(column.key));
       this.headers.set(column.key, button);
@@ -145,7 +158,7 @@ export class FunctionsTab {
   }
 
   private sortBy(column: FunctionColumn): void {
-    const numeric = COLUMNS.find((c) => c.key === column)?.numeric ?? false;
+    const numeric = this.columns.find((c) => c.key === column)?.numeric ?? false;
     const direction: SortDirection =
       this.sort.column === column ? (this.sort.direction === 'ascending' ? 'descending' : 'ascending') : numeric ? 'descending' : 'ascending';
     this.sort = { column, direction };
@@ -155,19 +168,21 @@ export class FunctionsTab {
 
   private apply(): void {
     if (!this.shown) return;
-    const all = (this.all ??= functionRows(this.model));
+    const sampled = this.sampled;
+    const all = (this.all ??= functionRows(this.model, sampled && sampledFunctionFigures(this.model.functions.length, sampled.stacks)));
     const shown = this.filter ? all.filter((r) => this.filter!.has(r.fn)) : all;
     this.rows = sortFunctionRows(shown, this.sort.column, this.sort.direction);
     this.generation++;
     for (const [key, button] of this.headers) {
       const active = key === this.sort.column;
       button.setAttribute('aria-sort', active ? this.sort.direction : 'none');
-      button.replaceChildren(COLUMNS.find((c) => c.key === key)!.label);
+      button.replaceChildren(this.columns.find((c) => c.key === key)!.label);
       if (active) button.append(codicon(this.sort.direction === 'ascending' ? 'arrow-up' : 'arrow-down'));
     }
-    this.count.textContent = this.filter
-      ? `${this.rows.length} of ${all.length} functions match the search. Times are as recorded (exact): own time, and total time counted once across recursion.`
-      : `${all.length} functions. Times are as recorded (exact): own time, and total time counted once across recursion.`;
+    const times = sampled
+      ? `${samplingSummary(sampled.sampling)}, on whole stacks: own time running at the top of the stack (waiting at an await is not own time), total time on the stack, counted once per sample across recursion.`
+      : 'Times are as recorded (exact): own time, and total time counted once across recursion.';
+    this.count.textContent = this.filter ? `${this.rows.length} of ${all.length} functions match the search. ${times}` : `${all.length} functions. ${times}`;
     this.list.refresh();
   }
 
@@ -176,8 +191,9 @@ export class FunctionsTab {
     if (!parts) return;
     const data = this.rows[index];
     row.className = `vrow functions-row${selected ? ' selected' : ''}`;
-    row.setAttribute('title', data.location ? `${visibleText(data.name)}\n${visibleText(data.location)}` : visibleText(data.name));
-    COLUMNS.forEach((column, i) => {
+    const title = data.location ? `${visibleText(data.name)}\n${visibleText(data.location)}` : visibleText(data.name);
+    row.setAttribute('title', this.sampled ? `${title}\n${sampledRowLine(data)}` : title);
+    this.columns.forEach((column, i) => {
       parts.cells[i].textContent = visibleText(column.cell(data));
     });
     parts.cells[NAME_COLUMN].className = `name kind-${data.kind}`;
@@ -185,7 +201,11 @@ export class FunctionsTab {
   }
 }
 
-const NAME_COLUMN = COLUMNS.findIndex((column) => column.key === 'name');
+/** A sampled row's tooltip line: the samples behind its total, and its time awaiting if any. */
+function sampledRowLine(row: FunctionRow): string {
+  const awaiting = row.awaiting ? `; ${formatSampledMs(row.awaiting * 1000)} of its total waiting at its awaits, not in own` : '';
+  return `on the stack in ${samplesText(row.nc)}${awaiting}`;
+}
 
 /** The elements of a function row that renderRow() updates. */
 interface FunctionRowParts {
@@ -195,8 +215,8 @@ interface FunctionRowParts {
 }
 
 /** Builds a pooled row's cells once: one per column, then the go-to-source button. */
-function createFunctionRow(row: HTMLElement): FunctionRowParts {
-  const cells = COLUMNS.map((column) => element('span', { class: column.numeric ? 'num' : column.key === 'name' ? 'name' : 'where muted', role: 'gridcell' }));
+function createFunctionRow(row: HTMLElement, columns: Column[]): FunctionRowParts {
+  const cells = columns.map((column) => element('span', { class: column.numeric ? 'num' : column.key === 'name' ? 'name' : 'where muted', role: 'gridcell' }));
   const goToSource = goToSourceButton();
   row.append(...cells, element('span', { class: 'actions' }, goToSource));
   return { cells, goToSource };

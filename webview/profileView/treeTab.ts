@@ -3,13 +3,18 @@
  * node splices its rows in (CallTree.rowsBelow) rather than listing the whole tree again, so
  * an expand costs the rows it adds. The hot path is expanded and highlighted on open; search
  * matches are highlighted, and revealing one expands its path and keeps it out of "other".
+ * A sampled profile's tree is built from its stacks: measured, no estimate marks, samples
+ * where cProfile has calls, and the legend says how many samples at what rate.
  */
-import { CallTree, ESTIMATE_NOTE, type CallTreeNode, type VisibleRow } from '../../src/core/callTree';
+import { AWAITING_NOTE, CallTree, ESTIMATE_NOTE, type CallTreeNode, type VisibleRow } from '../../src/core/callTree';
 import { restoreExpansion, saveExpansion } from '../../src/core/expansionState';
 import { formatMs, formatPercent } from '../../src/core/format';
 import { heatCss } from '../../src/core/heat';
 import { expandHotPath, hotPath, requestHotPath } from '../../src/core/hotPath';
+import type { SampledStack, SamplingStats } from '../../src/core/profileFormat';
 import type { ProfileModel } from '../../src/core/profileModel';
+import { formatSampledMs, sampledTimeLine, samplingSummary } from '../../src/core/sampledFigures';
+import { revealPath } from '../../src/core/search';
 import { codicon, element } from './dom';
 import { createTreeRow, setRowDepth, showFunction, type TreeRowParts } from './treeRow';
 import { VirtualList } from './virtualList';
@@ -19,6 +24,15 @@ const TREE_ROW = {
   recursiveTitle: 'Recursive call: this function is already on the path above, so it is not expanded again.',
   ownColumn: true,
 };
+
+/** A sampled profile's stacks and how the sampling went: the tree is built from them. */
+export interface SampledSource {
+  readonly stacks: readonly SampledStack[];
+  readonly sampling: SamplingStats;
+}
+
+/** What the Calls column's header and cells say for a sampled tree: the sampler counts no calls. */
+const SAMPLES_TITLE = 'samples with this path on the stack (the sampler counts no calls)';
 
 export interface TreeTabHooks {
   openSource(fn: number): void;
@@ -59,6 +73,7 @@ export class TreeTab {
   constructor(
     private readonly model: ProfileModel,
     private readonly hooks: TreeTabHooks,
+    private readonly sampled?: SampledSource,
   ) {
     this.list = new VirtualList(
       {
@@ -87,20 +102,13 @@ export class TreeTab {
       element('span', { class: 'num' }, 'Total'),
       element('span', {}, '% of request'),
       element('span', { class: 'num' }, 'Own'),
-      element('span', { class: 'num' }, 'Calls'),
+      sampled ? element('span', { class: 'num', title: SAMPLES_TITLE }, 'Samples') : element('span', { class: 'num' }, 'Calls'),
       element('span', {}),
     );
     const legend = element(
       'div',
       { class: 'legend muted' },
-      element(
-        'span',
-        { title: ESTIMATE_NOTE },
-        element('span', { class: 'estimate-mark' }, '~'),
-        ' estimated where a function has several callers',
-        codicon('info', ESTIMATE_NOTE),
-      ),
-      element('span', {}, codicon('sync'), ' recursive call (shown, not expanded again)'),
+      ...(sampled ? sampledLegend(sampled) : cProfileLegend()),
       element('span', {}, element('span', { class: 'hot-swatch' }), ' hot path'),
       element('span', {}, 'Keys: arrows, Home/End, Enter opens the source, H expands the hot path from the selected node'),
     );
@@ -109,7 +117,7 @@ export class TreeTab {
 
   /** (Re)builds the tree with these options, keeping expansion by node id where it still applies. */
   build(foldLibraries: boolean, threshold: number, restore?: TreeRestore): void {
-    this.tree = new CallTree(this.model, { foldLibraries, threshold });
+    this.tree = new CallTree(this.model, { foldLibraries, threshold }, this.sampled?.stacks);
     this.generation++;
     this.requestHot = requestHotPath(this.tree);
     this.hot = new Set(this.requestHot);
@@ -188,6 +196,16 @@ export class TreeTab {
     this.matches = functions;
     this.generation++;
     this.list.refresh();
+  }
+
+  /**
+   * The path of the node that reveals fn (a search match, "show in call tree" from the call
+   * graph): for a sampled tree where fn costs most among the recorded paths, else search.ts's
+   * best path from the pairs. null when the tree has no node for fn.
+   */
+  pathToReveal(fn: number): number[] | null {
+    if (this.tree.sampled) return this.tree.heaviestPathTo(fn);
+    return revealPath(this.model, fn, this.tree.options.foldLibraries);
   }
 
   /** Reveal the node at this path of function indices from a root (see reveal). */
@@ -336,6 +354,12 @@ export class TreeTab {
       showFunction(row, parts, info);
       parts.recursive.hidden = !node.recursive;
       parts.where.hidden = false;
+    } else if (node.kind === 'awaiting') {
+      parts.name.className = 'name awaiting';
+      parts.name.textContent = 'awaiting';
+      parts.recursive.hidden = true;
+      parts.where.hidden = true;
+      row.setAttribute('title', AWAITING_NOTE);
     } else {
       parts.name.className = 'name other';
       parts.name.textContent = node.kind === 'other' ? `other (${node.functions.length} functions under the threshold)` : '';
@@ -345,14 +369,46 @@ export class TreeTab {
     }
 
     parts.estimate.hidden = !(isFunction && !node.exact);
-    parts.timeText.data = formatMs(node.total * 1000);
+    const time = this.sampled ? formatSampledMs : formatMs;
+    parts.timeText.data = time(node.total * 1000);
     parts.bar.style.width = `${Math.min(100, node.fraction * 100)}%`;
     parts.bar.style.backgroundColor = heatCss(node.fraction, 0.55);
     parts.percentText.textContent = formatPercent(node.fraction);
-    parts.own.textContent = formatMs(node.own * 1000);
+    parts.own.textContent = time(node.own * 1000);
     parts.calls.textContent = node.cc === node.nc ? String(node.nc) : `${node.cc}/${node.nc}`;
     parts.goToSource.hidden = !(isFunction && info?.hasSource);
+    if (this.sampled) {
+      // The samples behind the figures, in the row's tooltip: a sampled time is only as good as they are.
+      parts.calls.title = SAMPLES_TITLE;
+      const samples = sampledTimeLine(node.total, node.nc, node.own, node.kind === 'other' ? 0 : this.tree.ownSamples(node.id));
+      row.setAttribute('title', `${row.getAttribute('title') ?? ''}\n${samples}`.trim());
+    }
   }
+}
+
+/** The legend of a tree built from cProfile's pairs. */
+function cProfileLegend(): HTMLElement[] {
+  return [
+    element(
+      'span',
+      { title: ESTIMATE_NOTE },
+      element('span', { class: 'estimate-mark' }, '~'),
+      ' estimated where a function has several callers',
+      codicon('info', ESTIMATE_NOTE),
+    ),
+    element('span', {}, codicon('sync'), ' recursive call (shown, not expanded again)'),
+  ];
+}
+
+/** The legend of a tree built from stacks: where its times come from, and awaiting if the request ever waited. */
+function sampledLegend({ stacks, sampling }: SampledSource): HTMLElement[] {
+  const note =
+    'Every row is a path the samples recorded: measured, not estimated. Each sample stands for the time since the previous one, ' +
+    'so a time is as good as its samples (in the tooltip): it may be off by about the longest gap.';
+  const parts = [element('span', { class: 'sampling-summary', title: note }, `${samplingSummary(sampling)}: exact paths`, codicon('info', note))];
+  if (stacks.some((s) => s[2]))
+    parts.push(element('span', { title: AWAITING_NOTE }, element('span', { class: 'awaiting' }, 'awaiting'), ': suspended at an await'));
+  return parts;
 }
 
 /** Inserts items into rows at index in place (splice(index, 0, ...items) overflows the argument limit for big expansions). */
