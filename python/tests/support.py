@@ -1,5 +1,6 @@
-"""Shared helpers: run WSGI apps through the middleware in-process and read what it wrote."""
+"""Shared helpers: run WSGI and ASGI apps through the middleware in-process and read what it wrote."""
 
+import asyncio
 import http.client
 import json
 import os
@@ -51,6 +52,30 @@ def call(app: Any, environ: Optional[Dict[str, Any]] = None) -> bytes:
         close = getattr(result, "close", None)
         if close:
             close()
+
+
+def asgi_scope(path: str = "/") -> Dict[str, Any]:
+    """The least HTTP scope the ASGI middleware reads: a GET of path."""
+    return {"type": "http", "method": "GET", "path": path, "headers": []}
+
+
+async def serve_asgi(app: Any, path: str = "/") -> List[Dict[str, Any]]:
+    """Drive an ASGI app like a server, one GET of path with an empty body: the messages it sent."""
+    sent: List[Dict[str, Any]] = []
+
+    async def receive() -> Dict[str, Any]:
+        return {"type": "http.request", "body": b""}
+
+    async def send(message: Dict[str, Any]) -> None:
+        sent.append(message)
+
+    await app(asgi_scope(path), receive, send)
+    return sent
+
+
+def call_asgi(app: Any, path: str = "/") -> List[Dict[str, Any]]:
+    """serve_asgi on an event loop of its own."""
+    return asyncio.run(serve_asgi(app, path))
 
 
 def profile_files(directory: str) -> List[str]:

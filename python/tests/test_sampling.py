@@ -14,6 +14,7 @@ import unittest
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from tests import support  # noqa: F401  (puts the package on sys.path)
+from tests.known_shares import Phases, compute, spin, take_both_paths
 
 from request_profiler.sampling import Sampler
 from request_profiler.sampling.frames import TRUNCATED, awaiting_stack
@@ -21,11 +22,6 @@ from request_profiler.sampling.frames import TRUNCATED, awaiting_stack
 
 def names(stack_row: List[Any], functions: List[Dict[str, Any]]) -> List[str]:
     return [functions[i]["name"] for i in stack_row[0]]
-
-
-def spin_until(deadline: float) -> None:
-    while time.perf_counter() < deadline:
-        pass
 
 
 class ParkedThread:
@@ -252,25 +248,6 @@ class AwaitingStackTest(unittest.TestCase):
         self.assertIsNone(asyncio.run(main()))
 
 
-class Phases:
-    """Real wall time of each phase of a handler, measured as it runs: the truth the
-    sampled shares are checked against (a busy machine stretches phases unevenly)."""
-
-    def __init__(self) -> None:
-        self.seconds: Dict[str, float] = {}
-        self.began = time.perf_counter()
-        self._mark = self.began
-
-    def close(self, phase: str) -> None:
-        now = time.perf_counter()
-        self.seconds[phase] = self.seconds.get(phase, 0.0) + now - self._mark
-        self._mark = now
-
-    def shares(self) -> Dict[str, float]:
-        total = self._mark - self.began
-        return {phase: seconds / total for phase, seconds in self.seconds.items()}
-
-
 class ShareTest(unittest.TestCase):
     """The real sampler thread against handlers whose phases are timed as they run."""
 
@@ -327,28 +304,13 @@ class ShareTest(unittest.TestCase):
         results: Dict[str, Any] = {}
         phases: Dict[str, Phases] = {}
 
-        def compute(seconds: float) -> None:
-            spin_until(time.perf_counter() + seconds)
-
-        def shared_helper(seconds: float) -> None:
-            compute(seconds)
-
-        def first_path(seconds: float) -> None:
-            shared_helper(seconds)
-
-        def second_path(seconds: float) -> None:
-            shared_helper(seconds)
-
         def handler_a(timing: Phases) -> None:
             # About 50 % computing, 30 % sleeping, 20 % in a helper reached by two stacks.
             compute(0.20)
             timing.close("compute")
             time.sleep(0.12)
             timing.close("handler_a:self")  # time.sleep is C code: the time shows on the calling line
-            first_path(0.04)
-            timing.close("first_path")
-            second_path(0.04)
-            timing.close("second_path")
+            take_both_paths(timing, 0.04)
 
         def handler_b(timing: Phases) -> None:
             time.sleep(0.30)
@@ -380,7 +342,7 @@ class ShareTest(unittest.TestCase):
         def unmeasured() -> List[str]:
             # Sleeping and computing as leaves, where CPU clocks exist, for the CPU ratios below.
             return [reason for reason in (
-                self.too_few_samples(name, result, (handler_of(name), "spin_until") if result.cpu_clock else ())
+                self.too_few_samples(name, result, (handler_of(name), "spin") if result.cpu_clock else ())
                 for name, result in sorted(results.items())) if reason]
 
         def handler_of(name: str) -> str:
@@ -398,17 +360,13 @@ class ShareTest(unittest.TestCase):
                 "; ".join(unmeasured()), {name: result.stats() for name, result in sorted(results.items())}))
         for name, result in results.items():
             tables = result.table.tables()
-            truth = phases[name].shares()
-            if name.startswith("a"):
-                truth["compute"] += truth["first_path"] + truth["second_path"]
-                truth["shared_helper"] = truth["first_path"] + truth["second_path"]
-            self.assert_shares(result, truth)
+            self.assert_shares(result, phases[name].shares())
             if result.cpu_clock:
                 # Sleeping shows wall time and (almost) no CPU; computing, CPU for as much of its
                 # wall time as the machine gave the thread. A sample's CPU covers the time since
                 # the previous one, so the first sample of a sleep may carry some computing.
                 sleeping = [s for s in tables.stacks if s[0] and tables.functions[s[0][-1]]["name"] == handler_of(name)]
-                computing = [s for s in tables.stacks if s[0] and tables.functions[s[0][-1]]["name"] == "spin_until"]
+                computing = [s for s in tables.stacks if s[0] and tables.functions[s[0][-1]]["name"] == "spin"]
                 sleep_ratio = sum(s[4] for s in sleeping) / sum(s[3] for s in sleeping)
                 compute_ratio = sum(s[4] for s in computing) / sum(s[3] for s in computing)
                 self.assertLess(sleep_ratio, compute_ratio / 2, "CPU per wall second: sleeping %.2f, computing %.2f" % (
@@ -429,7 +387,7 @@ class ShareTest(unittest.TestCase):
             # while it does, this request awaits inside crunch, which counts as crunch's time.
             deadline = time.perf_counter() + seconds
             while time.perf_counter() < deadline:
-                spin_until(min(deadline, time.perf_counter() + 0.005))
+                spin(min(0.005, deadline - time.perf_counter()))
                 await asyncio.sleep(0)
 
         async def handler_a(timing: Phases) -> None:

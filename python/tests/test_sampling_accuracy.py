@@ -4,22 +4,20 @@ clients through the middleware with engine="sample", on threads (WSGI) and on on
 loop (ASGI). Each request's profile must give each share within 5 points of the truth,
 and hold no sample of another request.
 
-The truth is each request's own phases, timed as they run (a busy machine stretches
-phases unevenly, so nominal durations would not do). Handlers spin on the clock rather
-than count work: how much CPU a busy machine gives them changes, the wall-time shares
-the samples measure do not. Two handlers with the same shares but different names
-serve alternate requests: a sample of one request in another's profile would show as
-the other handler's name. Shares, never durations, are asserted."""
+The truth is each request's own phases, timed as they run (tests/known_shares.py). Two
+handlers with the same shares but different names serve alternate requests: every stack
+of a request starts at its handler, so a sample of one request in another's profile would
+show as the other handler's name. Shares, never durations, are asserted."""
 
 import asyncio
 import json
-import os
 import threading
 import time
 import unittest
 from typing import Any, Dict, List
 
-from tests.support import TempDirTestCase, call, make_environ, profile_files
+from tests.known_shares import Phases, compute, take_both_paths
+from tests.support import TempDirTestCase, call, make_environ, profile_files, serve_asgi
 
 from request_profiler import ASGIProfilerMiddleware, ProfilerMiddleware
 
@@ -32,51 +30,34 @@ MIN_SAMPLES = 5
 COMPUTE_S, SLEEP_S, PATH_S = 0.25, 0.15, 0.05
 
 
-def spin(seconds: float) -> None:
-    deadline = time.perf_counter() + seconds
-    while time.perf_counter() < deadline:
-        pass
+def phases_with_known_shares(timing: Phases) -> None:
+    """50 % computing, 30 % sleeping, 20 % in shared_helper through two stacks. time.sleep
+    is C code: on a thread its time shows at this function's own line."""
+    compute(COMPUTE_S)
+    timing.close("compute")
+    time.sleep(SLEEP_S)
+    timing.close("sleeping")
+    take_both_paths(timing, PATH_S)
 
 
-def compute(seconds: float) -> None:
-    spin(seconds)
+async def awaited_phases_with_known_shares(timing: Phases) -> None:
+    """The same shares on an event loop, sleeping at asyncio.sleep (awaiting)."""
+    compute(COMPUTE_S)
+    timing.close("compute")
+    await asyncio.sleep(SLEEP_S)
+    timing.close("sleeping")
+    take_both_paths(timing, PATH_S)
 
 
-def shared_helper(seconds: float) -> None:
-    compute(seconds)
-
-
-def first_path(seconds: float) -> None:
-    shared_helper(seconds)
-
-
-def second_path(seconds: float) -> None:
-    shared_helper(seconds)
-
-
-class Phases:
-    def __init__(self) -> None:
-        self.seconds: Dict[str, float] = {}
-        self.began = self._mark = time.perf_counter()
-
-    def close(self, phase: str) -> None:
-        now = time.perf_counter()
-        self.seconds[phase] = self.seconds.get(phase, 0.0) + now - self._mark
-        self._mark = now
-
-    def truth(self) -> Dict[str, float]:
-        """Shares by function, as the profile's inclusive times should give them."""
-        total = self._mark - self.began
-        s = {phase: seconds / total for phase, seconds in self.seconds.items()}
-        return {"compute": s["compute"] + s["first_path"] + s["second_path"], "sleeping": s["sleep"],
-                "shared_helper": s["first_path"] + s["second_path"],
-                "first_path": s["first_path"], "second_path": s["second_path"]}
+def request_paths() -> List[str]:
+    """One path a client, ending in the handler that serves it: /0a, /1b, /2a..."""
+    return ["/%d%s" % (i, "ab"[i % 2]) for i in range(CLIENTS)]
 
 
 def sampled_shares(doc: Dict[str, Any], sleeping_leaf: str) -> Dict[str, float]:
     """Each function's inclusive time (ct) over the sampled time, and the share of the
-    stacks that end in sleeping_leaf (time.sleep is C code: threads show it at the
-    handler's own line; asyncio at asyncio.sleep, awaiting)."""
+    stacks that end in sleeping_leaf (time.sleep is C code: threads show it at the line
+    that calls it; asyncio at asyncio.sleep, awaiting)."""
     profile = doc["profile"]
     total = profile["sampling"]["sampledMs"] / 1000.0
     shares = {f["name"]: f["ct"] / total for f in profile["functions"]}
@@ -95,7 +76,7 @@ class AccuracyTest(TempDirTestCase):
                 docs.append(json.load(f))
         return docs
 
-    def check(self, docs: List[Dict[str, Any]], phases: Dict[str, Phases], sleeping_leaf: Any) -> None:
+    def check(self, docs: List[Dict[str, Any]], phases: Dict[str, Phases], sleeping_leaf: str) -> None:
         self.assertEqual(sorted(d["header"]["path"] for d in docs), sorted(phases))
         for doc in docs:
             path = doc["header"]["path"]
@@ -109,14 +90,14 @@ class AccuracyTest(TempDirTestCase):
                             "estimate shares: the machine gave the sampler thread (almost) no time (%s)" % (
                                 path, sampling["samples"], sampling["sampledMs"], doc["header"]["wallMs"],
                                 MIN_SAMPLES, sampling))
-            got = sampled_shares(doc, sleeping_leaf(own))
+            got = sampled_shares(doc, sleeping_leaf)
             # What a starved sampler can misplace, as the profile itself reports it: a sample
             # shares the time since the previous one with the previous stack, so a phase's
             # two ends move by at most half the longest gap each. On a quiet machine that is
             # about a point; under a load of 9 on 2 cores, gaps of 100-200 ms were seen
             # (the OS does not run the sampler thread), and the message shows them.
             starved = sampling["maxGapMs"] / sampling["sampledMs"]
-            for name, truth in phases[path].truth().items():
+            for name, truth in phases[path].shares().items():
                 error = abs(got.get(name, 0.0) - truth)
                 self.assertLess(error, TOLERANCE + starved, "%s %s: sampled %.1f %%, truth %.1f %% (%s)" % (
                     path, name, got.get(name, 0.0) * 100, truth * 100, sampling))
@@ -125,24 +106,10 @@ class AccuracyTest(TempDirTestCase):
         phases: Dict[str, Phases] = {}
 
         def handler_a(timing: Phases) -> None:
-            compute(COMPUTE_S)
-            timing.close("compute")
-            time.sleep(SLEEP_S)
-            timing.close("sleep")
-            first_path(PATH_S)
-            timing.close("first_path")
-            second_path(PATH_S)
-            timing.close("second_path")
+            phases_with_known_shares(timing)
 
         def handler_b(timing: Phases) -> None:
-            compute(COMPUTE_S)
-            timing.close("compute")
-            time.sleep(SLEEP_S)
-            timing.close("sleep")
-            first_path(PATH_S)
-            timing.close("first_path")
-            second_path(PATH_S)
-            timing.close("second_path")
+            phases_with_known_shares(timing)
 
         def app(environ: Dict[str, Any], start_response: Any) -> List[bytes]:
             path = environ["PATH_INFO"]
@@ -154,42 +121,27 @@ class AccuracyTest(TempDirTestCase):
         mw = ProfilerMiddleware(app, self.profile_dir, engine="sample", write_dot=False)
         assert mw.writer is not None
         self.addCleanup(mw.writer.close)
-        paths = ["/%d%s" % (i, "ab"[i % 2]) for i in range(CLIENTS)]
         start = threading.Barrier(CLIENTS)
 
         def client(path: str) -> None:
             start.wait(10)
             call(mw, make_environ(path))
 
-        threads = [threading.Thread(target=client, args=(path,)) for path in paths]
+        threads = [threading.Thread(target=client, args=(path,)) for path in request_paths()]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join(60)
-        self.check(self.written(mw.writer), phases, lambda handler: handler)
+        self.check(self.written(mw.writer), phases, "phases_with_known_shares")
 
     def test_requests_on_one_event_loop_each_get_their_own_shares(self) -> None:
         phases: Dict[str, Phases] = {}
 
         async def handler_a(timing: Phases) -> None:
-            compute(COMPUTE_S)
-            timing.close("compute")
-            await asyncio.sleep(SLEEP_S)
-            timing.close("sleep")
-            first_path(PATH_S)
-            timing.close("first_path")
-            second_path(PATH_S)
-            timing.close("second_path")
+            await awaited_phases_with_known_shares(timing)
 
         async def handler_b(timing: Phases) -> None:
-            compute(COMPUTE_S)
-            timing.close("compute")
-            await asyncio.sleep(SLEEP_S)
-            timing.close("sleep")
-            first_path(PATH_S)
-            timing.close("first_path")
-            second_path(PATH_S)
-            timing.close("second_path")
+            await awaited_phases_with_known_shares(timing)
 
         async def app(scope: Any, receive: Any, send: Any) -> None:
             path = scope["path"]
@@ -202,18 +154,11 @@ class AccuracyTest(TempDirTestCase):
         assert mw.writer is not None
         self.addCleanup(mw.writer.close)
 
-        async def receive() -> Dict[str, Any]:
-            return {"type": "http.request"}
-
-        async def send(message: Any) -> None:
-            pass
-
         async def main() -> None:
-            await asyncio.gather(*[mw({"type": "http", "method": "GET", "path": "/%d%s" % (i, "ab"[i % 2]),
-                                       "headers": []}, receive, send) for i in range(CLIENTS)])
+            await asyncio.gather(*[serve_asgi(mw, path) for path in request_paths()])
 
         asyncio.run(main())
-        self.check(self.written(mw.writer), phases, lambda handler: "sleep")
+        self.check(self.written(mw.writer), phases, "sleep")
 
 
 if __name__ == "__main__":
