@@ -16,6 +16,7 @@ PACKAGE_ROOT = os.path.dirname(HERE)
 if PACKAGE_ROOT not in sys.path:
     sys.path.insert(0, PACKAGE_ROOT)
 
+from request_profiler import ASGIProfilerMiddleware  # noqa: E402
 from request_profiler.config import ENV_DIR, ENV_ENGINE, ENV_SWITCH  # noqa: E402
 from request_profiler.naming import is_profile_name  # noqa: E402
 from request_profiler.run.autoinstall import ENV_RUN  # noqa: E402
@@ -76,6 +77,16 @@ async def serve_asgi(app: Any, path: str = "/") -> List[Dict[str, Any]]:
 def call_asgi(app: Any, path: str = "/") -> List[Dict[str, Any]]:
     """serve_asgi on an event loop of its own."""
     return asyncio.run(serve_asgi(app, path))
+
+
+def find_middleware(app: Any) -> ASGIProfilerMiddleware:
+    """The ASGIProfilerMiddleware inside a Starlette app's middleware stack (built lazily, on
+    the first request)."""
+    layer = app.middleware_stack
+    while layer is not None and not isinstance(layer, ASGIProfilerMiddleware):
+        layer = getattr(layer, "app", None)
+    assert layer is not None, "no ASGIProfilerMiddleware in the stack"
+    return layer
 
 
 def profile_files(directory: str) -> List[str]:
