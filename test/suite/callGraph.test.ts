@@ -10,7 +10,7 @@ import type { ProfileDocument } from '../../src/core/profileFormat';
 import type { RenderedMessage } from '../../src/callGraph/callGraphPanel';
 import { makeLargeProfileText } from '../support/makeLargeProfile.mjs';
 import { SLOW_REQUEST_HOT_PATH } from '../fixtures/slowRequestHotPath';
-import { api, until, workspaceDir } from './support';
+import { api, closeAllEditors, until, workspaceDir } from './support';
 
 const OPEN = 'requestProfiler.openCallGraph';
 const EXPORT = 'requestProfiler.exportCallGraph';
@@ -44,7 +44,7 @@ describe('Open Call Graph', () => {
   const slow = () => fixture('-GET-slow-');
 
   after(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await closeAllEditors();
   });
 
   it('opens a panel for a profile uri whose page draws the graph and reports the hot path', async () => {
@@ -262,7 +262,7 @@ describe('Open Call Graph', () => {
   it('labels a decorated function with the def line that a click opens', async () => {
     const profiler = await api();
     const { uri, document } = slow();
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await closeAllEditors();
     await until(() => !profiler.callGraph.isOpen(uri) || undefined, 'the graph closed', QUICK_WAIT_MS);
     // A local copy of the recorded app where slow_report has two decorators above its def.
     const fn = document.profile.functions.findIndex((f) => f.name === 'slow_report');
