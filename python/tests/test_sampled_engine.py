@@ -383,16 +383,18 @@ class SampledThreadedServerTest(TempDirTestCase):
             self.assertEqual((status, body), (200, EXPECTED[path]))
         self.assertNotIn("Traceback", err)
         self.assertIn("dropped=0 failed=0 written=48", out)
-        with_own_handler = 0
+        without_own_handler = []
         for path in profile_files(self.profile_dir):
             doc = load_sampled(path)
             self.assertTrue(doc["header"]["profiled"], "no gate: nobody waits, nobody is turned away")
             own = "handler_%s" % doc["header"]["path"][2:]
             handlers = {f["name"] for f in doc["profile"]["functions"] if f["name"].startswith("handler_")}
             self.assertLessEqual(handlers, {own}, path)
-            with_own_handler += handlers == {own}
-        # Each request lasts a few milliseconds: a starved sampler may miss some, not most.
-        self.assertGreater(with_own_handler, 24)
+            if handlers != {own}:
+                without_own_handler.append((doc["header"]["path"], doc["profile"]["sampling"]))
+        # Each handler stays until the sampler has sampled it (until_sampled in tests/servers.py),
+        # however busy the machine: every request's profile holds its own handler.
+        self.assertEqual(without_own_handler, [])
 
 
 class SampledStarletteTest(TempDirTestCase):
