@@ -9,7 +9,9 @@ changes, the wall-time shares the samples measure do not. A busy machine also st
 phases unevenly, so the truth is each phase timed as it runs, never its nominal duration."""
 
 import time
-from typing import Dict
+from typing import Callable, Dict, List, Tuple, TypeVar
+
+T = TypeVar("T")
 
 
 def spin(seconds: float) -> None:
@@ -64,3 +66,18 @@ def take_both_paths(timing: Phases, seconds: float) -> None:
     timing.close("first_path")
     second_path(seconds)
     timing.close("second_path")
+
+
+def judgeable_run(run: Callable[[], T], unjudgeable: Callable[[T], List[str]], attempts: int = 3) -> Tuple[T, List[str]]:
+    """Calls run() again while unjudgeable() gives reasons its result cannot be judged (a
+    machine busy enough to starve the sampler thread measured too little, or too coarsely),
+    at most `attempts` times: the first judgeable result with no reasons, or the last result
+    with its reasons. What is judged is the same on every run."""
+    result = run()
+    reasons = unjudgeable(result)
+    for _ in range(attempts - 1):
+        if not reasons:
+            break
+        result = run()
+        reasons = unjudgeable(result)
+    return result, reasons

@@ -14,7 +14,7 @@ import unittest
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from tests import support  # noqa: F401  (puts the package on sys.path)
-from tests.known_shares import Phases, compute, spin, take_both_paths
+from tests.known_shares import Phases, compute, judgeable_run, spin, take_both_paths
 
 from request_profiler.sampling import Sampler
 from request_profiler.sampling.frames import TRUNCATED, awaiting_stack
@@ -351,13 +351,10 @@ class ShareTest(unittest.TestCase):
         # A run in which the OS starved the sampler thread measured (almost) nothing: run
         # again, up to three times, and judge the first run whose every request has samples
         # enough; the shares and ratios checked on it are the same.
-        for _ in range(3):
-            serve_four_at_once()
-            if not unmeasured():
-                break
-        if unmeasured():
+        _, reasons = judgeable_run(serve_four_at_once, lambda _: unmeasured())
+        if reasons:
             self.fail("three runs in a row, the machine gave the sampler thread (almost) no time: %s (%r)" % (
-                "; ".join(unmeasured()), {name: result.stats() for name, result in sorted(results.items())}))
+                "; ".join(reasons), {name: result.stats() for name, result in sorted(results.items())}))
         for name, result in results.items():
             tables = result.table.tables()
             self.assert_shares(result, phases[name].shares())
