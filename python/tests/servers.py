@@ -18,10 +18,25 @@ SERVER_SOURCE = textwrap.dedent("""
     def work(n):
         return sum(i * i for i in range(n))
 
+    options = dict(arg.split("=", 1) for arg in sys.argv[3:])
+
+    def until_sampled():
+        # The sampling engine's sampler thread may get no time on a busy machine, and a request
+        # of a few milliseconds would then go unsampled: wait until it has taken two samples since
+        # the handler got here (the second is wholly after, so this stack is in it). A starved
+        # sampler makes requests slower, never unsampled.
+        sampler = middleware.sampler
+        wanted = sampler.ticks + 2
+        deadline = time.monotonic() + 10
+        while sampler.ticks < wanted and time.monotonic() < deadline:
+            time.sleep(0.0005)
+
     def make_handler(k):
         # Each route gets its own code object, named handler_<k>, so a profile says whose work it holds.
-        namespace = {"work": work, "time": time}
-        exec("def handler_%d(environ):\\n    time.sleep(0.002)\\n    return b'route %d ' + str(work(3000 + %d)).encode()\\n" % (k, k, k), namespace)
+        namespace = {"work": work, "time": time, "until_sampled": until_sampled}
+        wait = "    until_sampled()\\n" if options.get("engine") == "sample" else ""
+        exec("def handler_%d(environ):\\n    time.sleep(0.002)\\n%s    return b'route %d ' + str(work(3000 + %d)).encode()\\n"
+             % (k, wait, k, k), namespace)
         return namespace["handler_%d" % k]
 
     HANDLERS = {"/r%d" % k: make_handler(k) for k in range(6)}
@@ -52,7 +67,6 @@ SERVER_SOURCE = textwrap.dedent("""
         def log_message(self, *args):
             pass
 
-    options = dict(arg.split("=", 1) for arg in sys.argv[3:])
     middleware = ProfilerMiddleware(app, profile_dir=sys.argv[2], queue_size=1000, keep_max_files=0, **options)
     server = make_server("127.0.0.1", 0, middleware, server_class=Server, handler_class=Quiet)
     print(server.server_address[1], flush=True)

@@ -1,5 +1,6 @@
-"""Shared helpers: run WSGI apps through the middleware in-process and read what it wrote."""
+"""Shared helpers: run WSGI and ASGI apps through the middleware in-process and read what it wrote."""
 
+import asyncio
 import http.client
 import json
 import os
@@ -15,6 +16,7 @@ PACKAGE_ROOT = os.path.dirname(HERE)
 if PACKAGE_ROOT not in sys.path:
     sys.path.insert(0, PACKAGE_ROOT)
 
+from request_profiler import ASGIProfilerMiddleware  # noqa: E402
 from request_profiler.config import ENV_DIR, ENV_ENGINE, ENV_SWITCH  # noqa: E402
 from request_profiler.naming import is_profile_name  # noqa: E402
 from request_profiler.run.autoinstall import ENV_RUN  # noqa: E402
@@ -51,6 +53,40 @@ def call(app: Any, environ: Optional[Dict[str, Any]] = None) -> bytes:
         close = getattr(result, "close", None)
         if close:
             close()
+
+
+def asgi_scope(path: str = "/") -> Dict[str, Any]:
+    """The least HTTP scope the ASGI middleware reads: a GET of path."""
+    return {"type": "http", "method": "GET", "path": path, "headers": []}
+
+
+async def serve_asgi(app: Any, path: str = "/") -> List[Dict[str, Any]]:
+    """Drive an ASGI app like a server, one GET of path with an empty body: the messages it sent."""
+    sent: List[Dict[str, Any]] = []
+
+    async def receive() -> Dict[str, Any]:
+        return {"type": "http.request", "body": b""}
+
+    async def send(message: Dict[str, Any]) -> None:
+        sent.append(message)
+
+    await app(asgi_scope(path), receive, send)
+    return sent
+
+
+def call_asgi(app: Any, path: str = "/") -> List[Dict[str, Any]]:
+    """serve_asgi on an event loop of its own."""
+    return asyncio.run(serve_asgi(app, path))
+
+
+def find_middleware(app: Any) -> ASGIProfilerMiddleware:
+    """The ASGIProfilerMiddleware inside a Starlette app's middleware stack (built lazily, on
+    the first request)."""
+    layer = app.middleware_stack
+    while layer is not None and not isinstance(layer, ASGIProfilerMiddleware):
+        layer = getattr(layer, "app", None)
+    assert layer is not None, "no ASGIProfilerMiddleware in the stack"
+    return layer
 
 
 def profile_files(directory: str) -> List[str]:

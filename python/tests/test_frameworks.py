@@ -16,7 +16,7 @@ import unittest
 
 from request_profiler import ASGIProfilerMiddleware, ProfilerMiddleware
 
-from .support import PACKAGE_ROOT, TempDirTestCase, call, function_names, load, make_environ, profile_files
+from .support import PACKAGE_ROOT, TempDirTestCase, call, find_middleware, function_names, load, make_environ, profile_files
 
 REQUIRED = os.environ.get("REQUEST_PROFILER_REQUIRE_FRAMEWORKS") == "1"
 QUALNAMES = sys.version_info >= (3, 11)
@@ -249,7 +249,7 @@ class StarletteFastAPITest(TempDirTestCase):
             with client.websocket_connect("/ws") as ws:
                 self.assertEqual(ws.receive_text(), "hi")
         self.assertEqual(lifespan_ran, [True])
-        middleware = self.find_middleware(app)
+        middleware = find_middleware(app)
         doc = only_profile(self, self.profile_dir, middleware.writer)
         self.assertEqual((doc["header"]["interface"], doc["header"]["path"], doc["header"]["status"]),
                          ("asgi", "/users/3", 200))
@@ -288,7 +288,7 @@ class StarletteFastAPITest(TempDirTestCase):
             response = client.get("/export")
         self.assertEqual(response.text.count("\n"), 3)
         self.assertEqual(response.headers["x-seen"], "1")
-        doc = only_profile(self, self.profile_dir, self.find_middleware(app).writer)
+        doc = only_profile(self, self.profile_dir, find_middleware(app).writer)
         names = function_names(doc)
         self.assertIn("export", names)
         self.assertEqual([f["nc"] for f in doc["profile"]["functions"] if f["name"] == "chunk_maker"], [3])
@@ -315,21 +315,12 @@ class StarletteFastAPITest(TempDirTestCase):
         app.add_middleware(ASGIProfilerMiddleware, profile_dir=self.profile_dir)
         with TestClient(app) as client:
             self.assertEqual(client.get("/items/9").json()["item"], 9)
-        doc = only_profile(self, self.profile_dir, self.find_middleware(app).writer)
+        doc = only_profile(self, self.profile_dir, find_middleware(app).writer)
         load_row = [f for f in doc["profile"]["functions"] if f["name"] == "load"][0]
         if QUALNAMES:
             self.assertTrue(load_row["qualname"].endswith("ItemService.load"), load_row["qualname"])
         self.assertIn("read_item", function_names(doc))
         self.assertEqual(doc["header"]["contentType"], "application/json")
-
-    @staticmethod
-    def find_middleware(app):
-        # Starlette builds its middleware stack lazily; walk it to our instance.
-        node = app.middleware_stack
-        while node is not None and not isinstance(node, ASGIProfilerMiddleware):
-            node = getattr(node, "app", None)
-        assert node is not None, "ASGIProfilerMiddleware not in the stack"
-        return node
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from request_profiler import ASGIProfilerMiddleware, ProfilerMiddleware
 from request_profiler.recording import GATE, ProfilingGate, capabilities, capabilities_now
 from request_profiler.recording.capabilities import CHECKED_VERSIONS, decide
 
-from .support import TempDirTestCase, call, load, profile_files
+from .support import TempDirTestCase, call, call_asgi, load, profile_files
 from . import test_thread_tripwire as monitoring_helpers  # a module, so its tests are not collected twice
 
 PACKAGE_DIR = os.path.dirname(os.path.abspath(capabilities.__file__)).rsplit(os.sep, 1)[0]
@@ -130,7 +130,7 @@ class PlainModeTest(TempDirTestCase):
         with mock.patch.object(capabilities, "CURRENT", checked(gil_enabled=False)):
             mw = ASGIProfilerMiddleware(asgi_app, profile_dir=self.profile_dir)
             self.addCleanup(mw.writer.close)
-            run_asgi(mw)
+            call_asgi(mw)
         mw.writer.flush()
         (path,) = profile_files(self.profile_dir)
         notes = load(path)["profile"]["notes"]
@@ -158,19 +158,6 @@ async def asgi_app(scope, receive, send):
     await send({"type": "http.response.body", "body": b"ok"})
 
 
-def run_asgi(mw):
-    """One GET / through an ASGI app: the messages it sent."""
-    sent = []
-
-    async def send(message):
-        sent.append(message)
-
-    async def receive():
-        return {"type": "http.request", "body": b""}
-    asyncio.run(mw({"type": "http", "method": "GET", "path": "/", "headers": []}, receive, send))
-    return sent
-
-
 class OwnCallsTest(TempDirTestCase):
     """Recording.stop() is called while the profiler is on: extract() leaves it out."""
 
@@ -196,7 +183,7 @@ class OwnCallsTest(TempDirTestCase):
         self.addCleanup(mw.writer.close)
         sent = []
 
-        self.assertEqual(run_asgi(mw)[0]["status"], 200)
+        self.assertEqual(call_asgi(mw)[0]["status"], 200)
         mw.writer.flush()
         (path,) = profile_files(self.profile_dir)
         doc = load(path)

@@ -10,7 +10,7 @@ import unittest
 
 from request_profiler import ASGIProfilerMiddleware, ProfilerMiddleware, routes
 
-from .support import TempDirTestCase, call, first_line_header, load, make_environ, profile_files
+from .support import TempDirTestCase, call, find_middleware, first_line_header, load, make_environ, profile_files
 from .schema_check import errors
 from .test_format import schema
 from .test_frameworks import need
@@ -342,15 +342,6 @@ class StarletteRouteTest(TempDirTestCase):
         self.assertEqual(headers[("GET", "/items/5")]["route"], expected)
         self.assertEqual(headers[("GET", "/items/x")]["route"], expected)
         self.assertNotIn("route", headers[("GET", "/other")])
-
-
-def find_middleware(app):
-    """The ASGIProfilerMiddleware inside a Starlette app's built middleware stack."""
-    layer = app.middleware_stack
-    while layer is not None and not isinstance(layer, ASGIProfilerMiddleware):
-        layer = getattr(layer, "app", None)
-    assert layer is not None, "no ASGIProfilerMiddleware in the stack"
-    return layer
 
 
 class NoRouteTest(TempDirTestCase):

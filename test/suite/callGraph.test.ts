@@ -6,42 +6,19 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { RequestProfilerApi } from '../../src/extension';
 import type { ProfileDocument } from '../../src/core/profileFormat';
 import type { RenderedMessage } from '../../src/callGraph/callGraphPanel';
 import { makeLargeProfileText } from '../support/makeLargeProfile.mjs';
 import { SLOW_REQUEST_HOT_PATH } from '../fixtures/slowRequestHotPath';
+import { api, closeAllEditors, until, workspaceDir } from './support';
 
-const EXTENSION_ID = 'request-profiler.request-profiler';
 const OPEN = 'requestProfiler.openCallGraph';
 const EXPORT = 'requestProfiler.exportCallGraph';
 /** The page lays out in a worker with Graphviz compiled to WebAssembly: allow for a cold start. */
 // A page loads slowly on a busy machine (code-server took 30 s at times, December 2026).
 const RENDER_TIMEOUT_MS = 45_000;
-
-async function api(): Promise<RequestProfilerApi> {
-  const extension = vscode.extensions.getExtension<RequestProfilerApi>(EXTENSION_ID);
-  assert.ok(extension, 'extension installed');
-  const exports = await extension.activate();
-  await exports.ready;
-  return exports;
-}
-
-async function until<T>(check: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-function workspaceDir(): string {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the runner opens a workspace folder');
-  return folder.uri.fsPath;
-}
+/** How long the other waits (the tab model, settings, editors) had before support's longer default. */
+const QUICK_WAIT_MS = 5000;
 
 function fixture(part: string): { uri: vscode.Uri; document: ProfileDocument } {
   const dir = path.join(workspaceDir(), '.profiles');
@@ -67,7 +44,7 @@ describe('Open Call Graph', () => {
   const slow = () => fixture('-GET-slow-');
 
   after(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await closeAllEditors();
   });
 
   it('opens a panel for a profile uri whose page draws the graph and reports the hot path', async () => {
@@ -77,7 +54,7 @@ describe('Open Call Graph', () => {
     assert.equal(opened, true);
     assert.ok(profiler.callGraph.isOpen(uri));
     // The tab model reaches the extension host a moment after the panel is created.
-    await until(() => callGraphTabs().find((t) => t.label === 'Call Graph: GET /slow'), 'a "Call Graph: GET /slow" tab').catch(() => {
+    await until(() => callGraphTabs().find((t) => t.label === 'Call Graph: GET /slow'), 'a "Call Graph: GET /slow" tab', QUICK_WAIT_MS).catch(() => {
       throw new Error(
         `no "Call Graph: GET /slow" tab among: ${
           callGraphTabs()
@@ -178,7 +155,11 @@ describe('Open Call Graph', () => {
     assert.equal(await vscode.commands.executeCommand<boolean>(OPEN, uri), true);
     const rendered = await until(() => profiler.callGraph.rendered(uri), 'the pstats graph', RENDER_TIMEOUT_MS);
     assert.ok(rendered.nodes > 0 && rendered.hotPath.length > 0, `drew ${rendered.nodes} nodes, hot path of ${rendered.hotPath.length}`);
-    await until(() => callGraphTabs().find((t) => /^Call Graph: GET \/items/.test(t.label)), 'a tab named for the request in the Werkzeug file name');
+    await until(
+      () => callGraphTabs().find((t) => /^Call Graph: GET \/items/.test(t.label)),
+      'a tab named for the request in the Werkzeug file name',
+      QUICK_WAIT_MS,
+    );
   });
 
   it('draws the graph again when its page is reloaded: the new page says ready and is sent the profile', async () => {
@@ -207,7 +188,7 @@ describe('Open Call Graph', () => {
     const rendered = await until(() => profiler.callGraph.rendered(uri), 'the graph', RENDER_TIMEOUT_MS);
     // In the background behind another graph: its page is kept and still answers.
     await vscode.commands.executeCommand(OPEN, fixture('-GET-root-').uri);
-    await until(() => callGraphTabs().find((t) => t.isActive && t.label === 'Call Graph: GET /'), 'the GET / graph in front');
+    await until(() => callGraphTabs().find((t) => t.isActive && t.label === 'Call Graph: GET /'), 'the GET / graph in front', QUICK_WAIT_MS);
     const out = fs.mkdtempSync(path.join(workspaceDir(), 'exports-'));
     const dotFile = vscode.Uri.file(path.join(out, 'slow.dot'));
     const svgFile = vscode.Uri.file(path.join(out, 'slow.svg'));
@@ -281,8 +262,8 @@ describe('Open Call Graph', () => {
   it('labels a decorated function with the def line that a click opens', async () => {
     const profiler = await api();
     const { uri, document } = slow();
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await until(() => !profiler.callGraph.isOpen(uri) || undefined, 'the graph closed');
+    await closeAllEditors();
+    await until(() => !profiler.callGraph.isOpen(uri) || undefined, 'the graph closed', QUICK_WAIT_MS);
     // A local copy of the recorded app where slow_report has two decorators above its def.
     const fn = document.profile.functions.findIndex((f) => f.name === 'slow_report');
     const info = document.profile.functions[fn];
@@ -296,13 +277,17 @@ describe('Open Call Graph', () => {
     const config = vscode.workspace.getConfiguration('requestProfiler');
     await config.update('pathMappings', { [document.paths.cwd]: localRoot }, vscode.ConfigurationTarget.Workspace);
     try {
-      await until(() => profiler.settings().pathMappings.some((m) => m.from === document.paths.cwd) || undefined, 'the mapping to take effect');
+      await until(() => profiler.settings().pathMappings.some((m) => m.from === document.paths.cwd) || undefined, 'the mapping to take effect', QUICK_WAIT_MS);
       await vscode.commands.executeCommand(OPEN, uri);
       await until(() => profiler.callGraph.rendered(uri), 'the graph', RENDER_TIMEOUT_MS);
-      const found = await until(() => {
-        const lines = profiler.callGraph.definitionLines(uri);
-        return lines?.length ? lines : undefined;
-      }, 'the def lines');
+      const found = await until(
+        () => {
+          const lines = profiler.callGraph.definitionLines(uri);
+          return lines?.length ? lines : undefined;
+        },
+        'the def lines',
+        QUICK_WAIT_MS,
+      );
       const shown = new Map(found);
       assert.equal(shown.get(fn), defLine, 'slow_report is labelled with its def line');
       await profiler.callGraph.receive(uri, {
@@ -313,6 +298,7 @@ describe('Open Call Graph', () => {
       const editor = await until(
         () => (vscode.window.activeTextEditor?.document.uri.fsPath === local ? vscode.window.activeTextEditor : undefined),
         'the editor of the copy',
+        QUICK_WAIT_MS,
       );
       assert.equal(editor.selection.active.line + 1, shown.get(fn), 'the click opens the line the label shows');
     } finally {
@@ -337,16 +323,16 @@ describe('Open Call Graph', () => {
     const config = vscode.workspace.getConfiguration('requestProfiler');
     await config.update('pathMappings', { [serverRoot]: localRoot }, vscode.ConfigurationTarget.Workspace);
     try {
-      await until(() => profiler.settings().pathMappings.some((m) => m.from === serverRoot) || undefined, 'the mapping to take effect');
+      await until(() => profiler.settings().pathMappings.some((m) => m.from === serverRoot) || undefined, 'the mapping to take effect', QUICK_WAIT_MS);
       await profiler.callGraph.receive(uri, {
         type: 'openFunction',
         profileId: document.header.id,
         function: recorded,
       });
-      const editor = await until(() => vscode.window.activeTextEditor, 'an editor');
+      const editor = await until(() => vscode.window.activeTextEditor, 'an editor', QUICK_WAIT_MS);
       assert.equal(editor.document.uri.fsPath, path.join(localRoot, relative));
       // The source opened in another group, so the graph is still in view to click on.
-      const graphTab = await until(() => callGraphTabs().find((t) => t.label === 'Call Graph: GET /slow'), 'the graph tab');
+      const graphTab = await until(() => callGraphTabs().find((t) => t.label === 'Call Graph: GET /slow'), 'the graph tab', QUICK_WAIT_MS);
       assert.ok(graphTab.isActive, 'the graph is still the tab shown in its group');
       assert.notEqual(editor.viewColumn, graphTab.group.viewColumn, `the source opened in the graph's group (${graphTab.group.viewColumn})`);
       assert.ok(

@@ -10,7 +10,7 @@ import type { RequestProfilerApi } from '../../src/extension';
 import type { ProfileView } from '../../src/profileView/profileView';
 import type { ProfileViewPageNote, ViewState } from '../../src/profileView/protocol';
 import { withTimeout } from '../../src/core/withTimeout';
-import { api, until, workspaceDir } from './support';
+import { api, closeAllEditors, until, workspaceDir } from './support';
 
 const VIEW_TYPE = 'requestProfiler.profileView';
 
@@ -88,7 +88,7 @@ describe('Profile view (call tree)', () => {
   const localApp = () => path.join(workspaceDir(), 'src', 'app.py');
 
   afterEach(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await closeAllEditors();
   });
 
   after(async () => {

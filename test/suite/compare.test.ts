@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RequestProfilerApi } from '../../src/extension';
 import type { ProfilesTreeNode } from '../../src/host/profilesTreeProvider';
-import { api, until, workspaceDir } from './support';
+import { api, closeAllEditors, until, workspaceDir } from './support';
 
 const COMPARE = 'requestProfiler.compareWith';
 // A page loads slowly on a busy machine (code-server took 30 s at times, December 2026): as long as
@@ -45,7 +45,7 @@ describe('Compare With…', () => {
   const slow = () => fixture('-GET-slow-');
 
   after(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await closeAllEditors();
   });
 
   it('compares two selected rows, the older as A, and the page lists first what explains the difference', async () => {

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProfilesTreeNode } from '../../src/host/profilesTreeProvider';
-import { api, until, workspaceDir } from './support';
+import { api, closeAllEditors, until, workspaceDir } from './support';
 
 describe('Hostile files in the profile folder', function () {
   this.timeout(60_000);
@@ -22,7 +22,7 @@ describe('Hostile files in the profile folder', function () {
     fs.truncateSync(at(names.huge), 300 * 1024 * 1024);
   });
   after(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await closeAllEditors();
     for (const name of Object.values(names)) fs.rmSync(at(name), { force: true });
     // The next tests count the panel's rows: wait until the watcher has dropped these.
     const profiler = await api();

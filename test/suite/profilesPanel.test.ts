@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RequestProfilerApi } from '../../src/extension';
 import type { ProfilesTreeNode } from '../../src/host/profilesTreeProvider';
-import { api, copyFixtureProfile, until, workspaceDir } from './support';
+import { api, closeAllEditors, copyFixtureProfile, until, workspaceDir } from './support';
 
 /** Top-level rows and, for bursts/groups, their children: every profile row the user can reach. */
 async function allRows(profiler: RequestProfilerApi): Promise<{ node: ProfilesTreeNode; item: vscode.TreeItem }[]> {
@@ -66,7 +66,7 @@ describe('Profiles panel', () => {
     assert.ok(input instanceof vscode.TabInputCustom, `the active tab is a custom editor, not ${JSON.stringify(input)}`);
     assert.equal(input.viewType, 'requestProfiler.profileView');
     assert.equal(input.uri.fsPath, row.node.entry.file);
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await closeAllEditors();
   });
 
   it('builds the full tooltip only when asked', async () => {

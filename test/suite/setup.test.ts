@@ -45,6 +45,30 @@ async function watchProfilesOf(copy: string): Promise<() => Thenable<void>> {
   return () => config.update('profileDirectories', before, vscode.ConfigurationTarget.Workspace);
 }
 
+/**
+ * A fresh copy of the Flask sample with its profiles watched, set up to launch on a free port
+ * (more answers on top); restore() puts the watched folders back.
+ */
+async function setUpFlaskCopy(answers: Partial<SetUpAnswers> = {}): Promise<{ copy: string; port: number; restore: () => Thenable<void> }> {
+  const copy = copySample('flask');
+  const restore = await watchProfilesOf(copy);
+  try {
+    const port = await freePort();
+    await setUp({
+      folder: vscode.Uri.file(copy),
+      framework: 'flask',
+      action: 'launch',
+      command: `python -m flask --app app:app run --port ${port}`,
+      interpreter: DEBIAN_PYTHON,
+      ...answers,
+    });
+    return { copy, port, restore };
+  } catch (error) {
+    await restore();
+    throw error;
+  }
+}
+
 /** JSON with comments and trailing commas, parsed the forgiving way VS Code reads these files. */
 function readJsonc(file: string): any {
   const text = fs.readFileSync(file, 'utf8');
@@ -106,6 +130,16 @@ function wrapperAvailable(bundledDir: string): { ok: boolean; output: string } {
     timeout: 20_000,
   });
   return { ok: probe.status === 0, output: `${probe.stdout}${probe.stderr}`.trim().split('\n').slice(-3).join(' | ') };
+}
+
+/** Skips the running test, saying why, while the bundled package has no `run` wrapper (another change adds it). */
+async function skipWithoutWrapper(test: Mocha.Context): Promise<void> {
+  await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
+  const wrapper = wrapperAvailable(await vscode.commands.executeCommand<string>('requestProfiler.bundledPythonPath'));
+  if (!wrapper.ok) {
+    console.log(`    SKIPPED: \`python3 -m request_profiler run --help\` fails with the bundled package (${wrapper.output}): the wrapper has not landed yet`);
+    test.skip();
+  }
 }
 
 function stop(child: ChildProcess | undefined): void {
@@ -316,15 +350,7 @@ describe('Set Up Request Profiling: the written task and launch configuration st
   ] as const;
   for (const { sample, framework, command, request } of samples) {
     it(`${sample}: the task's command line, run from a shell, serves the sample and writes a profile of ${request}`, async function () {
-      await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
-      const bundled = await vscode.commands.executeCommand<string>('requestProfiler.bundledPythonPath');
-      const wrapper = wrapperAvailable(bundled);
-      if (!wrapper.ok) {
-        console.log(
-          `    SKIPPED: \`python3 -m request_profiler run --help\` fails with the bundled package (${wrapper.output}): the wrapper has not landed yet`,
-        );
-        this.skip();
-      }
+      await skipWithoutWrapper(this);
       const copy = copySample(sample);
       const restore = await watchProfilesOf(copy);
       try {
@@ -358,24 +384,9 @@ describe('Set Up Request Profiling: the written task and launch configuration st
   }
 
   it('sampling chosen: the task carries REQUEST_PROFILER_ENGINE=sample and the Flask sample writes a sampled profile', async function () {
-    await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
-    const bundled = await vscode.commands.executeCommand<string>('requestProfiler.bundledPythonPath');
-    if (!wrapperAvailable(bundled).ok) {
-      console.log('    SKIPPED: the bundled package has no `run` wrapper yet');
-      this.skip();
-    }
-    const copy = copySample('flask');
-    const restore = await watchProfilesOf(copy);
+    await skipWithoutWrapper(this);
+    const { copy, port, restore } = await setUpFlaskCopy({ engine: 'sample' });
     try {
-      const port = await freePort();
-      await setUp({
-        folder: vscode.Uri.file(copy),
-        framework: 'flask',
-        action: 'launch',
-        engine: 'sample',
-        command: `python -m flask --app app:app run --port ${port}`,
-        interpreter: DEBIAN_PYTHON,
-      });
       const task = readJsonc(path.join(copy, '.vscode', 'tasks.json')).tasks.find((t: any) => t.label === 'Profile Requests: Flask app:app');
       const configuration = readJsonc(path.join(copy, '.vscode', 'launch.json')).configurations.find((c: any) => c.module === 'request_profiler');
       for (const env of [task.options.env, task.windows.options.env, configuration.env, configuration.windows.env])
@@ -399,10 +410,7 @@ describe('Set Up Request Profiling: the written task and launch configuration st
   it('run by VS Code (Run Task) in the workspace folder: variables resolve, the app serves, its profile shows in the Profiles panel', async function () {
     const api = await vscode.extensions.getExtension<RequestProfilerApi>(EXTENSION_ID)!.activate();
     await api.ready;
-    if (!wrapperAvailable(await vscode.commands.executeCommand<string>('requestProfiler.bundledPythonPath')).ok) {
-      console.log('    SKIPPED: the bundled package has no `run` wrapper yet');
-      this.skip();
-    }
+    await skipWithoutWrapper(this);
     // The sample in a subfolder of the real workspace folder, whose .vscode/tasks.json VS Code reads.
     const copy = copySample('flask');
     const port = await freePort();
@@ -439,23 +447,9 @@ describe('Set Up Request Profiling: the written task and launch configuration st
   });
 
   it("so does the launch configuration's module and arguments (what the debugger runs)", async function () {
-    await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
-    const bundled = await vscode.commands.executeCommand<string>('requestProfiler.bundledPythonPath');
-    if (!wrapperAvailable(bundled).ok) {
-      console.log('    SKIPPED: the bundled package has no `run` wrapper yet');
-      this.skip();
-    }
-    const copy = copySample('flask');
-    const restore = await watchProfilesOf(copy);
+    await skipWithoutWrapper(this);
+    const { copy, port, restore } = await setUpFlaskCopy();
     try {
-      const port = await freePort();
-      await setUp({
-        folder: vscode.Uri.file(copy),
-        framework: 'flask',
-        action: 'launch',
-        command: `python -m flask --app app:app run --port ${port}`,
-        interpreter: DEBIAN_PYTHON,
-      });
       const configuration = readJsonc(path.join(copy, '.vscode', 'launch.json')).configurations.find((c: any) => c.module === 'request_profiler');
       const args = await Promise.all(configuration.args.map((a: string) => resolveVariables(a, copy)));
       const header = await startAndProfile(

@@ -87,11 +87,10 @@ await runUiTest({
 
     // The webview's content sits two iframes down.
     const view = () => page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
-    let hot = { nodes: 0, edges: 0 };
-    await phases.time('the graph with its hot path', async () => {
-      await waitForActiveTab(page, 'Call Graph: GET /slow', 'no "Call Graph: GET /slow" tab');
-      await view()
-        .locator('.viewport svg g.node')
+    /** Waits for the page to draw what selector finds; else fails with `failure` and what the page's status line says. */
+    const waitForDrawn = (selector, failure) =>
+      view()
+        .locator(selector)
         .first()
         .waitFor({ timeout: 30_000 })
         .catch(async () => {
@@ -99,8 +98,12 @@ await runUiTest({
             .locator('.status')
             .innerText()
             .catch(() => '(no page)');
-          throw new Expectation(`the call graph drew no node; its status says: ${status}`);
+          throw new Expectation(`${failure}; its status says: ${status}`);
         });
+    let hot = { nodes: 0, edges: 0 };
+    await phases.time('the graph with its hot path', async () => {
+      await waitForActiveTab(page, 'Call Graph: GET /slow', 'no "Call Graph: GET /slow" tab');
+      await waitForDrawn('.viewport svg g.node', 'the call graph drew no node');
       const nodes = await view().locator('.viewport svg g.node').count();
       hot = { nodes: await view().locator('.viewport svg g.node.hot').count(), edges: await view().locator('.viewport svg g.edge.hot').count() };
       console.log(`[call graph UI] ${nodes} nodes drawn; hot path: ${hot.nodes} nodes, ${hot.edges} edges`);
@@ -259,17 +262,7 @@ await runUiTest({
           throw new Expectation('the call graph tab was not restored after a reload');
         });
       await graphTab().click();
-      await view()
-        .locator('.viewport svg g.node.hot')
-        .first()
-        .waitFor({ timeout: 30_000 })
-        .catch(async () => {
-          const status = await view()
-            .locator('.status')
-            .innerText()
-            .catch(() => '(no page)');
-          throw new Expectation(`the restored call graph drew no hot path; its status: ${status}`);
-        });
+      await waitForDrawn('.viewport svg g.node.hot', 'the restored call graph drew no hot path');
       await page.screenshot({ path: shot('restored') });
     });
 

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { CallTree } from '../../src/core/callTree';
 import { expandHotPath, hotPath, requestHotPath } from '../../src/core/hotPath';
 import { buildProfileModel } from '../../src/core/profileModel';
-import { edge, fn, profile } from './callTreeSamples';
+import { calledOnce, edge, fn, profile } from './callTreeSamples';
 
 /**
  *   0 handler ct 100 -> a 60, b 30, c 10   (the issue's 60 / 30 / 10 request)
@@ -12,15 +12,15 @@ import { edge, fn, profile } from './callTreeSamples';
  *   d holds 40 of a's 60: more than half, so the path goes on to d.
  */
 const REQUEST = profile(
-  [
-    fn('/app/app.py', 'handler', 1, 1, 0, 100),
-    fn('/app/app.py', 'a', 1, 1, 5, 60),
-    fn('/app/app.py', 'b', 1, 1, 5, 30),
-    fn('/app/app.py', 'c', 1, 1, 10, 10),
-    fn('/app/app.py', 'd', 1, 1, 40, 40),
-    fn('/app/app.py', 'e', 1, 1, 15, 15),
-    fn('/app/app.py', 'f', 1, 1, 25, 25),
-  ],
+  calledOnce([
+    ['/app/app.py', 'handler', 0, 100],
+    ['/app/app.py', 'a', 5, 60],
+    ['/app/app.py', 'b', 5, 30],
+    ['/app/app.py', 'c', 10, 10],
+    ['/app/app.py', 'd', 40, 40],
+    ['/app/app.py', 'e', 15, 15],
+    ['/app/app.py', 'f', 25, 25],
+  ]),
   [edge(0, 1, 1, 1, 60), edge(0, 2, 1, 1, 30), edge(0, 3, 1, 1, 10), edge(1, 4, 1, 1, 40), edge(1, 5, 1, 1, 15), edge(2, 6, 1, 1, 25)],
 );
 

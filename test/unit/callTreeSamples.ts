@@ -20,6 +20,14 @@ export function fn(file: string, name: string, cc: number, nc: number, ttMs: num
   return { file, line: 10, name, qualname, cc, nc, tt: ttMs * MS, ct: ctMs * MS };
 }
 
+/**
+ * Functions called once each, a row [file, name, own ms, cumulative ms]: the times left out are
+ * 0, for tests whose times come from elsewhere (sampled stacks).
+ */
+export function calledOnce(rows: ReadonlyArray<readonly [file: string, name: string, ttMs?: number, ctMs?: number]>): ProfiledFunction[] {
+  return rows.map(([file, name, ttMs = 0, ctMs = 0]) => fn(file, name, 1, 1, ttMs, ctMs));
+}
+
 /** A caller→callee edge with the callee's calls and cumulative milliseconds from that caller. */
 export function edge(caller: number, callee: number, cc: number, nc: number, ctMs: number): ProfiledEdge {
   return [caller, callee, cc, nc, 0, ctMs * MS];

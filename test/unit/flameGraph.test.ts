@@ -22,7 +22,7 @@ import {
 } from '../../src/core/flameGraph';
 import type { SampledStack } from '../../src/core/profileFormat';
 import { buildProfileModel } from '../../src/core/profileModel';
-import { PATHS, SPLIT, fn, profile } from './callTreeSamples';
+import { PATHS, SPLIT, calledOnce, fn, profile } from './callTreeSamples';
 
 const MS = 0.001;
 
@@ -30,14 +30,14 @@ const MS = 0.001;
  *   0 handler (app)   1 query (app, reached from handler and from render)   2 render (app)
  *   3 django dispatch (library)   4 view (app, called through django)   5 sleep (built-in)
  */
-const FUNCTIONS = [
-  fn('/app/app.py', 'handler', 1, 1, 0, 0),
-  fn('/app/db.py', 'query', 1, 1, 0, 0),
-  fn('/app/app.py', 'render', 1, 1, 0, 0),
-  fn('/usr/lib/python3/dist-packages/django/core/handlers/base.py', 'dispatch', 1, 1, 0, 0),
-  fn('/app/views.py', 'view', 1, 1, 0, 0),
-  fn('~', '<built-in method time.sleep>', 1, 1, 0, 0),
-];
+const FUNCTIONS = calledOnce([
+  ['/app/app.py', 'handler'],
+  ['/app/db.py', 'query'],
+  ['/app/app.py', 'render'],
+  ['/usr/lib/python3/dist-packages/django/core/handlers/base.py', 'dispatch'],
+  ['/app/views.py', 'view'],
+  ['~', '<built-in method time.sleep>'],
+]);
 const MODEL = buildProfileModel(profile(FUNCTIONS, []), PATHS);
 
 function stack(frames: number[], wallMs: number, samples: number, awaiting = false): SampledStack {

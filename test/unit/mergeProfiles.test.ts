@@ -11,20 +11,12 @@ import { formatMs } from '../../src/core/format';
 import { mergeProfiles, ProfileMerger, type MergeOptions } from '../../src/core/mergeProfiles';
 import type { ProfileDocument, SampledStack } from '../../src/core/profileFormat';
 import { parseProfileDocument } from '../../src/core/profileHeader';
+import type { PstatsEntry } from '../fixtures/pstats/loadFixtures';
 import { makeLargeProfileData } from '../support/makeLargeProfile.mjs';
 import { makeHeader, profileText } from './profileSamples';
 
 const FIXTURES = resolve(__dirname, '../../../test/fixtures');
 
-interface PstatsEntry {
-  file: string;
-  line: number;
-  name: string;
-  cc: number;
-  nc: number;
-  tt: number;
-  ct: number;
-}
 interface PstatsFunction extends PstatsEntry {
   callers: PstatsEntry[];
 }
