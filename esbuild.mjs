@@ -51,7 +51,10 @@ for (const entry of filesUnder('webview', 'main.ts')) {
     platform: 'browser',
     format: 'esm',
     target: 'es2022',
-    loader: { '.ttf': 'file', '.wasm': 'file' },
+    // The codicon font inside the page's CSS: a font the page fetched after it drew could still be
+    // in flight when the page is closed, and VS Code's webview service worker then holds every
+    // other page's fetches until its 30 s limit (the next view opened stayed blank that long).
+    loader: { '.ttf': 'dataurl', '.wasm': 'file' },
   });
 }
 

@@ -35,7 +35,7 @@ export function callGraphContentSecurityPolicy(cspSource: string, nonce: string)
     `script-src 'nonce-${nonce}' 'wasm-unsafe-eval' ${cspSource}`,
     `style-src ${cspSource} 'nonce-${nonce}'`,
     `img-src ${cspSource} data:`,
-    `font-src ${cspSource}`,
+    `font-src ${cspSource} data:`,
     `connect-src ${cspSource}`,
     'worker-src blob:',
   ].join('; ');

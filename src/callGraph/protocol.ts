@@ -17,7 +17,7 @@
  * The page's HTML is the host's (callGraphHtml.ts): a `<script type="module" nonce=...>`
  * loading dist/webview/callGraph.js, under the CSP
  *   default-src 'none'; script-src 'nonce-N' 'wasm-unsafe-eval' ${cspSource};
- *   style-src ${cspSource} 'nonce-N'; img-src ${cspSource} data:; font-src ${cspSource};
+ *   style-src ${cspSource} 'nonce-N'; img-src ${cspSource} data:; font-src ${cspSource} data:;
  *   connect-src ${cspSource}; worker-src blob:
  * (no 'unsafe-inline': the page's CSS is a constructed style sheet; test/ui/callGraph.ui.mjs
  * checks that nothing is refused)

@@ -22,7 +22,7 @@ export function profileViewHtml(webview: vscode.Webview, extensionUri: vscode.Ur
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,
     `style-src ${webview.cspSource}`,
-    `font-src ${webview.cspSource}`,
+    `font-src ${webview.cspSource} data:`,
     `img-src ${webview.cspSource} data:`,
   ].join('; ');
   return webviewPageHtml({
