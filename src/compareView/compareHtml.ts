@@ -17,7 +17,9 @@ export interface CompareHtmlInput {
 
 /** Only the nonce'd script and the extension's own files; no inline style, no connections. */
 export function compareContentSecurityPolicy(cspSource: string, nonce: string): string {
-  return ["default-src 'none'", `script-src 'nonce-${nonce}'`, `style-src ${cspSource}`, `font-src ${cspSource} data:`, `img-src ${cspSource} data:`].join('; ');
+  return ["default-src 'none'", `script-src 'nonce-${nonce}'`, `style-src ${cspSource}`, `font-src ${cspSource} data:`, `img-src ${cspSource} data:`].join(
+    '; ',
+  );
 }
 
 export function compareHtml({ cspSource, scriptUri, styleUri, nonce }: CompareHtmlInput): string {

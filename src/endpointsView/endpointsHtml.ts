@@ -17,7 +17,9 @@ export interface EndpointsHtmlInput {
 
 /** Only the nonce'd script and the extension's own files; no inline style, no connections. */
 export function endpointsContentSecurityPolicy(cspSource: string, nonce: string): string {
-  return ["default-src 'none'", `script-src 'nonce-${nonce}'`, `style-src ${cspSource}`, `font-src ${cspSource} data:`, `img-src ${cspSource} data:`].join('; ');
+  return ["default-src 'none'", `script-src 'nonce-${nonce}'`, `style-src ${cspSource}`, `font-src ${cspSource} data:`, `img-src ${cspSource} data:`].join(
+    '; ',
+  );
 }
 
 export function endpointsHtml({ cspSource, scriptUri, styleUri, nonce }: EndpointsHtmlInput): string {
