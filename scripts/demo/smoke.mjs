@@ -105,6 +105,19 @@ async function runCommand(page, title) {
   await page.keyboard.press('Enter');
 }
 
+/** Opens a row's profile with a click, as a user would, and waits until its view has drawn its tree. */
+async function openProfileView(page, label, log) {
+  await profileRow(page, label).first().click();
+  await page.locator('.part.editor .tabs-container .tab.active').waitFor({ timeout: 15_000 });
+  // The profile view draws its rows once the page has the profile.
+  await lastWebview(page)
+    .locator('[role="treegrid"] [role="row"], [role="tree"] [role="treeitem"]')
+    .first()
+    .waitFor({ timeout: 20_000 })
+    .catch(() => log('the profile view drew no tree rows within 20 s; taking the picture anyway'));
+  await page.waitForTimeout(1000);
+}
+
 /** The profile view's page (the last webview opened), inside its two frames. */
 function lastWebview(page) {
   return page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
@@ -135,23 +148,11 @@ async function takeScreenshots(page, dir, { hasCallGraph, commandTitles, log }) 
   const collapsed = page.locator('.part.sidebar .monaco-list-row[aria-expanded="false"]');
   for (let guard = 0; guard < 10 && (await collapsed.count()) > 0; guard++) await collapsed.first().click();
 
-  const openProfile = async (label) => {
-    await profileRow(page, label).first().click();
-    await page.locator('.part.editor .tabs-container .tab.active').waitFor({ timeout: 15_000 });
-    // The profile view draws its rows once the page has the profile.
-    await lastWebview(page)
-      .locator('[role="treegrid"] [role="row"], [role="tree"] [role="treeitem"]')
-      .first()
-      .waitFor({ timeout: 20_000 })
-      .catch(() => log('the profile view drew no tree rows within 20 s; taking the picture anyway'));
-    await page.waitForTimeout(1000);
-  };
-
-  await openProfile('GET /slow');
+  await openProfileView(page, 'GET /slow', log);
   await page.screenshot({ path: join(dir, 'profiles-panel.png') });
   log(`screenshot: ${join(dir, 'profiles-panel.png')}`);
 
-  await openProfile('GET /');
+  await openProfileView(page, 'GET /', log);
   await page.keyboard.press('Control+B'); // hide the side bar: the view gets the whole width
   await page.waitForTimeout(1500);
   await page.screenshot({ path: join(dir, 'call-tree.png') });
@@ -241,7 +242,8 @@ async function takeMoreScreenshots(page, dir, { commandTitles, log }) {
 
   // GET / and GET /slow compared: select both rows, then Compare With… from the context menu.
   await closeEditors();
-  await profileRow(page, 'GET /').first().click();
+  // Its page takes the focus once loaded, which would close a context menu opened before then.
+  await openProfileView(page, 'GET /', log);
   await profileRow(page, 'GET /slow')
     .first()
     .click({ modifiers: ['Control'] });
@@ -258,7 +260,7 @@ async function takeMoreScreenshots(page, dir, { commandTitles, log }) {
   // The aggregate of the requests to one endpoint, from a selection of their rows.
   await closeEditors();
   const users = ['GET /api/users/7', 'GET /api/users/42'];
-  await profileRow(page, users[0]).first().click();
+  await openProfileView(page, users[0], log);
   await profileRow(page, users[1])
     .first()
     .click({ modifiers: ['Control'] });

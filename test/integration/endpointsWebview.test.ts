@@ -35,7 +35,7 @@ function harnessHtml(origin: string, theme: 'light' | 'dark'): string {
     "default-src 'none'",
     `script-src 'nonce-${NONCE}' ${origin}`,
     `style-src ${origin} 'unsafe-inline'`,
-    `font-src ${origin}`,
+    `font-src ${origin} data:`, // the codicon font is inside the stylesheet, as in the product's policy
     `img-src ${origin} data:`,
   ].join('; ');
   const colours =

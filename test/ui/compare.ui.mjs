@@ -43,6 +43,18 @@ await runUiTest({
     await phases.time('select GET / and GET /slow, right-click, Compare With…', async () => {
       await row('GET /').waitFor({ timeout: 30_000 });
       await row('GET /').click();
+      // The click opens GET /'s profile; its page takes the focus once it has loaded, which closes
+      // a context menu opened before then: let it load first.
+      await page
+        .frameLocator('iframe.webview.ready')
+        .last()
+        .frameLocator('iframe#active-frame')
+        .locator('[role="treegrid"] [role="row"]')
+        .first()
+        .waitFor({ timeout: 60_000 })
+        .catch(async () => {
+          throw new Expectation(`GET /'s profile view did not draw: ${await describeWebviews(page)}`);
+        });
       await row('GET /slow').click({ modifiers: ['Control'] });
       await page
         .waitForFunction(() => document.querySelectorAll('.part.sidebar .monaco-list-row[aria-selected="true"]').length === 2, undefined, { timeout: 10_000 })
