@@ -49,7 +49,7 @@ await runUiTest({
         .frameLocator('iframe.webview.ready')
         .last()
         .frameLocator('iframe#active-frame')
-        .locator('[role="treegrid"] [role="row"]')
+        .locator('[role="tree"] .vrow')
         .first()
         .waitFor({ timeout: 60_000 })
         .catch(async () => {
