@@ -6,37 +6,16 @@
  * keep their elements (an expand or collapse draws only the rows it adds).
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
-import { extname, join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { makeDeepChainText } from '../support/makeDeepChain.mjs';
 import { DEBIAN_PATHS, documentHeader, profileDocumentText } from '../support/profileDocument.mjs';
 import type { ProfileData } from '../../src/core/profileFormat';
 import { sampled as stack, sampledData, sampledFn } from '../unit/sampledSamples';
-
-const ROOT = join(__dirname, '..', '..', '..');
-const DIST = join(ROOT, 'dist', 'webview');
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-// Loaded at run time: playwright-core reads its own package files, so it cannot be bundled.
-const { chromium } = createRequire(__filename)('playwright-core') as typeof import('playwright-core');
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf' };
+import { useWebviewPageServer, vsCodeApiStandIn } from '../support/webviewPageServer';
 
 const PAGE = `<!DOCTYPE html><html><head><meta charset="utf-8">
 <link id="vscode-codicon-stylesheet" rel="stylesheet" href="/profileView.css">
-<script>
-  window.__messages = [];
-  window.__state = undefined;
-  // The page talks over the views' channel (src/core/webviewChannel.ts), and the host sends it
-  // notes as { rp: 1, kind: 'note', type, body }: what it posts is kept as { type, ...body }.
-  window.acquireVsCodeApi = () => ({
-    postMessage: (m) => window.__messages.push(m.kind === 'note' ? { type: m.type, ...m.body } : { type: m.kind }),
-    getState: () => window.__state,
-    setState: (s) => { window.__state = s; },
-  });
-</script>
+${vsCodeApiStandIn()}
 </head><body class="vscode-light"><main id="app"></main>
 <script type="module" src="/profileView.js"></script>
 </body></html>`;
@@ -110,9 +89,6 @@ function sampledTwoCallers(): string {
 
 describe('call tree webview in Chromium', function () {
   this.timeout(60_000);
-  let server: Server;
-  let origin: string;
-  let browser: Browser;
   const chain = makeDeepChainText(CHAIN_DEPTH);
   const siblings = chainWithSiblings();
   // A name and a file with a right-to-left override: drawn as it is, "level_2" would read reversed.
@@ -128,42 +104,15 @@ describe('call tree webview in Chromium', function () {
     '/two-callers.rprof.json': twoCallers,
   };
 
-  before(async function () {
-    if (!existsSync(CHROMIUM)) this.skip(); // set CHROMIUM_PATH; CI installs Debian's chromium
-    assert.ok(existsSync(join(DIST, 'profileView.js')), 'dist/webview/profileView.js is built (node esbuild.mjs)');
-    server = createServer((request, response) => {
-      const name = (request.url ?? '/').split('?')[0];
-      if (name === '/') {
-        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        response.end(PAGE);
-      } else if (name in profiles) {
-        response.writeHead(200, { 'content-type': 'application/json' });
-        response.end(profiles[name]);
-      } else if (/^\/[\w.-]+$/.test(name) && existsSync(join(DIST, name))) {
-        response.writeHead(200, { 'content-type': TYPES[extname(name)] ?? 'application/octet-stream' });
-        response.end(readFileSync(join(DIST, name)));
-      } else {
-        response.writeHead(404);
-        response.end();
-      }
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  });
+  const harness = useWebviewPageServer('profileView.js', { page: () => PAGE, json: profiles });
 
   /** The page with the chain shown (the hot path, every level, expanded), as the host sends it. */
   /** Notes the page gets before `show` (as the host's channel sends what it held until the page was ready). */
   async function openChain(width: number, file = '/deep.rprof.json', before: { type: string; body: unknown }[] = []): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width, height: 700 } });
+    const page = await harness.browser.newPage({ viewport: { width, height: 700 } });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(origin);
+    await page.goto(harness.origin);
     await page.waitForFunction(() => (window as unknown as { __messages: { type: string }[] }).__messages.some((m) => m.type === 'ready'));
     await page.evaluate(
       async ({ file, before }) => {
@@ -349,7 +298,7 @@ describe('call tree webview in Chromium', function () {
   });
 
   it('writes the date in the header after the first frame (the locale data it loads is not part of the first paint)', async () => {
-    const page = await browser.newPage({ viewport: { width: 1200, height: 700 } });
+    const page = await harness.browser.newPage({ viewport: { width: 1200, height: 700 } });
     try {
       // Counts the page's calls of toLocaleDateString: the first loads the locale's data (100+ ms).
       await page.addInitScript(() => {
@@ -360,7 +309,7 @@ describe('call tree webview in Chromium', function () {
           return original.apply(this, args);
         };
       });
-      await page.goto(origin);
+      await page.goto(harness.origin);
       await page.waitForFunction(() => (window as unknown as { __messages: { type: string }[] }).__messages.some((m) => m.type === 'ready'));
       const duringShow = await page.evaluate(async () => {
         const bytes = new Uint8Array(await (await fetch('/deep.rprof.json')).arrayBuffer());
@@ -409,9 +358,9 @@ describe('call tree webview in Chromium', function () {
   });
 
   it('saves and reports its state after the first paint, not inside it', async () => {
-    const page = await browser.newPage({ viewport: { width: 1200, height: 700 } });
+    const page = await harness.browser.newPage({ viewport: { width: 1200, height: 700 } });
     try {
-      await page.goto(origin);
+      await page.goto(harness.origin);
       await page.waitForFunction(() => (window as unknown as { __messages: { type: string }[] }).__messages.some((m) => m.type === 'ready'));
       type Page = { __messages: { type: string; state?: { expanded?: string[] } }[]; __state?: { expansion?: number[] } };
       const duringShow = await page.evaluate(async () => {
