@@ -27,7 +27,7 @@ function harnessHtml(origin: string, theme: 'light' | 'dark'): string {
     "default-src 'none'",
     `script-src 'nonce-${NONCE}' ${origin}`,
     `style-src ${origin} 'unsafe-inline'`,
-    `font-src ${origin}`,
+    `font-src ${origin} data:`,
     `img-src ${origin} data:`,
   ].join('; ');
   const colours =
