@@ -11,14 +11,10 @@ import { makeDeepChainText } from '../support/makeDeepChain.mjs';
 import { DEBIAN_PATHS, documentHeader, profileDocumentText } from '../support/profileDocument.mjs';
 import type { ProfileData } from '../../src/core/profileFormat';
 import { sampled as stack, sampledData, sampledFn } from '../unit/sampledSamples';
-import { useWebviewPageServer, vsCodeApiStandIn } from '../support/webviewPageServer';
+import { showFlameTab } from '../support/flameTab';
+import { bundlePage, useWebviewPageServer } from '../support/webviewPageServer';
 
-const PAGE = `<!DOCTYPE html><html><head><meta charset="utf-8">
-<link id="vscode-codicon-stylesheet" rel="stylesheet" href="/profileView.css">
-${vsCodeApiStandIn()}
-</head><body class="vscode-light"><main id="app"></main>
-<script type="module" src="/profileView.js"></script>
-</body></html>`;
+const PAGE = bundlePage('profileView');
 
 /** 300 levels: the hot path opens all of them. */
 const CHAIN_DEPTH = 300;
@@ -409,18 +405,6 @@ describe('call tree webview in Chromium', function () {
     }
   });
 
-  /** Shows the Flame tab and waits for its canvas to have drawn frames. */
-  async function showFlame(page: Page): Promise<void> {
-    await page.locator('vscode-tab-header', { hasText: 'Flame' }).click();
-    await page.waitForFunction(() => {
-      const canvas = document.querySelector('.flame-canvas') as HTMLCanvasElement | null;
-      if (!canvas || canvas.width === 0) return false;
-      const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, Math.min(canvas.height, 60)).data;
-      for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 0) return true;
-      return false;
-    });
-  }
-
   /** The middle of a frame's row in the icicle (row 0: the whole request), in page coordinates. */
   async function rowPoint(page: Page, depth: number, at = 0.1): Promise<{ x: number; y: number }> {
     const box = (await page.locator('.flame-viewport').boundingBox())!;
@@ -430,7 +414,7 @@ describe('call tree webview in Chromium', function () {
   it('draws the flame graph of a cProfile profile, with hover, zoom, keys and Show in Call Tree', async () => {
     const page = await openChain(1200);
     try {
-      await showFlame(page);
+      await showFlameTab(page);
       assert.match(
         (await page.locator('.flame-status').textContent()) ?? '',
         /in 300 levels · from cProfile caller→callee pairs: hatched frames are estimates/,
@@ -465,7 +449,7 @@ describe('call tree webview in Chromium', function () {
   it('draws a sampled profile from its stacks, highlights search matches with their share, and remembers flame or icicle', async () => {
     const page = await openChain(1200, '/sampled.rprof.json');
     try {
-      await showFlame(page);
+      await showFlameTab(page);
       assert.match((await page.locator('.flame-status').textContent()) ?? '', /in 8 levels · exact: from sampled stacks/);
       await page.fill('vscode-textfield.search >> input', 'level_5');
       await page.waitForFunction(() => /1 matching frame, 75% of the request/.test(document.querySelector('.flame-status')?.textContent ?? ''));
@@ -525,7 +509,7 @@ describe('call tree webview in Chromium', function () {
   it('shows a sampled frame in the call tree on the same path (T in the Flame tab), whose source Enter and its button open', async () => {
     const page = await openChain(1200, '/two-callers.rprof.json');
     try {
-      await showFlame(page);
+      await showFlameTab(page);
       // The icicle's row 3 at 80% of the width: query under view_b (view_a's 33 ms of 45 come first).
       const query = await rowPoint(page, 3, 0.8);
       await page.mouse.click(query.x, query.y);

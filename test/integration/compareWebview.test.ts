@@ -13,14 +13,10 @@ import { compareProfileTrees } from '../../src/core/compareTrees';
 import type { ProfileData } from '../../src/core/profileFormat';
 import { PATHS } from '../unit/callTreeSamples';
 import { BASELINE, CHANGED } from '../unit/compareSamples';
-import { useWebviewPageServer, vsCodeApiStandIn } from '../support/webviewPageServer';
+import { showFlameTab } from '../support/flameTab';
+import { bundlePage, useWebviewPageServer } from '../support/webviewPageServer';
 
-const PAGE = `<!DOCTYPE html><html><head><meta charset="utf-8">
-<link id="vscode-codicon-stylesheet" rel="stylesheet" href="/compareView.css">
-${vsCodeApiStandIn()}
-</head><body class="vscode-light"><main id="app"></main>
-<script type="module" src="/compareView.js"></script>
-</body></html>`;
+const PAGE = bundlePage('compareView');
 
 /** What the host sends for A and B (src/compareView/comparePanel.ts, show). */
 function showOf(a: ProfileData, b: ProfileData): CompareShow {
@@ -113,14 +109,7 @@ describe('diff view webview in Chromium', function () {
   it('draws B’s frames; a double-click on one opens its function in B, and its tooltip gives A, B and the change', async () => {
     const { page, errors } = await open(showOf(CHANGED, BASELINE));
     try {
-      await page.locator('vscode-tab-header', { hasText: 'Flame' }).click();
-      await page.waitForFunction(() => {
-        const canvas = document.querySelector('.flame-canvas') as HTMLCanvasElement | null;
-        if (!canvas || canvas.width === 0) return false;
-        const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, Math.min(canvas.height, 60)).data;
-        for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 0) return true;
-        return false;
-      });
+      await showFlameTab(page);
       const box = (await page.locator('.flame-viewport').boundingBox())!;
       // Icicle: row 0 the whole request, row 1 handler, row 2 render (50 ms, on the left) and query (40 ms).
       const render = { x: box.x + box.width * 0.1, y: box.y + 2 * 18 + 9 };

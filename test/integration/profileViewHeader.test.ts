@@ -14,16 +14,11 @@ import { profileFileText } from '../../src/core/aggregateFile';
 import { mergeProfiles } from '../../src/core/mergeProfiles';
 import { parseProfileDocument } from '../../src/core/profileHeader';
 import type { EndpointContext } from '../../src/profileView/protocol';
-import { ROOT, useWebviewPageServer, vsCodeApiStandIn } from '../support/webviewPageServer';
+import { bundlePage, ROOT, useWebviewPageServer } from '../support/webviewPageServer';
 
 const PROFILES = join(ROOT, 'test', 'fixtures', 'profiles');
 
-const PAGE = `<!DOCTYPE html><html><head><meta charset="utf-8">
-<link id="vscode-codicon-stylesheet" rel="stylesheet" href="/profileView.css">
-${vsCodeApiStandIn()}
-</head><body class="vscode-light"><main id="app"></main>
-<script type="module" src="/profileView.js"></script>
-</body></html>`;
+const PAGE = bundlePage('profileView');
 
 const USERS_7 = '20261125T172809.655305-GET-api_users_7-16235-00008c16.rprof.json';
 const USERS_8_UNPROFILED = '20261125T172809.864984-GET-api_users_8-16235-0006cea5.rprof.json';

@@ -47,6 +47,19 @@ export function vsCodeApiStandIn(nonce?: string): string {
 </script>`;
 }
 
+/**
+ * A page with no policy that loads dist/webview/<bundle>.js and its stylesheet (the link's id is
+ * where @vscode-elements' icons look for the codicon font), with the stand-in for acquireVsCodeApi.
+ */
+export function bundlePage(bundle: string): string {
+  return `<!DOCTYPE html><html><head><meta charset="utf-8">
+<link id="vscode-codicon-stylesheet" rel="stylesheet" href="/${bundle}.css">
+${vsCodeApiStandIn()}
+</head><body class="vscode-light"><main id="app"></main>
+<script type="module" src="/${bundle}.js"></script>
+</body></html>`;
+}
+
 /** What the page has posted so far, as vsCodeApiStandIn keeps it. */
 export async function postedMessages<T>(page: Page): Promise<T[]> {
   return page.evaluate(() => (window as unknown as { __messages: T[] }).__messages);
