@@ -17,9 +17,10 @@ import { HostChannel, type ChannelHandlers } from '../core/webviewChannel';
 import { openFunctionSource } from '../host/openSource';
 import type { Settings } from '../host/settings';
 import { makeNonce } from '../host/nonce';
+import { bundledPageHtml } from '../host/webviewPageHtml';
 import { webviewTransport } from '../host/webviewTransport';
 import { COMPARE_VIEW_TYPE } from '../contributions';
-import { compareHtml, compareUnavailableHtml } from './compareHtml';
+import { compareUnavailableHtml } from './compareHtml';
 import { compareTitle, requestName } from './compareTitle';
 import { comparePageChecks } from './pageChecks';
 import type { ComparedSide, ComparePageNote, ComparePageState, CompareProtocol, CompareRendered } from './protocol';
@@ -112,7 +113,9 @@ export class ComparePanel {
       report: (problem) => services.log.warn(`comparison ${this.panel.title}: ${problem}`),
     });
     panel.onDidDispose(() => this.dispose());
-    panel.webview.html = compareHtml({
+    panel.webview.html = bundledPageHtml({
+      title: 'Compare profiles',
+      loading: 'Comparing…',
       cspSource: panel.webview.cspSource,
       scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(distUri, 'webview', 'compareView.js')).toString(),
       styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(distUri, 'webview', 'compareView.css')).toString(),

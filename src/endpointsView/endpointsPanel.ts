@@ -12,10 +12,10 @@ import { Throttle } from '../core/throttle';
 import { HostChannel, type ChannelHandlers } from '../core/webviewChannel';
 import type { ProfileLibrary } from '../node/profileLibrary';
 import { makeNonce } from '../host/nonce';
+import { bundledPageHtml } from '../host/webviewPageHtml';
 import { loggedAndHeard } from '../host/pageNoteHandlers';
 import { webviewTransport } from '../host/webviewTransport';
 import { ENDPOINTS_VIEW_TYPE, PROFILE_VIEW_TYPE } from '../contributions';
-import { endpointsHtml } from './endpointsHtml';
 import { endpointsPageChecks } from './pageChecks';
 import type { EndpointsPageNote, EndpointsProtocol, EndpointsRendered } from './protocol';
 
@@ -69,7 +69,9 @@ export class EndpointsPanel {
     panel.onDidChangeViewState(() => {
       if (this.panel.visible && this.stale) this.scheduleUpdate();
     });
-    panel.webview.html = endpointsHtml({
+    panel.webview.html = bundledPageHtml({
+      title: 'Endpoints',
+      loading: 'Reading the endpoints…',
       cspSource: panel.webview.cspSource,
       scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(distUri, 'webview', 'endpointsView.js')).toString(),
       styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(distUri, 'webview', 'endpointsView.css')).toString(),
