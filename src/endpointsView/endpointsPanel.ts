@@ -11,9 +11,8 @@ import { isReadable, type ReadableEntry } from '../core/profileIndex';
 import { Throttle } from '../core/throttle';
 import { HostChannel, type ChannelHandlers } from '../core/webviewChannel';
 import type { ProfileLibrary } from '../node/profileLibrary';
-import { makeNonce } from '../host/nonce';
-import { bundledPageHtml } from '../host/webviewPageHtml';
 import { loggedAndHeard } from '../host/pageNoteHandlers';
+import { bundledPageFor } from '../host/webviewPanel';
 import { webviewTransport } from '../host/webviewTransport';
 import { ENDPOINTS_VIEW_TYPE, PROFILE_VIEW_TYPE } from '../contributions';
 import { endpointsPageChecks } from './pageChecks';
@@ -60,7 +59,6 @@ export class EndpointsPanel {
     select: string | null,
   ) {
     this.selectNext = select;
-    const distUri = vscode.Uri.joinPath(services.extensionUri, 'dist');
     this.channel = new HostChannel<EndpointsProtocol>(webviewTransport(panel.webview), this.handlers, this.checks, () => this.onPageReady(), {
       report: (problem) => services.log.warn(`endpoints overview: ${problem}`),
     });
@@ -69,13 +67,10 @@ export class EndpointsPanel {
     panel.onDidChangeViewState(() => {
       if (this.panel.visible && this.stale) this.scheduleUpdate();
     });
-    panel.webview.html = bundledPageHtml({
+    panel.webview.html = bundledPageFor(panel.webview, services.extensionUri, {
+      bundle: 'endpointsView',
       title: 'Endpoints',
       loading: 'Reading the endpoints…',
-      cspSource: panel.webview.cspSource,
-      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(distUri, 'webview', 'endpointsView.js')).toString(),
-      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(distUri, 'webview', 'endpointsView.css')).toString(),
-      nonce: makeNonce(),
     });
   }
 
