@@ -31,6 +31,7 @@ import type { CallGraphOptions } from '../core/callGraph';
 import type { DefinitionLines } from '../core/definitionLine';
 import type { ProfileData, ProfilePaths } from '../core/profileFormat';
 import { parseProfileDocument } from '../core/profileHeader';
+import type { PageNoteOf } from '../core/webviewChannel';
 
 export type ExportFormat = 'dot' | 'svg';
 
@@ -175,7 +176,5 @@ export interface CallGraphProtocol {
   };
 }
 
-type PageNotes = CallGraphProtocol['page']['notes'];
-
 /** A note of the page with its type, as the host's test hooks see it (and tests send it). */
-export type CallGraphPageNote = { [K in keyof PageNotes]: { type: K } & PageNotes[K] }[keyof PageNotes];
+export type CallGraphPageNote = PageNoteOf<CallGraphProtocol>;

@@ -16,15 +16,14 @@ import type { ProfileDocument } from '../core/profileFormat';
 import { HostChannel, type ChannelHandlers } from '../core/webviewChannel';
 import { openFunctionSource } from '../host/openSource';
 import type { Settings } from '../host/settings';
-import { makeNonce } from '../host/nonce';
 import { webviewTransport } from '../host/webviewTransport';
 import { COMPARE_VIEW_TYPE } from '../contributions';
-import { compareHtml, compareUnavailableHtml } from './compareHtml';
+import { compareUnavailableHtml } from './compareHtml';
 import { compareTitle, requestName } from './compareTitle';
 import { comparePageChecks } from './pageChecks';
 import type { ComparedSide, ComparePageNote, ComparePageState, CompareProtocol, CompareRendered } from './protocol';
 import { readForCompare } from './readCompared';
-import { createPagePanel, pageWebviewOptions } from '../host/webviewPanel';
+import { bundledPageFor, createPagePanel, pageWebviewOptions } from '../host/webviewPanel';
 import { readLimitsFor, type ReadLimits } from '../node/readLimits';
 import { perRequestMean } from '../core/aggregateMean';
 import { loggedAndHeard } from '../host/pageNoteHandlers';
@@ -106,18 +105,12 @@ export class ComparePanel {
     private readonly services: CompareServices,
   ) {
     this.comparisonId = `${a.document.header.id}..${b.document.header.id}`;
-    const distUri = vscode.Uri.joinPath(services.extensionUri, 'dist');
     panel.webview.options = pageWebviewOptions(services.extensionUri);
     this.channel = new HostChannel<CompareProtocol>(webviewTransport(panel.webview), this.handlers, this.checks, () => this.onPageReady(), {
       report: (problem) => services.log.warn(`comparison ${this.panel.title}: ${problem}`),
     });
     panel.onDidDispose(() => this.dispose());
-    panel.webview.html = compareHtml({
-      cspSource: panel.webview.cspSource,
-      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(distUri, 'webview', 'compareView.js')).toString(),
-      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(distUri, 'webview', 'compareView.css')).toString(),
-      nonce: makeNonce(),
-    });
+    panel.webview.html = bundledPageFor(panel.webview, services.extensionUri, { bundle: 'compareView', title: 'Compare profiles', loading: 'Comparing…' });
   }
 
   get title(): string {

@@ -19,6 +19,7 @@
  */
 import type { CompareMode, FunctionDifference } from '../core/compareProfiles';
 import type { TreeComparison, TreeDifference } from '../core/compareTrees';
+import type { PageNoteOf } from '../core/webviewChannel';
 
 export type { CompareMode };
 
@@ -124,7 +125,5 @@ export interface CompareProtocol {
   };
 }
 
-type PageNotes = CompareProtocol['page']['notes'];
-
 /** A note of the page with its type, as the host's test hooks see it (and tests send it). */
-export type ComparePageNote = { [K in keyof PageNotes]: { type: K } & PageNotes[K] }[keyof PageNotes];
+export type ComparePageNote = PageNoteOf<CompareProtocol>;

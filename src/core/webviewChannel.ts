@@ -30,6 +30,9 @@ export interface ChannelProtocol {
   page: ChannelSide;
 }
 
+/** A note of the page with its type, as the host's test hooks see it (and tests send it): { type, ...body }. */
+export type PageNoteOf<P extends ChannelProtocol> = { [K in keyof P['page']['notes']]: { type: K } & P['page']['notes'][K] }[keyof P['page']['notes']];
+
 /** The handlers of what a side receives: one per note and per ask, checked by the compiler. */
 export interface ChannelHandlers<In extends ChannelSide> {
   notes: { [K in keyof In['notes']]: (body: In['notes'][K]) => void | Promise<void> };

@@ -11,11 +11,10 @@ import { isReadable, type ReadableEntry } from '../core/profileIndex';
 import { Throttle } from '../core/throttle';
 import { HostChannel, type ChannelHandlers } from '../core/webviewChannel';
 import type { ProfileLibrary } from '../node/profileLibrary';
-import { makeNonce } from '../host/nonce';
 import { loggedAndHeard } from '../host/pageNoteHandlers';
+import { bundledPageFor } from '../host/webviewPanel';
 import { webviewTransport } from '../host/webviewTransport';
 import { ENDPOINTS_VIEW_TYPE, PROFILE_VIEW_TYPE } from '../contributions';
-import { endpointsHtml } from './endpointsHtml';
 import { endpointsPageChecks } from './pageChecks';
 import type { EndpointsPageNote, EndpointsProtocol, EndpointsRendered } from './protocol';
 
@@ -60,7 +59,6 @@ export class EndpointsPanel {
     select: string | null,
   ) {
     this.selectNext = select;
-    const distUri = vscode.Uri.joinPath(services.extensionUri, 'dist');
     this.channel = new HostChannel<EndpointsProtocol>(webviewTransport(panel.webview), this.handlers, this.checks, () => this.onPageReady(), {
       report: (problem) => services.log.warn(`endpoints overview: ${problem}`),
     });
@@ -69,11 +67,10 @@ export class EndpointsPanel {
     panel.onDidChangeViewState(() => {
       if (this.panel.visible && this.stale) this.scheduleUpdate();
     });
-    panel.webview.html = endpointsHtml({
-      cspSource: panel.webview.cspSource,
-      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(distUri, 'webview', 'endpointsView.js')).toString(),
-      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(distUri, 'webview', 'endpointsView.css')).toString(),
-      nonce: makeNonce(),
+    panel.webview.html = bundledPageFor(panel.webview, services.extensionUri, {
+      bundle: 'endpointsView',
+      title: 'Endpoints',
+      loading: 'Reading the endpoints…',
     });
   }
 

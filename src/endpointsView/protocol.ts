@@ -14,6 +14,7 @@
 import type { EndpointsOverview, OverviewEndpoint, RequestMarks } from '../core/endpointOverview';
 import type { LogScale } from '../core/durationScale';
 import type { EndpointsSortKey, SortDirection } from '../core/endpointCharts';
+import type { PageNoteOf } from '../core/webviewChannel';
 
 export type { LogScale, OverviewEndpoint, RequestMarks };
 
@@ -90,7 +91,5 @@ export interface EndpointsProtocol {
   };
 }
 
-type PageNotes = EndpointsProtocol['page']['notes'];
-
 /** A note of the page with its type, as the host's test hooks see it (and tests send it). */
-export type EndpointsPageNote = { [K in keyof PageNotes]: { type: K } & PageNotes[K] }[keyof PageNotes];
+export type EndpointsPageNote = PageNoteOf<EndpointsProtocol>;

@@ -47,3 +47,41 @@ export function webviewPageHtml(page: WebviewPageInput): string {
 </body>
 </html>`;
 }
+
+export interface BundledPageInput {
+  title: string;
+  /** webview.cspSource: the origin the webview serves the extension's files from. */
+  cspSource: string;
+  /** webview.asWebviewUri(dist/webview/<page>.js), as a string. */
+  scriptUri: string;
+  /** The same for <page>.css, which esbuild writes beside the script (the page's CSS and the codicon font's). */
+  styleUri: string;
+  /** A fresh random value per page load (makeNonce, src/host/nonce.ts). */
+  nonce: string;
+  /** What the page says until its script draws it (our words, never profile data). */
+  loading: string;
+}
+
+/**
+ * The policy of a page that needs nothing but its nonce'd script and the extension's own files:
+ * its stylesheet, with the codicon font and images inline as data: URLs; no inline style, no
+ * connections.
+ */
+export function bundledPagePolicy(cspSource: string, nonce: string): string {
+  return ["default-src 'none'", `script-src 'nonce-${nonce}'`, `style-src ${cspSource}`, `font-src ${cspSource} data:`, `img-src ${cspSource} data:`].join(
+    '; ',
+  );
+}
+
+/** The profile view's, the diff view's and the Endpoints overview's page: one bundle and its stylesheet under bundledPagePolicy. */
+export function bundledPageHtml({ title, cspSource, scriptUri, styleUri, nonce, loading }: BundledPageInput): string {
+  return webviewPageHtml({
+    title,
+    csp: bundledPagePolicy(cspSource, nonce),
+    nonce,
+    scriptUri,
+    // The link's id is where @vscode-elements' icons look for the codicon font's stylesheet.
+    stylesheet: { id: 'vscode-codicon-stylesheet', href: styleUri },
+    placeholder: `<main id="app" aria-busy="true"><p class="loading">${escapeAttribute(loading).replace(/>/g, '&gt;')}</p></main>`,
+  });
+}

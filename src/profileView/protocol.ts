@@ -26,7 +26,7 @@
 import type { DefinitionLines } from '../core/definitionLine';
 import type { ProfileDocument } from '../core/profileFormat';
 import type { SlowerThanUsual } from '../core/slowerThanUsual';
-import { bodyChecks, type ChannelChecks } from '../core/webviewChannel';
+import { bodyChecks, type ChannelChecks, type PageNoteOf } from '../core/webviewChannel';
 
 export type ViewTab = 'tree' | 'flame' | 'functions' | 'callers' | 'request';
 export const VIEW_TABS: readonly ViewTab[] = ['tree', 'flame', 'functions', 'callers', 'request'];
@@ -126,10 +126,8 @@ export interface ProfileViewProtocol {
   };
 }
 
-type PageNotes = ProfileViewProtocol['page']['notes'];
-
 /** A note of the page with its type, as the host's test hook takes it (and tests send it). */
-export type ProfileViewPageNote = { [K in keyof PageNotes]: { type: K } & PageNotes[K] }[keyof PageNotes];
+export type ProfileViewPageNote = PageNoteOf<ProfileViewProtocol>;
 
 /** The longest error message or detail the host takes from a page (a stack is a few KB). */
 const MAX_ERROR_TEXT = 20_000;

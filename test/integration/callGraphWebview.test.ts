@@ -9,27 +9,21 @@
  * thresholds and export (an ask, answered by id).
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { CallGraphPageNote, CallGraphProfile, CallGraphProtocol } from '../../src/callGraph/protocol';
 import type { ProfileData, ProfileDocument, ProfiledEdge } from '../../src/core/profileFormat';
 import { makeLargeProfileData } from '../support/makeLargeProfile.mjs';
 import { buildCallGraph } from '../../src/core/callGraph';
 import { buildProfileModel } from '../../src/core/profileModel';
+import { postedMessages, ROOT, useWebviewPageServer, vsCodeApiStandIn, WEBVIEW_DIST } from '../support/webviewPageServer';
 
-const ROOT = join(__dirname, '..', '..', '..');
-const SCRIPT = join(ROOT, 'dist', 'webview', 'callGraph.js');
-const LAYOUT_SCRIPT = join(ROOT, 'dist', 'webview', 'callGraph.worker.js');
+const SCRIPT = join(WEBVIEW_DIST, 'callGraph.js');
+const LAYOUT_SCRIPT = join(WEBVIEW_DIST, 'callGraph.worker.js');
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'profiles');
 const SCREENSHOTS = join(ROOT, 'test-results');
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const NONCE = 'harness-nonce';
-// Loaded at run time: playwright-core reads its own package files, so it cannot be bundled.
-const { chromium } = createRequire(__filename)('playwright-core') as typeof import('playwright-core');
 
 /** The page; `workers` false leaves worker-src and connect-src out of the CSP, as a stricter host might. */
 function harnessHtml(origin: string, theme: 'light' | 'dark', workers: boolean): string {
@@ -47,19 +41,7 @@ function harnessHtml(origin: string, theme: 'light' | 'dark', workers: boolean):
   return `<!DOCTYPE html><html><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <style>body{${colours}}</style>
-<script nonce="${NONCE}">
-  window.__messages = [];
-  window.__postedAt = [];
-  window.__state = undefined;
-  // The channel's envelopes, flattened for the tests: a note as its type and body's fields.
-  const flat = (m) =>
-    m.kind === 'note' ? { type: m.type, ...m.body } : m.kind === 'ready' ? { type: 'ready', page: m.page } : { type: m.kind, ...m };
-  window.acquireVsCodeApi = () => ({
-    postMessage: (m) => { window.__messages.push(flat(m)); window.__postedAt.push(performance.now()); },
-    getState: () => window.__state,
-    setState: (s) => { window.__state = s; },
-  });
-</script>
+${vsCodeApiStandIn(NONCE)}
 </head><body class="vscode-${theme}" data-vscode-theme-kind="vscode-${theme}">
 <script type="module" nonce="${NONCE}" src="${origin}/callGraph.js" data-layout-script="${origin}/callGraph.worker.js"></script>
 </body></html>`;
@@ -80,9 +62,7 @@ function fixtureProfile(pattern: string): CallGraphProfile {
 /** What the page sent: its notes as their type and fields, its ready, and its answers. */
 type PageMessage = CallGraphPageNote | { type: 'ready'; page: string } | { type: 'answer'; id: number; ok: boolean; body?: unknown; error?: string };
 
-async function messages(page: Page): Promise<PageMessage[]> {
-  return page.evaluate(() => (window as unknown as { __messages: PageMessage[] }).__messages);
-}
+const messages = (page: Page) => postedMessages<PageMessage>(page);
 
 async function waitForMessage<T extends PageMessage['type']>(page: Page, type: T, after = 0): Promise<Extract<PageMessage, { type: T }>> {
   await page.waitForFunction(
@@ -128,50 +108,22 @@ async function ask<K extends keyof CallGraphProtocol['host']['asks']>(
 
 describe('call graph webview in Chromium', function () {
   this.timeout(60_000);
-  let server: Server;
-  let origin: string;
-  let browser: Browser;
   let theme: 'light' | 'dark' = 'light';
-  let largeProfileJson = '';
+  /** Served as /large.json; the test of a large profile fills it in. */
+  const json: Record<string, string> = {};
 
-  before(async function () {
-    if (!existsSync(CHROMIUM)) this.skip(); // set CHROMIUM_PATH; CI installs Debian's chromium
-    assert.ok(existsSync(SCRIPT), `${SCRIPT} is built (node esbuild.mjs)`);
-    server = createServer((request, response) => {
-      if (request.url === '/' || request.url === '/?no-workers') {
-        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        response.end(harnessHtml(origin, theme, request.url === '/'));
-      } else if (request.url === '/large.json') {
-        response.writeHead(200, { 'content-type': 'application/json' });
-        response.end(largeProfileJson);
-      } else if (request.url === '/callGraph.js' || request.url === '/callGraph.worker.js') {
-        response.writeHead(200, { 'content-type': 'text/javascript' });
-        response.end(readFileSync(request.url === '/callGraph.js' ? SCRIPT : LAYOUT_SCRIPT));
-      } else {
-        response.writeHead(404);
-        response.end();
-      }
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-    });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  const harness = useWebviewPageServer('callGraph.js', {
+    // '/?no-workers' leaves worker-src and connect-src out of the page's policy.
+    page: (origin, query) => harnessHtml(origin, theme, query !== '?no-workers'),
+    json,
   });
 
   async function openPage(withTheme: 'light' | 'dark', path = '/'): Promise<Page> {
     theme = withTheme;
-    const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    const page = await harness.browser.newPage({ viewport: { width: 1200, height: 800 } });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(origin + path);
+    await page.goto(harness.origin + path);
     await waitForMessage(page, 'ready');
     assert.deepEqual(errors, []);
     return page;
@@ -266,7 +218,7 @@ describe('call graph webview in Chromium', function () {
   it('draws the pruned graph of a 20,000-function profile quickly, laid out off the page thread', async () => {
     const page = await openPage('light');
     const profile: CallGraphProfile = { id: 'large', title: 'GET /large', data: makeLargeProfileData(20_000, 100_000) };
-    largeProfileJson = JSON.stringify(profile);
+    json['/large.json'] = JSON.stringify(profile);
     // The page fetches the data first (the test driver is slow to pass 9 MB itself); the time
     // runs from the page's own postMessage, as the host's would arrive, to `rendered`.
     await page.evaluate(async () => {

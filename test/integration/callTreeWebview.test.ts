@@ -6,40 +6,15 @@
  * keep their elements (an expand or collapse draws only the rows it adds).
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
-import { extname, join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { makeDeepChainText } from '../support/makeDeepChain.mjs';
 import { DEBIAN_PATHS, documentHeader, profileDocumentText } from '../support/profileDocument.mjs';
 import type { ProfileData } from '../../src/core/profileFormat';
 import { sampled as stack, sampledData, sampledFn } from '../unit/sampledSamples';
+import { showFlameTab } from '../support/flameTab';
+import { bundlePage, useWebviewPageServer } from '../support/webviewPageServer';
 
-const ROOT = join(__dirname, '..', '..', '..');
-const DIST = join(ROOT, 'dist', 'webview');
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-// Loaded at run time: playwright-core reads its own package files, so it cannot be bundled.
-const { chromium } = createRequire(__filename)('playwright-core') as typeof import('playwright-core');
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf' };
-
-const PAGE = `<!DOCTYPE html><html><head><meta charset="utf-8">
-<link id="vscode-codicon-stylesheet" rel="stylesheet" href="/profileView.css">
-<script>
-  window.__messages = [];
-  window.__state = undefined;
-  // The page talks over the views' channel (src/core/webviewChannel.ts), and the host sends it
-  // notes as { rp: 1, kind: 'note', type, body }: what it posts is kept as { type, ...body }.
-  window.acquireVsCodeApi = () => ({
-    postMessage: (m) => window.__messages.push(m.kind === 'note' ? { type: m.type, ...m.body } : { type: m.kind }),
-    getState: () => window.__state,
-    setState: (s) => { window.__state = s; },
-  });
-</script>
-</head><body class="vscode-light"><main id="app"></main>
-<script type="module" src="/profileView.js"></script>
-</body></html>`;
+const PAGE = bundlePage('profileView');
 
 /** 300 levels: the hot path opens all of them. */
 const CHAIN_DEPTH = 300;
@@ -110,9 +85,6 @@ function sampledTwoCallers(): string {
 
 describe('call tree webview in Chromium', function () {
   this.timeout(60_000);
-  let server: Server;
-  let origin: string;
-  let browser: Browser;
   const chain = makeDeepChainText(CHAIN_DEPTH);
   const siblings = chainWithSiblings();
   // A name and a file with a right-to-left override: drawn as it is, "level_2" would read reversed.
@@ -128,42 +100,15 @@ describe('call tree webview in Chromium', function () {
     '/two-callers.rprof.json': twoCallers,
   };
 
-  before(async function () {
-    if (!existsSync(CHROMIUM)) this.skip(); // set CHROMIUM_PATH; CI installs Debian's chromium
-    assert.ok(existsSync(join(DIST, 'profileView.js')), 'dist/webview/profileView.js is built (node esbuild.mjs)');
-    server = createServer((request, response) => {
-      const name = (request.url ?? '/').split('?')[0];
-      if (name === '/') {
-        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        response.end(PAGE);
-      } else if (name in profiles) {
-        response.writeHead(200, { 'content-type': 'application/json' });
-        response.end(profiles[name]);
-      } else if (/^\/[\w.-]+$/.test(name) && existsSync(join(DIST, name))) {
-        response.writeHead(200, { 'content-type': TYPES[extname(name)] ?? 'application/octet-stream' });
-        response.end(readFileSync(join(DIST, name)));
-      } else {
-        response.writeHead(404);
-        response.end();
-      }
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  });
+  const harness = useWebviewPageServer('profileView.js', { page: () => PAGE, json: profiles });
 
   /** The page with the chain shown (the hot path, every level, expanded), as the host sends it. */
   /** Notes the page gets before `show` (as the host's channel sends what it held until the page was ready). */
   async function openChain(width: number, file = '/deep.rprof.json', before: { type: string; body: unknown }[] = []): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width, height: 700 } });
+    const page = await harness.browser.newPage({ viewport: { width, height: 700 } });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(origin);
+    await page.goto(harness.origin);
     await page.waitForFunction(() => (window as unknown as { __messages: { type: string }[] }).__messages.some((m) => m.type === 'ready'));
     await page.evaluate(
       async ({ file, before }) => {
@@ -349,7 +294,7 @@ describe('call tree webview in Chromium', function () {
   });
 
   it('writes the date in the header after the first frame (the locale data it loads is not part of the first paint)', async () => {
-    const page = await browser.newPage({ viewport: { width: 1200, height: 700 } });
+    const page = await harness.browser.newPage({ viewport: { width: 1200, height: 700 } });
     try {
       // Counts the page's calls of toLocaleDateString: the first loads the locale's data (100+ ms).
       await page.addInitScript(() => {
@@ -360,7 +305,7 @@ describe('call tree webview in Chromium', function () {
           return original.apply(this, args);
         };
       });
-      await page.goto(origin);
+      await page.goto(harness.origin);
       await page.waitForFunction(() => (window as unknown as { __messages: { type: string }[] }).__messages.some((m) => m.type === 'ready'));
       const duringShow = await page.evaluate(async () => {
         const bytes = new Uint8Array(await (await fetch('/deep.rprof.json')).arrayBuffer());
@@ -409,9 +354,9 @@ describe('call tree webview in Chromium', function () {
   });
 
   it('saves and reports its state after the first paint, not inside it', async () => {
-    const page = await browser.newPage({ viewport: { width: 1200, height: 700 } });
+    const page = await harness.browser.newPage({ viewport: { width: 1200, height: 700 } });
     try {
-      await page.goto(origin);
+      await page.goto(harness.origin);
       await page.waitForFunction(() => (window as unknown as { __messages: { type: string }[] }).__messages.some((m) => m.type === 'ready'));
       type Page = { __messages: { type: string; state?: { expanded?: string[] } }[]; __state?: { expansion?: number[] } };
       const duringShow = await page.evaluate(async () => {
@@ -460,18 +405,6 @@ describe('call tree webview in Chromium', function () {
     }
   });
 
-  /** Shows the Flame tab and waits for its canvas to have drawn frames. */
-  async function showFlame(page: Page): Promise<void> {
-    await page.locator('vscode-tab-header', { hasText: 'Flame' }).click();
-    await page.waitForFunction(() => {
-      const canvas = document.querySelector('.flame-canvas') as HTMLCanvasElement | null;
-      if (!canvas || canvas.width === 0) return false;
-      const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, Math.min(canvas.height, 60)).data;
-      for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 0) return true;
-      return false;
-    });
-  }
-
   /** The middle of a frame's row in the icicle (row 0: the whole request), in page coordinates. */
   async function rowPoint(page: Page, depth: number, at = 0.1): Promise<{ x: number; y: number }> {
     const box = (await page.locator('.flame-viewport').boundingBox())!;
@@ -481,7 +414,7 @@ describe('call tree webview in Chromium', function () {
   it('draws the flame graph of a cProfile profile, with hover, zoom, keys and Show in Call Tree', async () => {
     const page = await openChain(1200);
     try {
-      await showFlame(page);
+      await showFlameTab(page);
       assert.match(
         (await page.locator('.flame-status').textContent()) ?? '',
         /in 300 levels · from cProfile caller→callee pairs: hatched frames are estimates/,
@@ -516,7 +449,7 @@ describe('call tree webview in Chromium', function () {
   it('draws a sampled profile from its stacks, highlights search matches with their share, and remembers flame or icicle', async () => {
     const page = await openChain(1200, '/sampled.rprof.json');
     try {
-      await showFlame(page);
+      await showFlameTab(page);
       assert.match((await page.locator('.flame-status').textContent()) ?? '', /in 8 levels · exact: from sampled stacks/);
       await page.fill('vscode-textfield.search >> input', 'level_5');
       await page.waitForFunction(() => /1 matching frame, 75% of the request/.test(document.querySelector('.flame-status')?.textContent ?? ''));
@@ -576,7 +509,7 @@ describe('call tree webview in Chromium', function () {
   it('shows a sampled frame in the call tree on the same path (T in the Flame tab), whose source Enter and its button open', async () => {
     const page = await openChain(1200, '/two-callers.rprof.json');
     try {
-      await showFlame(page);
+      await showFlameTab(page);
       // The icicle's row 3 at 80% of the width: query under view_b (view_a's 33 ms of 45 come first).
       const query = await rowPoint(page, 3, 0.8);
       await page.mouse.click(query.x, query.y);

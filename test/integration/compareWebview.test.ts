@@ -6,40 +6,17 @@
  * when it is not in B), and the files the page saves for the serializer.
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
-import { extname, join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { CompareShow } from '../../src/compareView/protocol';
 import { compareProfiles } from '../../src/core/compareProfiles';
 import { compareProfileTrees } from '../../src/core/compareTrees';
 import type { ProfileData } from '../../src/core/profileFormat';
 import { PATHS } from '../unit/callTreeSamples';
 import { BASELINE, CHANGED } from '../unit/compareSamples';
+import { showFlameTab } from '../support/flameTab';
+import { bundlePage, useWebviewPageServer } from '../support/webviewPageServer';
 
-const ROOT = join(__dirname, '..', '..', '..');
-const DIST = join(ROOT, 'dist', 'webview');
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-// Loaded at run time: playwright-core reads its own package files, so it cannot be bundled.
-const { chromium } = createRequire(__filename)('playwright-core') as typeof import('playwright-core');
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf' };
-
-const PAGE = `<!DOCTYPE html><html><head><meta charset="utf-8">
-<link id="vscode-codicon-stylesheet" rel="stylesheet" href="/compareView.css">
-<script>
-  window.__messages = [];
-  window.__state = undefined;
-  window.acquireVsCodeApi = () => ({
-    postMessage: (m) => window.__messages.push(m.kind === 'note' ? { type: m.type, ...m.body } : { type: m.kind }),
-    getState: () => window.__state,
-    setState: (s) => { window.__state = s; },
-  });
-</script>
-</head><body class="vscode-light"><main id="app"></main>
-<script type="module" src="/compareView.js"></script>
-</body></html>`;
+const PAGE = bundlePage('compareView');
 
 /** What the host sends for A and B (src/compareView/comparePanel.ts, show). */
 function showOf(a: ProfileData, b: ProfileData): CompareShow {
@@ -63,41 +40,14 @@ type Message = { type: string } & Record<string, unknown>;
 
 describe('diff view webview in Chromium', function () {
   this.timeout(60_000);
-  let server: Server;
-  let origin: string;
-  let browser: Browser;
 
-  before(async function () {
-    if (!existsSync(CHROMIUM)) this.skip(); // set CHROMIUM_PATH; CI installs Debian's chromium
-    assert.ok(existsSync(join(DIST, 'compareView.js')), 'dist/webview/compareView.js is built (node esbuild.mjs)');
-    server = createServer((request, response) => {
-      const name = (request.url ?? '/').split('?')[0];
-      if (name === '/') {
-        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        response.end(PAGE);
-      } else if (/^\/[\w.-]+$/.test(name) && existsSync(join(DIST, name))) {
-        response.writeHead(200, { 'content-type': TYPES[extname(name)] ?? 'application/octet-stream' });
-        response.end(readFileSync(join(DIST, name)));
-      } else {
-        response.writeHead(404);
-        response.end();
-      }
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  });
+  const harness = useWebviewPageServer('compareView.js', { page: () => PAGE });
 
   async function open(show: CompareShow): Promise<{ page: Page; errors: string[] }> {
-    const page = await browser.newPage({ viewport: { width: 1200, height: 700 } });
+    const page = await harness.browser.newPage({ viewport: { width: 1200, height: 700 } });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(origin);
+    await page.goto(harness.origin);
     await page.waitForFunction(() => (window as unknown as { __messages: Message[] }).__messages.some((m) => m.type === 'setMode'));
     await page.evaluate((body) => window.dispatchEvent(new MessageEvent('message', { data: { rp: 1, kind: 'note', type: 'show', body } })), show as never);
     await page.waitForFunction(() => (window as unknown as { __messages: Message[] }).__messages.some((m) => m.type === 'rendered'));
@@ -159,14 +109,7 @@ describe('diff view webview in Chromium', function () {
   it('draws B’s frames; a double-click on one opens its function in B, and its tooltip gives A, B and the change', async () => {
     const { page, errors } = await open(showOf(CHANGED, BASELINE));
     try {
-      await page.locator('vscode-tab-header', { hasText: 'Flame' }).click();
-      await page.waitForFunction(() => {
-        const canvas = document.querySelector('.flame-canvas') as HTMLCanvasElement | null;
-        if (!canvas || canvas.width === 0) return false;
-        const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, Math.min(canvas.height, 60)).data;
-        for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 0) return true;
-        return false;
-      });
+      await showFlameTab(page);
       const box = (await page.locator('.flame-viewport').boundingBox())!;
       // Icicle: row 0 the whole request, row 1 handler, row 2 render (50 ms, on the left) and query (40 ms).
       const render = { x: box.x + box.width * 0.1, y: box.y + 2 * 18 + 9 };

@@ -9,26 +9,18 @@
  * folder of 5,000 requests takes to draw (printed, not asserted).
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { EndpointsPageNote, EndpointsProtocol, EndpointsRendered, EndpointsShow } from '../../src/endpointsView/protocol';
 import { buildEndpointsOverview, MAX_MARKS } from '../../src/core/endpointOverview';
 import type { ReadableEntry } from '../../src/core/profileIndex';
 import { parseProfileDocument } from '../../src/core/profileHeader';
+import { postedMessages, ROOT, useWebviewPageServer, vsCodeApiStandIn } from '../support/webviewPageServer';
 
-const ROOT = join(__dirname, '..', '..', '..');
-const SCRIPT = join(ROOT, 'dist', 'webview', 'endpointsView.js');
-const STYLE = join(ROOT, 'dist', 'webview', 'endpointsView.css');
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'profiles');
 const SCREENSHOTS = join(ROOT, 'test-results');
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const NONCE = 'harness-nonce';
-// Loaded at run time: playwright-core reads its own package files, so it cannot be bundled.
-const { chromium } = createRequire(__filename)('playwright-core') as typeof import('playwright-core');
 
 function harnessHtml(origin: string, theme: 'light' | 'dark'): string {
   const csp = [
@@ -46,17 +38,7 @@ function harnessHtml(origin: string, theme: 'light' | 'dark'): string {
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <style>body{${colours};--vscode-font-family:sans-serif}</style>
 <link id="vscode-codicon-stylesheet" rel="stylesheet" href="${origin}/endpointsView.css">
-<script nonce="${NONCE}">
-  window.__messages = [];
-  window.__state = undefined;
-  // The channel's envelopes, flattened for the tests: a note as its type and body's fields.
-  const flat = (m) => (m.kind === 'note' ? { type: m.type, ...m.body } : m.kind === 'ready' ? { type: 'ready', page: m.page } : { type: m.kind, ...m });
-  window.acquireVsCodeApi = () => ({
-    postMessage: (m) => window.__messages.push(flat(m)),
-    getState: () => window.__state,
-    setState: (s) => { window.__state = s; },
-  });
-</script>
+${vsCodeApiStandIn(NONCE)}
 </head><body class="vscode-${theme}"><main id="app"></main>
 <script type="module" nonce="${NONCE}" src="${origin}/endpointsView.js"></script>
 </body></html>`;
@@ -104,9 +86,7 @@ function showOf(entries: ReadableEntry[], overviewId: string, select: string | n
 
 type PageMessage = EndpointsPageNote | { type: 'ready'; page: string };
 
-async function messages(page: Page): Promise<PageMessage[]> {
-  return page.evaluate(() => (window as unknown as { __messages: PageMessage[] }).__messages);
-}
+const messages = (page: Page) => postedMessages<PageMessage>(page);
 
 /** The first message after `after` that passes the test. */
 async function waitForMatch<T extends PageMessage>(page: Page, test: (m: PageMessage) => m is T, after: number): Promise<T> {
@@ -130,52 +110,19 @@ async function show(page: Page, body: EndpointsProtocol['host']['notes']['show']
 
 describe('endpoints overview webview in Chromium', function () {
   this.timeout(60_000);
-  let server: Server;
-  let origin: string;
-  let browser: Browser;
   let theme: 'light' | 'dark' = 'light';
 
-  before(async function () {
-    if (!existsSync(CHROMIUM)) this.skip(); // set CHROMIUM_PATH; CI installs Debian's chromium
-    assert.ok(existsSync(SCRIPT), `${SCRIPT} is built (node esbuild.mjs)`);
-    server = createServer((request, response) => {
-      const url = new URL(request.url ?? '/', 'http://harness').pathname;
-      if (url === '/') {
-        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        response.end(harnessHtml(origin, theme));
-      } else if (url === '/endpointsView.js' || url === '/endpointsView.css') {
-        response.writeHead(200, { 'content-type': url.endsWith('.js') ? 'text/javascript' : 'text/css' });
-        response.end(readFileSync(url.endsWith('.js') ? SCRIPT : STYLE));
-      } else if (url.endsWith('.ttf')) {
-        response.writeHead(200, { 'content-type': 'font/ttf' });
-        response.end(readFileSync(join(ROOT, 'dist', 'webview', url.slice(1))));
-      } else if (url === '/favicon.ico') {
-        response.writeHead(204);
-        response.end();
-      } else {
-        response.writeHead(404);
-        response.end();
-      }
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  });
+  const harness = useWebviewPageServer('endpointsView.js', { page: (origin) => harnessHtml(origin, theme) });
 
   async function openPage(withTheme: 'light' | 'dark'): Promise<{ page: Page; errors: string[] }> {
     theme = withTheme;
-    const page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
+    const page = await harness.browser.newPage({ viewport: { width: 1100, height: 760 } });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     page.on('console', (message) => {
       if (message.type() === 'error') errors.push(`${message.text()} ${message.location().url}`);
     });
-    await page.goto(origin + '/');
+    await page.goto(harness.origin + '/');
     await waitForMatch(page, (m): m is PageMessage => m.type === 'ready', 0);
     return { page, errors };
   }

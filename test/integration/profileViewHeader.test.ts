@@ -7,38 +7,18 @@
  * endpoint for offers nothing.
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
-import { extname, join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { profileFileText } from '../../src/core/aggregateFile';
 import { mergeProfiles } from '../../src/core/mergeProfiles';
 import { parseProfileDocument } from '../../src/core/profileHeader';
 import type { EndpointContext } from '../../src/profileView/protocol';
+import { bundlePage, ROOT, useWebviewPageServer } from '../support/webviewPageServer';
 
-const ROOT = join(__dirname, '..', '..', '..');
-const DIST = join(ROOT, 'dist', 'webview');
 const PROFILES = join(ROOT, 'test', 'fixtures', 'profiles');
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-// Loaded at run time: playwright-core reads its own package files, so it cannot be bundled.
-const { chromium } = createRequire(__filename)('playwright-core') as typeof import('playwright-core');
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf' };
 
-const PAGE = `<!DOCTYPE html><html><head><meta charset="utf-8">
-<link id="vscode-codicon-stylesheet" rel="stylesheet" href="/profileView.css">
-<script>
-  window.__messages = [];
-  window.acquireVsCodeApi = () => ({
-    postMessage: (m) => window.__messages.push(m.kind === 'note' ? { type: m.type, ...m.body } : { type: m.kind }),
-    getState: () => undefined,
-    setState: () => undefined,
-  });
-</script>
-</head><body class="vscode-light"><main id="app"></main>
-<script type="module" src="/profileView.js"></script>
-</body></html>`;
+const PAGE = bundlePage('profileView');
 
 const USERS_7 = '20261125T172809.655305-GET-api_users_7-16235-00008c16.rprof.json';
 const USERS_8_UNPROFILED = '20261125T172809.864984-GET-api_users_8-16235-0006cea5.rprof.json';
@@ -66,50 +46,20 @@ interface Drawn {
 
 describe('profile view header in Chromium', function () {
   this.timeout(60_000);
-  let server: Server;
-  let origin: string;
-  let browser: Browser;
   const files: Record<string, string> = {
     '/aggregate.rprof.json': usersAggregate(),
     '/users7.rprof.json': readFileSync(join(PROFILES, USERS_7), 'utf8'),
     '/root.rprof.json': readFileSync(join(PROFILES, ROOT_REQUEST), 'utf8'),
   };
 
-  before(async function () {
-    if (!existsSync(CHROMIUM)) this.skip(); // set CHROMIUM_PATH; CI installs Debian's chromium
-    assert.ok(existsSync(join(DIST, 'profileView.js')), 'dist/webview/profileView.js is built (node esbuild.mjs)');
-    server = createServer((request, response) => {
-      const name = (request.url ?? '/').split('?')[0];
-      if (name === '/') {
-        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        response.end(PAGE);
-      } else if (files[name] !== undefined) {
-        response.writeHead(200, { 'content-type': 'application/json' });
-        response.end(files[name]);
-      } else if (/^\/[\w.-]+$/.test(name) && existsSync(join(DIST, name))) {
-        response.writeHead(200, { 'content-type': TYPES[extname(name)] ?? 'application/octet-stream' });
-        response.end(readFileSync(join(DIST, name)));
-      } else {
-        response.writeHead(404);
-        response.end();
-      }
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  });
+  const harness = useWebviewPageServer('profileView.js', { page: () => PAGE, json: files });
 
   /** The page showing a file as the host sends it (with the endpoint context, if any), and what its header and Request tab say. */
   async function open(file: string, endpoint?: EndpointContext): Promise<{ page: Page; drawn: Drawn }> {
-    const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    const page = await harness.browser.newPage({ viewport: { width: 1200, height: 800 } });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(origin);
+    await page.goto(harness.origin);
     await page.waitForFunction(() => (window as unknown as { __messages: { type: string }[] }).__messages.some((m) => m.type === 'ready'));
     await page.evaluate(
       async ({ file, endpoint }) => {

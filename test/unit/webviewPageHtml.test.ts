@@ -1,6 +1,6 @@
-/** The skeleton both webview pages share (src/host/webviewPageHtml.ts). */
+/** The skeleton the webview pages share, and the page of one bundle (src/host/webviewPageHtml.ts). */
 import * as assert from 'node:assert/strict';
-import { webviewPageHtml } from '../../src/host/webviewPageHtml';
+import { bundledPageHtml, webviewPageHtml } from '../../src/host/webviewPageHtml';
 
 describe('webview page HTML', () => {
   const page = {
@@ -35,5 +35,33 @@ describe('webview page HTML', () => {
     assert.ok(!html.includes('<link'));
     assert.ok(!html.includes('<main'));
     assert.ok(html.includes('src="s" data-layout-script="w&quot;"></script>'), html);
+  });
+});
+
+describe('page of one bundle', () => {
+  const input = {
+    title: 'Compare profiles',
+    cspSource: 'https://r.vscode-cdn.net',
+    scriptUri: 'https://r/dist/webview/compareView.js',
+    styleUri: 'https://r/dist/webview/compareView.css',
+    nonce: 'n0nce',
+    loading: 'Comparing <A> & B…',
+  };
+
+  it("allows its nonce'd script and the extension's files, fonts and images also as data: URLs, and nothing else", () => {
+    const html = bundledPageHtml(input);
+    const policy = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html)?.[1];
+    assert.equal(
+      policy,
+      "default-src 'none'; script-src 'nonce-n0nce'; style-src https://r.vscode-cdn.net; font-src https://r.vscode-cdn.net data:; img-src https://r.vscode-cdn.net data:",
+    );
+  });
+
+  it('links the stylesheet by the id the codicons look for and says what it is loading, as text', () => {
+    const html = bundledPageHtml(input);
+    assert.ok(html.includes('<link id="vscode-codicon-stylesheet" rel="stylesheet" href="https://r/dist/webview/compareView.css">'), html);
+    assert.ok(html.includes('<main id="app" aria-busy="true"><p class="loading">Comparing &lt;A&gt; &amp; B…</p></main>'), html);
+    assert.ok(html.includes('<script type="module" nonce="n0nce" src="https://r/dist/webview/compareView.js"></script>'), html);
+    assert.ok(html.includes('<title>Compare profiles</title>'), html);
   });
 });

@@ -30,6 +30,7 @@ import { pageTransport } from '../shared/pageTransport';
 import type { WebviewApi } from '../shared/vscodeApi';
 import { rowTexts, sortRows, type SortDirection } from './rows';
 import { codicon, custom, element } from '../shared/dom';
+import { listKeyTarget } from '../shared/listKeys';
 import { CompareFlameTab } from './flameTab';
 import { CompareTreeTab } from './treeTab';
 
@@ -256,18 +257,10 @@ export class ComparePage {
   }
 
   private onKey(event: KeyboardEvent): void {
-    const last = this.drawnRows.length - 1;
-    const moves: Record<string, number> = {
-      ArrowDown: this.activeRow + 1,
-      ArrowUp: this.activeRow - 1,
-      PageDown: this.activeRow + PAGE_ROWS,
-      PageUp: this.activeRow - PAGE_ROWS,
-      Home: 0,
-      End: last,
-    };
-    if (event.key in moves) {
+    const target = listKeyTarget(event.key, this.activeRow, this.drawnRows.length - 1, PAGE_ROWS);
+    if (target !== undefined) {
       event.preventDefault();
-      this.focusRow(Math.max(0, Math.min(last, moves[event.key])));
+      this.focusRow(target);
     } else if (event.key === 'Enter') {
       event.preventDefault();
       this.open(this.activeRow);

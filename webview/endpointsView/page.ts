@@ -23,6 +23,7 @@ import { pageError, reportUncaughtErrors, type PageError } from '../shared/pageE
 import { pageTransport } from '../shared/pageTransport';
 import type { WebviewApi } from '../shared/vscodeApi';
 import { codicon, element } from '../shared/dom';
+import { listKeyTarget } from '../shared/listKeys';
 import { svg } from './svg';
 
 const PAGE_ROWS = 10;
@@ -368,18 +369,10 @@ export class EndpointsPage {
 
   private onTableKey(event: KeyboardEvent): void {
     if (this.tableFocus.on === 'marks') return this.onMarksKey(event, this.tableFocus);
-    const last = this.rows.length - 1;
-    const moves: Record<string, number> = {
-      ArrowDown: this.activeRow + 1,
-      ArrowUp: this.activeRow - 1,
-      PageDown: this.activeRow + PAGE_ROWS,
-      PageUp: this.activeRow - PAGE_ROWS,
-      Home: 0,
-      End: last,
-    };
-    if (event.key in moves) {
+    const target = listKeyTarget(event.key, this.activeRow, this.rows.length - 1, PAGE_ROWS);
+    if (target !== undefined) {
       event.preventDefault();
-      this.activate(Math.max(0, Math.min(last, moves[event.key])), true);
+      this.activate(target, true);
     } else if (event.key === 'ArrowRight' || event.key === 'Enter') {
       const row = this.rows[this.activeRow];
       if (!row || !row.marks.ms.length) return;
