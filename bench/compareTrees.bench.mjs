@@ -1,5 +1,5 @@
 // Benchmarks the diff view's Call tree and Flame tabs on two large profiles: each request's call
-// tree as a flame graph (src/core/flameGraph.ts, flameFromCallTree, as the profile view's Flame
+// tree as a flame graph (src/core/flameFromCallTree.ts, as the profile view's Flame
 // tab builds it), their node-by-node match (src/core/compareTrees.ts) and the size of the
 // message that carries it to the page, next to JSON.parse of the two documents and to the
 // function comparison (compareProfiles) in the same run, so the figures compare on any machine.

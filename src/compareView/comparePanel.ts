@@ -12,7 +12,6 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { compareProfiles, type CompareMode, type ProfileComparison } from '../core/compareProfiles';
 import { compareProfileTrees, type TreeComparison } from '../core/compareTrees';
-import type { ProfileDocument } from '../core/profileFormat';
 import { HostChannel, type ChannelHandlers } from '../core/webviewChannel';
 import { openFunctionSource } from '../host/openSource';
 import type { Settings } from '../host/settings';
@@ -22,17 +21,13 @@ import { compareUnavailableHtml } from './compareHtml';
 import { compareTitle, requestName } from './compareTitle';
 import { comparePageChecks } from './pageChecks';
 import type { ComparedSide, ComparePageNote, ComparePageState, CompareProtocol, CompareRendered } from './protocol';
-import { readForCompare } from './readCompared';
+import { readForCompare, type ComparedFile } from './readCompared';
 import { bundledPageFor, createPagePanel, pageWebviewOptions } from '../host/webviewPanel';
 import { readLimitsFor, type ReadLimits } from '../node/readLimits';
 import { perRequestMean } from '../core/aggregateMean';
 import { loggedAndHeard } from '../host/pageNoteHandlers';
 
-/** A profile the host read for a comparison: its file and its parsed document. */
-export interface ComparedFile {
-  uri: vscode.Uri;
-  document: ProfileDocument;
-}
+export type { ComparedFile } from './readCompared';
 
 export interface CompareServices {
   extensionUri: vscode.Uri;

@@ -6,7 +6,13 @@
 import type * as vscode from 'vscode';
 import { loadProfile } from '../node/loadProfile';
 import type { ReadLimits } from '../node/readLimits';
-import type { ComparedFile } from './comparePanel';
+import type { ProfileDocument } from '../core/profileFormat';
+
+/** A profile the host read for a comparison: its file and its parsed document. */
+export interface ComparedFile {
+  uri: vscode.Uri;
+  document: ProfileDocument;
+}
 
 export async function readForCompare(uri: vscode.Uri, limits: ReadLimits): Promise<ComparedFile> {
   const name = uri.path.split('/').pop() || uri.toString();

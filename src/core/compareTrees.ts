@@ -21,7 +21,8 @@
  */
 import { CallTree } from './callTree';
 import type { CompareMode, ComparedProfile } from './compareProfiles';
-import { flameFromCallTree, flameFromStacks, type FlameGraph, type FlameNode } from './flameGraph';
+import { flameFromCallTree } from './flameFromCallTree';
+import { flameFromStacks, type FlameGraph, type FlameNode } from './flameGraph';
 import { isSampled } from './profileFormat';
 import { buildProfileModel, type FunctionInfo, type ProfileModel } from './profileModel';
 

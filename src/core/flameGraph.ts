@@ -4,7 +4,7 @@
  *
  * - a sampled profile's stacks (flameFromStacks): each stack is a whole path, measured, so
  *   every frame is exact;
- * - a cProfile or pstats profile, through the call tree (flameFromCallTree): cProfile keeps
+ * - a cProfile or pstats profile, through the call tree (flameFromCallTree.ts): cProfile keeps
  *   caller→callee pairs, not paths, so wherever a function has several callers its time below
  *   each is apportioned (callTree.ts) and the frame is marked `estimated`, for the view to show
  *   as such.
@@ -15,7 +15,6 @@
  *
  * Everything is iterative: a chain 100,000 calls deep is deeper than the JavaScript stack.
  */
-import type { CallTree, FunctionNode } from './callTree';
 import { isShownWhenFolding } from './libraryFolding';
 import type { SampledStack } from './profileFormat';
 import type { ProfileModel } from './profileModel';
@@ -57,11 +56,12 @@ export interface FlameOptions {
 /** Frames under this share of the request are left out when built from the call tree (their time stays in the parent's width). */
 export const CALL_TREE_MIN_SHARE = 1e-4;
 
-function newNode(fn: number, kind: FlameNode['kind'], parent: FlameNode | null, estimated: boolean): FlameNode {
+/** A frame with no time yet, under parent (the graph builders' one way to make one). */
+export function newNode(fn: number, kind: FlameNode['kind'], parent: FlameNode | null, estimated: boolean): FlameNode {
   return { fn, kind, total: 0, self: 0, samples: 0, estimated, parent, depth: parent ? parent.depth + 1 : 0, children: [] };
 }
 
-function newRoot(): FlameNode {
+export function newRoot(): FlameNode {
   return newNode(-1, 'root', null, false);
 }
 
@@ -119,44 +119,8 @@ export function flameFromStacks(model: ProfileModel, stacks: readonly SampledSta
   return { root, exact: true, height };
 }
 
-/**
- * The flame graph of a cProfile profile, read from its call tree (with the tree's own folding
- * option). Frames under minShare of the request are left out: their time stays in the
- * parent's width, as a gap under it.
- */
-export function flameFromCallTree(tree: CallTree, minShare = CALL_TREE_MIN_SHARE): FlameGraph {
-  const root = newRoot();
-  const roots = tree.roots();
-  for (const node of roots) root.total += node.total;
-  const cut = root.total * minShare;
-  let height = 0;
-  // Depth first with an explicit stack of (tree node, its parent frame).
-  const pending: [FunctionNode, FlameNode][] = [];
-  for (let i = roots.length - 1; i >= 0; i--) pending.push([roots[i], root]);
-  while (pending.length > 0) {
-    const [treeNode, parent] = pending.pop()!;
-    if (treeNode.total < cut && parent !== root) continue;
-    const frame = newNode(treeNode.fn, 'function', parent, !treeNode.exact);
-    frame.total = treeNode.total;
-    frame.self = treeNode.own;
-    parent.children.push(frame);
-    if (frame.depth > height) height = frame.depth;
-    if (treeNode.recursive || !treeNode.hasChildren) continue;
-    const children = tree.children(treeNode.id);
-    for (let i = children.length - 1; i >= 0; i--) pending.push([children[i], frame]);
-  }
-  root.self = Math.max(0, root.total - sumTotals(root.children));
-  sortChildren(root);
-  return { root, exact: false, height };
-}
-
-function sumTotals(nodes: readonly FlameNode[]): number {
-  let sum = 0;
-  for (const node of nodes) sum += node.total;
-  return sum;
-}
-
-function sortChildren(root: FlameNode): void {
+/** Every node's children heaviest first (then by function), as the graph is drawn. */
+export function sortChildren(root: FlameNode): void {
   const pending = [root];
   while (pending.length > 0) {
     const node = pending.pop()!;

@@ -8,7 +8,6 @@ import * as assert from 'node:assert/strict';
 import { CallTree } from '../../src/core/callTree';
 import {
   ancestry,
-  flameFromCallTree,
   flameFromStacks,
   functionPath,
   layoutFlame,
@@ -20,6 +19,7 @@ import {
   type FlameGraph,
   type FlameNode,
 } from '../../src/core/flameGraph';
+import { flameFromCallTree } from '../../src/core/flameFromCallTree';
 import type { SampledStack } from '../../src/core/profileFormat';
 import { buildProfileModel } from '../../src/core/profileModel';
 import { PATHS, SPLIT, calledOnce, fn, profile } from './callTreeSamples';

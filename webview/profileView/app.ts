@@ -6,7 +6,8 @@
  * protocol of src/profileView/protocol.ts.
  */
 import { CallTree, DEFAULT_CALL_TREE_OPTIONS } from '../../src/core/callTree';
-import { flameFromCallTree, flameFromStacks, type FlameGraph } from '../../src/core/flameGraph';
+import { flameFromCallTree } from '../../src/core/flameFromCallTree';
+import { flameFromStacks, type FlameGraph } from '../../src/core/flameGraph';
 import { applyDefinitionLines } from '../../src/core/definitionLine';
 import { isSampled, type ProfileDocument } from '../../src/core/profileFormat';
 import { parseProfileDocument } from '../../src/core/profileHeader';

@@ -1,0 +1,46 @@
+/**
+ * The flame graph of a cProfile or pstats profile, read from its call tree (callTree.ts, with the
+ * tree's own folding option): cProfile keeps caller→callee pairs, not paths, so wherever a
+ * function has several callers its time below each is apportioned by the tree, and the frame is
+ * marked `estimated`. Apart from flameGraph.ts so that the graph's model does not depend on the
+ * call tree (the call tree of a sampled profile is built from a flame graph).
+ */
+import type { CallTree, FunctionNode } from './callTree';
+import { CALL_TREE_MIN_SHARE, newNode, newRoot, sortChildren, type FlameGraph, type FlameNode } from './flameGraph';
+
+/**
+ * The flame graph of a cProfile profile, read from its call tree (with the tree's own folding
+ * option). Frames under minShare of the request are left out: their time stays in the
+ * parent's width, as a gap under it.
+ */
+export function flameFromCallTree(tree: CallTree, minShare = CALL_TREE_MIN_SHARE): FlameGraph {
+  const root = newRoot();
+  const roots = tree.roots();
+  for (const node of roots) root.total += node.total;
+  const cut = root.total * minShare;
+  let height = 0;
+  // Depth first with an explicit stack of (tree node, its parent frame).
+  const pending: [FunctionNode, FlameNode][] = [];
+  for (let i = roots.length - 1; i >= 0; i--) pending.push([roots[i], root]);
+  while (pending.length > 0) {
+    const [treeNode, parent] = pending.pop()!;
+    if (treeNode.total < cut && parent !== root) continue;
+    const frame = newNode(treeNode.fn, 'function', parent, !treeNode.exact);
+    frame.total = treeNode.total;
+    frame.self = treeNode.own;
+    parent.children.push(frame);
+    if (frame.depth > height) height = frame.depth;
+    if (treeNode.recursive || !treeNode.hasChildren) continue;
+    const children = tree.children(treeNode.id);
+    for (let i = children.length - 1; i >= 0; i--) pending.push([children[i], frame]);
+  }
+  root.self = Math.max(0, root.total - sumTotals(root.children));
+  sortChildren(root);
+  return { root, exact: false, height };
+}
+
+function sumTotals(nodes: readonly FlameNode[]): number {
+  let sum = 0;
+  for (const node of nodes) sum += node.total;
+  return sum;
+}
