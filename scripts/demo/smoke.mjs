@@ -206,6 +206,19 @@ async function chooseFromContextMenu(page, row, label) {
   }
 }
 
+/**
+ * Selects two rows as a user would (a click, which opens the first one's profile, then Ctrl+click)
+ * and chooses an item of the second one's context menu. The first profile's page takes the focus
+ * once loaded, which would close a menu opened before then: it is left to draw first.
+ */
+async function selectTwoAndChoose(page, [first, second], item, log) {
+  await openProfileView(page, first, log);
+  await profileRow(page, second)
+    .first()
+    .click({ modifiers: ['Control'] });
+  await chooseFromContextMenu(page, profileRow(page, second).first(), item);
+}
+
 /** The pictures of the views added after the first three (see takeScreenshots). */
 async function takeMoreScreenshots(page, dir, { commandTitles, log }) {
   const save = async (name) => {
@@ -242,12 +255,7 @@ async function takeMoreScreenshots(page, dir, { commandTitles, log }) {
 
   // GET / and GET /slow compared: select both rows, then Compare With… from the context menu.
   await closeEditors();
-  // Its page takes the focus once loaded, which would close a context menu opened before then.
-  await openProfileView(page, 'GET /', log);
-  await profileRow(page, 'GET /slow')
-    .first()
-    .click({ modifiers: ['Control'] });
-  await chooseFromContextMenu(page, profileRow(page, 'GET /slow').first(), 'Compare With…');
+  await selectTwoAndChoose(page, ['GET /', 'GET /slow'], 'Compare With…', log);
   await lastWebview(page)
     .locator('table.functions tbody tr')
     .first()
@@ -260,11 +268,7 @@ async function takeMoreScreenshots(page, dir, { commandTitles, log }) {
   // The aggregate of the requests to one endpoint, from a selection of their rows.
   await closeEditors();
   const users = ['GET /api/users/7', 'GET /api/users/42'];
-  await openProfileView(page, users[0], log);
-  await profileRow(page, users[1])
-    .first()
-    .click({ modifiers: ['Control'] });
-  await chooseFromContextMenu(page, profileRow(page, users[1]).first(), 'Open Aggregate Profile');
+  await selectTwoAndChoose(page, users, 'Open Aggregate Profile', log);
   await lastWebview(page)
     .locator('[role="treegrid"] [role="row"], [role="tree"] [role="treeitem"]')
     .first()

@@ -15,6 +15,7 @@
  *
  * Everything is iterative: a chain 100,000 calls deep is deeper than the JavaScript stack.
  */
+import { ChildrenByFunction } from './childrenByFunction';
 import { isShownWhenFolding } from './libraryFolding';
 import type { SampledStack } from './profileFormat';
 import type { ProfileModel } from './profileModel';
@@ -65,9 +66,6 @@ export function newRoot(): FlameNode {
   return newNode(-1, 'root', null, false);
 }
 
-/** Up to this many children a node's child for a function is found by looking at each. */
-const SCANNED_CHILDREN = 8;
-
 /**
  * The flame graph of a sampled profile. Awaiting stacks (asyncio) end in an "awaiting" frame
  * under the frame that was waiting, so waiting never reads as that function's own work.
@@ -75,25 +73,10 @@ const SCANNED_CHILDREN = 8;
 export function flameFromStacks(model: ProfileModel, stacks: readonly SampledStack[], options: Partial<FlameOptions> = {}): FlameGraph {
   const fold = options.foldLibraries === true;
   const root = newRoot();
-  // Children by function (awaiting frames are -1), for nodes with many children only: most
-  // nodes have one or a few, and a map for each level of a 100,000-deep stack cost more than
-  // the rest of the build. The arrays are sorted at the end.
-  const childIndex = new Map<FlameNode, Map<number, FlameNode>>();
+  // Children by function (awaiting frames are -1); the arrays are sorted at the end.
+  const children = new ChildrenByFunction<FlameNode>();
   const childOf = (parent: FlameNode, fn: number, kind: FlameNode['kind']): FlameNode => {
-    const siblings = parent.children;
-    let byFn: Map<number, FlameNode> | undefined;
-    if (siblings.length <= SCANNED_CHILDREN) {
-      for (let i = 0; i < siblings.length; i++) if (siblings[i].fn === fn) return siblings[i];
-    } else {
-      byFn = childIndex.get(parent);
-      if (!byFn) childIndex.set(parent, (byFn = new Map(siblings.map((c) => [c.fn, c]))));
-      const known = byFn.get(fn);
-      if (known) return known;
-    }
-    const child = newNode(fn, kind, parent, false);
-    byFn?.set(fn, child);
-    siblings.push(child);
-    return child;
+    return children.find(parent, fn) ?? children.add(parent, newNode(fn, kind, parent, false));
   };
   let height = 0;
   for (const [frames, , awaiting, wall, , samples] of stacks) {

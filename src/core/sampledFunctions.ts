@@ -13,6 +13,7 @@
  *
  * Linear in the total length of the stacks.
  */
+import { ChildrenByFunction } from './childrenByFunction';
 import type { SampledStack } from './profileFormat';
 
 export interface SampledFunctionFigures {
@@ -69,29 +70,11 @@ export interface CallerPath {
   readonly children: CallerPath[];
 }
 
-/** Up to this many children a node's child for a function is found by looking at each. */
-const SCANNED_CHILDREN = 8;
-
 /** The chains of callers of target (see the top of this file); the root's time is target's total. */
 export function callerPaths(stacks: readonly SampledStack[], target: number): CallerPath {
   const root: CallerPath = { fn: target, time: 0, samples: 0, children: [] };
-  const childIndex = new Map<CallerPath, Map<number, CallerPath>>();
-  const childOf = (parent: CallerPath, fn: number): CallerPath => {
-    const siblings = parent.children;
-    let byFn: Map<number, CallerPath> | undefined;
-    if (siblings.length <= SCANNED_CHILDREN) {
-      for (let i = 0; i < siblings.length; i++) if (siblings[i].fn === fn) return siblings[i];
-    } else {
-      byFn = childIndex.get(parent);
-      if (!byFn) childIndex.set(parent, (byFn = new Map(siblings.map((c) => [c.fn, c]))));
-      const known = byFn.get(fn);
-      if (known) return known;
-    }
-    const child: CallerPath = { fn, time: 0, samples: 0, children: [] };
-    byFn?.set(fn, child);
-    siblings.push(child);
-    return child;
-  };
+  const children = new ChildrenByFunction<CallerPath>();
+  const childOf = (parent: CallerPath, fn: number): CallerPath => children.find(parent, fn) ?? children.add(parent, { fn, time: 0, samples: 0, children: [] });
   for (const [frames, , , wall, , count] of stacks) {
     const outermost = frames.indexOf(target);
     if (outermost < 0) continue;
