@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { launchChromium } from '../../test/runner/browser.mjs';
 import { workbenchUrl } from '../../test/runner/codeServer.mjs';
-import { describeWebviews } from '../../test/runner/workbench.mjs';
+import { chooseMenuItem, describeWebviews } from '../../test/runner/workbench.mjs';
 import { sendRequests, waitForProfiles } from './demoApp.mjs';
 
 const CONTAINER_TITLE = 'Request Profiler';
@@ -196,7 +196,9 @@ async function chooseFromContextMenu(page, row, label) {
   for (let attempt = 1; ; attempt++) {
     await row.click({ button: 'right' });
     try {
-      await page.locator('.context-view .monaco-menu .action-label', { hasText: label }).click({ timeout: 5_000 });
+      const item = page.locator('.context-view .monaco-menu .action-label', { hasText: label });
+      await item.waitFor({ timeout: 5_000 });
+      await chooseMenuItem(page, item);
       return;
     } catch (error) {
       if (attempt === 3) throw new Expectation(`the row's context menu did not stay open to choose ${label}: ${error.message.split('\n')[0]}`);

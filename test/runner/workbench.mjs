@@ -52,3 +52,14 @@ export async function describeWebviews(page) {
   }
   return `${outer} webview iframe(s), ${ready} ready; ${blank} frame(s) without text${texts.length ? `; shown: ${texts.join('; ')}` : ''}`;
 }
+
+/**
+ * Chooses an open context menu's item as a person does: the pointer onto it, a pause, then
+ * Enter on the item the pointer highlighted. A click at once is lost now and then: the workbench
+ * ignores a mouse-up on a menu that has only just opened (the right-click's own, it assumes).
+ */
+export async function chooseMenuItem(page, item) {
+  await item.hover();
+  await page.waitForTimeout(300);
+  await page.keyboard.press('Enter');
+}

@@ -14,7 +14,7 @@ import { repoRoot } from '../runner/paths.mjs';
 import { Expectation, expect } from '../runner/session.mjs';
 import { runUiTest } from '../runner/uiTest.mjs';
 import { fixtureProfileName } from '../runner/workspace.mjs';
-import { ACTIVE_GROUP_TAB, waitForActiveTab, waitForCursorLine } from '../runner/workbench.mjs';
+import { ACTIVE_GROUP_TAB, chooseMenuItem, waitForActiveTab, waitForCursorLine } from '../runner/workbench.mjs';
 
 const COMMAND_TITLE = 'Request Profiler: Open Call Graph';
 /** The function whose node we click: on the hot path of GET /slow, with a plain def line. */
@@ -233,13 +233,18 @@ await runUiTest({
       await menu.waitFor({ timeout: 10_000 }).catch(() => {
         throw new Expectation('right-clicking a node showed no context menu');
       });
+      // The menu's box shows before its items are drawn.
+      await menu
+        .locator('.action-label', { hasText: 'Open Source' })
+        .waitFor({ timeout: 10_000 })
+        .catch(() => {});
       const items = (await menu.locator('.action-label').allInnerTexts()).map((t) => t.trim()).filter(Boolean);
       expect(
         items.includes('Open Source') && items.includes('Show in Call Tree'),
         `the node's context menu offers Open Source and Show in Call Tree: ${items.join(', ')}`,
       );
       await page.screenshot({ path: shot('context-menu') });
-      await menu.locator('.action-label', { hasText: 'Open Source' }).click();
+      await chooseMenuItem(page, menu.locator('.action-label', { hasText: 'Open Source' }));
       await editorAtLine(fromMenu.line, `Open Source on ${FROM_MENU}`);
     });
 

@@ -13,7 +13,7 @@
 //   node test/ui/compare.ui.mjs [--skip-build]
 import { Expectation, expect } from '../runner/session.mjs';
 import { runUiTest } from '../runner/uiTest.mjs';
-import { describeWebviews, waitForActiveTab } from '../runner/workbench.mjs';
+import { chooseMenuItem, describeWebviews, waitForActiveTab } from '../runner/workbench.mjs';
 
 const TOP_FUNCTION = 'is_prime.<locals>.<genexpr>';
 const TITLE = 'GET /slow vs GET / (compare)';
@@ -72,7 +72,7 @@ await runUiTest({
         const items = (await menu.locator('.action-label').allInnerTexts()).map((t) => t.trim()).filter(Boolean);
         throw new Expectation(`the row's context menu offers no Compare With…: ${items.join(', ') || '(no items)'}`);
       });
-      await compareItem.click();
+      await chooseMenuItem(page, compareItem);
     });
 
     /** The diff page's frame: the webview iframe whose page holds the table (the profile view's may be open too). */
