@@ -11,10 +11,10 @@
 // requests of one endpoint do. Target (issue 15): 1,000 profiles merge and open in under 1 s;
 // "merge" here is the core's part, on documents already parsed and checked (the host reads
 // and parses the files, off its main thread).
-import { performance } from 'node:perf_hooks';
 import { loadavg } from 'node:os';
 import { makeLargeProfileData } from '../test/support/makeLargeProfile.mjs';
 import { importCore } from './bundleCore.mjs';
+import { median, ms, timed } from './timing.mjs';
 
 const [profiles = 1000, functionsEach = 400, runs = 5] = process.argv.slice(2).map(Number);
 
@@ -66,15 +66,6 @@ function documentOf(id, data) {
   };
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const time = (fn) => {
-  globalThis.gc?.();
-  const started = performance.now();
-  const result = fn();
-  return [performance.now() - started, result];
-};
-const ms = (value) => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
-
 // One endpoint: the same shape (function and edge counts), a different seed per request.
 const texts = Array.from({ length: profiles }, (_, i) =>
   JSON.stringify(documentOf(`r${i}`, makeLargeProfileData(functionsEach, functionsEach * 4, 1 + (i % 50)))),
@@ -83,21 +74,21 @@ const mergeTimes = [];
 const parseAllTimes = [];
 let merged;
 for (let run = 0; run < runs; run++) {
-  const [parseMs, documents] = time(() => texts.map((t) => JSON.parse(t)));
+  const [parseMs, documents] = timed(() => texts.map((t) => JSON.parse(t)));
   parseAllTimes.push(parseMs);
-  const [mergeMs, result] = time(() => core.mergeProfiles(documents));
+  const [mergeMs, result] = timed(() => core.mergeProfiles(documents));
   mergeTimes.push(mergeMs);
   merged = result.document;
 }
-const [modelMs] = time(() => core.buildProfileModel(merged.profile, merged.paths));
+const [modelMs] = timed(() => core.buildProfileModel(merged.profile, merged.paths));
 
 const big = [1, 2].map((seed) => JSON.stringify(documentOf(`big${seed}`, makeLargeProfileData(20_000, 100_000, seed))));
 const compareTimes = [];
 const parseTwoTimes = [];
 for (let run = 0; run < runs; run++) {
-  const [parseMs, [a, b]] = time(() => big.map((t) => JSON.parse(t)));
+  const [parseMs, [a, b]] = timed(() => big.map((t) => JSON.parse(t)));
   parseTwoTimes.push(parseMs);
-  compareTimes.push(time(() => core.compareProfiles(a, b))[0]);
+  compareTimes.push(timed(() => core.compareProfiles(a, b))[0]);
 }
 
 const mergeMedian = median(mergeTimes);

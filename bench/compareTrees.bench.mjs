@@ -5,10 +5,10 @@
 // function comparison (compareProfiles) in the same run, so the figures compare on any machine.
 //
 //   node --expose-gc bench/compareTrees.bench.mjs [functions] [edges] [runs]   (defaults 20,000, 100,000, 5)
-import { performance } from 'node:perf_hooks';
 import { loadavg } from 'node:os';
 import { makeLargeProfileData } from '../test/support/makeLargeProfile.mjs';
 import { importCore } from './bundleCore.mjs';
+import { median, ms, timed } from './timing.mjs';
 
 const [functions = 20_000, edges = 100_000, runs = 5] = process.argv.slice(2).map(Number);
 
@@ -21,31 +21,23 @@ const core = await importCore(
 );
 
 const PATHS = { cwd: '/srv/app', stdlib: ['/usr/local/lib/python3.12'], sitePackages: ['/usr/local/lib/python3.12/site-packages'], prefixes: ['/usr/local'] };
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const time = (fn) => {
-  globalThis.gc?.();
-  const started = performance.now();
-  const result = fn();
-  return [performance.now() - started, result];
-};
-const ms = (value) => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
 
 const texts = [1, 2].map((seed) => JSON.stringify({ profile: { ...makeLargeProfileData(functions, edges, seed), notes: [] }, paths: PATHS }));
 const rows = { parse: [], functions: [], flames: [], match: [], path: [], flame: [], message: [] };
 let comparison;
 let messageBytes = 0;
 for (let run = 0; run < runs; run++) {
-  const [parseMs, [a, b]] = time(() => texts.map((t) => JSON.parse(t)));
+  const [parseMs, [a, b]] = timed(() => texts.map((t) => JSON.parse(t)));
   rows.parse.push(parseMs);
-  rows.functions.push(time(() => core.compareProfiles(a, b))[0]);
-  const [flamesMs, trees] = time(() => [core.flameOfProfile(a), core.flameOfProfile(b)]);
+  rows.functions.push(timed(() => core.compareProfiles(a, b))[0]);
+  const [flamesMs, trees] = timed(() => [core.flameOfProfile(a), core.flameOfProfile(b)]);
   rows.flames.push(flamesMs);
-  const [matchMs, result] = time(() => core.compareTrees(trees[0], trees[1]));
+  const [matchMs, result] = timed(() => core.compareTrees(trees[0], trees[1]));
   rows.match.push(matchMs);
   comparison = result;
-  rows.path.push(time(() => core.explainingPath(result, 'absolute'))[0]);
-  rows.flame.push(time(() => core.differentialFlame(result))[0]);
-  const [messageMs, text] = time(() => JSON.stringify(result));
+  rows.path.push(timed(() => core.explainingPath(result, 'absolute'))[0]);
+  rows.flame.push(timed(() => core.differentialFlame(result))[0]);
+  const [messageMs, text] = timed(() => JSON.stringify(result));
   rows.message.push(messageMs);
   messageBytes = text.length;
 }
