@@ -23,19 +23,15 @@
 // 100,000-deep chain's first paint < 1 s; the last lines give the verdict, with every figure
 // also as a multiple of JSON.parse of the same file in the same page (a loaded machine slows
 // both alike: the load average is printed too).
-import * as esbuild from 'esbuild';
-import { createServer } from 'node:http';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { execFileSync } from 'node:child_process';
-import { dirname, extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { launchChromium } from '../test/runner/browser.mjs';
 import { makeDeepChainText } from '../test/support/makeDeepChain.mjs';
 import { makeLargeProfileText } from '../test/support/makeLargeProfile.mjs';
+import { buildProfileViewPage, checkOutRevision, cloneInPage, cpuStepper, loadInPage, parseInPage, serve } from './profileViewPage.mjs';
 import { median, ms, spread } from './timing.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const deepArg = process.argv.find((a) => a.startsWith('--deep='));
 const deepChain = deepArg ? Number(deepArg.slice('--deep='.length)) : 0;
 const compareArg = process.argv.find((a) => a.startsWith('--compare='));
@@ -68,96 +64,9 @@ const [functionCount = 20_000, edgeCount = 100_000, expandCount = 300, threshold
       .filter((a) => !a.startsWith('--'))
       .map(Number);
 
-const STUB = `
-window.benchMessages = [];
-window.benchState = undefined;
-// VS Code copies a posted message and the page lets go of it: keep only its type (and its kind,
-// on the views' channel: src/core/webviewChannel.ts; pages before it posted bare messages).
-window.acquireVsCodeApi = () => ({
-  postMessage: (message) => window.benchMessages.push({ type: message.type, kind: message.kind }),
-  getState: () => window.benchState,
-  setState: (state) => { window.benchState = state; },
-});
-`;
-
-const PAGE = `<!DOCTYPE html>
-<html><head><meta charset="UTF-8">
-<link id="vscode-codicon-stylesheet" rel="stylesheet" href="profileView.css">
-</head><body>
-<main id="app"></main>
-<script src="stub.js"></script>
-<script type="module" src="profileView.js"></script>
-</body></html>`;
-
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.json': 'application/json' };
-
-/** Builds the page from the sources under sourceRoot (this tree, or a revision's copy) into dir. */
-async function buildPage(dir, sourceRoot = root) {
-  await esbuild.build({
-    // The page's folder was webview/callTree until the profile view got its own name.
-    entryPoints: [['webview/profileView/main.ts', 'webview/callTree/main.ts'].map((p) => join(sourceRoot, p)).find((p) => existsSync(p))],
-    // A revision's copy has no node_modules of its own.
-    nodePaths: [join(root, 'node_modules')],
-    outfile: join(dir, 'profileView.js'),
-    bundle: true,
-    // Readable names and lines in a CPU profile.
-    minify: !cpuProfileArg,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    loader: { '.ttf': 'file' },
-    logLevel: 'warning',
-  });
-  writeFileSync(join(dir, 'stub.js'), STUB);
-  writeFileSync(join(dir, 'index.html'), PAGE);
-}
-
-function serve(dir) {
-  const server = createServer((request, response) => {
-    const name = decodeURIComponent(new URL(request.url, 'http://x').pathname).replace(/^\/+/, '') || 'index.html';
-    try {
-      const body = readFileSync(join(dir, name));
-      response.writeHead(200, { 'content-type': TYPES[extname(name)] ?? 'application/octet-stream' });
-      response.end(body);
-    } catch {
-      response.writeHead(404).end();
-    }
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
-/** Runs in the page: fetches the file's bytes (the threshold comes from the saved state, as after the user set it). */
-async function loadInPage({ threshold }) {
-  window.benchState = { profileId: 'bench', threshold };
-  window.benchBytes = new Uint8Array(await (await fetch('profile.rprof.json')).arrayBuffer());
-}
-
-/** Runs in the page: JSON.parse of the file's text, the yardstick. */
-function parseInPage() {
-  let text = new TextDecoder().decode(window.benchBytes);
-  const t = performance.now();
-  JSON.parse(text);
-  const parseMs = performance.now() - t;
-  // Only the page's own objects stay alive, as behind postMessage (the parsed value is dropped at once).
-  text = null;
-  return parseMs;
-}
-
-/** Runs in the page: the copy postMessage makes of the bytes, which the page is then sent. */
-function cloneInPage() {
-  const t = performance.now();
-  window.benchCloned = structuredClone(window.benchBytes);
-  return performance.now() - t;
-}
-
 /** Runs in the page: the show message, to the header and the tree laid out. */
 function showInPage({ hideLibraryFrames }) {
-  const bytes = window.benchCloned;
-  window.benchCloned = undefined;
-  const show = { fileName: 'bench.rprof.json', profile: { bytes }, defaults: { hideLibraryFrames } };
-  // As the host sends it: a note on the views' channel, or (a page from before it, --compare) a bare message.
-  const onChannel = window.benchMessages.some((m) => m.kind === 'ready');
-  const data = onChannel ? { rp: 1, kind: 'note', type: 'show', body: show } : { type: 'show', ...show };
+  const data = window.benchShowData(hideLibraryFrames);
   const t = performance.now();
   window.dispatchEvent(new MessageEvent('message', { data }));
   document.body.getBoundingClientRect();
@@ -213,12 +122,6 @@ async function expandInPage({ expandCount }) {
 /** One frame at 60 Hz. */
 const FRAME_MS = 1000 / 60;
 
-/** The sources of a git revision, copied into dir (what the page is built from). */
-function checkOutRevision(ref, dir) {
-  const archive = execFileSync('git', ['-C', root, 'archive', '--format=tar', ref, 'webview', 'src'], { maxBuffer: 1 << 30 });
-  execFileSync('tar', ['-x', '-C', dir], { input: archive });
-}
-
 /**
  * One page load and measurement: a fresh page each time, as VS Code makes one per view. Besides
  * the wall-clock times it reads the page's main-thread CPU time (DevTools' ThreadTime) around
@@ -234,16 +137,8 @@ async function measureOnce(browser, url, hideLibraryFrames) {
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(url);
     await page.waitForFunction(() => window.benchMessages?.some((m) => m.type === 'ready' || m.kind === 'ready'));
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
-    const threadMs = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ThreadTime').value * 1000;
-    /** Runs a step in the page; its result and the main thread's CPU ms. */
-    const step = async (fn, arg) => {
-      const before = await threadMs();
-      const result = await page.evaluate(fn, arg);
-      return [result, (await threadMs()) - before];
-    };
-    await page.evaluate(loadInPage, { threshold });
+    const { cdp, step, heapMb } = await cpuStepper(page);
+    await page.evaluate(loadInPage, { profileId: 'bench', threshold });
     const [parseMs, parseCpuMs] = await step(parseInPage);
     const cloneMs = await page.evaluate(cloneInPage);
     if (cpuProfileArg)
@@ -255,12 +150,10 @@ async function measureOnce(browser, url, hideLibraryFrames) {
     if (cpuProfileArg) writeCpuProfile((await cdp.send('Profiler.stop')).profile, hideLibraryFrames);
     const [expanded, expandCpuMs] = await step(expandInPage, { expandCount });
     if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
-    // What the view keeps alive: the page's JavaScript heap after a full collection.
-    await cdp.send('HeapProfiler.collectGarbage');
-    const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+    const heap = await heapMb();
     await cdp.detach();
     const expandCpuMeanMs = expanded.times.length ? expandCpuMs / expanded.times.length : NaN;
-    return { parseMs, parseCpuMs, cloneMs, ...shown, firstPaintCpuMs, ...expanded, expandCpuMeanMs, heapMb: usedSize / 1e6, expand: spread(expanded.times) };
+    return { parseMs, parseCpuMs, cloneMs, ...shown, firstPaintCpuMs, ...expanded, expandCpuMeanMs, heapMb: heap, expand: spread(expanded.times) };
   } finally {
     await page.close();
   }
@@ -317,13 +210,14 @@ try {
   for (const variant of variants) {
     const pageDir = join(dir, variant.path);
     mkdirSync(pageDir, { recursive: true });
-    let sourceRoot = root;
+    let sourceRoot;
     if (variant.path === 'compare') {
       sourceRoot = join(dir, 'sources');
       mkdirSync(sourceRoot, { recursive: true });
       checkOutRevision(compareRef, sourceRoot);
     }
-    await buildPage(pageDir, sourceRoot);
+    // Readable names and lines in a CPU profile.
+    await buildProfileViewPage(pageDir, { sourceRoot, minify: !cpuProfileArg });
     writeFileSync(join(pageDir, 'profile.rprof.json'), text);
   }
   server = await serve(dir);
