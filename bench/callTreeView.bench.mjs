@@ -29,7 +29,17 @@ import { join } from 'node:path';
 import { launchChromium } from '../test/runner/browser.mjs';
 import { makeDeepChainText } from '../test/support/makeDeepChain.mjs';
 import { makeLargeProfileText } from '../test/support/makeLargeProfile.mjs';
-import { buildProfileViewPage, checkOutRevision, cloneInPage, cpuStepper, loadInPage, parseInPage, serve } from './profileViewPage.mjs';
+import {
+  buildProfileViewPage,
+  checkOutRevision,
+  cloneInPage,
+  cpuStepper,
+  loadInPage,
+  parseInPage,
+  serve,
+  startCpuProfile,
+  writeCpuProfileAndTop,
+} from './profileViewPage.mjs';
 import { median, ms, spread } from './timing.mjs';
 
 const deepArg = process.argv.find((a) => a.startsWith('--deep='));
@@ -43,18 +53,7 @@ const cpuProfileArg = process.argv.find((a) => a.startsWith('--cpu-profile='))?.
 
 function writeCpuProfile(profile, hideLibraryFrames) {
   const file = cpuProfileArg.replace(/(\.cpuprofile)?$/, hideLibraryFrames ? '.folded.cpuprofile' : '.cpuprofile');
-  writeFileSync(file, JSON.stringify(profile));
-  const own = new Map();
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const deltas = profile.timeDeltas;
-  profile.samples.forEach((id, i) => {
-    const { functionName, url, lineNumber } = byId.get(id).callFrame;
-    const key = `${functionName || '(anonymous)'} ${url.split('/').pop()}:${lineNumber + 1}`;
-    own.set(key, (own.get(key) ?? 0) + (deltas[i] ?? 0) / 1000);
-  });
-  const total = [...own.values()].reduce((a, b) => a + b, 0);
-  console.log(`\nfirst paint CPU profile (${hideLibraryFrames ? 'folded' : 'all frames'}) → ${file}; own time, top 15 of ${total.toFixed(0)} ms:`);
-  for (const [key, value] of [...own].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`  ${value.toFixed(1).padStart(7)} ms  ${key}`);
+  writeCpuProfileAndTop(profile, file, `first paint CPU profile (${hideLibraryFrames ? 'folded' : 'all frames'})`);
 }
 const runs = runsArg ? Math.max(1, Number(runsArg.slice('--runs='.length))) : compareRef ? 3 : 1;
 const [functionCount = 20_000, edgeCount = 100_000, expandCount = 300, threshold = 0] = deepChain
@@ -141,11 +140,7 @@ async function measureOnce(browser, url, hideLibraryFrames) {
     await page.evaluate(loadInPage, { profileId: 'bench', threshold });
     const [parseMs, parseCpuMs] = await step(parseInPage);
     const cloneMs = await page.evaluate(cloneInPage);
-    if (cpuProfileArg)
-      await cdp
-        .send('Profiler.enable')
-        .then(() => cdp.send('Profiler.setSamplingInterval', { interval: 100 }))
-        .then(() => cdp.send('Profiler.start'));
+    if (cpuProfileArg) await startCpuProfile(cdp);
     const [shown, firstPaintCpuMs] = await step(showInPage, { hideLibraryFrames });
     if (cpuProfileArg) writeCpuProfile((await cdp.send('Profiler.stop')).profile, hideLibraryFrames);
     const [expanded, expandCpuMs] = await step(expandInPage, { expandCount });

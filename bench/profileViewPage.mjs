@@ -133,3 +133,26 @@ export function cloneInPage() {
   window.benchCloned = structuredClone(window.benchBytes);
   return performance.now() - t;
 }
+
+/** Writes a DevTools CPU profile to file and prints its 15 functions with the most own time. */
+export function writeCpuProfileAndTop(profile, file, label) {
+  writeFileSync(file, JSON.stringify(profile));
+  const own = new Map();
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const deltas = profile.timeDeltas;
+  profile.samples.forEach((id, i) => {
+    const { functionName, url, lineNumber } = byId.get(id).callFrame;
+    const key = `${functionName || '(anonymous)'} ${url.split('/').pop()}:${lineNumber + 1}`;
+    own.set(key, (own.get(key) ?? 0) + (deltas[i] ?? 0) / 1000);
+  });
+  const total = [...own.values()].reduce((a, b) => a + b, 0);
+  console.log(`\n${label} → ${file}; own time, top 15 of ${total.toFixed(0)} ms:`);
+  for (const [key, value] of [...own].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`  ${value.toFixed(1).padStart(7)} ms  ${key}`);
+}
+
+/** Starts the page's CPU profiler (sampling every 100 µs); stop with cdp.send('Profiler.stop'). */
+export async function startCpuProfile(cdp) {
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+  await cdp.send('Profiler.start');
+}

@@ -34,7 +34,7 @@
  * asyncio request's time waiting at an await is an "awaiting" row under the frame that waited,
  * never that function's own time. Building it is linear in the total length of the stacks.
  */
-import { flameFromStacks, functionPath, type FlameGraph, type FlameNode } from './flameGraph';
+import { flameFromStacks, functionPath, sharedFlameFromStacks, type FlameGraph, type FlameNode } from './flameGraph';
 import { LibraryFolder, isShownWhenFolding } from './libraryFolding';
 import type { SampledStack } from './profileFormat';
 import type { ProfileModel } from './profileModel';
@@ -186,7 +186,7 @@ export class CallTree {
     this.marks = new PathMarks(model.functions.length);
     if (stacks) {
       this.stacks = stacks;
-      this.stackPaths = flameFromStacks(model, stacks, { foldLibraries: this.options.foldLibraries });
+      this.stackPaths = sharedFlameFromStacks(model, stacks, this.options.foldLibraries);
     }
     // The flame graph's whole: each row's share reads the same in both views.
     this.totalTime = this.stackPaths ? this.stackPaths.root.total : model.totalTime;

@@ -36,7 +36,7 @@ export function flameFromCallTree(tree: CallTree, minShare = CALL_TREE_MIN_SHARE
   }
   root.self = Math.max(0, root.total - sumTotals(root.children));
   sortChildren(root);
-  return { root, exact: false, height };
+  return { root, exact: false, height, heaviestFirst: true };
 }
 
 function sumTotals(nodes: readonly FlameNode[]): number {

@@ -47,6 +47,11 @@ export interface FlameGraph {
   readonly exact: boolean;
   /** The deepest frame's depth. */
   readonly height: number;
+  /**
+   * True when every node's children are heaviest first (sortChildren): the layout then stops
+   * at a node's first child too narrow to draw, since the rest are narrower still.
+   */
+  readonly heaviestFirst?: boolean;
 }
 
 export interface FlameOptions {
@@ -99,7 +104,24 @@ export function flameFromStacks(model: ProfileModel, stacks: readonly SampledSta
     if (node.depth > height) height = node.depth;
   }
   sortChildren(root);
-  return { root, exact: true, height };
+  return { root, exact: true, height, heaviestFirst: true };
+}
+
+/** The graph sharedFlameFromStacks built last for a profile's stacks. */
+const lastBuiltFromStacks = new WeakMap<readonly SampledStack[], { model: ProfileModel; foldLibraries: boolean; graph: FlameGraph }>();
+
+/**
+ * flameFromStacks, built once for both views that show it: a sampled profile's call tree is
+ * read from the same graph as its Flame tab draws (callTree.ts), and building it for 120,000
+ * frames takes about a tenth of a second. The last graph built for these stacks, model and
+ * folding is given again; nobody may change its nodes.
+ */
+export function sharedFlameFromStacks(model: ProfileModel, stacks: readonly SampledStack[], foldLibraries: boolean): FlameGraph {
+  const last = lastBuiltFromStacks.get(stacks);
+  if (last && last.model === model && last.foldLibraries === foldLibraries) return last.graph;
+  const graph = flameFromStacks(model, stacks, { foldLibraries });
+  lastBuiltFromStacks.set(stacks, { model, foldLibraries, graph });
+  return graph;
 }
 
 /** Every node's children heaviest first (then by function), as the graph is drawn. */
@@ -150,23 +172,35 @@ export interface FlameRect {
  * spans the full width, its ancestors too (above it, as breadcrumbs), its descendants in
  * proportion to their time. Frames narrower than minWidth (a fraction of the width, e.g. one
  * pixel) are left out with everything under them. Rects come parents before children.
+ * The work is in proportion to the frames drawn, not to the graph's size, when its children are
+ * heaviest first: a 120,000-frame graph draws a few thousand at a time.
  */
 export function layoutFlame(graph: FlameGraph, focus: FlameNode = graph.root, minWidth = 0): FlameRect[] {
   const rects: FlameRect[] = [];
   for (const node of ancestry(focus)) rects.push({ node, x: 0, width: 1, depth: node.depth });
   const scale = focus.total > 0 ? 1 / focus.total : 0;
-  const pending: [FlameNode, number][] = [[focus, 0]];
-  while (pending.length > 0) {
-    const [node, x] = pending.pop()!;
+  const sorted = graph.heaviestFirst === true;
+  // Depth first, left to right: each row's rects come out in order of x.
+  const pending: FlameRect[] = [];
+  const drawn: FlameRect[] = [];
+  let node: FlameNode | undefined = focus;
+  let x = 0;
+  while (node) {
     let childX = x;
     for (const child of node.children) {
       const width = child.total * scale;
       if (width >= minWidth && width > 0) {
-        rects.push({ node: child, x: childX, width, depth: child.depth });
-        pending.push([child, childX]);
+        drawn.push({ node: child, x: childX, width, depth: child.depth });
+      } else if (sorted) {
+        break;
       }
       childX += width;
     }
+    while (drawn.length > 0) pending.push(drawn.pop()!);
+    const next = pending.pop();
+    if (next) rects.push(next);
+    node = next?.node;
+    x = next?.x ?? 0;
   }
   return rects;
 }
@@ -197,22 +231,6 @@ export function searchFlame(graph: FlameGraph, matches: (fn: number) => boolean)
   }
   const whole = graph.root.total;
   return { matches: found, total, share: whole > 0 ? total / whole : 0 };
-}
-
-export type FlameDirection = 'parent' | 'child' | 'previous' | 'next';
-
-/**
- * Keyboard moves among drawn frames: to the parent, to the widest child, or to the frame drawn
- * just left or right at the same depth (across parents). undefined when there is none.
- */
-export function neighbour(rects: readonly FlameRect[], current: FlameNode, direction: FlameDirection): FlameNode | undefined {
-  const drawn = new Set(rects.map((r) => r.node));
-  if (direction === 'parent') return current.parent && drawn.has(current.parent) ? current.parent : undefined;
-  if (direction === 'child') return current.children.find((c) => drawn.has(c));
-  const row = rects.filter((r) => r.depth === current.depth).sort((a, b) => a.x - b.x);
-  const at = row.findIndex((r) => r.node === current);
-  if (at < 0) return undefined;
-  return row[direction === 'previous' ? at - 1 : at + 1]?.node;
 }
 
 /** How to colour frames: by own time (the heat scale) or by module (one hue per top-level package). */

@@ -12,7 +12,6 @@ import {
   functionPath,
   layoutFlame,
   moduleHue,
-  neighbour,
   nodeAtPath,
   searchFlame,
   selfHeat,
@@ -20,6 +19,7 @@ import {
   type FlameNode,
 } from '../../src/core/flameGraph';
 import { flameFromCallTree } from '../../src/core/flameFromCallTree';
+import { FlameRows, type FlameDirection } from '../../src/core/flameRows';
 import type { SampledStack } from '../../src/core/profileFormat';
 import { buildProfileModel } from '../../src/core/profileModel';
 import { PATHS, SPLIT, calledOnce, fn, profile } from './callTreeSamples';
@@ -223,14 +223,15 @@ describe('flame graph layout, zoom, search and keys', () => {
   });
 
   it('moves with the keys: parent, widest child, and along the row across parents', () => {
-    const rects = layoutFlame(graph);
+    const rows = new FlameRows(layoutFlame(graph));
+    const neighbour = (node: FlameNode, direction: FlameDirection) => rows.neighbour(node, direction);
     const queryUnderHandler = child(handler, 1);
-    assert.equal(neighbour(rects, render, 'parent'), handler);
-    assert.equal(neighbour(rects, handler, 'child'), queryUnderHandler);
-    assert.equal(neighbour(rects, queryUnderHandler, 'next'), render);
-    assert.equal(neighbour(rects, render, 'previous'), queryUnderHandler);
-    assert.equal(neighbour(rects, render, 'next'), undefined);
-    assert.equal(neighbour(rects, child(render, 1), 'previous'), undefined, 'nothing drawn left of it on its row');
+    assert.equal(neighbour(render, 'parent'), handler);
+    assert.equal(neighbour(handler, 'child'), queryUnderHandler);
+    assert.equal(neighbour(queryUnderHandler, 'next'), render);
+    assert.equal(neighbour(render, 'previous'), queryUnderHandler);
+    assert.equal(neighbour(render, 'next'), undefined);
+    assert.equal(neighbour(child(render, 1), 'previous'), undefined, 'nothing drawn left of it on its row');
   });
 
   it('finds a frame by its call tree path', () => {

@@ -7,7 +7,7 @@
  */
 import { CallTree, DEFAULT_CALL_TREE_OPTIONS } from '../../src/core/callTree';
 import { flameFromCallTree } from '../../src/core/flameFromCallTree';
-import { flameFromStacks, type FlameGraph } from '../../src/core/flameGraph';
+import { sharedFlameFromStacks, type FlameGraph } from '../../src/core/flameGraph';
 import { applyDefinitionLines } from '../../src/core/definitionLine';
 import { isSampled, type ProfileDocument } from '../../src/core/profileFormat';
 import { parseProfileDocument } from '../../src/core/profileHeader';
@@ -553,7 +553,8 @@ function flameSource(doc: ProfileDocument, model: ProfileModel): (foldLibraries:
   const profile = doc.profile;
   if (isSampled(profile)) {
     const stacks = profile.stacks;
-    return (foldLibraries) => flameFromStacks(model, stacks, { foldLibraries });
+    // The same graph as the call tree's (built already when the tree was shown first).
+    return (foldLibraries) => sharedFlameFromStacks(model, stacks, foldLibraries);
   }
   return (foldLibraries) => flameFromCallTree(new CallTree(model, { foldLibraries, threshold: 0 }));
 }

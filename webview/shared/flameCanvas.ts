@@ -11,17 +11,10 @@
  * out one level, Home shows the whole graph; the page may handle more keys. Frames marked
  * estimated are hatched.
  */
-import {
-  ancestry,
-  functionPath,
-  layoutFlame,
-  neighbour,
-  type FlameDirection,
-  type FlameGraph,
-  type FlameNode,
-  type FlameRect,
-} from '../../src/core/flameGraph';
+import { ancestry, functionPath, layoutFlame, type FlameGraph, type FlameNode, type FlameRect } from '../../src/core/flameGraph';
+import { FlameRows, eachBlock, type FlameDirection, type RowBlocks } from '../../src/core/flameRows';
 import { element } from './dom';
+import { TextFitter } from './textFit';
 import './flameCanvas.css';
 
 export type FlameOrientation = 'icicle' | 'flame';
@@ -50,6 +43,22 @@ const ROW_HEIGHT = 18;
 const MIN_FRAME_PX = 0.5;
 /** Names are written only in frames at least this wide. */
 const MIN_LABEL_PX = 28;
+/** Touching frames narrower than this are drawn as one block (eachBlock). */
+const NARROW_PX = 2;
+
+/**
+ * What drawing a frame takes from the page, asked once per graph and kept until queueDraw (the
+ * page's colours or labels changed): a scroll, a zoom or a new selection redraws thousands of
+ * frames, and the page's colour, its CSS string and the label's cut cost more than the drawing.
+ */
+interface FramePaint {
+  readonly fill: string;
+  /** Light fill: dark text and hatching on it. */
+  readonly light: boolean;
+  /** The label as cut for cutWidth (px); cut again at another width. */
+  label?: string;
+  cutWidth?: number;
+}
 
 export class FlameCanvas {
   /** Place these in the page: the viewport and the tooltip in one positioned container. */
@@ -61,12 +70,16 @@ export class FlameCanvas {
   private graphShown?: FlameGraph;
   private focusNode?: FlameNode;
   private selected?: FlameNode;
-  private rects: FlameRect[] = [];
-  /** The drawn rects of each depth, left to right (for drawing rows and hit tests). */
-  private rows = new Map<number, FlameRect[]>();
+  /** The drawn rects by row (for drawing, hit tests and keyboard moves). */
+  private rows = new FlameRows([]);
   private matches: ReadonlySet<FlameNode> | null = null;
   private readonly spacer = element('div', { class: 'flame-spacer' });
   private readonly canvas = element('canvas', { class: 'flame-canvas', 'aria-hidden': 'true' });
+  private paints = new Map<FlameNode, FramePaint>();
+  private fitter?: TextFitter;
+  private fitterFont = '';
+  /** The context's fill style as last set while drawing (reading it back gives it normalised). */
+  private fillSet = '';
   private drawQueued = false;
   private laidOutWidth = 0;
   private shown = false;
@@ -84,7 +97,7 @@ export class FlameCanvas {
       'aria-label': ariaLabel,
     });
     this.viewport.append(this.spacer, this.canvas);
-    this.viewport.addEventListener('scroll', () => this.queueDraw());
+    this.viewport.addEventListener('scroll', () => this.requestDraw());
     this.viewport.addEventListener('mousemove', (event) => this.hover(event));
     this.viewport.addEventListener('mouseleave', () => this.hideTooltip());
     this.viewport.addEventListener('click', (event) => {
@@ -100,7 +113,7 @@ export class FlameCanvas {
     // (the tab shown for the first time, the editor resized) lays the frames out again.
     new ResizeObserver(() => {
       if (this.viewport.clientWidth !== this.laidOutWidth) this.layout();
-      else this.queueDraw();
+      else this.requestDraw();
     }).observe(this.viewport);
     // A theme change swaps the CSS variables the canvas colours are read from.
     new MutationObserver(() => this.queueDraw()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
@@ -117,7 +130,7 @@ export class FlameCanvas {
   /** The tab is visible: drawing starts (a hidden canvas has no size). */
   show(): void {
     this.shown = true;
-    this.queueDraw();
+    this.requestDraw();
   }
 
   focusGraph(): void {
@@ -128,6 +141,7 @@ export class FlameCanvas {
   setGraph(graph: FlameGraph, matches: ReadonlySet<FlameNode> | null = null): void {
     const path = this.focusNode ? functionPath(this.focusNode) : [];
     this.graphShown = graph;
+    this.paints.clear();
     this.selected = undefined;
     this.matches = matches;
     let focus = graph.root;
@@ -143,7 +157,7 @@ export class FlameCanvas {
   /** Frames to highlight (the rest dimmed); null for none. */
   setMatches(matches: ReadonlySet<FlameNode> | null): void {
     this.matches = matches;
-    this.queueDraw();
+    this.requestDraw();
   }
 
   zoom(node: FlameNode | undefined): void {
@@ -157,24 +171,24 @@ export class FlameCanvas {
     if (!this.graphShown || !this.focusNode) return;
     this.laidOutWidth = this.viewport.clientWidth;
     const width = Math.max(1, this.laidOutWidth);
-    this.rects = layoutFlame(this.graphShown, this.focusNode, MIN_FRAME_PX / width);
-    this.rows = new Map();
-    for (const rect of this.rects) {
-      let row = this.rows.get(rect.depth);
-      if (!row) this.rows.set(rect.depth, (row = []));
-      row.push(rect);
-    }
-    for (const row of this.rows.values()) row.sort((a, b) => a.x - b.x);
+    this.rows = new FlameRows(layoutFlame(this.graphShown, this.focusNode, MIN_FRAME_PX / width));
     const height = (this.graphShown.height + 1) * ROW_HEIGHT;
     const wasAtBottom = this.viewport.scrollTop + this.viewport.clientHeight >= this.viewport.scrollHeight - 2;
     this.spacer.style.height = `${height}px`;
     if (this.orientation === 'flame' && (wasAtBottom || this.viewport.scrollTop === 0)) this.viewport.scrollTop = height;
     this.renderCrumbs();
     this.frames.laidOut?.();
-    this.queueDraw();
+    this.requestDraw();
   }
 
+  /** The page's labels or colours changed (a new colouring, say): the next frame draws with the new ones. */
   queueDraw(): void {
+    this.paints.clear();
+    this.requestDraw();
+  }
+
+  /** Draws in the next animation frame (once however often asked): what the page gives each frame is kept. */
+  private requestDraw(): void {
     if (this.drawQueued || !this.shown) return;
     this.drawQueued = true;
     requestAnimationFrame(() => {
@@ -224,23 +238,61 @@ export class FlameCanvas {
     context.setTransform(ratio, 0, 0, ratio, 0, 0);
     context.clearRect(0, 0, width, height);
     const style = getComputedStyle(this.viewport);
-    context.font = `${style.fontSize} ${style.fontFamily}`;
+    const font = `${style.fontSize} ${style.fontFamily}`;
+    context.font = font;
     context.textBaseline = 'middle';
-    const theme = themeColours(style);
-    const top = this.viewport.scrollTop;
-    for (const [depth, row] of this.rows) {
-      const y = this.rowTop(depth) - top;
-      if (y + ROW_HEIGHT < 0 || y > height) continue;
-      for (const rect of row) this.drawFrame(context, rect, rect.x * width, y, rect.width * width, theme);
+    if (!this.fitter || font !== this.fitterFont) {
+      // Widths measured in another font would cut labels in the wrong place.
+      this.fitter = new TextFitter((text) => context.measureText(text).width);
+      this.fitterFont = font;
+      for (const paint of this.paints.values()) paint.cutWidth = undefined;
     }
+    const theme = themeColours(style);
+    this.fillSet = '';
+    let y = 0;
+    const blocks: RowBlocks = {
+      frame: (rect, x, w) => this.drawFrame(context, rect, x, y, w, theme),
+      run: (x, w, widest) => this.drawRun(context, widest, x, y, w),
+    };
+    const alone = (rect: FlameRect) => rect.node === this.selected || (this.matches?.has(rect.node) ?? false);
+    const top = this.viewport.scrollTop;
+    // Only the rows in view: a 100,000-deep chain has as many.
+    const rows = this.rows.byDepth;
+    const [first, last] = this.orientation === 'icicle' ? [top, top + height] : [this.rowTop(0) + ROW_HEIGHT - top - height, this.rowTop(0) + ROW_HEIGHT - top];
+    for (let depth = Math.max(0, Math.floor(first / ROW_HEIGHT) - 1); depth <= Math.min(rows.length - 1, Math.ceil(last / ROW_HEIGHT)); depth++) {
+      y = this.rowTop(depth) - top;
+      if (y + ROW_HEIGHT < 0 || y > height) continue;
+      eachBlock(rows[depth], width, NARROW_PX, alone, blocks);
+    }
+    context.globalAlpha = 1;
+  }
+
+  private paintOf(node: FlameNode): FramePaint {
+    let paint = this.paints.get(node);
+    if (!paint) {
+      const fill = this.frames.fill(node);
+      this.paints.set(node, (paint = { fill: hslCss(fill), light: fill[2] > 0.55 }));
+    }
+    return paint;
+  }
+
+  /** Narrow frames side by side, as one block in the colour of the widest (dimmed during a search: none of them matches). */
+  private drawRun(context: CanvasRenderingContext2D, widest: FlameRect, x: number, y: number, w: number): void {
+    const paint = this.paintOf(widest.node);
+    const alpha = this.matches !== null ? 0.35 : 1;
+    if (context.globalAlpha !== alpha) context.globalAlpha = alpha;
+    if (this.fillSet !== paint.fill) context.fillStyle = this.fillSet = paint.fill;
+    context.fillRect(x, y, Math.max(w - 1, 0.5), ROW_HEIGHT - 1);
   }
 
   private drawFrame(context: CanvasRenderingContext2D, rect: FlameRect, x: number, y: number, w: number, theme: ThemeColours): void {
     const node = rect.node;
     const dimmed = this.matches !== null && !this.matches.has(node);
-    const fill = this.frames.fill(node);
-    context.globalAlpha = dimmed ? 0.35 : 1;
-    context.fillStyle = hslCss(fill);
+    const paint = this.paintOf(node);
+    // Setting a context's style parses it: only when it changes (neighbours often share a colour).
+    const alpha = dimmed ? 0.35 : 1;
+    if (context.globalAlpha !== alpha) context.globalAlpha = alpha;
+    if (this.fillSet !== paint.fill) context.fillStyle = this.fillSet = paint.fill;
     const drawnWidth = Math.max(w - 1, 0.5);
     context.fillRect(x, y, drawnWidth, ROW_HEIGHT - 1);
     if (node.estimated && w > 3) {
@@ -248,7 +300,7 @@ export class FlameCanvas {
       context.beginPath();
       context.rect(x, y, drawnWidth, ROW_HEIGHT - 1);
       context.clip();
-      context.strokeStyle = fill[2] > 0.55 ? 'rgba(0,0,0,0.25)' : 'rgba(255,255,255,0.25)';
+      context.strokeStyle = paint.light ? 'rgba(0,0,0,0.25)' : 'rgba(255,255,255,0.25)';
       context.lineWidth = 1;
       context.beginPath();
       for (let offset = -ROW_HEIGHT; offset < drawnWidth; offset += 6) {
@@ -259,11 +311,18 @@ export class FlameCanvas {
       context.restore();
     }
     if (w >= MIN_LABEL_PX) {
-      context.fillStyle = fill[2] > 0.55 ? '#1e1e1e' : '#ffffff';
-      context.fillText(fitText(context, this.frames.label(node), w - 6), x + 3, y + ROW_HEIGHT / 2);
+      const room = Math.floor(w - 6);
+      if (paint.cutWidth !== room) {
+        paint.label = this.fitter!.fit(this.frames.label(node), room);
+        paint.cutWidth = room;
+      }
+      if (paint.label) {
+        context.fillStyle = this.fillSet = paint.light ? '#1e1e1e' : '#ffffff';
+        context.fillText(paint.label, x + 3, y + ROW_HEIGHT / 2);
+      }
     }
-    context.globalAlpha = 1;
     if (node === this.selected || (this.matches?.has(node) ?? false)) {
+      context.globalAlpha = 1;
       context.strokeStyle = node === this.selected ? theme.focus : theme.match;
       context.lineWidth = node === this.selected ? 2 : 1;
       context.strokeRect(x + 0.5, y + 0.5, Math.max(drawnWidth - 1, 1), ROW_HEIGHT - 2);
@@ -275,22 +334,7 @@ export class FlameCanvas {
     const x = (event.clientX - box.left) / Math.max(1, this.viewport.clientWidth);
     const y = event.clientY - box.top + this.viewport.scrollTop;
     const depth = this.orientation === 'icicle' ? Math.floor(y / ROW_HEIGHT) : Math.floor((this.rowTop(0) + ROW_HEIGHT - y) / ROW_HEIGHT);
-    const row = this.rows.get(depth);
-    if (!row) return undefined;
-    // Rows are sorted by x: the last rect starting at or before x.
-    let low = 0;
-    let high = row.length - 1;
-    let found: FlameRect | undefined;
-    while (low <= high) {
-      const middle = (low + high) >> 1;
-      if (row[middle].x <= x) {
-        found = row[middle];
-        low = middle + 1;
-      } else {
-        high = middle - 1;
-      }
-    }
-    return found && x < found.x + found.width ? found.node : undefined;
+    return this.rows.at(depth, x);
   }
 
   private hover(event: MouseEvent): void {
@@ -311,7 +355,7 @@ export class FlameCanvas {
   select(node: FlameNode): void {
     this.selected = node;
     this.announcer.textContent = this.frames.describe(node).join(', ');
-    this.queueDraw();
+    this.requestDraw();
   }
 
   private scrollIntoView(node: FlameNode): void {
@@ -333,7 +377,7 @@ export class FlameCanvas {
     };
     const direction = moves[event.key];
     if (direction) {
-      const next = neighbour(this.rects, current, direction);
+      const next = this.rows.neighbour(current, direction);
       if (next) {
         this.select(next);
         this.scrollIntoView(next);
@@ -365,17 +409,4 @@ function themeColours(style: CSSStyleDeclaration): ThemeColours {
 
 function hslCss([h, s, l]: Hsl): string {
   return `hsl(${Math.round(h * 360)}, ${Math.round(s * 100)}%, ${Math.round(l * 100)}%)`;
-}
-
-/** The text cut with an ellipsis to fit a width (binary search on the length). */
-function fitText(context: CanvasRenderingContext2D, text: string, width: number): string {
-  if (context.measureText(text).width <= width) return text;
-  let low = 0;
-  let high = text.length;
-  while (low < high) {
-    const middle = (low + high + 1) >> 1;
-    if (context.measureText(`${text.slice(0, middle)}…`).width <= width) low = middle;
-    else high = middle - 1;
-  }
-  return low > 0 ? `${text.slice(0, low)}…` : '';
 }
