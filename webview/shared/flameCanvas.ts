@@ -163,8 +163,10 @@ export class FlameCanvas {
   zoom(node: FlameNode | undefined): void {
     if (!node || !this.graphShown) return;
     this.focusNode = node;
-    this.select(node);
+    // Laid out before the selection's announcement changes the page: the layout reads the
+    // viewport's size and scroll, which after a change would make the browser lay out the page first.
     this.layout();
+    this.select(node);
   }
 
   layout(): void {
@@ -234,7 +236,8 @@ export class FlameCanvas {
     const context = canvas.getContext('2d');
     if (!context) return;
     // The canvas covers what is visible: it moves with the scroll and draws the rows there.
-    canvas.style.top = `${this.viewport.scrollTop}px`;
+    const canvasTop = `${this.viewport.scrollTop}px`;
+    if (canvas.style.top !== canvasTop) canvas.style.top = canvasTop;
     context.setTransform(ratio, 0, 0, ratio, 0, 0);
     context.clearRect(0, 0, width, height);
     const style = getComputedStyle(this.viewport);
