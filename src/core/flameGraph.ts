@@ -159,12 +159,22 @@ export function ancestry(node: FlameNode): FlameNode[] {
   return chain.reverse();
 }
 
+/** Callees' time under this share of the view is rounding, not a "…" block (a sum of floats minus its parts). */
+const UNSEEN_SHARE = 1e-9;
+
 /** A frame placed for drawing: x and width as fractions of the view's width, depth in rows. */
 export interface FlameRect {
   readonly node: FlameNode;
   readonly x: number;
   readonly width: number;
   readonly depth: number;
+  /**
+   * Set on the "…" block of a node's callees each too narrow to draw, side by side after the
+   * drawn ones: how many of the graph's frames it stands for (0 when they are only frames
+   * left out when the graph was built). Its node is the frame they are under (hovering names
+   * it, a click zooms into it and shows them); nothing under the block is laid out.
+   */
+  readonly hidden?: number;
 }
 
 /**
@@ -185,22 +195,35 @@ export function layoutFlame(graph: FlameGraph, focus: FlameNode = graph.root, mi
   const drawn: FlameRect[] = [];
   let node: FlameNode | undefined = focus;
   let x = 0;
-  while (node) {
-    let childX = x;
-    for (const child of node.children) {
-      const width = child.total * scale;
-      if (width >= minWidth && width > 0) {
-        drawn.push({ node: child, x: childX, width, depth: child.depth });
-      } else if (sorted) {
-        break;
+  for (;;) {
+    if (node) {
+      let childX = x;
+      let shown = 0;
+      for (const child of node.children) {
+        const width = child.total * scale;
+        if (width >= minWidth && width > 0) {
+          drawn.push({ node: child, x: childX, width, depth: child.depth });
+          shown++;
+        } else if (sorted) {
+          break;
+        }
+        childX += width;
       }
-      childX += width;
+      // The callees left (all narrower than the last drawn one) are one "…" block when it is
+      // wide enough: their time shows as calls, not as the node's own time. A cProfile graph's
+      // frames cut when it was built (CALL_TREE_MIN_SHARE) are in it too: node.total - node.self
+      // is all its callees' time.
+      const rest = (node.total - node.self) * scale - (childX - x);
+      if (sorted && rest >= minWidth && rest > UNSEEN_SHARE) {
+        drawn.push({ node, x: childX, width: rest, depth: node.depth + 1, hidden: node.children.length - shown });
+      }
+      while (drawn.length > 0) pending.push(drawn.pop()!);
     }
-    while (drawn.length > 0) pending.push(drawn.pop()!);
     const next = pending.pop();
-    if (next) rects.push(next);
-    node = next?.node;
-    x = next?.x ?? 0;
+    if (!next) break;
+    rects.push(next);
+    node = next.hidden === undefined ? next.node : undefined;
+    x = next.x;
   }
   return rects;
 }

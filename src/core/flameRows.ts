@@ -35,10 +35,16 @@ export class FlameRows {
    */
   neighbour(current: FlameNode, direction: FlameDirection): FlameNode | undefined {
     const row = this.byDepth[current.depth];
-    const index = row ? row.findIndex((r) => r.node === current) : -1;
+    const index = row ? row.findIndex((r) => r.node === current && r.hidden === undefined) : -1;
     if (index < 0) return undefined;
     const rect = row[index];
-    if (direction === 'previous' || direction === 'next') return row[direction === 'previous' ? index - 1 : index + 1]?.node;
+    if (direction === 'previous' || direction === 'next') {
+      // Over "…" blocks: they stand for frames too narrow to select.
+      const step = direction === 'previous' ? -1 : 1;
+      let at = index + step;
+      while (row[at]?.hidden !== undefined) at += step;
+      return row[at]?.node;
+    }
     if (direction === 'parent') return current.parent && this.at(current.depth - 1, rect.x) === current.parent ? current.parent : undefined;
     // Children are laid out in their order (heaviest first) from the parent's left edge: the
     // first drawn one is the first rect of the next row inside the parent's span.

@@ -48,6 +48,57 @@ describe('flame graph layout of a large graph', () => {
     assert.equal(rects.filter((r) => r.node.parent === handler).length, drawnChildren);
   });
 
+  it('draws the callees too narrow to draw as one "…" block after the drawn ones', () => {
+    const graph = flameFromStacks(MODEL, wideStacks());
+    const handler = graph.root.children[0];
+    const minWidth = 0.01;
+    const rects = layoutFlame(graph, graph.root, minWidth);
+    const row = rects.filter((r) => r.depth === 2);
+    const block = row[row.length - 1];
+    const drawn = row.slice(0, -1);
+    assert.equal(block.node, handler);
+    assert.equal(block.hidden, handler.children.length - drawn.length);
+    const drawnWidth = drawn.reduce((sum, r) => sum + r.width, 0);
+    assert.ok(Math.abs(block.x - drawnWidth) < 1e-12, 'right after the drawn callees');
+    assert.ok(Math.abs(block.x + block.width - 1) < 1e-12, "up to the end of handler's callees (it has no own time)");
+    assert.equal(
+      rects.some((r) => r.depth > 2),
+      false,
+      'nothing is laid out under the block',
+    );
+    assert.ok(
+      drawn.every((r) => r.width >= minWidth),
+      'none of the drawn is narrow',
+    );
+  });
+
+  it('draws as "…" the time of callees a cProfile graph left out when built', () => {
+    // root → a (60 %, 10 % own) → b (20 %): a's 30 % of callees cut at build time are a block of no frames.
+    const root = newRoot();
+    root.total = 1;
+    const a = newNode(1, 'function', root, true);
+    a.total = 0.6;
+    a.self = 0.1;
+    root.children.push(a);
+    root.self = 0.4;
+    const b = newNode(2, 'function', a, true);
+    b.total = 0.2;
+    b.self = 0.2;
+    a.children.push(b);
+    const graph: FlameGraph = { root, exact: false, height: 2, heaviestFirst: true };
+    const blocks = layoutFlame(graph, root, 0.05).filter((r) => r.hidden !== undefined);
+    assert.equal(blocks.length, 1);
+    assert.deepEqual([blocks[0].node, blocks[0].depth, blocks[0].hidden], [a, 2, 0]);
+    assert.ok(Math.abs(blocks[0].x - 0.2) < 1e-12 && Math.abs(blocks[0].width - 0.3) < 1e-12);
+    const wide = layoutFlame(graph, root, 0.35).filter((r) => r.hidden !== undefined);
+    assert.deepEqual(
+      wide.map((r) => [r.hidden, Math.round(r.width * 100)]),
+      [[1, 50]],
+      'b (20 %) too narrow at 35 %: with the cut callees, one frame in 50 %',
+    );
+    assert.equal(layoutFlame(graph, root, 0.55).filter((r) => r.hidden !== undefined).length, 0, 'a block narrower than the minimum is left out too');
+  });
+
   it('looks at every child of a graph not known to be heaviest first', () => {
     // root → a (40 %), b (1 %), c (59 %), in that order: c is drawn though b before it is not.
     const root = newRoot();
@@ -81,15 +132,17 @@ describe('flame rows', () => {
     assert.equal(rows.at(2, 0), first);
     assert.equal(rows.at(2, share(first) / 2), first);
     assert.equal(rows.at(2, share(first) + share(second) / 2), second);
-    assert.equal(rows.at(2, 0.9999), undefined, 'the narrow frames at the right end are not drawn');
+    assert.equal(rows.at(2, 0.9999), handler, 'the narrow frames at the right end are the "…" block under handler');
     assert.equal(rows.at(1, 0.5), handler);
     assert.equal(rows.at(3, 0.1), undefined, 'no row there');
   });
 
-  it('moves along a row of many frames', () => {
+  it('moves along a row of many frames, not onto the "…" block', () => {
     const [first, second, third] = handler.children;
     assert.equal(rows.neighbour(second, 'previous'), first);
     assert.equal(rows.neighbour(second, 'next'), third);
+    const lastDrawn = rows.byDepth[2].filter((r) => r.hidden === undefined).pop()!.node;
+    assert.equal(rows.neighbour(lastDrawn, 'next'), undefined);
     assert.equal(rows.neighbour(first, 'previous'), undefined);
     assert.equal(rows.neighbour(handler, 'child'), first);
     assert.equal(rows.neighbour(third, 'parent'), handler);

@@ -39,12 +39,14 @@ export interface FlameFrames {
 }
 
 const ROW_HEIGHT = 18;
-/** Frames narrower than this are not drawn (nor what is under them). */
+/** Frames narrower than this are not drawn (nor what is under them): a node's such callees are one "…" block. */
 const MIN_FRAME_PX = 0.5;
 /** Names are written only in frames at least this wide. */
 const MIN_LABEL_PX = 28;
 /** Touching frames narrower than this are drawn as one block (eachBlock). */
 const NARROW_PX = 2;
+/** The "…" block of callees too narrow to draw (FlameRect.hidden): grey, as neither hot nor cold. */
+const HIDDEN_FILL = 'hsl(0, 0%, 50%)';
 
 /**
  * What drawing a frame takes from the page, asked once per graph and kept until queueDraw (the
@@ -257,7 +259,7 @@ export class FlameCanvas {
       frame: (rect, x, w) => this.drawFrame(context, rect, x, y, w, theme),
       run: (x, w, widest) => this.drawRun(context, widest, x, y, w),
     };
-    const alone = (rect: FlameRect) => rect.node === this.selected || (this.matches?.has(rect.node) ?? false);
+    const alone = (rect: FlameRect) => rect.hidden !== undefined || rect.node === this.selected || (this.matches?.has(rect.node) ?? false);
     const top = this.viewport.scrollTop;
     // Only the rows in view: a 100,000-deep chain has as many.
     const rows = this.rows.byDepth;
@@ -288,7 +290,20 @@ export class FlameCanvas {
     context.fillRect(x, y, Math.max(w - 1, 0.5), ROW_HEIGHT - 1);
   }
 
+  /** A node's callees too narrow to draw, as one grey block (marked "…" where it fits). */
+  private drawHidden(context: CanvasRenderingContext2D, x: number, y: number, w: number): void {
+    const alpha = this.matches !== null ? 0.2 : 0.55;
+    if (context.globalAlpha !== alpha) context.globalAlpha = alpha;
+    if (this.fillSet !== HIDDEN_FILL) context.fillStyle = this.fillSet = HIDDEN_FILL;
+    context.fillRect(x, y, Math.max(w - 1, 0.5), ROW_HEIGHT - 1);
+    if (w >= MIN_LABEL_PX / 2) {
+      context.fillStyle = this.fillSet = '#ffffff';
+      context.fillText('…', x + 3, y + ROW_HEIGHT / 2);
+    }
+  }
+
   private drawFrame(context: CanvasRenderingContext2D, rect: FlameRect, x: number, y: number, w: number, theme: ThemeColours): void {
+    if (rect.hidden !== undefined) return this.drawHidden(context, x, y, w);
     const node = rect.node;
     const dimmed = this.matches !== null && !this.matches.has(node);
     const paint = this.paintOf(node);
