@@ -460,6 +460,28 @@ describe('call tree webview in Chromium', function () {
     }
   });
 
+  it('draws the frames in their new colours when colouring by package is chosen', async () => {
+    const page = await openChain(1200, '/sampled.rprof.json');
+    try {
+      await showFlameTab(page);
+      // The colour drawn in the middle of level_0's row (row 1; row 0, the whole request, is grey either way).
+      const colourOfLevel0 = () => {
+        const canvas = document.querySelector('.flame-canvas') as HTMLCanvasElement;
+        const ratio = canvas.width / canvas.clientWidth;
+        const [r, g, b] = canvas.getContext('2d')!.getImageData(Math.round(canvas.width * 0.1), Math.round(27 * ratio), 1, 1).data;
+        return `${r},${g},${b}`;
+      };
+      const byOwnTime = await page.evaluate(colourOfLevel0);
+      await page.click('.flame-toolbar .flame-button:nth-child(3)');
+      await page.waitForFunction(() => (window as unknown as { __state?: { flame?: { colouring: string } } }).__state?.flame?.colouring === 'module');
+      // Two frames later the canvas has drawn whatever it was going to.
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+      assert.notEqual(await page.evaluate(colourOfLevel0), byOwnTime);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('shows a sampled profile’s tree from its stacks: no estimate marks, samples, and where the request waited', async () => {
     const page = await openChain(1200, '/two-callers.rprof.json');
     const tree = 'vscode-tab-panel[data-tab="tree"]';

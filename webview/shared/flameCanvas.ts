@@ -114,7 +114,7 @@ export class FlameCanvas {
     // The layout leaves out frames under a pixel, so it depends on the width: a new width
     // (the tab shown for the first time, the editor resized) lays the frames out again.
     new ResizeObserver(() => {
-      if (this.viewport.clientWidth !== this.laidOutWidth) this.layout();
+      if (this.viewport.clientWidth !== this.laidOutWidth) this.relayout();
       else this.requestDraw();
     }).observe(this.viewport);
     // A theme change swaps the CSS variables the canvas colours are read from.
@@ -153,7 +153,7 @@ export class FlameCanvas {
       focus = next;
     }
     this.focusNode = focus;
-    this.layout();
+    this.relayout();
   }
 
   /** Frames to highlight (the rest dimmed); null for none. */
@@ -167,11 +167,18 @@ export class FlameCanvas {
     this.focusNode = node;
     // Laid out before the selection's announcement changes the page: the layout reads the
     // viewport's size and scroll, which after a change would make the browser lay out the page first.
-    this.layout();
+    this.relayout();
     this.select(node);
   }
 
+  /** The page changed how frames are laid out or drawn (orientation, colours, labels): again, anew. */
   layout(): void {
+    this.paints.clear();
+    this.relayout();
+  }
+
+  /** A new zoom, width or graph: the frames laid out again, each drawn as the page last said. */
+  private relayout(): void {
     if (!this.graphShown || !this.focusNode) return;
     this.laidOutWidth = this.viewport.clientWidth;
     const width = Math.max(1, this.laidOutWidth);
