@@ -95,6 +95,11 @@ export interface ProfileViewProtocol {
        * or on a remote host): the page shows them in place, keeping expansion, selection and scroll.
        */
       definitionLines: { lines: DefinitionLines };
+      /**
+       * The request's endpoint context changed after `show` (profiles arrived or went): the header's
+       * slower-than-usual hint follows; absent endpoint: no endpoint actions.
+       */
+      endpoint: { endpoint?: EndpointContext };
       /** The file is not a usable profile: the page shows why, with a button to open the raw file. */
       failed: { fileName: string; message: string };
       /** Reveal and select a function's node in the call tree (its costliest path), e.g. from the call graph. */

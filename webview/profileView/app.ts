@@ -25,9 +25,9 @@ import {
   type ViewTab,
 } from '../../src/profileView/protocol';
 import { CallersTab } from './callersTab';
-import { codicon, custom, element } from './dom';
+import { codicon, custom, element, iconButton } from './dom';
 import { DEFAULT_FUNCTIONS_SORT, FunctionsTab, type FunctionsSort } from './functionsTab';
-import { renderHeader } from './header';
+import { renderHeader, replaceEndpointActions, type HeaderActions } from './header';
 import { renderRequestTab } from './requestTab';
 import { TreeTab } from './treeTab';
 import { DEFAULT_FLAME_SETTINGS, FlameTab, isFlameSettings, type FlameSettings } from './flameTab';
@@ -101,6 +101,8 @@ export class ProfileViewApp {
   private definitionLines: unknown;
   /** The request among its endpoint's, from the host (absent for an aggregate or an unlisted file). */
   private endpoint: EndpointContext | undefined;
+  /** The drawn header, whose endpoint part the host's `endpoint` note replaces. */
+  private header: HTMLElement | undefined;
   /**
    * A function to reveal that came before the profile: "Show in Call Tree" on a view whose page
    * loads (again, after its tab was hidden) gets here before `show`.
@@ -132,6 +134,7 @@ export class ProfileViewApp {
           this.endpoint = show.endpoint;
           this.receiveProfile(show.profile, show.fileName, show.defaults, show.savedState);
         },
+        endpoint: ({ endpoint }) => this.showEndpoint(endpoint),
         definitionLines: ({ lines }) => this.showDefinitionLines(lines),
         failed: ({ fileName, message }) => this.showFailure(fileName, message),
         revealFunction: ({ function: fn }) => this.revealFunction(fn),
@@ -139,6 +142,18 @@ export class ProfileViewApp {
       },
       asks: {},
     } satisfies ChannelHandlers<ProfileViewProtocol['host']>;
+  }
+
+  /** What the header offers for the request's endpoint, as the host last said. */
+  private endpointActions(): HeaderActions {
+    const endpoint = this.endpoint;
+    return endpoint ? { slower: endpoint.slower, compareWithAggregate: () => this.channel.note('compareWithAggregate', {}) } : {};
+  }
+
+  /** The host's word on the endpoint changed (profiles arrived): the header's hint follows. */
+  private showEndpoint(endpoint: EndpointContext | undefined): void {
+    this.endpoint = endpoint;
+    if (this.header) replaceEndpointActions(this.header, this.endpointActions());
   }
 
   private runCommand(command: ViewCommand): void {
@@ -215,9 +230,8 @@ export class ProfileViewApp {
       changed,
     });
 
-    const endpoint = this.endpoint;
-    const actions = endpoint ? { slower: endpoint.slower, compareWithAggregate: () => this.channel.note('compareWithAggregate', {}) } : {};
-    this.root.replaceChildren(renderHeader(doc, fileName, actions), this.renderToolbar(), this.renderTabs(doc));
+    this.header = renderHeader(doc, fileName, this.endpointActions());
+    this.root.replaceChildren(this.header, this.renderToolbar(), this.renderTabs(doc));
     this.root.removeAttribute('aria-busy');
     this.tree.build(
       this.hideLibraryFrames,
@@ -278,7 +292,7 @@ export class ProfileViewApp {
     });
     this.searchStatus = element('span', { class: 'search-status muted', 'aria-live': 'polite' });
     const button = (icon: string, title: string, action: () => void) => {
-      const b = custom('vscode-button', { icon, secondary: '', title, 'aria-label': title });
+      const b = iconButton(icon, { secondary: '', title, 'aria-label': title });
       b.addEventListener('click', action);
       return b;
     };
@@ -470,7 +484,7 @@ export class ProfileViewApp {
   }
 
   private showFailure(fileName: string, message: string): void {
-    const open = custom('vscode-button', { icon: 'go-to-file', class: 'open-raw' }, 'Open the raw file');
+    const open = iconButton('go-to-file', { class: 'open-raw' }, 'Open the raw file');
     open.addEventListener('click', () => this.channel.note('openRaw', {}));
     this.root.replaceChildren(
       element(
