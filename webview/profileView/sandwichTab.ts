@@ -31,6 +31,10 @@ export interface SandwichTabHooks {
 
 type Half = 'callers' | 'callees';
 
+/** The rows a half's share of the height is counted in, at least and at most (see render). */
+const MIN_GROW_ROWS = 3;
+const MAX_GROW_ROWS = 30;
+
 const KEYS_LABEL =
   'arrows move, Enter opens the source, Space zooms in, Escape zooms out, S centres the sandwich on the frame, B goes back, T shows in the call tree';
 
@@ -142,6 +146,15 @@ export class SandwichTab {
     const halves = this.makeHalves();
     this.showGraph(halves.callers, sandwich.callers);
     this.showGraph(halves.callees, sandwich.callees);
+    // Each half takes room in proportion to its rows, within limits, so a short chain of callers
+    // leaves the room to deep callees (and the other way round); each scrolls beyond that.
+    for (const [canvas, graph] of [
+      [halves.callers, sandwich.callers],
+      [halves.callees, sandwich.callees],
+    ] as const) {
+      const half = canvas.viewport.parentElement;
+      if (half) half.style.flexGrow = String(Math.min(MAX_GROW_ROWS, Math.max(MIN_GROW_ROWS, graph.height + 1)));
+    }
   }
 
   private showGraph(canvas: FlameCanvas, graph: FlameGraph): void {
@@ -252,6 +265,11 @@ export class SandwichTab {
     return [...heaviestCallers(this.sandwich.callers.root), ...functionPath(node)];
   }
 
+  /** Sampled: a frame with no callers above it starts its stacks; cProfile: the function has no caller but itself. */
+  private isEntryPoint(fn: number): boolean {
+    return this.sampled || this.model.callersOf[fn].every((e) => this.model.edges[e].caller === fn);
+  }
+
   private label(node: FlameNode): string {
     if (node.kind === 'own') return 'own time';
     if (node.kind === 'awaiting') return 'awaiting';
@@ -277,7 +295,7 @@ export class SandwichTab {
       lines.push(`Total ${ms(node.total)}, ${this.requestTime > 0 ? formatPercent(node.total / this.requestTime) : ''} of the request`);
     } else if (half === 'callers') {
       lines.push(`Brings ${ms(node.total)} of ${target}'s time (${ofTarget(node.total)})`);
-      if (node.children.length === 0) lines.push('No caller above: an entry point of the request');
+      if (node.children.length === 0 && this.isEntryPoint(node.fn)) lines.push('An entry point of the request: nothing called it');
     } else if (node.kind === 'own') {
       lines.push(`${ms(node.total)} running ${target}'s own code (${ofTarget(node.total)})`);
     } else {
