@@ -624,4 +624,32 @@ describe('call tree webview in Chromium', function () {
       await page.close();
     }
   });
+
+  it('opens the sandwich from the Flame tab (S, or a zoomed frame and the tab), re-centres it on a double-clicked frame and goes back', async () => {
+    const page = await openChain(1200, '/siblings.rprof.json');
+    try {
+      await showFlameTab(page);
+      const level3 = await rowPoint(page, 4);
+      await page.mouse.click(level3.x, level3.y);
+      await page.focus('.flame-viewport');
+      await page.keyboard.press('s');
+      await sandwichDrawn(page);
+      assert.match((await sandwichTitle(page)) ?? '', /^Sandwich of level_3/);
+      // A double-click on level_4, the first callee (row 1 of the icicle below), centres the sandwich on it.
+      const callees = (await page.locator('.sandwich-callees').boundingBox())!;
+      await page.mouse.dblclick(callees.x + callees.width * 0.1, callees.y + 18 + 9);
+      await page.waitForFunction(() => document.querySelector('.sandwich-title')?.textContent?.startsWith('Sandwich of level_4'));
+      await page.locator('.sandwich-tab .flame-button', { hasText: 'Back' }).click();
+      assert.match((await sandwichTitle(page)) ?? '', /^Sandwich of level_3/);
+      // A frame zoomed into in the Flame tab (still zoomed on level_3: level_5 is two rows below it) is the function the Sandwich tab shows next.
+      await page.locator('vscode-tab-header', { hasText: 'Flame' }).click();
+      const flame = (await page.locator('vscode-tab-panel[data-tab="flame"] .flame-viewport').boundingBox())!;
+      await page.mouse.click(flame.x + flame.width * 0.1, flame.y + 6 * 18 + 9);
+      await page.locator('vscode-tab-header', { hasText: 'Sandwich' }).click();
+      await page.waitForFunction(() => document.querySelector('.sandwich-title')?.textContent?.startsWith('Sandwich of level_'));
+      assert.match((await sandwichTitle(page)) ?? '', /^Sandwich of level_5/);
+    } finally {
+      await page.close();
+    }
+  });
 });

@@ -228,6 +228,9 @@ export class ProfileViewApp {
       openSource,
       showInTree: (path) => this.showPathInTree(path),
       showSandwich: (fn) => this.showSandwich(fn),
+      selectFunction: (fn) => {
+        this.selectedFunction = fn;
+      },
       changed,
     });
     this.sandwich = new SandwichTab(

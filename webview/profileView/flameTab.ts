@@ -38,6 +38,8 @@ export interface FlameTabHooks {
   showInTree(path: number[]): void;
   /** S: the sandwich of the frame's function. */
   showSandwich(fn: number): void;
+  /** A click zoomed into a function's frame: it becomes the selected function (the Callers and Sandwich tabs follow it). */
+  selectFunction(fn: number): void;
   /** Something worth saving changed (the settings). */
   changed(): void;
 }
@@ -78,7 +80,11 @@ export class FlameTab {
           if (path.length > 0) this.hooks.showInTree(path);
           return true;
         },
-        laidOut: () => this.renderStatus(),
+        laidOut: () => {
+          this.renderStatus();
+          const focus = this.canvas.focus;
+          if (focus?.kind === 'function') this.hooks.selectFunction(focus.fn);
+        },
       },
       'Flame graph: arrows move, Enter opens the source, Space zooms in, Escape zooms out, T shows in the call tree, S opens the sandwich',
     );
