@@ -260,7 +260,7 @@ export class ProfileViewApp {
     if (this.selectedFunction === null) this.selectedFunction = this.tree.selectedNode?.kind === 'function' ? this.tree.selectedNode.fn : null;
     if (saved?.callersFunction !== undefined && saved.callersFunction !== null) this.callers.showFunction(saved.callersFunction, saved.callersExpanded);
     if (typeof saved?.sandwichFunction === 'number') {
-      this.sandwich.showFunction(saved.sandwichFunction, false);
+      this.sandwich.restoreFunction(saved.sandwichFunction);
       this.sandwichFollowed = this.selectedFunction;
     }
     if (this.searchText) this.runSearch(false);

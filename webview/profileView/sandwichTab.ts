@@ -45,6 +45,8 @@ export class SandwichTab {
   private readonly history: number[] = [];
   private halves?: Record<Half, FlameCanvas>;
   private shown = false;
+  /** A function from a saved state, built when the tab is first shown (most views open on the call tree). */
+  private pending?: number;
   private readonly title = element('div', { class: 'sandwich-title' });
   private readonly figures = element('div', { class: 'sandwich-figures muted', 'aria-live': 'polite' });
   private readonly backButton = element(
@@ -86,12 +88,18 @@ export class SandwichTab {
 
   /** The function shown, or null. */
   get function(): number | null {
-    return this.sandwich ? this.sandwich.fn : null;
+    return this.pending ?? (this.sandwich ? this.sandwich.fn : null);
+  }
+
+  /** The function a saved state had: shown when the tab is. */
+  restoreFunction(fn: number): void {
+    if (this.model.functions[fn]) this.pending = fn;
   }
 
   /** The tab is visible: the canvases can draw. */
   show(): void {
     this.shown = true;
+    if (this.pending !== undefined) this.showFunction(this.pending, false);
     if (this.halves) for (const canvas of Object.values(this.halves)) canvas.show();
   }
 
@@ -103,7 +111,8 @@ export class SandwichTab {
   /** Show fn's sandwich (null: say how to choose one). remember: Back returns to the function shown now. */
   showFunction(fn: number | null, remember = true): void {
     if (fn !== null && !this.model.functions[fn]) fn = null;
-    if (fn === this.function) return;
+    this.pending = undefined;
+    if (fn === (this.sandwich ? this.sandwich.fn : null)) return;
     if (remember && this.sandwich) this.history.push(this.sandwich.fn);
     this.sandwich = fn === null ? undefined : this.build(fn, this.foldLibraries);
     this.render();
