@@ -422,7 +422,7 @@ export class ProfileViewApp {
       const node = this.tree?.selectedNode;
       return node?.kind === 'function' ? node.fn : null;
     }
-    if (tab === 'functions') return this.selectedFunction;
+    if (tab === 'functions') return this.functions?.selectedFunction ?? null;
     if (tab === 'callers') return this.callers?.selectedFunction ?? null;
     return null;
   }
