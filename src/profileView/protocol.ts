@@ -28,8 +28,8 @@ import type { ProfileDocument } from '../core/profileFormat';
 import type { SlowerThanUsual } from '../core/slowerThanUsual';
 import { bodyChecks, type ChannelChecks, type PageNoteOf } from '../core/webviewChannel';
 
-export type ViewTab = 'tree' | 'flame' | 'functions' | 'callers' | 'request';
-export const VIEW_TABS: readonly ViewTab[] = ['tree', 'flame', 'functions', 'callers', 'request'];
+export type ViewTab = 'tree' | 'flame' | 'functions' | 'callers' | 'sandwich' | 'request';
+export const VIEW_TABS: readonly ViewTab[] = ['tree', 'flame', 'functions', 'callers', 'sandwich', 'request'];
 
 /** The middleware's JSON file as it is on disk (UTF-8), or a document built by the host. */
 export type ProfilePayload = { bytes: Uint8Array } | { document: ProfileDocument };

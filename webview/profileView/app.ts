@@ -8,6 +8,8 @@
 import { CallTree, DEFAULT_CALL_TREE_OPTIONS } from '../../src/core/callTree';
 import { flameFromCallTree } from '../../src/core/flameFromCallTree';
 import { flameFromStacks, type FlameGraph } from '../../src/core/flameGraph';
+import { sandwichFromPairs, sandwichFromStacks, type Sandwich } from '../../src/core/sandwich';
+import { stacksTime } from '../../src/core/sampledFunctions';
 import { applyDefinitionLines } from '../../src/core/definitionLine';
 import { isSampled, type ProfileDocument } from '../../src/core/profileFormat';
 import { parseProfileDocument } from '../../src/core/profileHeader';
@@ -31,6 +33,7 @@ import { renderHeader, replaceEndpointActions, type HeaderActions } from './head
 import { renderRequestTab } from './requestTab';
 import { TreeTab } from './treeTab';
 import { DEFAULT_FLAME_SETTINGS, FlameTab, isFlameSettings, type FlameSettings } from './flameTab';
+import { SandwichTab } from './sandwichTab';
 import { pageError, reportUncaughtErrors, type PageError } from '../shared/pageErrors';
 import { pageTransport } from '../shared/pageTransport';
 import type { WebviewApi } from '../shared/vscodeApi';
@@ -51,6 +54,8 @@ interface SavedState extends LegacySavedState {
   callersExpanded: string[];
   /** The Flame tab's orientation and colouring (absent in states saved before it). */
   flame?: FlameSettings;
+  /** The Sandwich tab's function (absent in states saved before it). */
+  sandwichFunction?: number | null;
 }
 
 /** What states saved by earlier versions have instead of expansion and selectedPath. */
@@ -63,7 +68,14 @@ function isSavedStateOf(value: unknown, profileId: string): boolean {
   return typeof value === 'object' && value !== null && (value as { profileId?: unknown }).profileId === profileId;
 }
 
-const TAB_LABELS: Record<ViewTab, string> = { tree: 'Call tree', flame: 'Flame', functions: 'Functions', callers: 'Callers', request: 'Request' };
+const TAB_LABELS: Record<ViewTab, string> = {
+  tree: 'Call tree',
+  flame: 'Flame',
+  functions: 'Functions',
+  callers: 'Callers',
+  sandwich: 'Sandwich',
+  request: 'Request',
+};
 const SEARCH_DEBOUNCE_MS = 150;
 /** How long after a change the state is saved and reported (see changed()). */
 const STATE_DELAY_MS = 30;
@@ -86,6 +98,9 @@ export class ProfileViewApp {
   private functions?: FunctionsTab;
   private callers?: CallersTab;
   private flame?: FlameTab;
+  private sandwich?: SandwichTab;
+  /** The selected function the Sandwich tab last followed (re-centring inside it is not undone by showing the tab again). */
+  private sandwichFollowed: number | null = null;
   private tabs?: Tabs;
   private tab: ViewTab = 'tree';
   private hideLibraryFrames = true;
@@ -227,8 +242,26 @@ export class ProfileViewApp {
     this.flame = new FlameTab(model, flameSource(doc, model), this.hideLibraryFrames, isFlameSettings(saved?.flame) ? saved.flame : DEFAULT_FLAME_SETTINGS, {
       openSource,
       showInTree: (path) => this.showPathInTree(path),
+      showSandwich: (fn) => this.showSandwich(fn),
+      selectFunction: (fn) => {
+        this.selectedFunction = fn;
+      },
       changed,
     });
+    this.sandwich = new SandwichTab(
+      model,
+      sandwichSource(doc, model),
+      this.hideLibraryFrames,
+      sampled ? stacksTime(sampled.stacks) : model.totalTime,
+      !!sampled,
+      {
+        openSource,
+        showInTree: (path, fn) => {
+          if (!this.showPathInTree(path)) this.revealFunction(fn);
+        },
+        changed,
+      },
+    );
 
     this.header = renderHeader(doc, fileName, this.endpointActions());
     this.root.replaceChildren(this.header, this.renderToolbar(), this.renderTabs(doc));
@@ -240,6 +273,10 @@ export class ProfileViewApp {
     );
     if (this.selectedFunction === null) this.selectedFunction = this.tree.selectedNode?.kind === 'function' ? this.tree.selectedNode.fn : null;
     if (saved?.callersFunction !== undefined && saved.callersFunction !== null) this.callers.showFunction(saved.callersFunction, saved.callersExpanded);
+    if (typeof saved?.sandwichFunction === 'number') {
+      this.sandwich.restoreFunction(saved.sandwichFunction);
+      this.sandwichFollowed = this.selectedFunction;
+    }
     if (this.searchText) this.runSearch(false);
     this.selectTab(this.tab);
     this.firstPaintMs = performance.now() - started;
@@ -260,6 +297,7 @@ export class ProfileViewApp {
     this.tree?.redrawLocations();
     this.functions?.redrawLocations(this.model);
     this.callers?.redrawLocations();
+    this.sandwich?.redrawLocations();
     this.changed();
   }
 
@@ -349,6 +387,7 @@ export class ProfileViewApp {
       functions: this.functions!.element,
       callers: this.callers!.element,
       flame: this.flame!.element,
+      sandwich: this.sandwich!.element,
       request: renderRequestTab(doc),
     };
     // An aggregate's Request tab tells what was merged (requestTab.ts). A flag, not `doc`, in the
@@ -357,6 +396,14 @@ export class ProfileViewApp {
     const label = (tab: ViewTab) => (tab === 'request' && aggregate ? 'Aggregate' : TAB_LABELS[tab]);
     for (const tab of VIEW_TABS) tabs.append(custom('vscode-tab-header', { slot: 'header', id: `tab-${tab}` }, label(tab)));
     for (const tab of VIEW_TABS) tabs.append(custom('vscode-tab-panel', { 'data-tab': tab }, bodies[tab]));
+    // S on a function anywhere (a row of the tree, Functions or Callers; the Flame and Sandwich tabs handle theirs) opens its sandwich.
+    tabs.addEventListener('keydown', (event) => {
+      if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || (event.key !== 's' && event.key !== 'S')) return;
+      const fn = this.functionSelectedIn(this.tab);
+      if (fn === null) return;
+      event.preventDefault();
+      this.showSandwich(fn);
+    });
     tabs.addEventListener('vsc-tabs-select', (event) => {
       const index = (event as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex;
       this.onTabShown(VIEW_TABS[index] ?? 'tree');
@@ -375,7 +422,35 @@ export class ProfileViewApp {
     if (tab === 'functions') this.functions?.show();
     if (tab === 'flame') this.flame?.show();
     if (tab === 'callers' && this.callers && this.callers.function !== this.selectedFunction) this.callers.showFunction(this.selectedFunction);
+    if (tab === 'sandwich' && this.sandwich) {
+      if (this.selectedFunction !== this.sandwichFollowed || this.sandwich.function === null) this.sandwich.showFunction(this.selectedFunction);
+      this.sandwichFollowed = this.selectedFunction;
+      this.sandwich.show();
+    }
     this.changed();
+  }
+
+  /** The function selected in a tab's list, for S; null where none is (or the tab handles S itself). */
+  private functionSelectedIn(tab: ViewTab): number | null {
+    if (tab === 'tree') {
+      const node = this.tree?.selectedNode;
+      return node?.kind === 'function' ? node.fn : null;
+    }
+    if (tab === 'functions') return this.functions?.selectedFunction ?? null;
+    if (tab === 'callers') return this.callers?.selectedFunction ?? null;
+    return null;
+  }
+
+  /** The Sandwich tab on fn, with the keys on its graph. */
+  private showSandwich(fn: number): void {
+    if (!this.sandwich) return;
+    this.selectedFunction = fn;
+    this.sandwich.showFunction(fn);
+    this.selectTab('sandwich');
+    // As for the call tree (showPathInTree): the panel is shown by the tabs element's next update.
+    requestAnimationFrame(() => {
+      if (this.tab === 'sandwich') this.sandwich?.focusGraph();
+    });
   }
 
   private focusTab(): void {
@@ -383,6 +458,7 @@ export class ProfileViewApp {
     else if (this.tab === 'functions') this.functions?.focus();
     else if (this.tab === 'callers') this.callers?.focus();
     else if (this.tab === 'flame') this.flame?.focusGraph();
+    else if (this.tab === 'sandwich') this.sandwich?.focusGraph();
   }
 
   private onTreeChange(): void {
@@ -395,6 +471,7 @@ export class ProfileViewApp {
     if (!this.tree) return;
     this.tree.build(this.hideLibraryFrames, this.threshold);
     this.flame?.setFoldLibraries(this.hideLibraryFrames);
+    this.sandwich?.setFoldLibraries(this.hideLibraryFrames);
     if (this.searchText) this.runSearch(true);
     this.changed();
   }
@@ -457,16 +534,17 @@ export class ProfileViewApp {
     this.tree.focus();
   }
 
-  /** Show in Call Tree from the flame graph: the frame's path, as the tree has it. */
-  private showPathInTree(path: number[]): void {
-    if (!this.tree) return;
+  /** Show in Call Tree from a flame graph: the frame's path, as the tree has it; false when the tree has no such path. */
+  private showPathInTree(path: number[]): boolean {
+    if (!this.tree) return false;
     this.selectTab('tree');
-    this.tree.revealPath(path);
+    const found = this.tree.revealPath(path);
     // The tree's panel is shown by the tabs element's next update: focusing it now, while it is
     // still hidden, left the keys on the page's body (Enter did not open the revealed node).
     requestAnimationFrame(() => {
       if (this.tab === 'tree') this.tree?.focus();
     });
+    return found;
   }
 
   private openSource(fn: number): void {
@@ -531,6 +609,7 @@ export class ProfileViewApp {
       callersFunction: this.callers?.function ?? null,
       callersExpanded: this.callers?.expandedIds ?? [],
       flame: this.flame?.currentSettings() ?? DEFAULT_FLAME_SETTINGS,
+      sandwichFunction: this.sandwich?.function ?? null,
     };
     this.api.setState(saved);
     this.channel.note('viewState', { state });
@@ -570,4 +649,14 @@ function flameSource(doc: ProfileDocument, model: ProfileModel): (foldLibraries:
     return (foldLibraries) => flameFromStacks(model, stacks, { foldLibraries });
   }
   return (foldLibraries) => flameFromCallTree(new CallTree(model, { foldLibraries, threshold: 0 }));
+}
+
+/** What the Sandwich tab draws: a sampled profile's stacks (exact), else cProfile's pairs (estimated beyond the first level). */
+function sandwichSource(doc: ProfileDocument, model: ProfileModel): (fn: number, foldLibraries: boolean) => Sandwich {
+  const profile = doc.profile;
+  if (isSampled(profile)) {
+    const stacks = profile.stacks;
+    return (fn, foldLibraries) => sandwichFromStacks(model, stacks, fn, { foldLibraries });
+  }
+  return (fn, foldLibraries) => sandwichFromPairs(model, fn, { foldLibraries });
 }

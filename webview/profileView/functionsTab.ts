@@ -127,6 +127,11 @@ export class FunctionsTab {
     this.apply();
   }
 
+  /** The selected row's function (S opens its sandwich), or null. */
+  get selectedFunction(): number | null {
+    return this.rows[this.list.selectedIndex]?.fn ?? null;
+  }
+
   get sorting(): FunctionsSort {
     return this.sort;
   }
