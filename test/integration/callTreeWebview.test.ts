@@ -570,7 +570,8 @@ describe('call tree webview in Chromium', function () {
       await page.locator('vscode-tab-panel[data-tab="functions"] .vrow', { has: page.locator('.name', { hasText: /^query$/ }) }).click();
       await page.keyboard.press('s');
       await sandwichDrawn(page);
-      assert.match((await sandwichTitle(page)) ?? '', /^Sandwich of query/);
+      assert.match((await sandwichTitle(page)) ?? '', /^Sandwich of query\s+query:\d+$/, 'where it is as the call tree says it, not the whole path');
+      assert.match((await page.locator('.sandwich-title .muted').getAttribute('title')) ?? '', /^\/app\/query\.py:\d+$/, 'the path on hover');
       assert.match((await page.locator('.sandwich-figures').textContent()) ?? '', /^Total 40\.0 ms · 89% of the request · Own 10\.0 ms · 7 samples$/);
       // The keys are on the callers half, F selected: up is its heaviest caller (view_a), Enter opens its source.
       assert.equal(await page.evaluate(() => document.activeElement?.classList.contains('sandwich-callers')), true);

@@ -184,7 +184,12 @@ export class SandwichTab {
     this.title.replaceChildren(
       'Sandwich of ',
       element('strong', {}, visibleText(info.displayName)),
-      element('span', { class: 'muted' }, `  ${visibleText(functionLocation(info)) || 'built-in'}`),
+      // Where it is as the call tree's rows say it ("demo.app:109"), the file's path on hover.
+      element(
+        'span',
+        { class: 'muted', title: visibleText(functionLocation(info)) || 'built-in' },
+        `  ${info.kind === 'builtin' ? 'built-in' : visibleText(`${info.module || info.file}:${info.line}`)}`,
+      ),
     );
     const ms = this.sampled ? formatSampledMs : formatMs;
     const count = this.sampled ? samplesText(sandwich.count) : `${info.cc === info.nc ? info.nc : `${info.cc}/${info.nc}`} calls`;
