@@ -18,6 +18,7 @@
  * from one fraction per hidden function computed once per profile: it costs a pass over
  * the function's callees, so drawing a row never needs the walk, only expanding it does.
  */
+import type { CallAdjacency } from './callAdjacency';
 import type { ProfileModel } from './profileModel';
 import { sortCallees, type SplitCallee, type TimeSplit } from './timeSplit';
 
@@ -27,17 +28,15 @@ export function isShownWhenFolding(model: ProfileModel, fn: number): boolean {
 }
 
 /**
- * Computes folded splits for one profile. The call graph is copied once into flat typed
- * arrays (callees of f are edges calleeStart[f] .. calleeStart[f+1]), and scratch arrays are
- * "cleared" by bumping a generation number, so a split costs only the hidden subgraph it
- * walks. Hidden functions that cannot lead back to app code are not walked at all: all of
- * their time is hidden, so it goes straight to the shown ancestor's own time.
+ * Computes folded splits for one profile. It reads the model's flat call graph (callees of f
+ * are positions calleeStart[f] .. calleeStart[f + 1] - 1, see callAdjacency.ts) without
+ * copying it, and scratch arrays are "cleared" by bumping a generation number, so a split
+ * costs only the hidden subgraph it walks. Hidden functions that cannot lead back to app code
+ * are not walked at all: all of their time is hidden, so it goes straight to the shown
+ * ancestor's own time.
  */
 export class LibraryFolder {
-  private readonly calleeStart: Int32Array;
-  private readonly calleeOf: Int32Array;
-  private readonly edgeOf: Int32Array;
-  private readonly edgeCt: Float64Array;
+  private readonly graph: CallAdjacency;
   private readonly ct: Float64Array;
   private readonly shown: Uint8Array;
   /** 1 for hidden functions from which some chain of hidden calls reaches app code. */
@@ -55,36 +54,30 @@ export class LibraryFolder {
   private readonly order: Int32Array;
   private readonly stackNode: Int32Array;
   private readonly stackEdge: Int32Array;
+  /** The generation in which a shown function became a callee of the split being made, and its place in it. */
+  private readonly calleeSeen: Int32Array;
+  private readonly calleeAt: Int32Array;
 
   constructor(private readonly model: ProfileModel) {
     const n = model.functions.length;
-    const m = model.edges.length;
-    this.calleeStart = new Int32Array(n + 1);
-    this.calleeOf = new Int32Array(m);
-    this.edgeOf = new Int32Array(m);
-    this.edgeCt = new Float64Array(m);
-    let k = 0;
+    this.graph = model.adjacency;
+    this.ct = new Float64Array(n);
+    this.shown = new Uint8Array(n);
     for (let f = 0; f < n; f++) {
-      this.calleeStart[f] = k;
-      for (const e of model.calleesOf[f]) {
-        this.calleeOf[k] = model.edges[e].callee;
-        this.edgeOf[k] = e;
-        this.edgeCt[k] = model.edges[e].ct;
-        k++;
-      }
+      this.ct[f] = model.functions[f].ct;
+      this.shown[f] = isShownWhenFolding(model, f) ? 1 : 0;
     }
-    this.calleeStart[n] = k;
-    this.ct = Float64Array.from(model.functions, (f) => f.ct);
-    this.shown = Uint8Array.from(model.functions, (f) => (isShownWhenFolding(model, f.index) ? 1 : 0));
-    this.leadsToShown = hiddenCallersOfShown(model, this.shown);
+    this.leadsToShown = hiddenCallersOfShown(this.graph, this.shown);
     this.seen = new Int32Array(n);
     this.done = new Int32Array(n);
-    this.cycleEdge = new Int32Array(m);
+    this.cycleEdge = new Int32Array(this.graph.callee.length);
     this.inflow = new Float64Array(n);
     this.onlyRoute = new Uint8Array(n);
     this.order = new Int32Array(n);
     this.stackNode = new Int32Array(n);
     this.stackEdge = new Int32Array(n);
+    this.calleeSeen = new Int32Array(n);
+    this.calleeAt = new Int32Array(n);
     this.shownFraction = this.shownFractions();
   }
 
@@ -94,19 +87,21 @@ export class LibraryFolder {
    * callees), so a drawn row needs no walk of the hidden code below it.
    */
   foldedOwn(fn: number): number {
+    const { calleeStart, callee, calleeCt } = this.graph;
     let shownTime = 0;
-    for (let k = this.calleeStart[fn]; k < this.calleeStart[fn + 1]; k++) {
-      const to = this.calleeOf[k];
-      if (to === fn || this.shown[to]) shownTime += this.edgeCt[k];
-      else if (this.leadsToShown[to]) shownTime += this.edgeCt[k] * this.shownFraction[to];
+    for (let k = calleeStart[fn]; k < calleeStart[fn + 1]; k++) {
+      const to = callee[k];
+      if (to === fn || this.shown[to]) shownTime += calleeCt[k];
+      else if (this.leadsToShown[to]) shownTime += calleeCt[k] * this.shownFraction[to];
     }
     return Math.max(0, this.ct[fn] - shownTime);
   }
 
   /** Whether fn has children when folding, without computing them. */
   hasShownCallees(fn: number): boolean {
-    for (let k = this.calleeStart[fn]; k < this.calleeStart[fn + 1]; k++) {
-      const to = this.calleeOf[k];
+    const { calleeStart, callee } = this.graph;
+    for (let k = calleeStart[fn]; k < calleeStart[fn + 1]; k++) {
+      const to = callee[k];
       if (to === fn || this.shown[to] || this.leadsToShown[to]) return true;
     }
     return false;
@@ -114,47 +109,54 @@ export class LibraryFolder {
 
   /** The split of fn's time between its own (and hidden) code and the app functions it leads to. */
   split(fn: number): TimeSplit {
-    const { model, calleeStart, calleeOf, edgeCt, shown, leadsToShown, inflow, onlyRoute } = this;
+    const { calleeStart, calleeCt } = this.graph;
+    const { inflow, order, cycleEdge } = this;
     const generation = ++this.generation;
     const count = this.walkHidden(fn, generation);
-    const byCallee = new Map<number, SplitCallee>();
-
-    const pass = (fromOnlyRoute: boolean, k: number, time: number) => {
-      const to = calleeOf[k];
-      if (to === fn || shown[to]) {
-        const edge = model.edges[this.edgeOf[k]];
-        const known = byCallee.get(to);
-        if (known) {
-          known.time += time;
-          known.cc += edge.cc;
-          known.nc += edge.nc;
-          known.singleCaller = false;
-        } else {
-          const single = fromOnlyRoute && model.callersOf[to].length === 1;
-          byCallee.set(to, { fn: to, time, cc: edge.cc, nc: edge.nc, singleCaller: single });
-        }
-      } else if (leadsToShown[to]) {
-        inflow[to] += time;
-        // Reached by its only recorded caller, along a single route: still one route.
-        onlyRoute[to] = fromOnlyRoute && model.callersOf[to].length === 1 ? 1 : 0;
-      }
-      // Otherwise the time stays hidden: it is part of foldedOwn(fn).
-    };
-
-    for (let k = calleeStart[fn]; k < calleeStart[fn + 1]; k++) pass(true, k, edgeCt[k]);
+    const callees: SplitCallee[] = [];
+    for (let k = calleeStart[fn]; k < calleeStart[fn + 1]; k++) this.pass(fn, callees, generation, true, k, calleeCt[k]);
     // Reverse postorder: every route into a hidden function is added before it passes time on.
     for (let i = count - 1; i >= 0; i--) {
-      const hidden = this.order[i];
+      const hidden = order[i];
       const ct = this.ct[hidden];
       const share = ct > 0 ? Math.min(1, inflow[hidden] / ct) : 0;
-      const single = onlyRoute[hidden] === 1;
+      const single = this.onlyRoute[hidden] === 1;
       for (let k = calleeStart[hidden]; k < calleeStart[hidden + 1]; k++) {
-        if (this.cycleEdge[k] !== generation) pass(single, k, edgeCt[k] * share);
+        if (cycleEdge[k] !== generation) this.pass(fn, callees, generation, single, k, calleeCt[k] * share);
       }
     }
     // Own time comes from foldedOwn, so a row shows the same number before and after it is
     // expanded; the walk above only finds the shown callees and their times.
-    return { own: this.foldedOwn(fn), callees: sortCallees([...byCallee.values()]) };
+    return { own: this.foldedOwn(fn), callees: sortCallees(callees) };
+  }
+
+  /**
+   * Passes time along the call at flat position k, made while splitting fn: to a shown callee
+   * (added to callees, or to its entry there), or on to a hidden function that leads to app
+   * code (its inflow). Any other time stays hidden: it is part of foldedOwn(fn).
+   */
+  private pass(fn: number, callees: SplitCallee[], generation: number, fromOnlyRoute: boolean, k: number, time: number): void {
+    const { callee, callerStart, calleeEdge } = this.graph;
+    const to = callee[k];
+    if (to === fn || this.shown[to]) {
+      const edge = this.model.edges[calleeEdge[k]];
+      if (this.calleeSeen[to] === generation) {
+        const known = callees[this.calleeAt[to]];
+        known.time += time;
+        known.cc += edge.cc;
+        known.nc += edge.nc;
+        known.singleCaller = false;
+      } else {
+        this.calleeSeen[to] = generation;
+        this.calleeAt[to] = callees.length;
+        const single = fromOnlyRoute && callerStart[to + 1] - callerStart[to] === 1;
+        callees.push({ fn: to, time, cc: edge.cc, nc: edge.nc, singleCaller: single });
+      }
+    } else if (this.leadsToShown[to]) {
+      this.inflow[to] += time;
+      // Reached by its only recorded caller, along a single route: still one route.
+      this.onlyRoute[to] = fromOnlyRoute && callerStart[to + 1] - callerStart[to] === 1 ? 1 : 0;
+    }
   }
 
   /**
@@ -166,7 +168,8 @@ export class LibraryFolder {
    * so none of the hidden time is lost, cycles included.
    */
   private shownFractions(): Float64Array {
-    const { calleeStart, calleeOf, edgeCt, ct, shown, leadsToShown, stackNode, stackEdge } = this;
+    const { calleeStart, callee: calleeOf, calleeCt: edgeCt } = this.graph;
+    const { ct, shown, leadsToShown, stackNode, stackEdge } = this;
     const n = ct.length;
     const fraction = new Float64Array(n);
     const state = new Uint8Array(n); // 1 on the stack, 2 finished
@@ -212,7 +215,8 @@ export class LibraryFolder {
    * chains can be very deep.
    */
   private walkHidden(fn: number, generation: number): number {
-    const { calleeStart, calleeOf, seen, done, stackNode, stackEdge, shown, leadsToShown } = this;
+    const { calleeStart, callee: calleeOf } = this.graph;
+    const { seen, done, stackNode, stackEdge, shown, leadsToShown } = this;
     let count = 0;
     let depth = 0;
     const enter = (f: number) => {
@@ -250,17 +254,18 @@ export class LibraryFolder {
 }
 
 /** Marks the hidden functions from which a chain of hidden calls reaches a shown function. */
-function hiddenCallersOfShown(model: ProfileModel, shown: Uint8Array): Uint8Array {
+function hiddenCallersOfShown({ callerStart, caller }: CallAdjacency, shown: Uint8Array): Uint8Array {
   const leads = new Uint8Array(shown.length);
-  const queue: number[] = [];
-  for (let f = 0; f < shown.length; f++) if (shown[f]) queue.push(f);
-  while (queue.length) {
-    const target = queue.pop()!;
-    for (const e of model.callersOf[target]) {
-      const caller = model.edges[e].caller;
-      if (!shown[caller] && !leads[caller]) {
-        leads[caller] = 1;
-        queue.push(caller);
+  const queue = new Int32Array(shown.length);
+  let queued = 0;
+  for (let f = 0; f < shown.length; f++) if (shown[f]) queue[queued++] = f;
+  while (queued) {
+    const target = queue[--queued];
+    for (let k = callerStart[target]; k < callerStart[target + 1]; k++) {
+      const from = caller[k];
+      if (!shown[from] && !leads[from]) {
+        leads[from] = 1;
+        queue[queued++] = from;
       }
     }
   }
