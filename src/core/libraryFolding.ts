@@ -19,6 +19,7 @@
  * the function's callees, so drawing a row never needs the walk, only expanding it does.
  */
 import type { CallAdjacency } from './callAdjacency';
+import { foldingOrder, type FoldingOrder } from './foldingOrder';
 import type { ProfileModel } from './profileModel';
 import { sortCallees, type SplitCallee, type TimeSplit } from './timeSplit';
 
@@ -30,9 +31,10 @@ export function isShownWhenFolding(model: ProfileModel, fn: number): boolean {
 /**
  * Computes folded splits for one profile. It reads the model's flat call graph (callees of f
  * are positions calleeStart[f] .. calleeStart[f + 1] - 1, see callAdjacency.ts) without
- * copying it, and scratch arrays are "cleared" by bumping a generation number, so a split
- * costs only the hidden subgraph it walks. Hidden functions that cannot lead back to app code
- * are not walked at all: all of their time is hidden, so it goes straight to the shown
+ * copying it, and the folding order worked out once (foldingOrder.ts); scratch arrays are
+ * "cleared" by bumping a generation number, so a split costs only the hidden code it passes
+ * time through, each call read once. Hidden functions that cannot lead back to app code are
+ * not walked at all: all of their time is hidden, so it goes straight to the shown
  * ancestor's own time.
  */
 export class LibraryFolder {
@@ -41,22 +43,26 @@ export class LibraryFolder {
   private readonly shown: Uint8Array;
   /** 1 for hidden functions from which some chain of hidden calls reaches app code. */
   private readonly leadsToShown: Uint8Array;
-  /** For hidden functions: the fraction of their time that ends up in app code (see shownFractions). */
+  private readonly folding: FoldingOrder;
+  /** For hidden functions: the fraction of their time that ends up in app code (foldingOrder.ts). */
   private readonly shownFraction: Float64Array;
 
   private generation = 0;
+  /** The generation in which a hidden function was reached by the split being made. */
   private readonly seen: Int32Array;
-  private readonly done: Int32Array;
-  /** The generation in which an edge (by flat position) was found to close a cycle. */
-  private readonly cycleEdge: Int32Array;
   private readonly inflow: Float64Array;
   private readonly onlyRoute: Uint8Array;
-  private readonly order: Int32Array;
-  private readonly stackNode: Int32Array;
-  private readonly stackEdge: Int32Array;
   /** The generation in which a shown function became a callee of the split being made, and its place in it. */
   private readonly calleeSeen: Int32Array;
   private readonly calleeAt: Int32Array;
+  // The walk of a component (passOnComponent).
+  private readonly visited: Int32Array;
+  private readonly done: Int32Array;
+  /** The generation in which a call (by flat position) was found to close a cycle. */
+  private readonly cycleEdge: Int32Array;
+  private readonly componentOrder: Int32Array;
+  private readonly stackNode: Int32Array;
+  private readonly stackEdge: Int32Array;
 
   constructor(private readonly model: ProfileModel) {
     const n = model.functions.length;
@@ -68,17 +74,19 @@ export class LibraryFolder {
       this.shown[f] = isShownWhenFolding(model, f) ? 1 : 0;
     }
     this.leadsToShown = hiddenCallersOfShown(this.graph, this.shown);
+    this.folding = foldingOrder(this.graph, this.shown, this.leadsToShown, this.ct);
+    this.shownFraction = this.folding.shownFraction;
     this.seen = new Int32Array(n);
-    this.done = new Int32Array(n);
-    this.cycleEdge = new Int32Array(this.graph.callee.length);
     this.inflow = new Float64Array(n);
     this.onlyRoute = new Uint8Array(n);
-    this.order = new Int32Array(n);
-    this.stackNode = new Int32Array(n);
-    this.stackEdge = new Int32Array(n);
     this.calleeSeen = new Int32Array(n);
     this.calleeAt = new Int32Array(n);
-    this.shownFraction = this.shownFractions();
+    this.visited = new Int32Array(n);
+    this.done = new Int32Array(n);
+    this.cycleEdge = new Int32Array(this.graph.callee.length);
+    this.componentOrder = new Int32Array(n);
+    this.stackNode = new Int32Array(n);
+    this.stackEdge = new Int32Array(n);
   }
 
   /**
@@ -110,19 +118,26 @@ export class LibraryFolder {
   /** The split of fn's time between its own (and hidden) code and the app functions it leads to. */
   split(fn: number): TimeSplit {
     const { calleeStart, calleeCt } = this.graph;
-    const { inflow, order, cycleEdge } = this;
+    const { order, rank, component, componentSize } = this.folding;
+    const { seen } = this;
     const generation = ++this.generation;
-    const count = this.walkHidden(fn, generation);
     const callees: SplitCallee[] = [];
-    for (let k = calleeStart[fn]; k < calleeStart[fn + 1]; k++) this.pass(fn, callees, generation, true, k, calleeCt[k]);
-    // Reverse postorder: every route into a hidden function is added before it passes time on.
-    for (let i = count - 1; i >= 0; i--) {
-      const hidden = order[i];
-      const ct = this.ct[hidden];
-      const share = ct > 0 ? Math.min(1, inflow[hidden] / ct) : 0;
-      const single = this.onlyRoute[hidden] === 1;
-      for (let k = calleeStart[hidden]; k < calleeStart[hidden + 1]; k++) {
-        if (cycleEdge[k] !== generation) this.pass(fn, callees, generation, single, k, calleeCt[k] * share);
+    // The hidden code below fn is visited in the folding order, from the first function fn calls.
+    let first = order.length;
+    for (let k = calleeStart[fn]; k < calleeStart[fn + 1]; k++) {
+      const to = this.pass(fn, callees, generation, true, k, calleeCt[k]);
+      if (to >= 0 && rank[to] < first) first = rank[to];
+    }
+    while (first > 0 && first < order.length && component[order[first - 1]] === component[order[first]]) first--;
+    // Callers before callees: every route into a hidden function is added before it passes time on.
+    for (let at = first; at < order.length; at++) {
+      const hidden = order[at];
+      const size = componentSize[hidden];
+      if (size > 1) {
+        this.passOnComponent(fn, callees, generation, at, size);
+        at += size - 1;
+      } else if (hidden !== fn && seen[hidden] === generation) {
+        this.passOn(fn, callees, generation, hidden, false);
       }
     }
     // Own time comes from foldedOwn, so a row shows the same number before and after it is
@@ -130,12 +145,85 @@ export class LibraryFolder {
     return { own: this.foldedOwn(fn), callees: sortCallees(callees) };
   }
 
+  /** Passes on the time that came into a hidden function, along its calls; cycles: see passOnComponent. */
+  private passOn(fn: number, callees: SplitCallee[], generation: number, hidden: number, inComponent: boolean): void {
+    const { calleeStart, callee, calleeCt } = this.graph;
+    const ct = this.ct[hidden];
+    const share = ct > 0 ? Math.min(1, this.inflow[hidden] / ct) : 0;
+    const single = this.onlyRoute[hidden] === 1;
+    for (let k = calleeStart[hidden]; k < calleeStart[hidden + 1]; k++) {
+      // A call to itself is recursion, as is one that closes a cycle of its component.
+      if (inComponent ? this.cycleEdge[k] !== generation : callee[k] !== hidden) this.pass(fn, callees, generation, single, k, calleeCt[k] * share);
+    }
+  }
+
+  /**
+   * Passes on the time that came into a component (hidden functions that call each other
+   * round a cycle) at order[first] .. order[first + size - 1]. Within it, the walk goes
+   * depth first from the member most time came into, as the outer call came in, and the
+   * calls back to a member still on that walk's path close cycles: they are recursion and
+   * pass nothing on. The members then pass their time on callers first, as elsewhere.
+   */
+  private passOnComponent(fn: number, callees: SplitCallee[], generation: number, first: number, size: number): void {
+    const { calleeStart, callee } = this.graph;
+    const { order, component } = this.folding;
+    const { seen, visited, done, inflow, stackNode, stackEdge } = this;
+    const group = component[order[first]];
+    let entry = -1;
+    for (let at = first; at < first + size; at++) {
+      const member = order[at];
+      if (member !== fn && seen[member] === generation && (entry < 0 || inflow[member] > inflow[entry])) entry = member;
+    }
+    if (entry < 0) return;
+    let count = 0;
+    let depth = 0;
+    for (let at = first - 1; at < first + size; at++) {
+      const start = at < first ? entry : order[at];
+      if (start === fn || seen[start] !== generation || visited[start] === generation) continue;
+      visited[start] = generation;
+      stackNode[0] = start;
+      stackEdge[0] = calleeStart[start];
+      depth = 1;
+      while (depth) {
+        const f = stackNode[depth - 1];
+        const k = stackEdge[depth - 1];
+        if (k === calleeStart[f + 1]) {
+          done[f] = generation;
+          this.componentOrder[count++] = f;
+          depth--;
+          continue;
+        }
+        stackEdge[depth - 1] = k + 1;
+        const to = callee[k];
+        if (to === fn || component[to] !== group) continue;
+        if (visited[to] !== generation) {
+          if (seen[to] !== generation) this.reach(to, generation);
+          visited[to] = generation;
+          stackNode[depth] = to;
+          stackEdge[depth] = calleeStart[to];
+          depth++;
+        } else if (done[to] !== generation) {
+          this.cycleEdge[k] = generation;
+        }
+      }
+    }
+    for (let i = count - 1; i >= 0; i--) this.passOn(fn, callees, generation, this.componentOrder[i], true);
+  }
+
+  /** A hidden function reached for the first time in this split: nothing has come in yet. */
+  private reach(hidden: number, generation: number): void {
+    this.seen[hidden] = generation;
+    this.inflow[hidden] = 0;
+    this.onlyRoute[hidden] = 0;
+  }
+
   /**
    * Passes time along the call at flat position k, made while splitting fn: to a shown callee
    * (added to callees, or to its entry there), or on to a hidden function that leads to app
-   * code (its inflow). Any other time stays hidden: it is part of foldedOwn(fn).
+   * code (its inflow). Any other time stays hidden: it is part of foldedOwn(fn). Returns the
+   * hidden function the time went to, or -1.
    */
-  private pass(fn: number, callees: SplitCallee[], generation: number, fromOnlyRoute: boolean, k: number, time: number): void {
+  private pass(fn: number, callees: SplitCallee[], generation: number, fromOnlyRoute: boolean, k: number, time: number): number {
     const { callee, callerStart, calleeEdge } = this.graph;
     const to = callee[k];
     if (to === fn || this.shown[to]) {
@@ -153,103 +241,13 @@ export class LibraryFolder {
         callees.push({ fn: to, time, cc: edge.cc, nc: edge.nc, singleCaller: single });
       }
     } else if (this.leadsToShown[to]) {
+      if (this.seen[to] !== generation) this.reach(to, generation);
       this.inflow[to] += time;
       // Reached by its only recorded caller, along a single route: still one route.
       this.onlyRoute[to] = fromOnlyRoute && callerStart[to + 1] - callerStart[to] === 1 ? 1 : 0;
+      return to;
     }
-  }
-
-  /**
-   * For every hidden function, the fraction of its time that ends in app code: the time of
-   * its calls to app code, plus its calls to hidden functions scaled by theirs, over its
-   * cumulative time. One depth-first pass, each function finished after its callees;
-   * calls that close a cycle are recursion (already inside the outer call's time) and
-   * count for nothing. Whatever does not reach app code is the shown ancestor's own time,
-   * so none of the hidden time is lost, cycles included.
-   */
-  private shownFractions(): Float64Array {
-    const { calleeStart, callee: calleeOf, calleeCt: edgeCt } = this.graph;
-    const { ct, shown, leadsToShown, stackNode, stackEdge } = this;
-    const n = ct.length;
-    const fraction = new Float64Array(n);
-    const state = new Uint8Array(n); // 1 on the stack, 2 finished
-    let depth = 0;
-    for (let start = 0; start < n; start++) {
-      if (shown[start] || !leadsToShown[start] || state[start]) continue;
-      state[start] = 1;
-      stackNode[0] = start;
-      stackEdge[0] = calleeStart[start];
-      depth = 1;
-      while (depth) {
-        const f = stackNode[depth - 1];
-        const k = stackEdge[depth - 1];
-        if (k < calleeStart[f + 1]) {
-          stackEdge[depth - 1] = k + 1;
-          const to = calleeOf[k];
-          if (!shown[to] && leadsToShown[to] && !state[to]) {
-            state[to] = 1;
-            stackNode[depth] = to;
-            stackEdge[depth] = calleeStart[to];
-            depth++;
-          }
-          continue;
-        }
-        let reaching = 0;
-        for (let j = calleeStart[f]; j < calleeStart[f + 1]; j++) {
-          const to = calleeOf[j];
-          if (shown[to]) reaching += edgeCt[j];
-          else if (leadsToShown[to] && state[to] === 2) reaching += edgeCt[j] * fraction[to];
-        }
-        fraction[f] = ct[f] > 0 ? Math.min(1, reaching / ct[f]) : 0;
-        state[f] = 2;
-        depth--;
-      }
-    }
-    return fraction;
-  }
-
-  /**
-   * Depth-first walk of the hidden functions that lead to app code, reachable from fn through
-   * hidden functions only. Leaves them in this.order in postorder (returning how many),
-   * zeroes their inflow, and marks the edges that close cycles. An explicit stack: hidden
-   * chains can be very deep.
-   */
-  private walkHidden(fn: number, generation: number): number {
-    const { calleeStart, callee: calleeOf } = this.graph;
-    const { seen, done, stackNode, stackEdge, shown, leadsToShown } = this;
-    let count = 0;
-    let depth = 0;
-    const enter = (f: number) => {
-      seen[f] = generation;
-      this.inflow[f] = 0;
-      this.onlyRoute[f] = 0;
-      stackNode[depth] = f;
-      stackEdge[depth] = calleeStart[f];
-      depth++;
-    };
-    const walked = (f: number) => f !== fn && !shown[f] && leadsToShown[f] === 1;
-    for (let j = calleeStart[fn]; j < calleeStart[fn + 1]; j++) {
-      const start = calleeOf[j];
-      if (!walked(start) || seen[start] === generation) continue;
-      enter(start);
-      while (depth) {
-        const top = depth - 1;
-        const f = stackNode[top];
-        const k = stackEdge[top];
-        if (k === calleeStart[f + 1]) {
-          done[f] = generation;
-          this.order[count++] = f;
-          depth--;
-          continue;
-        }
-        stackEdge[top] = k + 1;
-        const callee = calleeOf[k];
-        if (!walked(callee)) continue;
-        if (seen[callee] !== generation) enter(callee);
-        else if (done[callee] !== generation) this.cycleEdge[k] = generation;
-      }
-    }
-    return count;
+    return -1;
   }
 }
 
