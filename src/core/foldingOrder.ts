@@ -36,7 +36,7 @@ export function foldingOrder(graph: CallAdjacency, shown: Uint8Array, leadsToSho
   const { calleeStart, callee, calleeCt } = graph;
   const n = ct.length;
   let walked = 0;
-  for (let f = 0; f < n; f++) if (!shown[f] && leadsToShown[f]) walked++;
+  for (let f = 0; f < n; f++) walked += leadsToShown[f];
   const order = new Int32Array(walked);
   const rank = new Int32Array(n);
   const component = new Int32Array(n);
@@ -52,11 +52,12 @@ export function foldingOrder(graph: CallAdjacency, shown: Uint8Array, leadsToSho
   let pendingCount = 0;
   const pathNode = new Int32Array(walked);
   const pathEdge = new Int32Array(walked);
+  /** By function: the time of its calls that reaches app code, added up as the walk finishes its callees. */
+  const reaching = new Float64Array(n);
   let counter = 0;
   let components = 0;
   // Components come out callees first: fill order from its end.
   let free = walked;
-  const inWalk = (f: number) => !shown[f] && leadsToShown[f] === 1;
   let depth = 0;
   const enter = (f: number) => {
     discovered[f] = low[f] = ++counter;
@@ -66,8 +67,9 @@ export function foldingOrder(graph: CallAdjacency, shown: Uint8Array, leadsToSho
     pathEdge[depth] = calleeStart[f];
     depth++;
   };
+  // leadsToShown is 1 for hidden functions only: it says which functions this walk visits.
   for (let start = 0; start < n; start++) {
-    if (!inWalk(start) || discovered[start]) continue;
+    if (!leadsToShown[start] || discovered[start]) continue;
     enter(start);
     while (depth) {
       const f = pathNode[depth - 1];
@@ -75,22 +77,25 @@ export function foldingOrder(graph: CallAdjacency, shown: Uint8Array, leadsToSho
       if (k < calleeStart[f + 1]) {
         pathEdge[depth - 1] = k + 1;
         const to = callee[k];
-        if (!inWalk(to)) continue;
-        if (!discovered[to]) enter(to);
-        else if (onStack[to] && discovered[to] < low[f]) low[f] = discovered[to];
+        if (shown[to]) reaching[f] += calleeCt[k];
+        else if (!leadsToShown[to]) continue;
+        else if (!discovered[to]) enter(to);
+        else {
+          if (finished[to]) reaching[f] += calleeCt[k] * shownFraction[to];
+          if (onStack[to] && discovered[to] < low[f]) low[f] = discovered[to];
+        }
         continue;
       }
-      // Every call of f explored: its fraction, from the callees the walk has finished.
-      let reaching = 0;
-      for (let j = calleeStart[f]; j < calleeStart[f + 1]; j++) {
-        const to = callee[j];
-        if (shown[to]) reaching += calleeCt[j];
-        else if (leadsToShown[to] && finished[to]) reaching += calleeCt[j] * shownFraction[to];
-      }
-      shownFraction[f] = ct[f] > 0 ? Math.min(1, reaching / ct[f]) : 0;
+      // Every call of f explored: a call to a function still on its path (not finished) added nothing.
+      shownFraction[f] = ct[f] > 0 ? Math.min(1, reaching[f] / ct[f]) : 0;
       finished[f] = 1;
       depth--;
-      if (depth && low[f] < low[pathNode[depth - 1]]) low[pathNode[depth - 1]] = low[f];
+      if (depth) {
+        const caller = pathNode[depth - 1];
+        // The call that entered f is the one before the caller's next.
+        reaching[caller] += calleeCt[pathEdge[depth - 1] - 1] * shownFraction[f];
+        if (low[f] < low[caller]) low[caller] = low[f];
+      }
       if (low[f] !== discovered[f]) continue;
       // f is its component's first function: the component is what the stack holds above it.
       let size = 0;
