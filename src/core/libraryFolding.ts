@@ -23,6 +23,12 @@ import { foldingOrder, type FoldingOrder } from './foldingOrder';
 import type { ProfileModel } from './profileModel';
 import { sortCallees, type SplitCallee, type TimeSplit } from './timeSplit';
 
+/** Which calls passing time on skips (LibraryFolder.passOn): none, calls to itself, calls that close a cycle. */
+type Skip = 0 | 1 | 2;
+const PASS_ALL: Skip = 0;
+const SKIP_SELF_CALLS: Skip = 1;
+const SKIP_CYCLE_CALLS: Skip = 2;
+
 /** What folding keeps on screen: the user's own code. */
 export function isShownWhenFolding(model: ProfileModel, fn: number): boolean {
   return model.functions[fn].kind === 'app';
@@ -67,11 +73,11 @@ export class LibraryFolder {
   constructor(private readonly model: ProfileModel) {
     const n = model.functions.length;
     this.graph = model.adjacency;
-    this.ct = new Float64Array(n);
-    this.shown = new Uint8Array(n);
+    const ct = (this.ct = new Float64Array(n));
+    const shown = (this.shown = new Uint8Array(n));
     for (let f = 0; f < n; f++) {
-      this.ct[f] = model.functions[f].ct;
-      this.shown[f] = isShownWhenFolding(model, f) ? 1 : 0;
+      ct[f] = model.functions[f].ct;
+      shown[f] = isShownWhenFolding(model, f) ? 1 : 0;
     }
     this.leadsToShown = hiddenCallersOfShown(this.graph, this.shown);
     this.folding = foldingOrder(this.graph, this.shown, this.leadsToShown, this.ct);
@@ -117,16 +123,17 @@ export class LibraryFolder {
 
   /** The split of fn's time between its own (and hidden) code and the app functions it leads to. */
   split(fn: number): TimeSplit {
-    const { calleeStart, calleeCt } = this.graph;
+    const { calleeStart, callee } = this.graph;
     const { order, rank, component, componentSize } = this.folding;
-    const { seen } = this;
+    const { seen, leadsToShown } = this;
     const generation = ++this.generation;
     const callees: SplitCallee[] = [];
+    this.passOn(fn, callees, generation, fn, 1, true, PASS_ALL);
     // The hidden code below fn is visited in the folding order, from the first function fn calls.
     let first = order.length;
     for (let k = calleeStart[fn]; k < calleeStart[fn + 1]; k++) {
-      const to = this.pass(fn, callees, generation, true, k, calleeCt[k]);
-      if (to >= 0 && rank[to] < first) first = rank[to];
+      const to = callee[k];
+      if (to !== fn && leadsToShown[to] && rank[to] < first) first = rank[to];
     }
     while (first > 0 && first < order.length && component[order[first - 1]] === component[order[first]]) first--;
     // Callers before callees: every route into a hidden function is added before it passes time on.
@@ -137,7 +144,7 @@ export class LibraryFolder {
         this.passOnComponent(fn, callees, generation, at, size);
         at += size - 1;
       } else if (hidden !== fn && seen[hidden] === generation) {
-        this.passOn(fn, callees, generation, hidden, false);
+        this.passOnFrom(fn, callees, generation, hidden, SKIP_SELF_CALLS);
       }
     }
     // Own time comes from foldedOwn, so a row shows the same number before and after it is
@@ -145,15 +152,58 @@ export class LibraryFolder {
     return { own: this.foldedOwn(fn), callees: sortCallees(callees) };
   }
 
-  /** Passes on the time that came into a hidden function, along its calls; cycles: see passOnComponent. */
-  private passOn(fn: number, callees: SplitCallee[], generation: number, hidden: number, inComponent: boolean): void {
-    const { calleeStart, callee, calleeCt } = this.graph;
+  /** Passes on the time that came into a hidden function (its inflow), at its share of its recorded calls. */
+  private passOnFrom(fn: number, callees: SplitCallee[], generation: number, hidden: number, skip: Skip): void {
     const ct = this.ct[hidden];
     const share = ct > 0 ? Math.min(1, this.inflow[hidden] / ct) : 0;
-    const single = this.onlyRoute[hidden] === 1;
-    for (let k = calleeStart[hidden]; k < calleeStart[hidden + 1]; k++) {
-      // A call to itself is recursion, as is one that closes a cycle of its component.
-      if (inComponent ? this.cycleEdge[k] !== generation : callee[k] !== hidden) this.pass(fn, callees, generation, single, k, calleeCt[k] * share);
+    this.passOn(fn, callees, generation, hidden, share, this.onlyRoute[hidden] === 1, skip);
+  }
+
+  /**
+   * Passes time along the calls of `from` (fn itself, or hidden code below it) while splitting
+   * fn, at share of each call's time: to a shown callee (added to callees, or to its entry
+   * there), or on to a hidden function that leads to app code (its inflow). Any other time
+   * stays hidden: it is part of foldedOwn(fn). One loop with no call per edge but for shown
+   * callees: it runs once per call below fn, mostly before the page's code is optimised.
+   */
+  private passOn(fn: number, callees: SplitCallee[], generation: number, from: number, share: number, fromOnlyRoute: boolean, skip: Skip): void {
+    const { calleeStart, callee, calleeCt, callerStart } = this.graph;
+    const { shown, leadsToShown, seen, inflow, onlyRoute, cycleEdge } = this;
+    for (let k = calleeStart[from]; k < calleeStart[from + 1]; k++) {
+      const to = callee[k];
+      // A hidden function's call to itself is recursion, as is one that closes a cycle of its component.
+      if (skip === SKIP_SELF_CALLS ? to === from : skip === SKIP_CYCLE_CALLS && cycleEdge[k] === generation) continue;
+      const time = calleeCt[k] * share;
+      if (to === fn || shown[to]) {
+        this.addShownCallee(callees, generation, fromOnlyRoute, k, time);
+      } else if (leadsToShown[to]) {
+        if (seen[to] !== generation) {
+          seen[to] = generation;
+          inflow[to] = 0;
+        }
+        inflow[to] += time;
+        // Reached by its only recorded caller, along a single route: still one route.
+        onlyRoute[to] = fromOnlyRoute && callerStart[to + 1] - callerStart[to] === 1 ? 1 : 0;
+      }
+    }
+  }
+
+  /** A call at flat position k brings time to a shown callee of the split being made. */
+  private addShownCallee(callees: SplitCallee[], generation: number, fromOnlyRoute: boolean, k: number, time: number): void {
+    const { callee, callerStart, calleeEdge } = this.graph;
+    const to = callee[k];
+    const edge = this.model.edges[calleeEdge[k]];
+    if (this.calleeSeen[to] === generation) {
+      const known = callees[this.calleeAt[to]];
+      known.time += time;
+      known.cc += edge.cc;
+      known.nc += edge.nc;
+      known.singleCaller = false;
+    } else {
+      this.calleeSeen[to] = generation;
+      this.calleeAt[to] = callees.length;
+      const single = fromOnlyRoute && callerStart[to + 1] - callerStart[to] === 1;
+      callees.push({ fn: to, time, cc: edge.cc, nc: edge.nc, singleCaller: single });
     }
   }
 
@@ -167,7 +217,7 @@ export class LibraryFolder {
   private passOnComponent(fn: number, callees: SplitCallee[], generation: number, first: number, size: number): void {
     const { calleeStart, callee } = this.graph;
     const { order, component } = this.folding;
-    const { seen, visited, done, inflow, stackNode, stackEdge } = this;
+    const { seen, visited, done, inflow, onlyRoute, stackNode, stackEdge } = this;
     const group = component[order[first]];
     let entry = -1;
     for (let at = first; at < first + size; at++) {
@@ -197,7 +247,11 @@ export class LibraryFolder {
         const to = callee[k];
         if (to === fn || component[to] !== group) continue;
         if (visited[to] !== generation) {
-          if (seen[to] !== generation) this.reach(to, generation);
+          if (seen[to] !== generation) {
+            seen[to] = generation;
+            inflow[to] = 0;
+            onlyRoute[to] = 0;
+          }
           visited[to] = generation;
           stackNode[depth] = to;
           stackEdge[depth] = calleeStart[to];
@@ -207,47 +261,7 @@ export class LibraryFolder {
         }
       }
     }
-    for (let i = count - 1; i >= 0; i--) this.passOn(fn, callees, generation, this.componentOrder[i], true);
-  }
-
-  /** A hidden function reached for the first time in this split: nothing has come in yet. */
-  private reach(hidden: number, generation: number): void {
-    this.seen[hidden] = generation;
-    this.inflow[hidden] = 0;
-    this.onlyRoute[hidden] = 0;
-  }
-
-  /**
-   * Passes time along the call at flat position k, made while splitting fn: to a shown callee
-   * (added to callees, or to its entry there), or on to a hidden function that leads to app
-   * code (its inflow). Any other time stays hidden: it is part of foldedOwn(fn). Returns the
-   * hidden function the time went to, or -1.
-   */
-  private pass(fn: number, callees: SplitCallee[], generation: number, fromOnlyRoute: boolean, k: number, time: number): number {
-    const { callee, callerStart, calleeEdge } = this.graph;
-    const to = callee[k];
-    if (to === fn || this.shown[to]) {
-      const edge = this.model.edges[calleeEdge[k]];
-      if (this.calleeSeen[to] === generation) {
-        const known = callees[this.calleeAt[to]];
-        known.time += time;
-        known.cc += edge.cc;
-        known.nc += edge.nc;
-        known.singleCaller = false;
-      } else {
-        this.calleeSeen[to] = generation;
-        this.calleeAt[to] = callees.length;
-        const single = fromOnlyRoute && callerStart[to + 1] - callerStart[to] === 1;
-        callees.push({ fn: to, time, cc: edge.cc, nc: edge.nc, singleCaller: single });
-      }
-    } else if (this.leadsToShown[to]) {
-      if (this.seen[to] !== generation) this.reach(to, generation);
-      this.inflow[to] += time;
-      // Reached by its only recorded caller, along a single route: still one route.
-      this.onlyRoute[to] = fromOnlyRoute && callerStart[to + 1] - callerStart[to] === 1 ? 1 : 0;
-      return to;
-    }
-    return -1;
+    for (let i = count - 1; i >= 0; i--) this.passOnFrom(fn, callees, generation, this.componentOrder[i], SKIP_CYCLE_CALLS);
   }
 }
 
