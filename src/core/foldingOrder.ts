@@ -59,30 +59,33 @@ export function foldingOrder(graph: CallAdjacency, shown: Uint8Array, leadsToSho
   // Components come out callees first: fill order from its end.
   let free = walked;
   let depth = 0;
-  const enter = (f: number) => {
-    discovered[f] = low[f] = ++counter;
-    onStack[f] = 1;
-    pending[pendingCount++] = f;
-    pathNode[depth] = f;
-    pathEdge[depth] = calleeStart[f];
-    depth++;
-  };
   // leadsToShown is 1 for hidden functions only: it says which functions this walk visits.
   for (let start = 0; start < n; start++) {
     if (!leadsToShown[start] || discovered[start]) continue;
-    enter(start);
-    while (depth) {
+    let to = start;
+    for (;;) {
+      // Enters `to`: no call per function (this runs before the page's code is optimised).
+      if (to >= 0) {
+        discovered[to] = low[to] = ++counter;
+        onStack[to] = 1;
+        pending[pendingCount++] = to;
+        pathNode[depth] = to;
+        pathEdge[depth] = calleeStart[to];
+        depth++;
+        to = -1;
+      }
+      if (!depth) break;
       const f = pathNode[depth - 1];
       const k = pathEdge[depth - 1];
       if (k < calleeStart[f + 1]) {
         pathEdge[depth - 1] = k + 1;
-        const to = callee[k];
-        if (shown[to]) reaching[f] += calleeCt[k];
-        else if (!leadsToShown[to]) continue;
-        else if (!discovered[to]) enter(to);
+        const next = callee[k];
+        if (shown[next]) reaching[f] += calleeCt[k];
+        else if (!leadsToShown[next]) continue;
+        else if (!discovered[next]) to = next;
         else {
-          if (finished[to]) reaching[f] += calleeCt[k] * shownFraction[to];
-          if (onStack[to] && discovered[to] < low[f]) low[f] = discovered[to];
+          if (finished[next]) reaching[f] += calleeCt[k] * shownFraction[next];
+          if (onStack[next] && discovered[next] < low[f]) low[f] = discovered[next];
         }
         continue;
       }

@@ -61,23 +61,20 @@ export class LibraryFolder {
   /** The generation in which a shown function became a callee of the split being made, and its place in it. */
   private readonly calleeSeen: Int32Array;
   private readonly calleeAt: Int32Array;
-  // The walk of a component (passOnComponent).
-  private readonly visited: Int32Array;
-  private readonly done: Int32Array;
-  /** The generation in which a call (by flat position) was found to close a cycle. */
-  private readonly cycleEdge: Int32Array;
-  private readonly componentOrder: Int32Array;
-  private readonly stackNode: Int32Array;
-  private readonly stackEdge: Int32Array;
+  /** The scratch space of walking a component (passOnComponent), made when first needed. */
+  private components?: ComponentScratch;
 
   constructor(private readonly model: ProfileModel) {
     const n = model.functions.length;
     this.graph = model.adjacency;
     const ct = (this.ct = new Float64Array(n));
     const shown = (this.shown = new Uint8Array(n));
+    // The rule of isShownWhenFolding, with no call per function: this runs before the page's code is optimised.
+    const functions = model.functions;
     for (let f = 0; f < n; f++) {
-      ct[f] = model.functions[f].ct;
-      shown[f] = isShownWhenFolding(model, f) ? 1 : 0;
+      const info = functions[f];
+      ct[f] = info.ct;
+      shown[f] = info.kind === 'app' ? 1 : 0;
     }
     this.leadsToShown = hiddenCallersOfShown(this.graph, this.shown);
     this.folding = foldingOrder(this.graph, this.shown, this.leadsToShown, this.ct);
@@ -87,12 +84,6 @@ export class LibraryFolder {
     this.onlyRoute = new Uint8Array(n);
     this.calleeSeen = new Int32Array(n);
     this.calleeAt = new Int32Array(n);
-    this.visited = new Int32Array(n);
-    this.done = new Int32Array(n);
-    this.cycleEdge = new Int32Array(this.graph.callee.length);
-    this.componentOrder = new Int32Array(n);
-    this.stackNode = new Int32Array(n);
-    this.stackEdge = new Int32Array(n);
   }
 
   /**
@@ -168,11 +159,12 @@ export class LibraryFolder {
    */
   private passOn(fn: number, callees: SplitCallee[], generation: number, from: number, share: number, fromOnlyRoute: boolean, skip: Skip): void {
     const { calleeStart, callee, calleeCt, callerStart } = this.graph;
-    const { shown, leadsToShown, seen, inflow, onlyRoute, cycleEdge } = this;
+    const { shown, leadsToShown, seen, inflow, onlyRoute } = this;
+    const cycleEdge = this.components?.cycleEdge;
     for (let k = calleeStart[from]; k < calleeStart[from + 1]; k++) {
       const to = callee[k];
       // A hidden function's call to itself is recursion, as is one that closes a cycle of its component.
-      if (skip === SKIP_SELF_CALLS ? to === from : skip === SKIP_CYCLE_CALLS && cycleEdge[k] === generation) continue;
+      if (skip === SKIP_SELF_CALLS ? to === from : skip === SKIP_CYCLE_CALLS && cycleEdge![k] === generation) continue;
       const time = calleeCt[k] * share;
       if (to === fn || shown[to]) {
         this.addShownCallee(callees, generation, fromOnlyRoute, k, time);
@@ -217,7 +209,9 @@ export class LibraryFolder {
   private passOnComponent(fn: number, callees: SplitCallee[], generation: number, first: number, size: number): void {
     const { calleeStart, callee } = this.graph;
     const { order, component } = this.folding;
-    const { seen, visited, done, inflow, onlyRoute, stackNode, stackEdge } = this;
+    const { seen, inflow, onlyRoute } = this;
+    const scratch = (this.components ??= componentScratch(this.ct.length, callee.length));
+    const { visited, done, cycleEdge, componentOrder, stackNode, stackEdge } = scratch;
     const group = component[order[first]];
     let entry = -1;
     for (let at = first; at < first + size; at++) {
@@ -239,7 +233,7 @@ export class LibraryFolder {
         const k = stackEdge[depth - 1];
         if (k === calleeStart[f + 1]) {
           done[f] = generation;
-          this.componentOrder[count++] = f;
+          componentOrder[count++] = f;
           depth--;
           continue;
         }
@@ -257,12 +251,35 @@ export class LibraryFolder {
           stackEdge[depth] = calleeStart[to];
           depth++;
         } else if (done[to] !== generation) {
-          this.cycleEdge[k] = generation;
+          cycleEdge[k] = generation;
         }
       }
     }
-    for (let i = count - 1; i >= 0; i--) this.passOnFrom(fn, callees, generation, this.componentOrder[i], SKIP_CYCLE_CALLS);
+    for (let i = count - 1; i >= 0; i--) this.passOnFrom(fn, callees, generation, componentOrder[i], SKIP_CYCLE_CALLS);
   }
+}
+
+/** What walking a component needs, by function and by call (flat position). */
+interface ComponentScratch {
+  readonly visited: Int32Array;
+  readonly done: Int32Array;
+  /** The generation in which a call was found to close a cycle. */
+  readonly cycleEdge: Int32Array;
+  readonly componentOrder: Int32Array;
+  readonly stackNode: Int32Array;
+  readonly stackEdge: Int32Array;
+}
+
+function componentScratch(functionCount: number, callCount: number): ComponentScratch {
+  const byFunction = () => new Int32Array(functionCount);
+  return {
+    visited: byFunction(),
+    done: byFunction(),
+    cycleEdge: new Int32Array(callCount),
+    componentOrder: byFunction(),
+    stackNode: byFunction(),
+    stackEdge: byFunction(),
+  };
 }
 
 /** Marks the hidden functions from which a chain of hidden calls reaches a shown function. */
