@@ -54,6 +54,8 @@ export class LibraryFolder {
   private readonly shownFraction: Float64Array;
 
   private generation = 0;
+  /** Hidden functions the split being made has reached and not yet passed time on from: the walk ends at 0. */
+  private waiting = 0;
   /** The generation in which a hidden function was reached by the split being made. */
   private readonly seen: Int32Array;
   private readonly inflow: Float64Array;
@@ -119,6 +121,7 @@ export class LibraryFolder {
     const { seen, leadsToShown } = this;
     const generation = ++this.generation;
     const callees: SplitCallee[] = [];
+    this.waiting = 0;
     this.passOn(fn, callees, generation, fn, 1, true, PASS_ALL);
     // The hidden code below fn is visited in the folding order, from the first function fn calls.
     let first = order.length;
@@ -128,13 +131,14 @@ export class LibraryFolder {
     }
     while (first > 0 && first < order.length && component[order[first - 1]] === component[order[first]]) first--;
     // Callers before callees: every route into a hidden function is added before it passes time on.
-    for (let at = first; at < order.length; at++) {
+    for (let at = first; at < order.length && this.waiting > 0; at++) {
       const hidden = order[at];
       const size = componentSize[hidden];
       if (size > 1) {
         this.passOnComponent(fn, callees, generation, at, size);
         at += size - 1;
       } else if (hidden !== fn && seen[hidden] === generation) {
+        this.waiting--;
         this.passOnFrom(fn, callees, generation, hidden, SKIP_SELF_CALLS);
       }
     }
@@ -172,6 +176,7 @@ export class LibraryFolder {
         if (seen[to] !== generation) {
           seen[to] = generation;
           inflow[to] = 0;
+          this.waiting++;
         }
         inflow[to] += time;
         // Reached by its only recorded caller, along a single route: still one route.
@@ -245,6 +250,7 @@ export class LibraryFolder {
             seen[to] = generation;
             inflow[to] = 0;
             onlyRoute[to] = 0;
+            this.waiting++;
           }
           visited[to] = generation;
           stackNode[depth] = to;
@@ -255,6 +261,7 @@ export class LibraryFolder {
         }
       }
     }
+    this.waiting -= count;
     for (let i = count - 1; i >= 0; i--) this.passOnFrom(fn, callees, generation, componentOrder[i], SKIP_CYCLE_CALLS);
   }
 }
