@@ -72,23 +72,34 @@ export function foldingOrder(graph: CallAdjacency, shown: Uint8Array, leadsToSho
         pathNode[depth] = to;
         pathEdge[depth] = calleeStart[to];
         depth++;
-        to = -1;
       }
       if (!depth) break;
       const f = pathNode[depth - 1];
-      const k = pathEdge[depth - 1];
-      if (k < calleeStart[f + 1]) {
-        pathEdge[depth - 1] = k + 1;
+      // f's calls from where the walk left them, up to the next function to enter, if any.
+      const end = calleeStart[f + 1];
+      let k = pathEdge[depth - 1];
+      let sum = reaching[f];
+      let lowest = low[f];
+      to = -1;
+      while (k < end) {
         const next = callee[k];
-        if (shown[next]) reaching[f] += calleeCt[k];
-        else if (!leadsToShown[next]) continue;
-        else if (!discovered[next]) to = next;
-        else {
-          if (finished[next]) reaching[f] += calleeCt[k] * shownFraction[next];
-          if (onStack[next] && discovered[next] < low[f]) low[f] = discovered[next];
+        k++;
+        if (shown[next]) {
+          sum += calleeCt[k - 1];
+        } else if (leadsToShown[next]) {
+          const number = discovered[next];
+          if (!number) {
+            to = next;
+            break;
+          }
+          if (finished[next]) sum += calleeCt[k - 1] * shownFraction[next];
+          if (onStack[next] && number < lowest) lowest = number;
         }
-        continue;
       }
+      reaching[f] = sum;
+      low[f] = lowest;
+      pathEdge[depth - 1] = k;
+      if (to >= 0) continue;
       // Every call of f explored: a call to a function still on its path (not finished) added nothing.
       shownFraction[f] = ct[f] > 0 ? Math.min(1, reaching[f] / ct[f]) : 0;
       finished[f] = 1;
