@@ -11,8 +11,11 @@
  * calls, and passes edge.ct × share to each callee. Visiting the subgraph in topological
  * order adds up every route into a function before passing its time on, so the work is
  * linear in the subgraph's size even where routes branch and merge (a path-by-path walk is
- * exponential there). Calls that close a cycle among hidden frames are recursion: their
- * time is already inside the outer call's cumulative time, so they pass nothing on.
+ * exponential there); that order is worked out once per profile (foldingOrder.ts), so a
+ * split reads each call below F once. Calls that close a cycle among hidden frames are
+ * recursion: their time is already inside the outer call's cumulative time, so they pass
+ * nothing on. Which calls close it is decided from where F's time came into the cycle (the
+ * member most of it came into), as a walk down from F would meet them.
  *
  * A function's own time when folding is its cumulative time minus what reaches app code,
  * from one fraction per hidden function computed once per profile: it costs a pass over
