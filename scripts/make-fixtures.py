@@ -74,6 +74,22 @@ def drive(app, environ):
             close()
 
 
+def drive_asgi(app, path, headers=()):
+    """One GET of path through an ASGI app, as a server would call it; the response is dropped."""
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+             "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
+             "headers": [(b"host", b"testserver"), *headers, (b"user-agent", b"make-fixtures")],
+             "client": ("127.0.0.1", 50000), "server": ("testserver", 80)}
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        pass
+
+    asyncio.run(app(scope, receive, send))
+
+
 def hostile_function():
     """A function whose name and file name are HTML: the viewer must escape them."""
     source = "def hostile():\n    return sum(i * i for i in range(20000))\n"
@@ -163,18 +179,7 @@ def asgi_profiles(directory):
         await send({"type": "http.response.body", "body": payload})
 
     middleware = ASGIProfilerMiddleware(asgi_app, profile_dir=directory)
-    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
-             "path": "/async/users/7", "raw_path": b"/async/users/7", "query_string": b"", "root_path": "",
-             "headers": [(b"host", b"testserver"), (b"cookie", b"sessionid=s3cr3t"), (b"user-agent", b"make-fixtures")],
-             "client": ("127.0.0.1", 50000), "server": ("testserver", 80)}
-
-    async def receive():
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message):
-        pass
-
-    asyncio.run(middleware(scope, receive, send))
+    drive_asgi(middleware, "/async/users/7", [(b"cookie", b"sessionid=s3cr3t")])
     middleware.writer.flush(30)
     names = sorted(n for n in os.listdir(directory) if n.endswith(".rprof.json") and "async" in n)
     return {"asgi: GET /async/users/7, awaits a 20 ms sleep (wallMs > profiledMs), notes explain": names}

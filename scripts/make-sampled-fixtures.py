@@ -59,18 +59,7 @@ def record(directory):
     fixtures.drive(wsgi, fixtures.environ_for("/slow"))
     wsgi.writer.flush(30)
     asgi = ASGIProfilerMiddleware(asgi_app, profile_dir=directory, engine="sample")
-    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
-             "path": "/async/checksum", "raw_path": b"/async/checksum", "query_string": b"", "root_path": "",
-             "headers": [(b"host", b"testserver"), (b"user-agent", b"make-fixtures")],
-             "client": ("127.0.0.1", 50000), "server": ("testserver", 80)}
-
-    async def receive():
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message):
-        pass
-
-    asyncio.run(asgi(scope, receive, send))
+    fixtures.drive_asgi(asgi, "/async/checksum")
     asgi.writer.flush(30)
 
 

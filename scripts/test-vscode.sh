@@ -56,9 +56,10 @@ took "extension-host suite (build, package, run)" "$started"
 #   call tree: open GET /slow from the panel, keyboard through the hot path, Enter lands on the def
 #     line, search, the other tabs, state after a reload, a hostile profile shown as text.
 #   compare: select GET / and GET /slow in the panel, Compare With…, the prime search tops the list.
+#   sandwich: GET /slow, the Functions tab, S on is_prime: both halves drawn, Enter lands on its def line.
 # The suite runner has just packaged the .vsix (it deletes the old one first); each test packages
 # again only when it did not get that far.
-for ui_test in "Profiles view:profilesPanel" "call graph:callGraph" "call tree:callTree" "compare:compare"; do
+for ui_test in "Profiles view:profilesPanel" "call graph:callGraph" "call tree:callTree" "compare:compare" "sandwich:sandwich"; do
   name=${ui_test%%:*}
   step "UI test: $name"
   started=$(date +%s)

@@ -42,9 +42,10 @@ export function activate(context: vscode.ExtensionContext): RequestProfilerApi {
   const settings = () => liveSettings.current;
   const profiles = registerProfilesPanel(liveSettings, output);
   const sourceHints = new SourceHints(settings, output);
-  const profileViews = ProfileEditorProvider.register(context.extensionUri, settings, sourceHints, context.workspaceState, output, (file) =>
-    endpointContextOf(profiles.library, file),
-  );
+  const profileViews = ProfileEditorProvider.register(context.extensionUri, settings, sourceHints, context.workspaceState, output, {
+    contextOf: (file) => endpointContextOf(profiles.library, file),
+    onDidChange: (listener) => profiles.library.onDidChange(listener),
+  });
   const callGraph = registerCallGraph(context.extensionUri, context.globalState, profiles.library, profiles.ready, settings, output);
   const compare = registerCompare(context.extensionUri, context.globalStorageUri, profiles.library, settings, output);
   const endpoints = registerEndpoints(context.extensionUri, profiles.library, output);

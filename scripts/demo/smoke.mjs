@@ -129,6 +129,7 @@ function lastWebview(page) {
  *   call-tree.png       the profile view of GET / (template and SQLite) with the side bar hidden;
  *   call-graph.png      the call graph of GET /slow, when the extension has that command;
  *   flame-graph.png     the Flame tab of GET /slow;
+ *   sandwich.png        the Sandwich tab of GET /slow: is_prime's callers and callees;
  *   compare.png         GET / and GET /slow selected in the panel, compared;
  *   aggregate.png       the aggregate profile of the GET /api/users/… requests;
  *   endpoints.png       the endpoints overview, when the extension has that command.
@@ -253,6 +254,19 @@ async function takeMoreScreenshots(page, dir, { commandTitles, log }) {
     });
   await page.keyboard.press('Control+B');
   await save('flame-graph.png');
+
+  // The sandwich of is_prime, chosen in the Functions tab with S, in the same view.
+  await view.locator('vscode-tab-header', { hasText: 'Functions' }).click();
+  const isPrime = view.locator('vscode-tab-panel[data-tab="functions"] .vrow', { has: view.locator('.name', { hasText: /^is_prime$/ }) });
+  await isPrime.locator('.name').click({ timeout: 15_000 });
+  await page.keyboard.press('s');
+  await view
+    .locator('.sandwich-title', { hasText: 'is_prime' })
+    .waitFor({ timeout: 15_000 })
+    .catch(() => {
+      throw new Expectation('S on is_prime in the Functions tab opened no sandwich within 15 s');
+    });
+  await save('sandwich.png');
   await page.keyboard.press('Control+B');
 
   // GET / and GET /slow compared: select both rows, then Compare With… from the context menu.

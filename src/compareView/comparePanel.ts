@@ -24,7 +24,7 @@ import type { ComparedSide, ComparePageNote, ComparePageState, CompareProtocol, 
 import { readForCompare, type ComparedFile } from './readCompared';
 import { bundledPageFor, createPagePanel, pageWebviewOptions } from '../host/webviewPanel';
 import { readLimitsFor, type ReadLimits } from '../node/readLimits';
-import { perRequestMean } from '../core/aggregateMean';
+import { meanAveraged, perRequestMean } from '../core/aggregateMean';
 import { loggedAndHeard } from '../host/pageNoteHandlers';
 
 export type { ComparedFile } from './readCompared';
@@ -54,7 +54,7 @@ function sideOf(file: ComparedFile): ComparedSide {
  */
 export function comparedSource({ uri, document }: ComparedFile): string {
   if (!document.aggregate?.mean) return uri.toString();
-  const averaged = document.header.path.split(' · mean of ')[1] ?? '';
+  const averaged = meanAveraged(document) ?? '';
   return uri.with({ fragment: `${MEAN_FRAGMENT}${averaged}` }).toString();
 }
 
@@ -126,7 +126,8 @@ export class ComparePanel {
     let comparison = this.computed.get(mode);
     if (!comparison) {
       const side = (file: ComparedFile) => ({ profile: file.document.profile, paths: file.document.paths });
-      comparison = compareProfiles(side(this.a), side(this.b), mode);
+      const averaged = meanAveraged(this.a.document);
+      comparison = compareProfiles(side(this.a), side(this.b), mode, averaged ? { baseline: `the mean of ${averaged}` } : {});
       this.computed.set(mode, comparison);
     }
     return comparison;

@@ -34,6 +34,18 @@ export function aggregateDescription(document: Pick<ProfileDocument, 'header' | 
   return `${aggregate.mean ? 'Mean' : 'Aggregate'} of ${requestCount(aggregate.requests)} to ${aggregateEndpoint(document.header)}`;
 }
 
+/** " · mean of " in a per-request mean's header path, before what was averaged. */
+const MEAN_OF = ' · mean of ';
+
+/**
+ * What a per-request mean averaged, as its header's path says ("5 other requests"); undefined
+ * for anything that is not a mean.
+ */
+export function meanAveraged(document: Pick<ProfileDocument, 'header' | 'aggregate'>): string | undefined {
+  if (!document.aggregate?.mean) return undefined;
+  return document.header.path.split(MEAN_OF)[1];
+}
+
 /** The note mergeProfiles puts first on an aggregate ("aggregate of N requests: every number is a sum …"). */
 const SUM_NOTE = /^aggregate of \d+ requests?: /;
 
@@ -77,7 +89,7 @@ export function perRequestMean(document: ProfileDocument, requestsWord?: string)
       cpuMs: header.cpuMs / n,
       profiledMs: header.profiledMs / n,
       bytesSent: header.bytesSent / n,
-      path: `${header.path.split(' · ')[0]} · mean of ${requests}`,
+      path: `${header.path.split(' · ')[0]}${MEAN_OF}${requests}`,
     },
     response: { ...document.response, bytesSent: document.response.bytesSent / n },
     profile: {

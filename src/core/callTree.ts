@@ -46,6 +46,11 @@ export interface CallTreeOptions {
   foldLibraries: boolean;
   /** Siblings under this fraction of the request are grouped into one "other" node; 0 turns it off. */
   threshold: number;
+  /**
+   * cProfile pairs only: start the tree at these functions, each with its whole cumulative time,
+   * instead of the request's entry points (a sandwich's callees: everything one function calls).
+   */
+  roots?: readonly number[];
 }
 
 export const DEFAULT_CALL_TREE_OPTIONS: CallTreeOptions = { foldLibraries: false, threshold: 0.005 };
@@ -205,7 +210,7 @@ export class CallTree {
         this.rootNodes = this.stackPaths.root.children.filter(isFunctionFrame).map((frame) => this.addFrameEntry(null, frame));
         return this.rootNodes;
       }
-      this.rootNodes = this.model.roots.map((fn) => {
+      this.rootNodes = (this.options.roots ?? this.model.roots).map((fn) => {
         const info = this.model.functions[fn];
         return this.addEntry(null, fn, info.ct, info.cc, info.nc, true, false);
       });

@@ -67,7 +67,12 @@ function timesOf(fn: FunctionInfo, total: number): FunctionTimes {
   return { own: fn.tt, total: fn.ct, calls: fn.nc, ownShare: total > 0 ? fn.tt / total : 0, totalShare: total > 0 ? fn.ct / total : 0 };
 }
 
-export function compareProfiles(a: ComparedProfile, b: ComparedProfile, mode: CompareMode = 'absolute'): ProfileComparison {
+export interface CompareOptions {
+  /** What A is, where it is not simply "the other request": "the mean of 5 other requests". */
+  baseline?: string;
+}
+
+export function compareProfiles(a: ComparedProfile, b: ComparedProfile, mode: CompareMode = 'absolute', options: CompareOptions = {}): ProfileComparison {
   const modelA = buildProfileModel(a.profile, a.paths);
   const modelB = buildProfileModel(b.profile, b.paths);
   const totalA = modelA.totalTime;
@@ -106,35 +111,57 @@ export function compareProfiles(a: ComparedProfile, b: ComparedProfile, mode: Co
   const weight = mode === 'absolute' ? (d: FunctionDifference) => Math.abs(d.ownChange) : (d: FunctionDifference) => Math.abs(d.ownShareChange);
   functions.sort((x, y) => weight(y) - weight(x) || Math.abs(y.totalChange) - Math.abs(x.totalChange) || x.displayName.localeCompare(y.displayName));
   const comparison = { mode, totalA, totalB, difference: totalB - totalA, functions };
-  return { ...comparison, summary: summarise(comparison) };
+  return { ...comparison, summary: summarise(comparison, options) };
 }
 
+/**
+ * Sums of the same numbers taken in another order differ in their last bits: a mean of three
+ * copies of a request against the request itself differs by 1e-17 s. A change this small against
+ * the totals is no change (it would read "−0.00 ms").
+ */
+const FLOAT_NOISE = 1e-9;
+
+/** The change is float noise against the two totals (seconds, or fractions in normalised mode). */
+function isNoise(change: number, scale: number): boolean {
+  return Math.abs(change) <= FLOAT_NOISE * Math.max(scale, Number.MIN_VALUE);
+}
+
+/** "+12.5 ms", "−3.10 ms"; no sign on a change too small to show ("0.00 ms"). */
 function signedMs(seconds: number): string {
   const text = formatMs(Math.abs(seconds) * 1000);
+  if (text === formatMs(0)) return text;
   return `${seconds < 0 ? '−' : '+'}${text}`;
 }
 
 function signedPoints(fraction: number): string {
   const points = Math.abs(fraction * 100);
-  return `${fraction < 0 ? '−' : '+'}${points.toFixed(points >= 10 ? 0 : 1)} points`;
+  const text = points.toFixed(points >= 10 ? 0 : 1);
+  return `${Number(text) === 0 ? '' : fraction < 0 ? '−' : '+'}${text} points`;
 }
 
 /** What changed most, in one sentence (mode decides which change). */
-function summarise(comparison: Omit<ProfileComparison, 'summary'>): string {
-  const { mode, totalA, totalB, difference, functions } = comparison;
+function summarise(comparison: Omit<ProfileComparison, 'summary'>, { baseline }: CompareOptions): string {
+  const { mode, totalA, totalB, functions } = comparison;
+  const scale = Math.max(Math.abs(totalA), Math.abs(totalB));
+  const difference = isNoise(comparison.difference, scale) ? 0 : comparison.difference;
   const top = functions[0];
   const whole = `${formatMs(totalA * 1000)} → ${formatMs(totalB * 1000)}`;
-  if (!top || (mode === 'absolute' ? top.ownChange === 0 : top.ownShareChange === 0)) return `No function's time changed (${whole}).`;
+  const against = baseline ? ` than ${baseline}` : '';
+  if (!top || (mode === 'absolute' ? isNoise(top.ownChange, scale) : isNoise(top.ownShareChange, 1)))
+    return `No function's time changed${baseline ? ` from ${baseline}` : ''} (${whole}).`;
   const status = top.status === 'new' ? ' (new in B)' : top.status === 'vanished' ? ' (not in B)' : '';
   if (mode === 'normalised') {
     const from = formatPercent(top.a?.ownShare ?? 0);
     const to = formatPercent(top.b?.ownShare ?? 0);
-    return `${top.displayName}${status} ${signedPoints(top.ownShareChange)} of its request's time (${from} → ${to} own time).`;
+    return `${top.displayName}${status} ${signedPoints(top.ownShareChange)} of its request's time${baseline ? ` against ${baseline}` : ''} (${from} → ${to} own time).`;
   }
   // Its part of the difference, when the difference is clear of float noise.
-  const part =
-    Math.abs(difference) > 1e-9 && Math.sign(top.ownChange) === Math.sign(difference) ? `, ${formatPercent(top.ownChange / difference)} of the difference` : '';
+  const part = difference !== 0 && Math.sign(top.ownChange) === Math.sign(difference) ? `, ${formatPercent(top.ownChange / difference)} of the difference` : '';
   const direction =
-    difference > 0 ? `B is ${formatMs(difference * 1000)} slower` : difference < 0 ? `B is ${formatMs(-difference * 1000)} faster` : 'same total';
+    difference > 0
+      ? `B is ${formatMs(difference * 1000)} slower${against}`
+      : difference < 0
+        ? `B is ${formatMs(-difference * 1000)} faster${against}`
+        : `same total${baseline ? ` as ${baseline}` : ''}`;
   return `${top.displayName}${status} ${signedMs(top.ownChange)}${part} (${direction}: ${whole}).`;
 }

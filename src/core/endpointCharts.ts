@@ -9,7 +9,9 @@ import type { OverviewEndpoint, RequestMarks } from './endpointOverview';
 import { formatClock, formatMs } from './format';
 
 export type EndpointsSortKey = 'endpoint' | 'count' | 'median' | 'p95' | 'max' | 'errors';
-export type SortDirection = 'ascending' | 'descending';
+import type { SortDirection } from './sortOrder';
+
+export type { SortDirection };
 
 const NUMBERS: Record<Exclude<EndpointsSortKey, 'endpoint'>, (endpoint: OverviewEndpoint) => number> = {
   count: (e) => e.count,

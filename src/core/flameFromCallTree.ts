@@ -17,29 +17,47 @@ export function flameFromCallTree(tree: CallTree, minShare = CALL_TREE_MIN_SHARE
   const root = newRoot();
   const roots = tree.roots();
   for (const node of roots) root.total += node.total;
-  const cut = root.total * minShare;
-  let height = 0;
-  // Depth first with an explicit stack of (tree node, its parent frame).
-  const pending: [FunctionNode, FlameNode][] = [];
-  for (let i = roots.length - 1; i >= 0; i--) pending.push([roots[i], root]);
-  while (pending.length > 0) {
-    const [treeNode, parent] = pending.pop()!;
-    if (treeNode.total < cut && parent !== root) continue;
-    const frame = newNode(treeNode.fn, 'function', parent, !treeNode.exact);
-    frame.total = treeNode.total;
-    frame.self = treeNode.own;
-    parent.children.push(frame);
-    if (frame.depth > height) height = frame.depth;
-    if (treeNode.recursive || !treeNode.hasChildren) continue;
-    const children = tree.children(treeNode.id);
-    for (let i = children.length - 1; i >= 0; i--) pending.push([children[i], frame]);
-  }
+  const height = addCallTreeFrames(tree, roots, root, root.total * minShare);
   root.self = Math.max(0, root.total - sumTotals(root.children));
   sortChildren(root);
   return { root, exact: false, height, heaviestFirst: true };
 }
 
-function sumTotals(nodes: readonly FlameNode[]): number {
+/**
+ * Adds tree nodes and everything under them as frames under parent, depth first with an
+ * explicit stack (a chain can be 100,000 deep), leaving out frames under cut seconds (the
+ * request's entry points excepted). exactTop: whether a frame made for one of `nodes` is
+ * measured even where the tree calls its node an estimate (a sandwich's first level of callees
+ * is the caller→callee record itself). Returns the deepest frame's depth.
+ */
+export function addCallTreeFrames(
+  tree: CallTree,
+  nodes: readonly FunctionNode[],
+  parent: FlameNode,
+  cut: number,
+  exactTop: (node: FunctionNode) => boolean = () => false,
+): number {
+  let height = parent.depth;
+  const top = new Set(nodes);
+  const pending: [FunctionNode, FlameNode][] = [];
+  for (let i = nodes.length - 1; i >= 0; i--) pending.push([nodes[i], parent]);
+  while (pending.length > 0) {
+    const [treeNode, above] = pending.pop()!;
+    if (treeNode.total < cut && above.kind !== 'root') continue;
+    const exact = treeNode.exact || (top.has(treeNode) && exactTop(treeNode));
+    const frame = newNode(treeNode.fn, 'function', above, !exact);
+    frame.total = treeNode.total;
+    frame.self = treeNode.own;
+    above.children.push(frame);
+    if (frame.depth > height) height = frame.depth;
+    if (treeNode.recursive || !treeNode.hasChildren) continue;
+    const children = tree.children(treeNode.id);
+    for (let i = children.length - 1; i >= 0; i--) pending.push([children[i], frame]);
+  }
+  return height;
+}
+
+export function sumTotals(nodes: readonly FlameNode[]): number {
   let sum = 0;
   for (const node of nodes) sum += node.total;
   return sum;

@@ -20,11 +20,14 @@ import { isShownWhenFolding } from './libraryFolding';
 import type { SampledStack } from './profileFormat';
 import type { ProfileModel } from './profileModel';
 
-/** A frame: a function at one place in the paths, or where an asyncio request was awaiting. */
+/**
+ * A frame: a function at one place in the paths, or where an asyncio request was awaiting, or
+ * (a sandwich's callees, sandwich.ts) the chosen function's own time drawn as a frame of its own.
+ */
 export interface FlameNode {
-  /** Function index in the profile; -1 for the root and for awaiting frames. */
+  /** Function index in the profile; -1 for the root and for awaiting frames; an own-time frame's is its function's. */
   readonly fn: number;
-  readonly kind: 'root' | 'function' | 'awaiting';
+  readonly kind: 'root' | 'function' | 'awaiting' | 'own';
   /** Seconds in this frame and below it. */
   total: number;
   /** Seconds in the frame's own code (the running frame of its samples). */

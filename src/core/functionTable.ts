@@ -31,7 +31,7 @@ export interface FunctionRow {
 }
 
 export type FunctionColumn = 'name' | 'own' | 'total' | 'calls' | 'primitiveCalls' | 'location' | 'module' | 'kind';
-export type SortDirection = 'ascending' | 'descending';
+import type { SortDirection } from './sortOrder';
 
 /** sampled: a sampled profile's figures from its stacks, which the rows then show. */
 export function functionRows(model: ProfileModel, sampled?: SampledFunctionFigures): FunctionRow[] {

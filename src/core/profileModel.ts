@@ -4,6 +4,7 @@
  * adjacency lists. Built once per opened profile; the call tree, the caller view, the
  * function table and the call graph are all computed from it.
  */
+import { buildCallAdjacency, type CallAdjacency } from './callAdjacency';
 import type { ProfileData, ProfilePaths, ProfiledEdge } from './profileFormat';
 
 /** Where a function's code lives: the user's own code, or something they did not write. */
@@ -44,6 +45,8 @@ export interface ProfileModel {
   calleesOf: number[][];
   /** Edge indices by callee function. */
   callersOf: number[][];
+  /** The same graph as flat typed arrays, for walks over all of it (callAdjacency.ts). */
+  adjacency: CallAdjacency;
   /**
    * Functions nobody in the profile called (entered from the unprofiled middleware), plus the
    * entry of any cycle no such function reaches; costliest first.
@@ -146,47 +149,61 @@ export function buildProfileModel(data: ProfileData, paths?: ProfilePaths): Prof
     };
   });
   const rawEdges = data.edges as ProfiledEdge[];
-  // Each function's lists at their final length: an array grown by push from [] reserves 17
-  // slots, which for 100,000 functions of one or two edges each is most of the model's memory
-  // (and of what every major garbage collection of the page walks).
-  const calleeCount = new Int32Array(functions.length);
-  const callerCount = new Int32Array(functions.length);
-  for (let index = 0; index < rawEdges.length; index++) {
+  const edgeCount = rawEdges.length;
+  const callerOf = new Int32Array(edgeCount);
+  const calleeOf = new Int32Array(edgeCount);
+  // Each edge's times, read by its ModelEdge.
+  const times: EdgeTimes = { tt: new Float64Array(edgeCount), ct: new Float64Array(edgeCount) };
+  const edges: CallEdge[] = new Array(edgeCount);
+  for (let index = 0; index < edgeCount; index++) {
     // Indexed, not destructured: destructuring goes through the array iterator, for each of 100,000 edges.
-    const caller = rawEdges[index][0];
-    const callee = rawEdges[index][1];
-    if (!(caller >= 0 && caller < functions.length && callee >= 0 && callee < functions.length)) {
-      throw new Error(`profile edge refers to function ${caller} -> ${callee}, but there are ${functions.length} functions`);
-    }
-    calleeCount[caller]++;
-    callerCount[callee]++;
-  }
-  const calleesOf: number[][] = functions.map((f) => listOfLength(calleeCount[f.index]));
-  const callersOf: number[][] = functions.map((f) => listOfLength(callerCount[f.index]));
-  calleeCount.fill(0);
-  callerCount.fill(0);
-  const edges: CallEdge[] = new Array(rawEdges.length);
-  const times = new Float64Array(rawEdges.length * 2);
-  for (let index = 0; index < rawEdges.length; index++) {
     const raw = rawEdges[index];
     const caller = raw[0];
     const callee = raw[1];
-    times[index * 2] = raw[4];
-    times[index * 2 + 1] = raw[5];
+    if (!(caller >= 0 && caller < functions.length && callee >= 0 && callee < functions.length)) {
+      throw new Error(`profile edge refers to function ${caller} -> ${callee}, but there are ${functions.length} functions`);
+    }
+    callerOf[index] = caller;
+    calleeOf[index] = callee;
+    times.tt[index] = raw[4];
+    times.ct[index] = raw[5];
     edges[index] = new ModelEdge(inlineInt(caller), inlineInt(callee), inlineInt(raw[2]), inlineInt(raw[3]), times, index);
-    calleesOf[caller][calleeCount[caller]++] = index;
-    callersOf[callee][callerCount[callee]++] = index;
   }
-  const roots = functions
-    .filter((f) => callersOf[f.index].every((e) => edges[e].caller === f.index))
-    .sort((a, b) => b.ct - a.ct)
-    .map((f) => f.index);
+  const adjacency = buildCallAdjacency(functions.length, callerOf, calleeOf, times.ct);
+  // Each function's lists at their final length: an array grown by push from [] reserves 17
+  // slots, which for 100,000 functions of one or two edges each is most of the model's memory
+  // (and of what every major garbage collection of the page walks).
+  const calleesOf = edgeLists(functions.length, adjacency.calleeStart, adjacency.calleeEdge);
+  const callersOf = edgeLists(functions.length, adjacency.callerStart, adjacency.callerEdge);
+  const roots = uncalledFunctions(functions.length, adjacency);
   // A loop, not push(...): a profile can have more cycle entries than a call takes arguments.
-  for (const entry of cycleEntries(functions, edges, calleesOf, roots)) roots.push(entry);
+  for (const entry of cycleEntries(functions, adjacency, roots)) roots.push(entry);
   roots.sort((a, b) => functions[b].ct - functions[a].ct || a - b);
   let totalTime = roots.reduce((sum, r) => sum + functions[r].ct, 0);
   if (!(totalTime > 0)) totalTime = functions.reduce((max, f) => Math.max(max, f.ct), 0);
-  return { functions, edges, calleesOf, callersOf, roots, totalTime };
+  return { functions, edges, calleesOf, callersOf, adjacency, roots, totalTime };
+}
+
+/** Each function's run of positions (start[f] to start[f + 1] - 1) as a list of the edge indices there. */
+function edgeLists(functionCount: number, start: Int32Array, edgeAt: Int32Array): number[][] {
+  const lists: number[][] = new Array(functionCount);
+  for (let f = 0; f < functionCount; f++) {
+    const list = listOfLength(start[f + 1] - start[f]);
+    for (let k = start[f], i = 0; k < start[f + 1]; k++, i++) list[i] = edgeAt[k];
+    lists[f] = list;
+  }
+  return lists;
+}
+
+/** Functions nobody called but (recursively) themselves, in index order. */
+function uncalledFunctions(functionCount: number, { callerStart, caller }: CallAdjacency): number[] {
+  const roots: number[] = [];
+  for (let f = 0; f < functionCount; f++) {
+    let calledByOthers = false;
+    for (let k = callerStart[f]; k < callerStart[f + 1] && !calledByOthers; k++) calledByOthers = caller[k] !== f;
+    if (!calledByOthers) roots.push(f);
+  }
+  return roots;
 }
 
 /** An array with room for n items only, every one of which the caller sets. */
@@ -194,8 +211,14 @@ function listOfLength(n: number): number[] {
   return n ? new Array<number>(n) : [];
 }
 
+/** The times of every edge, by edge index. */
+interface EdgeTimes {
+  readonly tt: Float64Array;
+  readonly ct: Float64Array;
+}
+
 /**
- * An edge whose times live in one Float64Array shared by all edges. V8 keeps a fraction
+ * An edge whose times live in Float64Arrays shared by all edges. V8 keeps a fraction
  * stored in an object's field as a heap object of its own: 100,000 edges would bring
  * 200,000 of them, which every major garbage collection walks (a pause that pushed expands
  * of a big call tree past a frame).
@@ -206,16 +229,16 @@ class ModelEdge implements CallEdge {
     readonly callee: number,
     readonly cc: number,
     readonly nc: number,
-    private readonly times: Float64Array,
+    private readonly times: EdgeTimes,
     private readonly at: number,
   ) {}
 
   get tt(): number {
-    return this.times[this.at * 2];
+    return this.times.tt[this.at];
   }
 
   get ct(): number {
-    return this.times[this.at * 2 + 1];
+    return this.times.ct[this.at];
   }
 }
 
@@ -236,18 +259,19 @@ function inlineInt(value: number): number {
  * from every top-down view. The costliest unreached function of such a group is where the
  * outside call came in (its cumulative time holds the others'), so it becomes a root too.
  */
-function cycleEntries(functions: FunctionInfo[], edges: CallEdge[], calleesOf: number[][], roots: number[]): number[] {
+function cycleEntries(functions: FunctionInfo[], { calleeStart, callee }: CallAdjacency, roots: number[]): number[] {
   const reached = new Uint8Array(functions.length);
   const stack: number[] = [];
   const visitFrom = (start: number): void => {
     reached[start] = 1;
     stack.push(start);
     while (stack.length) {
-      for (const e of calleesOf[stack.pop()!]) {
-        const callee = edges[e].callee;
-        if (!reached[callee]) {
-          reached[callee] = 1;
-          stack.push(callee);
+      const f = stack.pop()!;
+      for (let k = calleeStart[f]; k < calleeStart[f + 1]; k++) {
+        const to = callee[k];
+        if (!reached[to]) {
+          reached[to] = 1;
+          stack.push(to);
         }
       }
     }

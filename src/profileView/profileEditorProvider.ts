@@ -14,6 +14,17 @@ import { ProfileView } from './profileView';
 import type { EndpointContext } from './protocol';
 import { ViewStateStore } from './viewStateStore';
 import { PROFILE_VIEW_TYPE } from '../contributions';
+import { Throttle } from '../core/throttle';
+
+/** The Profiles panel's word on each listed request's endpoint, and when it may have changed. */
+export interface EndpointSource {
+  contextOf(file: string): EndpointContext | undefined;
+  /** Listens for changes of the list; returns the way to stop. */
+  onDidChange(listener: () => void): () => void;
+}
+
+/** How often open views look again at their request's endpoint while profiles arrive. */
+const ENDPOINT_REFRESH_MS = 1000;
 
 export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvider {
   private readonly views = new Set<ProfileView>();
@@ -29,7 +40,7 @@ export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvide
     private readonly hints: SourceHints,
     private readonly states: ViewStateStore,
     private readonly log?: vscode.LogOutputChannel,
-    private readonly endpointContext?: (file: string) => EndpointContext | undefined,
+    private readonly endpoints?: EndpointSource,
   ) {}
 
   static register(
@@ -38,15 +49,21 @@ export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvide
     hints: SourceHints,
     workspaceState: vscode.Memento,
     log?: vscode.LogOutputChannel,
-    endpointContext?: (file: string) => EndpointContext | undefined,
+    endpoints?: EndpointSource,
   ): { provider: ProfileEditorProvider; registration: vscode.Disposable } {
-    const provider = new ProfileEditorProvider(extensionUri, settings, hints, new ViewStateStore(workspaceState), log, endpointContext);
+    const provider = new ProfileEditorProvider(extensionUri, settings, hints, new ViewStateStore(workspaceState), log, endpoints);
+    // While a load test writes hundreds of profiles a second, the open views look again at most once a second.
+    const refresh = new Throttle(ENDPOINT_REFRESH_MS, () => provider.endpointsChanged());
+    const unsubscribe = endpoints?.onDidChange(() => refresh.request());
     const registration = vscode.window.registerCustomEditorProvider(PROFILE_VIEW_TYPE, provider, {
       // One page per editor; hidden pages are rebuilt from their saved state when shown again.
       webviewOptions: { retainContextWhenHidden: false },
       supportsMultipleEditorsPerDocument: true,
     });
-    return { provider, registration: vscode.Disposable.from(registration, provider.changed) };
+    return {
+      provider,
+      registration: vscode.Disposable.from(registration, provider.changed, { dispose: () => (unsubscribe?.(), refresh.cancel()) }),
+    };
   }
 
   openCustomDocument(uri: vscode.Uri): vscode.CustomDocument {
@@ -62,7 +79,7 @@ export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvide
       onActive: (v) => void this.showHints(v),
       onStateChange: (v) => this.changed.fire(v),
       log: this.log,
-      endpointContext: this.endpointContext,
+      endpointContext: this.endpoints ? (file) => this.endpoints!.contextOf(file) : undefined,
       onDispose: (v) => {
         this.views.delete(v);
         this.hints.clear(v);
@@ -88,6 +105,11 @@ export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvide
   /** Open views of a file, oldest first. */
   viewsOf(uri: vscode.Uri): ProfileView[] {
     return [...this.views].filter((v) => v.uri.toString() === uri.toString());
+  }
+
+  /** The Profiles panel's list changed: each open view's header checks its request's endpoint again. */
+  endpointsChanged(): void {
+    for (const view of this.views) void view.refreshEndpoint();
   }
 
   allViews(): ProfileView[] {

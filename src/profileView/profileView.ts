@@ -64,6 +64,8 @@ export class ProfileView implements vscode.Disposable {
   readonly pageErrors: string[] = [];
   /** What the header was last told of the request's endpoint with `show` (tests read it). */
   endpoint: EndpointContext | undefined;
+  /** A `show` has told a page the endpoint context (refreshEndpoint's changes are relative to it). */
+  private endpointTold = false;
 
   constructor(
     readonly uri: vscode.Uri,
@@ -166,6 +168,7 @@ export class ProfileView implements vscode.Disposable {
     const endpoint = await this.endpointContext();
     if (this.disposed || this.channel.pageId !== page) return;
     this.endpoint = endpoint;
+    this.endpointTold = true;
     this.note('show', {
       fileName,
       profile: result.profile,
@@ -176,6 +179,19 @@ export class ProfileView implements vscode.Disposable {
     });
     if (this.panel.active) this.hooks.onActive(this);
     if (!inTime) void resolving.then((lines) => this.noteLateDefinitionLines(lines));
+  }
+
+  /**
+   * The Profiles panel's list changed: if what the header was told of the request's endpoint no
+   * longer holds (it became slower than usual, or stopped being), the page is told the new word.
+   */
+  async refreshEndpoint(): Promise<void> {
+    // Before the first `show` there is nothing to refresh: `show` carries the context of its moment.
+    if (this.disposed || !this.endpointTold) return;
+    const endpoint = await this.endpointContext();
+    if (this.disposed || sameEndpoint(endpoint, this.endpoint)) return;
+    this.endpoint = endpoint;
+    this.note('endpoint', endpoint ? { endpoint } : {});
   }
 
   /** The request among its endpoint's: none for an aggregate (it is the endpoint's) or a file not on disk. */
@@ -287,4 +303,9 @@ function documentOf(payload: ProfilePayload): ProfileDocument | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The same word on a request's endpoint (the contexts are small plain data). */
+function sameEndpoint(x: EndpointContext | undefined, y: EndpointContext | undefined): boolean {
+  return JSON.stringify(x ?? null) === JSON.stringify(y ?? null);
 }

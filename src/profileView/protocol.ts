@@ -28,8 +28,8 @@ import type { ProfileDocument } from '../core/profileFormat';
 import type { SlowerThanUsual } from '../core/slowerThanUsual';
 import { bodyChecks, type ChannelChecks, type PageNoteOf } from '../core/webviewChannel';
 
-export type ViewTab = 'tree' | 'flame' | 'functions' | 'callers' | 'request';
-export const VIEW_TABS: readonly ViewTab[] = ['tree', 'flame', 'functions', 'callers', 'request'];
+export type ViewTab = 'tree' | 'flame' | 'functions' | 'callers' | 'sandwich' | 'request';
+export const VIEW_TABS: readonly ViewTab[] = ['tree', 'flame', 'functions', 'callers', 'sandwich', 'request'];
 
 /** The middleware's JSON file as it is on disk (UTF-8), or a document built by the host. */
 export type ProfilePayload = { bytes: Uint8Array } | { document: ProfileDocument };
@@ -95,6 +95,11 @@ export interface ProfileViewProtocol {
        * or on a remote host): the page shows them in place, keeping expansion, selection and scroll.
        */
       definitionLines: { lines: DefinitionLines };
+      /**
+       * The request's endpoint context changed after `show` (profiles arrived or went): the header's
+       * slower-than-usual hint follows; absent endpoint: no endpoint actions.
+       */
+      endpoint: { endpoint?: EndpointContext };
       /** The file is not a usable profile: the page shows why, with a button to open the raw file. */
       failed: { fileName: string; message: string };
       /** Reveal and select a function's node in the call tree (its costliest path), e.g. from the call graph. */

@@ -4,8 +4,10 @@
  * cProfile is the middleware's default, so only the sampling engine is ever written out. Pure.
  */
 
-/** The middleware's `engine` option. */
-export type Engine = 'cprofile' | 'sample';
+import type { ProfileEngine } from '../core/profileFormat';
+
+/** The middleware's `engine` option: the engines a profile can record (the format's own type). */
+export type Engine = ProfileEngine;
 
 /** The environment variable the middleware reads, which overrides its `engine` option. */
 export const ENGINE_VARIABLE = 'REQUEST_PROFILER_ENGINE';

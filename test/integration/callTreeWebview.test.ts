@@ -562,4 +562,117 @@ describe('call tree webview in Chromium', function () {
       await page.close();
     }
   });
+
+  /** Waits for both halves of the Sandwich tab to have drawn frames. */
+  async function sandwichDrawn(page: Page): Promise<void> {
+    await page.waitForFunction(() =>
+      ['callers', 'callees'].every((half) => {
+        const canvas = document.querySelector(`.sandwich-${half} .flame-canvas`) as HTMLCanvasElement | null;
+        if (!canvas || canvas.width === 0) return false;
+        const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 0) return true;
+        return false;
+      }),
+    );
+  }
+
+  const sandwichTitle = (page: Page) => page.locator('.sandwich-title').textContent();
+  const openedFunctions = (page: Page) =>
+    page.evaluate(() =>
+      (window as unknown as { __messages: { type: string; function?: number }[] }).__messages.filter((m) => m.type === 'openFunction').map((m) => m.function),
+    );
+
+  it('opens the sandwich of a function chosen in the Functions tab (S): callers above, callees below, keys, Back and the source', async () => {
+    const page = await openChain(1200, '/two-callers.rprof.json');
+    try {
+      // Opened straight away, the tab shows the function selected in the call tree.
+      await page.locator('vscode-tab-header', { hasText: 'Sandwich' }).click();
+      await sandwichDrawn(page);
+      await page.locator('vscode-tab-header', { hasText: 'Functions' }).click();
+      await page.locator('vscode-tab-panel[data-tab="functions"] .vrow', { has: page.locator('.name', { hasText: /^query$/ }) }).click();
+      await page.keyboard.press('s');
+      await sandwichDrawn(page);
+      assert.match((await sandwichTitle(page)) ?? '', /^Sandwich of query\s+query:\d+$/, 'where it is as the call tree says it, not the whole path');
+      assert.match((await page.locator('.sandwich-title .muted').getAttribute('title')) ?? '', /^\/app\/query\.py:\d+$/, 'the path on hover');
+      assert.match((await page.locator('.sandwich-figures').textContent()) ?? '', /^Total 40\.0 ms · 89% of the request · Own 10\.0 ms · 7 samples$/);
+      // The keys are on the callers half, F selected: up is its heaviest caller (view_a), Enter opens its source.
+      assert.equal(await page.evaluate(() => document.activeElement?.classList.contains('sandwich-callers')), true);
+      await page.keyboard.press('ArrowUp');
+      await page.keyboard.press('Enter');
+      assert.deepEqual(await openedFunctions(page), [1]);
+      // Hover: view_a brings 30 of query's 40 ms.
+      const callers = (await page.locator('.sandwich-callers').boundingBox())!;
+      await page.mouse.move(callers.x + callers.width * 0.2, callers.y + callers.height - 18 - 9);
+      await page.waitForSelector('.sandwich-half .flame-tooltip.visible');
+      assert.match((await page.locator('.sandwich-half .flame-tooltip.visible').textContent()) ?? '', /^view_aBrings 30\.0 ms of query's time \(75%\)/);
+      // S centres the sandwich on view_a; B goes back to query.
+      await page.keyboard.press('s');
+      assert.match((await sandwichTitle(page)) ?? '', /^Sandwich of view_a/);
+      await page.keyboard.press('b');
+      assert.match((await sandwichTitle(page)) ?? '', /^Sandwich of query/);
+      // The callees half: execute, then query's own time; Enter on a callee opens its source.
+      await page.keyboard.press('Tab');
+      assert.equal(await page.evaluate(() => document.activeElement?.classList.contains('sandwich-callees')), true);
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Enter');
+      assert.deepEqual(await openedFunctions(page), [1, 4]);
+      await page.keyboard.press('ArrowRight');
+      const own = await page.locator('.sandwich-half .visually-hidden').allTextContents();
+      assert.ok(
+        own.some((text) => text.startsWith('own time, 10.0 ms running query')),
+        own.join(' | '),
+      );
+      // Remembered with the view's state.
+      await page.waitForFunction(() => (window as unknown as { __state?: { sandwichFunction?: number } }).__state?.sandwichFunction === 3);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('opens the sandwich of a call tree row (S) in a cProfile profile, hatching what is estimated, and shows a frame in the tree (T)', async () => {
+    const page = await openChain(1200, '/siblings.rprof.json');
+    try {
+      const tree = 'vscode-tab-panel[data-tab="tree"]';
+      await page.locator(`${tree} .vrow`, { has: page.locator('.name', { hasText: /^level_5$/ }) }).click();
+      await page.keyboard.press('S');
+      await sandwichDrawn(page);
+      assert.match((await sandwichTitle(page)) ?? '', /^Sandwich of level_5/);
+      assert.match((await page.locator('.sandwich-tab .legend').textContent()) ?? '', /From cProfile caller→callee pairs/);
+      // Down the callees from level_5 to level_6, T shows it in the call tree on its one path.
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('t');
+      await page.waitForFunction(() => document.querySelector('vscode-tab-panel[data-tab="tree"] .vrow.selected .name')?.textContent === 'level_6');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('opens the sandwich from the Flame tab (S, or a zoomed frame and the tab), re-centres it on a double-clicked frame and goes back', async () => {
+    const page = await openChain(1200, '/siblings.rprof.json');
+    try {
+      await showFlameTab(page);
+      const level3 = await rowPoint(page, 4);
+      await page.mouse.click(level3.x, level3.y);
+      await page.focus('.flame-viewport');
+      await page.keyboard.press('s');
+      await sandwichDrawn(page);
+      assert.match((await sandwichTitle(page)) ?? '', /^Sandwich of level_3/);
+      // A double-click on level_4, the first callee (row 1 of the icicle below), centres the sandwich on it.
+      const callees = (await page.locator('.sandwich-callees').boundingBox())!;
+      await page.mouse.dblclick(callees.x + callees.width * 0.1, callees.y + 18 + 9);
+      await page.waitForFunction(() => document.querySelector('.sandwich-title')?.textContent?.startsWith('Sandwich of level_4'));
+      await page.locator('.sandwich-tab .flame-button', { hasText: 'Back' }).click();
+      assert.match((await sandwichTitle(page)) ?? '', /^Sandwich of level_3/);
+      // A frame zoomed into in the Flame tab (still zoomed on level_3: level_5 is two rows below it) is the function the Sandwich tab shows next.
+      await page.locator('vscode-tab-header', { hasText: 'Flame' }).click();
+      const flame = (await page.locator('vscode-tab-panel[data-tab="flame"] .flame-viewport').boundingBox())!;
+      await page.mouse.click(flame.x + flame.width * 0.1, flame.y + 6 * 18 + 9);
+      await page.locator('vscode-tab-header', { hasText: 'Sandwich' }).click();
+      await page.waitForFunction(() => document.querySelector('.sandwich-title')?.textContent?.startsWith('Sandwich of level_'));
+      assert.match((await sandwichTitle(page)) ?? '', /^Sandwich of level_5/);
+    } finally {
+      await page.close();
+    }
+  });
 });

@@ -127,6 +127,38 @@ describe('profile view header in Chromium', function () {
     }
   });
 
+  it("puts the host's later word on the endpoint in place, keeping the rest of the page", async () => {
+    const { page, drawn } = await open('/users7.rprof.json', {});
+    try {
+      assert.deepEqual(drawn.buttons, ['Compare with Endpoint Aggregate']);
+      const tell = (endpoint: EndpointContext | undefined) =>
+        page.evaluate((endpoint) => {
+          const body = endpoint ? { endpoint } : {};
+          window.dispatchEvent(new MessageEvent('message', { data: { rp: 1, kind: 'note', type: 'endpoint', body } }));
+        }, endpoint);
+      const header = () =>
+        page.evaluate(() => {
+          const header = document.querySelector('.profile-header')!;
+          return {
+            hint: header.querySelector('.slower-hint span')?.textContent ?? null,
+            buttons: [...header.querySelectorAll('vscode-button')].map((b) => b.textContent!),
+            rows: document.querySelectorAll('vscode-tab-panel[data-tab="tree"] .vrow').length,
+          };
+        });
+      await tell({ slower: { ratio: 2.5, medianMs: 10, p90Ms: 12, others: 6, endpoint: 'GET /api/users/{id}' } });
+      const slower = await header();
+      assert.equal(slower.hint, 'Slower than usual: 2.5× the median of 6 requests to GET /api/users/{id} (median 10.0 ms, p90 12.0 ms).');
+      assert.deepEqual(slower.buttons, ['Compare with the usual']);
+      assert.ok(slower.rows > 0, 'the call tree is still drawn');
+      await tell({});
+      assert.deepEqual(await header(), { hint: null, buttons: ['Compare with Endpoint Aggregate'], rows: slower.rows });
+      await tell(undefined);
+      assert.deepEqual((await header()).buttons, [], 'no longer listed: nothing to compare with');
+    } finally {
+      await page.close();
+    }
+  });
+
   it('offers "Compare with Endpoint Aggregate" for a listed request that is not slow, and nothing without an endpoint', async () => {
     const listed = await open('/root.rprof.json', {});
     try {

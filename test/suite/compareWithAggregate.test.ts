@@ -14,7 +14,7 @@ import type { RequestProfilerApi } from '../../src/extension';
 import type { CompareWithAggregateOutcome } from '../../src/compareView/compareWithAggregate';
 import { comparedSource } from '../../src/compareView/comparePanel';
 import type { ProfilesTreeNode } from '../../src/host/profilesTreeProvider';
-import { api, copyFixtureProfile, until, workspaceDir } from './support';
+import { api, closeAllEditors, copyFixtureProfile, until, workspaceDir } from './support';
 
 const COMMAND = 'requestProfiler.compareWithAggregate';
 // A page loads slowly on a busy machine (code-server took 30 s at times, December 2026).
@@ -101,6 +101,7 @@ describe('Compare with Endpoint Aggregate', () => {
     assert.ok(Math.abs(comparison.totalA - expected.totalA) < 1e-12, `A's total ${comparison.totalA} is GET /'s ${expected.totalA}`);
     assert.equal(comparison.functions.length, expected.functions.length);
     assert.match(comparison.summary, /^is_prime\.<locals>\.<genexpr> \(new in B\) \+/);
+    assert.ok(comparison.summary.includes(`slower than the mean of ${USUAL_COPIES} other requests: `), comparison.summary);
     assert.deepEqual(panel.pageErrors, []);
 
     // After a reload VS Code hands the page's saved state to the serializer: A is the mean again, not the sums.
@@ -169,6 +170,30 @@ describe('Compare with Endpoint Aggregate', () => {
       5000,
     );
     assert.ok(panel);
+  });
+
+  it("the open profile view's header follows as the endpoint's requests come and go", async () => {
+    const profiler = await api();
+    const uri = vscode.Uri.file(slow());
+    await closeAllEditors();
+    await vscode.commands.executeCommand('vscode.openWith', uri, 'requestProfiler.profileView');
+    const view = await until(() => profiler.profileViews.viewsOf(uri).at(-1), 'the profile view of GET /slow', 15_000);
+    await until(() => view.endpoint?.slower, 'the header to be told the request is slower than usual', RENDER_TIMEOUT_MS);
+    // One of the five others goes: four are too few to say what is usual.
+    const last = copies.at(-1)!;
+    const text = fs.readFileSync(last);
+    fs.rmSync(last);
+    try {
+      await until(
+        () => (view.endpoint && !view.endpoint.slower ? true : undefined),
+        'the header to be told the request is no longer slower than usual',
+        15_000,
+      );
+    } finally {
+      fs.writeFileSync(last, text);
+    }
+    const back = await until(() => view.endpoint?.slower, 'the header to be told again once the fifth is back', 15_000);
+    assert.equal(back.others, USUAL_COPIES);
   });
 
   it('says so, and opens nothing, for an endpoint with no other request', async () => {

@@ -13,7 +13,7 @@ import { dirname, join, relative } from 'node:path';
 import { repoRoot } from '../runner/paths.mjs';
 import { Expectation, expect } from '../runner/session.mjs';
 import { runUiTest } from '../runner/uiTest.mjs';
-import { fixtureProfileName } from '../runner/workspace.mjs';
+import { fixtureDocument } from '../runner/workspace.mjs';
 import { ACTIVE_GROUP_TAB, chooseMenuItem, waitForActiveTab, waitForCursorLine } from '../runner/workbench.mjs';
 
 const COMMAND_TITLE = 'Request Profiler: Open Call Graph';
@@ -22,18 +22,13 @@ const CLICKED = 'is_prime';
 /** The function we open from the node's context menu: off the hot path, elsewhere in the file. */
 const FROM_MENU = 'fibonacci';
 
-/** The /slow fixture as the middleware wrote it. */
-function slowFixture(workspace) {
-  return JSON.parse(readFileSync(join(workspace, '.profiles', fixtureProfileName(workspace, '-GET-slow-')), 'utf8'));
-}
-
 await runUiTest({
   label: 'call graph UI',
   tempPrefix: 'rp-call-graph-ui-',
   logName: 'code-server-call-graph-ui.log',
   shotPrefix: 'call-graph',
   async prepare({ workspace }) {
-    const slow = slowFixture(workspace);
+    const slow = fixtureDocument(workspace, '-GET-slow-');
     const clicked = slow.profile.functions.find((f) => f.name === CLICKED);
     expect(clicked, `the /slow fixture records ${CLICKED}`);
     const fromMenu = slow.profile.functions.find((f) => f.name === FROM_MENU);

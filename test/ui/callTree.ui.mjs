@@ -13,15 +13,10 @@ import { dirname, join } from 'node:path';
 import { repoRoot } from '../runner/paths.mjs';
 import { Expectation, expect } from '../runner/session.mjs';
 import { runUiTest } from '../runner/uiTest.mjs';
-import { fixtureProfileName } from '../runner/workspace.mjs';
+import { fixtureDocument, fixtureProfileName, mapDemoSources } from '../runner/workspace.mjs';
 import { waitForCursorLine } from '../runner/workbench.mjs';
 
 const HOSTILE_NAME = '<script>alert(1)</script>';
-
-/** A fixture profile as the middleware wrote it. */
-function fixtureDocument(workspace, part) {
-  return JSON.parse(readFileSync(join(workspace, '.profiles', fixtureProfileName(workspace, part)), 'utf8'));
-}
 
 /** The fixture's function records, to know which line each function is at. */
 function fixtureFunctions(workspace, part) {
@@ -69,16 +64,8 @@ await runUiTest({
   logName: 'code-server-call-tree-ui.log',
   shotPrefix: 'call-tree',
   async prepare({ workspace, temp }) {
-    mkdirSync(join(workspace, 'src'), { recursive: true });
-    copyFileSync(join(repoRoot, 'demo', 'app.py'), join(workspace, 'src', 'app.py'));
-    mkdirSync(join(workspace, '.vscode'), { recursive: true });
-    // Where the fixtures' app ran, as they recorded it (test/fixtures/profiles/README.md).
+    const recordedDemoDir = mapDemoSources(workspace);
     const recordedCwd = fixtureDocument(workspace, '-GET-slow-').paths.cwd;
-    const recordedDemoDir = `${recordedCwd}/demo`;
-    writeFileSync(
-      join(workspace, '.vscode', 'settings.json'),
-      JSON.stringify({ 'requestProfiler.pathMappings': { [recordedDemoDir]: '${workspaceFolder}/src' } }, null, 2),
-    );
     const moved = writeMovedProfile(workspace, temp, recordedCwd);
     const slowFunctions = fixtureFunctions(workspace, '-GET-slow-');
     const primesBelow = slowFunctions.find((f) => f.name === 'primes_below');

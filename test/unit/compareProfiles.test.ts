@@ -56,6 +56,34 @@ describe('comparing two profiles', () => {
     assert.equal(compareProfiles({ profile: A, paths: PATHS }, { profile: A, paths: PATHS }).summary, "No function's time changed (100 ms → 100 ms).");
   });
 
+  it('names what A is when it is not a single request', () => {
+    const baseline = { baseline: 'the mean of 5 other requests' };
+    const absolute = compareProfiles({ profile: A, paths: PATHS }, { profile: B, paths: PATHS }, 'absolute', baseline);
+    assert.equal(absolute.summary, 'Database.query +120 ms, 100% of the difference (B is 120 ms slower than the mean of 5 other requests: 100 ms → 220 ms).');
+    const normalised = compareProfiles({ profile: A, paths: PATHS }, { profile: B, paths: PATHS }, 'normalised', baseline);
+    assert.equal(normalised.summary, "Database.query +33 points of its request's time against the mean of 5 other requests (40% → 73% own time).");
+    const same = compareProfiles({ profile: A, paths: PATHS }, { profile: A, paths: PATHS }, 'absolute', baseline);
+    assert.equal(same.summary, "No function's time changed from the mean of 5 other requests (100 ms → 100 ms).");
+  });
+
+  it('takes a change in the last bits of a float for no change, never "−0.00 ms"', () => {
+    // The same times summed in another order: A's own times carry 1e-17 s of noise.
+    const noisy = { ...A, functions: A.functions.map((fn) => ({ ...fn, tt: fn.tt + (fn.tt > 0 ? -1e-17 : 0) })) };
+    for (const mode of ['absolute', 'normalised'] as const) {
+      const comparison = compareProfiles({ profile: A, paths: PATHS }, { profile: noisy, paths: PATHS }, mode);
+      assert.ok(
+        comparison.functions.some((d) => d.ownChange !== 0),
+        'the noise is there to be ignored',
+      );
+      assert.equal(comparison.summary, "No function's time changed (100 ms → 100 ms).", mode);
+    }
+    // A real change too small to show at 0.01 ms has no sign.
+    const tiny = { ...A, functions: A.functions.map((fn) => (fn.name === 'query' ? { ...fn, tt: fn.tt - 1e-6 } : fn)) };
+    const comparison = compareProfiles({ profile: A, paths: PATHS }, { profile: tiny, paths: PATHS });
+    assert.equal(comparison.functions[0].name, 'query');
+    assert.match(comparison.summary, /^Database\.query 0\.00 ms \(/, comparison.summary);
+  });
+
   it('finds what makes the demo’s slow endpoint slow in two real profiles', () => {
     const folder = resolve(__dirname, '../../../test/fixtures/profiles');
     const load = (part: string) => {

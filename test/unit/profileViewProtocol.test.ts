@@ -158,7 +158,7 @@ describe('profile view protocol: what the host accepts from the page', () => {
     assert.equal(viewStateProblem(viewState()), undefined);
     const cases: [Record<string, unknown>, string][] = [
       [{ profileId: 7 }, 'state.profileId must be a string'],
-      [{ tab: 'settings' }, 'state.tab must be one of tree, flame, functions, callers, request'],
+      [{ tab: 'settings' }, 'state.tab must be one of tree, flame, functions, callers, sandwich, request'],
       [{ expanded: ['0', 3] }, 'state.expanded must be a list of node ids'],
       [{ hotPath: 'all' }, 'state.hotPath must be a list of node ids'],
       [{ rowCount: '12' }, 'state.rowCount must be a number'],

@@ -29,6 +29,8 @@ import { pageError, reportUncaughtErrors, type PageError } from '../shared/pageE
 import { pageTransport } from '../shared/pageTransport';
 import type { WebviewApi } from '../shared/vscodeApi';
 import { rowTexts, sortRows, type SortDirection } from './rows';
+import { firstDirection, nextSortOrder } from '../../src/core/sortOrder';
+import { sortButton } from '../shared/sortHeader';
 import { codicon, custom, element } from '../shared/dom';
 import { listKeyTarget } from '../shared/listKeys';
 import { CompareFlameTab } from './flameTab';
@@ -215,12 +217,10 @@ export class ComparePage {
 
   private drawHead(): void {
     const cells = COLUMNS.map(({ key, label, numeric }) => {
-      const sorted = this.sort.key === key;
-      const button = element('button', { type: 'button', title: `Sort by ${label}` }, label);
-      if (sorted) button.append(' ', codicon(this.sort.direction === 'ascending' ? 'arrow-up' : 'arrow-down'));
-      button.addEventListener('click', () => this.sortBy(key));
+      const sorted = this.sort.key === key ? this.sort.direction : null;
+      const button = sortButton(label, { title: `Sort by ${label}` }, sorted, () => this.sortBy(key));
       const attributes: Record<string, string> = { scope: 'col', class: numeric ? 'numeric' : '' };
-      attributes['aria-sort'] = sorted ? this.sort.direction : key === 'change' && this.sort.key === 'explains' ? 'other' : 'none';
+      attributes['aria-sort'] = sorted ?? (key === 'change' && this.sort.key === 'explains' ? 'other' : 'none');
       return element('th', attributes, button);
     });
     const valueUnit = this.mode === 'absolute' ? 'own time' : 'share of the request (own time)';
@@ -230,10 +230,11 @@ export class ComparePage {
 
   /** A column's first click sorts it (names A→Z, numbers largest first), the next reverses; Change's third goes back to "what explains". */
   private sortBy(key: CompareSortKey): void {
-    const first: SortDirection = key === 'function' ? 'ascending' : 'descending';
-    if (this.sort.key !== key) this.sort = { key, direction: first };
-    else if (this.sort.direction === first) this.sort = { key, direction: first === 'ascending' ? 'descending' : 'ascending' };
-    else this.sort = key === 'change' ? { key: 'explains', direction: 'descending' } : { key, direction: first };
+    const numeric = key !== 'function';
+    // Change's third click goes back to "what explains" (the view's own order); the others' third click starts again.
+    if (this.sort.key === key && this.sort.direction !== firstDirection(numeric))
+      this.sort = key === 'change' ? { key: 'explains', direction: 'descending' } : { key, direction: firstDirection(numeric) };
+    else this.sort = nextSortOrder(this.sort, key, numeric);
     this.activeRow = 0;
     this.draw();
   }

@@ -7,7 +7,9 @@ import type { CompareMode, CompareRow, CompareSortKey, CompareTreeNode } from '.
 import { formatMs, formatPercent } from '../../src/core/format';
 import { visibleText } from '../../src/core/displayText';
 
-export type SortDirection = 'descending' | 'ascending';
+import type { SortDirection } from '../../src/core/sortOrder';
+
+export type { SortDirection };
 
 export interface RowTexts {
   name: string;

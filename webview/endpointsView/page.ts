@@ -13,6 +13,8 @@
  * oldest request to the newest, Home/End go to the ends, Enter opens.
  */
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import { nextSortOrder } from '../../src/core/sortOrder';
+import { sortButton } from '../shared/sortHeader';
 import type { EndpointsPageState, EndpointsProtocol, EndpointsShow, EndpointsSortKey, OverviewEndpoint, SortDirection } from '../../src/endpointsView/protocol';
 import { scalePosition, scaleTicks, tickLabel } from '../../src/core/durationScale';
 import { fastestFirst, isSlowMark, markTitle, sortEndpoints, spanText, timelinePoint, type ChartBox } from '../../src/core/endpointCharts';
@@ -187,11 +189,9 @@ export class EndpointsPage {
 
   private drawHead(): void {
     const cells = COLUMNS.map(({ key, label, numeric, title }) => {
-      const sorted = this.sort.key === key;
-      const button = element('button', { type: 'button', title: `${title}: click to sort` }, label);
-      if (sorted) button.append(' ', codicon(this.sort.direction === 'ascending' ? 'arrow-up' : 'arrow-down'));
-      button.addEventListener('click', () => this.sortBy(key));
-      return element('th', { scope: 'col', class: numeric ? 'numeric' : '', 'aria-sort': sorted ? this.sort.direction : 'none' }, button);
+      const sorted = this.sort.key === key ? this.sort.direction : null;
+      const button = sortButton(label, { title: `${title}: click to sort` }, sorted, () => this.sortBy(key));
+      return element('th', { scope: 'col', class: numeric ? 'numeric' : '', 'aria-sort': sorted ?? 'none' }, button);
     });
     cells.push(element('th', { scope: 'col', class: 'strip-head' }, this.axis()));
     this.head.replaceChildren(...cells);
@@ -211,8 +211,7 @@ export class EndpointsPage {
 
   /** A column's first click sorts it (names A→Z, numbers largest first), the next reverses. */
   private sortBy(key: EndpointsSortKey): void {
-    const first: SortDirection = key === 'endpoint' ? 'ascending' : 'descending';
-    this.sort = this.sort.key !== key ? { key, direction: first } : { key, direction: this.sort.direction === 'ascending' ? 'descending' : 'ascending' };
+    this.sort = nextSortOrder(this.sort, key, key !== 'endpoint');
     this.draw();
   }
 

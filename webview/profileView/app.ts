@@ -8,6 +8,8 @@
 import { CallTree, DEFAULT_CALL_TREE_OPTIONS } from '../../src/core/callTree';
 import { flameFromCallTree } from '../../src/core/flameFromCallTree';
 import { sharedFlameFromStacks, type FlameGraph } from '../../src/core/flameGraph';
+import { sandwichFromPairs, sandwichFromStacks, type Sandwich } from '../../src/core/sandwich';
+import { stacksTime } from '../../src/core/sampledFunctions';
 import { applyDefinitionLines } from '../../src/core/definitionLine';
 import { isSampled, type ProfileDocument } from '../../src/core/profileFormat';
 import { parseProfileDocument } from '../../src/core/profileHeader';
@@ -25,12 +27,13 @@ import {
   type ViewTab,
 } from '../../src/profileView/protocol';
 import { CallersTab } from './callersTab';
-import { codicon, custom, element } from './dom';
+import { codicon, custom, element, iconButton } from './dom';
 import { DEFAULT_FUNCTIONS_SORT, FunctionsTab, type FunctionsSort } from './functionsTab';
-import { renderHeader } from './header';
+import { renderHeader, replaceEndpointActions, type HeaderActions } from './header';
 import { renderRequestTab } from './requestTab';
 import { TreeTab } from './treeTab';
 import { DEFAULT_FLAME_SETTINGS, FlameTab, isFlameSettings, type FlameSettings } from './flameTab';
+import { SandwichTab } from './sandwichTab';
 import { pageError, reportUncaughtErrors, type PageError } from '../shared/pageErrors';
 import { pageTransport } from '../shared/pageTransport';
 import type { WebviewApi } from '../shared/vscodeApi';
@@ -51,6 +54,8 @@ interface SavedState extends LegacySavedState {
   callersExpanded: string[];
   /** The Flame tab's orientation and colouring (absent in states saved before it). */
   flame?: FlameSettings;
+  /** The Sandwich tab's function (absent in states saved before it). */
+  sandwichFunction?: number | null;
 }
 
 /** What states saved by earlier versions have instead of expansion and selectedPath. */
@@ -63,7 +68,14 @@ function isSavedStateOf(value: unknown, profileId: string): boolean {
   return typeof value === 'object' && value !== null && (value as { profileId?: unknown }).profileId === profileId;
 }
 
-const TAB_LABELS: Record<ViewTab, string> = { tree: 'Call tree', flame: 'Flame', functions: 'Functions', callers: 'Callers', request: 'Request' };
+const TAB_LABELS: Record<ViewTab, string> = {
+  tree: 'Call tree',
+  flame: 'Flame',
+  functions: 'Functions',
+  callers: 'Callers',
+  sandwich: 'Sandwich',
+  request: 'Request',
+};
 const SEARCH_DEBOUNCE_MS = 150;
 /** How long after a change the state is saved and reported (see changed()). */
 const STATE_DELAY_MS = 30;
@@ -86,6 +98,9 @@ export class ProfileViewApp {
   private functions?: FunctionsTab;
   private callers?: CallersTab;
   private flame?: FlameTab;
+  private sandwich?: SandwichTab;
+  /** The selected function the Sandwich tab last followed (re-centring inside it is not undone by showing the tab again). */
+  private sandwichFollowed: number | null = null;
   private tabs?: Tabs;
   private tab: ViewTab = 'tree';
   private hideLibraryFrames = true;
@@ -101,6 +116,8 @@ export class ProfileViewApp {
   private definitionLines: unknown;
   /** The request among its endpoint's, from the host (absent for an aggregate or an unlisted file). */
   private endpoint: EndpointContext | undefined;
+  /** The drawn header, whose endpoint part the host's `endpoint` note replaces. */
+  private header: HTMLElement | undefined;
   /**
    * A function to reveal that came before the profile: "Show in Call Tree" on a view whose page
    * loads (again, after its tab was hidden) gets here before `show`.
@@ -132,6 +149,7 @@ export class ProfileViewApp {
           this.endpoint = show.endpoint;
           this.receiveProfile(show.profile, show.fileName, show.defaults, show.savedState);
         },
+        endpoint: ({ endpoint }) => this.showEndpoint(endpoint),
         definitionLines: ({ lines }) => this.showDefinitionLines(lines),
         failed: ({ fileName, message }) => this.showFailure(fileName, message),
         revealFunction: ({ function: fn }) => this.revealFunction(fn),
@@ -139,6 +157,18 @@ export class ProfileViewApp {
       },
       asks: {},
     } satisfies ChannelHandlers<ProfileViewProtocol['host']>;
+  }
+
+  /** What the header offers for the request's endpoint, as the host last said. */
+  private endpointActions(): HeaderActions {
+    const endpoint = this.endpoint;
+    return endpoint ? { slower: endpoint.slower, compareWithAggregate: () => this.channel.note('compareWithAggregate', {}) } : {};
+  }
+
+  /** The host's word on the endpoint changed (profiles arrived): the header's hint follows. */
+  private showEndpoint(endpoint: EndpointContext | undefined): void {
+    this.endpoint = endpoint;
+    if (this.header) replaceEndpointActions(this.header, this.endpointActions());
   }
 
   private runCommand(command: ViewCommand): void {
@@ -212,12 +242,29 @@ export class ProfileViewApp {
     this.flame = new FlameTab(model, flameSource(doc, model), this.hideLibraryFrames, isFlameSettings(saved?.flame) ? saved.flame : DEFAULT_FLAME_SETTINGS, {
       openSource,
       showInTree: (path) => this.showPathInTree(path),
+      showSandwich: (fn) => this.showSandwich(fn),
+      selectFunction: (fn) => {
+        this.selectedFunction = fn;
+      },
       changed,
     });
+    this.sandwich = new SandwichTab(
+      model,
+      sandwichSource(doc, model),
+      this.hideLibraryFrames,
+      sampled ? stacksTime(sampled.stacks) : model.totalTime,
+      !!sampled,
+      {
+        openSource,
+        showInTree: (path, fn) => {
+          if (!this.showPathInTree(path)) this.revealFunction(fn);
+        },
+        changed,
+      },
+    );
 
-    const endpoint = this.endpoint;
-    const actions = endpoint ? { slower: endpoint.slower, compareWithAggregate: () => this.channel.note('compareWithAggregate', {}) } : {};
-    this.root.replaceChildren(renderHeader(doc, fileName, actions), this.renderToolbar(), this.renderTabs(doc));
+    this.header = renderHeader(doc, fileName, this.endpointActions());
+    this.root.replaceChildren(this.header, this.renderToolbar(), this.renderTabs(doc));
     this.root.removeAttribute('aria-busy');
     this.tree.build(
       this.hideLibraryFrames,
@@ -226,6 +273,10 @@ export class ProfileViewApp {
     );
     if (this.selectedFunction === null) this.selectedFunction = this.tree.selectedNode?.kind === 'function' ? this.tree.selectedNode.fn : null;
     if (saved?.callersFunction !== undefined && saved.callersFunction !== null) this.callers.showFunction(saved.callersFunction, saved.callersExpanded);
+    if (typeof saved?.sandwichFunction === 'number') {
+      this.sandwich.restoreFunction(saved.sandwichFunction);
+      this.sandwichFollowed = this.selectedFunction;
+    }
     if (this.searchText) this.runSearch(false);
     this.selectTab(this.tab);
     this.firstPaintMs = performance.now() - started;
@@ -246,6 +297,7 @@ export class ProfileViewApp {
     this.tree?.redrawLocations();
     this.functions?.redrawLocations(this.model);
     this.callers?.redrawLocations();
+    this.sandwich?.redrawLocations();
     this.changed();
   }
 
@@ -278,7 +330,7 @@ export class ProfileViewApp {
     });
     this.searchStatus = element('span', { class: 'search-status muted', 'aria-live': 'polite' });
     const button = (icon: string, title: string, action: () => void) => {
-      const b = custom('vscode-button', { icon, secondary: '', title, 'aria-label': title });
+      const b = iconButton(icon, { secondary: '', title, 'aria-label': title });
       b.addEventListener('click', action);
       return b;
     };
@@ -335,6 +387,7 @@ export class ProfileViewApp {
       functions: this.functions!.element,
       callers: this.callers!.element,
       flame: this.flame!.element,
+      sandwich: this.sandwich!.element,
       request: renderRequestTab(doc),
     };
     // An aggregate's Request tab tells what was merged (requestTab.ts). A flag, not `doc`, in the
@@ -343,6 +396,14 @@ export class ProfileViewApp {
     const label = (tab: ViewTab) => (tab === 'request' && aggregate ? 'Aggregate' : TAB_LABELS[tab]);
     for (const tab of VIEW_TABS) tabs.append(custom('vscode-tab-header', { slot: 'header', id: `tab-${tab}` }, label(tab)));
     for (const tab of VIEW_TABS) tabs.append(custom('vscode-tab-panel', { 'data-tab': tab }, bodies[tab]));
+    // S on a function anywhere (a row of the tree, Functions or Callers; the Flame and Sandwich tabs handle theirs) opens its sandwich.
+    tabs.addEventListener('keydown', (event) => {
+      if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || (event.key !== 's' && event.key !== 'S')) return;
+      const fn = this.functionSelectedIn(this.tab);
+      if (fn === null) return;
+      event.preventDefault();
+      this.showSandwich(fn);
+    });
     tabs.addEventListener('vsc-tabs-select', (event) => {
       const index = (event as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex;
       this.onTabShown(VIEW_TABS[index] ?? 'tree');
@@ -361,7 +422,35 @@ export class ProfileViewApp {
     if (tab === 'functions') this.functions?.show();
     if (tab === 'flame') this.flame?.show();
     if (tab === 'callers' && this.callers && this.callers.function !== this.selectedFunction) this.callers.showFunction(this.selectedFunction);
+    if (tab === 'sandwich' && this.sandwich) {
+      if (this.selectedFunction !== this.sandwichFollowed || this.sandwich.function === null) this.sandwich.showFunction(this.selectedFunction);
+      this.sandwichFollowed = this.selectedFunction;
+      this.sandwich.show();
+    }
     this.changed();
+  }
+
+  /** The function selected in a tab's list, for S; null where none is (or the tab handles S itself). */
+  private functionSelectedIn(tab: ViewTab): number | null {
+    if (tab === 'tree') {
+      const node = this.tree?.selectedNode;
+      return node?.kind === 'function' ? node.fn : null;
+    }
+    if (tab === 'functions') return this.functions?.selectedFunction ?? null;
+    if (tab === 'callers') return this.callers?.selectedFunction ?? null;
+    return null;
+  }
+
+  /** The Sandwich tab on fn, with the keys on its graph. */
+  private showSandwich(fn: number): void {
+    if (!this.sandwich) return;
+    this.selectedFunction = fn;
+    this.sandwich.showFunction(fn);
+    this.selectTab('sandwich');
+    // As for the call tree (showPathInTree): the panel is shown by the tabs element's next update.
+    requestAnimationFrame(() => {
+      if (this.tab === 'sandwich') this.sandwich?.focusGraph();
+    });
   }
 
   private focusTab(): void {
@@ -369,6 +458,7 @@ export class ProfileViewApp {
     else if (this.tab === 'functions') this.functions?.focus();
     else if (this.tab === 'callers') this.callers?.focus();
     else if (this.tab === 'flame') this.flame?.focusGraph();
+    else if (this.tab === 'sandwich') this.sandwich?.focusGraph();
   }
 
   private onTreeChange(): void {
@@ -381,6 +471,7 @@ export class ProfileViewApp {
     if (!this.tree) return;
     this.tree.build(this.hideLibraryFrames, this.threshold);
     this.flame?.setFoldLibraries(this.hideLibraryFrames);
+    this.sandwich?.setFoldLibraries(this.hideLibraryFrames);
     if (this.searchText) this.runSearch(true);
     this.changed();
   }
@@ -443,16 +534,17 @@ export class ProfileViewApp {
     this.tree.focus();
   }
 
-  /** Show in Call Tree from the flame graph: the frame's path, as the tree has it. */
-  private showPathInTree(path: number[]): void {
-    if (!this.tree) return;
+  /** Show in Call Tree from a flame graph: the frame's path, as the tree has it; false when the tree has no such path. */
+  private showPathInTree(path: number[]): boolean {
+    if (!this.tree) return false;
     this.selectTab('tree');
-    this.tree.revealPath(path);
+    const found = this.tree.revealPath(path);
     // The tree's panel is shown by the tabs element's next update: focusing it now, while it is
     // still hidden, left the keys on the page's body (Enter did not open the revealed node).
     requestAnimationFrame(() => {
       if (this.tab === 'tree') this.tree?.focus();
     });
+    return found;
   }
 
   private openSource(fn: number): void {
@@ -470,7 +562,7 @@ export class ProfileViewApp {
   }
 
   private showFailure(fileName: string, message: string): void {
-    const open = custom('vscode-button', { icon: 'go-to-file', class: 'open-raw' }, 'Open the raw file');
+    const open = iconButton('go-to-file', { class: 'open-raw' }, 'Open the raw file');
     open.addEventListener('click', () => this.channel.note('openRaw', {}));
     this.root.replaceChildren(
       element(
@@ -517,6 +609,7 @@ export class ProfileViewApp {
       callersFunction: this.callers?.function ?? null,
       callersExpanded: this.callers?.expandedIds ?? [],
       flame: this.flame?.currentSettings() ?? DEFAULT_FLAME_SETTINGS,
+      sandwichFunction: this.sandwich?.function ?? null,
     };
     this.api.setState(saved);
     this.channel.note('viewState', { state });
@@ -557,4 +650,14 @@ function flameSource(doc: ProfileDocument, model: ProfileModel): (foldLibraries:
     return (foldLibraries) => sharedFlameFromStacks(model, stacks, foldLibraries);
   }
   return (foldLibraries) => flameFromCallTree(new CallTree(model, { foldLibraries, threshold: 0 }));
+}
+
+/** What the Sandwich tab draws: a sampled profile's stacks (exact), else cProfile's pairs (estimated beyond the first level). */
+function sandwichSource(doc: ProfileDocument, model: ProfileModel): (fn: number, foldLibraries: boolean) => Sandwich {
+  const profile = doc.profile;
+  if (isSampled(profile)) {
+    const stacks = profile.stacks;
+    return (fn, foldLibraries) => sandwichFromStacks(model, stacks, fn, { foldLibraries });
+  }
+  return (fn, foldLibraries) => sandwichFromPairs(model, fn, { foldLibraries });
 }

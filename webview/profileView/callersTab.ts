@@ -103,6 +103,11 @@ export class CallersTab {
     return this.tree ? this.tree.target : null;
   }
 
+  /** The selected row's function (S opens its sandwich), or null. */
+  get selectedFunction(): number | null {
+    return this.rows[this.list.selectedIndex]?.fn ?? null;
+  }
+
   get expandedIds(): string[] {
     return [...this.expanded];
   }

@@ -2,7 +2,7 @@
 import { visibleText } from '../../src/core/displayText';
 import { codicon, element } from '../shared/dom';
 
-export { codicon, custom, element } from '../shared/dom';
+export { codicon, custom, element, iconButton } from '../shared/dom';
 
 /** A row's go-to-source button (the rows' click handlers find it by its class; Enter does the same). */
 export function goToSourceButton(): HTMLButtonElement {

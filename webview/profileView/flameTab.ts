@@ -36,6 +36,10 @@ export interface FlameTabHooks {
   openSource(fn: number): void;
   /** Reveal the frame's path (function indices from an entry point) in the call tree. */
   showInTree(path: number[]): void;
+  /** S: the sandwich of the frame's function. */
+  showSandwich(fn: number): void;
+  /** A click zoomed into a function's frame: it becomes the selected function (the Callers and Sandwich tabs follow it). */
+  selectFunction(fn: number): void;
   /** Something worth saving changed (the settings). */
   changed(): void;
 }
@@ -67,14 +71,22 @@ export class FlameTab {
           if (node.kind === 'function') this.hooks.openSource(node.fn);
         },
         key: (event, node) => {
+          if (event.key === 's' || event.key === 'S') {
+            if (node.kind === 'function') this.hooks.showSandwich(node.fn);
+            return true;
+          }
           if (event.key !== 't' && event.key !== 'T') return false;
           const path = functionPath(node);
           if (path.length > 0) this.hooks.showInTree(path);
           return true;
         },
-        laidOut: () => this.renderStatus(),
+        laidOut: () => {
+          this.renderStatus();
+          const focus = this.canvas.focus;
+          if (focus?.kind === 'function') this.hooks.selectFunction(focus.fn);
+        },
       },
-      'Flame graph: arrows move, Enter opens the source, Space zooms in, Escape zooms out, T shows in the call tree',
+      'Flame graph: arrows move, Enter opens the source, Space zooms in, Escape zooms out, T shows in the call tree, S opens the sandwich',
     );
     this.canvas.orientation = settings.orientation;
     const home = element('button', { type: 'button', class: 'flame-button', title: 'Show the whole request (Home)' }, codicon('home'), 'Whole request');

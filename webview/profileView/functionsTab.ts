@@ -9,11 +9,13 @@
  */
 import { visibleText } from '../../src/core/displayText';
 import { formatMs, formatPercent } from '../../src/core/format';
-import { functionLocation, functionRows, sortFunctionRows, type FunctionColumn, type FunctionRow, type SortDirection } from '../../src/core/functionTable';
+import { functionLocation, functionRows, sortFunctionRows, type FunctionColumn, type FunctionRow } from '../../src/core/functionTable';
+import { nextSortOrder, type SortDirection } from '../../src/core/sortOrder';
+import { sortButton, sortLabel } from '../shared/sortHeader';
 import type { ProfileModel } from '../../src/core/profileModel';
 import { formatSampledMs, samplesText, samplingSummary } from '../../src/core/sampledFigures';
 import { sampledFunctionFigures } from '../../src/core/sampledFunctions';
-import { codicon, element, goToSourceButton } from './dom';
+import { element, goToSourceButton } from './dom';
 import type { SampledSource } from './treeTab';
 import { VirtualList } from './virtualList';
 
@@ -110,8 +112,7 @@ export class FunctionsTab {
     });
     const header = element('div', { class: 'columns functions-columns', role: 'row' });
     for (const column of this.columns) {
-      const button = element('button', { type: 'button', class: `sort${column.numeric ? ' num' : ''}`, role: 'columnheader' }, column.label);
-      button.addEventListener('click', () => this.sortBy(column.key));
+      const button = sortButton(column.label, { class: `sort${column.numeric ? ' num' : ''}`, role: 'columnheader' }, null, () => this.sortBy(column.key));
       this.headers.set(column.key, button);
       header.append(button);
     }
@@ -124,6 +125,11 @@ export class FunctionsTab {
     if (this.shown) return;
     this.shown = true;
     this.apply();
+  }
+
+  /** The selected row's function (S opens its sandwich), or null. */
+  get selectedFunction(): number | null {
+    return this.rows[this.list.selectedIndex]?.fn ?? null;
   }
 
   get sorting(): FunctionsSort {
@@ -159,9 +165,8 @@ export class FunctionsTab {
 
   private sortBy(column: FunctionColumn): void {
     const numeric = this.columns.find((c) => c.key === column)?.numeric ?? false;
-    const direction: SortDirection =
-      this.sort.column === column ? (this.sort.direction === 'ascending' ? 'descending' : 'ascending') : numeric ? 'descending' : 'ascending';
-    this.sort = { column, direction };
+    const { key, direction } = nextSortOrder({ key: this.sort.column, direction: this.sort.direction }, column, numeric);
+    this.sort = { column: key, direction };
     this.apply();
     this.hooks.changed();
   }
@@ -176,8 +181,7 @@ export class FunctionsTab {
     for (const [key, button] of this.headers) {
       const active = key === this.sort.column;
       button.setAttribute('aria-sort', active ? this.sort.direction : 'none');
-      button.replaceChildren(this.columns.find((c) => c.key === key)!.label);
-      if (active) button.append(codicon(this.sort.direction === 'ascending' ? 'arrow-up' : 'arrow-down'));
+      button.replaceChildren(...sortLabel(this.columns.find((c) => c.key === key)!.label, active ? this.sort.direction : null));
     }
     const times = sampled
       ? `${samplingSummary(sampled.sampling)}, on whole stacks: own time running at the top of the stack (waiting at an await is not own time), total time on the stack, counted once per sample across recursion.`

@@ -8,7 +8,7 @@ import type { ProfileDocument } from '../../src/core/profileFormat';
 import { visibleText } from '../../src/core/displayText';
 import { answeredStatus } from '../../src/core/profileFilter';
 import { slowerThanUsualText, type SlowerThanUsual } from '../../src/core/slowerThanUsual';
-import { codicon, custom, element } from './dom';
+import { codicon, element, iconButton } from './dom';
 
 const PROFILING_NOTE =
   'Profiled time is not production time: cProfile adds overhead to every Python call, so call-heavy code looks slower than it runs unprofiled. Compare shares, not absolute times.';
@@ -42,7 +42,7 @@ function timeField(start: number, fileName: string, label = 'Time'): HTMLElement
 }
 
 function actionButton(label: string, title: string, action: () => void): HTMLElement {
-  const button = custom('vscode-button', { secondary: '', icon: 'diff', title, class: 'header-action' }, label);
+  const button = iconButton('diff', { secondary: '', title, class: 'header-action' }, label);
   button.addEventListener('click', action);
   return button;
 }
@@ -87,15 +87,26 @@ export function renderHeader(document: ProfileDocument, fileName: string, action
   if (source?.kind === 'pstats') notes.append(element('p', { class: 'muted' }, PSTATS_NOTE));
   if (h.interface === 'asgi') notes.append(element('p', { class: 'muted' }, ASGI_NOTE));
   for (const note of document.profile.notes ?? []) notes.append(element('p', { class: 'muted' }, note));
-  const header = element('header', { class: 'profile-header' }, title, fields);
+  const header = element('header', { class: 'profile-header' }, title, fields, renderEndpointActions(actions));
+  header.append(notes);
+  return header;
+}
+
+/**
+ * The request among its endpoint's: a "slower than usual" hint with its compare button, or just
+ * the button. Its own element (class endpoint-actions, empty when the host knows no endpoint),
+ * so that the host's later word, as profiles arrive, replaces it in place (replaceEndpointActions).
+ */
+export function renderEndpointActions(actions: HeaderActions): HTMLElement {
+  const part = element('div', { class: 'endpoint-actions' });
   const compare = actions.compareWithAggregate;
   if (actions.slower) {
     const text = `Slower than usual: ${slowerThanUsualText(actions.slower)}.`;
     const hint = element('p', { class: 'slower-hint warning-text', role: 'status' }, element('span', {}, visibleText(text)));
     if (compare) hint.append(' ', actionButton('Compare with the usual', "Compare this request with the mean of its endpoint's other requests", compare));
-    header.append(hint);
+    part.append(hint);
   } else if (compare) {
-    header.append(
+    part.append(
       element(
         'p',
         { class: 'header-actions' },
@@ -103,8 +114,12 @@ export function renderHeader(document: ProfileDocument, fileName: string, action
       ),
     );
   }
-  header.append(notes);
-  return header;
+  return part;
+}
+
+/** Puts the endpoint's actions of now in place of those a header shows (an aggregate's header has none). */
+export function replaceEndpointActions(header: HTMLElement, actions: HeaderActions): void {
+  header.querySelector(':scope > .endpoint-actions')?.replaceWith(renderEndpointActions(actions));
 }
 
 /**

@@ -208,10 +208,11 @@ export class TreeTab {
     return revealPath(this.model, fn, this.tree.options.foldLibraries);
   }
 
-  /** Reveal the node at this path of function indices from a root (see reveal). */
-  revealPath(path: readonly number[]): void {
+  /** Reveal the node at this path of function indices from a root (see reveal); false when the tree has no such path. */
+  revealPath(path: readonly number[]): boolean {
     const node = this.tree.nodeAt(path);
     if (node) this.reveal(node.id);
+    return node !== undefined;
   }
 
   /** Expand the path to a node, keep it out of "other", select it and scroll it to the middle. */
