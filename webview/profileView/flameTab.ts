@@ -7,6 +7,7 @@
  * Frames whose time cProfile could only estimate are hatched.
  */
 import { formatMs, formatPercent } from '../../src/core/format';
+import { formatSampledMs, samplesText } from '../../src/core/sampledFigures';
 import { functionLocation } from '../../src/core/functionTable';
 import { functionPath, moduleHue, searchFlame, selfHeat, type FlameColouring, type FlameGraph, type FlameNode } from '../../src/core/flameGraph';
 import { heatHsl } from '../../src/core/heat';
@@ -168,12 +169,17 @@ export class FlameTab {
 
   private renderStatus(matchCount?: number, matchShare?: number): void {
     if (!this.graph) return;
-    const parts = [`${formatMs(this.graph.root.total * 1000)} in ${this.graph.height} levels`];
+    const parts = [`${this.ms(this.graph.root.total * 1000)} in ${this.graph.height} levels`];
     parts.push(this.graph.exact ? 'exact: from sampled stacks' : 'from cProfile caller→callee pairs: hatched frames are estimates');
     if (this.matchFunctions && matchCount !== undefined && matchShare !== undefined) {
       parts.push(`${matchCount} matching frame${matchCount === 1 ? '' : 's'}, ${formatPercent(matchShare)} of the request`);
     }
     this.status.textContent = parts.join(' · ');
+  }
+
+  /** Milliseconds as precise as the figures are: a sampled graph's to 0.1 ms (a sample is about 1 ms), as the call tree shows them. */
+  private ms(ms: number): string {
+    return this.graph?.exact ? formatSampledMs(ms) : formatMs(ms);
   }
 
   private label(node: FlameNode): string {
@@ -197,11 +203,11 @@ export class FlameTab {
   private describe(node: FlameNode): string[] {
     const whole = this.graph?.root.total ?? 0;
     const share = (seconds: number) => (whole > 0 ? formatPercent(seconds / whole) : '');
-    const lines = [this.label(node), `Total ${formatMs(node.total * 1000)}  ${share(node.total)}`];
+    const lines = [this.label(node), `Total ${this.ms(node.total * 1000)}  ${share(node.total)}`];
     if (node.kind === 'function') {
-      lines.push(`Own ${formatMs(node.self * 1000)}  ${share(node.self)}`);
+      lines.push(`Own ${this.ms(node.self * 1000)}  ${share(node.self)}`);
       const info = this.model.functions[node.fn];
-      if (this.graph?.exact) lines.push(`${node.samples} sample${node.samples === 1 ? '' : 's'}`);
+      if (this.graph?.exact) lines.push(samplesText(node.samples));
       else lines.push(`Calls ${info.cc === info.nc ? info.nc : `${info.cc}/${info.nc}`} (all callers)`);
       lines.push(visibleText(functionLocation(info)) || 'built-in');
       if (node.estimated) lines.push('Estimate: this function has several callers, and cProfile keeps no paths');
