@@ -25,6 +25,7 @@ import {
   type SamplingStats,
 } from './profileFormat';
 import { formatMs } from './format';
+import { PairNumbering } from './pairNumbering';
 import { NUMBERS_PER_ITEM, ProfileDigester, type FunctionIdentity, type ProfileDigest, type ProfileSummary } from './profileDigest';
 
 export type MergeResult = { ok: true; document: ProfileDocument } | { ok: false; reason: string };
@@ -125,8 +126,8 @@ export class ProfileMerger {
   /** Aggregate functions of two different digesters meet here: pstats' key, as a string. */
   private readonly functionIndex = new Map<string, number>();
   private readonly edges: ProfiledEdge[] = [];
-  /** Edges of two different digesters meet here: per caller (its aggregate index), its callees' edge indices. */
-  private readonly calleeEdges: (Map<number, number> | undefined)[] = [];
+  /** Edges of two different digesters meet here: (caller, callee) as aggregate indices → the edge's index. */
+  private readonly edgeIndex = new PairNumbering();
   private readonly stacks: SampledStack[] = [];
   private readonly stackIndex = new Map<string, number>();
   private readonly headers: ProfileDocument['header'][] = [];
@@ -147,17 +148,8 @@ export class ProfileMerger {
     return at;
   };
   private readonly placeEdge = (from: number, to: number): number => {
-    let callees = this.calleeEdges[from];
-    if (callees === undefined) {
-      callees = new Map();
-      this.calleeEdges[from] = callees;
-    }
-    let at = callees.get(to);
-    if (at === undefined) {
-      at = this.edges.length;
-      callees.set(to, at);
-      this.edges.push([from, to, 0, 0, 0, 0]);
-    }
+    const at = this.edgeIndex.numberOf(from, to);
+    if (at === this.edges.length) this.edges.push([from, to, 0, 0, 0, 0]);
     return at;
   };
   private first: ProfileSummary | undefined;

@@ -14,6 +14,7 @@
  * A digester must digest profiles in the order they are merged in: a function's qualname
  * (the first one known, in that order, wins) is sent with the first profile that knows it.
  */
+import { PairNumbering } from './pairNumbering';
 import type { ProfileDocument, ProfileEngine, ProfileHeader, ProfilePaths, SampledStack, SamplingStats } from './profileFormat';
 
 /** pstats' key of a function. */
@@ -63,13 +64,23 @@ export function digestBuffers(digest: ProfileDigest): ArrayBuffer[] {
   return [digest.functionIds, digest.functionNumbers, digest.newEdges, digest.edgeIds, digest.edgeNumbers].map((array) => array.buffer as ArrayBuffer);
 }
 
+/** A numbered function under its name and line; others of that name and line (other files) follow it. */
+interface KnownFunction {
+  file: string;
+  id: number;
+  next: KnownFunction | undefined;
+}
+
 export class ProfileDigester {
-  /** file → name → line → number: no key string is built per function (a profile's strings are new each time). */
-  private readonly ids = new Map<string, Map<string, Map<number, number>>>();
+  /**
+   * name → line → the functions of that name and line. Not keyed by file: a parsed profile's
+   * strings are new each time, and hashing a new 60-character path cost more than the rest of
+   * a function's digest; a name is short, and a path is only compared with === against the few
+   * of the same name and line.
+   */
+  private readonly known = new Map<string, Map<number, KnownFunction>>();
   private readonly qualnameKnown: boolean[] = [];
-  /** Per caller (its number), its callees' edge numbers. */
-  private readonly calleeEdges: (Map<number, number> | undefined)[] = [];
-  private edgeCount = 0;
+  private readonly edges = new PairNumbering();
 
   digest(document: ProfileDocument): ProfileDigest {
     const { header, profile } = document;
@@ -94,18 +105,22 @@ export class ProfileDigester {
     // Indexed loops: a profile has thousands of items and 1,000 profiles millions (bench/aggregateOpen.bench.mjs).
     for (let i = 0; i < count; i++) {
       const fn = functions[i];
-      const byName = this.byName(fn.file);
-      let byLine = byName.get(fn.name);
+      let byLine = this.known.get(fn.name);
       if (byLine === undefined) {
         byLine = new Map();
-        byName.set(fn.name, byLine);
+        this.known.set(fn.name, byLine);
       }
-      let id = byLine.get(fn.line);
-      if (id === undefined) {
+      const first = byLine.get(fn.line);
+      let known = first;
+      while (known !== undefined && known.file !== fn.file) known = known.next;
+      let id: number;
+      if (known === undefined) {
         id = this.qualnameKnown.length;
-        byLine.set(fn.line, id);
+        byLine.set(fn.line, { file: fn.file, id, next: first });
         this.qualnameKnown.push(false);
         newFunctions.push({ file: fn.file, line: fn.line, name: fn.name });
+      } else {
+        id = known.id;
       }
       if (fn.qualname !== null && !this.qualnameKnown[id]) {
         this.qualnameKnown[id] = true;
@@ -126,17 +141,9 @@ export class ProfileDigester {
       const edge = edges[i];
       const from = functionIds[edge[0]];
       const to = functionIds[edge[1]];
-      let callees = this.calleeEdges[from];
-      if (callees === undefined) {
-        callees = new Map();
-        this.calleeEdges[from] = callees;
-      }
-      let id = callees.get(to);
-      if (id === undefined) {
-        id = this.edgeCount++;
-        callees.set(to, id);
-        newEdges.push(from, to);
-      }
+      const known = this.edges.size;
+      const id = this.edges.numberOf(from, to);
+      if (id === known) newEdges.push(from, to);
       edgeIds[i] = id;
       const at = i * NUMBERS_PER_ITEM;
       edgeNumbers[at] = edge[2];
@@ -147,15 +154,6 @@ export class ProfileDigester {
     const digest: ProfileDigest = { summary, newFunctions, functionIds, functionNumbers, qualnames, newEdges: Int32Array.from(newEdges), edgeIds, edgeNumbers };
     if (profile.stacks !== undefined) digest.stacks = profile.stacks;
     return digest;
-  }
-
-  private byName(file: string): Map<string, Map<number, number>> {
-    let byName = this.ids.get(file);
-    if (byName === undefined) {
-      byName = new Map();
-      this.ids.set(file, byName);
-    }
-    return byName;
   }
 }
 
