@@ -15,7 +15,7 @@
  * (the first one known, in that order, wins) is sent with the first profile that knows it.
  */
 import { PairNumbering } from './pairNumbering';
-import type { ProfileDocument, ProfileEngine, ProfileHeader, ProfilePaths, SampledStack, SamplingStats } from './profileFormat';
+import type { ProfileDocument, ProfiledFunction, ProfileEngine, ProfileHeader, ProfilePaths, SampledStack, SamplingStats } from './profileFormat';
 
 /** pstats' key of a function. */
 export interface FunctionIdentity {
@@ -64,21 +64,18 @@ export function digestBuffers(digest: ProfileDigest): ArrayBuffer[] {
   return [digest.functionIds, digest.functionNumbers, digest.newEdges, digest.edgeIds, digest.edgeNumbers].map((array) => array.buffer as ArrayBuffer);
 }
 
-/** A numbered function under its name and line; others of that name and line (other files) follow it. */
-interface KnownFunction {
-  file: string;
-  id: number;
-  next: KnownFunction | undefined;
-}
+/** The one function numbered under a name and line, or, once several files have one, each file's. */
+type KnownAt = { file: string; id: number } | Map<string, number>;
 
 export class ProfileDigester {
   /**
-   * name → line → the functions of that name and line. Not keyed by file: a parsed profile's
-   * strings are new each time, and hashing a new 60-character path cost more than the rest of
-   * a function's digest; a name is short, and a path is only compared with === against the few
-   * of the same name and line.
+   * name → line → the function(s) of that name and line. Not keyed by file first: a parsed
+   * profile's strings are new each time, and hashing a new 60-character path cost more than the
+   * rest of a function's digest; a name is mostly short (JSON.parse shares short strings), and
+   * a path is compared with === against the one function of its name and line, or, when several
+   * files have one (`<module>` at line 1), looked up by file.
    */
-  private readonly known = new Map<string, Map<number, KnownFunction>>();
+  private readonly known = new Map<string, Map<number, KnownAt>>();
   private readonly qualnameKnown: boolean[] = [];
   private readonly edges = new PairNumbering();
 
@@ -105,23 +102,7 @@ export class ProfileDigester {
     // Indexed loops: a profile has thousands of items and 1,000 profiles millions (bench/aggregateOpen.bench.mjs).
     for (let i = 0; i < count; i++) {
       const fn = functions[i];
-      let byLine = this.known.get(fn.name);
-      if (byLine === undefined) {
-        byLine = new Map();
-        this.known.set(fn.name, byLine);
-      }
-      const first = byLine.get(fn.line);
-      let known = first;
-      while (known !== undefined && known.file !== fn.file) known = known.next;
-      let id: number;
-      if (known === undefined) {
-        id = this.qualnameKnown.length;
-        byLine.set(fn.line, { file: fn.file, id, next: first });
-        this.qualnameKnown.push(false);
-        newFunctions.push({ file: fn.file, line: fn.line, name: fn.name });
-      } else {
-        id = known.id;
-      }
+      const id = this.idOf(fn, newFunctions);
       if (fn.qualname !== null && !this.qualnameKnown[id]) {
         this.qualnameKnown[id] = true;
         qualnames.push([i, fn.qualname]);
@@ -154,6 +135,36 @@ export class ProfileDigester {
     const digest: ProfileDigest = { summary, newFunctions, functionIds, functionNumbers, qualnames, newEdges: Int32Array.from(newEdges), edgeIds, edgeNumbers };
     if (profile.stacks !== undefined) digest.stacks = profile.stacks;
     return digest;
+  }
+
+  /** The function's number; a new one, and the function added to newFunctions, the first time. */
+  private idOf(fn: ProfiledFunction, newFunctions: FunctionIdentity[]): number {
+    let byLine = this.known.get(fn.name);
+    if (byLine === undefined) {
+      byLine = new Map();
+      this.known.set(fn.name, byLine);
+    }
+    const known = byLine.get(fn.line);
+    const id = this.qualnameKnown.length;
+    if (known === undefined) {
+      byLine.set(fn.line, { file: fn.file, id });
+    } else if (known instanceof Map) {
+      const found = known.get(fn.file);
+      if (found !== undefined) return found;
+      known.set(fn.file, id);
+    } else {
+      if (known.file === fn.file) return known.id;
+      byLine.set(
+        fn.line,
+        new Map([
+          [known.file, known.id],
+          [fn.file, id],
+        ]),
+      );
+    }
+    this.qualnameKnown.push(false);
+    newFunctions.push({ file: fn.file, line: fn.line, name: fn.name });
+    return id;
   }
 }
 

@@ -118,11 +118,12 @@ require('node:worker_threads').parentPort.on('message', () => { if (++files === 
 require(${JSON.stringify(WORKER_FILE)});`,
     );
     const logged: string[] = [];
-    const inWorkers = await merged(files, { workerFile: breaking, workers: 2, log: (line) => logged.push(line) });
+    // One worker: its fifth file is asked for only once its first two were merged.
+    const inWorkers = await merged(files, { workerFile: breaking, workers: 1, log: (line) => logged.push(line) });
     assert.equal(logged.length, 1);
     assert.match(logged[0], /worker threads failed \(broke on purpose\); merging the other (\d+) of/);
     const rest = Number(/the other (\d+) of/.exec(logged[0])![1]);
-    assert.ok(rest > 0 && rest < files.length, `${rest} of ${files.length} files were left to this thread`);
+    assert.ok(rest > 0 && rest <= files.length - 2, `${rest} of ${files.length} files were left to this thread`);
     assert.deepStrictEqual(inWorkers.result, (await merged(files)).result);
   });
 });
