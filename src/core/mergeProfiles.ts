@@ -69,7 +69,7 @@ export class DigestSource {
 
   learn(digest: ProfileDigest): void {
     for (const fn of digest.newFunctions) this.functions.push(fn);
-    this.functionIndex = withRoom(this.functionIndex, this.functions.length);
+    this.functionIndex = withRoom(this.functionIndex, this.functions.length, -1);
     const ends = digest.newEdges;
     const edges = this.edgeCount + ends.length / 2;
     if (edges * 2 > this.edgeEnds.length) {
@@ -79,7 +79,7 @@ export class DigestSource {
     }
     this.edgeEnds.set(ends, this.edgeCount * 2);
     this.edgeCount = edges;
-    this.edgeIndex = withRoom(this.edgeIndex, edges);
+    this.edgeIndex = withRoom(this.edgeIndex, edges, -1);
   }
 
   /** The aggregate's index of the digester's function `id`; `place` adds it to the aggregate when it is not there yet. */
@@ -104,10 +104,11 @@ export class DigestSource {
   }
 }
 
-/** The table, or a larger copy, with room for `count` entries; new entries are -1. */
-function withRoom(table: Int32Array, count: number): Int32Array {
+/** The table, or a larger copy, with room for `count` entries; new entries are `fill`. */
+function withRoom<T extends Int32Array | Float64Array>(table: T, count: number, fill: number): T {
   if (count <= table.length) return table;
-  const grown = new Int32Array(Math.max(count, table.length * 2, 64)).fill(-1);
+  const grown = new (table.constructor as new (length: number) => T)(Math.max(count, table.length * 2, 64));
+  if (fill !== 0) grown.fill(fill);
   grown.set(table);
   return grown;
 }
@@ -122,10 +123,18 @@ function withRoom(table: Int32Array, count: number): Int32Array {
  * order and give the same aggregate, to the last bit of every time.
  */
 export class ProfileMerger {
+  /** Their numbers are 0 until result(): the sums are kept in functionSums. */
   private readonly functions: ProfiledFunction[] = [];
   /** Aggregate functions of two different digesters meet here: pstats' key, as a string. */
   private readonly functionIndex = new Map<string, number>();
+  /** Their numbers are 0 until result(): the sums are kept in edgeSums. */
   private readonly edges: ProfiledEdge[] = [];
+  /**
+   * cc, nc, tt, ct of each function and edge, side by side in one array each: a profile's items
+   * land anywhere in the aggregate, and one array is fewer cache misses than an object each.
+   */
+  private functionSums = new Float64Array(0);
+  private edgeSums = new Float64Array(0);
   /** Edges of two different digesters meet here: (caller, callee) as aggregate indices → the edge's index. */
   private readonly edgeIndex = new PairNumbering();
   private readonly stacks: SampledStack[] = [];
@@ -193,15 +202,17 @@ export class ProfileMerger {
   private addFunctions(source: DigestSource, digest: ProfileDigest): IndexMap {
     const { functions, placeFunction } = this;
     const { functionIds: ids, functionNumbers: numbers } = digest;
+    // Room for all of them new, before placing any: `sums` stays the array added to.
+    const sums = (this.functionSums = withRoom(this.functionSums, (functions.length + ids.length) * NUMBERS_PER_ITEM, 0));
     const map = new Int32Array(ids.length);
     for (let i = 0; i < ids.length; i++) {
       const at = source.functionAt(ids[i], placeFunction);
-      const merged = functions[at];
+      const to = at * NUMBERS_PER_ITEM;
       const n = i * NUMBERS_PER_ITEM;
-      merged.cc += numbers[n];
-      merged.nc += numbers[n + 1];
-      merged.tt += numbers[n + 2];
-      merged.ct += numbers[n + 3];
+      sums[to] += numbers[n];
+      sums[to + 1] += numbers[n + 1];
+      sums[to + 2] += numbers[n + 2];
+      sums[to + 3] += numbers[n + 3];
       map[i] = at;
     }
     // The first qualname known, in the order profiles are added, as `??=` per function would keep.
@@ -210,15 +221,16 @@ export class ProfileMerger {
   }
 
   private addEdges(source: DigestSource, digest: ProfileDigest): void {
-    const { edges, placeEdge } = this;
+    const { placeEdge } = this;
     const { edgeIds: ids, edgeNumbers: numbers } = digest;
+    const sums = (this.edgeSums = withRoom(this.edgeSums, (this.edges.length + ids.length) * NUMBERS_PER_ITEM, 0));
     for (let i = 0; i < ids.length; i++) {
-      const edge = edges[source.edgeAt(ids[i], placeEdge)];
+      const to = source.edgeAt(ids[i], placeEdge) * NUMBERS_PER_ITEM;
       const n = i * NUMBERS_PER_ITEM;
-      edge[2] += numbers[n];
-      edge[3] += numbers[n + 1];
-      edge[4] += numbers[n + 2];
-      edge[5] += numbers[n + 3];
+      sums[to] += numbers[n];
+      sums[to + 1] += numbers[n + 1];
+      sums[to + 2] += numbers[n + 2];
+      sums[to + 3] += numbers[n + 3];
     }
   }
 
@@ -239,6 +251,27 @@ export class ProfileMerger {
     }
   }
 
+  /** The sums into the functions and edges, once all is added. */
+  private writeSums(): void {
+    const { functions, edges, functionSums, edgeSums } = this;
+    for (let i = 0; i < functions.length; i++) {
+      const fn = functions[i];
+      const at = i * NUMBERS_PER_ITEM;
+      fn.cc = functionSums[at];
+      fn.nc = functionSums[at + 1];
+      fn.tt = functionSums[at + 2];
+      fn.ct = functionSums[at + 3];
+    }
+    for (let i = 0; i < edges.length; i++) {
+      const edge = edges[i];
+      const at = i * NUMBERS_PER_ITEM;
+      edge[2] = edgeSums[at];
+      edge[3] = edgeSums[at + 1];
+      edge[4] = edgeSums[at + 2];
+      edge[5] = edgeSums[at + 3];
+    }
+  }
+
   result(): MergeResult {
     const first = this.first;
     if (first === undefined) {
@@ -253,6 +286,7 @@ export class ProfileMerger {
     }
     const engine: ProfileEngine = this.engines.has('sample') ? 'sample' : 'cprofile';
     const { functions, edges, headers } = this;
+    this.writeSums();
     const requests = headers.length;
     const skipped = this.added - requests;
     const header = mergedHeader(headers, functions.length, edges.length, engine, this.options);
