@@ -7,15 +7,15 @@
 import type { ProfileDigest } from '../core/profileDigest';
 import type { ReadLimits } from './readLimits';
 
-/** The worker's workerData. */
-export interface AggregateWorkerData {
-  limits: ReadLimits;
-}
-
-/** Host → worker: read and digest this file. A worker is asked for files in the merge's order. */
+/**
+ * Host → worker: read and digest this file, the merge's `index`th. A worker is asked for files
+ * in the merge's order; a worker kept for the next merge starts numbering anew when `merge` changes.
+ */
 export interface DigestRequest {
+  merge: number;
   index: number;
   file: string;
+  limits: ReadLimits;
 }
 
 /** Worker → host, in the order asked. */

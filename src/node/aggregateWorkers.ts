@@ -6,17 +6,65 @@
  * in-thread merge's: the same sums in the same order (src/core/profileDigest.ts).
  *
  * Files are handed out a few at a time to whichever worker has the fewest in hand; digests
- * that arrive before their turn wait, at most MAX_AHEAD of them.
+ * that arrive before their turn wait, at most MAX_AHEAD of them. Workers of a merge that ended
+ * well are kept a while for the next one (Compare with Endpoint Aggregate merges again): a new
+ * worker takes tens of milliseconds to start, and its code as long again to warm up.
  */
 import { Worker } from 'node:worker_threads';
 import { DigestSource, type ProfileMerger } from '../core/mergeProfiles';
-import type { AggregateWorkerData, DigestReply, DigestRequest } from './aggregateWorkerProtocol';
+import type { DigestReply, DigestRequest } from './aggregateWorkerProtocol';
 import type { ReadLimits } from './readLimits';
 
 /** Files a worker has in hand at once: its reads overlap while it parses. */
 const FILES_PER_WORKER = 3;
 /** Files asked for beyond the next to merge: bounds what waits in memory when one file is slow. */
 const MAX_AHEAD = 32;
+/** How long workers are kept for the next merge. */
+const KEEP_IDLE_MS = 30_000;
+
+/** Workers kept after a merge, for the next one with the same script. */
+let idle: { workerFile: string; workers: Worker[]; timer: ReturnType<typeof setTimeout> } | undefined;
+/** Each merge's number, so that a kept worker knows when a new merge starts. */
+let merges = 0;
+
+/** Our listeners only: Node's own, on the same worker, start and stop its message port. */
+function removeListeners(worker: Worker): void {
+  for (const event of ['message', 'messageerror', 'error', 'exit']) worker.removeAllListeners(event);
+}
+
+function stopIdle(): void {
+  if (!idle) return;
+  clearTimeout(idle.timer);
+  for (const worker of idle.workers) void worker.terminate();
+  idle = undefined;
+}
+
+/** `count` workers running the script: kept ones first, then new ones (which may throw). */
+function takeWorkers(workerFile: string, count: number): Worker[] {
+  const kept = idle?.workerFile === workerFile ? idle.workers.splice(0, count) : [];
+  stopIdle();
+  for (const worker of kept) {
+    removeListeners(worker);
+    worker.ref();
+  }
+  while (kept.length < count) kept.push(new Worker(workerFile));
+  return kept;
+}
+
+/** Keeps the workers, all idle, for the next merge; they do not keep the process alive meanwhile. */
+function keepWorkers(workerFile: string, workers: Worker[]): void {
+  stopIdle();
+  for (const worker of workers) {
+    removeListeners(worker);
+    worker.unref();
+    // One that fails while idle takes the others with it: the next merge starts afresh.
+    worker.on('error', stopIdle);
+    worker.on('exit', stopIdle);
+  }
+  const timer = setTimeout(stopIdle, KEEP_IDLE_MS);
+  timer.unref();
+  idle = { workerFile, workers, timer };
+}
 
 export interface WorkerMerge {
   files: readonly string[];
@@ -37,9 +85,10 @@ export interface WorkerMerge {
 export type WorkerMergeEnd = { kind: 'done' } | { kind: 'cancelled' } | { kind: 'failed'; merged: number; reason: string };
 
 export function mergeInWorkers(merge: WorkerMerge): Promise<WorkerMergeEnd> {
-  const { files, merger, unreadable } = merge;
+  const { files, merger, unreadable, limits } = merge;
+  const number = merges++;
   return new Promise((resolve) => {
-    const workers: Worker[] = [];
+    let workers: Worker[] = [];
     const sources: DigestSource[] = [];
     const inHand: number[] = [];
     /** Which worker each file was handed to. */
@@ -52,7 +101,9 @@ export function mergeInWorkers(merge: WorkerMerge): Promise<WorkerMergeEnd> {
     const end = (how: WorkerMergeEnd) => {
       if (ended) return;
       ended = true;
-      for (const worker of workers) void worker.terminate();
+      // Cancelled or failed, they may be busy or broken: only those of a finished merge are kept.
+      if (how.kind === 'done') keepWorkers(merge.workerFile, workers);
+      else for (const worker of workers) void worker.terminate();
       resolve(how);
     };
     const fail = (reason: string) => end({ kind: 'failed', merged: next, reason });
@@ -64,7 +115,7 @@ export function mergeInWorkers(merge: WorkerMerge): Promise<WorkerMergeEnd> {
         if (inHand[w] >= FILES_PER_WORKER) return;
         inHand[w]++;
         owner[asked] = w;
-        workers[w].postMessage({ index: asked, file: files[asked] } satisfies DigestRequest);
+        workers[w].postMessage({ merge: number, index: asked, file: files[asked], limits } satisfies DigestRequest);
         asked++;
       }
     };
@@ -86,19 +137,18 @@ export function mergeInWorkers(merge: WorkerMerge): Promise<WorkerMergeEnd> {
     };
 
     try {
-      for (let w = 0; w < merge.workers; w++) {
-        const worker = new Worker(merge.workerFile, { workerData: { limits: merge.limits } satisfies AggregateWorkerData });
-        worker.on('message', (reply: DigestReply) => received(w, reply));
-        worker.on('error', (error) => fail(error.message));
-        worker.on('messageerror', (error) => fail(error.message));
-        worker.on('exit', (code) => fail(`a worker stopped (exit code ${code})`));
-        workers.push(worker);
-        sources.push(new DigestSource());
-        inHand.push(0);
-      }
+      workers = takeWorkers(merge.workerFile, merge.workers);
     } catch (error) {
       return fail((error as Error).message);
     }
+    workers.forEach((worker, w) => {
+      worker.on('message', (reply: DigestReply) => received(w, reply));
+      worker.on('error', (error) => fail(error.message));
+      worker.on('messageerror', (error) => fail(error.message));
+      worker.on('exit', (code) => fail(`a worker stopped (exit code ${code})`));
+      sources.push(new DigestSource());
+      inHand.push(0);
+    });
     if (merge.isCancelled?.()) return end({ kind: 'cancelled' });
     if (files.length === 0) return end({ kind: 'done' });
     handOut();

@@ -2,8 +2,9 @@
  * Merging profile files in worker threads (src/node/aggregateWorkers.ts, the bundled
  * dist/aggregateWorker.js): real profiles merged by 3 workers give the very document the
  * in-thread merge gives (deep-equal, every time to the last bit), unreadable files are left out
- * with the loader's reason whichever worker read them, a cancelled merge gives nothing, and a
- * worker that cannot start or breaks halfway leaves the rest to this thread, said in a log line.
+ * with the loader's reason whichever worker read them, workers kept for the next merge start
+ * afresh, a cancelled merge gives nothing, and a worker that cannot start or breaks halfway
+ * leaves the rest to this thread, said in a log line.
  */
 import * as assert from 'node:assert/strict';
 import { copyFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -79,6 +80,15 @@ describe('aggregate in worker threads', () => {
     const inWorkers = await merged(files, { workerFile: WORKER_FILE, workers: 2 });
     assert.ok(inWorkers.result.ok && inWorkers.result.document.profile.stacks?.length);
     assert.deepStrictEqual(inWorkers.result, inThread.result);
+  });
+
+  it('keeps its workers for the next merge, which numbers the functions anew', async () => {
+    const files = copies(fixtureFiles(), 2);
+    const first = await merged(files, { workerFile: WORKER_FILE, workers: 2 });
+    // The same workers, which have seen every function of these files already.
+    const again = await merged([...files].reverse(), { workerFile: WORKER_FILE, workers: 2 });
+    assert.deepStrictEqual(first.result, (await merged(files)).result);
+    assert.deepStrictEqual(again.result, (await merged([...files].reverse())).result);
   });
 
   it('gives nothing once cancelled, and adds nothing after', async () => {
