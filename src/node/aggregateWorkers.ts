@@ -16,7 +16,7 @@ import type { DigestReply, DigestRequest } from './aggregateWorkerProtocol';
 import type { ReadLimits } from './readLimits';
 
 /** Files a worker has in hand at once: its reads overlap while it parses, and it has work while this thread is busy. */
-const FILES_PER_WORKER = 8;
+export const FILES_PER_WORKER = 8;
 /** Files asked for beyond the next to merge: bounds what waits in memory when one file is slow. */
 const MAX_AHEAD = 64;
 /** How long workers are kept for the next merge. */

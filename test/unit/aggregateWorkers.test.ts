@@ -10,6 +10,7 @@ import * as assert from 'node:assert/strict';
 import { copyFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { mergeProfileFiles, type MergeFilesHooks } from '../../src/node/aggregateFiles';
+import { FILES_PER_WORKER } from '../../src/node/aggregateWorkers';
 import { DEFAULT_READ_LIMITS } from '../../src/node/readLimits';
 import { temporaryFolderEachTest } from '../support/temporaryFolder';
 
@@ -119,16 +120,17 @@ describe('aggregate in worker threads', () => {
 
   it('merges the rest in this thread when a worker breaks halfway', async () => {
     const files = copies(fixtureFiles(), 4);
-    // The real worker, which throws on its fifth file.
+    // The real worker, which throws on the second file it is asked for beyond those it is given at first.
+    const breakAt = FILES_PER_WORKER + 2;
     const breaking = join(folder, 'breaking-worker.js');
     writeFileSync(
       breaking,
       `let files = 0;
-require('node:worker_threads').parentPort.on('message', () => { if (++files === 5) throw new Error('broke on purpose'); });
+require('node:worker_threads').parentPort.on('message', () => { if (++files === ${breakAt}) throw new Error('broke on purpose'); });
 require(${JSON.stringify(WORKER_FILE)});`,
     );
     const logged: string[] = [];
-    // One worker: its fifth file is asked for only once its first two were merged.
+    // One worker: that file is asked for only once its first two were merged.
     const inWorkers = await merged(files, { workerFile: breaking, workers: 1, log: (line) => logged.push(line) });
     assert.equal(logged.length, 1);
     assert.match(logged[0], /worker threads failed \(broke on purpose\); merging the other (\d+) of/);
