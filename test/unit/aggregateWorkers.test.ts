@@ -11,7 +11,7 @@ import { copyFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { mergeProfileFiles, type MergeFilesHooks } from '../../src/node/aggregateFiles';
 import { FILES_PER_WORKER } from '../../src/node/aggregateWorkers';
-import { DEFAULT_READ_LIMITS } from '../../src/node/readLimits';
+import { DEFAULT_READ_LIMITS, readLimitsFor } from '../../src/node/readLimits';
 import { temporaryFolderEachTest } from '../support/temporaryFolder';
 
 const FIXTURES = resolve(__dirname, '../../../test/fixtures');
@@ -70,6 +70,19 @@ describe('aggregate in worker threads', () => {
       progress,
       all.map((_, i) => i + 1),
     );
+  });
+
+  it('applies the read limits in the workers, as the loader does in this thread', async () => {
+    const files = copies(fixtureFiles(), 2);
+    // 6 KiB: some fixtures are larger (GET /api/users/7, the async one, the pstats file), most are not.
+    const limits = readLimitsFor(6 / 1024);
+    const inThread = (await mergeProfileFiles(files, limits)) ?? assert.fail('not cancelled');
+    const inWorkers = (await mergeProfileFiles(files, limits, {}, { workerFile: WORKER_FILE, workers: 2 })) ?? assert.fail('not cancelled');
+    assert.equal(inWorkers.workers, 2);
+    assert.ok(inWorkers.unreadable.length > 0 && inWorkers.unreadable.every((u) => /over the .* limit/.test(u.reason)), inWorkers.unreadable[0]?.reason);
+    assert.deepStrictEqual(inWorkers.unreadable, inThread.unreadable);
+    assert.ok(inWorkers.result.ok);
+    assert.deepStrictEqual(inWorkers.result, inThread.result);
   });
 
   it('gives the same sampled aggregate, stacks included', async () => {
