@@ -47,7 +47,12 @@ function takeWorkers(workerFile: string, count: number): Worker[] {
     removeListeners(worker);
     worker.ref();
   }
-  while (kept.length < count) kept.push(new Worker(workerFile));
+  try {
+    while (kept.length < count) kept.push(new Worker(workerFile));
+  } catch (error) {
+    for (const worker of kept) void worker.terminate();
+    throw error;
+  }
   return kept;
 }
 
