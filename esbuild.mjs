@@ -39,6 +39,16 @@ const builds = [
     target: 'node18',
     external: ['vscode'],
   },
+  // The worker threads of "Open Aggregate Profile" (src/node/aggregateWorkers.ts starts them from
+  // next to dist/extension.js): no vscode in them.
+  {
+    ...common,
+    entryPoints: ['src/node/aggregateWorker.ts'],
+    outfile: 'dist/aggregateWorker.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node18',
+  },
 ];
 
 // One bundle per webview app: webview/<app>/main.ts -> dist/webview/<app>.js

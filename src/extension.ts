@@ -54,7 +54,7 @@ export function activate(context: vscode.ExtensionContext): RequestProfilerApi {
     output,
     liveSettings,
     ...profiles.disposables,
-    registerAggregateCommand(context.globalStorageUri, profiles.tree, settings),
+    registerAggregateCommand(context.globalStorageUri, profiles.tree, settings, output),
     sourceHints,
     profileViews.registration,
     ...registerCallTreeCommands(profileViews.provider),

@@ -47,7 +47,7 @@ export function registerCompare(
   log: vscode.LogOutputChannel,
 ): { disposables: vscode.Disposable[]; testHooks: CompareTestHooks } {
   const panels = new ComparePanels({ extensionUri, settings, log });
-  const aggregates = new AggregateComparisons(library, aggregatesFolder(storage), settings, panels);
+  const aggregates = new AggregateComparisons(library, aggregatesFolder(storage), settings, panels, log);
 
   /** A row, a Uri (the profile view's header, tests), else the active profile view's request, else one picked. */
   const compareWithAggregate = async (target?: unknown): Promise<CompareWithAggregateOutcome> => {

@@ -56,6 +56,7 @@ export class AggregateComparisons {
     private readonly aggregatesFolder: string,
     private readonly settings: () => Settings,
     private readonly panels: ComparePanels,
+    private readonly log: vscode.LogOutputChannel,
   ) {}
 
   async compare(uri: vscode.Uri): Promise<CompareWithAggregateOutcome> {
@@ -104,7 +105,7 @@ export class AggregateComparisons {
     }
     const reused = aggregate !== undefined;
     if (!aggregateFile || !aggregate) {
-      const built = await buildAggregate(selection, this.aggregatesFolder, this.settings(), TITLE);
+      const built = await buildAggregate(selection, this.aggregatesFolder, this.settings(), TITLE, this.log);
       if (!built.file || !built.document) return { message: 'the aggregate was not made (see the message shown)' };
       aggregateFile = built.file;
       aggregate = built.document;

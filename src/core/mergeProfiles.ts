@@ -25,6 +25,8 @@ import {
   type SamplingStats,
 } from './profileFormat';
 import { formatMs } from './format';
+import { PairNumbering } from './pairNumbering';
+import { NUMBERS_PER_ITEM, ProfileDigester, type FunctionIdentity, type ProfileDigest, type ProfileSummary } from './profileDigest';
 
 export type MergeResult = { ok: true; document: ProfileDocument } | { ok: false; reason: string };
 
@@ -32,16 +34,9 @@ export type MergeResult = { ok: true; document: ProfileDocument } | { ok: false;
 type IndexMap = Int32Array;
 
 /** (file, line, name): pstats' key. NUL cannot occur in a file name or a Python identifier. */
-function functionKey(fn: ProfiledFunction): string {
+function functionKey(fn: FunctionIdentity): string {
   return `${fn.file}\0${fn.line}\0${fn.name}`;
 }
-
-/**
- * A caller→callee pair's key is from * EDGE_KEY_LIMIT + to: exact as a double (2^26 · 2^26 <
- * 2^53) and fixed while functions are added one profile at a time. 67 million functions
- * would take tens of gigabytes before they reached it.
- */
-const EDGE_KEY_LIMIT = 2 ** 26;
 
 export interface MergeOptions {
   /**
@@ -59,15 +54,89 @@ export function mergeProfiles(documents: readonly ProfileDocument[], options: Me
 }
 
 /**
+ * Where digests come from (src/core/profileDigest.ts): one digester, in this thread or in a
+ * worker, whose function and edge numbers this translates into the aggregate's. Its digests
+ * must be added in the order it made them.
+ */
+export class DigestSource {
+  private readonly functions: FunctionIdentity[] = [];
+  /** Caller and callee of each of the digester's edges, as its function numbers. */
+  private edgeEnds: Int32Array = new Int32Array(0);
+  private edgeCount = 0;
+  /** The aggregate's index of each of the digester's functions and edges; -1 until a merged profile has it. */
+  private functionIndex: Int32Array = new Int32Array(0);
+  private edgeIndex: Int32Array = new Int32Array(0);
+
+  learn(digest: ProfileDigest): void {
+    for (const fn of digest.newFunctions) this.functions.push(fn);
+    this.functionIndex = withRoom(this.functionIndex, this.functions.length, -1);
+    const ends = digest.newEdges;
+    const edges = this.edgeCount + ends.length / 2;
+    if (edges * 2 > this.edgeEnds.length) {
+      const grown = new Int32Array(Math.max(edges * 2, this.edgeEnds.length * 2));
+      grown.set(this.edgeEnds);
+      this.edgeEnds = grown;
+    }
+    this.edgeEnds.set(ends, this.edgeCount * 2);
+    this.edgeCount = edges;
+    this.edgeIndex = withRoom(this.edgeIndex, edges, -1);
+  }
+
+  /** The aggregate's index of the digester's function `id`; `place` adds it to the aggregate when it is not there yet. */
+  functionAt(id: number, place: (fn: FunctionIdentity) => number): number {
+    let at = this.functionIndex[id];
+    if (at < 0) {
+      at = place(this.functions[id]);
+      this.functionIndex[id] = at;
+    }
+    return at;
+  }
+
+  /** The aggregate's index of the digester's edge `id`; `place` adds it (its ends as aggregate indices) when it is not there yet. */
+  edgeAt(id: number, place: (from: number, to: number) => number): number {
+    let at = this.edgeIndex[id];
+    if (at < 0) {
+      // Its functions are in the aggregate already: those of the profile it is in were added first.
+      at = place(this.functionIndex[this.edgeEnds[id * 2]], this.functionIndex[this.edgeEnds[id * 2 + 1]]);
+      this.edgeIndex[id] = at;
+    }
+    return at;
+  }
+}
+
+/** The table, or a larger copy, with room for `count` entries; new entries are `fill`. */
+function withRoom<T extends Int32Array | Float64Array>(table: T, count: number, fill: number): T {
+  if (count <= table.length) return table;
+  const grown = new (table.constructor as new (length: number) => T)(Math.max(count, table.length * 2, 64));
+  if (fill !== 0) grown.fill(fill);
+  grown.set(table);
+  return grown;
+}
+
+/**
  * Merges profiles one at a time, so a caller can read, add and drop each in turn (1,000
  * documents are never all in memory) and yield to the event loop between them. Each add is
  * final: result() may be called once, after the last.
+ *
+ * Profiles are added as documents (add), or as digests made elsewhere, a worker thread
+ * (addDigest); a document is digested here first, so both ways run the same sums in the same
+ * order and give the same aggregate, to the last bit of every time.
  */
 export class ProfileMerger {
+  /** Their numbers are 0 until result(): the sums are kept in functionSums. */
   private readonly functions: ProfiledFunction[] = [];
+  /** Aggregate functions of two different digesters meet here: pstats' key, as a string. */
   private readonly functionIndex = new Map<string, number>();
+  /** Their numbers are 0 until result(): the sums are kept in edgeSums. */
   private readonly edges: ProfiledEdge[] = [];
-  private readonly edgeIndex = new Map<number, number>();
+  /**
+   * cc, nc, tt, ct of each function and edge, side by side in one array each: a profile's items
+   * land anywhere in the aggregate, and one array is fewer cache misses than an object each.
+   */
+  private functionSums = new Float64Array(0);
+  private edgeSums = new Float64Array(0);
+  /** Edges of two different digesters meet here: (caller, callee) as aggregate indices → the edge's index. */
+  private readonly edgeIndex = new PairNumbering();
   private readonly stacks: SampledStack[] = [];
   private readonly stackIndex = new Map<string, number>();
   private readonly headers: ProfileDocument['header'][] = [];
@@ -75,7 +144,24 @@ export class ProfileMerger {
   private readonly samplings: SamplingStats[] = [];
   private readonly profileNotes = new Set<string>();
   private readonly engines = new Set<ProfileEngine>();
-  private first: ProfileDocument | undefined;
+  private readonly digester = new ProfileDigester();
+  private readonly ownSource = new DigestSource();
+  private readonly placeFunction = (fn: FunctionIdentity): number => {
+    const key = functionKey(fn);
+    let at = this.functionIndex.get(key);
+    if (at === undefined) {
+      at = this.functions.length;
+      this.functionIndex.set(key, at);
+      this.functions.push({ file: fn.file, line: fn.line, name: fn.name, qualname: null, cc: 0, nc: 0, tt: 0, ct: 0 });
+    }
+    return at;
+  };
+  private readonly placeEdge = (from: number, to: number): number => {
+    const at = this.edgeIndex.numberOf(from, to);
+    if (at === this.edges.length) this.edges.push([from, to, 0, 0, 0, 0]);
+    return at;
+  };
+  private first: ProfileSummary | undefined;
   private added = 0;
 
   constructor(private readonly options: MergeOptions = {}) {}
@@ -86,67 +172,65 @@ export class ProfileMerger {
   }
 
   add(document: ProfileDocument): void {
+    this.addDigest(this.ownSource, this.digester.digest(document));
+  }
+
+  /** Adds a profile digested by the source's digester (the next one it made). */
+  addDigest(source: DigestSource, digest: ProfileDigest): void {
+    // Before anything is left out: the source's later digests number these functions.
+    source.learn(digest);
     this.added++;
-    if (!document.header.profiled) return;
-    const engine = document.profile.engine ?? 'cprofile';
-    this.engines.add(engine);
+    const { summary } = digest;
+    if (!summary.header.profiled) return;
+    this.engines.add(summary.engine);
     // Mixed engines are refused by result(); adding more would only waste time.
     if (this.engines.size > 1) return;
-    this.first ??= document;
-    this.headers.push(document.header);
-    this.paths.push(document.paths);
-    for (const note of document.profile.notes) this.profileNotes.add(note);
-    const map = this.addFunctions(document.profile.functions);
-    this.addEdges(map, document.profile.edges);
-    if (engine === 'sample') {
-      this.addStacks(map, document.profile.stacks ?? []);
-      this.samplings.push(document.profile.sampling!);
+    this.first ??= summary;
+    this.headers.push(summary.header);
+    this.paths.push(summary.paths);
+    for (const note of summary.notes) this.profileNotes.add(note);
+    const map = this.addFunctions(source, digest);
+    this.addEdges(source, digest);
+    if (summary.engine === 'sample') {
+      this.addStacks(map, digest.stacks ?? []);
+      this.samplings.push(summary.sampling!);
     }
   }
 
   // Indexed loops throughout: destructuring and forEach cost a call or an iterator per item,
-  // and an endpoint's 1,000 profiles hold millions of items (bench/aggregate.bench.mjs).
-  private addFunctions(list: readonly ProfiledFunction[]): IndexMap {
-    const { functions, functionIndex } = this;
-    const map = new Int32Array(list.length);
-    for (let i = 0; i < list.length; i++) {
-      const fn = list[i];
-      const key = functionKey(fn);
-      let at = functionIndex.get(key);
-      if (at === undefined) {
-        at = functions.length;
-        functionIndex.set(key, at);
-        functions.push({ file: fn.file, line: fn.line, name: fn.name, qualname: fn.qualname, cc: 0, nc: 0, tt: 0, ct: 0 });
-      }
-      const merged = functions[at];
-      merged.qualname ??= fn.qualname;
-      merged.cc += fn.cc;
-      merged.nc += fn.nc;
-      merged.tt += fn.tt;
-      merged.ct += fn.ct;
+  // and an endpoint's 1,000 profiles hold millions of items (bench/aggregateOpen.bench.mjs).
+  private addFunctions(source: DigestSource, digest: ProfileDigest): IndexMap {
+    const { functions, placeFunction } = this;
+    const { functionIds: ids, functionNumbers: numbers } = digest;
+    // Room for all of them new, before placing any: `sums` stays the array added to.
+    const sums = (this.functionSums = withRoom(this.functionSums, (functions.length + ids.length) * NUMBERS_PER_ITEM, 0));
+    const map = new Int32Array(ids.length);
+    for (let i = 0; i < ids.length; i++) {
+      const at = source.functionAt(ids[i], placeFunction);
+      const to = at * NUMBERS_PER_ITEM;
+      const n = i * NUMBERS_PER_ITEM;
+      sums[to] += numbers[n];
+      sums[to + 1] += numbers[n + 1];
+      sums[to + 2] += numbers[n + 2];
+      sums[to + 3] += numbers[n + 3];
       map[i] = at;
     }
+    // The first qualname known, in the order profiles are added, as `??=` per function would keep.
+    for (const [i, qualname] of digest.qualnames) functions[map[i]].qualname ??= qualname;
     return map;
   }
 
-  private addEdges(map: IndexMap, list: readonly ProfiledEdge[]): void {
-    const { edges, edgeIndex } = this;
-    for (let i = 0; i < list.length; i++) {
-      const raw = list[i];
-      const from = map[raw[0]];
-      const to = map[raw[1]];
-      const key = from * EDGE_KEY_LIMIT + to;
-      const at = edgeIndex.get(key);
-      if (at === undefined) {
-        edgeIndex.set(key, edges.length);
-        edges.push([from, to, raw[2], raw[3], raw[4], raw[5]]);
-      } else {
-        const edge = edges[at];
-        edge[2] += raw[2];
-        edge[3] += raw[3];
-        edge[4] += raw[4];
-        edge[5] += raw[5];
-      }
+  private addEdges(source: DigestSource, digest: ProfileDigest): void {
+    const { placeEdge } = this;
+    const { edgeIds: ids, edgeNumbers: numbers } = digest;
+    const sums = (this.edgeSums = withRoom(this.edgeSums, (this.edges.length + ids.length) * NUMBERS_PER_ITEM, 0));
+    for (let i = 0; i < ids.length; i++) {
+      const to = source.edgeAt(ids[i], placeEdge) * NUMBERS_PER_ITEM;
+      const n = i * NUMBERS_PER_ITEM;
+      sums[to] += numbers[n];
+      sums[to + 1] += numbers[n + 1];
+      sums[to + 2] += numbers[n + 2];
+      sums[to + 3] += numbers[n + 3];
     }
   }
 
@@ -167,6 +251,27 @@ export class ProfileMerger {
     }
   }
 
+  /** The sums into the functions and edges, once all is added. */
+  private writeSums(): void {
+    const { functions, edges, functionSums, edgeSums } = this;
+    for (let i = 0; i < functions.length; i++) {
+      const fn = functions[i];
+      const at = i * NUMBERS_PER_ITEM;
+      fn.cc = functionSums[at];
+      fn.nc = functionSums[at + 1];
+      fn.tt = functionSums[at + 2];
+      fn.ct = functionSums[at + 3];
+    }
+    for (let i = 0; i < edges.length; i++) {
+      const edge = edges[i];
+      const at = i * NUMBERS_PER_ITEM;
+      edge[2] = edgeSums[at];
+      edge[3] = edgeSums[at + 1];
+      edge[4] = edgeSums[at + 2];
+      edge[5] = edgeSums[at + 3];
+    }
+  }
+
   result(): MergeResult {
     const first = this.first;
     if (first === undefined) {
@@ -181,6 +286,7 @@ export class ProfileMerger {
     }
     const engine: ProfileEngine = this.engines.has('sample') ? 'sample' : 'cprofile';
     const { functions, edges, headers } = this;
+    this.writeSums();
     const requests = headers.length;
     const skipped = this.added - requests;
     const header = mergedHeader(headers, functions.length, edges.length, engine, this.options);
@@ -193,7 +299,7 @@ export class ProfileMerger {
       format: PROFILE_FORMAT,
       version: engine === 'sample' ? SAMPLED_PROFILE_VERSION : PROFILE_VERSION,
       header,
-      request: { method: header.method, path: header.path, query: '', scheme: first.request.scheme, host: first.request.host, remoteAddr: null, headers: [] },
+      request: { method: header.method, path: header.path, query: '', scheme: first.scheme, host: first.host, remoteAddr: null, headers: [] },
       response: { status: null, statusLine: null, headers: [], contentType: null, contentLength: null, bytesSent: header.bytesSent },
       environ: {},
       error: null,

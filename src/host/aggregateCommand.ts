@@ -4,9 +4,10 @@
  * the extension's storage and opens it in the profile view, where the call tree, the call graph
  * and every other view work on it as on a request's profile.
  *
- * The extension host must not freeze: src/node/aggregateFiles.ts reads and merges the files
- * one at a time, never holding the event loop for more than one profile. A large selection
- * shows a cancellable progress notification.
+ * The extension host must not freeze: src/node/aggregateFiles.ts has worker threads read and
+ * parse the files (dist/aggregateWorker.js, next to this bundle) and only adds what they send,
+ * never holding the event loop for more than one profile. A large selection shows a
+ * cancellable progress notification.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -20,6 +21,9 @@ import { readLimitsFor } from '../node/readLimits';
 import type { ProfilesTreeNode, ProfilesTreeProvider } from './profilesTreeProvider';
 import type { Settings } from './settings';
 
+/** The worker threads' script: esbuild.mjs bundles it next to dist/extension.js, this code's bundle. */
+const WORKER_FILE = path.join(__dirname, 'aggregateWorker.js');
+
 /** From this many profiles on, a cancellable notification shows the progress (below, the status bar). */
 const NOTIFY_FROM = 50;
 
@@ -30,12 +34,19 @@ export interface AggregateOutcome {
   file?: string;
   /** Files that could not be read, with the reason, left out of the aggregate. */
   unreadable: { file: string; reason: string }[];
+  /** How many worker threads read the files (0: the extension host read them all). */
+  workers?: number;
 }
 
 /** The command's argument: a panel row (context menu), a profile file's Uri, or nothing (the palette). */
 type Target = ProfilesTreeNode | vscode.Uri;
 
-export function registerAggregateCommand(storage: vscode.Uri, tree: ProfilesTreeProvider, settings: () => Settings): vscode.Disposable {
+export function registerAggregateCommand(
+  storage: vscode.Uri,
+  tree: ProfilesTreeProvider,
+  settings: () => Settings,
+  log: vscode.LogOutputChannel,
+): vscode.Disposable {
   return vscode.commands.registerCommand(COMMAND.openAggregate, async (clicked?: Target, selected?: Target[]): Promise<AggregateOutcome> => {
     const chosen = chosenSources(clicked, selected);
     const selection = chosen.length ? selectionOf(chosen) : await pickEndpoint(tree);
@@ -44,7 +55,7 @@ export function registerAggregateCommand(storage: vscode.Uri, tree: ProfilesTree
       void vscode.window.showErrorMessage(`${TITLE}: no profiles to merge.`);
       return { unreadable: [] };
     }
-    return openAggregate(selection, aggregatesFolder(storage), settings());
+    return openAggregate(selection, aggregatesFolder(storage), settings(), log);
   });
 }
 
@@ -79,11 +90,11 @@ async function pickEndpoint(tree: ProfilesTreeProvider): Promise<AggregateSelect
   return picked && aggregateSelection([{ kind: 'endpoint', group: picked.group }]);
 }
 
-async function openAggregate(selection: AggregateSelection, folder: string, settings: Settings): Promise<AggregateOutcome> {
-  const built = await buildAggregate(selection, folder, settings, TITLE);
+async function openAggregate(selection: AggregateSelection, folder: string, settings: Settings, log: vscode.LogOutputChannel): Promise<AggregateOutcome> {
+  const built = await buildAggregate(selection, folder, settings, TITLE, log);
   if (!built.file) return built;
   await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(built.file), PROFILE_VIEW_TYPE);
-  return { file: built.file, unreadable: built.unreadable };
+  return { file: built.file, unreadable: built.unreadable, workers: built.workers };
 }
 
 /** An aggregate written into its folder: its file and its document (the caller uses it without reading the file back). */
@@ -94,9 +105,16 @@ export interface BuiltAggregate extends AggregateOutcome {
 /**
  * Merges the selection's files (with progress, cancellable when many) and writes the aggregate
  * into the folder; refusals, unreadable files and write errors are shown to the user, prefixed
- * with `title` (the command's name). Returns the file and document written, or no file.
+ * with `title` (the command's name); worker failures are logged. Returns the file and document
+ * written, or no file.
  */
-export async function buildAggregate(selection: AggregateSelection, folder: string, settings: Settings, title: string): Promise<BuiltAggregate> {
+export async function buildAggregate(
+  selection: AggregateSelection,
+  folder: string,
+  settings: Settings,
+  title: string,
+  log: vscode.LogOutputChannel,
+): Promise<BuiltAggregate> {
   const { files } = selection;
   const location = files.length >= NOTIFY_FROM ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window;
   const merged = await vscode.window.withProgress(
@@ -105,10 +123,12 @@ export async function buildAggregate(selection: AggregateSelection, folder: stri
       mergeProfileFiles(files, readLimitsFor(settings.maxProfileSizeMB), selection.endpointPath === undefined ? {} : { path: selection.endpointPath }, {
         onProgress: (done, total) => progress.report({ message: `${done} of ${total}`, increment: 100 / total }),
         isCancelled: () => token.isCancellationRequested,
+        workerFile: WORKER_FILE,
+        log: (message) => log.warn(message),
       }),
   );
   if (!merged) return { unreadable: [] };
-  const { result, unreadable } = merged;
+  const { result, unreadable, workers } = merged;
   if (!result.ok) {
     const left = unreadable.length ? ` (${unreadable.length} of ${files.length} could not be read: ${unreadable[0].reason})` : '';
     void vscode.window.showErrorMessage(`${title}: ${result.reason}${left}`);
@@ -127,5 +147,5 @@ export async function buildAggregate(selection: AggregateSelection, folder: stri
       `${title}: ${unreadable.length} of ${files.length} profiles could not be read and were left out (${first.reason}${unreadable.length > 1 ? ', …' : ''}).`,
     );
   }
-  return { file, document: result.document, unreadable };
+  return { file, document: result.document, unreadable, workers };
 }

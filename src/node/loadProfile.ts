@@ -38,6 +38,17 @@ export async function loadProfile(file: string, limits: ReadLimits = DEFAULT_REA
 }
 
 /**
+ * loadProfile's document, or the error that refused it: never rejects, so a read nobody waits
+ * for any more (a merge cancelled) cannot become an unhandled rejection.
+ */
+export function loadDocumentOrError(file: string, limits: ReadLimits): Promise<ProfileDocument | Error> {
+  return loadProfile(file, limits).then(
+    (loaded) => loaded.document,
+    (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+  );
+}
+
+/**
  * Reads a profile file within limits. The middleware's JSON is returned as bytes after checking
  * its header line (whatever its length), so the page can parse the rest itself.
  */

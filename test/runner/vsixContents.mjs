@@ -34,7 +34,10 @@ export function checkInstalledPackage(folder) {
   const problems = files.filter((file) => !ALLOWED.some((pattern) => pattern.test(file))).map((file) => `ships ${file}, which .vscodeignore should leave out`);
 
   const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8'));
-  const required = [manifest.main, manifest.icon, 'python/request_profiler/__init__.py'].filter(Boolean).map((path) => path.replace(/^\.\//, ''));
+  // The aggregate's worker threads start dist/aggregateWorker.js, next to the extension's bundle.
+  const required = [manifest.main, manifest.icon, 'python/request_profiler/__init__.py', 'dist/aggregateWorker.js']
+    .filter(Boolean)
+    .map((path) => path.replace(/^\.\//, ''));
   for (const path of required) {
     // The manifest's main may omit ".js".
     if (!existsSync(join(folder, path)) && !existsSync(join(folder, `${path}.js`))) {

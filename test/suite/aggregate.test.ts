@@ -1,9 +1,11 @@
 // "Open Aggregate Profile" inside a real VS Code: run on rows of the Profiles panel (a
 // multi-selection, an endpoint group), it writes a profile file and opens it in the profile
 // view, whose document holds what mergeProfiles gives for the same files; unprofiled requests
-// and unreadable files are left out and counted, and a refusal opens nothing.
+// and unreadable files are left out and counted, and a refusal opens nothing. Many files are read
+// by worker threads, whose script the extension finds next to its bundle.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { mergeProfiles } from '../../src/core/mergeProfiles';
@@ -100,6 +102,39 @@ describe('Open Aggregate Profile', () => {
       assert.match(document.header.path, /^\/api\/users\/\{id\} · \d+ requests? · mean /);
     } finally {
       await vscode.commands.executeCommand('requestProfiler.groupByTime');
+    }
+  });
+
+  it('reads many files in worker threads and merges them as mergeProfiles does', async () => {
+    const profiler = await api();
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'request-profiler-aggregate-suite-'));
+    try {
+      const sources = path.join(workspaceDir(), '.profiles');
+      const names = fs.readdirSync(sources).filter((n) => MERGED.some((part) => n.includes(part)) && n.endsWith('.rprof.json'));
+      // Enough files for workers (FILES_FOR_WORKERS is 16), each fixture several times under other names.
+      const files: string[] = [];
+      for (let copy = 0; files.length < 24; copy++) {
+        for (const name of names) {
+          const file = path.join(folder, `${copy}-${name}`);
+          fs.copyFileSync(path.join(sources, name), file);
+          files.push(file);
+        }
+      }
+      const uris = files.map((f) => vscode.Uri.file(f));
+      const outcome = await vscode.commands.executeCommand<AggregateOutcome>('requestProfiler.openAggregate', uris[0], uris);
+      assert.ok(outcome.file, 'an aggregate was written');
+      assert.ok((outcome.workers ?? 0) > 0, `read by worker threads (${outcome.workers})`);
+      assert.deepEqual(outcome.unreadable, []);
+      const document = await openedDocument(profiler, outcome.file);
+      const expected = mergeProfiles(files.map((f) => parseProfileDocument(fs.readFileSync(f, 'utf8'))));
+      if (!expected.ok) return assert.fail(expected.reason);
+      // As written and read back: the profile's lists, number for number.
+      const written = JSON.parse(JSON.stringify(expected.document)) as ProfileDocument;
+      assert.deepEqual(document.profile.functions, written.profile.functions);
+      assert.deepEqual(document.profile.edges, written.profile.edges);
+      assert.equal(document.aggregate?.requests, files.length);
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
     }
   });
 
