@@ -9,7 +9,7 @@
 import * as vscode from 'vscode';
 import { PROFILE_SUFFIX } from '../core/profileFormat';
 import type { DefinitionLines } from '../core/definitionLine';
-import type { ProfilesTreeNode } from '../host/profilesTreeProvider';
+import { profileUriOf, type ProfilesTreeNode } from '../host/profilesTreeProvider';
 import type { Settings } from '../host/settings';
 import type { ProfileLibrary } from '../node/profileLibrary';
 import { CallGraphPanels, type CallGraphMessageEvent, type RenderedMessage } from './callGraphPanel';
@@ -119,14 +119,6 @@ export function registerCallGraph(
     },
   };
   return { disposables, testHooks };
-}
-
-/** A Uri, or a profile row of the Profiles panel (its context menu and inline action). */
-function profileUriOf(target: unknown): vscode.Uri | undefined {
-  if (target instanceof vscode.Uri) return target;
-  const node = target as ProfilesTreeNode | undefined;
-  if (node && typeof node === 'object' && node.kind === 'profile') return vscode.Uri.file(node.entry.file);
-  return undefined;
 }
 
 /** The profile in the active editor: the call tree view, the file as text, or a call graph. */

@@ -13,7 +13,7 @@
 import * as vscode from 'vscode';
 import { formatAge, formatMs } from '../core/format';
 import { isReadable, type ReadableEntry } from '../core/profileIndex';
-import type { ProfilesTreeNode } from '../host/profilesTreeProvider';
+import { profileUriOf } from '../host/profilesTreeProvider';
 import type { Settings } from '../host/settings';
 import type { ProfileLibrary } from '../node/profileLibrary';
 import { readLimitsFor } from '../node/readLimits';
@@ -102,14 +102,6 @@ export function registerCompare(
     serializer: panels,
   };
   return { disposables, testHooks };
-}
-
-/** A Uri, or a profile row of the Profiles panel. */
-function profileUriOf(target: unknown): vscode.Uri | undefined {
-  if (target instanceof vscode.Uri) return target;
-  const node = target as ProfilesTreeNode | undefined;
-  if (node && typeof node === 'object' && node.kind === 'profile') return vscode.Uri.file(node.entry.file);
-  return undefined;
 }
 
 /** The request of the active profile view, if the active tab is one. */

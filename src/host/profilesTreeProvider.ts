@@ -26,6 +26,14 @@ export type ProfilesTreeNode =
   | { kind: 'burst'; burst: Burst; expanded: boolean }
   | { kind: 'endpoint'; group: EndpointGroup };
 
+/** The file a command was given: a Uri, or a profile row of the panel (its context menu and inline actions). */
+export function profileUriOf(target: unknown): vscode.Uri | undefined {
+  if (target instanceof vscode.Uri) return target;
+  const node = target as ProfilesTreeNode | undefined;
+  if (node && typeof node === 'object' && node.kind === 'profile') return vscode.Uri.file(node.entry.file);
+  return undefined;
+}
+
 /**
  * What clicking a profile row runs: VS Code's own `vscode.openWith`, not COMMAND.openProfile.
  * VS Code keeps an extension command's arguments in the extension host only while the row's
