@@ -4,7 +4,8 @@
 import { join } from 'node:path';
 import { launchChromium } from '../../test/runner/browser.mjs';
 import { workbenchUrl } from '../../test/runner/codeServer.mjs';
-import { chooseMenuItem, describeWebviews } from '../../test/runner/workbench.mjs';
+import { Expectation } from '../../test/runner/session.mjs';
+import { chooseMenuItem, describeWebviews, waitForOrFail } from '../../test/runner/workbench.mjs';
 import { sendRequests, waitForProfiles } from './demoApp.mjs';
 
 const CONTAINER_TITLE = 'Request Profiler';
@@ -12,8 +13,9 @@ const CONTAINER_ID = 'requestProfiler';
 /** The request made while the view is open: a path none of the first requests used. */
 export const LIVE_REQUEST_PATH = '/api/users/42';
 
-/** A failed expectation: reported without a stack trace. */
-export class Expectation extends Error {}
+// A failed expectation, reported without a stack trace: the UI tests' own, which the workbench
+// helpers used here (waitForOrFail, chooseMenuItem) throw too.
+export { Expectation };
 
 /** Profile rows of the Profiles view, by their label ("GET /api/users/7"). */
 function profileRow(page, label) {
@@ -45,20 +47,13 @@ export async function runSmoke({ server, workspace, app, profileDir, expected, s
     log('workbench loaded');
 
     const entry = page.locator(`.activitybar a[aria-label^="${CONTAINER_TITLE}"]`);
-    await entry.waitFor({ timeout: 30_000 }).catch(() => {
-      throw new Expectation(`no "${CONTAINER_TITLE}" entry in the activity bar: is the extension installed and activated?`);
-    });
+    await waitForOrFail(entry, 30_000, `no "${CONTAINER_TITLE}" entry in the activity bar: is the extension installed and activated?`);
     await entry.click();
     await page.locator(`.part.sidebar [id="workbench.view.extension.${CONTAINER_ID}"]`).waitFor({ timeout: 15_000 });
     log('Profiles view open');
 
     for (const label of expected) {
-      await profileRow(page, label)
-        .first()
-        .waitFor({ timeout: 30_000 })
-        .catch(() => {
-          throw new Expectation(`the Profiles view does not list "${label}"`);
-        });
+      await waitForOrFail(profileRow(page, label).first(), 30_000, `the Profiles view does not list "${label}"`);
     }
     log(`the view lists the demo's ${expected.length} requests: ${expected.join(', ')}`);
 
@@ -68,12 +63,7 @@ export async function runSmoke({ server, workspace, app, profileDir, expected, s
     const started = Date.now();
     await sendRequests(app.url, [LIVE_REQUEST_PATH]);
     await waitForProfiles(profileDir, [live]);
-    await profileRow(page, live)
-      .first()
-      .waitFor({ timeout: 15_000 })
-      .catch(() => {
-        throw new Expectation(`"${live}" was profiled but did not appear in the Profiles view within 15 s`);
-      });
+    await waitForOrFail(profileRow(page, live).first(), 15_000, `"${live}" was profiled but did not appear in the Profiles view within 15 s`);
     log(`"${live}" appeared ${Date.now() - started} ms after the request was sent`);
 
     if (screenshotDir) await takeScreenshots(page, screenshotDir, { hasCallGraph, commandTitles, log });
@@ -169,13 +159,7 @@ async function takeScreenshots(page, dir, { hasCallGraph, commandTitles, log }) 
   await page.waitForTimeout(500);
   await runCommand(page, 'Request Profiler: Open Call Graph');
   const graph = lastWebview(page);
-  await graph
-    .locator('svg g[data-function]')
-    .first()
-    .waitFor({ timeout: 30_000 })
-    .catch(() => {
-      throw new Expectation('the call graph drew no function within 30 s');
-    });
+  await waitForOrFail(graph.locator('svg g[data-function]').first(), 30_000, 'the call graph drew no function within 30 s');
   // The whole graph in view, and no tooltip of the tab clicked above over the picture.
   await graph
     .getByRole('button', { name: 'Fit' })
@@ -246,12 +230,7 @@ async function takeMoreScreenshots(page, dir, { commandTitles, log }) {
     .catch(() => {
       throw new Expectation('the profile view of GET /slow shows no Flame tab');
     });
-  await view
-    .locator('.flame-status', { hasText: 'levels' })
-    .waitFor({ timeout: 15_000 })
-    .catch(() => {
-      throw new Expectation('the Flame tab drew nothing within 15 s');
-    });
+  await waitForOrFail(view.locator('.flame-status', { hasText: 'levels' }), 15_000, 'the Flame tab drew nothing within 15 s');
   await page.keyboard.press('Control+B');
   await save('flame-graph.png');
 
@@ -260,38 +239,25 @@ async function takeMoreScreenshots(page, dir, { commandTitles, log }) {
   const isPrime = view.locator('vscode-tab-panel[data-tab="functions"] .vrow', { has: view.locator('.name', { hasText: /^is_prime$/ }) });
   await isPrime.locator('.name').click({ timeout: 15_000 });
   await page.keyboard.press('s');
-  await view
-    .locator('.sandwich-title', { hasText: 'is_prime' })
-    .waitFor({ timeout: 15_000 })
-    .catch(() => {
-      throw new Expectation('S on is_prime in the Functions tab opened no sandwich within 15 s');
-    });
+  await waitForOrFail(view.locator('.sandwich-title', { hasText: 'is_prime' }), 15_000, 'S on is_prime in the Functions tab opened no sandwich within 15 s');
   await save('sandwich.png');
   await page.keyboard.press('Control+B');
 
   // GET / and GET /slow compared: select both rows, then Compare With… from the context menu.
   await closeEditors();
   await selectTwoAndChoose(page, ['GET /', 'GET /slow'], 'Compare With…', log);
-  await lastWebview(page)
-    .locator('table.functions tbody tr')
-    .first()
-    .waitFor({ timeout: 30_000 })
-    .catch(() => {
-      throw new Expectation('the comparison drew no row within 30 s');
-    });
+  await waitForOrFail(lastWebview(page).locator('table.functions tbody tr').first(), 30_000, 'the comparison drew no row within 30 s');
   await save('compare.png');
 
   // The aggregate of the requests to one endpoint, from a selection of their rows.
   await closeEditors();
   const users = ['GET /api/users/7', 'GET /api/users/42'];
   await selectTwoAndChoose(page, users, 'Open Aggregate Profile', log);
-  await lastWebview(page)
-    .locator('[role="treegrid"] [role="row"], [role="tree"] [role="treeitem"]')
-    .first()
-    .waitFor({ timeout: 30_000 })
-    .catch(() => {
-      throw new Expectation('the aggregate profile drew no tree row within 30 s');
-    });
+  await waitForOrFail(
+    lastWebview(page).locator('[role="treegrid"] [role="row"], [role="tree"] [role="treeitem"]').first(),
+    30_000,
+    'the aggregate profile drew no tree row within 30 s',
+  );
   await save('aggregate.png');
 
   const endpoints = commandTitles['requestProfiler.openEndpoints'];
@@ -301,12 +267,6 @@ async function takeMoreScreenshots(page, dir, { commandTitles, log }) {
   }
   await closeEditors();
   await runCommand(page, endpoints);
-  await lastWebview(page)
-    .locator('svg')
-    .first()
-    .waitFor({ timeout: 30_000 })
-    .catch(() => {
-      throw new Expectation('the endpoints overview drew nothing within 30 s');
-    });
+  await waitForOrFail(lastWebview(page).locator('svg').first(), 30_000, 'the endpoints overview drew nothing within 30 s');
   await save('endpoints.png');
 }

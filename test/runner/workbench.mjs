@@ -19,6 +19,13 @@ export async function waitForActiveTab(page, prefix, failure, timeout = 15_000) 
     });
 }
 
+/** Waits until locator is there; failing, the Expectation says what did not happen (failure) instead of Playwright's timeout. */
+export async function waitForOrFail(locator, timeout, failure) {
+  await locator.waitFor({ timeout }).catch(() => {
+    throw new Expectation(failure);
+  });
+}
+
 /** Waits until the active editor's cursor (the status bar's "Ln N, Col M") is on line; what (the function, the action) leads the failure. */
 export async function waitForCursorLine(page, line, what) {
   await page

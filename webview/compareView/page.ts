@@ -32,7 +32,7 @@ import { rowTexts, sortRows, type SortDirection } from './rows';
 import { firstDirection, nextSortOrder } from '../../src/core/sortOrder';
 import { sortButton } from '../shared/sortHeader';
 import { codicon, custom, element } from '../shared/dom';
-import { listKeyTarget } from '../shared/listKeys';
+import { listKeyTarget, markActiveRow } from '../shared/listKeys';
 import { CompareFlameTab } from './flameTab';
 import { CompareTreeTab } from './treeTab';
 
@@ -274,14 +274,7 @@ export class ComparePage {
   }
 
   private markActive(focus: boolean): void {
-    for (const row of this.body.querySelectorAll('tr.active')) row.classList.remove('active');
-    const row = this.body.children[this.activeRow] as HTMLElement | undefined;
-    if (!row) return;
-    row.classList.add('active');
-    if (focus) {
-      row.focus();
-      row.scrollIntoView({ block: 'nearest' });
-    }
+    markActiveRow(this.body, this.activeRow, focus);
   }
 
   private open(index: number): void {

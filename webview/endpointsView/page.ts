@@ -25,7 +25,7 @@ import { pageError, reportUncaughtErrors, type PageError } from '../shared/pageE
 import { pageTransport } from '../shared/pageTransport';
 import type { WebviewApi } from '../shared/vscodeApi';
 import { codicon, element } from '../shared/dom';
-import { listKeyTarget } from '../shared/listKeys';
+import { listKeyTarget, markActiveRow } from '../shared/listKeys';
 import { svg } from './svg';
 
 const PAGE_ROWS = 10;
@@ -458,15 +458,8 @@ export class EndpointsPage {
   }
 
   private markActive(focus: boolean): void {
-    for (const row of this.body.querySelectorAll('tr.active')) row.classList.remove('active');
     for (const old of this.body.querySelectorAll('.mark.active')) old.classList.remove('active');
-    const row = this.body.children[this.activeRow] as HTMLElement | undefined;
-    if (!row) return;
-    row.classList.add('active');
-    if (focus) {
-      row.focus();
-      row.scrollIntoView({ block: 'nearest' });
-    }
+    markActiveRow(this.body, this.activeRow, focus);
   }
 
   private saveState(): void {
