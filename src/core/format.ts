@@ -15,6 +15,14 @@ export function formatMs(ms: number): string {
   return `${ms.toFixed(2)} ms`;
 }
 
+/**
+ * A function's calls as the views' Calls columns show them: "12", or "1/4" (primitive, that is
+ * not recursive, over total) where some calls were recursive.
+ */
+export function formatCalls(cc: number, nc: number): string {
+  return cc === nc ? String(nc) : `${cc}/${nc}`;
+}
+
 export function formatBytes(bytes: number | null | undefined): string {
   if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return '—';
   if (bytes < 1024) return `${bytes} B`;

@@ -7,7 +7,7 @@
 import { CallersTree, type CallerNode } from '../../src/core/callers';
 import { ESTIMATE_NOTE } from '../../src/core/callTree';
 import { visibleText } from '../../src/core/displayText';
-import { formatMs, formatPercent } from '../../src/core/format';
+import { formatCalls, formatMs, formatPercent } from '../../src/core/format';
 import { heatCss } from '../../src/core/heat';
 import type { ProfileModel } from '../../src/core/profileModel';
 import { formatSampledMs, sampledTimeLine, samplingSummary } from '../../src/core/sampledFigures';
@@ -215,7 +215,7 @@ export class CallersTab {
     parts.bar.style.width = `${Math.min(100, node.shareOfTarget * 100)}%`;
     parts.bar.style.backgroundColor = heatCss(node.fraction, 0.55);
     parts.percentText.textContent = formatPercent(node.shareOfTarget);
-    parts.calls.textContent = node.cc === node.nc ? String(node.nc) : `${node.cc}/${node.nc}`;
+    parts.calls.textContent = formatCalls(node.cc, node.nc);
     parts.goToSource.hidden = !info.hasSource;
     if (this.sampled) row.setAttribute('title', `${row.getAttribute('title') ?? ''}\n${sampledTimeLine(node.time, node.nc, 0, 0)}`);
   }

@@ -6,7 +6,7 @@
  * the search's highlights, library folding, and T to show the selection in the call tree.
  * Frames whose time cProfile could only estimate are hatched.
  */
-import { formatMs, formatPercent } from '../../src/core/format';
+import { formatCalls, formatMs, formatPercent } from '../../src/core/format';
 import { formatSampledMs, samplesText } from '../../src/core/sampledFigures';
 import { functionLocation } from '../../src/core/functionTable';
 import { functionPath, moduleHue, searchFlame, selfHeat, type FlameColouring, type FlameGraph, type FlameNode } from '../../src/core/flameGraph';
@@ -208,7 +208,7 @@ export class FlameTab {
       lines.push(`Own ${this.ms(node.self * 1000)}  ${share(node.self)}`);
       const info = this.model.functions[node.fn];
       if (this.graph?.exact) lines.push(samplesText(node.samples));
-      else lines.push(`Calls ${info.cc === info.nc ? info.nc : `${info.cc}/${info.nc}`} (all callers)`);
+      else lines.push(`Calls ${formatCalls(info.cc, info.nc)} (all callers)`);
       lines.push(visibleText(functionLocation(info)) || 'built-in');
       if (node.estimated) lines.push('Estimate: this function has several callers, and cProfile keeps no paths');
     } else if (node.kind === 'awaiting') {

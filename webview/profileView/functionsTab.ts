@@ -8,7 +8,7 @@
  * (src/core/sampledFunctions.ts): samples instead of calls, and awaiting apart from own time.
  */
 import { visibleText } from '../../src/core/displayText';
-import { formatMs, formatPercent } from '../../src/core/format';
+import { formatCalls, formatMs, formatPercent } from '../../src/core/format';
 import { functionLocation, functionRows, sortFunctionRows, type FunctionColumn, type FunctionRow } from '../../src/core/functionTable';
 import { nextSortOrder, type SortDirection } from '../../src/core/sortOrder';
 import { sortButton, sortLabel } from '../shared/sortHeader';
@@ -40,7 +40,7 @@ function columnsFor(sampled: boolean): Column[] {
     { key: 'name', label: 'Function', numeric: false, cell: (r) => r.name },
     { key: 'own', label: 'Own', numeric: true, cell: (r) => `${time(r.own * 1000)}  ${formatPercent(r.ownFraction)}` },
     { key: 'total', label: 'Total', numeric: true, cell: (r) => `${time(r.total * 1000)}  ${formatPercent(r.totalFraction)}` },
-    { key: 'calls', label: sampled ? 'Samples' : 'Calls', numeric: true, cell: (r) => (r.cc === r.nc ? String(r.nc) : `${r.cc}/${r.nc}`) },
+    { key: 'calls', label: sampled ? 'Samples' : 'Calls', numeric: true, cell: (r) => formatCalls(r.cc, r.nc) },
     { key: 'location', label: 'File', numeric: false, cell: (r) => r.location || 'built-in' },
   ];
 }

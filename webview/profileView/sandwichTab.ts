@@ -12,7 +12,7 @@
  */
 import { visibleText } from '../../src/core/displayText';
 import { functionPath, type FlameGraph, type FlameNode } from '../../src/core/flameGraph';
-import { formatMs, formatPercent } from '../../src/core/format';
+import { formatCalls, formatMs, formatPercent } from '../../src/core/format';
 import { functionLocation } from '../../src/core/functionTable';
 import { heatHsl } from '../../src/core/heat';
 import type { ProfileModel } from '../../src/core/profileModel';
@@ -192,7 +192,7 @@ export class SandwichTab {
       ),
     );
     const ms = this.sampled ? formatSampledMs : formatMs;
-    const count = this.sampled ? samplesText(sandwich.count) : `${info.cc === info.nc ? info.nc : `${info.cc}/${info.nc}`} calls`;
+    const count = this.sampled ? samplesText(sandwich.count) : `${formatCalls(info.cc, info.nc)} calls`;
     const share = this.requestTime > 0 ? formatPercent(sandwich.total / this.requestTime) : '';
     this.figures.textContent = `Total ${ms(sandwich.total * 1000)} · ${share} of the request · Own ${ms(sandwich.own * 1000)} · ${count}`;
   }
@@ -322,7 +322,7 @@ export class SandwichTab {
     }
     const info = this.model.functions[node.fn];
     if (this.sampled) lines.push(samplesText(node.samples));
-    else lines.push(`Calls ${info.cc === info.nc ? info.nc : `${info.cc}/${info.nc}`} (all callers)`);
+    else lines.push(`Calls ${formatCalls(info.cc, info.nc)} (all callers)`);
     lines.push(visibleText(functionLocation(info)) || 'built-in');
     if (node.estimated) lines.push('Estimate: apportioned from cProfile caller→callee pairs, which keep no paths');
     return lines;

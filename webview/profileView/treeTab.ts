@@ -8,7 +8,7 @@
  */
 import { AWAITING_NOTE, CallTree, ESTIMATE_NOTE, type CallTreeNode, type VisibleRow } from '../../src/core/callTree';
 import { restoreExpansion, saveExpansion } from '../../src/core/expansionState';
-import { formatMs, formatPercent } from '../../src/core/format';
+import { formatCalls, formatMs, formatPercent } from '../../src/core/format';
 import { heatCss } from '../../src/core/heat';
 import { expandHotPath, hotPath, requestHotPath } from '../../src/core/hotPath';
 import type { SampledStack, SamplingStats } from '../../src/core/profileFormat';
@@ -376,7 +376,7 @@ export class TreeTab {
     parts.bar.style.backgroundColor = heatCss(node.fraction, 0.55);
     parts.percentText.textContent = formatPercent(node.fraction);
     parts.own.textContent = time(node.own * 1000);
-    parts.calls.textContent = node.cc === node.nc ? String(node.nc) : `${node.cc}/${node.nc}`;
+    parts.calls.textContent = formatCalls(node.cc, node.nc);
     parts.goToSource.hidden = !(isFunction && info?.hasSource);
     if (this.sampled) {
       // The samples behind the figures, in the row's tooltip: a sampled time is only as good as they are.
