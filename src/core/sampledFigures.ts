@@ -13,6 +13,11 @@ export function formatSampledMs(ms: number): string {
   return formatMs(ms);
 }
 
+/** The milliseconds of a profile's times as its views show them: a sampled profile's to 0.1 ms at most, cProfile's as recorded. */
+export function msFormatFor(sampled: boolean): (ms: number) => string {
+  return sampled ? formatSampledMs : formatMs;
+}
+
 /** "1 sample", "42 samples". */
 export function samplesText(samples: number): string {
   return `${samples} sample${samples === 1 ? '' : 's'}`;

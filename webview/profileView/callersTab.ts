@@ -7,10 +7,10 @@
 import { CallersTree, type CallerNode } from '../../src/core/callers';
 import { ESTIMATE_NOTE } from '../../src/core/callTree';
 import { visibleText } from '../../src/core/displayText';
-import { formatCalls, formatMs, formatPercent } from '../../src/core/format';
+import { formatCalls, formatPercent } from '../../src/core/format';
 import { heatCss } from '../../src/core/heat';
 import type { ProfileModel } from '../../src/core/profileModel';
-import { formatSampledMs, sampledTimeLine, samplingSummary } from '../../src/core/sampledFigures';
+import { msFormatFor, sampledTimeLine, samplingSummary } from '../../src/core/sampledFigures';
 import { stacksTime } from '../../src/core/sampledFunctions';
 import { element } from './dom';
 import type { SampledSource } from './treeTab';
@@ -211,7 +211,7 @@ export class CallersTab {
     showFunction(row, parts, info);
     parts.recursive.hidden = !node.recursive;
     parts.estimate.hidden = node.exact;
-    parts.timeText.data = (this.sampled ? formatSampledMs : formatMs)(node.time * 1000);
+    parts.timeText.data = msFormatFor(this.sampled !== undefined)(node.time * 1000);
     parts.bar.style.width = `${Math.min(100, node.shareOfTarget * 100)}%`;
     parts.bar.style.backgroundColor = heatCss(node.fraction, 0.55);
     parts.percentText.textContent = formatPercent(node.shareOfTarget);

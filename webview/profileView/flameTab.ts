@@ -6,8 +6,8 @@
  * the search's highlights, library folding, and T to show the selection in the call tree.
  * Frames whose time cProfile could only estimate are hatched.
  */
-import { formatCalls, formatMs, formatPercent } from '../../src/core/format';
-import { formatSampledMs, samplesText } from '../../src/core/sampledFigures';
+import { formatCalls, formatPercent } from '../../src/core/format';
+import { msFormatFor, samplesText } from '../../src/core/sampledFigures';
 import { functionLocation } from '../../src/core/functionTable';
 import { functionPath, moduleHue, searchFlame, selfHeat, type FlameColouring, type FlameGraph, type FlameNode } from '../../src/core/flameGraph';
 import { heatHsl } from '../../src/core/heat';
@@ -179,7 +179,7 @@ export class FlameTab {
 
   /** Milliseconds as precise as the figures are: a sampled graph's to 0.1 ms (a sample is about 1 ms), as the call tree shows them. */
   private ms(ms: number): string {
-    return this.graph?.exact ? formatSampledMs(ms) : formatMs(ms);
+    return msFormatFor(this.graph?.exact === true)(ms);
   }
 
   private label(node: FlameNode): string {

@@ -8,12 +8,12 @@
  * (src/core/sampledFunctions.ts): samples instead of calls, and awaiting apart from own time.
  */
 import { visibleText } from '../../src/core/displayText';
-import { formatCalls, formatMs, formatPercent } from '../../src/core/format';
+import { formatCalls, formatPercent } from '../../src/core/format';
 import { functionLocation, functionRows, sortFunctionRows, type FunctionColumn, type FunctionRow } from '../../src/core/functionTable';
 import { nextSortOrder, type SortDirection } from '../../src/core/sortOrder';
 import { sortButton, sortLabel } from '../shared/sortHeader';
 import type { ProfileModel } from '../../src/core/profileModel';
-import { formatSampledMs, samplesText, samplingSummary } from '../../src/core/sampledFigures';
+import { formatSampledMs, msFormatFor, samplesText, samplingSummary } from '../../src/core/sampledFigures';
 import { sampledFunctionFigures } from '../../src/core/sampledFunctions';
 import { element, goToSourceButton } from './dom';
 import type { SampledSource } from './treeTab';
@@ -35,7 +35,7 @@ interface Column {
 
 /** The columns; a sampled profile's say samples and round its times to what sampling measures. */
 function columnsFor(sampled: boolean): Column[] {
-  const time = sampled ? formatSampledMs : formatMs;
+  const time = msFormatFor(sampled);
   return [
     { key: 'name', label: 'Function', numeric: false, cell: (r) => r.name },
     { key: 'own', label: 'Own', numeric: true, cell: (r) => `${time(r.own * 1000)}  ${formatPercent(r.ownFraction)}` },

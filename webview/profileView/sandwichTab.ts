@@ -12,11 +12,11 @@
  */
 import { visibleText } from '../../src/core/displayText';
 import { functionPath, type FlameGraph, type FlameNode } from '../../src/core/flameGraph';
-import { formatCalls, formatMs, formatPercent } from '../../src/core/format';
+import { formatCalls, formatPercent } from '../../src/core/format';
 import { functionLocation } from '../../src/core/functionTable';
 import { heatHsl } from '../../src/core/heat';
 import type { ProfileModel } from '../../src/core/profileModel';
-import { formatSampledMs, samplesText } from '../../src/core/sampledFigures';
+import { msFormatFor, samplesText } from '../../src/core/sampledFigures';
 import type { Sandwich } from '../../src/core/sandwich';
 import { FlameCanvas, type Hsl } from '../shared/flameCanvas';
 import { codicon, element } from './dom';
@@ -191,7 +191,7 @@ export class SandwichTab {
         `  ${info.kind === 'builtin' ? 'built-in' : visibleText(`${info.module || info.file}:${info.line}`)}`,
       ),
     );
-    const ms = this.sampled ? formatSampledMs : formatMs;
+    const ms = msFormatFor(this.sampled);
     const count = this.sampled ? samplesText(sandwich.count) : `${formatCalls(info.cc, info.nc)} calls`;
     const share = this.requestTime > 0 ? formatPercent(sandwich.total / this.requestTime) : '';
     this.figures.textContent = `Total ${ms(sandwich.total * 1000)} · ${share} of the request · Own ${ms(sandwich.own * 1000)} · ${count}`;
@@ -301,7 +301,7 @@ export class SandwichTab {
   private describe(node: FlameNode, half: Half): string[] {
     const sandwich = this.sandwich;
     if (!sandwich) return [];
-    const ms = (seconds: number) => (this.sampled ? formatSampledMs : formatMs)(seconds * 1000);
+    const ms = (seconds: number) => msFormatFor(this.sampled)(seconds * 1000);
     const ofTarget = (seconds: number) => (sandwich.total > 0 ? formatPercent(seconds / sandwich.total) : '');
     const target = visibleText(this.model.functions[sandwich.fn].displayName);
     const lines = [this.label(node)];

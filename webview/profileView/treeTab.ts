@@ -8,12 +8,12 @@
  */
 import { AWAITING_NOTE, CallTree, ESTIMATE_NOTE, type CallTreeNode, type VisibleRow } from '../../src/core/callTree';
 import { restoreExpansion, saveExpansion } from '../../src/core/expansionState';
-import { formatCalls, formatMs, formatPercent } from '../../src/core/format';
+import { formatCalls, formatPercent } from '../../src/core/format';
 import { heatCss } from '../../src/core/heat';
 import { expandHotPath, hotPath, requestHotPath } from '../../src/core/hotPath';
 import type { SampledStack, SamplingStats } from '../../src/core/profileFormat';
 import type { ProfileModel } from '../../src/core/profileModel';
-import { formatSampledMs, sampledTimeLine, samplingSummary } from '../../src/core/sampledFigures';
+import { msFormatFor, sampledTimeLine, samplingSummary } from '../../src/core/sampledFigures';
 import { revealPath } from '../../src/core/search';
 import { codicon, element } from './dom';
 import { createTreeRow, setRowDepth, showFunction, type TreeRowParts } from './treeRow';
@@ -370,7 +370,7 @@ export class TreeTab {
     }
 
     parts.estimate.hidden = !(isFunction && !node.exact);
-    const time = this.sampled ? formatSampledMs : formatMs;
+    const time = msFormatFor(this.sampled !== undefined);
     parts.timeText.data = time(node.total * 1000);
     parts.bar.style.width = `${Math.min(100, node.fraction * 100)}%`;
     parts.bar.style.backgroundColor = heatCss(node.fraction, 0.55);
